@@ -1,0 +1,8 @@
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误。连续失败多次后账号将被暂时锁定。",
+        "inactive": "该账号已停用。",
+    }

@@ -1,0 +1,87 @@
+"""The one scoping function every read goes through (DESIGN.md §8).
+
+A scoped model declares where its region code, sector and enterprise are::
+
+    class Enterprise(models.Model):
+        scope = ScopePaths(region="region__code", sector="sector_id", enterprise="pk")
+
+``scoped(qs, actor)`` then cuts any queryset of it to what ``actor`` may see. An object outside the
+scope is simply absent, so views answer 404 for it, exactly as for a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+
+from .models import Role, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    """ORM paths from a scoped model to its region code, sector key and enterprise id."""
+
+    region: str
+    sector: str | None
+    enterprise: str | None
+
+
+def scope_filter(model: type[models.Model], actor: User | AnonymousUser | None) -> models.Q | None:
+    """The filter for ``actor`` on ``model``; ``None`` means no restriction (admin)."""
+    paths: ScopePaths = model.scope  # type: ignore[attr-defined]
+    nothing = models.Q(pk__in=[])
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return nothing
+    assert isinstance(actor, User)
+    if actor.role == Role.ADMIN:
+        return None
+    if actor.role == Role.ENTERPRISE:
+        if paths.enterprise is None or actor.enterprise_id is None:
+            return nothing
+        return models.Q(**{paths.enterprise: actor.enterprise_id})
+    if actor.is_regulator:
+        if actor.region_id is None:
+            return nothing
+        q = models.Q(**{f"{paths.region}__prefix": actor.region_id})
+        sector_keys = actor_sector_keys(actor)
+        if sector_keys and paths.sector is not None:
+            q &= models.Q(**{f"{paths.sector}__in": sector_keys})
+        return q
+    return nothing
+
+
+def actor_sector_keys(actor: User) -> list[str]:
+    """The sectors an officer is limited to (empty: all). Cached on the user object per request."""
+    cached: list[str] | None = getattr(actor, "_sector_keys", None)
+    if cached is None:
+        cached = sorted(actor.sectors.values_list("key", flat=True)) if actor.pk else []
+        actor._sector_keys = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def scoped(qs: models.QuerySet[M] | models.Manager[M], actor: Any) -> models.QuerySet[M]:
+    """``qs`` cut to ``actor``'s scope."""
+    queryset = qs.all()
+    q = scope_filter(queryset.model, actor)
+    return queryset if q is None else queryset.filter(q)
+
+
+def region_in_scope(actor: User, region_code: str) -> bool:
+    """Whether ``actor`` may act on things registered at ``region_code`` (writes are scoped too)."""
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.is_regulator and actor.region_id:
+        return region_code.startswith(actor.region_id)
+    return False
+
+
+def sector_in_scope(actor: User, sector_key: str) -> bool:
+    if actor.role == Role.ADMIN:
+        return True
+    keys = actor_sector_keys(actor)
+    return not keys or sector_key in keys

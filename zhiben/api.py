@@ -1,0 +1,112 @@
+"""The REST API (v1), Django Ninja. Names here are the contract of DESIGN.md §6: keep them stable.
+
+Errors are mapped in one place: domain errors to 404/409/422/403, Ninja's input validation to 422
+naming the field, unparseable bodies to 400. Nothing reaches the client as a 500.
+"""
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from zhiben.accounts.services import token_user
+from zhiben.common.errors import Conflict, DomainError, FieldErrors
+
+log = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` for API clients."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="zhiben 治本 API",
+    version="1",
+    description="安全生产治本攻坚：重大事故隐患数据库 · 闭环整改 · 动态清零。见 docs/api.md。",
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+)
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload", "data")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = []
+    errors: dict[str, str] = {}
+    for err in exc.errors:
+        field = _field_name(err.get("loc", ()))
+        msg = str(err.get("msg", "输入不正确"))
+        detail.append({"loc": list(err.get("loc", ())), "msg": msg, "type": err.get("type", "value_error")})
+        errors.setdefault(field, msg)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(FieldErrors)
+def on_field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
+    detail = [{"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in exc.errors.items()]
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    body: dict[str, Any] = {"detail": exc.message}
+    if exc.field:
+        body["errors"] = {exc.field: exc.message}
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message or "请求被拒绝"}, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A bug must still answer JSON, and be logged loudly; the tests assert this never happens.
+    log.exception("unhandled API error", exc_info=exc)
+    return api.create_response(request, {"detail": "服务器内部错误"}, status=500)
+
+
+def _register() -> None:
+    from zhiben.accounts.api import auth_router, users_router
+    from zhiben.enterprises.api import router as enterprises_router
+    from zhiben.reference.api import criteria_router, sectors_router
+    from zhiben.regions.api import router as regions_router
+
+    api.add_router("/auth", auth_router)
+    api.add_router("/users", users_router)
+    api.add_router("/regions", regions_router)
+    api.add_router("/sectors", sectors_router)
+    api.add_router("/criteria", criteria_router)
+    api.add_router("/enterprises", enterprises_router)
+
+
+_register()

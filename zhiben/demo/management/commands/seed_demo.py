@@ -1,0 +1,129 @@
+"""``python manage.py seed_demo``: the demo townships, users and enterprises that ``make run`` shows.
+
+Idempotent: a second run adds nothing and changes nothing (so it never loses a demo user's work).
+Everything is written through the services, so the demo data has its event log like real data.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from zhiben.accounts.models import User
+from zhiben.accounts.services import user_create
+from zhiben.demo.generator import enterprise_rows
+from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.services import enterprise_create
+from zhiben.reference.models import Sector
+from zhiben.regions.models import Region
+from zhiben.regions.services import region_create
+
+DEMO_COUNTY = "500241"  # 重庆市 秀山土家族苗族自治县 (the Chongqing plan in shared/seeds is the demo's frame)
+# Township codes follow GB/T 2260 numbering (街道 001–099, 镇 100–199) but are illustrative.
+DEMO_TOWNSHIPS = [
+    ("500241001", "中和街道"),
+    ("500241002", "乌杨街道"),
+    ("500241003", "平凯街道"),
+    ("500241100", "清溪场镇"),
+    ("500241101", "隘口镇"),
+    ("500241102", "溶溪镇"),
+]
+OTHER_COUNTIES = ["500101", "500112", "150424", "654326", "110105", "440305"]
+PASSWORD = "zhiben-demo-2024"
+ADMIN_PASSWORD = "zhiben-admin-2024"
+DEMO_ENTERPRISE = "91500241MA5U0DEM30"
+
+
+def demo_users() -> list[dict[str, Any]]:
+    return [
+        {"username": "admin", "password": ADMIN_PASSWORD, "role": "admin", "full_name": "安委办管理员"},
+        {
+            "username": "county",
+            "password": PASSWORD,
+            "role": "officer",
+            "region": DEMO_COUNTY,
+            "full_name": "县应急局 张科长",
+        },
+        {
+            "username": "town",
+            "password": PASSWORD,
+            "role": "officer",
+            "region": "500241100",
+            "full_name": "清溪场镇 李干部",
+        },
+        {
+            "username": "chem",
+            "password": PASSWORD,
+            "role": "officer",
+            "region": DEMO_COUNTY,
+            "sectors": ["hazardous_chemicals", "fireworks"],
+            "full_name": "县应急局 危化股 王股长",
+        },
+        {
+            "username": "tips",
+            "password": PASSWORD,
+            "role": "tip_handler",
+            "region": DEMO_COUNTY,
+            "full_name": "举报受理 赵主任",
+        },
+        {
+            "username": "firm",
+            "password": PASSWORD,
+            "role": "enterprise",
+            "enterprise": None,
+            "full_name": "企业安全员 陈工",
+        },
+    ]
+
+
+class Command(BaseCommand):
+    help = "创建演示用的乡镇、用户和企业（可重复运行）"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for code, name in DEMO_TOWNSHIPS:
+            if not Region.objects.filter(code=code).exists():
+                region_create(actor=None, code=code, name=name, parent=DEMO_COUNTY)
+        admin = User.objects.filter(username="admin").first()
+        if admin is None:
+            admin = user_create(actor=None, check_password_strength=False, **demo_users()[0])
+        rng = random.Random(2024)
+        high_risk = set(Sector.objects.filter(high_risk=True).values_list("key", flat=True))
+        local = [(c, n) for c, n in DEMO_TOWNSHIPS] + [(DEMO_COUNTY, "秀山县")]
+        if not Enterprise.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
+            first = True
+            for row in enterprise_rows(rng, regions=local, high_risk=high_risk, count=60):
+                data = {k: v for k, v in row.items() if k not in ("region_id", "sector_id", "high_risk")}
+                data["region"] = row["region_id"]
+                data["sector"] = row["sector_id"]
+                if first:  # one fixed, well-filled enterprise for the enterprise demo user
+                    data.update(
+                        credit_code=DEMO_ENTERPRISE,
+                        name="秀山县清溪化工有限公司",
+                        region="500241100",
+                        sector="hazardous_chemicals",
+                        risk_level="orange",
+                        supervision_class="A",
+                        standardisation_grade="2",
+                        insured=True,
+                        status="operating",
+                        address="清溪场镇工业园区8号",
+                        principal="陈建国",
+                        principal_phone="13800000000",
+                        safety_contact="陈工",
+                        safety_phone="13900000000",
+                    )
+                    first = False
+                enterprise_create(actor=admin, data=data)
+            others = [(c, r.name) for c in OTHER_COUNTIES if (r := Region.objects.filter(code=c).first())]
+            for row in enterprise_rows(rng, regions=others, high_risk=high_risk, count=30):
+                data = {k: v for k, v in row.items() if k not in ("region_id", "sector_id", "high_risk")}
+                enterprise_create(actor=admin, data={**data, "region": row["region_id"], "sector": row["sector_id"]})
+        for spec in demo_users()[1:]:
+            if User.objects.filter(username=spec["username"]).exists():
+                continue
+            if spec["role"] == "enterprise":
+                spec["enterprise"] = DEMO_ENTERPRISE
+            user_create(actor=None, check_password_strength=False, **spec)
+        self.stdout.write("演示数据就绪。")

@@ -1,0 +1,163 @@
+"""/api/v1/enterprises — the enterprise register (scoped; out of scope answers 404)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhiben.accounts.models import User
+from zhiben.common.errors import NotFound
+from zhiben.regions.selectors import parse_region
+
+from .models import Enterprise
+from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
+from .services import enterprise_create, enterprise_update
+
+router = Router(tags=["enterprises"])
+
+
+class EnterpriseFields(Schema):
+    """Optional fields shared by create and update; types and lengths are checked here, meaning in the service."""
+
+    industry_code: str | None = Field(None, max_length=8, description="GB/T 4754 行业代码，如 C3011")
+    address: str | None = Field(None, max_length=200)
+    high_risk: bool | None = None
+    scale: str | None = Field(None, max_length=8, description="large|medium|small|micro")
+    above_scale: bool | None = None
+    employees: int | None = Field(None, ge=0, le=2_000_000)
+    risk_level: str | None = Field(None, max_length=8, description="red|orange|yellow|blue")
+    supervision_class: str | None = Field(None, max_length=1, description="A|B|C|D")
+    standardisation_grade: str | None = Field(None, max_length=4, description="1|2|3|none")
+    standardisation_valid_until: datetime.date | None = None
+    insured: bool | None = None
+    insurance_valid_until: datetime.date | None = None
+    principal: str | None = Field(None, max_length=60)
+    principal_phone: str | None = Field(None, max_length=32)
+    actual_controller: str | None = Field(None, max_length=60)
+    safety_contact: str | None = Field(None, max_length=60)
+    safety_phone: str | None = Field(None, max_length=32)
+    status: str | None = Field(None, max_length=12, description="operating|suspended|closed")
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+
+
+class EnterpriseIn(EnterpriseFields):
+    credit_code: str = Field(..., max_length=30, description="统一社会信用代码（18位）")
+    name: str = Field(..., max_length=200)
+    region: str = Field(..., max_length=12, description="区县或乡镇代码")
+    sector: str = Field(..., max_length=32, description="行业领域代码，见 /sectors")
+
+
+class EnterprisePatch(EnterpriseFields):
+    name: str | None = Field(None, max_length=200)
+    region: str | None = Field(None, max_length=12)
+    sector: str | None = Field(None, max_length=32)
+
+
+class EnterpriseOut(Schema):
+    id: int
+    credit_code: str
+    name: str
+    region: str = Field(..., alias="region_id")
+    region_name: str
+    sector: str = Field(..., alias="sector_id")
+    sector_name: str
+    industry_code: str
+    address: str
+    high_risk: bool
+    scale: str
+    above_scale: bool
+    employees: int | None
+    risk_level: str
+    supervision_class: str
+    standardisation_grade: str
+    standardisation_valid_until: datetime.date | None
+    insured: bool
+    insurance_valid_until: datetime.date | None
+    principal: str
+    principal_phone: str
+    actual_controller: str
+    safety_contact: str
+    safety_phone: str
+    status: str
+    longitude: Decimal | None
+    latitude: Decimal | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_region_name(obj: Enterprise) -> str:
+        return obj.region.full_name or obj.region.name
+
+    @staticmethod
+    def resolve_sector_name(obj: Enterprise) -> str:
+        return obj.sector.name
+
+
+class EnterpriseQuery(Schema):
+    region: str | None = Field(None, max_length=12, description="区划代码：含其全部下级")
+    sector: str | None = Field(None, max_length=32)
+    risk_level: str | None = Field(None, max_length=8)
+    supervision_class: str | None = Field(None, max_length=1)
+    standardisation_grade: str | None = Field(None, max_length=4)
+    high_risk: bool | None = None
+    insured: bool | None = None
+    status: str | None = Field(None, max_length=12)
+    q: str | None = Field(None, max_length=100, description="名称、地址或统一社会信用代码")
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _payload(schema: Schema) -> dict[str, Any]:
+    return schema.dict(exclude_unset=True)
+
+
+@router.post("", response={201: EnterpriseOut})
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, Enterprise]:
+    """Register an enterprise (officers within their region and sectors, admins anywhere). 409 on a duplicate."""
+    enterprise = enterprise_create(actor=_actor(request), data=_payload(payload))
+    found = enterprise_get(actor=_actor(request), credit_code=enterprise.credit_code)
+    return 201, found or enterprise
+
+
+@router.get("", response=list[EnterpriseOut])
+@paginate(LimitOffsetPagination)
+def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> object:
+    filters = EnterpriseFilters(
+        region=parse_region(query.region) if query.region else None,
+        sector=query.sector,
+        risk_level=query.risk_level,
+        supervision_class=query.supervision_class,
+        standardisation_grade=query.standardisation_grade,
+        high_risk=query.high_risk,
+        insured=query.insured,
+        status=query.status,
+        q=query.q,
+    )
+    return enterprise_list(actor=_actor(request), filters=filters)
+
+
+@router.get("/{credit_code}", response=EnterpriseOut)
+def get_enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
+    enterprise = enterprise_get(actor=_actor(request), credit_code=credit_code)
+    if enterprise is None:
+        raise NotFound("企业不存在")
+    return enterprise
+
+
+@router.patch("/{credit_code}", response=EnterpriseOut)
+def update_enterprise(request: HttpRequest, credit_code: str, payload: EnterprisePatch) -> Enterprise:
+    """Change some fields of an enterprise in scope."""
+    actor = _actor(request)
+    enterprise_update(actor=actor, credit_code=credit_code.strip().upper(), data=_payload(payload))
+    found = enterprise_get(actor=actor, credit_code=credit_code)
+    if found is None:
+        raise NotFound("企业不存在")
+    return found

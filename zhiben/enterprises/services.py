@@ -1,0 +1,257 @@
+"""Writes to the enterprise register. Every write is scoped, validated in one place and logged."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from zhiben.accounts.models import Role, User
+from zhiben.accounts.scope import region_in_scope, scoped, sector_in_scope
+from zhiben.audit.services import event_append
+from zhiben.common.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
+from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text, to_halfwidth
+from zhiben.reference.models import Sector
+from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.models import Region
+
+from .models import (
+    Enterprise,
+    OperatingStatus,
+    RiskLevel,
+    Scale,
+    StandardisationGrade,
+    SupervisionClass,
+)
+
+# name -> (label, max length) for free-text fields
+TEXT_FIELDS: dict[str, tuple[str, int]] = {
+    "address": ("地址", 200),
+    "principal": ("主要负责人", 60),
+    "principal_phone": ("主要负责人电话", 32),
+    "actual_controller": ("实际控制人", 60),
+    "safety_contact": ("安全管理联系人", 60),
+    "safety_phone": ("安全管理联系电话", 32),
+}
+CHOICE_FIELDS: dict[str, tuple[str, Any]] = {
+    "scale": ("企业规模", Scale.choices),
+    "risk_level": ("安全风险等级", RiskLevel.choices),
+    "supervision_class": ("监管分类", SupervisionClass.choices),
+    "standardisation_grade": ("安全生产标准化等级", StandardisationGrade.choices),
+    "status": ("经营状态", OperatingStatus.choices),
+}
+BOOL_FIELDS = {"high_risk": "高危行业", "above_scale": "规模以上", "insured": "投保安责险"}
+DATE_FIELDS = {"standardisation_valid_until": "标准化有效期至", "insurance_valid_until": "安责险有效期至"}
+EDITABLE = (
+    {"name", "region", "sector", "industry_code", "employees", "longitude", "latitude"}
+    | set(TEXT_FIELDS)
+    | set(CHOICE_FIELDS)
+    | set(BOOL_FIELDS)
+    | set(DATE_FIELDS)
+)
+
+
+def _clean_bool(raw: Any, label: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "是", "y"):
+        return True
+    if text in ("0", "false", "no", "否", "n", ""):
+        return False
+    raise ValueError(f"{label}应为“是”或“否”")
+
+
+def _clean_date(raw: Any, label: str) -> datetime.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, datetime.date):
+        return raw
+    try:
+        return datetime.date.fromisoformat(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
+
+
+def validate_enterprise(data: dict[str, Any], *, actor: User, instance: Enterprise | None = None) -> dict[str, Any]:
+    """Clean ``data`` (all fields for a create, the given ones for an update) or raise FieldErrors.
+
+    Regions and sectors are checked against the actor's scope: an officer cannot register or move an
+    enterprise outside the subtree and sectors they supervise.
+    """
+    errors = ErrorCollector()
+    cleaned: dict[str, Any] = {}
+    creating = instance is None
+
+    def run(field: str, fn: Any) -> None:
+        try:
+            cleaned[field] = fn()
+        except ValueError as exc:
+            errors.add(field, str(exc))
+
+    unknown = set(data) - EDITABLE - {"credit_code"}
+    for field in sorted(unknown):
+        errors.add(field, "不支持的字段")
+    if creating:
+        run("credit_code", lambda: clean_credit_code(data.get("credit_code")))
+    elif "credit_code" in data and data["credit_code"] != instance.credit_code:  # type: ignore[union-attr]
+        errors.add("credit_code", "统一社会信用代码登记后不能修改")
+
+    if creating or "name" in data:
+        run("name", lambda: clean_text(data.get("name"), label="单位名称", max_length=200, required=True))
+    if creating or "region" in data:
+        run("region", lambda: _clean_region(data.get("region"), actor))
+    if creating or "sector" in data:
+        run("sector", lambda: _clean_sector(data.get("sector"), actor))
+    for field, (label, max_length) in TEXT_FIELDS.items():
+        if field in data:
+            run(field, lambda f=field, lb=label, m=max_length: clean_text(data.get(f), label=lb, max_length=m))
+    for field, (label, choices) in CHOICE_FIELDS.items():
+        if field in data:
+            run(field, lambda f=field, lb=label, c=choices: clean_choice(data.get(f), label=lb, choices=c))
+    if cleaned.get("status") == "":
+        cleaned["status"] = OperatingStatus.OPERATING
+    for field, label in BOOL_FIELDS.items():
+        if field in data and data[field] is not None:
+            run(field, lambda f=field, lb=label: _clean_bool(data[f], lb))
+    for field, label in DATE_FIELDS.items():
+        if field in data:
+            run(field, lambda f=field, lb=label: _clean_date(data[f], lb))
+    if "industry_code" in data:
+        run("industry_code", lambda: _clean_industry_code(data.get("industry_code")))
+    if "employees" in data:
+        run("employees", lambda: _clean_employees(data.get("employees")))
+    # Coordinates: China lies within about 73–136°E and 3–54°N.
+    if "longitude" in data:
+        run(
+            "longitude",
+            lambda: clean_decimal(
+                data.get("longitude"), label="经度", minimum=Decimal(73), maximum=Decimal(136), places=6
+            ),
+        )
+    if "latitude" in data:
+        run(
+            "latitude",
+            lambda: clean_decimal(
+                data.get("latitude"), label="纬度", minimum=Decimal(3), maximum=Decimal(54), places=6
+            ),
+        )
+    errors.raise_if_any()
+    if creating and "high_risk" not in cleaned:
+        # Default from the sector (安全生产法 Arts. 24, 27 — FACTS §5); the register may override it.
+        cleaned["high_risk"] = Sector.objects.filter(key=cleaned["sector"], high_risk=True).exists()
+    return cleaned
+
+
+def _clean_region(raw: Any, actor: User) -> str:
+    if raw is None or not str(raw).strip():
+        raise ValueError("请选择所在区划")
+    try:
+        code = normalize_code(str(raw))
+    except InvalidRegionCode as exc:
+        raise ValueError(str(exc)) from exc
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValueError(f"行政区划代码 {code} 不存在")
+    if not region.can_host_enterprises:
+        raise ValueError("企业应登记在区县或乡镇（街道）")
+    if not region_in_scope(actor, code):
+        raise ValueError("该区划不在您的管辖范围内")
+    return code
+
+
+def _clean_sector(raw: Any, actor: User) -> str:
+    key = "" if raw is None else str(raw).strip()
+    if not key:
+        raise ValueError("请选择行业领域")
+    sector = Sector.objects.filter(key=key).first() or Sector.objects.filter(name=key).first()
+    if sector is None:
+        raise ValueError(f"行业领域 {key} 不存在")
+    if not sector_in_scope(actor, sector.key):
+        raise ValueError("该行业领域不在您的监管范围内")
+    return sector.key
+
+
+def _clean_industry_code(raw: Any) -> str:
+    """GB/T 4754-2017 code: optional section letter, then a 2-, 3- or 4-digit division/group/class."""
+    text = to_halfwidth("" if raw is None else str(raw)).strip().upper()
+    if not text:
+        return ""
+    digits = text[1:] if text[:1].isalpha() else text
+    if not (digits.isdigit() and len(digits) in (2, 3, 4)) or (text[:1].isalpha() and not "A" <= text[0] <= "T"):
+        raise ValueError("国民经济行业代码应为门类字母加2至4位数字，如 C3011 或 3011")
+    return text
+
+
+def _clean_employees(raw: Any) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError("从业人数应为整数") from exc
+    if value < 0 or value > 2_000_000:
+        raise ValueError("从业人数应在0至2000000之间")
+    return value
+
+
+def _require_writer(actor: User) -> None:
+    if actor.role not in (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER):
+        raise PermissionDenied("企业信息由监管部门登记和维护")
+
+
+def _snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        field: getattr(enterprise, field if field not in ("region", "sector") else f"{field}_id")
+        for field in sorted(EDITABLE)
+    }
+
+
+def enterprise_create(*, actor: User, data: dict[str, Any]) -> Enterprise:
+    """Register an enterprise (企业登记). 409 on a duplicate credit code."""
+    _require_writer(actor)
+    cleaned = validate_enterprise(data, actor=actor)
+    region = cleaned.pop("region")
+    sector = cleaned.pop("sector")
+    try:
+        with transaction.atomic():
+            if Enterprise.objects.filter(credit_code=cleaned["credit_code"]).exists():
+                raise Conflict("该统一社会信用代码已登记", field="credit_code")
+            enterprise = Enterprise.objects.create(region_id=region, sector_id=sector, **cleaned)
+            event_append(
+                actor=actor,
+                subject_type="enterprise",
+                subject_id=enterprise.credit_code,
+                kind="created",
+                payload=_snapshot(enterprise),
+            )
+    except IntegrityError as exc:  # a concurrent registration of the same code
+        raise Conflict("该统一社会信用代码已登记", field="credit_code") from exc
+    return enterprise
+
+
+def enterprise_update(*, actor: User, credit_code: str, data: dict[str, Any]) -> Enterprise:
+    """Change an enterprise's fields; logs the before/after of each changed field."""
+    _require_writer(actor)
+    with transaction.atomic():
+        enterprise = scoped(Enterprise.objects.select_for_update(), actor).filter(credit_code=credit_code).first()
+        if enterprise is None:
+            raise NotFound("企业不存在")
+        cleaned = validate_enterprise(data, actor=actor, instance=enterprise)
+        before = _snapshot(enterprise)
+        for field, value in cleaned.items():
+            setattr(enterprise, f"{field}_id" if field in ("region", "sector") else field, value)
+        after = _snapshot(enterprise)
+        changes = {k: [before[k], after[k]] for k in after if str(before[k]) != str(after[k])}
+        if changes:
+            enterprise.save()
+            event_append(
+                actor=actor,
+                subject_type="enterprise",
+                subject_id=enterprise.credit_code,
+                kind="updated",
+                payload={"changes": changes},
+            )
+    return enterprise

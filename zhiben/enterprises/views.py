@@ -1,0 +1,151 @@
+"""Pages of the enterprise register. Thin: selectors for reads, services for writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from zhiben.accounts.models import User
+from zhiben.audit.selectors import events_of
+from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
+from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.views import picker_context
+
+from .forms import EnterpriseFilterForm, EnterpriseForm
+from .models import Enterprise
+from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
+from .services import EDITABLE, enterprise_create, enterprise_update
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _can_write(actor: User) -> bool:
+    return actor.role in ("admin", "officer", "tip_handler")
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = EnterpriseFilterForm(request.GET or None)
+    filters = EnterpriseFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        region = None
+        if data.get("region"):
+            try:
+                region = normalize_code(data["region"])
+            except InvalidRegionCode:
+                form.add_error("region", "区划代码不正确")
+        filters = EnterpriseFilters(
+            region=region,
+            sector=data.get("sector") or None,
+            risk_level=data.get("risk_level") or None,
+            supervision_class=data.get("supervision_class") or None,
+            standardisation_grade=data.get("standardisation_grade") or None,
+            high_risk={"1": True, "0": False}.get(data.get("high_risk") or ""),
+            insured={"1": True, "0": False}.get(data.get("insured") or ""),
+            status=data.get("status") or None,
+            q=data.get("q") or None,
+        )
+    paginator = Paginator(enterprise_list(actor=actor, filters=filters), settings.ZHIBEN["PAGE_SIZE"])
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("_rp", None)
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_write": _can_write(actor),
+        "picker": picker_context(actor=actor, selected=request.GET.get("region"), field_name="region", label="区划"),
+    }
+    template = (
+        "enterprises/_results.html" if request.htmx and request.htmx.target == "results" else "enterprises/list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpResponse:
+    actor = _actor(request)
+    enterprise = enterprise_get(actor=actor, credit_code=credit_code)
+    if enterprise is None:
+        raise Http404("企业不存在")
+    events = list(events_of(subject_type="enterprise", subject_id=enterprise.credit_code)[:200])
+    for event in events:
+        changes = event.payload.get("changes", {}) if isinstance(event.payload, dict) else {}
+        event.changed_labels = [_label(f) for f in changes]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "enterprises/detail.html",
+        {"e": enterprise, "events": events, "can_write": _can_write(actor)},
+    )
+
+
+def _label(field: str) -> str:
+    try:
+        return str(Enterprise._meta.get_field(field).verbose_name)
+    except Exception:  # a field since removed from the model
+        return field
+
+
+def _apply_errors(form: EnterpriseForm, exc: FieldErrors | Conflict) -> None:
+    if isinstance(exc, Conflict):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return
+    for field, message in exc.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not _can_write(actor):
+        raise Http404
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = enterprise_create(actor=actor, data=form.service_data())
+        except (FieldErrors, Conflict) as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, f"已登记：{enterprise.name}")
+            return redirect("enterprise-detail", credit_code=enterprise.credit_code)
+    picker = picker_context(actor=actor, selected=request.POST.get("region"), field_name="region")
+    return render(request, "enterprises/form.html", {"form": form, "picker": picker, "editing": False})
+
+
+@login_required
+def enterprise_edit_view(request: HttpRequest, credit_code: str) -> HttpResponse:
+    actor = _actor(request)
+    enterprise = enterprise_get(actor=actor, credit_code=credit_code)
+    if enterprise is None or not _can_write(actor):
+        raise Http404("企业不存在")
+    initial = {f: getattr(enterprise, f"{f}_id" if f in ("region", "sector") else f) for f in EDITABLE}
+    initial["credit_code"] = enterprise.credit_code
+    initial["high_risk"] = "1" if enterprise.high_risk else "0"
+    form = EnterpriseForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            enterprise_update(actor=actor, credit_code=enterprise.credit_code, data=data)
+        except (FieldErrors, Conflict) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("enterprise-detail", credit_code=enterprise.credit_code)
+    selected = request.POST.get("region") if request.method == "POST" else enterprise.region_id
+    picker = picker_context(actor=actor, selected=selected, field_name="region")
+    return render(request, "enterprises/form.html", {"form": form, "picker": picker, "editing": True, "e": enterprise})

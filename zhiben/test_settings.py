@@ -1,0 +1,9 @@
+"""Settings for the test suite: fast hashing, tasks run at once, no manifest for static files."""
+
+from zhiben.settings import *  # noqa: F403
+from zhiben.settings import HUEY, STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+AXES_FAILURE_LIMIT = 5

@@ -1,0 +1,19 @@
+"""URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from zhiben.api import api
+
+admin.site.site_header = "治本 · 安全生产治本攻坚管理"
+admin.site.site_title = "治本管理"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("zhiben.accounts.urls")),
+    path("regions/", include("zhiben.regions.urls")),
+    path("enterprises/", include("zhiben.enterprises.urls")),
+    path("", include("zhiben.common.urls")),
+]
