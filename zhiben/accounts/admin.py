@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import ApiToken, Role, User
 
 
-class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserAdminForm(forms.ModelForm):
     """Enforces the same scope rules as ``user_create`` for users made or edited in the admin."""
 
     class Meta:
@@ -55,7 +55,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "created_at", "expires_at", "last_used_at")
     readonly_fields = ("user", "digest", "created_at", "last_used_at")
     search_fields = ("user__username",)

@@ -1,7 +1,7 @@
 """/api/v1/auth and /api/v1/users."""
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.common.errors import DomainError, PermissionDenied
@@ -91,11 +91,11 @@ def me(request: HttpRequest) -> User:
 
 
 @users_router.post("", response={201: UserOut})
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status[User]:
     """Create a user (admin only)."""
     actor = _require_admin(request)
     user = user_create(actor=actor, **payload.dict())
-    return 201, user
+    return Status(201, user)
 
 
 @users_router.get("", response=list[UserOut])

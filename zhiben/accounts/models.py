@@ -37,7 +37,7 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("电话", max_length=32, blank=True)
 
-    objects = UserManager()  # type: ignore[assignment]
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = "用户"

@@ -97,7 +97,7 @@ def user_create(
         user.set_password(password)
         user.save()
         if sector_keys:
-            user.sectors.set(sector_keys)
+            user.sectors.set(Sector.objects.filter(key__in=sector_keys))
         event_append(
             actor=actor,
             subject_type="user",

@@ -4,7 +4,7 @@ from .models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EventAdmin(admin.ModelAdmin):
     """The log is append-only: readable here, never editable."""
 
     list_display = ("id", "at", "subject_type", "subject_id", "kind", "actor_name")

@@ -26,7 +26,7 @@ class NewEvent:
 
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
     # Round-trip through JSON so what is hashed is exactly what the JSON column gives back.
-    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
 def canonical(

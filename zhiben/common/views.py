@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     names = dict(Sector.objects.values_list("key", "name"))
     sectors = sorted(
         ({"key": k, "name": names.get(k, k), "count": n} for k, n in by_sector.items()),
-        key=lambda row: -int(row["count"]),  # type: ignore[call-overload]
+        key=lambda row: -int(row["count"]),
     )
     return render(request, "common/home.html", {"totals": totals, "sectors": sectors})
 

@@ -4,7 +4,7 @@ from .models import Enterprise
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EnterpriseAdmin(admin.ModelAdmin):
     """Read-only in the admin: register changes go through the pages or API, so they are logged."""
 
     list_display = ("credit_code", "name", "region", "sector", "risk_level", "supervision_class", "status")

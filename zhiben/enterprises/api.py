@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.accounts.models import User
@@ -120,11 +120,11 @@ def _payload(schema: Schema) -> dict[str, Any]:
 
 
 @router.post("", response={201: EnterpriseOut})
-def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, Enterprise]:
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[Enterprise]:
     """Register an enterprise (officers within their region and sectors, admins anywhere). 409 on a duplicate."""
     enterprise = enterprise_create(actor=_actor(request), data=_payload(payload))
     found = enterprise_get(actor=_actor(request), credit_code=enterprise.credit_code)
-    return 201, found or enterprise
+    return Status(201, found or enterprise)
 
 
 @router.get("", response=list[EnterpriseOut])

@@ -50,7 +50,9 @@ class EnterpriseForm(forms.Form):
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = BLANK + [(s.key, s.name) for s in Sector.objects.all()]
+        sector_field = self.fields["sector"]
+        assert isinstance(sector_field, forms.ChoiceField)
+        sector_field.choices = BLANK + [(s.key, s.name) for s in Sector.objects.all()]
         if editing:
             self.fields["credit_code"].disabled = True
             self.fields["credit_code"].required = False
@@ -90,4 +92,6 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [("", "全部")] + [(s.key, s.name) for s in Sector.objects.all()]
+        sector_field = self.fields["sector"]
+        assert isinstance(sector_field, forms.ChoiceField)
+        sector_field.choices = [("", "全部")] + [(s.key, s.name) for s in Sector.objects.all()]

@@ -234,11 +234,11 @@ def enterprise_create(*, actor: User, data: dict[str, Any]) -> Enterprise:
 
 def enterprise_update(*, actor: User, credit_code: str, data: dict[str, Any]) -> Enterprise:
     """Change an enterprise's fields; logs the before/after of each changed field."""
-    _require_writer(actor)
     with transaction.atomic():
         enterprise = scoped(Enterprise.objects.select_for_update(), actor).filter(credit_code=credit_code).first()
-        if enterprise is None:
+        if enterprise is None:  # checked before the role, so an enterprise user learns nothing of others
             raise NotFound("企业不存在")
+        _require_writer(actor)
         cleaned = validate_enterprise(data, actor=actor, instance=enterprise)
         before = _snapshot(enterprise)
         for field, value in cleaned.items():

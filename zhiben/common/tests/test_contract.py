@@ -1,0 +1,204 @@
+"""Contract-wide rules: anonymous callers get 401 everywhere but token and the OpenAPI document, every
+endpoint keeps its scope, and no input makes a 500."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zhiben.api import api
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {("POST", "/api/v1/auth/token")}
+
+
+def _operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    ops = []
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", path)
+            ops.append((method.upper(), concrete))
+    return ops
+
+
+def test_the_openapi_document_is_public_and_names_the_contract() -> None:
+    r = Client().get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    paths = set(r.json()["paths"])
+    assert {
+        "/api/v1/auth/token",
+        "/api/v1/users",
+        "/api/v1/regions",
+        "/api/v1/sectors",
+        "/api/v1/criteria",
+        "/api/v1/enterprises",
+        "/api/v1/enterprises/{credit_code}",
+    } <= paths
+    assert Client().get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path"), _operations())
+def test_anonymous_callers_get_401(method: str, path: str) -> None:
+    if (method, path) in PUBLIC:
+        return
+    r = Client().generic(method, path, data="{}", content_type="application/json")
+    assert r.status_code == 401, (method, path, r.content)
+
+
+# Every operation of the API, classified by how scope applies to it. A new endpoint fails
+# test_every_operation_is_classified until someone decides (and tests) its scope.
+REFERENCE = {
+    ("GET", "/api/v1/regions"),
+    ("GET", "/api/v1/regions/{code}"),
+    ("GET", "/api/v1/sectors"),
+    ("GET", "/api/v1/criteria"),
+}  # public reference data, same for every signed-in user
+ADMIN_ONLY = {("POST", "/api/v1/users"), ("GET", "/api/v1/users"), ("POST", "/api/v1/regions")}
+SELF = {("GET", "/api/v1/users/me")}
+SCOPED_LIST = {("GET", "/api/v1/enterprises")}
+SCOPED_CREATE = {("POST", "/api/v1/enterprises")}
+SCOPED_OBJECT = {("GET", "/api/v1/enterprises/{credit_code}"), ("PATCH", "/api/v1/enterprises/{credit_code}")}
+CLASSIFIED = PUBLIC | REFERENCE | ADMIN_ONLY | SELF | SCOPED_LIST | SCOPED_CREATE | SCOPED_OBJECT
+
+
+def test_every_operation_is_classified() -> None:
+    schema = api.get_openapi_schema()
+    ops = {(m.upper(), p) for p, methods in schema["paths"].items() for m in methods}
+    assert ops == CLASSIFIED
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(SCOPED_OBJECT))
+def test_objects_outside_scope_answer_404_to_every_role(method, path, firm, outsider, chem_officer, township) -> None:
+    from zhiben.tests_support import factories
+
+    machinery = factories.enterprise(region="500241", sector="machinery")
+    town = factories.user("town9", role="officer", region=township)
+    other_firm = factories.enterprise(region="110105")
+    firm_user = factories.user("firm9", role="enterprise", enterprise=other_firm)
+    cases = [(outsider, firm), (chem_officer, machinery), (town, firm), (firm_user, firm)]
+    for user, target in cases:
+        client = Client()
+        client.force_login(user)
+        url = path.replace("{credit_code}", target.credit_code)
+        r = client.generic(method, url, data=json.dumps({"name": "改名"}), content_type="application/json")
+        assert r.status_code == 404, (user.username, method, url, r.content)
+    target.refresh_from_db()
+    assert target.name != "改名"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(SCOPED_LIST))
+def test_lists_never_show_out_of_scope_rows(method, path, firm, outsider, firm_user) -> None:
+    other_firm_user_firm = firm_user.enterprise
+    for user in (outsider,):
+        client = Client()
+        client.force_login(user)
+        r = client.get(path, {"limit": 500})
+        assert r.status_code == 200
+        assert firm.credit_code not in r.content.decode()
+    assert other_firm_user_firm == firm
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ADMIN_ONLY))
+def test_admin_only_operations_refuse_everyone_else(method, path, officer, firm_user, tip_handler) -> None:
+    for user in (officer, firm_user, tip_handler):
+        client = Client()
+        client.force_login(user)
+        r = client.generic(
+            method,
+            path,
+            data=json.dumps(
+                {
+                    "username": "x",
+                    "password": "A-strong-pass-9",
+                    "role": "admin",
+                    "code": "500241101",
+                    "name": "x",
+                    "parent": "500241",
+                }
+            ),
+            content_type="application/json",
+        )
+        assert r.status_code == 403, (user.username, method, path)
+
+
+def test_scoped_create_refuses_out_of_scope_targets(firm_user, outsider) -> None:
+    for user, expected in ((firm_user, 403), (outsider, 422)):
+        client = Client()
+        client.force_login(user)
+        r = client.post(
+            "/api/v1/enterprises",
+            {"credit_code": "91440300708461136T", "name": "x", "region": "500241", "sector": "machinery"},
+            content_type="application/json",
+        )
+        assert r.status_code == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    payload=st.one_of(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "credit_code",
+                    "name",
+                    "region",
+                    "sector",
+                    "employees",
+                    "longitude",
+                    "high_risk",
+                    "risk_level",
+                    "standardisation_valid_until",
+                    "username",
+                    "password",
+                    "role",
+                    "code",
+                    "parent",
+                ]
+            ),
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                st.integers(),
+                st.floats(allow_nan=True),
+                st.text(max_size=300),
+                st.lists(st.integers(), max_size=3),
+            ),
+            max_size=8,
+        ),
+        st.lists(st.integers(), max_size=3),
+        st.text(max_size=50),
+    )
+)
+def test_no_payload_makes_a_500(payload, admin_user) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    for path in ("/api/v1/enterprises", "/api/v1/users", "/api/v1/regions", "/api/v1/auth/token"):
+        r = client.post(path, data=json.dumps(payload), content_type="application/json")
+        assert r.status_code < 500, (path, payload, r.content)
+    r = client.patch(
+        "/api/v1/enterprises/91440300708461136T", data=json.dumps(payload), content_type="application/json"
+    )
+    assert r.status_code < 500
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["region", "sector", "limit", "offset", "q", "high_risk", "parent", "risk_level"]),
+        st.text(max_size=20),
+        max_size=5,
+    )
+)
+def test_no_query_makes_a_500(params, admin_user) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    for path in ("/api/v1/enterprises", "/api/v1/regions", "/api/v1/criteria", "/enterprises/"):
+        r = client.get(path, params)
+        assert r.status_code < 500, (path, params)
