@@ -95,7 +95,7 @@ def _api_timings() -> list[dict[str, Any]]:
         username="bench-admin", role="admin", is_staff=True, is_superuser=True
     )
     out = []
-    for label, user, path, params in [
+    cases: list[tuple[str, User, str, dict[str, Any]]] = [
         ("API enterprise list, province officer, first page", province, "/api/v1/enterprises", {"limit": 50}),
         (
             "API enterprise list, national admin, sector+risk filter",
@@ -107,7 +107,8 @@ def _api_timings() -> list[dict[str, Any]]:
         ("API enterprise list, name search", admin, "/api/v1/enterprises", {"q": "化工", "limit": 50}),
         ("page enterprise list, province officer", province, "/enterprises/", {}),
         ("page home (scope figures), national admin", admin, "/", {}),
-    ]:
+    ]
+    for label, user, path, params in cases:
         client = Client()
         client.force_login(user)
 
