@@ -7,12 +7,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
 
 from zhiben.accounts.models import User
 from zhiben.common.errors import NotFound
 from zhiben.regions.selectors import parse_region
 
-from .models import Enterprise
+from .models import Enterprise, OperatingStatus, RiskLevel, StandardisationGrade, SupervisionClass
 from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
 from .services import enterprise_create, enterprise_update
 
@@ -52,6 +53,10 @@ class EnterpriseIn(EnterpriseFields):
 
 
 class EnterprisePatch(EnterpriseFields):
+    """Fields to change. Unknown fields (and ``credit_code``, which never changes) are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = Field(None, max_length=200)
     region: str | None = Field(None, max_length=12)
     sector: str | None = Field(None, max_length=32)
@@ -99,13 +104,13 @@ class EnterpriseOut(Schema):
 
 class EnterpriseQuery(Schema):
     region: str | None = Field(None, max_length=12, description="区划代码：含其全部下级")
-    sector: str | None = Field(None, max_length=32)
-    risk_level: str | None = Field(None, max_length=8)
-    supervision_class: str | None = Field(None, max_length=1)
-    standardisation_grade: str | None = Field(None, max_length=4)
+    sector: str | None = Field(None, max_length=32, pattern=r"^[a-z_]+$")
+    risk_level: RiskLevel | None = None
+    supervision_class: SupervisionClass | None = None
+    standardisation_grade: StandardisationGrade | None = None
     high_risk: bool | None = None
     insured: bool | None = None
-    status: str | None = Field(None, max_length=12)
+    status: OperatingStatus | None = None
     q: str | None = Field(None, max_length=100, description="名称、地址或统一社会信用代码")
 
 

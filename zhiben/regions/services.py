@@ -19,6 +19,30 @@ def region_create(*, actor: User | None, code: str, name: str, parent: str) -> R
     """
     if actor is not None and actor.role != Role.ADMIN:
         raise PermissionDenied("只有管理员可以维护行政区划")
+    short, name, parent_region = township_validate(code=code, name=name, parent=parent)
+    parent_code = parent_region.code
+    with transaction.atomic():
+        if Region.objects.filter(code=short).exists():
+            raise Conflict("该行政区划代码已存在", field="code")
+        region = Region.objects.create(
+            code=short,
+            name=name,
+            parent=parent_region,
+            level=Level.TOWNSHIP,
+            full_name=f"{parent_region.full_name} {name}",
+        )
+        event_append(
+            actor=actor,
+            subject_type="region",
+            subject_id=short,
+            kind="created",
+            payload={"name": name, "parent": parent_code, "kind": township_kind(short)},
+        )
+    return region
+
+
+def township_validate(*, code: str, name: str, parent: str) -> tuple[str, str, Region]:
+    """Check a new township's code, name and parent; raise FieldErrors naming each bad field."""
     errors = ErrorCollector()
     short = parent_code = ""
     try:
@@ -45,22 +69,5 @@ def region_create(*, actor: User | None, code: str, name: str, parent: str) -> R
     if short and parent_region is not None and len(short) == 9 and not short.startswith(padded(parent_code)):
         errors.add("code", f"乡镇代码应以上级区县代码 {padded(parent_code)} 开头")
     errors.raise_if_any()
-    with transaction.atomic():
-        if Region.objects.filter(code=short).exists():
-            raise Conflict("该行政区划代码已存在", field="code")
-        assert parent_region is not None
-        region = Region.objects.create(
-            code=short,
-            name=name,
-            parent=parent_region,
-            level=Level.TOWNSHIP,
-            full_name=f"{parent_region.full_name} {name}",
-        )
-        event_append(
-            actor=actor,
-            subject_type="region",
-            subject_id=short,
-            kind="created",
-            payload={"name": name, "parent": parent_code, "kind": township_kind(short)},
-        )
-    return region
+    assert parent_region is not None
+    return short, name, parent_region

@@ -147,3 +147,36 @@ def test_users_made_in_the_admin_must_have_a_scope(admin_user) -> None:
 
     form = UserAdminForm(data={"username": "w", "role": "officer", "is_active": True})
     assert not form.is_valid() and "region" in form.errors
+
+
+def test_a_user_added_in_the_admin_is_scoped_logged_and_keeps_a_hashed_password(admin_user) -> None:
+    c = Client()
+    c.force_login(admin_user)
+    r = c.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "wang",
+            "usable_password": "true",
+            "password1": "A-strong-pass-9",
+            "password2": "A-strong-pass-9",
+            "role": "officer",
+            "region": "500241",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    wang = User.objects.get(username="wang")
+    assert wang.check_password("A-strong-pass-9") and wang.region_id == "500241"
+    assert Event.objects.filter(subject_type="user", subject_id=str(wang.pk), kind="created").exists()
+    change = c.get(f"/admin/accounts/user/{wang.pk}/change/").content.decode()
+    assert 'name="password"' not in change or "readonly" in change or "../password/" in change
+    r = c.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "nobody",
+            "usable_password": "true",
+            "password1": "A-strong-pass-9",
+            "password2": "A-strong-pass-9",
+            "role": "officer",
+        },
+    )
+    assert r.status_code == 200 and "监管人员必须指定辖区" in r.content.decode()

@@ -220,3 +220,23 @@ def test_the_list_costs_the_same_queries_for_many_rows(api_as, officer) -> None:
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/v1/enterprises", {"limit": 100}).json()["count"] == 23
     assert len(many) == len(few) <= 4
+
+
+def test_a_patch_with_unknown_fields_or_a_new_credit_code_is_refused(api_as, officer, firm) -> None:
+    r = api_as(officer).patch(f"/api/v1/enterprises/{firm.credit_code}", {"credit_code": VALID})
+    assert r.status_code == 422 and "credit_code" in r.json()["errors"]
+    r = api_as(officer).patch(f"/api/v1/enterprises/{firm.credit_code}", {"colour": "red"})
+    assert r.status_code == 422 and r.json()["errors"]["colour"] == "不支持的字段"
+
+
+def test_unknown_filter_values_are_refused_in_chinese(api_as, officer) -> None:
+    r = api_as(officer).get("/api/v1/enterprises", {"risk_level": "purple"})
+    assert r.status_code == 422
+    assert "取值不正确" in r.json()["errors"]["risk_level"]
+
+
+def test_schema_errors_are_worded_in_chinese(api_as, officer) -> None:
+    r = api_as(officer).post("/api/v1/enterprises", {"name": "某公司"})
+    assert r.json()["errors"]["credit_code"] == "必填"
+    r = api_as(officer).post("/api/v1/enterprises", {**body(), "name": "长" * 201})
+    assert r.json()["errors"]["name"] == "不能超过200个字符"

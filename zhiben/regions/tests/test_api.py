@@ -62,3 +62,19 @@ def test_only_admins_add_regions(api_as, officer) -> None:
 def test_one_region_by_code(api_as, officer) -> None:
     assert api_as(officer).get("/api/v1/regions/500241").json()["name"] == "秀山土家族苗族自治县"
     assert api_as(officer).get("/api/v1/regions/999998").status_code == 404
+
+
+def test_townships_added_in_the_admin_follow_the_same_rules(admin_user) -> None:
+    from django.test import Client
+
+    from zhiben.audit.models import Event
+    from zhiben.regions.models import Region
+
+    c = Client()
+    c.force_login(admin_user)
+    bad = c.post("/admin/regions/region/add/", {"code": "500242101", "name": "某镇", "parent_code": "500241"})
+    assert bad.status_code == 200 and "开头" in bad.content.decode()
+    ok = c.post("/admin/regions/region/add/", {"code": "500241101", "name": "隘口镇", "parent_code": "500241"})
+    assert ok.status_code == 302, ok.content.decode()[:2000]
+    assert Region.objects.get(code="500241101").full_name.endswith("隘口镇")
+    assert Event.objects.filter(subject_type="region", subject_id="500241101").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from zhiben.accounts.models import User
@@ -81,7 +82,14 @@ def demo_users() -> list[dict[str, Any]]:
 class Command(BaseCommand):
     help = "创建演示用的乡镇、用户和企业（可重复运行）"
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--force", action="store_true", help="在生产环境中也创建（不建议）")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and not options["force"]:
+            # Demo users have published passwords: never create them on a production deployment.
+            self.stdout.write("生产环境（ZHIBEN_PRODUCTION=1）不创建演示数据。")
+            return
         for code, name in DEMO_TOWNSHIPS:
             if not Region.objects.filter(code=code).exists():
                 region_create(actor=None, code=code, name=name, parent=DEMO_COUNTY)
