@@ -156,3 +156,8 @@ def test_the_admin_site_shows_the_log_read_only(admin_user, firm) -> None:
     assert c.get("/admin/audit/event/").status_code == 200
     assert c.get("/admin/enterprises/enterprise/").status_code == 200
     assert c.get("/admin/reference/criterion/?q=粉尘").status_code == 200
+
+
+def test_the_404_page_is_chinese_and_keeps_the_navigation(outsider, firm) -> None:
+    page = signed_in(outsider).get(f"/enterprises/{firm.credit_code}/").content.decode()
+    assert "不在您的管辖范围内" in page and "企业清单" in page
