@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from zhiben.audit.services import event_append
+from zhiben.common.admin import ReadOnlyAdmin
 
 from .models import CriteriaStandard, Criterion, Sector
 
@@ -35,17 +36,8 @@ class SectorAdmin(admin.ModelAdmin):
             )
 
 
-class ReadOnlyCatalogue(admin.ModelAdmin):
+class ReadOnlyCatalogue(ReadOnlyAdmin):
     """The catalogue is data files in the repository (reference/data/criteria): edit those, not rows."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CriteriaStandard)
