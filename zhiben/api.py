@@ -138,6 +138,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register() -> None:
     from zhiben.accounts.api import auth_router, users_router
     from zhiben.enterprises.api import router as enterprises_router
+    from zhiben.hazards.api import router as hazards_router
     from zhiben.reference.api import criteria_router, sectors_router
     from zhiben.regions.api import router as regions_router
 
@@ -147,6 +148,7 @@ def _register() -> None:
     api.add_router("/sectors", sectors_router)
     api.add_router("/criteria", criteria_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/hazards", hazards_router)
 
 
 _register()

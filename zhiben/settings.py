@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "zhiben.regions",
     "zhiben.reference",
     "zhiben.enterprises",
+    "zhiben.hazards",
     "zhiben.accounts",
     "zhiben.demo",
 ]
@@ -198,6 +199,8 @@ ZHIBEN = {
     "STOCK_DEADLINE": env.str("ZHIBEN_STOCK_DEADLINE", default="2024-12-31"),
     "API_TOKEN_TTL_DAYS": env.int("ZHIBEN_API_TOKEN_TTL_DAYS", default=30),
     "PAGE_SIZE": 50,
+    # Evidence files (photos, PDF): size cap per file.
+    "ATTACHMENT_MAX_BYTES": env.int("ZHIBEN_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024,
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhiben.api import api
+from zhiben.audit.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,8 @@ def _operations() -> list[tuple[str, str]]:
     ops = []
     for path, methods in schema["paths"].items():
         for method in methods:
-            concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", path)
+            concrete = re.sub(r"\{(hazard_id|attachment_id)\}", "1", path)
+            concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", concrete)
             ops.append((method.upper(), concrete))
     return ops
 
@@ -62,9 +64,19 @@ REFERENCE = {
 }  # public reference data, same for every signed-in user
 ADMIN_ONLY = {("POST", "/api/v1/users"), ("GET", "/api/v1/users"), ("POST", "/api/v1/regions")}
 SELF = {("GET", "/api/v1/users/me")}
-SCOPED_LIST = {("GET", "/api/v1/enterprises")}
-SCOPED_CREATE = {("POST", "/api/v1/enterprises")}
-SCOPED_OBJECT = {("GET", "/api/v1/enterprises/{credit_code}"), ("PATCH", "/api/v1/enterprises/{credit_code}")}
+SCOPED_LIST = {("GET", "/api/v1/enterprises"), ("GET", "/api/v1/hazards")}
+SCOPED_CREATE = {("POST", "/api/v1/enterprises"), ("POST", "/api/v1/hazards")}
+HAZARD = "/api/v1/hazards/{hazard_id}"
+SCOPED_OBJECT = {
+    ("GET", "/api/v1/enterprises/{credit_code}"),
+    ("PATCH", "/api/v1/enterprises/{credit_code}"),
+    ("GET", HAZARD),
+    *{
+        ("POST", f"{HAZARD}/{step}")
+        for step in ("plan", "attachments", "submit", "review", "cancel", "supervise", "reports")
+    },
+    ("GET", f"{HAZARD}/attachments/{{attachment_id}}"),
+}
 CLASSIFIED = PUBLIC | REFERENCE | ADMIN_ONLY | SELF | SCOPED_LIST | SCOPED_CREATE | SCOPED_OBJECT
 
 
@@ -75,20 +87,72 @@ def test_every_operation_is_classified() -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(SCOPED_OBJECT))
-def test_objects_outside_scope_answer_404_to_every_role(method, path, firm, outsider, chem_officer, township) -> None:
-    from zhiben.tests_support import factories
+def test_objects_outside_scope_answer_404_to_every_role(
+    method, path, firm, outsider, chem_officer, township, settings, tmp_path
+) -> None:
+    """Each object endpoint, tried by an officer of another county, an officer limited to other sectors,
+    a township officer of another township and the user of another enterprise: 404, and nothing changes."""
+    from zhiben.hazards.services import hazard_attach, hazard_create
+    from zhiben.tests_support import factories, files
 
+    settings.MEDIA_ROOT = tmp_path
+    admin = factories.user("root9", role="admin")
     machinery = factories.enterprise(region="500241", sector="machinery")
     town = factories.user("town9", role="officer", region=township)
     other_firm = factories.enterprise(region="110105")
     firm_user = factories.user("firm9", role="enterprise", enterprise=other_firm)
+
+    def hazard_at(enterprise):
+        h = hazard_create(
+            actor=admin,
+            data={
+                "enterprise": enterprise.credit_code,
+                "title": "隐患",
+                "level": "general",
+                "source": "inspection",
+                "discovered_on": "2025-01-01",
+            },
+        )
+        from io import BytesIO
+
+        att = hazard_attach(hazard_id=h.pk, actor=admin, stream=BytesIO(files.png()), name="a.png", size=None)
+        return h, att
+
     cases = [(outsider, firm), (chem_officer, machinery), (town, firm), (firm_user, firm)]
     for user, target in cases:
+        hazard, attachment = hazard_at(target)
+        before = Event.objects.count()
         client = Client()
         client.force_login(user)
-        url = path.replace("{credit_code}", target.credit_code)
-        r = client.generic(method, url, data=json.dumps({"name": "改名"}), content_type="application/json")
+        url = (
+            path.replace("{credit_code}", target.credit_code)
+            .replace("{hazard_id}", str(hazard.pk))
+            .replace("{attachment_id}", str(attachment.pk))
+        )
+        body = (
+            {"name": "改名"}
+            if "enterprises" in path
+            else {
+                "summary": "x",
+                "decision": "approve",
+                "comment": "x",
+                "reason": "x",
+                "level": "county",
+                "to": "regulator",
+                "on": "2025-01-02",
+                "responsible_person": "x",
+                "measures": "x",
+                "deadline": "2025-02-01",
+            }
+        )
+        if path.endswith("/attachments") and method == "POST":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            r = client.post(url, {"file": SimpleUploadedFile("a.png", files.png())})
+        else:
+            r = client.generic(method, url, data=json.dumps(body), content_type="application/json")
         assert r.status_code == 404, (user.username, method, url, r.content)
+        assert Event.objects.count() == before
     target.refresh_from_db()
     assert target.name != "改名"
 

@@ -1,0 +1,347 @@
+"""/api/v1/hazards — the major-hazard database and its closed loop (DESIGN.md §6)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhiben.accounts.models import User
+from zhiben.common.errors import NotFound
+from zhiben.regions.selectors import parse_region
+
+from . import rules
+from .models import Attachment, Hazard, Level, Source, SupervisionLevel
+from .models import Status as HazardStatus
+from .selectors import HazardFilters, hazard_events, hazard_get, hazard_list
+from .services import (
+    hazard_attach,
+    hazard_cancel,
+    hazard_create,
+    hazard_plan,
+    hazard_report,
+    hazard_review,
+    hazard_submit,
+    hazard_supervise,
+)
+
+router = Router(tags=["hazards"])
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class HazardIn(Schema):
+    enterprise: str = Field(..., max_length=30, description="企业统一社会信用代码")
+    title: str = Field(..., max_length=200)
+    level: Level
+    source: Source
+    discovered_on: datetime.date
+    criterion: str | None = Field(None, max_length=32, description="判定标准条款编码（重大隐患必填），见 /criteria")
+    deadline: datetime.date | None = None
+    description: str | None = Field(None, max_length=4000)
+    location: str | None = Field(None, max_length=200)
+    external_ref: str | None = Field(None, max_length=64)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(..., alias="original_name")
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime.datetime
+    url: str
+    thumbnail_url: str | None
+
+    @staticmethod
+    def resolve_url(obj: Attachment) -> str:
+        return f"/api/v1/hazards/{obj.hazard_id}/attachments/{obj.pk}"
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: Attachment) -> str | None:
+        return f"/api/v1/hazards/{obj.hazard_id}/attachments/{obj.pk}?thumbnail=true" if obj.thumbnail else None
+
+
+class HazardOut(Schema):
+    id: int
+    enterprise: str
+    enterprise_name: str
+    region: str = Field(..., alias="region_id")
+    sector: str = Field(..., alias="sector_id")
+    level: str
+    source: str
+    status: str
+    title: str
+    description: str
+    location: str
+    criterion: str | None = Field(None, alias="criterion_id")
+    external_ref: str
+    discovered_on: datetime.date
+    deadline: datetime.date | None
+    cohort: str
+    overdue: bool
+    closed_on_time: bool
+    self_check_missed: bool
+    listed: bool
+    closed_on: datetime.date | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_enterprise(obj: Hazard) -> str:
+        return obj.enterprise.credit_code
+
+    @staticmethod
+    def resolve_enterprise_name(obj: Hazard) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_cohort(obj: Hazard) -> str:
+        return rules.cohort(obj)
+
+    @staticmethod
+    def resolve_overdue(obj: Hazard) -> bool:
+        return rules.is_overdue(obj)
+
+    @staticmethod
+    def resolve_closed_on_time(obj: Hazard) -> bool:
+        return rules.closed_on_time(obj)
+
+    @staticmethod
+    def resolve_self_check_missed(obj: Hazard) -> bool:
+        return rules.self_check_missed(obj)
+
+
+class PlanOut(Schema):
+    responsible_person: str
+    measures: str
+    funds: Decimal | None
+    interim_measures: str
+    planned_at: datetime.datetime | None
+
+
+class SupervisionOut(Schema):
+    level: str = Field(..., alias="supervision_level")
+    notice_no: str = Field(..., alias="supervision_notice_no")
+    listed_on: datetime.date | None
+    deadline: datetime.date | None = Field(None, alias="supervision_deadline")
+
+
+class ReportsOut(Schema):
+    regulator: datetime.date | None = Field(None, alias="reported_to_regulator_on")
+    workers_congress: datetime.date | None = Field(None, alias="reported_to_workers_congress_on")
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    at: datetime.datetime
+    actor: str = Field(..., alias="actor_name")
+    actor_id: int | None
+    payload: dict[str, Any]
+
+
+class HazardDetail(HazardOut):
+    plan: PlanOut | None
+    supervision: SupervisionOut | None
+    reports: ReportsOut
+    cancel_reason: str
+    attachments: list[AttachmentOut]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_plan(obj: Hazard) -> Hazard | None:
+        return obj if obj.planned_at else None
+
+    @staticmethod
+    def resolve_supervision(obj: Hazard) -> Hazard | None:
+        return obj if obj.supervision_level else None
+
+    @staticmethod
+    def resolve_reports(obj: Hazard) -> Hazard:
+        return obj
+
+    @staticmethod
+    def resolve_attachments(obj: Hazard) -> list[Attachment]:
+        return list(obj.attachments.all())
+
+    @staticmethod
+    def resolve_events(obj: Hazard) -> list[Any]:
+        return hazard_events(obj)
+
+
+class HazardQuery(Schema):
+    region: str | None = Field(None, max_length=12)
+    sector: str | None = Field(None, max_length=32, pattern=r"^[a-z_]+$")
+    level: Level | None = None
+    status: HazardStatus | None = None
+    source: Source | None = None
+    cohort: Literal["stock", "increment"] | None = None
+    overdue: bool | None = None
+    listed: bool | None = None
+    enterprise: str | None = Field(None, max_length=30)
+    q: str | None = Field(None, max_length=100)
+
+
+class PlanIn(Schema):
+    responsible_person: str = Field(..., max_length=60)
+    measures: str = Field(..., max_length=4000)
+    funds: Decimal | None = Field(None, ge=0, le=Decimal("1e11"), description="整改资金（元）")
+    deadline: datetime.date
+    interim_measures: str = Field("", max_length=4000)
+
+
+class SubmitIn(Schema):
+    summary: str = Field(..., max_length=4000)
+    attachments: list[int] = Field(default_factory=list, max_length=50)
+
+
+class ReviewIn(Schema):
+    decision: Literal["approve", "reject"]
+    comment: str = Field("", max_length=2000)
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=400)
+
+
+class SuperviseIn(Schema):
+    level: SupervisionLevel
+    notice_no: str = Field("", max_length=60)
+    deadline: datetime.date | None = None
+    listed_on: datetime.date | None = None
+
+
+class ReportIn(Schema):
+    to: Literal["regulator", "workers_congress"]
+    on: datetime.date
+
+
+class AttachmentCreated(Schema):
+    id: int
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
+    hazard = hazard_get(actor=_actor(request), hazard_id=hazard_id)
+    if hazard is None:
+        raise NotFound("隐患不存在")
+    return hazard
+
+
+@router.post("", response={201: HazardDetail})
+def create_hazard(request: HttpRequest, payload: HazardIn) -> Status[Hazard]:
+    """Record a hazard. An enterprise user may only self-report (source=self_check) for its own enterprise."""
+    hazard = hazard_create(actor=_actor(request), data=payload.dict(exclude_none=True))
+    return Status(201, _detail(request, hazard.pk))
+
+
+@router.get("", response=list[HazardOut])
+@paginate(LimitOffsetPagination)
+def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
+    filters = HazardFilters(
+        region=parse_region(query.region) if query.region else None,
+        sector=query.sector,
+        level=query.level,
+        status=query.status,
+        source=query.source,
+        cohort=query.cohort,
+        overdue=query.overdue,
+        listed=query.listed,
+        enterprise=query.enterprise,
+        q=query.q,
+    )
+    return hazard_list(actor=_actor(request), filters=filters)
+
+
+@router.get("/{int:hazard_id}", response=HazardDetail)
+def get_hazard(request: HttpRequest, hazard_id: int) -> Hazard:
+    """One hazard with its attachments and its full timeline (events oldest first)."""
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/plan", response=HazardDetail)
+def plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard:
+    """File the rectification plan (五落实); its deadline becomes the hazard's."""
+    hazard_plan(hazard_id=hazard_id, actor=_actor(request), **payload.dict())
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/attachments", response={201: AttachmentCreated})
+def attach(request: HttpRequest, hazard_id: int, file: File[UploadedFile]) -> Status[Attachment]:
+    """Upload evidence: JPEG, PNG, WebP or PDF (detected from content), size-capped."""
+    attachment = hazard_attach(
+        hazard_id=hazard_id, actor=_actor(request), stream=file, name=file.name or "", size=file.size
+    )
+    return Status(201, attachment)
+
+
+@router.get("/{int:hazard_id}/attachments/{int:attachment_id}")
+def download(request: HttpRequest, hazard_id: int, attachment_id: int, thumbnail: bool = False) -> FileResponse:
+    """An evidence file (or its thumbnail), for users in scope only."""
+    hazard = _detail(request, hazard_id)
+    attachment = hazard.attachments.filter(pk=attachment_id).first()
+    if attachment is None or (thumbnail and not attachment.thumbnail):
+        raise NotFound("文件不存在")
+    return evidence_response(attachment, thumbnail=thumbnail)
+
+
+def evidence_response(attachment: Attachment, *, thumbnail: bool) -> FileResponse:
+    field = attachment.thumbnail if thumbnail else attachment.file
+    content_type = "image/jpeg" if thumbnail else attachment.content_type
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@router.post("/{int:hazard_id}/submit", response=HazardDetail)
+def submit(request: HttpRequest, hazard_id: int, payload: SubmitIn) -> Hazard:
+    """Apply for close-out (申请销号). General hazards close at once; major ones wait for review."""
+    hazard_submit(hazard_id=hazard_id, actor=_actor(request), summary=payload.summary, attachments=payload.attachments)
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/review", response=HazardDetail)
+def review(request: HttpRequest, hazard_id: int, payload: ReviewIn) -> Hazard:
+    """Approve (销号) or reject a close-out application; not by the one who submitted it."""
+    hazard_review(hazard_id=hazard_id, actor=_actor(request), decision=payload.decision, comment=payload.comment)
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/cancel", response=HazardDetail)
+def cancel(request: HttpRequest, hazard_id: int, payload: CancelIn) -> Hazard:
+    """Cancel a record that is not a hazard (误报/不构成), with a reason."""
+    hazard_cancel(hazard_id=hazard_id, actor=_actor(request), reason=payload.reason)
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/supervise", response=HazardDetail)
+def supervise(request: HttpRequest, hazard_id: int, payload: SuperviseIn) -> Hazard:
+    """List for supervision (挂牌督办)."""
+    hazard_supervise(
+        hazard_id=hazard_id,
+        actor=_actor(request),
+        level=payload.level,
+        notice_no=payload.notice_no,
+        deadline=payload.deadline,
+        listed_on=payload.listed_on,
+    )
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/reports", response=HazardDetail)
+def reports(request: HttpRequest, hazard_id: int, payload: ReportIn) -> Hazard:
+    """Record a report (双报告): to the regulator or to the workers' congress."""
+    hazard_report(hazard_id=hazard_id, actor=_actor(request), to=payload.to, on=payload.on)
+    return _detail(request, hazard_id)

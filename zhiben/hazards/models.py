@@ -1,0 +1,190 @@
+"""The hazard (隐患): the core record of zhiben, and its lifecycle (DESIGN.md §3).
+
+The lifecycle reads in one screen: ``Status`` and ``TRANSITIONS`` below. Derived figures
+(cohort, overdue, closed on time, self-check missed) live in ``rules.py``, never in columns.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from zhiben.accounts.scope import ScopePaths
+
+
+class Level(models.TextChoices):
+    MAJOR = "major", "重大隐患"
+    GENERAL = "general", "一般隐患"
+
+
+class Source(models.TextChoices):
+    SELF_CHECK = "self_check", "企业自查"
+    INSPECTION = "inspection", "督导检查/执法检查"
+    TIP = "tip", "群众举报核查"
+    OTHER = "other", "其他"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "待整改"
+    RECTIFYING = "rectifying", "整改中"
+    PENDING_REVIEW = "pending_review", "待审核销号"
+    CLOSED = "closed", "已销号"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class Action(models.TextChoices):
+    PLAN = "plan", "制定整改方案"
+    SUBMIT = "submit", "申请销号"
+    APPROVE = "approve", "审核通过（销号）"
+    REJECT = "reject", "退回整改"
+    CANCEL = "cancel", "撤销"
+
+
+# The lifecycle: (action, from) -> to.
+#   open --plan--> rectifying --submit--> pending_review --approve--> closed (销号)
+#                      ^                          |
+#                      +---------reject-----------+
+#   open/rectifying/pending_review --cancel (误报/不构成)--> cancelled
+# A general hazard is closed by the enterprise itself on submit (企业自行整改), even straight from
+# ``open`` (一般隐患 can be removed at once, 16号令 第三条); a major one goes to review. A plan may be
+# revised while rectifying.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Action.PLAN, Status.OPEN): Status.RECTIFYING,
+    (Action.PLAN, Status.RECTIFYING): Status.RECTIFYING,
+    (Action.SUBMIT, Status.RECTIFYING): Status.PENDING_REVIEW,  # a general hazard goes to CLOSED instead
+    (Action.SUBMIT, Status.OPEN): Status.CLOSED,  # general hazards only
+    (Action.APPROVE, Status.PENDING_REVIEW): Status.CLOSED,
+    (Action.REJECT, Status.PENDING_REVIEW): Status.RECTIFYING,
+    (Action.CANCEL, Status.OPEN): Status.CANCELLED,
+    (Action.CANCEL, Status.RECTIFYING): Status.CANCELLED,
+    (Action.CANCEL, Status.PENDING_REVIEW): Status.CANCELLED,
+}
+ACTIVE_STATUSES = (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW)
+
+
+class SupervisionLevel(models.TextChoices):
+    """挂牌督办 level, decided by the committee office (FACTS §1)."""
+
+    PROVINCE = "province", "省级挂牌督办"
+    CITY = "city", "市级挂牌督办"
+    COUNTY = "county", "县级挂牌督办"
+
+
+class Hazard(models.Model):
+    """A hazard found at an enterprise: general or major, from any of the channels."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="hazards"
+    )
+    # Copied from the enterprise so that scoped queries and statistics never join.
+    region = models.ForeignKey("regions.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey("reference.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField("隐患级别", max_length=8, choices=Level.choices)
+    source = models.CharField("来源", max_length=12, choices=Source.choices)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    title = models.CharField("隐患名称", max_length=200)
+    description = models.TextField("隐患描述", max_length=4000, blank=True)
+    location = models.CharField("隐患部位", max_length=200, blank=True)
+    criterion = models.ForeignKey(
+        "reference.Criterion",
+        verbose_name="判定依据",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    external_ref = models.CharField("外部编号", max_length=64, blank=True)
+    discovered_on = models.DateField("发现日期")
+    deadline = models.DateField("整改期限", null=True, blank=True)
+
+    # 五落实: responsibility, measures, funds, time limit, emergency plan.
+    responsible_person = models.CharField("整改责任人", max_length=60, blank=True)
+    measures = models.TextField("整改措施", max_length=4000, blank=True)
+    funds = models.DecimalField("整改资金（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    interim_measures = models.TextField("整改期间安全防范和应急措施", max_length=4000, blank=True)
+    planned_at = models.DateTimeField("方案制定时间", null=True, blank=True)
+
+    # 挂牌督办
+    supervision_level = models.CharField("挂牌督办级别", max_length=8, choices=SupervisionLevel.choices, blank=True)
+    supervision_notice_no = models.CharField("督办文号", max_length=60, blank=True)
+    listed_on = models.DateField("挂牌日期", null=True, blank=True)
+    supervision_deadline = models.DateField("督办期限", null=True, blank=True)
+
+    # 双报告 (安全生产法 第四十一条第二款)
+    reported_to_regulator_on = models.DateField("报告监管部门日期", null=True, blank=True)
+    reported_to_workers_congress_on = models.DateField("报告职工代表大会日期", null=True, blank=True)
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请销号人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    cancel_reason = models.CharField("撤销原因", max_length=400, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopePaths(region="region__code", sector="sector_id", enterprise="enterprise_id")
+
+    class Meta:
+        verbose_name = "隐患"
+        verbose_name_plural = "隐患"
+        ordering = ["-discovered_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "status", "deadline"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["enterprise", "status"]),
+            models.Index(fields=["sector", "region"]),
+            models.Index(fields=["discovered_on"]),
+            models.Index(fields=["enterprise", "external_ref"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__isnull=True) | models.Q(deadline__gte=models.F("discovered_on")),
+                name="hazard_deadline_not_before_discovery",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(level="major") | models.Q(criterion__isnull=False),
+                name="hazard_major_cites_a_criterion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def listed(self) -> bool:
+        return bool(self.supervision_level)
+
+
+class Attachment(models.Model):
+    """Evidence (photos, PDF), stored under a random name; served only through a scoped view."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="evidence/%Y/%m/", max_length=200)
+    thumbnail = models.FileField(upload_to="thumbs/%Y/%m/", max_length=200, blank=True)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"附件 {self.pk}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

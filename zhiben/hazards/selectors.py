@@ -1,0 +1,82 @@
+"""Reads of hazards, always through the actor's scope."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from zhiben.accounts.models import User
+from zhiben.accounts.scope import scoped
+from zhiben.audit.models import Event
+from zhiben.audit.selectors import events_of
+
+from . import rules
+from .models import Hazard
+
+
+@dataclass(frozen=True)
+class HazardFilters:
+    region: str | None = None
+    sector: str | None = None
+    level: str | None = None
+    status: str | None = None
+    source: str | None = None
+    cohort: str | None = None
+    overdue: bool | None = None
+    listed: bool | None = None
+    enterprise: str | None = None
+    q: str | None = None
+    self_check_missed: bool | None = None
+
+
+def hazard_list(
+    *, actor: User, filters: HazardFilters | None = None, today: datetime.date | None = None
+) -> QuerySet[Hazard]:
+    qs = scoped(Hazard.objects, actor).select_related("enterprise", "region", "sector", "criterion")
+    f = filters or HazardFilters()
+    if f.region:
+        qs = qs.filter(region__code__prefix=f.region)
+    if f.sector:
+        qs = qs.filter(sector_id=f.sector)
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.cohort:
+        qs = qs.filter(rules.q_cohort(f.cohort))
+    if f.overdue is True:
+        qs = qs.filter(rules.q_overdue(on=today))
+    elif f.overdue is False:
+        qs = qs.exclude(rules.q_overdue(on=today))
+    if f.listed is True:
+        qs = qs.exclude(supervision_level="")
+    elif f.listed is False:
+        qs = qs.filter(supervision_level="")
+    if f.enterprise:
+        qs = qs.filter(enterprise__credit_code=f.enterprise.strip().upper())
+    if f.self_check_missed is True:
+        qs = qs.filter(rules.q_self_check_missed())
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(Q(title__icontains=term) | Q(enterprise__name__icontains=term) | Q(location__icontains=term))
+    return qs.order_by("-discovered_on", "-id")
+
+
+def hazard_get(*, actor: User, hazard_id: int) -> Hazard | None:
+    """One hazard in scope (missing and forbidden look the same)."""
+    return (
+        scoped(Hazard.objects, actor)
+        .select_related("enterprise", "region", "sector", "criterion", "criterion__standard", "submitted_by")
+        .prefetch_related("attachments")
+        .filter(pk=hazard_id)
+        .first()
+    )
+
+
+def hazard_events(hazard: Hazard) -> list[Event]:
+    """The hazard's full timeline (全过程记录), oldest first. The caller has checked scope."""
+    return list(events_of(subject_type="hazard", subject_id=str(hazard.pk)))

@@ -1,0 +1,494 @@
+"""Every write to a hazard: one function per use case, transactional, row-locked, logged (DESIGN.md §8).
+
+Each service locks the hazard (``select_for_update``), checks the lifecycle in ``TRANSITIONS``, writes
+the change and its event together, and raises a domain error (404 / 403 / 409 / 422) otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from zhiben.accounts.models import Role, User
+from zhiben.accounts.scope import scoped
+from zhiben.audit.services import event_append
+from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
+from zhiben.enterprises.models import Enterprise
+from zhiben.reference.selectors import criterion_applies
+
+from . import rules
+from .evidence import CheckedFile, EvidenceRejected, check_upload, stored_files
+from .models import (
+    TRANSITIONS,
+    Action,
+    Attachment,
+    Hazard,
+    Level,
+    Source,
+    Status,
+    SupervisionLevel,
+)
+
+EARLIEST = datetime.date(2000, 1, 1)
+REGULATORS = (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER)
+EVERYONE = (*REGULATORS, Role.ENTERPRISE)
+# Which roles may take each step (scope is checked separately, on the hazard itself).
+ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "plan": EVERYONE,
+    "attach": EVERYONE,
+    "submit": EVERYONE,
+    "report": EVERYONE,
+    "review": REGULATORS,
+    "cancel": REGULATORS,
+    "supervise": REGULATORS,
+}
+MAX_FILES = 9
+
+
+# ----------------------------------------------------------------------------------------- helpers
+def parse_date(raw: Any, label: str) -> datetime.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    try:
+        return datetime.date.fromisoformat(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
+
+
+def _require_role(actor: User, step: str) -> None:
+    if actor.role not in ROLE_ACTIONS[step]:
+        raise PermissionDenied("您的角色不能进行此操作")
+
+
+def _locked(hazard_id: int, actor: User) -> Hazard:
+    """The hazard, locked for this transaction, if the actor may see it; else 404."""
+    hazard = scoped(Hazard.objects.select_for_update(), actor).filter(pk=hazard_id).first()
+    if hazard is None:
+        raise NotFound("隐患不存在")
+    return hazard
+
+
+def _target(hazard: Hazard, action: str) -> str:
+    target = TRANSITIONS.get((action, hazard.status))
+    if target is None:
+        raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能{Action(action).label}")
+    return target
+
+
+def _log(actor: User | None, hazard: Hazard, kind: str, payload: dict[str, Any]) -> None:
+    event_append(actor=actor, subject_type="hazard", subject_id=str(hazard.pk), kind=kind, payload=payload)
+
+
+def _check_files(uploads: Iterable[tuple[IO[bytes], str, int | None]], field: str) -> list[CheckedFile]:
+    checked = []
+    for stream, name, size in uploads:
+        try:
+            checked.append(check_upload(stream, name=name, size=size))
+        except EvidenceRejected as exc:
+            raise FieldErrors({field: f"{name or '文件'}：{exc}"}) from exc
+    if len(checked) > MAX_FILES:
+        raise FieldErrors({field: f"一次最多上传 {MAX_FILES} 个文件"})
+    return checked
+
+
+def _store(hazard: Hazard, actor: User, checked: CheckedFile) -> Attachment:
+    main, thumb = stored_files(checked)
+    attachment = Attachment(
+        hazard=hazard,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        original_name=checked.original_name,
+        uploaded_by=actor,
+    )
+    attachment.file.save(main.name, main, save=False)
+    if thumb is not None:
+        attachment.thumbnail.save(thumb.name, thumb, save=False)
+    pending = _new_files.get()
+    if pending is not None:  # if the transaction rolls back, these must not linger on disk
+        pending.extend(n for n in (attachment.file.name, attachment.thumbnail.name) if n)
+    attachment.save()
+    return attachment
+
+
+_new_files: ContextVar[list[str] | None] = ContextVar("zhiben_new_files", default=None)
+
+
+class _FileGuard:
+    """Deletes the files written inside a block whose transaction did not commit."""
+
+    def __enter__(self) -> _FileGuard:
+        self.token = _new_files.set([])
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        names = _new_files.get() or []
+        _new_files.reset(self.token)
+        if exc_type is not None:
+            for name in names:
+                default_storage.delete(name)
+
+
+def _attachment_payload(a: Attachment) -> dict[str, Any]:
+    return {"id": a.pk, "name": a.original_name, "type": a.content_type, "size": a.size, "sha256": a.sha256}
+
+
+def snapshot(h: Hazard) -> dict[str, Any]:
+    return {
+        "enterprise": h.enterprise.credit_code,
+        "level": h.level,
+        "source": h.source,
+        "title": h.title,
+        "description": h.description,
+        "location": h.location,
+        "criterion": h.criterion_id,
+        "discovered_on": h.discovered_on,
+        "deadline": h.deadline,
+        "external_ref": h.external_ref,
+    }
+
+
+# ----------------------------------------------------------------------------------------- create
+def validate_hazard(data: dict[str, Any], *, actor: User) -> dict[str, Any]:
+    """Clean a new hazard's fields or raise FieldErrors naming every bad field (one path for API,
+    pages and imports)."""
+    errors = ErrorCollector()
+    cleaned: dict[str, Any] = {}
+
+    def run(field: str, fn: Any) -> None:
+        try:
+            cleaned[field] = fn()
+        except ValueError as exc:
+            errors.add(field, str(exc))
+
+    enterprise: Enterprise | None = None
+    try:
+        code = clean_credit_code(data.get("enterprise"))
+        enterprise = scoped(Enterprise.objects, actor).filter(credit_code=code).first()
+        if enterprise is None:
+            errors.add("enterprise", "企业不存在或不在您的管辖范围内")
+    except ValueError as exc:
+        errors.add("enterprise", str(exc))
+    run("title", lambda: clean_text(data.get("title"), label="隐患名称", max_length=200, required=True))
+    run("level", lambda: clean_choice(data.get("level"), label="隐患级别", choices=Level.choices, allow_blank=False))
+    run("source", lambda: clean_choice(data.get("source"), label="来源", choices=Source.choices, allow_blank=False))
+    if actor.role == Role.ENTERPRISE and cleaned.get("source") not in (None, Source.SELF_CHECK):
+        errors.add("source", "企业只能上报自查发现的隐患（source=self_check）")
+    run("description", lambda: clean_text(data.get("description"), label="隐患描述", max_length=4000))
+    run("location", lambda: clean_text(data.get("location"), label="隐患部位", max_length=200))
+    run("external_ref", lambda: clean_text(data.get("external_ref"), label="外部编号", max_length=64))
+    run("discovered_on", lambda: parse_date(data.get("discovered_on"), "发现日期"))
+    run("deadline", lambda: parse_date(data.get("deadline"), "整改期限"))
+    discovered = cleaned.get("discovered_on")
+    if "discovered_on" in cleaned:
+        if discovered is None:
+            errors.add("discovered_on", "请填写发现日期")
+        elif discovered > rules.today():
+            errors.add("discovered_on", "发现日期不能晚于今天")
+        elif discovered < EARLIEST:
+            errors.add("discovered_on", "发现日期不能早于2000年")
+    deadline = cleaned.get("deadline")
+    if deadline is not None and discovered is not None and deadline < discovered:
+        # A deadline may lie in the past (ledgers are entered late), never before discovery.
+        errors.add("deadline", "整改期限不能早于发现日期")
+    raw_criterion = str(data.get("criterion") or "").strip().upper()
+    if raw_criterion:
+        if enterprise is not None and not criterion_applies(code=raw_criterion, sector=enterprise.sector_id):
+            errors.add("criterion", f"判定依据 {raw_criterion} 不存在或不适用于该企业的行业领域")
+        cleaned["criterion_id"] = raw_criterion
+    elif cleaned.get("level") == Level.MAJOR:
+        errors.add("criterion", "重大隐患必须引用所属行业（或通用）的判定标准条款")
+    errors.raise_if_any()
+    assert enterprise is not None
+    cleaned["enterprise"] = enterprise
+    return cleaned
+
+
+def hazard_create(
+    *, actor: User, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, int | None]] = ()
+) -> Hazard:
+    """Record a hazard (企业自查上报, or an officer's finding), with optional photos, all or nothing."""
+    cleaned = validate_hazard(data, actor=actor)
+    checked = _check_files(files, "files")
+    enterprise: Enterprise = cleaned.pop("enterprise")
+    with _FileGuard(), transaction.atomic():
+        if (
+            cleaned["external_ref"]
+            and Hazard.objects.filter(enterprise=enterprise, external_ref=cleaned["external_ref"]).exists()
+        ):
+            raise Conflict("该企业已有相同外部编号的隐患", field="external_ref")
+        hazard = Hazard.objects.create(
+            enterprise=enterprise,
+            region_id=enterprise.region_id,
+            sector_id=enterprise.sector_id,
+            created_by=actor,
+            **cleaned,
+        )
+        _log(actor, hazard, "created", snapshot(hazard))
+        for item in checked:
+            attachment = _store(hazard, actor, item)
+            _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
+    return hazard
+
+
+# ----------------------------------------------------------------------------------------- actions
+def hazard_plan(
+    *,
+    hazard_id: int,
+    actor: User,
+    responsible_person: str,
+    measures: str,
+    funds: Any,
+    deadline: Any,
+    interim_measures: str = "",
+) -> Hazard:
+    """File (or revise) the rectification plan, 五落实. Its deadline becomes the hazard's deadline."""
+    errors = ErrorCollector()
+    values: dict[str, Any] = {}
+    for field, label, raw, limit, required in (
+        ("responsible_person", "整改责任人", responsible_person, 60, True),
+        ("measures", "整改措施", measures, 4000, True),
+        ("interim_measures", "整改期间安全防范和应急措施", interim_measures, 4000, False),
+    ):
+        try:
+            values[field] = clean_text(raw, label=label, max_length=limit, required=required)
+        except ValueError as exc:
+            errors.add(field, str(exc))
+    try:
+        values["funds"] = clean_decimal(funds, label="整改资金", minimum=Decimal(0), maximum=Decimal("1e11"), places=2)
+    except ValueError as exc:
+        errors.add("funds", str(exc))
+    try:
+        values["deadline"] = parse_date(deadline, "整改期限")
+        if values["deadline"] is None:
+            errors.add("deadline", "请填写整改期限")
+    except ValueError as exc:
+        errors.add("deadline", str(exc))
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "plan")  # after the scope check: out of scope is 404
+        target = _target(hazard, Action.PLAN)
+        if values.get("deadline") and values["deadline"] < hazard.discovered_on:
+            errors.add("deadline", "整改期限不能早于发现日期")
+        if hazard.level == Level.MAJOR and not values.get("interim_measures"):
+            errors.add("interim_measures", "重大隐患须填写整改期间的安全防范和应急措施")
+        errors.raise_if_any()
+        revised = hazard.status == Status.RECTIFYING
+        for field, value in values.items():
+            setattr(hazard, field, value)
+        hazard.status = target
+        hazard.planned_at = timezone.now()
+        hazard.save()
+        _log(actor, hazard, "plan_revised" if revised else "planned", values)
+    return hazard
+
+
+def hazard_attach(*, hazard_id: int, actor: User, stream: IO[bytes], name: str, size: int | None) -> Attachment:
+    """Upload one evidence file (photo or PDF)."""
+    (checked,) = _check_files([(stream, name, size)], "file")
+    with _FileGuard(), transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "attach")  # after the scope check: out of scope is 404
+        if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
+            raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能再上传材料")
+        attachment = _store(hazard, actor, checked)
+        _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
+    return attachment
+
+
+def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Sequence[int] = ()) -> Hazard:
+    """Apply for close-out (申请销号). A general hazard closes at once; a major one waits for review
+    and needs at least one evidence file."""
+    try:
+        summary = clean_text(summary, label="整改情况说明", max_length=4000, required=True)
+    except ValueError as exc:
+        raise FieldErrors({"summary": str(exc)}) from exc
+    ids = sorted({int(a) for a in attachments})
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "submit")  # after the scope check: out of scope is 404
+        if hazard.level == Level.MAJOR and hazard.status == Status.OPEN:
+            raise Conflict("重大隐患须先制定整改方案（五落实），整改后再申请销号")
+        target = _target(hazard, Action.SUBMIT)
+        own = set(hazard.attachments.filter(pk__in=ids).values_list("pk", flat=True))
+        if own != set(ids):
+            raise FieldErrors({"attachments": "佐证材料不属于该隐患"})
+        if hazard.level == Level.MAJOR:
+            if not ids:
+                raise FieldErrors({"attachments": "重大隐患销号须附整改佐证材料（至少一个文件）"})
+            target = Status.PENDING_REVIEW
+        else:
+            target = Status.CLOSED
+        hazard.status = target
+        hazard.submitted_by = actor
+        hazard.submitted_at = timezone.now()
+        if target == Status.CLOSED:
+            hazard.closed_on = rules.today()
+        hazard.save()
+        _log(actor, hazard, "submitted", {"summary": summary, "attachments": ids, "status": target})
+        if target == Status.CLOSED:
+            _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "enterprise_self"})
+    return hazard
+
+
+def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -> Hazard:
+    """Review a close-out application (审核销号): approve closes the hazard, reject sends it back.
+
+    Only a regulator in scope who did not submit it may decide (审核把关)."""
+    if decision not in ("approve", "reject"):
+        raise FieldErrors({"decision": "应为 approve 或 reject"})
+    try:
+        comment = clean_text(comment, label="审核意见", max_length=2000, required=decision == "reject")
+    except ValueError as exc:
+        raise FieldErrors({"comment": "退回整改须写明原因" if decision == "reject" else str(exc)}) from exc
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "review")  # after the scope check: out of scope is 404
+        target = _target(hazard, Action.APPROVE if decision == "approve" else Action.REJECT)
+        if hazard.submitted_by_id == actor.pk:
+            raise PermissionDenied("不能审核自己提交的销号申请")
+        if decision == "approve" and not hazard.attachments.exists():
+            raise Conflict("没有整改佐证材料，不能销号")
+        hazard.status = target
+        if target == Status.CLOSED:
+            hazard.closed_on = rules.today()
+        hazard.save()
+        _log(actor, hazard, "approved" if decision == "approve" else "rejected", {"comment": comment})
+        if target == Status.CLOSED:
+            _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "review"})
+    return hazard
+
+
+def hazard_cancel(*, hazard_id: int, actor: User, reason: str) -> Hazard:
+    """Cancel a record that is not a hazard (误报/不构成隐患), with the reason."""
+    try:
+        reason = clean_text(reason, label="撤销原因", max_length=400, required=True)
+    except ValueError as exc:
+        raise FieldErrors({"reason": str(exc)}) from exc
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "cancel")  # after the scope check: out of scope is 404
+        hazard.status = _target(hazard, Action.CANCEL)
+        hazard.cancel_reason = reason
+        hazard.save()
+        _log(actor, hazard, "cancelled", {"reason": reason})
+    return hazard
+
+
+def hazard_supervise(
+    *, hazard_id: int, actor: User, level: str, notice_no: str = "", deadline: Any = None, listed_on: Any = None
+) -> Hazard:
+    """List a hazard for supervision (挂牌督办) at county, city or province level."""
+    errors = ErrorCollector()
+    values: dict[str, Any] = {}
+    try:
+        values["supervision_level"] = clean_choice(
+            level, label="督办级别", choices=SupervisionLevel.choices, allow_blank=False
+        )
+    except ValueError as exc:
+        errors.add("level", str(exc))
+    try:
+        values["supervision_notice_no"] = clean_text(notice_no, label="督办文号", max_length=60)
+    except ValueError as exc:
+        errors.add("notice_no", str(exc))
+    try:
+        values["supervision_deadline"] = parse_date(deadline, "督办期限")
+    except ValueError as exc:
+        errors.add("deadline", str(exc))
+    try:
+        values["listed_on"] = parse_date(listed_on, "挂牌日期") or rules.today()
+        if values["listed_on"] > rules.today():
+            errors.add("listed_on", "挂牌日期不能晚于今天")
+    except ValueError as exc:
+        errors.add("listed_on", str(exc))
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "supervise")  # after the scope check: out of scope is 404
+        if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
+            raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能挂牌督办")
+        if values.get("supervision_deadline") and values["supervision_deadline"] < hazard.discovered_on:
+            errors.add("deadline", "督办期限不能早于发现日期")
+        errors.raise_if_any()
+        relisted = hazard.listed
+        for field, value in values.items():
+            setattr(hazard, field, value)
+        hazard.save()
+        _log(
+            actor,
+            hazard,
+            "relisted" if relisted else "listed",
+            {
+                "level": values["supervision_level"],
+                "notice_no": values["supervision_notice_no"],
+                "deadline": values["supervision_deadline"],
+                "listed_on": values["listed_on"],
+            },
+        )
+    return hazard
+
+
+REPORT_FIELDS = {"regulator": "reported_to_regulator_on", "workers_congress": "reported_to_workers_congress_on"}
+
+
+def hazard_report(*, hazard_id: int, actor: User, to: str, on: Any) -> Hazard:
+    """Record one of the two reports (双报告): to the regulator, or to the workers' congress."""
+    if to not in REPORT_FIELDS:
+        raise FieldErrors({"to": "应为 regulator 或 workers_congress"})
+    try:
+        day = parse_date(on, "报告日期")
+    except ValueError as exc:
+        raise FieldErrors({"on": str(exc)}) from exc
+    if day is None:
+        raise FieldErrors({"on": "请填写报告日期"})
+    if day > rules.today():
+        raise FieldErrors({"on": "报告日期不能晚于今天"})
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "report")  # after the scope check: out of scope is 404
+        if hazard.status == Status.CANCELLED:
+            raise Conflict("已撤销的隐患不需要报告")
+        if day < hazard.discovered_on:
+            raise FieldErrors({"on": "报告日期不能早于发现日期"})
+        setattr(hazard, REPORT_FIELDS[to], day)
+        hazard.save()
+        _log(actor, hazard, "reported", {"to": to, "on": day})
+    return hazard
+
+
+def available_actions(hazard: Hazard, actor: User) -> list[str]:
+    """The steps this actor may take on this hazard now (the pages show only these)."""
+    out = []
+    active = hazard.status in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW)
+    if actor.role in ROLE_ACTIONS["plan"] and (Action.PLAN, hazard.status) in TRANSITIONS:
+        out.append("plan")
+    if actor.role in ROLE_ACTIONS["attach"] and active:
+        out.append("attach")
+    if actor.role in ROLE_ACTIONS["submit"] and (
+        hazard.status == Status.RECTIFYING or (hazard.status == Status.OPEN and hazard.level == Level.GENERAL)
+    ):
+        out.append("submit")
+    if (
+        actor.role in ROLE_ACTIONS["review"]
+        and hazard.status == Status.PENDING_REVIEW
+        and hazard.submitted_by_id != actor.pk
+    ):
+        out.append("review")
+    if actor.role in ROLE_ACTIONS["supervise"] and active:
+        out.append("supervise")
+    if actor.role in ROLE_ACTIONS["report"] and hazard.status != Status.CANCELLED:
+        out.append("report")
+    if actor.role in ROLE_ACTIONS["cancel"] and (Action.CANCEL, hazard.status) in TRANSITIONS:
+        out.append("cancel")
+    return out
