@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("zhiben.accounts.urls")),
     path("regions/", include("zhiben.regions.urls")),
     path("enterprises/", include("zhiben.enterprises.urls")),
+    path("hazards/", include("zhiben.hazards.urls")),
     path("", include("zhiben.common.urls")),
 ]

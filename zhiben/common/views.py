@@ -32,7 +32,17 @@ def home(request: HttpRequest) -> HttpResponse:
         ({"key": k, "name": names.get(k, k), "count": n} for k, n in by_sector.items()),
         key=lambda row: -int(row["count"]),
     )
-    return render(request, "common/home.html", {"totals": totals, "sectors": sectors})
+    from zhiben.hazards import rules
+    from zhiben.hazards.selectors import hazard_list
+
+    hazards = hazard_list(actor=actor).order_by()
+    hazard_totals = hazards.aggregate(
+        open_major=Count("id", filter=rules.q_active() & Q(level="major")),
+        overdue=Count("id", filter=rules.q_overdue()),
+        pending=Count("id", filter=Q(status="pending_review")),
+        listed=Count("id", filter=rules.q_active() & ~Q(supervision_level="")),
+    )
+    return render(request, "common/home.html", {"totals": totals, "sectors": sectors, "hazards": hazard_totals})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

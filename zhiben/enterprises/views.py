@@ -86,10 +86,19 @@ def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpRespon
     for event in events:
         changes = event.payload.get("changes", {}) if isinstance(event.payload, dict) else {}
         event.changed_labels = [_label(f) for f in changes]  # type: ignore[attr-defined]
+    from zhiben.hazards.selectors import HazardFilters, hazard_list
+
+    hazards = hazard_list(actor=actor, filters=HazardFilters(enterprise=enterprise.credit_code))
     return render(
         request,
         "enterprises/detail.html",
-        {"e": enterprise, "events": events, "can_write": _can_write(actor)},
+        {
+            "e": enterprise,
+            "events": events,
+            "can_write": _can_write(actor),
+            "hazards": hazards[:20],
+            "hazard_count": hazards.count(),
+        },
     )
 
 

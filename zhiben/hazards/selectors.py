@@ -42,7 +42,9 @@ def hazard_list(
         qs = qs.filter(sector_id=f.sector)
     if f.level:
         qs = qs.filter(level=f.level)
-    if f.status:
+    if f.status == "active":  # the figures' "open": neither closed nor cancelled
+        qs = qs.filter(rules.q_active())
+    elif f.status:
         qs = qs.filter(status=f.status)
     if f.source:
         qs = qs.filter(source=f.source)

@@ -23,7 +23,8 @@ def criteria_for(
     if q:
         term = q.strip()
         qs = qs.filter(Q(text__icontains=term) | Q(code__istartswith=term) | Q(article__icontains=term))
-    return qs.prefetch_related("sectors").order_by("standard_id", "position")
+    # A sector's own standards first, then the clauses that apply to every sector (e.g. fire).
+    return qs.prefetch_related("sectors").order_by("all_sectors", "standard_id", "position")
 
 
 def criterion_applies(*, code: str, sector: str) -> bool:

@@ -1,0 +1,315 @@
+"""Hazard pages: list, report form, detail with the timeline and only the actions allowed now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhiben.accounts.models import Role, User
+from zhiben.accounts.scope import scoped
+from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
+from zhiben.enterprises.models import Enterprise
+from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.views import picker_context
+
+from . import rules
+from .api import evidence_response
+from .forms import (
+    CancelForm,
+    HazardFilterForm,
+    HazardForm,
+    PlanForm,
+    ReportForm,
+    ReviewForm,
+    SubmitForm,
+    SuperviseForm,
+    criterion_choices,
+)
+from .models import Hazard, Source
+from .selectors import HazardFilters, hazard_events, hazard_get, hazard_list
+from .services import (
+    available_actions,
+    hazard_attach,
+    hazard_cancel,
+    hazard_create,
+    hazard_plan,
+    hazard_report,
+    hazard_review,
+    hazard_submit,
+    hazard_supervise,
+)
+
+YES_NO = {"1": True, "0": False}
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def hazard_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = HazardFilterForm(request.GET or None)
+    filters = HazardFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        region = None
+        if d.get("region"):
+            try:
+                region = normalize_code(d["region"])
+            except InvalidRegionCode:
+                region = None
+        filters = HazardFilters(
+            region=region,
+            sector=d.get("sector") or None,
+            level=d.get("level") or None,
+            status=d.get("status") or None,
+            source=d.get("source") or None,
+            cohort=d.get("cohort") or None,
+            overdue=YES_NO.get(d.get("overdue") or ""),
+            listed=YES_NO.get(d.get("listed") or ""),
+            enterprise=d.get("enterprise") or None,
+            q=d.get("q") or None,
+        )
+    paginator = Paginator(hazard_list(actor=actor, filters=filters), settings.ZHIBEN["PAGE_SIZE"])
+    page = paginator.get_page(request.GET.get("page"))
+    for h in page.object_list:
+        h.is_overdue = rules.is_overdue(h)
+    query = request.GET.copy()
+    for key in ("page", "_rp"):
+        query.pop(key, None)
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "picker": picker_context(actor=actor, selected=request.GET.get("region"), field_name="region", label="区划"),
+    }
+    htmx = getattr(request, "htmx", None)
+    partial = htmx is not None and bool(htmx) and htmx.target == "results"
+    return render(request, "hazards/_results.html" if partial else "hazards/list.html", context)
+
+
+def _enterprise_for_form(actor: User, code: str | None) -> Enterprise | None:
+    if actor.role == Role.ENTERPRISE:
+        return actor.enterprise
+    if not code:
+        return None
+    return scoped(Enterprise.objects, actor).filter(credit_code=code.strip().upper()).first()
+
+
+@login_required
+def hazard_create_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    enterprise_user = actor.role == Role.ENTERPRISE
+    code = request.POST.get("enterprise") or request.GET.get("enterprise")
+    enterprise = _enterprise_for_form(actor, code)
+    initial: dict[str, Any] = {"discovered_on": rules.today()}
+    if enterprise is not None:
+        initial["enterprise"] = enterprise.credit_code
+    if enterprise_user:
+        initial["source"] = Source.SELF_CHECK
+    form = HazardForm(
+        request.POST or None,
+        initial=initial,
+        sector=enterprise.sector_id if enterprise else None,
+        enterprise_user=enterprise_user,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        if enterprise_user and enterprise is not None:
+            data["enterprise"] = enterprise.credit_code
+            data["source"] = Source.SELF_CHECK
+        uploads = [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
+        try:
+            hazard = hazard_create(actor=actor, data=data, files=uploads)
+        except (FieldErrors, Conflict) as exc:
+            _form_errors(form, exc, file_field="files")
+        else:
+            messages.success(request, f"已登记隐患 #{hazard.pk}")
+            return redirect("hazard-detail", hazard_id=hazard.pk)
+    return render(
+        request,
+        "hazards/form.html",
+        {"form": form, "enterprise": enterprise, "max_mb": settings.ZHIBEN["ATTACHMENT_MAX_BYTES"] // 1048576},
+    )
+
+
+@login_required
+def criteria_options(request: HttpRequest) -> HttpResponse:
+    """The criterion <select> for the enterprise typed in the form (htmx)."""
+    enterprise = _enterprise_for_form(_actor(request), request.GET.get("enterprise"))
+    choices = criterion_choices(enterprise.sector_id if enterprise else None)
+    plain = [(v, label) for v, label in choices if isinstance(label, str)]
+    groups = [(name, options) for name, options in choices if isinstance(options, list)]
+    return render(request, "hazards/_criterion_options.html", {"plain": plain, "groups": groups})
+
+
+def _form_errors(form: Any, exc: DomainError, *, file_field: str = "") -> None:
+    if isinstance(exc, FieldErrors):
+        for field, message in exc.errors.items():
+            target = field if field in form.fields else None
+            if target is None and field == file_field:
+                form.file_error = message
+                continue
+            form.add_error(target, message)
+    elif isinstance(exc, Conflict):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+ACTION_FORMS = {
+    "plan": PlanForm,
+    "submit": SubmitForm,
+    "review": ReviewForm,
+    "cancel": CancelForm,
+    "supervise": SuperviseForm,
+    "report": ReportForm,
+}
+
+
+def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    actor = _actor(request)
+    actions = available_actions(hazard, actor)
+    forms: dict[str, Any] = {}
+    for name in actions:
+        if name == "attach":
+            continue
+        if bound and name in bound:
+            forms[name] = bound[name]
+            continue
+        initial: dict[str, Any] = {}
+        if name == "plan":
+            initial = {
+                "responsible_person": hazard.responsible_person,
+                "measures": hazard.measures,
+                "funds": hazard.funds,
+                "deadline": hazard.deadline,
+                "interim_measures": hazard.interim_measures,
+            }
+        if name == "report":
+            initial = {"on": rules.today()}
+        forms[name] = ACTION_FORMS[name](initial=initial)
+    attachments = list(hazard.attachments.all())
+    if "submit" in forms:
+        field = forms["submit"].fields["attachments"]
+        field.choices = [(str(a.pk), a.original_name or f"附件{a.pk}") for a in attachments]
+        if not bound or "submit" not in bound:
+            forms["submit"].initial["attachments"] = [str(a.pk) for a in attachments]
+    return {
+        "h": hazard,
+        "actions": actions,
+        "forms": forms,
+        "attach_error": (bound or {}).get("attach_error"),
+        "attachments": attachments,
+        "events": hazard_events(hazard),
+        "cohort": rules.cohort(hazard),
+        "overdue": rules.is_overdue(hazard),
+        "closed_on_time": rules.closed_on_time(hazard),
+        "self_check_missed": rules.self_check_missed(hazard),
+        "max_mb": settings.ZHIBEN["ATTACHMENT_MAX_BYTES"] // 1048576,
+    }
+
+
+@login_required
+def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
+    hazard = hazard_get(actor=_actor(request), hazard_id=hazard_id)
+    if hazard is None:
+        raise Http404("隐患不存在")
+    return render(request, "hazards/detail.html", _detail_context(request, hazard))
+
+
+@login_required
+@require_POST
+def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> HttpResponse:
+    """One POST endpoint per step; a refusal re-renders the page with the form's errors."""
+    actor = _actor(request)
+    hazard = hazard_get(actor=actor, hazard_id=hazard_id)
+    if hazard is None or (action not in ACTION_FORMS and action != "attach"):
+        raise Http404("隐患不存在")
+    bound: dict[str, Any] = {}
+    try:
+        if action == "attach":
+            uploads = request.FILES.getlist("files")
+            if not uploads:
+                raise FieldErrors({"files": "请选择要上传的照片或PDF文件"})
+            for f in uploads:
+                hazard_attach(hazard_id=hazard.pk, actor=actor, stream=f, name=f.name or "", size=f.size)
+            messages.success(request, f"已上传 {len(uploads)} 个文件")
+            return redirect("hazard-detail", hazard_id=hazard.pk)
+        form = ACTION_FORMS[action](request.POST)
+        if action == "submit":
+            field = form.fields["attachments"]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(str(a.pk), str(a.pk)) for a in hazard.attachments.all()]
+        bound[action] = form
+        if form.is_valid():
+            _run(action, hazard.pk, actor, form.cleaned_data)
+            messages.success(request, "操作已完成")
+            return redirect("hazard-detail", hazard_id=hazard.pk)
+    except FieldErrors as exc:
+        if action == "attach":
+            bound["attach_error"] = "；".join(exc.errors.values())
+        else:
+            _form_errors(bound[action], exc)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, exc.message)
+        return redirect("hazard-detail", hazard_id=hazard.pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    fresh = hazard_get(actor=actor, hazard_id=hazard.pk)
+    assert fresh is not None
+    return render(request, "hazards/detail.html", _detail_context(request, fresh, bound), status=422)
+
+
+def _run(action: str, hazard_id: int, actor: User, d: dict[str, Any]) -> None:
+    if action == "plan":
+        hazard_plan(
+            hazard_id=hazard_id,
+            actor=actor,
+            responsible_person=d["responsible_person"],
+            measures=d["measures"],
+            funds=d.get("funds"),
+            deadline=d["deadline"],
+            interim_measures=d.get("interim_measures", ""),
+        )
+    elif action == "submit":
+        hazard_submit(
+            hazard_id=hazard_id,
+            actor=actor,
+            summary=d["summary"],
+            attachments=[int(a) for a in d.get("attachments", [])],
+        )
+    elif action == "review":
+        hazard_review(hazard_id=hazard_id, actor=actor, decision=d["decision"], comment=d.get("comment", ""))
+    elif action == "cancel":
+        hazard_cancel(hazard_id=hazard_id, actor=actor, reason=d["reason"])
+    elif action == "supervise":
+        hazard_supervise(
+            hazard_id=hazard_id,
+            actor=actor,
+            level=d["level"],
+            notice_no=d.get("notice_no", ""),
+            deadline=d.get("deadline"),
+        )
+    elif action == "report":
+        hazard_report(hazard_id=hazard_id, actor=actor, to=d["to"], on=d["on"])
+
+
+@login_required
+def evidence_view(request: HttpRequest, hazard_id: int, attachment_id: int) -> FileResponse:
+    """Evidence for users in scope only; ``?thumb=1`` gives the thumbnail."""
+    hazard = hazard_get(actor=_actor(request), hazard_id=hazard_id)
+    attachment = hazard.attachments.filter(pk=attachment_id).first() if hazard else None
+    thumbnail = request.GET.get("thumb") == "1"
+    if attachment is None or (thumbnail and not attachment.thumbnail):
+        raise Http404("文件不存在")
+    return evidence_response(attachment, thumbnail=thumbnail)
