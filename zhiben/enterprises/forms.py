@@ -33,11 +33,11 @@ class EnterpriseForm(forms.Form):
         label="安全生产标准化等级", choices=BLANK + StandardisationGrade.choices, required=False
     )
     standardisation_valid_until = forms.DateField(
-        label="标准化有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="标准化有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     insured = forms.BooleanField(label="投保安责险", required=False)
     insurance_valid_until = forms.DateField(
-        label="安责险有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="安责险有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     principal = forms.CharField(label="主要负责人", max_length=60, required=False)
     principal_phone = forms.CharField(label="主要负责人电话", max_length=32, required=False)

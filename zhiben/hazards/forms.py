@@ -37,8 +37,8 @@ class HazardForm(forms.Form):
     level = forms.ChoiceField(label="隐患级别", choices=Level.choices, widget=forms.RadioSelect, initial=Level.GENERAL)
     source = forms.ChoiceField(label="来源", choices=Source.choices, initial=Source.INSPECTION)
     criterion = forms.ChoiceField(label="判定依据（重大隐患必填）", required=False)
-    discovered_on = forms.DateField(label="发现日期", widget=forms.DateInput(attrs=DATE))
-    deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs=DATE))
+    discovered_on = forms.DateField(label="发现日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     location = forms.CharField(label="隐患部位", max_length=200, required=False)
     description = forms.CharField(
         label="隐患描述", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -71,7 +71,7 @@ class PlanForm(forms.Form):
     responsible_person = forms.CharField(label="整改责任人", max_length=60)
     measures = forms.CharField(label="整改措施", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     funds = forms.DecimalField(label="整改资金（元）", min_value=0, max_digits=14, decimal_places=2, required=False)
-    deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs=DATE))
+    deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     interim_measures = forms.CharField(
         label="整改期间安全防范和应急措施", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -98,11 +98,11 @@ class CancelForm(forms.Form):
 class SuperviseForm(forms.Form):
     level = forms.ChoiceField(label="督办级别", choices=SupervisionLevel.choices)
     notice_no = forms.CharField(label="督办文号", max_length=60, required=False)
-    deadline = forms.DateField(label="督办期限", required=False, widget=forms.DateInput(attrs=DATE))
+    deadline = forms.DateField(label="督办期限", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
 
 class ReportForm(forms.Form):
     to = forms.ChoiceField(
         label="报告对象", choices=[("regulator", "负有监管职责的部门"), ("workers_congress", "职工大会或职工代表大会")]
     )
-    on = forms.DateField(label="报告日期", widget=forms.DateInput(attrs=DATE))
+    on = forms.DateField(label="报告日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))

@@ -35,6 +35,27 @@ def test_generate_demo_makes_valid_enterprises_in_counties_and_townships() -> No
     assert Enterprise.objects.filter(region__code__prefix="50").count() >= 10
 
 
-def test_generate_demo_refuses_hazards_until_they_exist() -> None:
+def test_generate_demo_makes_hazards_that_keep_the_rules() -> None:
+    from zhiben.hazards import rules
+    from zhiben.hazards.models import Hazard
+    from zhiben.reference.selectors import criterion_applies
+
+    call_command("generate_demo", "--enterprises", "200", "--hazards", "3000", "--seed", "5", "--overdue-share", "0.2")
+    assert Hazard.objects.count() == 3000
+    overdue = Hazard.objects.filter(rules.q_overdue()).count()
+    assert 450 < overdue < 900  # about a fifth
+    for h in Hazard.objects.select_related("enterprise").filter(level="major")[:200]:
+        assert h.region_id == h.enterprise.region_id and h.sector_id == h.enterprise.sector_id
+        assert h.criterion_id and criterion_applies(code=h.criterion_id, sector=h.sector_id)
+        assert h.deadline is None or h.deadline >= h.discovered_on
+        assert h.discovered_on <= rules.today()
+        assert h.status != "closed" or h.closed_on is not None
+    assert set(Hazard.objects.values_list("status", flat=True)) >= {"open", "rectifying", "pending_review", "closed"}
+    assert Hazard.objects.filter(discovered_on__lt="2024-01-01").exists()  # a stock cohort too
+
+
+def test_generate_demo_refuses_bad_numbers() -> None:
     with pytest.raises(CommandError):
-        call_command("generate_demo", "--enterprises", "1", "--hazards", "5")
+        call_command("generate_demo", "--enterprises", "1", "--hazards", "-5")
+    with pytest.raises(CommandError):
+        call_command("generate_demo", "--enterprises", "1", "--hazards", "5", "--overdue-share", "2")

@@ -1,5 +1,7 @@
 """``python manage.py generate_demo --enterprises N [--hazards M] --seed S``: fast bulk data for benchmarks.
 
+Hazards are spread over all enterprises (or those under ``--region``), in realistic proportions.
+
 Rows are inserted in bulk without events (events record what people did; generated rows are not
 that). Existing enterprises are kept; codes are random, so a second run adds N more.
 """
@@ -14,8 +16,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from zhiben.demo.generator import enterprise_rows
+from zhiben.demo.hazard_generator import hazard_rows
 from zhiben.enterprises.models import Enterprise
+from zhiben.hazards.models import Hazard
+from zhiben.hazards.rules import today
 from zhiben.reference.models import Sector
+from zhiben.reference.selectors import criteria_for
 from zhiben.regions.codes import Level
 from zhiben.regions.models import Region
 
@@ -25,7 +31,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--enterprises", type=int, default=1000)
-        parser.add_argument("--hazards", type=int, default=0, help="隐患数（隐患数据库上线后生效）")
+        parser.add_argument("--hazards", type=int, default=0, help="隐患数（分布在已有企业上）")
+        parser.add_argument("--overdue-share", type=float, default=0.05, help="逾期未整改隐患的比例（0–1）")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--region", default="", help="只在此区划（代码前缀）下生成")
         parser.add_argument("--batch", type=int, default=5000)
@@ -34,8 +41,8 @@ class Command(BaseCommand):
         count = options["enterprises"]
         if count < 0:
             raise CommandError("--enterprises 不能为负数")
-        if options["hazards"]:
-            raise CommandError("隐患数据库尚未建立（见 issue 3）：请先不带 --hazards 运行")
+        if options["hazards"] < 0 or not 0 <= options["overdue_share"] <= 1:
+            raise CommandError("--hazards 不能为负数，--overdue-share 应在 0 到 1 之间")
         rng = random.Random(options["seed"])
         qs = Region.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP]) | Region.objects.filter(
             acts_as_county=True
@@ -71,3 +78,34 @@ class Command(BaseCommand):
                 made += len(batch)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"已生成企业 {made} 家，用时 {elapsed:.1f} 秒（{len(regions)} 个区县/乡镇）")
+        if options["hazards"]:
+            self._hazards(rng, options["hazards"], options["overdue_share"], options["region"], options["batch"])
+
+    def _hazards(self, rng: random.Random, count: int, overdue_share: float, region: str, batch_size: int) -> None:
+        started = time.perf_counter()
+        qs = Enterprise.objects.all()
+        if region:
+            qs = qs.filter(region__code__prefix=region)
+        enterprises = list(qs.values_list("id", "region_id", "sector_id"))
+        if not enterprises:
+            raise CommandError("没有企业：请同时生成企业（--enterprises N）")
+        criteria: dict[str, list[str]] = {}
+        for sector in {e[2] for e in enterprises}:
+            criteria[sector] = list(criteria_for(sector=sector).values_list("code", flat=True))
+        rows = hazard_rows(
+            rng, enterprises=enterprises, criteria=criteria, count=count, today=today(), overdue_share=overdue_share
+        )
+        made = 0
+        with transaction.atomic():
+            batch: list[Hazard] = []
+            for row in rows:
+                batch.append(Hazard(**row))
+                if len(batch) >= batch_size:
+                    Hazard.objects.bulk_create(batch)
+                    made += len(batch)
+                    batch = []
+            if batch:
+                Hazard.objects.bulk_create(batch)
+                made += len(batch)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"已生成隐患 {made} 条，用时 {elapsed:.1f} 秒")
