@@ -78,7 +78,13 @@ def _message(err: dict[str, Any]) -> str:
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload", "data")]
+    # Ninja's locations look like ("body", "payload", "name") or ("file", "file"): drop the location and
+    # the parameter's own name when a field follows it, keep the field.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "cookie", "header"):
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ("payload", "query", "data"):
+        parts = parts[1:]
     return ".".join(parts) or "body"
 
 

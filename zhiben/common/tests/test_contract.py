@@ -243,7 +243,7 @@ def test_scoped_create_refuses_out_of_scope_targets(firm_user, outsider) -> None
 def test_no_payload_makes_a_500(payload, admin_user) -> None:
     client = Client()
     client.force_login(admin_user)
-    for path in ("/api/v1/enterprises", "/api/v1/users", "/api/v1/regions", "/api/v1/auth/token"):
+    for path in ("/api/v1/enterprises", "/api/v1/users", "/api/v1/regions", "/api/v1/auth/token", "/api/v1/hazards"):
         r = client.post(path, data=json.dumps(payload), content_type="application/json")
         assert r.status_code < 500, (path, payload, r.content)
     r = client.patch(
@@ -255,7 +255,25 @@ def test_no_payload_makes_a_500(payload, admin_user) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     params=st.dictionaries(
-        st.sampled_from(["region", "sector", "limit", "offset", "q", "high_risk", "parent", "risk_level"]),
+        st.sampled_from(
+            [
+                "region",
+                "sector",
+                "limit",
+                "offset",
+                "q",
+                "high_risk",
+                "parent",
+                "risk_level",
+                "status",
+                "cohort",
+                "overdue",
+                "listed",
+                "level",
+                "source",
+                "enterprise",
+            ]
+        ),
         st.text(max_size=20),
         max_size=5,
     )
@@ -263,6 +281,13 @@ def test_no_payload_makes_a_500(payload, admin_user) -> None:
 def test_no_query_makes_a_500(params, admin_user) -> None:
     client = Client()
     client.force_login(admin_user)
-    for path in ("/api/v1/enterprises", "/api/v1/regions", "/api/v1/criteria", "/enterprises/"):
+    for path in (
+        "/api/v1/enterprises",
+        "/api/v1/regions",
+        "/api/v1/criteria",
+        "/enterprises/",
+        "/api/v1/hazards",
+        "/hazards/",
+    ):
         r = client.get(path, params)
         assert r.status_code < 500, (path, params)

@@ -209,3 +209,28 @@ def test_dates_are_beijing_days(api_as, officer, firm, monkeypatch) -> None:
     monkeypatch.setattr(rules, "today", lambda: datetime.date(2025, 7, 1))
     r = api_as(officer).post("/api/v1/hazards", body(firm, deadline="2025-06-30", discovered_on="2025-06-01"))
     assert r.json()["overdue"] is True
+
+
+def test_upload_without_a_file_names_the_field(api_as, officer, firm) -> None:
+    hid = api_as(officer).post("/api/v1/hazards", body(firm, source="inspection")).json()["id"]
+    c = Client()
+    c.force_login(officer)
+    r = c.post(f"/api/v1/hazards/{hid}/attachments", {})
+    assert r.status_code == 422 and "file" in r.json()["errors"]
+
+
+def test_hazard_lists_cost_the_same_queries_for_many_rows(api_as, officer, firm) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(officer)
+    client.get("/api/v1/hazards")
+    for _ in range(2):
+        client.post("/api/v1/hazards", body(firm, source="inspection"))
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/hazards", {"limit": 100})
+    for _ in range(15):
+        client.post("/api/v1/hazards", body(firm, source="inspection"))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/v1/hazards", {"limit": 100}).json()["count"] == 17
+    assert len(many) == len(few)
