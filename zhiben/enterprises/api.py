@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
-from zhiben.accounts.models import User
+from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.regions.selectors import parse_region
 
@@ -114,12 +114,6 @@ class EnterpriseQuery(Schema):
     q: str | None = Field(None, max_length=100, description="名称、地址或统一社会信用代码")
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _payload(schema: Schema) -> dict[str, Any]:
     return schema.dict(exclude_unset=True)
 
@@ -127,8 +121,8 @@ def _payload(schema: Schema) -> dict[str, Any]:
 @router.post("", response={201: EnterpriseOut})
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[Enterprise]:
     """Register an enterprise (officers within their region and sectors, admins anywhere). 409 on a duplicate."""
-    enterprise = enterprise_create(actor=_actor(request), data=_payload(payload))
-    found = enterprise_get(actor=_actor(request), credit_code=enterprise.credit_code)
+    enterprise = enterprise_create(actor=request_actor(request), data=_payload(payload))
+    found = enterprise_get(actor=request_actor(request), credit_code=enterprise.credit_code)
     return Status(201, found or enterprise)
 
 
@@ -146,12 +140,12 @@ def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> obj
         status=query.status,
         q=query.q,
     )
-    return enterprise_list(actor=_actor(request), filters=filters)
+    return enterprise_list(actor=request_actor(request), filters=filters)
 
 
 @router.get("/{credit_code}", response=EnterpriseOut)
 def get_enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
-    enterprise = enterprise_get(actor=_actor(request), credit_code=credit_code)
+    enterprise = enterprise_get(actor=request_actor(request), credit_code=credit_code)
     if enterprise is None:
         raise NotFound("企业不存在")
     return enterprise
@@ -160,7 +154,7 @@ def get_enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
 @router.patch("/{credit_code}", response=EnterpriseOut)
 def update_enterprise(request: HttpRequest, credit_code: str, payload: EnterprisePatch) -> Enterprise:
     """Change some fields of an enterprise in scope."""
-    actor = _actor(request)
+    actor = request_actor(request)
     enterprise_update(actor=actor, credit_code=credit_code.strip().upper(), data=_payload(payload))
     found = enterprise_get(actor=actor, credit_code=credit_code)
     if found is None:

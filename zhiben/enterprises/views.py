@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from zhiben.accounts.models import User
+from zhiben.accounts.request import request_actor
 from zhiben.audit.selectors import events_of
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
 from zhiben.regions.codes import InvalidRegionCode, normalize_code
@@ -24,19 +25,13 @@ from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
 from .services import EDITABLE, enterprise_create, enterprise_update
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _can_write(actor: User) -> bool:
     return actor.role in ("admin", "officer", "tip_handler")
 
 
 @login_required
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     form = EnterpriseFilterForm(request.GET or None)
     filters = EnterpriseFilters()
     if form.is_valid():
@@ -78,7 +73,7 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     enterprise = enterprise_get(actor=actor, credit_code=credit_code)
     if enterprise is None:
         raise Http404("企业不存在")
@@ -119,7 +114,7 @@ def _apply_errors(form: EnterpriseForm, exc: FieldErrors | Conflict) -> None:
 
 @login_required
 def enterprise_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not _can_write(actor):
         raise Http404
     form = EnterpriseForm(request.POST or None)
@@ -139,7 +134,7 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_edit_view(request: HttpRequest, credit_code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     enterprise = enterprise_get(actor=actor, credit_code=credit_code)
     if enterprise is None or not _can_write(actor):
         raise Http404("企业不存在")

@@ -9,7 +9,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from zhiben.accounts.models import User
+from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.regions.selectors import parse_region
 
@@ -29,12 +29,6 @@ from .services import (
 )
 
 router = Router(tags=["hazards"])
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class HazardIn(Schema):
@@ -231,7 +225,7 @@ class AttachmentCreated(Schema):
 
 
 def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
-    hazard = hazard_get(actor=_actor(request), hazard_id=hazard_id)
+    hazard = hazard_get(actor=request_actor(request), hazard_id=hazard_id)
     if hazard is None:
         raise NotFound("隐患不存在")
     return hazard
@@ -240,7 +234,7 @@ def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
 @router.post("", response={201: HazardDetail})
 def create_hazard(request: HttpRequest, payload: HazardIn) -> Status[Hazard]:
     """Record a hazard. An enterprise user may only self-report (source=self_check) for its own enterprise."""
-    hazard = hazard_create(actor=_actor(request), data=payload.dict(exclude_none=True))
+    hazard = hazard_create(actor=request_actor(request), data=payload.dict(exclude_none=True))
     return Status(201, _detail(request, hazard.pk))
 
 
@@ -259,7 +253,7 @@ def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
         enterprise=query.enterprise,
         q=query.q,
     )
-    return hazard_list(actor=_actor(request), filters=filters)
+    return hazard_list(actor=request_actor(request), filters=filters)
 
 
 @router.get("/{int:hazard_id}", response=HazardDetail)
@@ -271,7 +265,7 @@ def get_hazard(request: HttpRequest, hazard_id: int) -> Hazard:
 @router.post("/{int:hazard_id}/plan", response=HazardDetail)
 def plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard:
     """File the rectification plan (五落实); its deadline becomes the hazard's."""
-    hazard_plan(hazard_id=hazard_id, actor=_actor(request), **payload.dict())
+    hazard_plan(hazard_id=hazard_id, actor=request_actor(request), **payload.dict())
     return _detail(request, hazard_id)
 
 
@@ -279,7 +273,7 @@ def plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard:
 def attach(request: HttpRequest, hazard_id: int, file: File[UploadedFile]) -> Status[Attachment]:
     """Upload evidence: JPEG, PNG, WebP or PDF (detected from content), size-capped."""
     attachment = hazard_attach(
-        hazard_id=hazard_id, actor=_actor(request), stream=file, name=file.name or "", size=file.size
+        hazard_id=hazard_id, actor=request_actor(request), stream=file, name=file.name or "", size=file.size
     )
     return Status(201, attachment)
 
@@ -308,21 +302,23 @@ def evidence_response(attachment: Attachment, *, thumbnail: bool) -> FileRespons
 @router.post("/{int:hazard_id}/submit", response=HazardDetail)
 def submit(request: HttpRequest, hazard_id: int, payload: SubmitIn) -> Hazard:
     """Apply for close-out (申请销号). General hazards close at once; major ones wait for review."""
-    hazard_submit(hazard_id=hazard_id, actor=_actor(request), summary=payload.summary, attachments=payload.attachments)
+    hazard_submit(
+        hazard_id=hazard_id, actor=request_actor(request), summary=payload.summary, attachments=payload.attachments
+    )
     return _detail(request, hazard_id)
 
 
 @router.post("/{int:hazard_id}/review", response=HazardDetail)
 def review(request: HttpRequest, hazard_id: int, payload: ReviewIn) -> Hazard:
     """Approve (销号) or reject a close-out application; not by the one who submitted it."""
-    hazard_review(hazard_id=hazard_id, actor=_actor(request), decision=payload.decision, comment=payload.comment)
+    hazard_review(hazard_id=hazard_id, actor=request_actor(request), decision=payload.decision, comment=payload.comment)
     return _detail(request, hazard_id)
 
 
 @router.post("/{int:hazard_id}/cancel", response=HazardDetail)
 def cancel(request: HttpRequest, hazard_id: int, payload: CancelIn) -> Hazard:
     """Cancel a record that is not a hazard (误报/不构成), with a reason."""
-    hazard_cancel(hazard_id=hazard_id, actor=_actor(request), reason=payload.reason)
+    hazard_cancel(hazard_id=hazard_id, actor=request_actor(request), reason=payload.reason)
     return _detail(request, hazard_id)
 
 
@@ -331,7 +327,7 @@ def supervise(request: HttpRequest, hazard_id: int, payload: SuperviseIn) -> Haz
     """List for supervision (挂牌督办)."""
     hazard_supervise(
         hazard_id=hazard_id,
-        actor=_actor(request),
+        actor=request_actor(request),
         level=payload.level,
         notice_no=payload.notice_no,
         deadline=payload.deadline,
@@ -343,5 +339,5 @@ def supervise(request: HttpRequest, hazard_id: int, payload: SuperviseIn) -> Haz
 @router.post("/{int:hazard_id}/reports", response=HazardDetail)
 def reports(request: HttpRequest, hazard_id: int, payload: ReportIn) -> Hazard:
     """Record a report (双报告): to the regulator or to the workers' congress."""
-    hazard_report(hazard_id=hazard_id, actor=_actor(request), to=payload.to, on=payload.on)
+    hazard_report(hazard_id=hazard_id, actor=request_actor(request), to=payload.to, on=payload.on)
     return _detail(request, hazard_id)

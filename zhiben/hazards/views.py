@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role, User
+from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.enterprises.models import Enterprise
@@ -50,15 +51,9 @@ from .services import (
 YES_NO = {"1": True, "0": False}
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 def hazard_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     form = HazardFilterForm(request.GET or None)
     filters = HazardFilters()
     if form.is_valid():
@@ -109,7 +104,7 @@ def _enterprise_for_form(actor: User, code: str | None) -> Enterprise | None:
 
 @login_required
 def hazard_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     enterprise_user = actor.role == Role.ENTERPRISE
     code = request.POST.get("enterprise") or request.GET.get("enterprise")
     enterprise = _enterprise_for_form(actor, code)
@@ -147,7 +142,7 @@ def hazard_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def criteria_options(request: HttpRequest) -> HttpResponse:
     """The criterion <select> for the enterprise typed in the form (htmx)."""
-    enterprise = _enterprise_for_form(_actor(request), request.GET.get("enterprise"))
+    enterprise = _enterprise_for_form(request_actor(request), request.GET.get("enterprise"))
     choices = criterion_choices(enterprise.sector_id if enterprise else None)
     plain = [(v, label) for v, label in choices if isinstance(label, str)]
     groups = [(name, options) for name, options in choices if isinstance(options, list)]
@@ -177,7 +172,7 @@ ACTION_FORMS = {
 
 
 def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] | None = None) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     actions = available_actions(hazard, actor)
     forms: dict[str, Any] = {}
     for name in actions:
@@ -221,7 +216,7 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
 
 @login_required
 def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
-    hazard = hazard_get(actor=_actor(request), hazard_id=hazard_id)
+    hazard = hazard_get(actor=request_actor(request), hazard_id=hazard_id)
     if hazard is None:
         raise Http404("隐患不存在")
     return render(request, "hazards/detail.html", _detail_context(request, hazard))
@@ -231,7 +226,7 @@ def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
 @require_POST
 def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> HttpResponse:
     """One POST endpoint per step; a refusal re-renders the page with the form's errors."""
-    actor = _actor(request)
+    actor = request_actor(request)
     hazard = hazard_get(actor=actor, hazard_id=hazard_id)
     if hazard is None or (action not in ACTION_FORMS and action != "attach"):
         raise Http404("隐患不存在")
@@ -307,7 +302,7 @@ def _run(action: str, hazard_id: int, actor: User, d: dict[str, Any]) -> None:
 @login_required
 def evidence_view(request: HttpRequest, hazard_id: int, attachment_id: int) -> FileResponse:
     """Evidence for users in scope only; ``?thumb=1`` gives the thumbnail."""
-    hazard = hazard_get(actor=_actor(request), hazard_id=hazard_id)
+    hazard = hazard_get(actor=request_actor(request), hazard_id=hazard_id)
     attachment = hazard.attachments.filter(pk=attachment_id).first() if hazard else None
     thumbnail = request.GET.get("thumb") == "1"
     if attachment is None or (thumbnail and not attachment.thumbnail):

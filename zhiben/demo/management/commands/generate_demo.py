@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Model
 
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import hazard_rows
@@ -24,6 +26,23 @@ from zhiben.reference.models import Sector
 from zhiben.reference.selectors import criteria_for
 from zhiben.regions.codes import Level
 from zhiben.regions.models import Region
+
+
+def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: int) -> int:
+    """Insert field dicts in batches, in one transaction; returns how many."""
+    made = 0
+    with transaction.atomic():
+        batch: list[Model] = []
+        for row in rows:
+            batch.append(model(**row))
+            if len(batch) >= batch_size:
+                model._default_manager.bulk_create(batch)
+                made += len(batch)
+                batch = []
+        if batch:
+            model._default_manager.bulk_create(batch)
+            made += len(batch)
+    return made
 
 
 class Command(BaseCommand):
@@ -62,20 +81,8 @@ class Command(BaseCommand):
             set(Enterprise.objects.values_list("credit_code", flat=True)) if Enterprise.objects.exists() else set()
         )
         started = time.perf_counter()
-        batch: list[Enterprise] = []
-        made = 0
-        with transaction.atomic():
-            for row in enterprise_rows(rng, regions=regions, high_risk=high_risk, count=count):
-                if row["credit_code"] in existing:
-                    continue
-                batch.append(Enterprise(**row))
-                if len(batch) >= options["batch"]:
-                    Enterprise.objects.bulk_create(batch)
-                    made += len(batch)
-                    batch = []
-            if batch:
-                Enterprise.objects.bulk_create(batch)
-                made += len(batch)
+        rows = enterprise_rows(rng, regions=regions, high_risk=high_risk, count=count)
+        made = bulk_insert(Enterprise, (r for r in rows if r["credit_code"] not in existing), options["batch"])
         elapsed = time.perf_counter() - started
         self.stdout.write(f"已生成企业 {made} 家，用时 {elapsed:.1f} 秒（{len(regions)} 个区县/乡镇）")
         if options["hazards"]:
@@ -95,17 +102,6 @@ class Command(BaseCommand):
         rows = hazard_rows(
             rng, enterprises=enterprises, criteria=criteria, count=count, today=today(), overdue_share=overdue_share
         )
-        made = 0
-        with transaction.atomic():
-            batch: list[Hazard] = []
-            for row in rows:
-                batch.append(Hazard(**row))
-                if len(batch) >= batch_size:
-                    Hazard.objects.bulk_create(batch)
-                    made += len(batch)
-                    batch = []
-            if batch:
-                Hazard.objects.bulk_create(batch)
-                made += len(batch)
+        made = bulk_insert(Hazard, rows, batch_size)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"已生成隐患 {made} 条，用时 {elapsed:.1f} 秒")
