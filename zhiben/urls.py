@@ -9,6 +9,8 @@ admin.site.site_header = "治本 · 安全生产治本攻坚管理"
 admin.site.site_title = "治本管理"
 admin.site.index_title = "系统管理"
 
+handler404 = "zhiben.common.views.not_found"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

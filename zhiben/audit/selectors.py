@@ -26,14 +26,31 @@ def verify_chain(*, batch: int = 5000) -> ChainProblem | None:
     prev = GENESIS
     count = 0
     last_id = 0
-    fields = ("id", "subject_type", "subject_id", "kind", "actor_id", "at", "payload", "prev_hash", "hash")
+    fields = (
+        "id",
+        "subject_type",
+        "subject_id",
+        "kind",
+        "actor_id",
+        "actor_name",
+        "at",
+        "payload",
+        "prev_hash",
+        "hash",
+    )
     qs = Event.objects.order_by("id").values_list(*fields)
     for row in qs.iterator(chunk_size=batch):
-        event_id, subject_type, subject_id, kind, actor_id, at, payload, prev_hash, digest = row
+        event_id, subject_type, subject_id, kind, actor_id, actor_name, at, payload, prev_hash, digest = row
         if prev_hash != prev:
             return ChainProblem(event_id, f"事件 #{event_id} 的前序哈希不符：其前面的事件被删除、插入或修改")
         content = canonical(
-            subject_type=subject_type, subject_id=subject_id, kind=kind, actor_id=actor_id, at=at, payload=payload
+            subject_type=subject_type,
+            subject_id=subject_id,
+            kind=kind,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            at=at,
+            payload=payload,
         )
         if link_hash(prev, content) != digest:
             return ChainProblem(event_id, f"事件 #{event_id} 的内容与其哈希不符：该行被修改")

@@ -30,11 +30,18 @@ def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def canonical(
-    *, subject_type: str, subject_id: str, kind: str, actor_id: int | None, at: datetime, payload: dict[str, Any]
+    *,
+    subject_type: str,
+    subject_id: str,
+    kind: str,
+    actor_id: int | None,
+    actor_name: str,
+    at: datetime,
+    payload: dict[str, Any],
 ) -> str:
     at_utc = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return json.dumps(
-        [subject_type, str(subject_id), kind, actor_id, at_utc, payload],
+        [subject_type, str(subject_id), kind, actor_id, actor_name, at_utc, payload],
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -62,6 +69,7 @@ def event_append_many(*, actor: Any, events: Iterable[NewEvent], at: datetime | 
             subject_id=new.subject_id,
             kind=new.kind,
             actor_id=actor_id,
+            actor_name=actor_name,
             at=at,
             payload=payload,
         )

@@ -45,6 +45,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "common/home.html", {"totals": totals, "sectors": sectors, "hazards": hazard_totals})
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the caller's language: JSON under /api/, the Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到"}, status=404)
+    return render(request, "404.html", status=404)
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers: the app answers and the database is reachable."""
     with connection.cursor() as cursor:

@@ -38,6 +38,10 @@ TITLES = {
 LOCATIONS = ["生产车间", "仓库", "罐区", "配电室", "办公楼", "施工现场", "装卸区", "锅炉房"]
 
 
+def planned_at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=datetime.UTC)
+
+
 def hazard_rows(
     rng: random.Random,
     *,
@@ -88,7 +92,10 @@ def hazard_rows(
             days = rng.randint(1, 60) if late else -rng.randint(0, max(0, limit - 1))
             closed = min(row["deadline"] + datetime.timedelta(days=days), today)
             row["closed_on"] = max(closed, row["discovered_on"])
+        if level == "general" and row["status"] == "pending_review":
+            row["status"] = "rectifying"  # a general hazard closes on submission, never waits for review
         if row["status"] in ("rectifying", "pending_review", "closed") and level == "major":
+            row["planned_at"] = planned_at(row["discovered_on"])
             row["responsible_person"] = "安全负责人"
             row["measures"] = "按方案整改"
             row["interim_measures"] = "停产整改，专人监护"

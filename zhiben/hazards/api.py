@@ -174,8 +174,9 @@ class HazardQuery(Schema):
     region: str | None = Field(None, max_length=12)
     sector: str | None = Field(None, max_length=32, pattern=r"^[a-z_]+$")
     level: Level | None = None
-    status: HazardStatus | None = None
+    status: HazardStatus | Literal["active"] | None = Field(None, description="active：未销号且未撤销（统计中的 open）")
     source: Source | None = None
+    self_check_missed: bool | None = Field(None, description="检查或举报发现的重大隐患（有问题查不出）")
     cohort: Literal["stock", "increment"] | None = None
     overdue: bool | None = None
     listed: bool | None = None
@@ -252,6 +253,7 @@ def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
         listed=query.listed,
         enterprise=query.enterprise,
         q=query.q,
+        self_check_missed=query.self_check_missed,
     )
     return hazard_list(actor=request_actor(request), filters=filters)
 
@@ -273,8 +275,8 @@ def plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard:
 def attach(request: HttpRequest, hazard_id: int, file: File[UploadedFile]) -> Status[Attachment]:
     """Upload evidence: JPEG, PNG, WebP or PDF (detected from content), size-capped."""
     attachment = hazard_attach(
-        hazard_id=hazard_id, actor=request_actor(request), stream=file, name=file.name or "", size=file.size
-    )
+        hazard_id=hazard_id, actor=request_actor(request), uploads=[(file, file.name or "", file.size)]
+    )[0]
     return Status(201, attachment)
 
 

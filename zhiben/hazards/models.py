@@ -154,6 +154,12 @@ class Hazard(models.Model):
                 condition=~models.Q(level="major") | models.Q(criterion__isnull=False),
                 name="hazard_major_cites_a_criterion",
             ),
+            # A ledger's own number identifies a hazard within its enterprise (re-imports find it again).
+            models.UniqueConstraint(
+                fields=["enterprise", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="hazard_external_ref_unique_per_enterprise",
+            ),
         ]
 
     def __str__(self) -> str:

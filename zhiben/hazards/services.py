@@ -72,6 +72,12 @@ def _require_role(actor: User, step: str) -> None:
         raise PermissionDenied("您的角色不能进行此操作")
 
 
+def _visible(hazard_id: int, actor: User) -> None:
+    """404 before anything else: input errors must not tell an outsider that a hazard exists."""
+    if not scoped(Hazard.objects, actor).filter(pk=hazard_id).exists():
+        raise NotFound("隐患不存在")
+
+
 def _locked(hazard_id: int, actor: User) -> Hazard:
     """The hazard, locked for this transaction, if the actor may see it; else 404."""
     hazard = scoped(Hazard.objects.select_for_update(), actor).filter(pk=hazard_id).first()
@@ -255,6 +261,7 @@ def hazard_plan(
     interim_measures: str = "",
 ) -> Hazard:
     """File (or revise) the rectification plan, 五落实. Its deadline becomes the hazard's deadline."""
+    _visible(hazard_id, actor)
     errors = ErrorCollector()
     values: dict[str, Any] = {}
     for field, label, raw, limit, required in (
@@ -295,22 +302,31 @@ def hazard_plan(
     return hazard
 
 
-def hazard_attach(*, hazard_id: int, actor: User, stream: IO[bytes], name: str, size: int | None) -> Attachment:
-    """Upload one evidence file (photo or PDF)."""
-    (checked,) = _check_files([(stream, name, size)], "file")
+def hazard_attach(
+    *, hazard_id: int, actor: User, uploads: Sequence[tuple[IO[bytes], str, int | None]]
+) -> list[Attachment]:
+    """Upload evidence files (photos or PDF), all or none."""
+    _visible(hazard_id, actor)
+    checked = _check_files(uploads, "file")
+    if not checked:
+        raise FieldErrors({"file": "请选择要上传的照片或PDF文件"})
     with _FileGuard(), transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "attach")  # after the scope check: out of scope is 404
         if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
             raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能再上传材料")
-        attachment = _store(hazard, actor, checked)
-        _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
-    return attachment
+        attachments = []
+        for item in checked:
+            attachment = _store(hazard, actor, item)
+            _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
+            attachments.append(attachment)
+    return attachments
 
 
 def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Sequence[int] = ()) -> Hazard:
     """Apply for close-out (申请销号). A general hazard closes at once; a major one waits for review
     and needs at least one evidence file."""
+    _visible(hazard_id, actor)
     try:
         summary = clean_text(summary, label="整改情况说明", max_length=4000, required=True)
     except ValueError as exc:
@@ -347,6 +363,7 @@ def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -
     """Review a close-out application (审核销号): approve closes the hazard, reject sends it back.
 
     Only a regulator in scope who did not submit it may decide (审核把关)."""
+    _visible(hazard_id, actor)
     if decision not in ("approve", "reject"):
         raise FieldErrors({"decision": "应为 approve 或 reject"})
     try:
@@ -373,6 +390,7 @@ def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -
 
 def hazard_cancel(*, hazard_id: int, actor: User, reason: str) -> Hazard:
     """Cancel a record that is not a hazard (误报/不构成隐患), with the reason."""
+    _visible(hazard_id, actor)
     try:
         reason = clean_text(reason, label="撤销原因", max_length=400, required=True)
     except ValueError as exc:
@@ -391,6 +409,7 @@ def hazard_supervise(
     *, hazard_id: int, actor: User, level: str, notice_no: str = "", deadline: Any = None, listed_on: Any = None
 ) -> Hazard:
     """List a hazard for supervision (挂牌督办) at county, city or province level."""
+    _visible(hazard_id, actor)
     errors = ErrorCollector()
     values: dict[str, Any] = {}
     try:
@@ -423,6 +442,8 @@ def hazard_supervise(
         errors.raise_if_any()
         relisted = hazard.listed
         for field, value in values.items():
+            if relisted and value in ("", None) and field in ("supervision_notice_no", "supervision_deadline"):
+                continue  # a re-listing changes what it names, and keeps the rest
             setattr(hazard, field, value)
         hazard.save()
         _log(
@@ -444,6 +465,7 @@ REPORT_FIELDS = {"regulator": "reported_to_regulator_on", "workers_congress": "r
 
 def hazard_report(*, hazard_id: int, actor: User, to: str, on: Any) -> Hazard:
     """Record one of the two reports (双报告): to the regulator, or to the workers' congress."""
+    _visible(hazard_id, actor)
     if to not in REPORT_FIELDS:
         raise FieldErrors({"to": "应为 regulator 或 workers_congress"})
     try:

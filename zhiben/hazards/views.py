@@ -234,10 +234,7 @@ def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> Htt
     try:
         if action == "attach":
             uploads = request.FILES.getlist("files")
-            if not uploads:
-                raise FieldErrors({"files": "请选择要上传的照片或PDF文件"})
-            for f in uploads:
-                hazard_attach(hazard_id=hazard.pk, actor=actor, stream=f, name=f.name or "", size=f.size)
+            hazard_attach(hazard_id=hazard.pk, actor=actor, uploads=[(f, f.name or "", f.size) for f in uploads])
             messages.success(request, f"已上传 {len(uploads)} 个文件")
             return redirect("hazard-detail", hazard_id=hazard.pk)
         form = ACTION_FORMS[action](request.POST)

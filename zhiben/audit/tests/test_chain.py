@@ -84,3 +84,10 @@ def test_a_failed_change_leaves_no_event() -> None:
         change_that_fails()
     assert not Event.objects.exists()
     call_command("verify_events")
+
+
+def test_an_edited_actor_name_is_found(officer) -> None:
+    events = _append(2, officer)
+    Event.objects.filter(pk=events[1].pk).update(actor_name="别人")
+    with pytest.raises(CommandError, match=f"#{events[1].pk}"):
+        call_command("verify_events")

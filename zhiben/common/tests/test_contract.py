@@ -115,7 +115,7 @@ def test_objects_outside_scope_answer_404_to_every_role(
         )
         from io import BytesIO
 
-        att = hazard_attach(hazard_id=h.pk, actor=admin, stream=BytesIO(files.png()), name="a.png", size=None)
+        att = hazard_attach(hazard_id=h.pk, actor=admin, uploads=[(BytesIO(files.png()), "a.png", None)])[0]
         return h, att
 
     cases = [(outsider, firm), (chem_officer, machinery), (town, firm), (firm_user, firm)]

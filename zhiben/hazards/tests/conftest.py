@@ -43,4 +43,4 @@ def planned(actor, hazard: Hazard) -> Hazard:
 
 def evidence(actor, hazard: Hazard) -> int:
     upload = SimpleUploadedFile("after.jpg", files.jpeg(), content_type="image/jpeg")
-    return hazard_attach(hazard_id=hazard.pk, actor=actor, stream=upload, name="after.jpg", size=upload.size).pk
+    return hazard_attach(hazard_id=hazard.pk, actor=actor, uploads=[(upload, "after.jpg", upload.size)])[0].pk

@@ -234,3 +234,48 @@ def test_hazard_lists_cost_the_same_queries_for_many_rows(api_as, officer, firm)
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/v1/hazards", {"limit": 100}).json()["count"] == 17
     assert len(many) == len(few)
+
+
+def test_out_of_scope_is_404_even_with_bad_input(api_as, officer, outsider, firm) -> None:
+    hid = api_as(officer).post("/api/v1/hazards", body(firm, source="inspection")).json()["id"]
+    for path, payload in (
+        (f"/api/v1/hazards/{hid}/cancel", {"reason": ""}),
+        (f"/api/v1/hazards/{hid}/review", {"decision": "reject", "comment": ""}),
+        (f"/api/v1/hazards/{hid}/submit", {"summary": ""}),
+        (f"/api/v1/hazards/{hid}/reports", {"to": "regulator", "on": "2999-01-01"}),
+    ):
+        assert api_as(outsider).post(path, payload).status_code == 404, path
+    c = Client()
+    c.force_login(outsider)
+    r = c.post(f"/api/v1/hazards/{hid}/attachments", {"file": SimpleUploadedFile("x.jpg", b"<script>")})
+    assert r.status_code == 404
+
+
+def test_unknown_api_paths_answer_json_404(api_as, officer) -> None:
+    r = api_as(officer).get("/api/v1/hazards/abc")
+    assert r.status_code == 404 and r.json()["detail"] == "未找到"
+
+
+def test_the_active_filter_and_the_self_check_missed_filter(api_as, officer, firm) -> None:
+    client = api_as(officer)
+    a = client.post("/api/v1/hazards", body(firm, source="inspection")).json()["id"]
+    client.post("/api/v1/hazards", body(firm, level="general", criterion=None, source="self_check"))
+    client.post(f"/api/v1/hazards/{a}/cancel", {"reason": "误报"})
+    assert client.get("/api/v1/hazards", {"status": "active"}).json()["count"] == 1
+    assert client.get("/api/v1/hazards", {"self_check_missed": "true"}).json()["count"] == 1
+
+
+def test_relisting_keeps_what_it_does_not_name(api_as, officer, firm) -> None:
+    hid = api_as(officer).post("/api/v1/hazards", body(firm, source="inspection")).json()["id"]
+    api_as(officer).post(
+        f"/api/v1/hazards/{hid}/supervise",
+        {"level": "county", "notice_no": "秀安委督〔2025〕3号", "deadline": "2025-09-30"},
+    )
+    r = api_as(officer).post(f"/api/v1/hazards/{hid}/supervise", {"level": "city"})
+    assert r.json()["supervision"] == {
+        "level": "city",
+        "notice_no": "秀安委督〔2025〕3号",
+        "listed_on": r.json()["supervision"]["listed_on"],
+        "deadline": "2025-09-30",
+    }
+    assert [e["kind"] for e in r.json()["events"]][-2:] == ["listed", "relisted"]

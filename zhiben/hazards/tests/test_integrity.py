@@ -29,7 +29,7 @@ def _pending(firm, firm_user) -> Hazard:
         deadline="2025-06-01",
         interim_measures="i",
     )
-    aid = hazard_attach(hazard_id=h.pk, actor=firm_user, stream=BytesIO(files.jpeg()), name="a.jpg", size=None).pk
+    aid = hazard_attach(hazard_id=h.pk, actor=firm_user, uploads=[(BytesIO(files.jpeg()), "a.jpg", None)])[0].pk
     return hazard_submit(hazard_id=h.pk, actor=firm_user, summary="done", attachments=[aid])
 
 

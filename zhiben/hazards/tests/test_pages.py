@@ -23,7 +23,7 @@ def signed_in(user) -> Client:
 def test_an_enterprise_user_reports_a_major_hazard_with_photos(firm_user) -> None:
     c = signed_in(firm_user)
     form = c.get("/hazards/new/").content.decode()
-    assert 'capture="environment"' in form and firm_user.enterprise.credit_code in form
+    assert 'type="file" name="files"' in form and "multiple" in form and firm_user.enterprise.credit_code in form
     assert "SAWS121C-1" in form  # the criterion list is the firm's sector's
     r = c.post(
         "/hazards/new/",
@@ -142,3 +142,18 @@ def test_the_home_page_counts_hazards_in_scope(officer, firm) -> None:
     new_hazard(officer, firm, source="inspection", discovered_on="2023-01-01", deadline="2023-02-01")
     page = signed_in(officer).get("/").content.decode()
     assert "逾期未整改" in page and "未销号重大隐患" in page
+
+
+def test_a_batch_of_uploads_is_all_or_nothing(firm_user) -> None:
+    h = new_hazard(firm_user, firm_user.enterprise)
+    r = signed_in(firm_user).post(
+        f"/hazards/{h.pk}/attach/",
+        {
+            "files": [
+                SimpleUploadedFile("good.jpg", files.jpeg()),
+                SimpleUploadedFile("bad.jpg", b"MZ\x90\x00 not an image"),
+            ]
+        },
+    )
+    assert r.status_code == 422 and "bad.jpg" in r.content.decode()
+    assert not h.attachments.exists()

@@ -91,7 +91,7 @@ def make(state: str, firm, users) -> Hazard:
         return h
     if state == "cancelled":
         return hazard_cancel(hazard_id=h.pk, actor=users["officer"], reason="误报")
-    aid = hazard_attach(hazard_id=h.pk, actor=ent, stream=BytesIO(files.jpeg()), name="a.jpg", size=None).pk
+    aid = hazard_attach(hazard_id=h.pk, actor=ent, uploads=[(BytesIO(files.jpeg()), "a.jpg", None)])[0].pk
     hazard_submit(hazard_id=h.pk, actor=ent, summary="done", attachments=[aid])
     if state == "pending_review":
         return h
@@ -113,7 +113,7 @@ def act(action: str, h: Hazard, user) -> Hazard:
         ids = list(h.attachments.values_list("pk", flat=True))
         if h.level == "major" and not ids:
             ids = (
-                [hazard_attach(hazard_id=h.pk, actor=user, stream=BytesIO(files.png()), name="b.png", size=None).pk]
+                [hazard_attach(hazard_id=h.pk, actor=user, uploads=[(BytesIO(files.png()), "b.png", None)])[0].pk]
                 if h.status in ("open", "rectifying", "pending_review")
                 else []
             )
@@ -145,7 +145,7 @@ def test_a_submitter_cannot_approve_their_own_submission(world) -> None:
     firm, users = world
     officer = users["officer"]
     h = make("rectifying", firm, users)
-    aid = hazard_attach(hazard_id=h.pk, actor=officer, stream=BytesIO(files.jpeg()), name="a.jpg", size=None).pk
+    aid = hazard_attach(hazard_id=h.pk, actor=officer, uploads=[(BytesIO(files.jpeg()), "a.jpg", None)])[0].pk
     hazard_submit(hazard_id=h.pk, actor=officer, summary="我来提交", attachments=[aid])
     with pytest.raises(PermissionDenied):
         hazard_review(hazard_id=h.pk, actor=officer, decision="approve", comment="")
@@ -169,8 +169,8 @@ def test_evidence_of_another_hazard_does_not_count(world) -> None:
     a = make("rectifying", firm, users)
     b = make("rectifying", firm, users)
     foreign = hazard_attach(
-        hazard_id=b.pk, actor=users["enterprise"], stream=BytesIO(files.jpeg()), name="x.jpg", size=None
-    ).pk
+        hazard_id=b.pk, actor=users["enterprise"], uploads=[(BytesIO(files.jpeg()), "x.jpg", None)]
+    )[0].pk
     with pytest.raises(FieldErrors):
         hazard_submit(hazard_id=a.pk, actor=users["enterprise"], summary="done", attachments=[foreign])
 
