@@ -20,6 +20,12 @@ TOWNSHIP = "500241100"
 OTHER_COUNTY = "110105"  # 北京市朝阳区
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(tmp_path: Any, settings: Any) -> None:
+    """Uploaded evidence from tests goes to a temporary folder, never to data/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def township(db: Any) -> str:
     factories.township(TOWNSHIP, "清溪场镇", COUNTY)

@@ -6,6 +6,8 @@ Everything is written through the services, so the demo data has its event log l
 
 from __future__ import annotations
 
+import datetime
+import io
 import random
 from typing import Any
 
@@ -15,9 +17,14 @@ from django.core.management.base import BaseCommand
 from zhiben.accounts.models import User
 from zhiben.accounts.services import user_create
 from zhiben.demo.generator import enterprise_rows
+from zhiben.demo.hazard_generator import LOCATIONS, TITLES
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
+from zhiben.hazards import rules
+from zhiben.hazards.models import Hazard
+from zhiben.hazards.services import hazard_create, hazard_plan, hazard_review, hazard_submit, hazard_supervise
 from zhiben.reference.models import Sector
+from zhiben.reference.selectors import criteria_for
 from zhiben.regions.models import Region
 from zhiben.regions.services import region_create
 
@@ -79,6 +86,19 @@ def demo_users() -> list[dict[str, Any]]:
     ]
 
 
+def _photo(rng: random.Random) -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 480), (rng.randint(120, 220), rng.randint(120, 220), rng.randint(120, 220)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(6):
+        x, y = rng.randint(0, 600), rng.randint(0, 440)
+        draw.rectangle((x, y, x + rng.randint(20, 200), y + rng.randint(20, 120)), outline=(90, 30, 30), width=4)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=70)
+    return out.getvalue()
+
+
 class Command(BaseCommand):
     help = "创建演示用的乡镇、用户和企业（可重复运行）"
 
@@ -134,4 +154,60 @@ class Command(BaseCommand):
             if spec["role"] == "enterprise":
                 spec["enterprise"] = DEMO_ENTERPRISE
             user_create(actor=None, check_password_strength=False, **spec)
+        if not Hazard.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
+            self._hazards(rng)
         self.stdout.write("演示数据就绪。")
+
+    def _hazards(self, rng: random.Random) -> None:
+        """Demo hazards written through the services, so each has its real timeline."""
+        county = User.objects.get(username="county")
+        firm_user = User.objects.get(username="firm")
+        today = rules.today()
+        firms = list(Enterprise.objects.filter(region__code__prefix=DEMO_COUNTY).order_by("id"))
+        for i in range(36):
+            enterprise = firms[i % len(firms)]
+            level = "major" if i % 4 == 0 else "general"
+            discovered = today - datetime.timedelta(days=rng.randint(1, 900))
+            source = "self_check" if i % 3 else rng.choice(["inspection", "tip", "other"])
+            actor = firm_user if enterprise.credit_code == DEMO_ENTERPRISE and source == "self_check" else county
+            criteria = list(criteria_for(sector=enterprise.sector_id).values_list("code", flat=True)[:8])
+            hazard = hazard_create(
+                actor=actor,
+                data={
+                    "enterprise": enterprise.credit_code,
+                    "title": rng.choice(TITLES[level]),
+                    "level": level,
+                    "source": source,
+                    "discovered_on": discovered,
+                    "location": rng.choice(LOCATIONS),
+                    "criterion": rng.choice(criteria) if level == "major" else "",
+                    "deadline": discovered + datetime.timedelta(days=rng.randint(15, 120)),
+                },
+                files=[(io.BytesIO(_photo(rng)), "现场照片.jpg", None)],
+            )
+            stage = i % 5
+            if stage == 0:
+                continue  # still open
+            hazard_plan(
+                hazard_id=hazard.pk,
+                actor=actor,
+                responsible_person=enterprise.principal or "安全负责人",
+                measures="按整改方案落实",
+                funds=rng.randint(1, 50) * 1000,
+                deadline=hazard.deadline,
+                interim_measures="整改期间设置警戒，专人监护",
+            )
+            if stage == 1:
+                continue  # rectifying
+            hazard_submit(
+                hazard_id=hazard.pk,
+                actor=actor,
+                summary="已按方案完成整改",
+                attachments=list(hazard.attachments.values_list("pk", flat=True)),
+            )
+            if level == "major" and stage >= 3:
+                reviewer = county if actor != county else User.objects.get(username="town")
+                if Hazard.objects.get(pk=hazard.pk).region_id.startswith(reviewer.region_id or ""):
+                    hazard_review(hazard_id=hazard.pk, actor=reviewer, decision="approve", comment="现场核查合格")
+            if level == "major" and stage == 2:
+                hazard_supervise(hazard_id=hazard.pk, actor=county, level="county", notice_no=f"秀安委督〔2025〕{i}号")
