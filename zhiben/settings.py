@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zhiben.reference",
     "zhiben.enterprises",
     "zhiben.hazards",
+    "zhiben.notifications",
     "zhiben.accounts",
     "zhiben.demo",
 ]
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "zhiben.notifications.context_processors.unread",
             ],
         },
     },
@@ -201,6 +203,15 @@ ZHIBEN = {
     "PAGE_SIZE": 50,
     # Evidence files (photos, PDF): size cap per file.
     "ATTACHMENT_MAX_BYTES": env.int("ZHIBEN_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024,
+    # The escalation ladder: days overdue -> step (DESIGN.md §3 defaults; local rules differ).
+    "ESCALATION_DAYS": {
+        "reminder": env.int("ZHIBEN_ESCALATE_REMINDER_DAYS", default=1),
+        "letter": env.int("ZHIBEN_ESCALATE_LETTER_DAYS", default=15),
+        "circular": env.int("ZHIBEN_ESCALATE_CIRCULAR_DAYS", default=30),
+        "interview": env.int("ZHIBEN_ESCALATE_INTERVIEW_DAYS", default=60),
+    },
+    # A major hazard this many days overdue is proposed for listing (挂牌督办).
+    "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -220,3 +231,12 @@ LOGGING = {
 # address would lock a whole township office behind one NAT after a few typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_VERBOSE = False
+
+# E-mail (notifications): sent only when a mail server is configured.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="zhiben@localhost")
+ZHIBEN_EMAIL_ENABLED = bool(EMAIL_HOST) or env.bool("ZHIBEN_EMAIL_ENABLED", default=False)

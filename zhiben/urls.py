@@ -18,5 +18,6 @@ urlpatterns = [
     path("regions/", include("zhiben.regions.urls")),
     path("enterprises/", include("zhiben.enterprises.urls")),
     path("hazards/", include("zhiben.hazards.urls")),
+    path("notifications/", include("zhiben.notifications.urls")),
     path("", include("zhiben.common.urls")),
 ]

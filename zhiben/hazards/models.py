@@ -194,3 +194,54 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class EscalationStep(models.TextChoices):
+    """The ladder for overdue hazards (函告 · 通报 · 约谈 · 挂牌督办), DESIGN.md §3; thresholds are settings."""
+
+    REMINDER = "reminder", "提醒"
+    LETTER = "letter", "函告"
+    CIRCULAR = "circular", "通报"
+    INTERVIEW = "interview", "约谈"
+    LISTING_PROPOSED = "listing_proposed", "建议挂牌督办"
+
+
+class SweepRun(models.Model):
+    """One run of the escalation sweep; its event in the chain carries a digest of the rows it added."""
+
+    day = models.DateField("日期")
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    counts = models.JSONField("新增升级", default=dict)
+    digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "逾期升级扫描"
+        verbose_name_plural = "逾期升级扫描"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.day} 扫描"
+
+
+class Escalation(models.Model):
+    """A step of the ladder taken on an overdue hazard. Append-only; one per hazard, step and deadline
+    (a revised deadline starts the ladder again)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="escalations")
+    step = models.CharField("升级措施", max_length=20, choices=EscalationStep.choices)
+    deadline = models.DateField("所逾期限")
+    escalated_on = models.DateField("升级日期")
+    sweep = models.ForeignKey(SweepRun, on_delete=models.PROTECT, related_name="escalations")
+
+    class Meta:
+        verbose_name = "逾期升级"
+        verbose_name_plural = "逾期升级"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard", "step", "deadline"], name="escalation_once_per_deadline"),
+        ]
+        indexes = [models.Index(fields=["sweep", "step"])]
+
+    def __str__(self) -> str:
+        return f"#{self.hazard_id} {self.get_step_display()}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -79,6 +80,38 @@ def hazard_get(*, actor: User, hazard_id: int) -> Hazard | None:
     )
 
 
-def hazard_events(hazard: Hazard) -> list[Event]:
-    """The hazard's full timeline (全过程记录), oldest first. The caller has checked scope."""
-    return list(events_of(subject_type="hazard", subject_id=str(hazard.pk)))
+@dataclass
+class TimelineEntry:
+    """An escalation shown in the timeline beside the events (the sweep's own event covers it)."""
+
+    id: int
+    kind: str
+    at: datetime.datetime
+    actor_name: str
+    actor_id: int | None
+    payload: dict[str, Any]
+
+
+def hazard_events(hazard: Hazard) -> list[Event | TimelineEntry]:
+    """The hazard's full timeline (全过程记录), oldest first: its events and its escalations.
+    The caller has checked scope."""
+    events: list[Event | TimelineEntry] = list(events_of(subject_type="hazard", subject_id=str(hazard.pk)))
+    for e in hazard.escalations.select_related("sweep").order_by("id"):
+        at = e.sweep.finished_at or e.sweep.started_at
+        events.append(
+            TimelineEntry(
+                id=0,
+                kind="escalated",
+                at=at,
+                actor_name="系统（逾期升级）",
+                actor_id=None,
+                payload={
+                    "step": e.step,
+                    "label": e.get_step_display(),
+                    "deadline": e.deadline,
+                    "on": e.escalated_on,
+                    "sweep": e.sweep_id,
+                },
+            )
+        )
+    return sorted(events, key=lambda ev: ev.at)

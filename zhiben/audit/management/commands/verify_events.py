@@ -17,4 +17,9 @@ class Command(BaseCommand):
         problem = verify_chain()
         if problem is not None:
             raise CommandError(problem.message)
+        from zhiben.hazards.sweep import verify_sweeps
+
+        bad = verify_sweeps()
+        if bad is not None:
+            raise CommandError(bad)
         self.stdout.write(f"事件链完整：共 {Event.objects.count()} 条事件。")
