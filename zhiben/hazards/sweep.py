@@ -1,7 +1,10 @@
 """The escalation sweep (逾期升级): one set-based pass over overdue hazards (DESIGN.md §3).
 
-For each step of the ladder one ``INSERT … SELECT`` adds an ``Escalation`` row to every active hazard
-that is at least that many days past its deadline and has not had that step for that deadline.
+For each rung of the ladder one ``INSERT … SELECT`` adds an ``Escalation`` row to every active hazard
+whose days overdue reach that rung (and not the next) and that is not already on it or higher for its
+current deadline. A hazard entered late, already far overdue, starts on the rung it has reached rather
+than collecting every lower one; a revised deadline starts the ladder again. Major hazards 90 days
+overdue are, in addition, proposed for listing (挂牌督办).
 The unique constraint and the ``NOT EXISTS`` make a second run add nothing. The run itself is an
 event in the hash chain whose payload carries a SHA-256 digest of the rows it added, so
 ``verify_events`` also catches escalation rows edited or deleted later. Then each responsible user
@@ -18,10 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
+from zhiben.audit.models import ChainHead
 from zhiben.audit.services import event_append
 from zhiben.notifications.models import Notification
 
@@ -36,49 +40,54 @@ class SweepResult:
     emailed: list[int] = field(default_factory=list)
 
 
-def ladder() -> list[tuple[str, int, str | None]]:
-    """(step, days overdue, level restriction), mildest first."""
+LADDER = ("reminder", "letter", "circular", "interview")
+
+
+def rungs() -> list[tuple[str, int]]:
+    """The ladder's rungs (step, days overdue), mildest first; thresholds are settings."""
     days = settings.ZHIBEN["ESCALATION_DAYS"]
-    steps: list[tuple[str, int, str | None]] = [
-        (step, int(days[step]), None) for step in ("reminder", "letter", "circular", "interview")
-    ]
-    steps.append(
-        (EscalationStep.LISTING_PROPOSED.value, int(settings.ZHIBEN["LISTING_PROPOSAL_DAYS"]), Level.MAJOR.value)
-    )
-    return steps
+    return [(step, int(days[step])) for step in LADDER]
 
 
-def _insert_step(run: SweepRun, step: str, cutoff: datetime.date, level: str | None) -> int:
+def _insert(run: SweepRun, step: str, where: str, params: list[Any], already: tuple[str, ...]) -> int:
+    """One INSERT … SELECT of ``step`` for active hazards matching ``where`` that have none of the
+    ``already`` steps for their current deadline."""
     h, e = Hazard._meta.db_table, Escalation._meta.db_table
     statuses = list(ACTIVE_STATUSES)
-    marks = ", ".join(["%s"] * len(statuses))
-    level_sql = " AND h.level = %s" if level else ""
+    status_marks = ", ".join(["%s"] * len(statuses))
+    already_marks = ", ".join(["%s"] * len(already))
     sql = (
-        f"INSERT INTO {e} (hazard_id, step, deadline, escalated_on, sweep_id) "  # noqa: S608 - identifiers are ours
-        f"SELECT h.id, %s, h.deadline, %s, %s FROM {h} h "
-        f"WHERE h.status IN ({marks}) AND h.deadline IS NOT NULL AND h.deadline <= %s{level_sql} "
-        f"AND NOT EXISTS (SELECT 1 FROM {e} x WHERE x.hazard_id = h.id AND x.step = %s AND x.deadline = h.deadline)"
+        f"INSERT INTO {e} (hazard_id, step, deadline, escalated_on, sweep_id, region_id, sector_id, enterprise_id) "  # noqa: S608 - our tables
+        f"SELECT h.id, %s, h.deadline, %s, %s, h.region_id, h.sector_id, h.enterprise_id FROM {h} h "
+        f"WHERE h.status IN ({status_marks}) AND h.deadline IS NOT NULL AND {where} "
+        f"AND NOT EXISTS (SELECT 1 FROM {e} x WHERE x.hazard_id = h.id AND x.deadline = h.deadline "
+        f"AND x.step IN ({already_marks}))"
     )
-    params: list[Any] = [step, run.day, run.pk, *statuses, cutoff]
-    if level:
-        params.append(level)
-    params.append(step)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [step, run.day, run.pk, *statuses, *params, *already])
         return int(cursor.rowcount)
 
 
-def escalation_digest(sweep_id: int) -> str:
-    """SHA-256 over the rows a sweep added, in a canonical order."""
+def escalation_digest(first_id: int | None, last_id: int | None) -> str:
+    """SHA-256 over every row in a sweep's id range, in id order (rows slipped into the range count too)."""
+    if first_id is None or last_id is None:
+        return ""
     digest = hashlib.sha256()
-    rows = (
-        Escalation.objects.filter(sweep_id=sweep_id)
-        .order_by("hazard_id", "step")
-        .values_list("hazard_id", "step", "deadline", "escalated_on")
-    )
-    for hazard_id, step, deadline, day in rows.iterator(chunk_size=20_000):
-        digest.update(f"{hazard_id}|{step}|{deadline}|{day}\n".encode())
+    table = Escalation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, hazard_id, step, deadline, escalated_on, sweep_id FROM {table} "  # noqa: S608 - our table
+            "WHERE id >= %s AND id <= %s ORDER BY id",
+            [first_id, last_id],
+        )
+        while chunk := cursor.fetchmany(50_000):
+            # str() of a date (PostgreSQL) and SQLite's stored text agree: YYYY-MM-DD.
+            digest.update("".join(f"{i}|{a}|{b}|{c}|{d}|{e}\n" for i, a, b, c, d, e in chunk).encode())
     return digest.hexdigest()
+
+
+def _max_escalation_id() -> int:
+    return int(Escalation.objects.order_by("-id").values_list("id", flat=True).first() or 0)
 
 
 def sweep(*, today: datetime.date | None = None) -> SweepResult:
@@ -87,20 +96,44 @@ def sweep(*, today: datetime.date | None = None) -> SweepResult:
 
     day = today or beijing_today()
     with transaction.atomic():
+        # One sweep at a time (the nightly task and a manual run must not interleave their id ranges).
+        ChainHead.objects.select_for_update().get_or_create(id=1)
         run = SweepRun.objects.create(day=day, started_at=timezone.now())
+        before = _max_escalation_id()
         counts: dict[str, int] = {}
-        for step, days, level in ladder():
-            counts[step] = _insert_step(run, step, day - datetime.timedelta(days=days), level)
+        ladder = rungs()
+        for index, (step, days) in enumerate(ladder):
+            # The rung reached today: at least this many days overdue and fewer than the next rung's.
+            # A hazard already on this rung or a higher one (for this deadline) gets nothing.
+            where, params = "h.deadline <= %s", [day - datetime.timedelta(days=days)]
+            if index + 1 < len(ladder):
+                where += " AND h.deadline > %s"
+                params.append(day - datetime.timedelta(days=ladder[index + 1][1]))
+            counts[step] = _insert(run, step, where, params, tuple(s for s, _ in ladder[index:]))
+        proposal = EscalationStep.LISTING_PROPOSED.value
+        cutoff = day - datetime.timedelta(days=int(settings.ZHIBEN["LISTING_PROPOSAL_DAYS"]))
+        counts[proposal] = _insert(
+            run, proposal, "h.deadline <= %s AND h.level = %s", [cutoff, Level.MAJOR.value], (proposal,)
+        )
+        # The rows just added are the ids above ``before`` (sequences may skip numbers, so ask).
+        span = Escalation.objects.filter(id__gt=before).aggregate(first=Min("id"), last=Max("id"))
+        run.first_id, run.last_id = span["first"], span["last"]
         run.counts = counts
-        run.digest = escalation_digest(run.pk) if any(counts.values()) else ""
+        run.digest = escalation_digest(run.first_id, run.last_id)
         run.finished_at = timezone.now()
-        run.save(update_fields=["counts", "digest", "finished_at"])
+        run.save(update_fields=["counts", "digest", "finished_at", "first_id", "last_id"])
         event_append(
             actor=None,
             subject_type="sweep",
             subject_id=str(run.pk),
             kind="escalated",
-            payload={"on": day, "counts": counts, "digest": run.digest},
+            payload={
+                "on": day,
+                "counts": counts,
+                "digest": run.digest,
+                "first_id": run.first_id,
+                "last_id": run.last_id,
+            },
         )
         result = SweepResult(run=run, counts=counts)
         if any(counts.values()):
@@ -124,20 +157,20 @@ def _notifications(run: SweepRun) -> list[Notification]:
     """One digest per responsible user: regulators whose region (and sectors) cover the hazard, the
     hazard's enterprise's users, and the committee office. Counted in SQL, grouped per user in Python
     (users are few; hazards are many)."""
-    grouped = (
-        Escalation.objects.filter(sweep=run)
-        .values("hazard__region_id", "hazard__sector_id", "hazard__enterprise_id", "step")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    users = list(User.objects.filter(is_active=True).prefetch_related("sectors"))
+    if not users:
+        return []
+    mine = Escalation.objects.filter(id__gte=run.first_id, id__lte=run.last_id).order_by()
     by_region: dict[tuple[str, str, str], int] = defaultdict(int)
-    by_enterprise: dict[tuple[int, str], int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
-    for row in grouped:
-        by_region[(row["hazard__region_id"], row["hazard__sector_id"], row["step"])] += row["n"]
-        by_enterprise[(row["hazard__enterprise_id"], row["step"])] += row["n"]
+    for row in mine.values("region_id", "sector_id", "step").annotate(n=Count("id")):
+        by_region[(row["region_id"], row["sector_id"], row["step"])] += row["n"]
         total[row["step"]] += row["n"]
-    users = User.objects.filter(is_active=True).prefetch_related("sectors")
+    firms = {u.enterprise_id for u in users if u.role == Role.ENTERPRISE and u.enterprise_id}
+    by_enterprise: dict[tuple[int, str], int] = defaultdict(int)
+    if firms:
+        for row in mine.filter(enterprise_id__in=firms).values("enterprise_id", "step").annotate(n=Count("id")):
+            by_enterprise[(row["enterprise_id"], row["step"])] += row["n"]
     out: list[Notification] = []
     for user in users:
         counts: dict[str, int] = defaultdict(int)
@@ -159,7 +192,8 @@ def _notifications(run: SweepRun) -> list[Notification]:
 
 def _digest_notification(user: User, run: SweepRun, counts: dict[str, int]) -> Notification:
     labels = dict(EscalationStep.choices)
-    parts = [f"{labels[s]} {counts[s]} 条" for s, _, _ in ladder() if counts.get(s)]
+    steps = [*LADDER, EscalationStep.LISTING_PROPOSED.value]
+    parts = [f"{labels[s]} {counts[s]} 条" for s in steps if counts.get(s)]
     return Notification(
         user=user,
         kind="escalation",
@@ -178,9 +212,10 @@ def verify_sweeps() -> str | None:
     recorded = {
         int(e.subject_id): e for e in Event.objects.filter(subject_type="sweep", kind="escalated").order_by("id")
     }
-    for sweep_id, event in recorded.items():
+    for event in recorded.values():
         expected = str(event.payload.get("digest", ""))
-        actual = escalation_digest(sweep_id) if Escalation.objects.filter(sweep_id=sweep_id).exists() else ""
+        # The range comes from the chained event, not from the SweepRun row (which could be edited too).
+        actual = escalation_digest(event.payload.get("first_id"), event.payload.get("last_id"))
         if actual != expected:
             day = event.payload.get("on")
             return f"事件 #{event.pk}（{day} 逾期升级扫描）记录的升级明细与数据库不符：升级记录被修改或删除"
