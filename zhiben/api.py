@@ -143,6 +143,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register() -> None:
     from zhiben.accounts.api import auth_router, users_router
+    from zhiben.analytics.api import router as stats_router
     from zhiben.enterprises.api import router as enterprises_router
     from zhiben.hazards.api import router as hazards_router
     from zhiben.reference.api import criteria_router, sectors_router
@@ -155,6 +156,7 @@ def _register() -> None:
     api.add_router("/criteria", criteria_router)
     api.add_router("/enterprises", enterprises_router)
     api.add_router("/hazards", hazards_router)
+    api.add_router("/stats", stats_router)
 
 
 _register()

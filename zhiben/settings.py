@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zhiben.enterprises",
     "zhiben.hazards",
     "zhiben.notifications",
+    "zhiben.analytics",
     "zhiben.accounts",
     "zhiben.demo",
 ]

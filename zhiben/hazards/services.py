@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
+from zhiben.analytics.tallies import shape_of, tally_change
 from zhiben.audit.services import event_append
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
@@ -243,6 +244,7 @@ def hazard_create(
             **cleaned,
         )
         _log(actor, hazard, "created", snapshot(hazard))
+        tally_change(None, shape_of(hazard))
         for item in checked:
             attachment = _store(hazard, actor, item)
             _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
@@ -286,6 +288,7 @@ def hazard_plan(
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "plan")  # after the scope check: out of scope is 404
+        before = shape_of(hazard)
         target = _target(hazard, Action.PLAN)
         if values.get("deadline") and values["deadline"] < hazard.discovered_on:
             errors.add("deadline", "整改期限不能早于发现日期")
@@ -298,6 +301,7 @@ def hazard_plan(
         hazard.status = target
         hazard.planned_at = timezone.now()
         hazard.save()
+        tally_change(before, shape_of(hazard))
         _log(actor, hazard, "plan_revised" if revised else "planned", values)
     return hazard
 
@@ -335,6 +339,7 @@ def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Seq
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "submit")  # after the scope check: out of scope is 404
+        before = shape_of(hazard)
         if hazard.level == Level.MAJOR and hazard.status == Status.OPEN:
             raise Conflict("重大隐患须先制定整改方案（五落实），整改后再申请销号")
         target = _target(hazard, Action.SUBMIT)
@@ -353,6 +358,7 @@ def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Seq
         if target == Status.CLOSED:
             hazard.closed_on = rules.today()
         hazard.save()
+        tally_change(before, shape_of(hazard))
         _log(actor, hazard, "submitted", {"summary": summary, "attachments": ids, "status": target})
         if target == Status.CLOSED:
             _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "enterprise_self"})
@@ -373,6 +379,7 @@ def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "review")  # after the scope check: out of scope is 404
+        before = shape_of(hazard)
         target = _target(hazard, Action.APPROVE if decision == "approve" else Action.REJECT)
         if hazard.submitted_by_id == actor.pk:
             raise PermissionDenied("不能审核自己提交的销号申请")
@@ -382,6 +389,7 @@ def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -
         if target == Status.CLOSED:
             hazard.closed_on = rules.today()
         hazard.save()
+        tally_change(before, shape_of(hazard))
         _log(actor, hazard, "approved" if decision == "approve" else "rejected", {"comment": comment})
         if target == Status.CLOSED:
             _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "review"})
@@ -398,9 +406,11 @@ def hazard_cancel(*, hazard_id: int, actor: User, reason: str) -> Hazard:
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "cancel")  # after the scope check: out of scope is 404
+        before = shape_of(hazard)
         hazard.status = _target(hazard, Action.CANCEL)
         hazard.cancel_reason = reason
         hazard.save()
+        tally_change(before, shape_of(hazard))
         _log(actor, hazard, "cancelled", {"reason": reason})
     return hazard
 
@@ -435,6 +445,7 @@ def hazard_supervise(
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "supervise")  # after the scope check: out of scope is 404
+        before = shape_of(hazard)
         if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
             raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能挂牌督办")
         if values.get("supervision_deadline") and values["supervision_deadline"] < hazard.discovered_on:
@@ -446,6 +457,7 @@ def hazard_supervise(
                 continue  # a re-listing changes what it names, and keeps the rest
             setattr(hazard, field, value)
         hazard.save()
+        tally_change(before, shape_of(hazard))
         _log(
             actor,
             hazard,

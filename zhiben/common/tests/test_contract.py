@@ -77,7 +77,29 @@ SCOPED_OBJECT = {
     },
     ("GET", f"{HAZARD}/attachments/{{attachment_id}}"),
 }
-CLASSIFIED = PUBLIC | REFERENCE | ADMIN_ONLY | SELF | SCOPED_LIST | SCOPED_CREATE | SCOPED_OBJECT
+# Figures for a region subtree: a region outside the caller's subtree answers 404.
+SCOPED_STATS = {("GET", "/api/v1/stats/hazards"), ("GET", "/api/v1/stats/zeroing")}
+CLASSIFIED = PUBLIC | REFERENCE | ADMIN_ONLY | SELF | SCOPED_LIST | SCOPED_CREATE | SCOPED_OBJECT | SCOPED_STATS
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(SCOPED_STATS))
+def test_figures_outside_the_subtree_answer_404(method, path, officer, township) -> None:
+    town = factories_user("town8", township)
+    for user, region in ((officer, "110105"), (officer, "50"), (town, "500241"), (town, "500241101")):
+        client = Client()
+        client.force_login(user)
+        r = client.get(path, {"region": region})
+        assert r.status_code in (404, 422), (user.username, region, r.content)
+        assert r.status_code == 404 or "region" in r.json()["errors"]
+    client = Client()
+    client.force_login(officer)
+    assert client.get(path, {"region": "500241100"}).status_code == 200
+
+
+def factories_user(name, region):
+    from zhiben.tests_support import factories
+
+    return factories.user(name, role="officer", region=region)
 
 
 def test_every_operation_is_classified() -> None:

@@ -1,0 +1,68 @@
+"""/api/v1/stats — hazard figures and dynamic zeroing (DESIGN.md §6), from the summary counts."""
+
+import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from zhiben.accounts.request import request_actor
+from zhiben.hazards.models import Level
+from zhiben.regions.selectors import parse_region
+
+from .selectors import hazard_stats, zeroing
+
+router = Router(tags=["stats"])
+
+
+class Figures(Schema):
+    total: int
+    open: int
+    closed: int
+    overdue: int
+    closed_on_time: int
+    stock_total: int
+    stock_open: int
+    increment_total: int
+    increment_open: int
+    listed: int
+
+
+class Group(Figures):
+    key: str
+
+
+class StatsOut(Schema):
+    totals: Figures
+    groups: list[Group]
+    region: str | None
+    group_by: str
+    as_of: datetime.date
+
+
+class StatsQuery(Schema):
+    region: str | None = Field(None, max_length=12, description="区划（默认为本人辖区）；按 region 分组时为其直接下级")
+    level: Level | None = None
+    group_by: Literal["region", "sector", "source", "cohort", "month"] = "region"
+    as_of: datetime.date | None = Field(None, description="截至该日（北京时间）日终的数字")
+
+
+class ZeroingQuery(Schema):
+    region: str | None = Field(None, max_length=12)
+
+
+@router.get("/hazards", response=StatsOut)
+def stats_hazards(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
+    """Figures for a region subtree, grouped. Cancelled hazards count nowhere; ``open`` = neither closed nor
+    cancelled; ``overdue`` = open and past its deadline; ``listed`` = has a supervision listing."""
+    region = parse_region(query.region) if query.region else None
+    return hazard_stats(
+        actor=request_actor(request), region=region, level=query.level, group_by=query.group_by, as_of=query.as_of
+    )
+
+
+@router.get("/zeroing")
+def stats_zeroing(request: HttpRequest, query: Query[ZeroingQuery]) -> dict[str, Any]:
+    """Major hazards: the stock (cleared by the stock deadline?), the increment by year, open overdue now."""
+    region = parse_region(query.region) if query.region else None
+    return zeroing(actor=request_actor(request), region=region)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "zhiben.analytics"
+    verbose_name = "统计分析"

@@ -1,0 +1,284 @@
+"""Hazard figures for a region subtree (DESIGN.md §6 meaning of every figure), read from the summary
+counts: the cost depends on regions and categories, not on the number of hazards.
+
+Officers limited to sectors asking for the monthly grouping, and enterprise users, are answered from
+the rows of their (small) scope instead; ``as_of`` is available on the summary path only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Substr
+
+from zhiben.accounts.models import Role, User
+from zhiben.accounts.scope import actor_sector_keys, scoped
+from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.hazards import rules
+from zhiben.hazards.models import Hazard, Level, Status
+from zhiben.regions.models import Region
+
+from .models import CURRENT, ActiveDeadline, ActiveDeadlineMonth, HazardMonthTally, HazardTally
+
+FIGURES = (
+    "total",
+    "open",
+    "closed",
+    "overdue",
+    "closed_on_time",
+    "stock_total",
+    "stock_open",
+    "increment_total",
+    "increment_open",
+    "listed",
+)
+GROUPS = ("region", "sector", "source", "cohort", "month")
+CHILD_LENGTH = {2: 4, 4: 6, 6: 9}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the figures are counted: a region subtree (None: the whole country), cut to sectors."""
+
+    region: Region | None
+    sectors: tuple[str, ...]
+    rows_only: bool  # enterprise users: counted from their rows
+
+
+def stats_scope(*, actor: User, region: str | None) -> Scope:
+    """The subtree asked for, if the actor may see it (404 otherwise)."""
+    if actor.role == Role.ENTERPRISE:
+        return Scope(region=None, sectors=(), rows_only=True)
+    root = None if actor.role == Role.ADMIN else actor.region_id
+    code = region or root
+    if actor.is_regulator and root is None:
+        raise NotFound("未设置辖区")
+    if code is None:
+        return Scope(region=None, sectors=(), rows_only=False)
+    target = Region.objects.filter(code=code).first()
+    if target is None:
+        raise FieldErrors({"region": f"行政区划代码 {code} 不存在"})
+    if root is not None and not code.startswith(root):
+        raise NotFound("该区划不在您的管辖范围内")
+    sectors = tuple(actor_sector_keys(actor)) if actor.is_regulator else ()
+    return Scope(region=target, sectors=sectors, rows_only=False)
+
+
+def _group_key(scope: Scope, group_by: str) -> Any:
+    if group_by == "region":
+        if scope.region is None:
+            return Substr("region_id", 1, 2)
+        length = len(scope.region.code)
+        child = 9 if scope.region.acts_as_county else CHILD_LENGTH.get(length)
+        # Hazards registered at the region itself form the group keyed by its own code.
+        return Substr("region_id", 1, child) if child else F("region_id")
+    if group_by == "cohort":
+        return F("cohort")
+    if group_by == "month":
+        return F("month")
+    return F(f"{group_by}_id" if group_by == "sector" else group_by)
+
+
+def _filtered(qs: QuerySet[Any], scope: Scope, level: str | None, *, sectors: bool = True) -> QuerySet[Any]:
+    if scope.region is not None:
+        qs = qs.filter(region_id__prefix=scope.region.code)
+    if level:
+        qs = qs.filter(level=level)
+    if sectors and scope.sectors:
+        qs = qs.filter(sector_id__in=scope.sectors)
+    return qs
+
+
+def _sum_counters(qs: QuerySet[Any], key: Any, with_cohort: bool) -> dict[str, dict[str, int]]:
+    aggregates: dict[str, Any] = {
+        "total": Sum("total"),
+        "open": Sum("active"),
+        "closed": Sum("closed"),
+        "closed_on_time": Sum("closed_on_time"),
+        "listed": Sum("listed"),
+    }
+    if with_cohort:
+        for cohort in ("stock", "increment"):
+            aggregates[f"{cohort}_total"] = Sum(
+                Case(When(cohort=cohort, then="total"), default=Value(0)), output_field=IntegerField()
+            )
+            aggregates[f"{cohort}_open"] = Sum(
+                Case(When(cohort=cohort, then="active"), default=Value(0)), output_field=IntegerField()
+            )
+    # Aliases get a prefix: an alias named like a column ("total") would shadow it in the CASE above.
+    rows = qs.annotate(k=key).values("k").annotate(**{f"f_{n}": a for n, a in aggregates.items()}).order_by()
+    return {str(r["k"]): {name: int(r[f"f_{name}"] or 0) for name in aggregates} for r in rows}
+
+
+def _sum_overdue(qs: QuerySet[Any], key: Any, on: datetime.date) -> dict[str, int]:
+    rows = qs.filter(deadline__lt=on).annotate(k=key).values("k").annotate(f_n=Sum("n")).order_by()
+    return {str(r["k"]): int(r["f_n"] or 0) for r in rows}
+
+
+def _subtract(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    out = {k: dict(v) for k, v in a.items()}
+    for key, values in b.items():
+        row = out.setdefault(key, dict.fromkeys(values, 0))
+        for name, value in values.items():
+            row[name] = row.get(name, 0) - value
+    return out
+
+
+def _month_cohorts(groups: dict[str, dict[str, int]]) -> None:
+    """Cohorts of a month group follow from the month and the cut-off (a month's last day)."""
+    cutoff = rules.stock_cutoff().strftime("%Y-%m")
+    for month, row in groups.items():
+        stock = month <= cutoff
+        row["stock_total"] = row["total"] if stock else 0
+        row["stock_open"] = row["open"] if stock else 0
+        row["increment_total"] = 0 if stock else row["total"]
+        row["increment_open"] = 0 if stock else row["open"]
+
+
+def hazard_stats(
+    *,
+    actor: User,
+    region: str | None = None,
+    level: str | None = None,
+    group_by: str = "region",
+    as_of: datetime.date | None = None,
+) -> dict[str, Any]:
+    """``{"totals": {...}, "groups": [{"key", figures…}]}`` for the actor's subtree (DESIGN.md §6)."""
+    if group_by not in GROUPS:
+        raise FieldErrors({"group_by": f"应为 {'、'.join(GROUPS)} 之一"})
+    if level and level not in Level.values:
+        raise FieldErrors({"level": "应为 major 或 general"})
+    today = rules.today()
+    if as_of is not None and as_of > today:
+        raise FieldErrors({"as_of": "不能晚于今天"})
+    scope = stats_scope(actor=actor, region=region)
+    on = as_of or today
+    rows_only = scope.rows_only or (group_by == "month" and bool(scope.sectors))
+    if rows_only:
+        if as_of is not None and as_of < today:
+            raise FieldErrors({"as_of": "该范围的统计按明细即时计算，不提供历史日期"})
+        groups = _stats_from_rows(actor=actor, scope=scope, level=level, group_by=group_by, on=on)
+    else:
+        groups = _stats_from_tallies(scope=scope, level=level, group_by=group_by, on=on, today=today)
+    ordered: list[dict[str, Any]] = []
+    for key in sorted(groups):
+        figures = {f: int(groups[key].get(f, 0)) for f in FIGURES}
+        if any(figures.values()):
+            ordered.append({"key": key, **figures})
+    totals = {f: sum(int(g[f]) for g in ordered) for f in FIGURES}
+    return {
+        "totals": totals,
+        "groups": ordered,
+        "as_of": on,
+        "region": scope.region.code if scope.region else None,
+        "group_by": group_by,
+    }
+
+
+def _stats_from_tallies(
+    *, scope: Scope, level: str | None, group_by: str, on: datetime.date, today: datetime.date
+) -> dict[str, dict[str, int]]:
+    key = _group_key(scope, group_by)
+    monthly = group_by == "month"
+    tally = HazardMonthTally if monthly else HazardTally
+    deadlines = ActiveDeadlineMonth if monthly else ActiveDeadline
+    base = _filtered(tally.objects.all(), scope, level, sectors=not monthly)
+    histogram = _filtered(deadlines.objects.all(), scope, level, sectors=not monthly)
+    groups = _sum_counters(base.filter(day=CURRENT), key, with_cohort=not monthly)
+    overdue = _sum_overdue(histogram.filter(day=CURRENT), key, on)
+    if on < today:  # as it stood at the end of ``on``: take back every later day's changes
+        groups = _subtract(groups, _sum_counters(base.filter(day__gt=on), key, with_cohort=not monthly))
+        later = _sum_overdue(histogram.filter(day__gt=on), key, on)
+        overdue = {k: overdue.get(k, 0) - later.get(k, 0) for k in set(overdue) | set(later)}
+    if monthly:
+        _month_cohorts(groups)
+    for k, n in overdue.items():
+        groups.setdefault(k, {})["overdue"] = n
+    return groups
+
+
+def _stats_from_rows(
+    *, actor: User, scope: Scope, level: str | None, group_by: str, on: datetime.date
+) -> dict[str, dict[str, int]]:
+    qs = scoped(Hazard.objects, actor).exclude(status=Status.CANCELLED).order_by()
+    if scope.region is not None:
+        qs = qs.filter(region__code__prefix=scope.region.code)
+    if level:
+        qs = qs.filter(level=level)
+    if group_by == "month":
+        key: Any = Substr(Cast("discovered_on", output_field=CharField()), 1, 7)
+    elif group_by == "cohort":
+        key = rules.cohort_expression()
+    else:
+        key = _group_key(scope, group_by)
+    stock = rules.q_cohort("stock")
+    counts = {  # prefixed: a plain "listed" would clash with the model's property
+        "f_total": Count("id"),
+        "f_open": Count("id", filter=rules.q_active()),
+        "f_closed": Count("id", filter=Q(status=Status.CLOSED)),
+        "f_overdue": Count("id", filter=rules.q_overdue(on=on)),
+        "f_closed_on_time": Count("id", filter=rules.q_closed_on_time()),
+        "f_stock_total": Count("id", filter=stock),
+        "f_stock_open": Count("id", filter=stock & rules.q_active()),
+        "f_increment_total": Count("id", filter=~stock),
+        "f_increment_open": Count("id", filter=~stock & rules.q_active()),
+        "f_listed": Count("id", filter=~Q(supervision_level="")),
+    }
+    rows = qs.annotate(k=key).values("k").annotate(**counts)
+    return {str(r["k"]): {f: int(r[f"f_{f}"]) for f in FIGURES} for r in rows}
+
+
+def hazard_stats_from_rows(
+    *, actor: User, region: str | None, level: str | None, group_by: str, on: datetime.date | None = None
+) -> dict[str, dict[str, int]]:
+    """The same figures by ``GROUP BY`` over the rows: the check (and the benchmark's floor)."""
+    scope = stats_scope(actor=actor, region=region)
+    return _stats_from_rows(actor=actor, scope=scope, level=level, group_by=group_by, on=on or rules.today())
+
+
+def zeroing(*, actor: User, region: str | None = None) -> dict[str, Any]:
+    """Dynamic zeroing of major hazards (动态清零): stock cleared? increment by year, open overdue now."""
+    today = rules.today()
+    deadline = datetime.date.fromisoformat(str(settings.ZHIBEN["STOCK_DEADLINE"]))
+    by_cohort = hazard_stats(actor=actor, region=region, level=Level.MAJOR, group_by="cohort")
+    stock = next((g for g in by_cohort["groups"] if g["key"] == "stock"), dict.fromkeys(FIGURES, 0))
+    cleared: bool | None = None
+    remaining_at_deadline: int | None = None
+    if deadline < today:
+        try:
+            then = hazard_stats(actor=actor, region=region, level=Level.MAJOR, group_by="cohort", as_of=deadline)
+            at = next((g for g in then["groups"] if g["key"] == "stock"), dict.fromkeys(FIGURES, 0))
+            remaining_at_deadline = at["open"]
+            cleared = remaining_at_deadline == 0
+        except FieldErrors:
+            cleared = None  # a rows-only scope keeps no history
+    by_month = hazard_stats(actor=actor, region=region, level=Level.MAJOR, group_by="month")
+    cutoff = rules.stock_cutoff().strftime("%Y-%m")
+    years: dict[str, dict[str, int]] = defaultdict(lambda: {"total": 0, "closed": 0, "open": 0, "overdue": 0})
+    for g in by_month["groups"]:
+        if g["key"] > cutoff:
+            year = years[g["key"][:4]]
+            for f in ("total", "closed", "open", "overdue"):
+                year[f] += g[f]
+    return {
+        "region": by_cohort["region"],
+        "stock": {
+            "total": stock["total"],
+            "closed": stock["closed"],
+            "remaining": stock["open"],
+            "overdue": stock["overdue"],
+            "cut_off": rules.stock_cutoff(),
+            "deadline": deadline,
+            "days_to_deadline": (deadline - today).days,
+            "remaining_at_deadline": remaining_at_deadline,
+            "cleared_by_deadline": cleared,
+        },
+        "increment": [{"year": y, **v} for y, v in sorted(years.items())],
+        "open_overdue_major": by_cohort["totals"]["overdue"],
+        "open_major": by_cohort["totals"]["open"],
+    }
