@@ -1,10 +1,15 @@
 """Summary counts of hazards (统计汇总), written only by the hazard services in the same transaction
-as each change, so that a dashboard's cost depends on regions and categories, not on hazards
-(DESIGN.md §5).
+as each change, so that a figure's cost depends on regions and categories, not on hazards (DESIGN.md §5).
 
-Each table holds the current counts (``day`` = CURRENT) and one delta row per key and Beijing day on
-which it changed, so figures "as of" a past day are the current ones minus the later deltas. Cancelled
-hazards count nowhere. ``check_summaries`` recomputes everything from the rows and reports drift.
+Counts are rolled up: a hazard counts at its own region and at every ancestor (``node`` at ``depth``
+1 province … 4 township), so the figures of any subtree are read from the rows of that node and of
+its children only. Along one ``dim`` — everything (``all``), by ``sector`` or by ``source`` — each
+row holds the counters for a level and cohort.
+
+Each table keeps the running totals (``day`` = CURRENT) and one delta row per key and Beijing day on
+which it changed: figures "as of" a past day are the totals less the later deltas. The deadline
+histograms of active hazards give ``overdue`` for any day; the nightly sweep folds past deadlines of
+the running totals into one row per key, so counting today's overdue reads a row per key.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from django.db import models
 from zhiben.regions.models import RegionCodeField
 
 CURRENT = datetime.date(1, 1, 1)  # the ``day`` of the running totals; every other day holds that day's delta
+PAST = datetime.date(1, 1, 2)  # the ``deadline`` of folded past deadlines in the running totals
 
 
 class Counters(models.Model):
@@ -30,11 +36,12 @@ class Counters(models.Model):
 
 
 class HazardTally(Counters):
-    """By region, sector, source, level and cohort: every grouping but the month."""
+    """Per node, along one dimension (all / sector / source), per level and cohort."""
 
-    region_id = RegionCodeField(max_length=9)
-    sector_id = models.CharField(max_length=32)
-    source = models.CharField(max_length=12)
+    node = RegionCodeField(max_length=9)
+    depth = models.PositiveSmallIntegerField()
+    dim = models.CharField(max_length=8)
+    dim_value = models.CharField(max_length=32, blank=True)
     level = models.CharField(max_length=8)
     cohort = models.CharField(max_length=10)
     day = models.DateField(default=CURRENT)
@@ -42,39 +49,39 @@ class HazardTally(Counters):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["region_id", "sector_id", "source", "level", "cohort", "day"], name="hazard_tally_key"
+                fields=["node", "dim", "dim_value", "level", "cohort", "day"], name="hazard_tally_key"
             )
         ]
-        indexes = [models.Index(fields=["day", "region_id"])]
+        indexes = [models.Index(fields=["day", "dim", "depth", "node"])]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.day}"
+        return f"{self.node} {self.dim}={self.dim_value} {self.day}"
 
 
 class HazardMonthTally(Counters):
-    """By region, level and month of discovery (the monthly trend; cohorts follow from months)."""
+    """Per node, level and month of discovery (the monthly trend; cohorts follow from months)."""
 
-    region_id = RegionCodeField(max_length=9)
+    node = RegionCodeField(max_length=9)
+    depth = models.PositiveSmallIntegerField()
     level = models.CharField(max_length=8)
     month = models.CharField(max_length=7)
     day = models.DateField(default=CURRENT)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["region_id", "level", "month", "day"], name="hazard_month_tally_key")
-        ]
-        indexes = [models.Index(fields=["day", "region_id"])]
+        constraints = [models.UniqueConstraint(fields=["node", "level", "month", "day"], name="hazard_month_tally_key")]
+        indexes = [models.Index(fields=["day", "depth", "node"])]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.day}"
+        return f"{self.node} {self.month} {self.day}"
 
 
 class ActiveDeadline(models.Model):
-    """Active hazards per deadline day: overdue on any day is the count with a deadline before it."""
+    """Active hazards per deadline day, per node and dimension: ``overdue`` on a day counts those before it."""
 
-    region_id = RegionCodeField(max_length=9)
-    sector_id = models.CharField(max_length=32)
-    source = models.CharField(max_length=12)
+    node = RegionCodeField(max_length=9)
+    depth = models.PositiveSmallIntegerField()
+    dim = models.CharField(max_length=8)
+    dim_value = models.CharField(max_length=32, blank=True)
     level = models.CharField(max_length=8)
     cohort = models.CharField(max_length=10)
     deadline = models.DateField()
@@ -84,20 +91,20 @@ class ActiveDeadline(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["region_id", "sector_id", "source", "level", "cohort", "deadline", "day"],
-                name="active_deadline_key",
+                fields=["node", "dim", "dim_value", "level", "cohort", "deadline", "day"], name="active_deadline_key"
             )
         ]
-        indexes = [models.Index(fields=["day", "region_id"])]
+        indexes = [models.Index(fields=["day", "dim", "depth", "node", "deadline"])]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.day}"
+        return f"{self.node} {self.deadline} {self.day}"
 
 
 class ActiveDeadlineMonth(models.Model):
-    """Active hazards per deadline day, by month of discovery (overdue in the monthly grouping)."""
+    """Active hazards per deadline day, per node and month of discovery."""
 
-    region_id = RegionCodeField(max_length=9)
+    node = RegionCodeField(max_length=9)
+    depth = models.PositiveSmallIntegerField()
     level = models.CharField(max_length=8)
     month = models.CharField(max_length=7)
     deadline = models.DateField()
@@ -107,10 +114,10 @@ class ActiveDeadlineMonth(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["region_id", "level", "month", "deadline", "day"], name="active_deadline_month_key"
+                fields=["node", "level", "month", "deadline", "day"], name="active_deadline_month_key"
             )
         ]
-        indexes = [models.Index(fields=["day", "region_id"])]
+        indexes = [models.Index(fields=["day", "depth", "node", "deadline"])]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.day}"
+        return f"{self.node} {self.deadline} {self.day}"

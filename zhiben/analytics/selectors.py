@@ -69,7 +69,19 @@ def stats_scope(*, actor: User, region: str | None) -> Scope:
     return Scope(region=target, sectors=sectors, rows_only=False)
 
 
+DEPTH = {2: 1, 4: 2, 6: 3, 9: 4}
+
+
+def _child_depth(scope: Scope) -> int | None:
+    if scope.region is None:
+        return 1
+    if scope.region.acts_as_county:
+        return 4  # townships sit straight under a county-less prefecture
+    return {1: 2, 2: 3, 3: 4}.get(DEPTH[len(scope.region.code)])
+
+
 def _group_key(scope: Scope, group_by: str) -> Any:
+    """For the rows path: the group of a hazard row."""
     if group_by == "region":
         if scope.region is None:
             return Substr("region_id", 1, 2)
@@ -77,21 +89,7 @@ def _group_key(scope: Scope, group_by: str) -> Any:
         child = 9 if scope.region.acts_as_county else CHILD_LENGTH.get(length)
         # Hazards registered at the region itself form the group keyed by its own code.
         return Substr("region_id", 1, child) if child else F("region_id")
-    if group_by == "cohort":
-        return F("cohort")
-    if group_by == "month":
-        return F("month")
     return F(f"{group_by}_id" if group_by == "sector" else group_by)
-
-
-def _filtered(qs: QuerySet[Any], scope: Scope, level: str | None, *, sectors: bool = True) -> QuerySet[Any]:
-    if scope.region is not None:
-        qs = qs.filter(region_id__prefix=scope.region.code)
-    if level:
-        qs = qs.filter(level=level)
-    if sectors and scope.sectors:
-        qs = qs.filter(sector_id__in=scope.sectors)
-    return qs
 
 
 def _sum_counters(qs: QuerySet[Any], key: Any, with_cohort: bool) -> dict[str, dict[str, int]]:
@@ -180,21 +178,64 @@ def hazard_stats(
     }
 
 
+def _select(
+    qs: QuerySet[Any], scope: Scope, group_by: str, level: str | None, dim: str | None
+) -> tuple[QuerySet[Any], Any]:
+    """The rows of the summary tables a grouping reads, and the expression that names each group."""
+    if level:
+        qs = qs.filter(level=level)
+    if dim is not None:
+        qs = qs.filter(dim=dim)
+        if dim == "sector" and scope.sectors:
+            qs = qs.filter(dim_value__in=scope.sectors)
+    if group_by == "region":
+        depth = _child_depth(scope)
+        qs = qs.filter(depth=depth) if depth else qs.none()
+        if scope.region is not None:
+            qs = qs.filter(node__prefix=scope.region.code)
+        return qs, F("node")
+    own = scope.region.code if scope.region else None
+    qs = qs.filter(node=own) if own else qs.filter(depth=1)
+    key = {"sector": F("dim_value"), "source": F("dim_value"), "cohort": F("cohort"), "month": F("month")}[group_by]
+    return qs, key
+
+
 def _stats_from_tallies(
     *, scope: Scope, level: str | None, group_by: str, on: datetime.date, today: datetime.date
 ) -> dict[str, dict[str, int]]:
-    key = _group_key(scope, group_by)
     monthly = group_by == "month"
-    tally = HazardMonthTally if monthly else HazardTally
-    deadlines = ActiveDeadlineMonth if monthly else ActiveDeadline
-    base = _filtered(tally.objects.all(), scope, level, sectors=not monthly)
-    histogram = _filtered(deadlines.objects.all(), scope, level, sectors=not monthly)
-    groups = _sum_counters(base.filter(day=CURRENT), key, with_cohort=not monthly)
-    overdue = _sum_overdue(histogram.filter(day=CURRENT), key, on)
+    tally: QuerySet[Any]
+    histogram: QuerySet[Any]
+    dim: str | None
+    if monthly:
+        tally, histogram, dim = HazardMonthTally.objects.all(), ActiveDeadlineMonth.objects.all(), None
+    else:
+        dim = {"sector": "sector", "source": "source"}.get(group_by, "sector" if scope.sectors else "all")
+        tally, histogram = HazardTally.objects.all(), ActiveDeadline.objects.all()
+    rows, key = _select(tally, scope, group_by, level, dim)
+    groups = _sum_counters(rows.filter(day=CURRENT), key, with_cohort=not monthly)
+    hist, hkey = _select(histogram, scope, group_by, level, dim)
     if on < today:  # as it stood at the end of ``on``: take back every later day's changes
-        groups = _subtract(groups, _sum_counters(base.filter(day__gt=on), key, with_cohort=not monthly))
-        later = _sum_overdue(histogram.filter(day__gt=on), key, on)
-        overdue = {k: overdue.get(k, 0) - later.get(k, 0) for k in set(overdue) | set(later)}
+        groups = _subtract(groups, _sum_counters(rows.filter(day__gt=on), key, with_cohort=not monthly))
+        # past deadlines of the running totals are folded, so yesterday's overdue comes from the deltas
+        overdue = _sum_overdue(hist.exclude(day=CURRENT).filter(day__lte=on), hkey, on)
+    else:
+        overdue = _sum_overdue(hist.filter(day=CURRENT), hkey, on)
+    if group_by == "region" and scope.region is not None:
+        # Hazards registered at the region itself: the region's whole count less its children's.
+        code = scope.region.code
+        whole_rows, _ = _select(tally, scope, "cohort", level, dim)
+        whole = _sum_counters(whole_rows.filter(day=CURRENT), Value(code), True).get(code, {})
+        if on < today:
+            later = _sum_counters(whole_rows.filter(day__gt=on), Value(code), True)
+            whole = _subtract({code: whole}, later).get(code, {})
+        whole_hist, _ = _select(histogram, scope, "cohort", level, dim)
+        whole_hist = (
+            whole_hist.exclude(day=CURRENT).filter(day__lte=on) if on < today else whole_hist.filter(day=CURRENT)
+        )
+        whole_overdue = _sum_overdue(whole_hist, Value(code), on).get(code, 0)
+        groups[code] = {f: v - sum(row.get(f, 0) for row in groups.values()) for f, v in whole.items()}
+        overdue[code] = whole_overdue - sum(overdue.values())
     if monthly:
         _month_cohorts(groups)
     for k, n in overdue.items():

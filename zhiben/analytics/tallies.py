@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.db.models.functions import Cast, Substr
 
+from zhiben.common.bulk import bulk_insert
 from zhiben.hazards import rules
 from zhiben.hazards.models import ACTIVE_STATUSES, Hazard, Status
 
-from .models import CURRENT, ActiveDeadline, ActiveDeadlineMonth, HazardMonthTally, HazardTally
+from .models import CURRENT, PAST, ActiveDeadline, ActiveDeadlineMonth, HazardMonthTally, HazardTally
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,22 @@ def _deadline(s: Shape) -> dict[str, int]:
     return {"n": 1} if s.active and s.deadline is not None else {}
 
 
+DEPTHS = {2: 1, 4: 2, 6: 3, 9: 4}
+
+
+def nodes(region: str) -> list[tuple[str, int]]:
+    """The region and its ancestors, with their depth: where a hazard there is counted."""
+    return [(region[:n], d) for n, d in DEPTHS.items() if n <= len(region)]
+
+
+def _dims(s: Shape) -> list[tuple[str, str]]:
+    return [("all", ""), ("sector", s.sector), ("source", s.source)]
+
+
 @dataclass(frozen=True)
 class Spec:
     model: type[models.Model]
-    key: Callable[[Shape], tuple[Any, ...]]
+    keys: Callable[[Shape], list[tuple[Any, ...]]]
     key_fields: tuple[str, ...]
     values: Callable[[Shape], dict[str, int]]
     value_fields: tuple[str, ...]
@@ -79,39 +93,40 @@ COUNTER_FIELDS = ("total", "active", "closed", "closed_on_time", "listed")
 SPECS = (
     Spec(
         HazardTally,
-        lambda s: (s.region, s.sector, s.source, s.level, s.cohort),
-        ("region_id", "sector_id", "source", "level", "cohort"),
+        lambda s: [(n, d, dim, v, s.level, s.cohort) for n, d in nodes(s.region) for dim, v in _dims(s)],
+        ("node", "depth", "dim", "dim_value", "level", "cohort"),
         _counters,
         COUNTER_FIELDS,
     ),
     Spec(
         HazardMonthTally,
-        lambda s: (s.region, s.level, s.month),
-        ("region_id", "level", "month"),
+        lambda s: [(n, d, s.level, s.month) for n, d in nodes(s.region)],
+        ("node", "depth", "level", "month"),
         _counters,
         COUNTER_FIELDS,
     ),
     Spec(
         ActiveDeadline,
-        lambda s: (s.region, s.sector, s.source, s.level, s.cohort, s.deadline),
-        ("region_id", "sector_id", "source", "level", "cohort", "deadline"),
+        lambda s: [(n, d, dim, v, s.level, s.cohort, s.deadline) for n, d in nodes(s.region) for dim, v in _dims(s)],
+        ("node", "depth", "dim", "dim_value", "level", "cohort", "deadline"),
         _deadline,
         ("n",),
     ),
     Spec(
         ActiveDeadlineMonth,
-        lambda s: (s.region, s.level, s.month, s.deadline),
-        ("region_id", "level", "month", "deadline"),
+        lambda s: [(n, d, s.level, s.month, s.deadline) for n, d in nodes(s.region)],
+        ("node", "depth", "level", "month", "deadline"),
         _deadline,
         ("n",),
     ),
 )
+HISTOGRAMS = (SPECS[2], SPECS[3])
 
 
 def _upsert_sql(spec: Spec) -> str:
     table = connection.ops.quote_name(spec.model._meta.db_table)
     columns = [*spec.key_fields, "day", *spec.value_fields]
-    conflict = ", ".join([*spec.key_fields, "day"])
+    conflict = ", ".join([*(f for f in spec.key_fields if f != "depth"), "day"])
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in spec.value_fields)
     marks = ", ".join(["%s"] * len(columns))
     return (
@@ -139,9 +154,10 @@ def tally_change(before: Shape | None, after: Shape | None, *, day: datetime.dat
                 values = spec.values(shape)
                 if not values:
                     continue
-                row = delta[spec.key(shape)]
-                for name, value in values.items():
-                    row[name] += sign * value
+                for key in spec.keys(shape):
+                    row = delta[key]
+                    for name, value in values.items():
+                        row[name] += sign * value
             rows = []
             for key, values in delta.items():
                 if any(values.values()):
@@ -163,52 +179,106 @@ def rebuild_tallies(*, day: datetime.date | None = None) -> dict[str, int]:
     with transaction.atomic():
         for spec in SPECS:
             spec.model._default_manager.all().delete()
-            rows = []
-            for key, values in expected[spec.model.__name__].items():
-                for day_value in (CURRENT, when):
-                    rows.append(spec.model(**dict(zip(spec.key_fields, key, strict=True)), day=day_value, **values))
-            spec.model._default_manager.bulk_create(rows, batch_size=5000)
-            out[spec.model.__name__] = len(rows) // 2
+            # Histograms arrive folded (past deadlines in one row): as_of cannot reach before today anyway.
+            rows = _fold(expected[spec.model.__name__], spec, when)
+            fields = spec.key_fields
+            records = (
+                {**dict(zip(fields, key, strict=True)), "day": day_value, **values}
+                for key, values in rows.items()
+                for day_value in (CURRENT, when)
+            )
+            out[spec.model.__name__] = bulk_insert(spec.model, records, 5000) // 2
     return out
 
 
 def expected_tallies() -> dict[str, dict[tuple[Any, ...], dict[str, int]]]:
-    """What the running totals should be, computed from the hazard rows with GROUP BY."""
-    from django.db.models import Count, Q
+    """What the running totals should be, computed from the hazard rows with GROUP BY at every depth."""
+    from django.db.models import Count, Q, Value
+    from django.db.models.functions import Length
 
     from zhiben.hazards.rules import cohort_expression, q_active, q_closed_on_time
 
-    base = Hazard.objects.exclude(status=Status.CANCELLED).order_by()
     counters = {
-        "total": Count("id"),
-        "active": Count("id", filter=q_active()),
-        "closed": Count("id", filter=Q(status=Status.CLOSED)),
-        "closed_on_time": Count("id", filter=q_closed_on_time()),
-        "listed": Count("id", filter=~Q(supervision_level="")),
+        "c_total": Count("id"),
+        "c_active": Count("id", filter=q_active()),
+        "c_closed": Count("id", filter=Q(status=Status.CLOSED)),
+        "c_closed_on_time": Count("id", filter=q_closed_on_time()),
+        "c_listed": Count("id", filter=~Q(supervision_level="")),
     }
     month = Substr(Cast("discovered_on", models.CharField()), 1, 7)
-    annotated = base.annotate(cohort_key=cohort_expression(), month_key=month)
-    out: dict[str, dict[tuple[Any, ...], dict[str, int]]] = {}
-    rows = annotated.values("region_id", "sector_id", "source", "level", "cohort_key").annotate(**counters)
-    out["HazardTally"] = {
-        (r["region_id"], r["sector_id"], r["source"], r["level"], r["cohort_key"]): {f: r[f] for f in COUNTER_FIELDS}
-        for r in rows
-    }
-    rows = annotated.values("region_id", "level", "month_key").annotate(**counters)
-    out["HazardMonthTally"] = {
-        (r["region_id"], r["level"], r["month_key"]): {f: r[f] for f in COUNTER_FIELDS} for r in rows
-    }
-    active = annotated.filter(q_active(), deadline__isnull=False)
-    rows = active.values("region_id", "sector_id", "source", "level", "cohort_key", "deadline").annotate(n=Count("id"))
-    out["ActiveDeadline"] = {
-        (r["region_id"], r["sector_id"], r["source"], r["level"], r["cohort_key"], r["deadline"]): {"n": r["n"]}
-        for r in rows
-    }
-    rows = active.values("region_id", "level", "month_key", "deadline").annotate(n=Count("id"))
-    out["ActiveDeadlineMonth"] = {
-        (r["region_id"], r["level"], r["month_key"], r["deadline"]): {"n": r["n"]} for r in rows
-    }
+    out: dict[str, dict[tuple[Any, ...], dict[str, int]]] = {spec.model.__name__: {} for spec in SPECS}
+    for length, depth in DEPTHS.items():
+        base = (
+            Hazard.objects.exclude(status=Status.CANCELLED)
+            .order_by()
+            .annotate(region_length=Length("region_id"))
+            .filter(region_length__gte=length)
+            .annotate(node_key=Substr("region_id", 1, length), cohort_key=cohort_expression(), month_key=month)
+        )
+        active = base.filter(q_active(), deadline__isnull=False)
+        for dim, column in (("all", None), ("sector", "sector_id"), ("source", "source")):
+            dim_value: Any = F(column) if column else Value("")
+            rows = base.annotate(dv=dim_value).values("node_key", "dv", "level", "cohort_key").annotate(**counters)
+            for r in rows:
+                key = (r["node_key"], depth, dim, r["dv"], r["level"], r["cohort_key"])
+                out["HazardTally"][key] = {f: r[f"c_{f}"] for f in COUNTER_FIELDS}
+            rows = (
+                active.annotate(dv=dim_value)
+                .values("node_key", "dv", "level", "cohort_key", "deadline")
+                .annotate(c_n=Count("id"))
+            )
+            for r in rows:
+                hkey = (r["node_key"], depth, dim, r["dv"], r["level"], r["cohort_key"], r["deadline"])
+                out["ActiveDeadline"][hkey] = {"n": r["c_n"]}
+        for r in base.values("node_key", "level", "month_key").annotate(**counters):
+            out["HazardMonthTally"][(r["node_key"], depth, r["level"], r["month_key"])] = {
+                f: r[f"c_{f}"] for f in COUNTER_FIELDS
+            }
+        for r in active.values("node_key", "level", "month_key", "deadline").annotate(c_n=Count("id")):
+            out["ActiveDeadlineMonth"][(r["node_key"], depth, r["level"], r["month_key"], r["deadline"])] = {
+                "n": r["c_n"]
+            }
     return out
+
+
+def _fold(
+    rows: dict[tuple[Any, ...], dict[str, int]], spec: Spec, today: datetime.date
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Histogram keys with a deadline before ``today`` folded into PAST (as the nightly fold does)."""
+    if spec not in HISTOGRAMS:
+        return rows
+    out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(spec.value_fields))
+    at = spec.key_fields.index("deadline")
+    for key, values in rows.items():
+        if key[at] < today:
+            key = (*key[:at], PAST, *key[at + 1 :])
+        for f, v in values.items():
+            out[key][f] += v
+    return {k: v for k, v in out.items() if any(v.values())}
+
+
+def fold_past_deadlines(*, today: datetime.date | None = None) -> int:
+    """Fold the running totals' past deadlines into one PAST row per key (set-based; the sweep runs it)."""
+    when = today or rules.today()
+    folded = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for spec in HISTOGRAMS:
+            table = connection.ops.quote_name(spec.model._meta.db_table)
+            keys = [f for f in spec.key_fields if f != "deadline"]
+            cols = ", ".join(keys)
+            conflict = ", ".join([*(k for k in keys if k != "depth"), "deadline", "day"])
+            cursor.execute(
+                f"INSERT INTO {table} ({cols}, deadline, day, n) "  # noqa: S608 - our own table
+                f"SELECT {cols}, %s, %s, SUM(n) FROM {table} WHERE day = %s AND deadline < %s AND deadline > %s "
+                f"GROUP BY {cols} ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n",
+                [PAST, CURRENT, CURRENT, when, PAST],
+            )
+            cursor.execute(
+                f"DELETE FROM {table} WHERE day = %s AND deadline < %s AND deadline > %s",  # noqa: S608
+                [CURRENT, when, PAST],
+            )
+            folded += int(cursor.rowcount)
+    return folded
 
 
 def tally_drift() -> list[str]:
@@ -224,7 +294,9 @@ def tally_drift() -> list[str]:
             values = {f: row[f] for f in spec.value_fields}
             if any(values.values()):
                 current[tuple(row[k] for k in spec.key_fields)] = values
-        want = expected[name]
+        today = rules.today()
+        current = _fold(current, spec, today)
+        want = _fold(expected[name], spec, today)
         for key in sorted(set(current) | set(want), key=str):
             zero = dict.fromkeys(spec.value_fields, 0)
             if current.get(key, zero) != want.get(key, zero):
@@ -234,6 +306,7 @@ def tally_drift() -> list[str]:
             acc = sums[tuple(row[k] for k in spec.key_fields)]
             for f in spec.value_fields:
                 acc[f] += row[f]
+        sums = _fold(dict(sums), spec, today)
         for key in sorted(set(sums) | set(current), key=str):
             zero = dict.fromkeys(spec.value_fields, 0)
             if dict(sums.get(key, zero)) != current.get(key, zero):

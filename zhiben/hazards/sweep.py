@@ -25,6 +25,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
+from zhiben.analytics.tallies import fold_past_deadlines
 from zhiben.audit.models import ChainHead
 from zhiben.audit.services import event_append
 from zhiben.notifications.models import Notification
@@ -118,6 +119,8 @@ def sweep(*, today: datetime.date | None = None) -> SweepResult:
         # The rows just added are the ids above ``before`` (sequences may skip numbers, so ask).
         span = Escalation.objects.filter(id__gt=before).aggregate(first=Min("id"), last=Max("id"))
         run.first_id, run.last_id = span["first"], span["last"]
+        # Fold the summary histograms' past deadlines, so counting today's overdue reads a row per key.
+        fold_past_deadlines(today=day)
         run.counts = counts
         run.digest = escalation_digest(run.first_id, run.last_id)
         run.finished_at = timezone.now()

@@ -236,3 +236,20 @@ def test_check_summaries_after_a_day_of_work(officer, admin_user, firm) -> None:
     h = make(officer, firm, discovered="2025-01-01", deadline="2025-02-01", level="major")
     close(h, officer, admin_user)
     call_command("check_summaries")
+
+
+def test_folding_past_deadlines_keeps_every_figure(officer, admin_user, firm, monkeypatch) -> None:
+    from zhiben.analytics.models import ActiveDeadline
+    from zhiben.analytics.tallies import fold_past_deadlines, tally_drift
+
+    monkeypatch.setattr(rules, "today", lambda: datetime.date(2025, 6, 1))
+    for d in ("2025-03-01", "2025-04-01", "2025-05-01", "2025-07-01"):
+        make(officer, firm, discovered="2025-01-01", deadline=d)
+    before = hazard_stats(actor=officer, group_by="region")
+    rows_before = ActiveDeadline.objects.filter(day="0001-01-01").count()
+    assert fold_past_deadlines(today=datetime.date(2025, 6, 1)) > 0
+    assert ActiveDeadline.objects.filter(day="0001-01-01").count() < rows_before
+    assert hazard_stats(actor=officer, group_by="region") == before
+    assert before["totals"]["overdue"] == 3
+    assert tally_drift() == []
+    assert hazard_stats(actor=officer, group_by="region", as_of=datetime.date(2025, 4, 15))["totals"]["overdue"] == 0
