@@ -195,7 +195,8 @@ def _select(
             qs = qs.filter(node__prefix=scope.region.code)
         return qs, F("node")
     own = scope.region.code if scope.region else None
-    qs = qs.filter(node=own) if own else qs.filter(depth=1)
+    # depth too, so the (day, dim, depth, node) index is used to the end
+    qs = qs.filter(node=own, depth=DEPTH[len(own)]) if own else qs.filter(depth=1)
     key = {"sector": F("dim_value"), "source": F("dim_value"), "cohort": F("cohort"), "month": F("month")}[group_by]
     return qs, key
 
