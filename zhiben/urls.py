@@ -19,5 +19,6 @@ urlpatterns = [
     path("enterprises/", include("zhiben.enterprises.urls")),
     path("hazards/", include("zhiben.hazards.urls")),
     path("notifications/", include("zhiben.notifications.urls")),
+    path("dashboard/", include("zhiben.analytics.urls")),
     path("", include("zhiben.common.urls")),
 ]

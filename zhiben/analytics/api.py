@@ -10,7 +10,7 @@ from zhiben.accounts.request import request_actor
 from zhiben.hazards.models import Level
 from zhiben.regions.selectors import parse_region
 
-from .selectors import hazard_stats, zeroing
+from .selectors import dashboard_data, hazard_stats, zeroing
 
 router = Router(tags=["stats"])
 
@@ -66,3 +66,11 @@ def stats_zeroing(request: HttpRequest, query: Query[ZeroingQuery]) -> dict[str,
     """Major hazards: the stock (cleared by the stock deadline?), the increment by year, open overdue now."""
     region = parse_region(query.region) if query.region else None
     return zeroing(actor=request_actor(request), region=region)
+
+
+@router.get("/dashboard")
+def stats_dashboard(request: HttpRequest, query: Query[ZeroingQuery]) -> dict[str, Any]:
+    """All the dashboard's data in one answer (headline figures, regions, sectors, sources, months, the
+    enterprises with most overdue hazards)."""
+    region = parse_region(query.region) if query.region else None
+    return dashboard_data(actor=request_actor(request), region=region)

