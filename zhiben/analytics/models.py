@@ -35,16 +35,24 @@ class Counters(models.Model):
         abstract = True
 
 
-class HazardTally(Counters):
-    """Per node, along one dimension (all / sector / source), per level and cohort."""
+class Keyed(models.Model):
+    """The columns every summary row is keyed by: the region node, its depth, the level and the day."""
 
     node = RegionCodeField(max_length=9)
     depth = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=8)
+    day = models.DateField(default=CURRENT)
+
+    class Meta:
+        abstract = True
+
+
+class HazardTally(Keyed, Counters):
+    """Per node, along one dimension (all / sector / source), per level and cohort."""
+
     dim = models.CharField(max_length=8)
     dim_value = models.CharField(max_length=32, blank=True)
-    level = models.CharField(max_length=8)
     cohort = models.CharField(max_length=10)
-    day = models.DateField(default=CURRENT)
 
     class Meta:
         constraints = [
@@ -58,14 +66,10 @@ class HazardTally(Counters):
         return f"{self.node} {self.dim}={self.dim_value} {self.day}"
 
 
-class HazardMonthTally(Counters):
+class HazardMonthTally(Keyed, Counters):
     """Per node, level and month of discovery (the monthly trend; cohorts follow from months)."""
 
-    node = RegionCodeField(max_length=9)
-    depth = models.PositiveSmallIntegerField()
-    level = models.CharField(max_length=8)
     month = models.CharField(max_length=7)
-    day = models.DateField(default=CURRENT)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["node", "level", "month", "day"], name="hazard_month_tally_key")]
@@ -75,18 +79,14 @@ class HazardMonthTally(Counters):
         return f"{self.node} {self.month} {self.day}"
 
 
-class ActiveDeadline(models.Model):
+class ActiveDeadline(Keyed):
     """Active hazards per deadline day, per node and dimension: ``overdue`` on a day counts those before it."""
 
-    node = RegionCodeField(max_length=9)
-    depth = models.PositiveSmallIntegerField()
     dim = models.CharField(max_length=8)
     dim_value = models.CharField(max_length=32, blank=True)
-    level = models.CharField(max_length=8)
     cohort = models.CharField(max_length=10)
     deadline = models.DateField()
     n = models.IntegerField(default=0)
-    day = models.DateField(default=CURRENT)
 
     class Meta:
         constraints = [
@@ -100,16 +100,12 @@ class ActiveDeadline(models.Model):
         return f"{self.node} {self.deadline} {self.day}"
 
 
-class ActiveDeadlineMonth(models.Model):
+class ActiveDeadlineMonth(Keyed):
     """Active hazards per deadline day, per node and month of discovery."""
 
-    node = RegionCodeField(max_length=9)
-    depth = models.PositiveSmallIntegerField()
-    level = models.CharField(max_length=8)
     month = models.CharField(max_length=7)
     deadline = models.DateField()
     n = models.IntegerField(default=0)
-    day = models.DateField(default=CURRENT)
 
     class Meta:
         constraints = [
