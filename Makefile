@@ -67,7 +67,7 @@ fmt: dev-deps
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: dev-deps
+bench: dev-deps static ## Benchmarks (SQLite, and PostgreSQL when a cluster is at hand): table + bench/results.json
 	$(PY) bench/run.py
 
 clean:

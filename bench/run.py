@@ -1,7 +1,17 @@
 """Benchmarks (``make bench``): print a table and write bench/results.json.
 
-Runs against a throw-away database (SQLite by default under data/bench/, or BENCH_DATABASE_URL for
-PostgreSQL), so the demo database is never touched. Timings are medians of repeated runs.
+For each database (SQLite always; PostgreSQL when ``BENCH_PG_URL`` is set or ``scripts/pg-cluster.sh`` can start
+Debian's local cluster) it builds two throw-away databases — never the demo database:
+
+* small: ``generate_demo --enterprises 100000 --hazards 10000``
+* large: ``generate_demo --enterprises 100000 --hazards 1000000 --overdue-share 0.2``
+
+and times, as medians of repeated requests, the summary-count answers at both sizes (their cost must depend on
+regions and categories, not on hazards: the large/small ratio is printed) beside the same figures by ``GROUP BY``
+over the rows of the large database (the floor a naive dashboard would pay), then the sweep over the large one.
+
+Environment: BENCH_DATABASES ("sqlite postgres"), BENCH_ENTERPRISES, BENCH_HAZARDS, BENCH_SMALL_HAZARDS,
+BENCH_REPEAT (15), BENCH_PG_URL (a database URL whose role may CREATE DATABASE).
 """
 
 from __future__ import annotations
@@ -9,115 +19,168 @@ from __future__ import annotations
 import json
 import os
 import platform
-import statistics
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
+BENCH_DIR = ROOT / "data" / "bench"
 ENTERPRISES = int(os.environ.get("BENCH_ENTERPRISES", "100000"))
+HAZARDS = int(os.environ.get("BENCH_HAZARDS", "1000000"))
+SMALL_HAZARDS = int(os.environ.get("BENCH_SMALL_HAZARDS", "10000"))
+OVERDUE_SHARE = "0.2"
+
+# the targets the issues set, to print beside the figures
+TARGETS_MS = {"stats/": 50.0, "hazard list": 50.0}
+TARGETS_S = {"sweep, first run": 10.0, "sweep, idle second run": 2.0, "generate_demo": 180.0}
 
 
 def main() -> None:
-    bench_dir = ROOT / "data" / "bench"
-    bench_dir.mkdir(parents=True, exist_ok=True)
-    db_url = os.environ.get("BENCH_DATABASE_URL")
-    if not db_url:
-        db_file = bench_dir / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-        db_url = f"sqlite:///{db_file}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DJANGO_SETTINGS_MODULE": "zhiben.settings",
-        "ALLOWED_HOSTS": "testserver,localhost",
-    }
-    py = sys.executable
-    started = time.perf_counter()
-    subprocess.run([py, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    migrate_s = time.perf_counter() - started
-    started = time.perf_counter()
-    subprocess.run(
-        [py, "manage.py", "generate_demo", "--enterprises", str(ENTERPRISES), "--seed", "1"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    generate_s = time.perf_counter() - started
-    os.environ.update(env)
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    django.setup()
-    rows = [
-        {"name": "migrate (incl. reference data)", "value": round(migrate_s, 2), "unit": "s"},
-        {"name": f"generate_demo --enterprises {ENTERPRISES}", "value": round(generate_s, 2), "unit": "s"},
-        *_api_timings(),
-    ]
-    result = {
-        "database": db_url.split(":", 1)[0],
-        "enterprises": ENTERPRISES,
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    wanted = os.environ.get("BENCH_DATABASES", "sqlite postgres").split()
+    results: dict[str, Any] = {
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
-        "results": rows,
+        "enterprises": ENTERPRISES,
+        "hazards": {"small": SMALL_HAZARDS, "large": HAZARDS},
+        "databases": {},
     }
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    width = max(len(r["name"]) for r in rows)
-    print(f"\nzhiben bench — {result['database']}, {ENTERPRISES} enterprises, {result['machine']}")
-    print(f"{'measure'.ljust(width)}  value")
-    for r in rows:
-        print(f"{r['name'].ljust(width)}  {r['value']} {r['unit']}")
+    pg_started = False
+    for db in wanted:
+        if db == "postgres":
+            base = os.environ.get("BENCH_PG_URL") or _start_local_pg()
+            if not base:
+                print("PostgreSQL: no BENCH_PG_URL and no local cluster to start; skipped", file=sys.stderr)
+                continue
+            pg_started = pg_started or not os.environ.get("BENCH_PG_URL")
+        results["databases"][db] = _bench_database(db, base if db == "postgres" else "")
+    if pg_started:
+        subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "stop"], check=False)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _print_table(results)
     print(f"\nwritten {RESULTS.relative_to(ROOT)}")
 
 
-def _median_ms(fn: Any, repeat: int = 15) -> float:
-    fn()  # warm caches
-    samples = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(samples), 1)
-
-
-def _api_timings() -> list[dict[str, Any]]:
-    from django.test import Client
-
-    from zhiben.accounts.models import User
-
-    province = User.objects.filter(username="bench-province").first() or User.objects.create(
-        username="bench-province", role="officer", region_id="50"
+def _start_local_pg() -> str:
+    if not shutil.which("pg_lsclusters") or os.geteuid() != 0:
+        return ""
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "pg-cluster.sh"), "start"], capture_output=True, text=True, check=False
     )
-    admin = User.objects.filter(username="bench-admin").first() or User.objects.create(
-        username="bench-admin", role="admin", is_staff=True, is_superuser=True
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _database_url(db: str, base: str, name: str) -> str:
+    if db == "sqlite":
+        path = BENCH_DIR / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    parts = urlsplit(base)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _env(url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "zhiben.settings",
+        "ALLOWED_HOSTS": "testserver,localhost",
+        "HUEY_IMMEDIATE": "0",
+    }
+
+
+def _timed(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
+    return round(time.perf_counter() - started, 2)
+
+
+def _measure(what: str, env: dict[str, str]) -> list[dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "bench/measure.py", what], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
     )
-    out = []
-    cases: list[tuple[str, User, str, dict[str, Any]]] = [
-        ("API enterprise list, province officer, first page", province, "/api/v1/enterprises", {"limit": 50}),
-        (
-            "API enterprise list, national admin, sector+risk filter",
-            admin,
-            "/api/v1/enterprises",
-            {"sector": "hazardous_chemicals", "risk_level": "red", "limit": 50},
-        ),
-        ("API enterprise list, county subtree", admin, "/api/v1/enterprises", {"region": "500241", "limit": 50}),
-        ("API enterprise list, name search", admin, "/api/v1/enterprises", {"q": "化工", "limit": 50}),
-        ("page enterprise list, province officer", province, "/enterprises/", {}),
-        ("page home (scope figures), national admin", admin, "/", {}),
-    ]
-    for label, user, path, params in cases:
-        client = Client()
-        client.force_login(user)
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
-        def call(c: Client = client, p: str = path, q: dict[str, Any] = params) -> None:
-            r = c.get(p, q)
-            assert r.status_code == 200, r.status_code
 
-        out.append({"name": label + " (median)", "value": _median_ms(call), "unit": "ms"})
+def _bench_database(db: str, base: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for size, hazards in (("small", SMALL_HAZARDS), ("large", HAZARDS)):
+        print(f"== {db}: {size} database, {ENTERPRISES} enterprises, {hazards} hazards", flush=True)
+        env = _env(_database_url(db, base, f"zhiben_bench_{size}"))
+        setup = [
+            {
+                "name": "migrate (incl. reference data)",
+                "value": _timed(["manage.py", "migrate", "-v", "0"], env),
+                "unit": "s",
+            },
+        ]
+        generate = [
+            "manage.py",
+            "generate_demo",
+            "--enterprises",
+            str(ENTERPRISES),
+            "--hazards",
+            str(hazards),
+            "--overdue-share",
+            OVERDUE_SHARE,
+            "--seed",
+            "1",
+        ]
+        setup.append(
+            {
+                "name": f"generate_demo {ENTERPRISES} enterprises + {hazards} hazards",
+                "value": _timed(generate, env),
+                "unit": "s",
+            }
+        )
+        check = _timed(["manage.py", "check_summaries"], env)
+        setup.append({"name": "check_summaries (recount everything, compare)", "value": check, "unit": "s"})
+        measured = _measure("stats", env)
+        if size == "large":
+            measured += _measure("sweep", env)
+        out[size] = setup + measured
     return out
+
+
+def _print_table(results: dict[str, Any]) -> None:
+    print(f"\nzhiben bench — {results['machine']}, {results['enterprises']} enterprises")
+    for db, sizes in results["databases"].items():
+        small = {r["name"]: r for r in sizes["small"]}
+        large = sizes["large"]
+        print(f"\n{db}: large = {results['hazards']['large']} hazards, small = {results['hazards']['small']}")
+        width = max(len(r["name"]) for r in large)
+        head = f"{'measure'.ljust(width)}  {'large':>10}  {'GROUP BY':>10}  {'small':>10}  {'large/small':>11}  target"
+        print(head)
+        print("-" * len(head))
+        for r in large:
+            unit = r["unit"]
+            s = small.get(r["name"])
+            floor = f"{r['floor']:.1f}" if "floor" in r else ""
+            ratio = f"{r['value'] / s['value']:.2f}" if s and unit == "ms" and s["value"] else ""
+            if unit == "region":
+                ratio, unit = "", ""
+            target = _target(r["name"], unit)
+            value = f"{r['value']} {unit}"
+            small_value = f"{s['value']} {unit}" if s and r["unit"] not in ("rows", "region") else ""
+            print(f"{r['name'].ljust(width)}  {value:>10}  {floor:>10}  {small_value:>10}  {ratio:>11}  {target}")
+
+
+def _target(name: str, unit: str) -> str:
+    table = TARGETS_MS if unit == "ms" else TARGETS_S if unit == "s" else {}
+    for prefix, limit in table.items():
+        if name.startswith(prefix) or prefix in name:
+            return f"< {limit:g} {unit}"
+    return ""
 
 
 if __name__ == "__main__":

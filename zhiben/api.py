@@ -4,7 +4,9 @@ Errors are mapped in one place: domain errors to 404/409/422/403, Ninja's input 
 naming the field, unparseable bodies to 400. Nothing reaches the client as a 500.
 """
 
+import itertools
 import logging
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -85,7 +87,9 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
         parts = parts[1:]
     if len(parts) > 1 and parts[0] in ("payload", "query", "data"):
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    # a union's branch tags ("str-enum[Status]", "literal['active']") follow the field: not part of its name
+    named = list(itertools.takewhile(lambda p: re.fullmatch(r"[A-Za-z_]\w*|\d+", p) is not None, parts))
+    return ".".join(named) or "body"
 
 
 @api.exception_handler(ValidationError)

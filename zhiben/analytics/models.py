@@ -117,3 +117,40 @@ class ActiveDeadlineMonth(Keyed):
 
     def __str__(self) -> str:
         return f"{self.node} {self.deadline} {self.day}"
+
+
+class EnterpriseDeadline(models.Model):
+    """Active hazards per enterprise, region, sector and deadline day: the most overdue enterprises of a
+    subtree (逾期隐患最多的企业). Running totals only (``day`` is always CURRENT): the list has no ``as_of``.
+    After the nightly fold an enterprise's overdue hazards are one PAST row, so the list reads a row per
+    enterprise in the subtree, not its hazards."""
+
+    enterprise_id = models.BigIntegerField()
+    node = RegionCodeField(max_length=9)  # the hazard's own region (a leaf): subtrees by prefix
+    sector = models.CharField(max_length=32)
+    deadline = models.DateField()
+    day = models.DateField(default=CURRENT)
+    n = models.IntegerField(default=0)
+    major = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise_id", "node", "sector", "deadline", "day"], name="enterprise_deadline_key"
+            )
+        ]
+        # deadline before node: the PAST rows of a subtree are one range, and so are the unfolded days
+        indexes = [models.Index(fields=["day", "deadline", "node"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.node} {self.deadline}"
+
+
+class SummaryRebuild(models.Model):
+    """When the counts were last recomputed from the rows: their history (``as_of``) starts that day."""
+
+    day = models.DateField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.day)

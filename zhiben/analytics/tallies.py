@@ -16,13 +16,23 @@ from zhiben.common.bulk import bulk_insert
 from zhiben.hazards import rules
 from zhiben.hazards.models import ACTIVE_STATUSES, Hazard, Status
 
-from .models import CURRENT, PAST, ActiveDeadline, ActiveDeadlineMonth, HazardMonthTally, HazardTally
+from .models import (
+    CURRENT,
+    PAST,
+    ActiveDeadline,
+    ActiveDeadlineMonth,
+    EnterpriseDeadline,
+    HazardMonthTally,
+    HazardTally,
+    SummaryRebuild,
+)
 
 
 @dataclass(frozen=True)
 class Shape:
     """What one hazard contributes to the counts."""
 
+    enterprise: int
     region: str
     sector: str
     source: str
@@ -40,6 +50,7 @@ def shape_of(h: Hazard) -> Shape | None:
     if h.status == Status.CANCELLED:
         return None
     return Shape(
+        enterprise=h.enterprise_id,
         region=h.region_id,
         sector=h.sector_id,
         source=h.source,
@@ -68,6 +79,10 @@ def _deadline(s: Shape) -> dict[str, int]:
     return {"n": 1} if s.active and s.deadline is not None else {}
 
 
+def _enterprise_deadline(s: Shape) -> dict[str, int]:
+    return {"n": 1, "major": int(s.level == "major")} if s.active and s.deadline is not None else {}
+
+
 DEPTHS = {2: 1, 4: 2, 6: 3, 9: 4}
 
 
@@ -87,6 +102,7 @@ class Spec:
     key_fields: tuple[str, ...]
     values: Callable[[Shape], dict[str, int]]
     value_fields: tuple[str, ...]
+    history: bool = True  # a delta row per day beside the running totals (for ``as_of``)
 
 
 COUNTER_FIELDS = ("total", "active", "closed", "closed_on_time", "listed")
@@ -119,8 +135,16 @@ SPECS = (
         _deadline,
         ("n",),
     ),
+    Spec(
+        EnterpriseDeadline,
+        lambda s: [(s.enterprise, s.region, s.sector, s.deadline)],
+        ("enterprise_id", "node", "sector", "deadline"),
+        _enterprise_deadline,
+        ("n", "major"),
+        history=False,
+    ),
 )
-HISTOGRAMS = (SPECS[2], SPECS[3])
+HISTOGRAMS = (SPECS[2], SPECS[3], SPECS[4])
 
 
 def _upsert_sql(spec: Spec) -> str:
@@ -163,7 +187,8 @@ def tally_change(before: Shape | None, after: Shape | None, *, day: datetime.dat
                 if any(values.values()):
                     ordered = [values[f] for f in spec.value_fields]
                     rows.append((*key, CURRENT, *ordered))
-                    rows.append((*key, when, *ordered))
+                    if spec.history:
+                        rows.append((*key, when, *ordered))
             if rows:
                 cursor.executemany(_upsert_sql(spec), rows)
 
@@ -182,12 +207,14 @@ def rebuild_tallies(*, day: datetime.date | None = None) -> dict[str, int]:
             # Histograms arrive folded (past deadlines in one row): as_of cannot reach before today anyway.
             rows = _fold(expected[spec.model.__name__], spec, when)
             fields = spec.key_fields
+            days = (CURRENT, when) if spec.history else (CURRENT,)
             records = (
                 {**dict(zip(fields, key, strict=True)), "day": day_value, **values}
                 for key, values in rows.items()
-                for day_value in (CURRENT, when)
+                for day_value in days
             )
-            out[spec.model.__name__] = bulk_insert(spec.model, records, 5000) // 2
+            out[spec.model.__name__] = bulk_insert(spec.model, records, 5000) // len(days)
+        SummaryRebuild.objects.create(day=when)
     return out
 
 
@@ -238,6 +265,13 @@ def expected_tallies() -> dict[str, dict[tuple[Any, ...], dict[str, int]]]:
             out["ActiveDeadlineMonth"][(r["node_key"], depth, r["level"], r["month_key"], r["deadline"])] = {
                 "n": r["c_n"]
             }
+    per_enterprise = (
+        Hazard.objects.filter(q_active(), deadline__isnull=False)
+        .order_by()
+        .values_list("enterprise_id", "region_id", "sector_id", "deadline")
+        .annotate(c_n=Count("id"), c_major=Count("id", filter=Q(level="major")))
+    )
+    out["EnterpriseDeadline"] = {(e, r, s, d): {"n": n, "major": m} for e, r, s, d, n, m in per_enterprise}
     return out
 
 
@@ -267,10 +301,13 @@ def fold_past_deadlines(*, today: datetime.date | None = None) -> int:
             keys = [f for f in spec.key_fields if f != "deadline"]
             cols = ", ".join(keys)
             conflict = ", ".join([*(k for k in keys if k != "depth"), "deadline", "day"])
+            values = ", ".join(spec.value_fields)
+            sums = ", ".join(f"SUM({v})" for v in spec.value_fields)
+            updates = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in spec.value_fields)
             cursor.execute(
-                f"INSERT INTO {table} ({cols}, deadline, day, n) "  # noqa: S608 - our own table
-                f"SELECT {cols}, %s, %s, SUM(n) FROM {table} WHERE day = %s AND deadline < %s AND deadline > %s "
-                f"GROUP BY {cols} ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n",
+                f"INSERT INTO {table} ({cols}, deadline, day, {values}) "  # noqa: S608 - our own table
+                f"SELECT {cols}, %s, %s, {sums} FROM {table} WHERE day = %s AND deadline < %s AND deadline > %s "
+                f"GROUP BY {cols} ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
                 [PAST, CURRENT, CURRENT, when, PAST],
             )
             cursor.execute(
@@ -301,6 +338,8 @@ def tally_drift() -> list[str]:
             zero = dict.fromkeys(spec.value_fields, 0)
             if current.get(key, zero) != want.get(key, zero):
                 problems.append(f"{name} {key}: 汇总 {current.get(key, zero)}，实际 {want.get(key, zero)}")
+        if not spec.history:
+            continue
         sums: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(spec.value_fields))
         for row in manager.exclude(day=CURRENT).values(*fields):
             acc = sums[tuple(row[k] for k in spec.key_fields)]

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhiben.analytics.selectors import FIGURES, hazard_stats, hazard_stats_from_rows
+from zhiben.analytics.selectors import FIGURES, hazard_stats, hazard_stats_from_rows, top_overdue_enterprises
 from zhiben.hazards import rules
+from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
     hazard_cancel,
@@ -59,6 +60,26 @@ def close(h, actor, reviewer):
 
 def as_dict(result):
     return {g["key"]: {f: g[f] for f in FIGURES} for g in result["groups"]}
+
+
+def most_overdue_from_rows(region, limit=10):
+    """The most overdue enterprises the naive way: every overdue hazard row of the subtree."""
+    today = rules.today()
+    per: dict = {}
+    for h in Hazard.objects.filter(rules.q_overdue(on=today)).select_related("enterprise"):
+        if region and not h.region_id.startswith(region):
+            continue
+        n, major, oldest, code = per.get(h.enterprise_id, (0, 0, h.deadline, h.enterprise.credit_code))
+        per[h.enterprise_id] = (n + 1, major + (h.level == "major"), min(oldest, h.deadline), code)
+    ranked = sorted(per.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:limit]
+    return [(code, n, major, (today - oldest).days) for _, (n, major, oldest, code) in ranked]
+
+
+def most_overdue(actor, region):
+    return [
+        (r["credit_code"], r["overdue"], r["major"], r["days"])
+        for r in top_overdue_enterprises(actor=actor, region=region)
+    ]
 
 
 def test_group_by_region_groups_by_direct_children_and_the_region_itself(township, admin_user) -> None:
@@ -149,6 +170,7 @@ def test_the_counts_agree_with_group_by_over_the_rows(data, group_by, level, adm
         slow = hazard_stats_from_rows(actor=admin_user, region=region, level=level, group_by=group_by)
         slow = {k: v for k, v in slow.items() if any(v.values())}
         assert fast == slow, (region, group_by, level)
+        assert most_overdue(admin_user, region) == most_overdue_from_rows(region, limit=10)
 
 
 def test_figures_as_of_a_past_day(officer, admin_user, firm, monkeypatch) -> None:
@@ -251,5 +273,6 @@ def test_folding_past_deadlines_keeps_every_figure(officer, admin_user, firm, mo
     assert ActiveDeadline.objects.filter(day="0001-01-01").count() < rows_before
     assert hazard_stats(actor=officer, group_by="region") == before
     assert before["totals"]["overdue"] == 3
+    assert most_overdue(officer, None) == most_overdue_from_rows("500241") == [(firm.credit_code, 3, 0, 92)]
     assert tally_drift() == []
     assert hazard_stats(actor=officer, group_by="region", as_of=datetime.date(2025, 4, 15))["totals"]["overdue"] == 0

@@ -179,3 +179,37 @@ def test_bulk_generated_hazards_are_counted_after_a_rebuild() -> None:
     assert tally_drift() == []
     rebuild_tallies()
     assert tally_drift() == []
+
+
+@pytest.mark.django_db
+def test_history_before_a_rebuild_is_refused_not_shown_as_empty(officer, settings) -> None:
+    """A rebuild counts every hazard as that day's change: earlier days are unknown, so ``as_of`` before
+    it answers 422 and the stock's state at a past deadline is "unknown", never "cleared"."""
+    from zhiben.analytics.selectors import hazard_stats, zeroing
+    from zhiben.common.errors import FieldErrors
+    from zhiben.hazards import rules
+
+    call_command("generate_demo", "--enterprises", "30", "--hazards", "200", "--region", "500241", "--seed", "3")
+    yesterday = rules.today() - datetime.timedelta(days=1)
+    with pytest.raises(FieldErrors) as refused:
+        hazard_stats(actor=officer, as_of=yesterday)
+    assert "重建" in refused.value.errors["as_of"]
+    counted = Hazard.objects.exclude(status="cancelled").count()
+    assert hazard_stats(actor=officer, as_of=rules.today())["totals"]["total"] == counted > 0
+    settings.ZHIBEN = {**settings.ZHIBEN, "STOCK_DEADLINE": str(yesterday)}
+    assert zeroing(actor=officer)["stock"]["cleared_by_deadline"] is None
+
+
+@pytest.mark.django_db
+def test_migrate_counts_hazards_the_counts_have_never_seen() -> None:
+    """An upgrade that brings a new summary table fills it: ``migrate`` recounts when counts are missing."""
+    from django.apps import apps
+
+    from zhiben.analytics.apps import count_hazards_not_counted
+    from zhiben.analytics.models import EnterpriseDeadline
+
+    call_command("generate_demo", "--enterprises", "20", "--hazards", "100", "--region", "500241", "--seed", "4")
+    EnterpriseDeadline.objects.all().delete()
+    assert tally_drift() != []
+    count_hazards_not_counted(apps.get_app_config("analytics"), apps=apps, verbosity=0)
+    assert tally_drift() == []

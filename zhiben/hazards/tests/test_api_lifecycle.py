@@ -263,6 +263,8 @@ def test_the_active_filter_and_the_self_check_missed_filter(api_as, officer, fir
     client.post(f"/api/v1/hazards/{a}/cancel", {"reason": "误报"})
     assert client.get("/api/v1/hazards", {"status": "active"}).json()["count"] == 1
     assert client.get("/api/v1/hazards", {"self_check_missed": "true"}).json()["count"] == 1
+    bad = client.get("/api/v1/hazards", {"status": "bogus"})
+    assert bad.status_code == 422 and list(bad.json()["errors"]) == ["status"]
 
 
 def test_relisting_keeps_what_it_does_not_name(api_as, officer, firm) -> None:
