@@ -10,13 +10,14 @@ from django.db.models import Model
 from django.utils import timezone
 
 
-def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: int) -> int:
+def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: int, *, with_ids: bool = False) -> int:
     """Insert field dicts in batches with ``executemany``, in one transaction; returns how many.
 
     Generated rows skip model instances (a million ``Model.__init__`` calls are most of the cost).
     Every concrete column is written: the row's value, else the field's default, each prepared once
-    per column type for the database at hand."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    per column type for the database at hand. ``with_ids``: rows carry their primary key (from
+    ``allocate_ids``)."""
+    fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     now = timezone.now()
     defaults: dict[str, Any] = {}
     for f in fields:
@@ -24,20 +25,25 @@ def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: 
             defaults[f.attname] = now
         elif f.has_default():
             defaults[f.attname] = f.get_default()
-        elif f.null:
+        elif f.null or f.primary_key:
             defaults[f.attname] = None
         else:
             defaults[f.attname] = ""
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    prepare = [_preparer(f) for f in fields]
     names = [f.attname for f in fields]
+    # only the columns whose values need converting pay for a call per cell
+    convert = [(i, p) for i, p in enumerate(_preparer(f) for f in fields) if p is not None]
     made = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        batch: list[tuple[Any, ...]] = []
+        batch: list[tuple[Any, ...] | list[Any]] = []
         for row in rows:
-            batch.append(tuple(p(row.get(n, defaults[n])) for p, n in zip(prepare, names, strict=True)))
+            values = [row.get(n, defaults[n]) for n in names]
+            for i, p in convert:
+                if values[i] is not None:
+                    values[i] = p(values[i])
+            batch.append(values)
             if len(batch) >= batch_size:
                 cursor.executemany(sql, batch)
                 made += len(batch)
@@ -49,9 +55,48 @@ def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: 
 
 
 def _preparer(field: Any) -> Any:
-    """A converter for one column: the identity where the driver takes the value as it is."""
-    if isinstance(field, (models.DateTimeField, models.DecimalField, models.JSONField)):
-        return lambda v: None if v is None else field.get_db_prep_value(v, connection)
+    """A converter for one column's non-null values, or None where the driver takes them as they are."""
+    if isinstance(field, models.DateTimeField):
+        # rows of one insert share their timestamps (``now``, an event's ``at``): convert each once
+        last: list[Any] = [object(), None]
+
+        def prepare(v: Any) -> Any:
+            if v is not last[0]:
+                last[0], last[1] = v, field.get_db_prep_value(v, connection)
+            return last[1]
+
+        return prepare
+    if isinstance(field, (models.DecimalField, models.JSONField)):
+        return lambda v: field.get_db_prep_value(v, connection)
     if isinstance(field, models.DateField) and connection.vendor == "sqlite":
-        return lambda v: None if v is None else v.isoformat()
-    return lambda v: v
+        return lambda v: v.isoformat()
+    return None
+
+
+def allocate_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` new primary keys for rows the caller inserts with ``bulk_insert(..., with_ids=True)``,
+    so that events can name the rows without reading them back.
+
+    PostgreSQL draws them from the table's sequence. SQLite has one writer at a time: the caller's
+    transaction must already have written (holding the write lock), then the keys after the largest
+    ever used (AUTOINCREMENT's ``sqlite_sequence``) are free."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk.column, count]
+            )
+            return [int(r[0]) for r in cursor.fetchall()]
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("allocate ids inside the transaction that inserts the rows")
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk.column)}), 0) FROM {quoted}")  # noqa: S608
+        largest = int(cursor.fetchone()[0])
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(largest, int(row[0]) if row else 0) + 1
+        return list(range(start, start + count))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from stdnum import exceptions as stdnum_exc
@@ -21,14 +22,22 @@ def clean_credit_code(raw: Any) -> str:
     """Return the compact, upper-case code or raise ValueError with a Chinese message."""
     if raw is None or not str(raw).strip():
         raise ValueError("请填写统一社会信用代码")
-    text = str(raw).strip().translate(_FULLWIDTH)
+    code, message = _checked_code(str(raw).strip().translate(_FULLWIDTH))
+    if message:
+        raise ValueError(message)
+    return code
+
+
+@lru_cache(maxsize=200_000)
+def _checked_code(text: str) -> tuple[str, str]:
+    """(code, "") or ("", message): remembered, as an import checks each firm's code on many rows."""
     try:
-        return str(uscc.validate(text))
+        return str(uscc.validate(text)), ""
     except stdnum_exc.ValidationError as exc:
         for cls, message in _USCC_MESSAGES.items():
             if isinstance(exc, cls):
-                raise ValueError(message) from exc
-        raise ValueError("统一社会信用代码不正确") from exc
+                return "", message
+        return "", "统一社会信用代码不正确"
 
 
 # Full-width letters and digits (as typed with a Chinese IME) to ASCII.

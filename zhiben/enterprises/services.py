@@ -202,7 +202,7 @@ def _require_writer(actor: User) -> None:
         raise PermissionDenied("企业信息由监管部门登记和维护")
 
 
-def _snapshot(enterprise: Enterprise) -> dict[str, Any]:
+def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     return {
         field: getattr(enterprise, field if field not in ("region", "sector") else f"{field}_id")
         for field in sorted(EDITABLE)
@@ -225,7 +225,7 @@ def enterprise_create(*, actor: User, data: dict[str, Any]) -> Enterprise:
                 subject_type="enterprise",
                 subject_id=enterprise.credit_code,
                 kind="created",
-                payload=_snapshot(enterprise),
+                payload=enterprise_snapshot(enterprise),
             )
     except IntegrityError as exc:  # a concurrent registration of the same code
         raise Conflict("该统一社会信用代码已登记", field="credit_code") from exc
@@ -240,10 +240,10 @@ def enterprise_update(*, actor: User, credit_code: str, data: dict[str, Any]) ->
             raise NotFound("企业不存在")
         _require_writer(actor)
         cleaned = validate_enterprise(data, actor=actor, instance=enterprise)
-        before = _snapshot(enterprise)
+        before = enterprise_snapshot(enterprise)
         for field, value in cleaned.items():
             setattr(enterprise, f"{field}_id" if field in ("region", "sector") else field, value)
-        after = _snapshot(enterprise)
+        after = enterprise_snapshot(enterprise)
         changes = {k: [before[k], after[k]] for k in after if str(before[k]) != str(after[k])}
         if changes:
             enterprise.save()

@@ -52,6 +52,7 @@ ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
     "supervise": REGULATORS,
 }
 MAX_FILES = 9
+LEVELS, SOURCES = Level.choices, Source.choices  # built once: an import checks them on every row
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -168,9 +169,21 @@ def snapshot(h: Hazard) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------- create
-def validate_hazard(data: dict[str, Any], *, actor: User) -> dict[str, Any]:
+class HazardLookups:
+    """Where ``validate_hazard`` looks up enterprises and criteria: the database, one query each. An
+    import passes a subclass that answers from maps loaded once for the whole file (same rules)."""
+
+    def enterprise(self, actor: User, credit_code: str) -> Enterprise | None:
+        return scoped(Enterprise.objects, actor).filter(credit_code=credit_code).first()
+
+    def criterion_applies(self, code: str, sector: str) -> bool:
+        return criterion_applies(code=code, sector=sector)
+
+
+def validate_hazard(data: dict[str, Any], *, actor: User, lookups: HazardLookups | None = None) -> dict[str, Any]:
     """Clean a new hazard's fields or raise FieldErrors naming every bad field (one path for API,
     pages and imports)."""
+    find = lookups or HazardLookups()
     errors = ErrorCollector()
     cleaned: dict[str, Any] = {}
 
@@ -183,14 +196,14 @@ def validate_hazard(data: dict[str, Any], *, actor: User) -> dict[str, Any]:
     enterprise: Enterprise | None = None
     try:
         code = clean_credit_code(data.get("enterprise"))
-        enterprise = scoped(Enterprise.objects, actor).filter(credit_code=code).first()
+        enterprise = find.enterprise(actor, code)
         if enterprise is None:
             errors.add("enterprise", "企业不存在或不在您的管辖范围内")
     except ValueError as exc:
         errors.add("enterprise", str(exc))
     run("title", lambda: clean_text(data.get("title"), label="隐患名称", max_length=200, required=True))
-    run("level", lambda: clean_choice(data.get("level"), label="隐患级别", choices=Level.choices, allow_blank=False))
-    run("source", lambda: clean_choice(data.get("source"), label="来源", choices=Source.choices, allow_blank=False))
+    run("level", lambda: clean_choice(data.get("level"), label="隐患级别", choices=LEVELS, allow_blank=False))
+    run("source", lambda: clean_choice(data.get("source"), label="来源", choices=SOURCES, allow_blank=False))
     if actor.role == Role.ENTERPRISE and cleaned.get("source") not in (None, Source.SELF_CHECK):
         errors.add("source", "企业只能上报自查发现的隐患（source=self_check）")
     run("description", lambda: clean_text(data.get("description"), label="隐患描述", max_length=4000))
@@ -212,7 +225,7 @@ def validate_hazard(data: dict[str, Any], *, actor: User) -> dict[str, Any]:
         errors.add("deadline", "整改期限不能早于发现日期")
     raw_criterion = str(data.get("criterion") or "").strip().upper()
     if raw_criterion:
-        if enterprise is not None and not criterion_applies(code=raw_criterion, sector=enterprise.sector_id):
+        if enterprise is not None and not find.criterion_applies(raw_criterion, enterprise.sector_id):
             errors.add("criterion", f"判定依据 {raw_criterion} 不存在或不适用于该企业的行业领域")
         cleaned["criterion_id"] = raw_criterion
     elif cleaned.get("level") == Level.MAJOR:

@@ -264,9 +264,11 @@ def test_folding_past_deadlines_keeps_every_figure(officer, admin_user, firm, mo
     from zhiben.analytics.models import ActiveDeadline
     from zhiben.analytics.tallies import fold_past_deadlines, tally_drift
 
-    monkeypatch.setattr(rules, "today", lambda: datetime.date(2025, 6, 1))
+    day = {"d": datetime.date(2025, 2, 1)}  # recorded before their deadlines passed
+    monkeypatch.setattr(rules, "today", lambda: day["d"])
     for d in ("2025-03-01", "2025-04-01", "2025-05-01", "2025-07-01"):
         make(officer, firm, discovered="2025-01-01", deadline=d)
+    day["d"] = datetime.date(2025, 6, 1)
     before = hazard_stats(actor=officer, group_by="region")
     rows_before = ActiveDeadline.objects.filter(day="0001-01-01").count()
     assert fold_past_deadlines(today=datetime.date(2025, 6, 1)) > 0
@@ -275,4 +277,4 @@ def test_folding_past_deadlines_keeps_every_figure(officer, admin_user, firm, mo
     assert before["totals"]["overdue"] == 3
     assert most_overdue(officer, None) == most_overdue_from_rows("500241") == [(firm.credit_code, 3, 0, 92)]
     assert tally_drift() == []
-    assert hazard_stats(actor=officer, group_by="region", as_of=datetime.date(2025, 4, 15))["totals"]["overdue"] == 0
+    assert hazard_stats(actor=officer, group_by="region", as_of=datetime.date(2025, 4, 15))["totals"]["overdue"] == 2
