@@ -138,7 +138,8 @@ class Hazard(models.Model):
         verbose_name_plural = "隐患"
         ordering = ["-discovered_on", "-id"]
         indexes = [
-            models.Index(fields=["region", "status", "deadline"]),
+            # status first: a list filtered by status (or "active") and a region prefix reads one range per status
+            models.Index(fields=["status", "region", "deadline"]),
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["enterprise", "status"]),
             models.Index(fields=["sector", "region"]),
