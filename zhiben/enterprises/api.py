@@ -4,15 +4,17 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 from zhiben.regions.selectors import parse_region
 
+from .exports import enterprises_xlsx, export_filename
 from .models import Enterprise, OperatingStatus, RiskLevel, StandardisationGrade, SupervisionClass
 from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
 from .services import enterprise_create, enterprise_update
@@ -126,10 +128,8 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[Ent
     return Status(201, found or enterprise)
 
 
-@router.get("", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
-def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> object:
-    filters = EnterpriseFilters(
+def _filters(query: EnterpriseQuery) -> EnterpriseFilters:
+    return EnterpriseFilters(
         region=parse_region(query.region) if query.region else None,
         sector=query.sector,
         risk_level=query.risk_level,
@@ -140,7 +140,23 @@ def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> obj
         status=query.status,
         q=query.q,
     )
-    return enterprise_list(actor=request_actor(request), filters=filters)
+
+
+@router.get("", response=list[EnterpriseOut])
+@paginate(LimitOffsetPagination)
+def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> object:
+    return enterprise_list(actor=request_actor(request), filters=_filters(query))
+
+
+# Before /{credit_code}, which would otherwise take "export" for a credit code.
+@router.get("/export", openapi_extra=xlsx_openapi("企业清单（.xlsx）"))
+def export_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> HttpResponse:
+    """Every enterprise the same query selects on ``GET /enterprises`` (all of them, no paging), as an
+    Excel workbook with Chinese headers."""
+    name, fallback = export_filename()
+    return xlsx_response(
+        enterprises_xlsx(actor=request_actor(request), filters=_filters(query)), name, fallback=fallback
+    )
 
 
 @router.get("/{credit_code}", response=EnterpriseOut)

@@ -16,9 +16,11 @@ from zhiben.accounts.models import User
 from zhiben.accounts.request import request_actor
 from zhiben.audit.selectors import events_of
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
+from zhiben.common.xlsx import xlsx_response
 from zhiben.regions.codes import InvalidRegionCode, normalize_code
 from zhiben.regions.views import picker_context
 
+from .exports import enterprises_xlsx, export_filename
 from .forms import EnterpriseFilterForm, EnterpriseForm
 from .models import Enterprise
 from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
@@ -53,6 +55,9 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
             status=data.get("status") or None,
             q=data.get("q") or None,
         )
+    if request.GET.get("format") == "xlsx":  # every row the filters select, not just this page
+        name, fallback = export_filename()
+        return xlsx_response(enterprises_xlsx(actor=actor, filters=filters), name, fallback=fallback)
     paginator = Paginator(enterprise_list(actor=actor, filters=filters), settings.ZHIBEN["PAGE_SIZE"])
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -4,16 +4,18 @@ import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 from zhiben.regions.selectors import parse_region
 
 from . import rules
+from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xlsx
 from .models import Attachment, Hazard, Level, Source, SupervisionLevel
 from .models import Status as HazardStatus
 from .selectors import HazardFilters, hazard_events, hazard_get, hazard_list
@@ -239,10 +241,8 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> Status[Hazard]:
     return Status(201, _detail(request, hazard.pk))
 
 
-@router.get("", response=list[HazardOut])
-@paginate(LimitOffsetPagination)
-def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
-    filters = HazardFilters(
+def _filters(query: HazardQuery) -> HazardFilters:
+    return HazardFilters(
         region=parse_region(query.region) if query.region else None,
         sector=query.sector,
         level=query.level,
@@ -255,13 +255,34 @@ def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
         q=query.q,
         self_check_missed=query.self_check_missed,
     )
-    return hazard_list(actor=request_actor(request), filters=filters)
+
+
+@router.get("", response=list[HazardOut])
+@paginate(LimitOffsetPagination)
+def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
+    return hazard_list(actor=request_actor(request), filters=_filters(query))
+
+
+@router.get("/export", openapi_extra=xlsx_openapi("隐患清单（.xlsx）"))
+def export_hazards(request: HttpRequest, query: Query[HazardQuery]) -> HttpResponse:
+    """Every hazard the same query selects on ``GET /hazards`` (all of them, no paging), as an Excel
+    workbook with Chinese headers and labels."""
+    name, fallback = list_filename()
+    return xlsx_response(hazards_xlsx(actor=request_actor(request), filters=_filters(query)), name, fallback=fallback)
 
 
 @router.get("/{int:hazard_id}", response=HazardDetail)
 def get_hazard(request: HttpRequest, hazard_id: int) -> Hazard:
     """One hazard with its attachments and its full timeline (events oldest first)."""
     return _detail(request, hazard_id)
+
+
+@router.get("/{int:hazard_id}/events/export", openapi_extra=xlsx_openapi("全过程记录（.xlsx）"))
+def export_events(request: HttpRequest, hazard_id: int) -> HttpResponse:
+    """The hazard's timeline (全过程记录) as an Excel workbook: times in Beijing time, Chinese labels."""
+    hazard = _detail(request, hazard_id)
+    name, fallback = timeline_filename(hazard)
+    return xlsx_response(timeline_xlsx(hazard, hazard_events(hazard)), name, fallback=fallback)
 
 
 @router.post("/{int:hazard_id}/plan", response=HazardDetail)

@@ -17,12 +17,14 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 from zhiben.regions.codes import InvalidRegionCode, normalize_code
 from zhiben.regions.views import picker_context
 
 from . import rules
 from .api import evidence_response
+from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xlsx
 from .forms import (
     CancelForm,
     HazardFilterForm,
@@ -76,6 +78,9 @@ def hazard_list_view(request: HttpRequest) -> HttpResponse:
             enterprise=d.get("enterprise") or None,
             q=d.get("q") or None,
         )
+    if request.GET.get("format") == "xlsx":  # every row the filters select, not just this page
+        name, fallback = list_filename()
+        return xlsx_response(hazards_xlsx(actor=actor, filters=filters), name, fallback=fallback)
     paginator = Paginator(hazard_list(actor=actor, filters=filters), settings.ZHIBEN["PAGE_SIZE"])
     page = paginator.get_page(request.GET.get("page"))
     for h in page.object_list:
@@ -219,6 +224,9 @@ def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
     hazard = hazard_get(actor=request_actor(request), hazard_id=hazard_id)
     if hazard is None:
         raise Http404("隐患不存在")
+    if request.GET.get("format") == "xlsx":  # the timeline (全过程记录) as a workbook
+        name, fallback = timeline_filename(hazard)
+        return xlsx_response(timeline_xlsx(hazard, hazard_events(hazard)), name, fallback=fallback)
     return render(request, "hazards/detail.html", _detail_context(request, hazard))
 
 

@@ -1,0 +1,228 @@
+"""Hazards as Excel workbooks: a filtered list (every row the list filters select), and one hazard's
+timeline (全过程记录).
+
+The list goes through ``hazard_list`` (so through the actor's scope) and streams tuples
+(``values_list`` + ``iterator``): one query whatever the number of rows. The derived figures (cohort,
+overdue, closed on time) are computed by the SQL of ``rules``, the same as the list's filters use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Generator, Iterator, Sequence
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import BooleanField, Case, Value, When
+
+from zhiben.accounts.models import User
+from zhiben.audit.models import Event
+from zhiben.common.xlsx import Column, write_table
+
+from . import rules
+from .models import Hazard, Level, Source, Status, SupervisionLevel
+from .selectors import HazardFilters, TimelineEntry, hazard_list
+
+CHUNK = 2000
+
+# (values_list path or annotation, column)
+FIELDS: list[tuple[str, Column]] = [
+    ("id", Column("编号", 8, "int")),
+    ("enterprise__credit_code", Column("统一社会信用代码", 22)),
+    ("enterprise__name", Column("企业名称", 30)),
+    ("region__full_name", Column("所在区划", 30)),
+    ("region_id", Column("区划代码", 12)),
+    ("sector__name", Column("行业领域", 16)),
+    ("level", Column("隐患级别", 8)),
+    ("source", Column("来源", 14)),
+    ("status", Column("状态", 10)),
+    ("title", Column("隐患名称", 30)),
+    ("description", Column("隐患描述", 40)),
+    ("location", Column("隐患部位", 20)),
+    ("criterion_id", Column("判定依据条款", 14)),
+    ("discovered_on", Column("发现日期", 12, "date")),
+    ("deadline", Column("整改期限", 12, "date")),
+    ("x_cohort", Column("存量/增量", 9)),
+    ("x_overdue", Column("逾期", 6)),
+    ("closed_on", Column("销号日期", 12, "date")),
+    ("x_closed_on_time", Column("按期销号", 8)),
+    ("supervision_level", Column("挂牌督办", 14)),
+    ("supervision_notice_no", Column("督办文号", 16)),
+    ("listed_on", Column("挂牌日期", 12, "date")),
+    ("supervision_deadline", Column("督办期限", 12, "date")),
+    ("external_ref", Column("外部编号", 14)),
+    ("responsible_person", Column("整改责任人", 10)),
+    ("measures", Column("整改措施", 40)),
+    ("funds", Column("整改资金（元）", 14, "decimal")),
+    ("created_at", Column("登记时间", 17, "datetime")),
+]
+COLUMNS = [column for _, column in FIELDS]
+PATHS = [path for path, _ in FIELDS] + ["region__name"]
+
+LEVELS = {Level.MAJOR.value: "重大", Level.GENERAL.value: "一般"}
+COHORTS = {rules.STOCK: "存量", rules.INCREMENT: "增量"}
+LABELS: dict[str, dict[Any, str]] = {
+    "level": LEVELS,
+    "source": dict(Source.choices),
+    "status": dict(Status.choices),
+    "x_cohort": COHORTS,
+    "supervision_level": dict(SupervisionLevel.choices),
+}
+_REGION = PATHS.index("region__full_name")
+_STATUS = PATHS.index("status")
+_CLOSED_ON_TIME = PATHS.index("x_closed_on_time")
+_LABELLED = [(PATHS.index(path), labels) for path, labels in LABELS.items()]
+
+
+def _flag(q: Any) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def hazard_rows(
+    *, actor: User, filters: HazardFilters | None = None, today: datetime.date | None = None
+) -> Generator[list[Any], None, None]:
+    """The cells of each hazard the list shows ``actor`` for ``filters``, in the list's order."""
+    qs = (
+        hazard_list(actor=actor, filters=filters, today=today)
+        .annotate(
+            x_cohort=rules.cohort_expression(),
+            x_overdue=_flag(rules.q_overdue(on=today)),
+            x_closed_on_time=_flag(rules.q_closed_on_time()),
+        )
+        .values_list(*PATHS)
+    )
+    closed = Status.CLOSED.value
+    for values in qs.iterator(chunk_size=CHUNK):
+        row = list(values)
+        region_name = row.pop()
+        row[_REGION] = row[_REGION] or region_name
+        if row[_STATUS] != closed:
+            row[_CLOSED_ON_TIME] = None  # only a closed hazard was closed on time or late
+        for index, labels in _LABELLED:
+            row[index] = labels.get(row[index], row[index])
+        yield row
+
+
+def hazards_xlsx(*, actor: User, filters: HazardFilters | None = None, today: datetime.date | None = None) -> bytes:
+    return write_table("隐患清单", COLUMNS, hazard_rows(actor=actor, filters=filters, today=today))
+
+
+def list_filename() -> tuple[str, str]:
+    """The download's name and its ASCII fallback, dated by the Beijing day."""
+    day = f"{rules.today():%Y%m%d}"
+    return f"隐患清单-{day}.xlsx", f"hazards-{day}.xlsx"
+
+
+# The timeline ---------------------------------------------------------------------------------
+
+TIMELINE_COLUMNS = [
+    Column("序号", 6, "int"),
+    Column("时间（北京时间）", 18, "datetime"),
+    Column("事项", 14),
+    Column("操作人", 16),
+    Column("内容", 80),
+]
+EVENT_KINDS = {
+    "created": "登记隐患",
+    "planned": "制定整改方案",
+    "plan_revised": "修改整改方案",
+    "attachment_added": "上传佐证材料",
+    "submitted": "申请销号",
+    "approved": "审核通过",
+    "rejected": "退回整改",
+    "closed": "销号",
+    "cancelled": "撤销",
+    "listed": "挂牌督办",
+    "relisted": "重新挂牌督办",
+    "reported": "记录报告（双报告）",
+    "escalated": "逾期升级",
+}
+REPORT_TO = {"regulator": "监管部门", "workers_congress": "职工代表大会"}
+CLOSED_BY = {"enterprise_self": "企业自行整改销号", "review": "审核销号"}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def _join(*parts: str) -> str:
+    return "，".join(p for p in parts if p)
+
+
+def event_summary(kind: str, payload: dict[str, Any]) -> str:
+    """A readable line for an event's payload (the detail page's wording, with a little more detail)."""
+    text = {k: _text(v) for k, v in payload.items() if not isinstance(v, list | dict)}
+
+    def part(key: str, template: str = "{}", labels: dict[str, str] | None = None) -> str:
+        value = text.get(key, "")
+        if labels is not None:
+            value = labels.get(value, value)
+        return template.format(value) if value else ""
+
+    if kind == "created":
+        return _join(
+            f"登记隐患《{text.get('title', '')}》",
+            part("level", labels=dict(Level.choices)),
+            part("source", labels=dict(Source.choices)),
+            part("location", "部位 {}"),
+            part("criterion", "依据 {}"),
+            part("discovered_on", "发现日期 {}"),
+            part("deadline", "整改期限 {}"),
+        )
+    if kind in ("planned", "plan_revised"):
+        return _join(
+            part("responsible_person", "责任人 {}"),
+            part("deadline", "期限 {}"),
+            part("funds", "资金 {} 元"),
+            part("measures", "措施：{}"),
+            part("interim_measures", "整改期间安全措施：{}"),
+        )
+    if kind == "attachment_added":
+        return f"《{text.get('name') or '未命名'}》"
+    if kind == "submitted":
+        count = len(payload.get("attachments") or [])
+        return part("summary") + (f"（附 {count} 个佐证材料）" if count else "")
+    if kind in ("approved", "rejected"):
+        return part("comment")
+    if kind == "closed":
+        return _join(part("closed_on", "销号日期 {}"), part("by", labels=CLOSED_BY))
+    if kind == "cancelled":
+        return part("reason")
+    if kind in ("listed", "relisted"):
+        return _join(
+            part("level", labels=dict(SupervisionLevel.choices)),
+            part("notice_no", "文号 {}"),
+            part("listed_on", "挂牌日期 {}"),
+            part("deadline", "督办期限 {}"),
+        )
+    if kind == "reported":
+        return _join(part("to", labels=REPORT_TO), part("on"))
+    if kind == "escalated":
+        return _join(part("label"), part("deadline", "超过整改期限 {}"))
+    return json.dumps(payload, ensure_ascii=False, cls=DjangoJSONEncoder, sort_keys=True) if payload else ""
+
+
+def timeline_rows(events: Sequence[Event | TimelineEntry]) -> Iterator[list[Any]]:
+    for number, event in enumerate(events, start=1):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        yield [
+            number,
+            event.at,
+            EVENT_KINDS.get(event.kind, event.kind),
+            event.actor_name,
+            event_summary(event.kind, payload),
+        ]
+
+
+def timeline_xlsx(hazard: Hazard, events: Sequence[Event | TimelineEntry]) -> bytes:
+    """``events`` (from ``hazard_events``, the caller having found ``hazard`` in scope) as a workbook."""
+    return write_table(f"隐患{hazard.pk}全过程记录", TIMELINE_COLUMNS, timeline_rows(events))
+
+
+def timeline_filename(hazard: Hazard) -> tuple[str, str]:
+    return f"隐患{hazard.pk}全过程记录.xlsx", f"hazard-{hazard.pk}-timeline.xlsx"
