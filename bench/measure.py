@@ -186,7 +186,22 @@ def measure_sweep() -> list[dict[str, Any]]:
     ]
 
 
+def measure_import() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from imports import measure_import as run
+
+    return run()
+
+
+def measure_export() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from excel import measure_exports
+
+    return measure_exports()
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
-    result = measure_stats() if what == "stats" else measure_sweep()
+    modes = {"stats": measure_stats, "sweep": measure_sweep, "import": measure_import, "export": measure_export}
+    result = modes[what]()
     print(json.dumps(result, ensure_ascii=False))

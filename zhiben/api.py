@@ -150,6 +150,7 @@ def _register() -> None:
     from zhiben.analytics.api import router as stats_router
     from zhiben.enterprises.api import router as enterprises_router
     from zhiben.hazards.api import router as hazards_router
+    from zhiben.imports.api import router as imports_router
     from zhiben.reference.api import criteria_router, sectors_router
     from zhiben.regions.api import router as regions_router
 
@@ -161,6 +162,7 @@ def _register() -> None:
     api.add_router("/enterprises", enterprises_router)
     api.add_router("/hazards", hazards_router)
     api.add_router("/stats", stats_router)
+    api.add_router("/imports", imports_router)
 
 
 _register()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zhiben.hazards",
     "zhiben.notifications",
     "zhiben.analytics",
+    "zhiben.imports",
     "zhiben.accounts",
     "zhiben.demo",
 ]
@@ -213,6 +214,9 @@ ZHIBEN = {
     },
     # A major hazard this many days overdue is proposed for listing (挂牌督办).
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
+    # Excel imports: a bigger file or more rows is refused with a message (split the file)
+    "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),
+    "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -20,5 +20,6 @@ urlpatterns = [
     path("hazards/", include("zhiben.hazards.urls")),
     path("notifications/", include("zhiben.notifications.urls")),
     path("dashboard/", include("zhiben.analytics.urls")),
+    path("imports/", include("zhiben.imports.urls")),
     path("", include("zhiben.common.urls")),
 ]

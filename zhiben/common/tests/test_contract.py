@@ -3,6 +3,7 @@ endpoint keeps its scope, and no input makes a 500."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from zhiben.api import api
 from zhiben.audit.models import Event
@@ -25,6 +27,8 @@ def _operations() -> list[tuple[str, str]]:
     for path, methods in schema["paths"].items():
         for method in methods:
             concrete = re.sub(r"\{(hazard_id|attachment_id)\}", "1", path)
+            concrete = concrete.replace("{job_id}", "00000000-0000-4000-8000-000000000000")
+            concrete = concrete.replace("{kind}", "hazards")
             concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", concrete)
             ops.append((method.upper(), concrete))
     return ops
@@ -64,7 +68,13 @@ REFERENCE = {
 }  # public reference data, same for every signed-in user
 ADMIN_ONLY = {("POST", "/api/v1/users"), ("GET", "/api/v1/users"), ("POST", "/api/v1/regions")}
 SELF = {("GET", "/api/v1/users/me")}
-SCOPED_LIST = {("GET", "/api/v1/enterprises"), ("GET", "/api/v1/hazards")}
+# Lists, and their Excel exports (same parameters and scope, every row in one workbook).
+SCOPED_LIST = {
+    ("GET", "/api/v1/enterprises"),
+    ("GET", "/api/v1/hazards"),
+    ("GET", "/api/v1/enterprises/export"),
+    ("GET", "/api/v1/hazards/export"),
+}
 SCOPED_CREATE = {("POST", "/api/v1/enterprises"), ("POST", "/api/v1/hazards")}
 HAZARD = "/api/v1/hazards/{hazard_id}"
 SCOPED_OBJECT = {
@@ -76,10 +86,54 @@ SCOPED_OBJECT = {
         for step in ("plan", "attachments", "submit", "review", "cancel", "supervise", "reports")
     },
     ("GET", f"{HAZARD}/attachments/{{attachment_id}}"),
+    ("GET", f"{HAZARD}/events/export"),
 }
 # Figures for a region subtree: a region outside the caller's subtree answers 404.
 SCOPED_STATS = {("GET", "/api/v1/stats/hazards"), ("GET", "/api/v1/stats/zeroing"), ("GET", "/api/v1/stats/dashboard")}
-CLASSIFIED = PUBLIC | REFERENCE | ADMIN_ONLY | SELF | SCOPED_LIST | SCOPED_CREATE | SCOPED_OBJECT | SCOPED_STATS
+# Ledger imports: templates are the same for everyone; a job is its uploader's (404 to anyone else), and
+# its rows are checked against the uploader's scope like any other write (zhiben/imports/tests).
+IMPORT_TEMPLATES = {("GET", "/api/v1/imports/templates/{kind}")}
+OWN_JOBS = {
+    ("GET", "/api/v1/imports"),
+    ("POST", "/api/v1/imports/{kind}"),
+    ("GET", "/api/v1/imports/{job_id}"),
+    ("GET", "/api/v1/imports/{job_id}/errors"),
+    ("POST", "/api/v1/imports/{job_id}/confirm"),
+}
+CLASSIFIED = (
+    PUBLIC
+    | REFERENCE
+    | ADMIN_ONLY
+    | SELF
+    | SCOPED_LIST
+    | SCOPED_CREATE
+    | SCOPED_OBJECT
+    | SCOPED_STATS
+    | IMPORT_TEMPLATES
+    | OWN_JOBS
+)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(op for op in OWN_JOBS if "{job_id}" in op[1]))
+def test_import_jobs_of_others_answer_404(method, path, officer, outsider, firm) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhiben.imports.models import ImportJob
+    from zhiben.imports.tests.test_imports import workbook
+
+    owner = Client()
+    owner.force_login(officer)
+    header = ["统一社会信用代码", "隐患名称", "隐患级别", "隐患来源", "发现日期"]
+    rows = [header, [firm.credit_code, "x", "特大", "检查", "2024-03-01"]]
+    r = owner.post("/api/v1/imports/hazards", {"file": SimpleUploadedFile("a.xlsx", workbook(rows))})
+    job = ImportJob.objects.get(pk=r.json()["id"])
+    assert job.error_file  # so that the errors download exists for its owner
+    stranger = Client()
+    stranger.force_login(outsider)
+    url = path.replace("{job_id}", str(job.pk))
+    assert stranger.generic(method, url).status_code == 404
+    assert owner.generic(method, url).status_code in (200, 409)
+    assert stranger.get("/api/v1/imports").json()["count"] == 0
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(SCOPED_STATS))
@@ -179,15 +233,35 @@ def test_objects_outside_scope_answer_404_to_every_role(
     assert target.name != "改名"
 
 
+def _text(response) -> str:
+    """A list's JSON, or the cells of an exported workbook."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    return response.content.decode()
+
+
 @pytest.mark.parametrize(("method", "path"), sorted(SCOPED_LIST))
-def test_lists_never_show_out_of_scope_rows(method, path, firm, outsider, firm_user) -> None:
+def test_lists_never_show_out_of_scope_rows(method, path, firm, outsider, officer, firm_user) -> None:
+    from zhiben.hazards.services import hazard_create
+
     other_firm_user_firm = firm_user.enterprise
-    for user in (outsider,):
+    hazard_create(
+        actor=officer,
+        data={
+            "enterprise": firm.credit_code,
+            "title": "隐患",
+            "level": "general",
+            "source": "inspection",
+            "discovered_on": "2025-01-01",
+        },
+    )
+    for user, sees_the_firm in ((outsider, False), (officer, True)):
         client = Client()
         client.force_login(user)
         r = client.get(path, {"limit": 500})
         assert r.status_code == 200
-        assert firm.credit_code not in r.content.decode()
+        assert (firm.credit_code in _text(r)) is sees_the_firm, (user.username, path)
     assert other_firm_user_firm == firm
 
 
@@ -310,6 +384,8 @@ def test_no_query_makes_a_500(params, admin_user) -> None:
         "/enterprises/",
         "/api/v1/hazards",
         "/hazards/",
+        "/api/v1/enterprises/export",
+        "/api/v1/hazards/export",
     ):
         r = client.get(path, params)
         assert r.status_code < 500, (path, params)

@@ -1,0 +1,300 @@
+"""Ledger imports: upload (checked, stored, a job), validation (a report, nothing written), then on
+confirmation the import itself — validated again and written in one transaction, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from zhiben.accounts.models import Role, User
+from zhiben.audit.services import event_append
+from zhiben.common.errors import Conflict, FieldErrors, NotFound, PermissionDenied
+
+from .columns import Mapping, find_header
+from .ledgers import IMPORTERS, LEDGERS, Checked, Importer
+from .models import ImportJob, JobStatus, Kind
+from .workbook import WorkbookRejected, check_workbook, error_workbook, read_rows
+
+log = logging.getLogger(__name__)
+MAX_REPORTED = 500  # errors kept in the job's report (the error workbook has them all)
+PROGRESS_EVERY = 2000
+WRITERS = {
+    Kind.ENTERPRISES: (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER),
+    Kind.HAZARDS: (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE),
+}
+
+
+def import_create(*, actor: User, kind: str, stream: IO[bytes], name: str) -> ImportJob:
+    """Check and keep an uploaded workbook, then queue its validation. Nothing is imported yet."""
+    if kind not in LEDGERS:
+        raise NotFound("没有这种台账")
+    if actor.role not in WRITERS[Kind(kind)]:
+        raise PermissionDenied("您的角色不能导入此台账" if kind == Kind.HAZARDS else "企业信息由监管部门登记和维护")
+    digest = hashlib.sha256()
+    size = 0
+    limit = _limit()
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        while chunk := stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > limit:  # stop reading: a huge upload is refused without holding it
+                break
+            digest.update(chunk)
+            tmp.write(chunk)
+        tmp.flush()
+        try:
+            check_workbook(Path(tmp.name), size)
+        except WorkbookRejected as exc:
+            raise FieldErrors({"file": str(exc)}) from exc
+        tmp.seek(0)
+        job = ImportJob(
+            kind=kind, actor=actor, original_name=(name or "工作簿.xlsx")[-200:], size=size, sha256=digest.hexdigest()
+        )
+        job.file.save(f"{job.id}.xlsx", File(tmp), save=False)
+    job.save()
+    from .tasks import validate_import
+
+    validate_import(str(job.id))  # queued (run at once where Huey is immediate, as in the tests)
+    return job
+
+
+def _limit() -> int:
+    from .workbook import max_bytes
+
+    return max_bytes() + 1
+
+
+def import_confirm(*, actor: User, job_id: str) -> ImportJob:
+    """Import a validated workbook (in the background)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, actor=actor).first()
+        if job is None:
+            raise NotFound("导入任务不存在")
+        if job.status != JobStatus.VALIDATED:
+            raise Conflict(f"当前状态为“{job.get_status_display()}”，不能导入")
+        job.status = JobStatus.IMPORTING
+        job.progress = 0
+        job.save(update_fields=["status", "progress"])
+    from .tasks import run_import
+
+    run_import(str(job.id))
+    job.refresh_from_db()
+    return job
+
+
+# ------------------------------------------------------------------------------------- the work
+@dataclass
+class Analysis:
+    sheet: str
+    header: list[Any]
+    mapping: Mapping | None
+    rows: list[tuple[int, list[Any]]]  # (Excel row number, cells)
+    checked: list[Checked]
+    problems: list[dict[str, Any]]  # every error: sheet, row, column, field, message
+    file_error: str = ""
+
+
+def analyse(job: ImportJob, importer: Importer, progress: Callable[[int, int], None] | None = None) -> Analysis:
+    """Read, map, parse and validate every row; nothing is written."""
+    ledger = importer.ledger
+    try:
+        sheet, rows = read_rows(Path(job.file.path))
+    except WorkbookRejected as exc:
+        return Analysis("", [], None, [], [], [], str(exc))
+    mapping = find_header(ledger, rows)
+    empty = Analysis(sheet, [], mapping, [], [], [])
+    if mapping is None:
+        empty.file_error = f"找不到列名行：请使用“{ledger.title}”模板，第一行写列名（如 {ledger.columns[0].header}）"
+        return empty
+    header = list(rows[mapping.header_row])
+    empty.header = header
+    found = {c.field for c in mapping.columns.values()}
+    missing = [c.header for c in ledger.columns if c.required and c.field not in found]
+    for group in ledger.required_any:
+        if not found & set(group):
+            missing.append("或".join(ledger.column(f).header for f in group))
+    if missing:
+        empty.file_error = f"缺少必需的列：{'、'.join(missing)}（列名行在第 {mapping.header_row + 1} 行）"
+        return empty
+    data_rows = [
+        (i + 1, list(cells))
+        for i, cells in enumerate(rows[mapping.header_row + 1 :], start=mapping.header_row + 1)
+        if any(c not in (None, "") and str(c).strip() for c in cells)
+    ]
+    max_rows = _max_rows()
+    if len(data_rows) > max_rows:
+        empty.file_error = f"数据行过多（{len(data_rows)} 行），一次最多 {max_rows} 行：请分成几个文件"
+        return empty
+    if not data_rows:
+        empty.file_error = "没有数据行"
+        return empty
+    parsed: list[dict[str, Any]] = []
+    for _, cells in data_rows:
+        parsed.append(
+            {col.field: col.parser(cells[i] if i < len(cells) else None) for i, col in mapping.columns.items()}
+        )
+    importer.prepare(parsed)
+    columns_of = {c.field: i for i, c in mapping.columns.items()}
+    checked: list[Checked] = []
+    problems: list[dict[str, Any]] = []
+    for n, ((row_no, _), data) in enumerate(zip(data_rows, parsed, strict=True), start=1):
+        result = importer.check(row_no, data)
+        checked.append(result)
+        for fld, message in result.errors.items():
+            index = _column_for(fld, importer, columns_of)
+            problems.append(
+                {
+                    "sheet": sheet,
+                    "row": row_no,
+                    "column": _column_letter(index) if index is not None else "",
+                    "header": str(header[index]).strip() if index is not None and index < len(header) else "",
+                    "field": fld,
+                    "message": message,
+                    "_index": index,
+                }
+            )
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(n, len(data_rows))
+    return Analysis(sheet, header, mapping, data_rows, checked, problems)
+
+
+def _max_rows() -> int:
+    from django.conf import settings
+
+    return int(settings.ZHIBEN["IMPORT_MAX_ROWS"])
+
+
+def _column_for(fld: str, importer: Importer, columns_of: dict[str, int]) -> int | None:
+    for name in (*importer.error_columns.get(fld, ()), fld, fld.removesuffix("_id")):
+        if name in columns_of:
+            return columns_of[name]
+    return None
+
+
+def _column_letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return str(xl_col_to_name(index))
+
+
+def _report(analysis: Analysis) -> dict[str, Any]:
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    for c in analysis.checked:
+        if c.action:
+            counts[c.action] += 1
+    mapping = analysis.mapping
+    return {
+        "sheet": analysis.sheet,
+        "header_row": mapping.header_row + 1 if mapping else None,
+        "columns": {str(analysis.header[i]).strip(): c.header for i, c in mapping.columns.items()} if mapping else {},
+        "ignored_columns": mapping.ignored if mapping else [],
+        "rows": len(analysis.rows),
+        "file_error": analysis.file_error,
+        "error_count": len(analysis.problems),
+        "error_rows": len({p["row"] for p in analysis.problems}),
+        "errors": [{k: v for k, v in p.items() if k != "_index"} for p in analysis.problems[:MAX_REPORTED]],
+        **counts,
+    }
+
+
+def _save_errors(job: ImportJob, analysis: Analysis) -> None:
+    if not analysis.problems:
+        return
+    bad: dict[int, dict[int, str]] = {}
+    messages: dict[int, list[str]] = {}
+    for p in analysis.problems:
+        if p["_index"] is not None:
+            bad.setdefault(p["row"], {})[p["_index"]] = p["message"]
+        label = p["header"] or p["field"]
+        messages.setdefault(p["row"], []).append(f"{label}：{p['message']}")
+    data = error_workbook(
+        analysis.sheet,
+        analysis.header,
+        ((cells, bad.get(row_no, {}), "；".join(messages.get(row_no, []))) for row_no, cells in analysis.rows),
+    )
+    name = f"{job.id}-errors.xlsx"
+    if job.error_file:
+        job.error_file.delete(save=False)
+    job.error_file.save(name, ContentFile(data), save=False)
+
+
+def _importer(job: ImportJob) -> Importer:
+    return IMPORTERS[job.kind](job.actor, str(job.id), job.original_name)
+
+
+def _progress(job: ImportJob) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress=done, total=total)
+
+    return report
+
+
+def validate_job(job_id: str) -> ImportJob:
+    """Check every row and keep the report (and an error workbook when there are errors)."""
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    analysis = analyse(job, _importer(job), _progress(job))
+    job.report = _report(analysis)
+    job.total = job.progress = len(analysis.rows)
+    _save_errors(job, analysis)
+    job.status = JobStatus.INVALID if analysis.problems or analysis.file_error else JobStatus.VALIDATED
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def import_job(job_id: str) -> ImportJob:
+    """Validate again (the database may have changed since) and write everything, or nothing."""
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    importer = _importer(job)
+    try:
+        with transaction.atomic():
+            # Write first, so SQLite's write lock is held from the check to the last insert: no other
+            # writer slips in between (and the ids allocated for the new rows stay free).
+            ImportJob.objects.filter(pk=job.pk).update(progress=0)
+            analysis = analyse(job, importer)
+            if analysis.problems or analysis.file_error:
+                raise _Invalid(analysis)
+            importer.write(analysis.checked)
+            report = _report(analysis)
+            event_append(
+                actor=job.actor,
+                subject_type="import",
+                subject_id=str(job.id),
+                kind="imported",
+                payload={
+                    "kind": job.kind,
+                    "file": job.original_name,
+                    "sha256": job.sha256,
+                    **{k: report[k] for k in ("rows", "create", "update", "unchanged")},
+                },
+            )
+    except _Invalid as invalid:
+        job.report = _report(invalid.analysis)
+        _save_errors(job, invalid.analysis)
+        job.status = JobStatus.FAILED
+    except Exception as exc:  # e.g. a concurrent registration of the same code: nothing was written
+        log.exception("import %s failed", job.pk)
+        job.report = {**job.report, "file_error": f"导入时出错，未写入任何数据：{exc.__class__.__name__}"}
+        job.status = JobStatus.FAILED
+    else:
+        job.report = report
+        job.status = JobStatus.DONE
+    job.progress = job.total = int(job.report.get("rows") or 0)
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+class _Invalid(Exception):
+    def __init__(self, analysis: Analysis) -> None:
+        super().__init__("invalid")
+        self.analysis = analysis
