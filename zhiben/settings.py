@@ -217,6 +217,8 @@ ZHIBEN = {
     # Excel imports: a bigger file or more rows is refused with a message (split the file)
     "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),
     "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),
+    # Uploaded workbooks (and their error workbooks) are deleted this many days after the job ended.
+    "IMPORT_KEEP_DAYS": env.int("ZHIBEN_IMPORT_KEEP_DAYS", default=30),
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500

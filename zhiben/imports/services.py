@@ -3,6 +3,7 @@ confirmation the import itself — validated again and written in one transactio
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import tempfile
@@ -106,6 +107,8 @@ class Analysis:
 def analyse(job: ImportJob, importer: Importer, progress: Callable[[int, int], None] | None = None) -> Analysis:
     """Read, map, parse and validate every row; nothing is written."""
     ledger = importer.ledger
+    if not job.file:
+        return Analysis("", [], None, [], [], [], "上传的文件已按保留期限删除：请重新上传")
     try:
         sheet, rows = read_rows(Path(job.file.path))
     except WorkbookRejected as exc:
@@ -298,3 +301,17 @@ class _Invalid(Exception):
     def __init__(self, analysis: Analysis) -> None:
         super().__init__("invalid")
         self.analysis = analysis
+
+
+def imports_forget_files(*, older_than_days: int) -> int:
+    """Delete the stored workbooks of jobs finished more than ``older_than_days`` ago (their reports and
+    events stay): uploaded ledgers hold personal data (names, phone numbers) and are not kept forever."""
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    forgotten = 0
+    for job in ImportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        for f in (job.file, job.error_file):
+            if f:
+                f.delete(save=False)
+        job.save(update_fields=["file", "error_file"])
+        forgotten += 1
+    return forgotten

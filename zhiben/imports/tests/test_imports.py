@@ -307,3 +307,23 @@ def test_jobs_are_their_uploaders(api_as, officer, outsider, firm) -> None:
     assert api_as(outsider).post(f"/api/v1/imports/{job['id']}/confirm").status_code == 404
     assert api_as(outsider).get("/api/v1/imports").json()["count"] == 0
     assert api_as(officer).get("/api/v1/imports").json()["count"] == 1
+
+
+def test_old_workbooks_are_deleted_and_a_stale_job_cannot_be_imported(api_as, officer, firm, monkeypatch) -> None:
+    from django.utils import timezone
+
+    from zhiben.imports.services import imports_forget_files
+
+    rows = [HAZARD_HEADER, [firm.credit_code, "x", "一般", "检查", "2024-03-01", "", "", "", ""]]
+    job = run(api_as(officer), "hazards", workbook(rows), confirm=False)
+    stored = ImportJob.objects.get(pk=job["id"])
+    path = stored.file.path
+    assert imports_forget_files(older_than_days=30) == 0
+    ImportJob.objects.filter(pk=stored.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
+    assert imports_forget_files(older_than_days=30) == 1
+    import os
+
+    assert not os.path.exists(path)
+    done = api_as(officer).post(f"/api/v1/imports/{job['id']}/confirm").json()
+    assert done["status"] == "failed" and "重新上传" in done["report"]["file_error"]
+    assert Hazard.objects.count() == 0
