@@ -36,6 +36,8 @@ def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: 
     # only the columns whose values need converting pay for a call per cell
     convert = [(i, p) for i, p in enumerate(_preparer(f) for f in fields) if p is not None]
     made = 0
+    if connection.vendor == "postgresql":
+        return _copy(model, fields, names, defaults, convert, rows)
     with transaction.atomic(), connection.cursor() as cursor:
         batch: list[tuple[Any, ...] | list[Any]] = []
         for row in rows:
@@ -51,6 +53,30 @@ def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: 
         if batch:
             cursor.executemany(sql, batch)
             made += len(batch)
+    return made
+
+
+def _copy(
+    model: type[Model],
+    fields: list[Any],
+    names: list[str],
+    defaults: dict[str, Any],
+    convert: list[tuple[int, Any]],
+    rows: Iterable[dict[str, Any]],
+) -> int:
+    """PostgreSQL: the rows through ``COPY … FROM STDIN`` (psycopg 3), several times faster than
+    ``executemany`` for a million rows, in the caller's transaction."""
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    made = 0
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            values = [row.get(n, defaults[n]) for n in names]
+            for i, p in convert:
+                if values[i] is not None:
+                    values[i] = p(values[i])
+            copy.write_row(values)
+            made += 1
     return made
 
 
