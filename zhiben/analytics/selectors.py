@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
+from zhiben.accidents.selectors import accident_figures
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import actor_sector_keys, scoped
 from zhiben.common.errors import FieldErrors, NotFound
@@ -457,6 +458,11 @@ def dashboard_data(*, actor: User, region: str | None = None) -> dict[str, Any]:
             {"key": g["key"], "total": g["total"], "closed": g["closed"], "open": g["open"]} for g in by_month["groups"]
         ],
         "top_enterprises": top_overdue_enterprises(actor=actor, region=region),
+        # Accidents this (Beijing) year, by grade, child region, sector and month: a GROUP BY over the
+        # scoped accident rows (accidents are few), graded per FACTS §4.
+        "accidents": accident_figures(
+            actor=actor, region=stats_scope(actor=actor, region=region).region, year=today.year
+        ),
     }
 
 

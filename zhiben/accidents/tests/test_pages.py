@@ -1,0 +1,151 @@
+"""The accident pages: Chinese, scoped, with field errors, the supplement form and the timeline."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from zhiben.accidents.models import Accident, AccidentSupplement
+
+from .support import ago, beijing_day_ago, make
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_the_nav_links_the_accidents_for_everyone(officer, firm_user) -> None:
+    for user in (officer, firm_user):
+        assert 'href="/accidents/"' in signed_in(user).get("/").content.decode()
+
+
+def test_the_list_shows_the_scope_counts_and_filters(officer, outsider, township) -> None:
+    make(officer, deaths=3, description="县城化工厂爆炸")
+    make(officer, region=township, description="清溪场镇车间坠落")
+    make(officer, occurred_at="2024-05-01T09:00:00+08:00", reported_at="2024-05-01T11:00:00+08:00")
+    c = signed_in(officer)
+    page = c.get("/accidents/").content.decode()
+    assert "生产安全事故" in page and "共 <b>3</b> 起事故" in page
+    assert "较大 1 起" in page and "一般 2 起" in page and 'title="首报晚于发生时间1小时以上">迟报' in page
+    page = c.get("/accidents/", {"grade": "relatively_major"}).content.decode()
+    assert "县城化工厂爆炸" in page and "清溪场镇车间坠落" not in page
+    page = c.get("/accidents/", {"region": township}).content.decode()
+    assert "清溪场镇车间坠落" in page and "县城化工厂爆炸" not in page
+    assert "共 <b>1</b> 起事故" in c.get("/accidents/", {"year": "2024"}).content.decode()
+    fragment = c.get("/accidents/", {"grade": "general"}, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert "<html" not in fragment.content.decode() and "清溪场镇车间坠落" in fragment.content.decode()
+    assert "共 <b>0</b> 起事故" in signed_in(outsider).get("/accidents/").content.decode()
+
+
+def test_reporting_through_the_form(officer, firm) -> None:
+    c = signed_in(officer)
+    assert "报告事故" in c.get("/accidents/new/").content.decode()
+    occurred = ago(hours=3).astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+    r = c.post(
+        "/accidents/new/",
+        {
+            "enterprise": firm.credit_code,
+            "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+            "deaths": "10",
+            "serious_injuries": "0",
+            "direct_loss": "0",
+            "description": "储罐爆炸",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()
+    accident = Accident.objects.get()
+    assert r["Location"] == f"/accidents/{accident.pk}/"
+    assert accident.grade == "major" and accident.region_id == firm.region_id and accident.late_report is True
+    assert accident.sector_id == "hazardous_chemicals"
+
+
+def test_the_form_names_bad_fields_in_chinese(officer) -> None:
+    r = signed_in(officer).post(
+        "/accidents/new/",
+        {
+            "region": "110105",
+            "sector": "machinery",
+            "occurred_at": "2999-01-01T08:00",
+            "deaths": "-1",
+            "serious_injuries": "0",
+            "direct_loss": "0",
+            "description": "x",
+        },
+    )
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "请修改标红的字段" in page
+    assert "发生时间不能晚于当前时间" in page and "死亡人数不能为负数" in page and "不在您的管辖范围内" in page
+    assert not Accident.objects.exists()
+
+
+def test_the_detail_shows_supplements_and_the_timeline(officer) -> None:
+    accident = make(officer, deaths=2)
+    c = signed_in(officer)
+    page = c.get(f"/accidents/{accident.pk}/").content.decode()
+    assert "一般事故" in page and "补报伤亡或损失变化" in page and "登记了事故：死亡 2 人" in page
+    r = c.post(
+        f"/accidents/{accident.pk}/supplement/",
+        {"reported_on": str(timezone.localdate()), "deaths": "3", "serious_injuries": "2", "direct_loss": "350000"},
+    )
+    assert r.status_code == 302
+    page = c.get(f"/accidents/{accident.pk}/").content.decode()
+    assert "较大事故" in page and "已补报，事故等级：较大" in page
+    assert "死亡 2→3 人" in page and "事故等级由一般升为较大" in page
+    assert AccidentSupplement.objects.count() == 1
+
+
+def test_a_late_supplement_is_refused_on_the_page(officer) -> None:
+    occurred = beijing_day_ago(40)
+    accident = make(officer, occurred_at=occurred.isoformat(), reported_at=None)
+    r = signed_in(officer).post(
+        f"/accidents/{accident.pk}/supplement/",
+        {
+            "reported_on": str(occurred.date() + datetime.timedelta(31)),
+            "deaths": "3",
+            "serious_injuries": "2",
+            "direct_loss": "1",
+        },
+    )
+    assert r.status_code == 422
+    assert "已超过补报期限" in r.content.decode()
+    assert not AccidentSupplement.objects.exists()
+
+
+def test_pages_outside_scope_are_404(officer, outsider, firm_user, firm) -> None:
+    accident = make(officer)
+    own = make(officer, enterprise=firm.credit_code)
+    assert signed_in(outsider).get(f"/accidents/{accident.pk}/").status_code == 404
+    r = signed_in(outsider).post(f"/accidents/{accident.pk}/supplement/", {"deaths": "9"})
+    assert r.status_code == 404
+    assert signed_in(firm_user).get(f"/accidents/{accident.pk}/").status_code == 404
+    assert signed_in(firm_user).get(f"/accidents/{own.pk}/").status_code == 200
+    assert signed_in(officer).get("/accidents/999999/").status_code == 404
+
+
+def test_an_enterprise_user_reports_for_its_own_enterprise(firm_user, firm, other_firm) -> None:
+    c = signed_in(firm_user)
+    page = c.get("/accidents/new/").content.decode()
+    assert firm.credit_code in page and "disabled" in page
+    occurred = ago(minutes=30).astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+    r = c.post(
+        "/accidents/new/",
+        {
+            "enterprise": other_firm.credit_code,  # ignored: the field is fixed to the user's enterprise
+            "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+            "deaths": "0",
+            "serious_injuries": "1",
+            "direct_loss": "20000",
+            "description": "机械伤害",
+        },
+    )
+    assert r.status_code == 302
+    accident = Accident.objects.get()
+    assert accident.enterprise == firm and accident.late_report is False

@@ -1,0 +1,222 @@
+"""Accident pages: list with counts, report form, detail with supplementary reports and the timeline."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhiben.accounts.models import Role
+from zhiben.accounts.request import request_actor
+from zhiben.audit.models import Event
+from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
+from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.views import picker_context
+
+from . import rules
+from .forms import AccidentFilterForm, AccidentForm, SupplementForm
+from .models import Accident, Grade
+from .selectors import AccidentFilters, accident_events, accident_get, accident_list, accident_summary
+from .services import accident_create, accident_supplement
+
+YES_NO = {"1": True, "0": False}
+
+
+@login_required
+def accident_list_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    form = AccidentFilterForm(request.GET or None)
+    filters = AccidentFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        region = None
+        if d.get("region"):
+            try:
+                region = normalize_code(d["region"])
+            except InvalidRegionCode:
+                region = None
+        filters = AccidentFilters(
+            region=region,
+            grade=d.get("grade") or None,
+            year=int(d["year"]) if d.get("year") else None,
+            sector=d.get("sector") or None,
+            enterprise=d.get("enterprise") or None,
+            late_report=YES_NO.get(d.get("late_report") or ""),
+        )
+    qs = accident_list(actor=actor, filters=filters)
+    paginator = Paginator(qs, settings.ZHIBEN["PAGE_SIZE"])
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for key in ("page", "_rp"):
+        query.pop(key, None)
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "summary": accident_summary(qs),
+        "query": query.urlencode(),
+        "picker": picker_context(actor=actor, selected=request.GET.get("region"), field_name="region", label="区划"),
+    }
+    htmx = getattr(request, "htmx", None)
+    partial = htmx is not None and bool(htmx) and htmx.target == "results"
+    return render(request, "accidents/_results.html" if partial else "accidents/list.html", context)
+
+
+def _form_errors(form: Any, exc: DomainError) -> None:
+    if isinstance(exc, FieldErrors):
+        for field, message in exc.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def accident_create_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    enterprise_user = actor.role == Role.ENTERPRISE
+    if enterprise_user and actor.enterprise is None:
+        raise Http404("您的账号未关联企业")
+    initial: dict[str, Any] = {}
+    if enterprise_user and actor.enterprise is not None:
+        initial["enterprise"] = actor.enterprise.credit_code
+    elif request.GET.get("enterprise"):
+        initial["enterprise"] = request.GET["enterprise"][:30]
+    form = AccidentForm(request.POST or None, initial=initial, enterprise_user=enterprise_user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accident = accident_create(actor=actor, data=form.service_data())
+        except (FieldErrors, PermissionDenied) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已登记事故 #{accident.pk}（{accident.get_grade_display()}事故）")
+            return redirect("accident-detail", accident_id=accident.pk)
+    picker = picker_context(actor=actor, selected=request.POST.get("region"), field_name="region", label="事故发生地")
+    return render(request, "accidents/form.html", {"form": form, "picker": picker})
+
+
+def _money(raw: Any) -> str:
+    try:
+        return intcomma(Decimal(str(raw)).quantize(Decimal("0.01")))
+    except (InvalidOperation, ValueError):
+        return str(raw)
+
+
+def _grade(raw: Any) -> str:
+    return Grade(raw).label if raw in Grade.values else str(raw)
+
+
+def event_line(event: Event) -> str:
+    """A readable Chinese line for an accident event (the timeline, 全过程记录)."""
+    p = event.payload if isinstance(event.payload, dict) else {}
+    if event.kind == "created":
+        late = "，迟报" if p.get("late_report") else ""
+        return (
+            f"登记了事故：死亡 {p.get('deaths')} 人、重伤 {p.get('serious_injuries')} 人、"
+            f"直接经济损失 {_money(p.get('direct_loss'))} 元，定为{_grade(p.get('grade'))}事故{late}"
+        )
+    if event.kind == "supplemented":
+        before, after = p.get("before") or {}, p.get("after") or {}
+        parts = []
+        for key, label, unit in (("deaths", "死亡", "人"), ("serious_injuries", "重伤", "人")):
+            if before.get(key) != after.get(key):
+                parts.append(f"{label} {before.get(key)}→{after.get(key)} {unit}")
+        if str(before.get("direct_loss")) != str(after.get("direct_loss")):
+            parts.append(f"直接经济损失 {_money(before.get('direct_loss'))}→{_money(after.get('direct_loss'))} 元")
+        line = f"补报（{p.get('reported_on')}）：{'、'.join(parts) or '数字无变化'}"
+        if p.get("grade_raised"):
+            line += f"；事故等级由{_grade(before.get('grade'))}升为{_grade(after.get('grade'))}"
+        elif p.get("grade_kept"):
+            line += f"；按补报数字为{_grade(p.get('grade_by_figures'))}，等级保持{_grade(after.get('grade'))}（不降级）"
+        if p.get("note"):
+            line += f"。说明：{p['note']}"
+        return line
+    return event.kind
+
+
+def duration_text(delta: datetime.timedelta) -> str:
+    """``1 天 2 小时 5 分钟``, to the minute."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} 天"] if days else []
+    if hours:
+        parts.append(f"{hours} 小时")
+    if mins or not parts:
+        parts.append(f"{mins} 分钟")
+    return " ".join(parts)
+
+
+def _detail_context(request: HttpRequest, accident: Accident, form: SupplementForm | None = None) -> dict[str, Any]:
+    events = list(accident_events(accident)[:200])
+    for ev in events:
+        ev.line = event_line(ev)  # type: ignore[attr-defined]
+    deadline = rules.supplement_deadline(occurred_at=accident.occurred_at, sector=accident.sector_id)
+    if form is None:
+        form = SupplementForm(
+            initial={
+                "reported_on": min(rules.today(), deadline),
+                "deaths": accident.deaths,
+                "serious_injuries": accident.serious_injuries,
+                "direct_loss": accident.direct_loss,
+            }
+        )
+    return {
+        "a": accident,
+        "supplements": list(accident.supplements.all()),
+        "events": events,
+        "form": form,
+        "deadline": deadline,
+        "window_days": rules.supplement_days(accident.sector_id),
+        "window_open": rules.today() <= deadline,
+        "report_delay": duration_text(accident.reported_at - accident.occurred_at),
+        "limit_minutes": int(settings.ZHIBEN["ACCIDENT_REPORT_LIMIT_MINUTES"]),
+    }
+
+
+@login_required
+def accident_detail_view(request: HttpRequest, accident_id: int) -> HttpResponse:
+    accident = accident_get(actor=request_actor(request), accident_id=accident_id)
+    if accident is None:
+        raise Http404("事故不存在")
+    return render(request, "accidents/detail.html", _detail_context(request, accident))
+
+
+@login_required
+@require_POST
+def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResponse:
+    """A refusal re-renders the detail page with the form's errors (422)."""
+    actor = request_actor(request)
+    accident = accident_get(actor=actor, accident_id=accident_id)
+    if accident is None:
+        raise Http404("事故不存在")
+    form = SupplementForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            accident_supplement(
+                accident_id=accident.pk,
+                actor=actor,
+                reported_on=d["reported_on"],
+                deaths=d["deaths"],
+                serious_injuries=d["serious_injuries"],
+                direct_loss=d["direct_loss"],
+                note=d.get("note", ""),
+            )
+        except (FieldErrors, Conflict, PermissionDenied) as exc:
+            _form_errors(form, exc)
+        except NotFound as exc:
+            raise Http404 from exc
+        else:
+            fresh = accident_get(actor=actor, accident_id=accident.pk)
+            grade = fresh.get_grade_display() if fresh else accident.get_grade_display()
+            messages.success(request, f"已补报，事故等级：{grade}")
+            return redirect("accident-detail", accident_id=accident.pk)
+    return render(request, "accidents/detail.html", _detail_context(request, accident, form), status=422)
