@@ -51,6 +51,11 @@ _MESSAGES = {
     "int_from_float": "应为整数",
     "float_parsing": "应为数字",
     "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "finite_number": "应为有限的数字",
+    "datetime_parsing": "应为日期和时刻（如 2025-03-01T08:30:00+08:00）",
+    "datetime_from_date_parsing": "应为日期和时刻（如 2025-03-01T08:30:00+08:00）",
+    "datetime_type": "应为日期和时刻（如 2025-03-01T08:30:00+08:00）",
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
     "date_from_datetime_parsing": "应为日期（如 2024-03-01）",
@@ -146,6 +151,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register() -> None:
+    from zhiben.accidents.api import router as accidents_router
     from zhiben.accounts.api import auth_router, users_router
     from zhiben.analytics.api import router as stats_router
     from zhiben.enterprises.api import router as enterprises_router
@@ -153,6 +159,7 @@ def _register() -> None:
     from zhiben.imports.api import router as imports_router
     from zhiben.reference.api import criteria_router, sectors_router
     from zhiben.regions.api import router as regions_router
+    from zhiben.tips.api import router as tips_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/users", users_router)
@@ -163,6 +170,8 @@ def _register() -> None:
     api.add_router("/hazards", hazards_router)
     api.add_router("/stats", stats_router)
     api.add_router("/imports", imports_router)
+    api.add_router("/accidents", accidents_router)
+    api.add_router("/tips", tips_router)
 
 
 _register()

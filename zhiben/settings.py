@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "zhiben.notifications",
     "zhiben.analytics",
     "zhiben.imports",
+    "zhiben.accidents",
+    "zhiben.tips",
     "zhiben.accounts",
     "zhiben.demo",
 ]
@@ -219,16 +221,67 @@ ZHIBEN = {
     "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),
     # Uploaded workbooks (and their error workbooks) are deleted this many days after the job ended.
     "IMPORT_KEEP_DAYS": env.int("ZHIBEN_IMPORT_KEEP_DAYS", default=30),
+    # Tips (举报奖励, FACTS §3; 《安全生产领域举报奖励办法》): deadlines in days and the national reward rule.
+    "TIP_VERIFY_DAYS": env.int("ZHIBEN_TIP_VERIFY_DAYS", default=60),
+    "TIP_EXTENSION_DAYS": env.int("ZHIBEN_TIP_EXTENSION_DAYS", default=30),
+    "TIP_REPLY_DAYS": env.int("ZHIBEN_TIP_REPLY_DAYS", default=10),
+    "TIP_REWARD": {
+        "rate": env.str("ZHIBEN_TIP_REWARD_RATE", default="0.15"),
+        "min": env.int("ZHIBEN_TIP_REWARD_MIN", default=3000),
+        "max": env.int("ZHIBEN_TIP_REWARD_MAX", default=300_000),
+        # per concealed death, by the accident's final grade
+        "per_death": {"general": 30_000, "relatively_major": 40_000, "major": 50_000, "especially_major": 60_000},
+        "max_accident": env.int("ZHIBEN_TIP_REWARD_ACCIDENT_MAX", default=300_000),
+    },
+    # Keys sealing tipsters' identity and the tips' text (Fernet, newest first; see docs/operators.md).
+    "TIP_KEYS": env.list("ZHIBEN_TIP_KEYS", default=[]),
+    # Public endpoints, per client: submissions and follow-ups; receipt look-ups; wrong receipts before lockout.
+    "TIP_RATE_LIMIT": env.str("TIP_RATE_LIMIT", default="10/h"),
+    "TIP_RECEIPT_RATE_LIMIT": env.str("TIP_RECEIPT_RATE_LIMIT", default="60/h"),
+    "TIP_RECEIPT_FAILURES": env.str("TIP_RECEIPT_FAILURES", default="5/h"),
+    # Accidents (《生产安全事故报告和调查处理条例》, FACTS §4). Grades (第三条): per criterion, the lower bounds
+    # of 较大, 重大 and 特别重大 ("以上" includes the number); below the first is 一般; the highest grade reached
+    # by any criterion wins. Env: comma-separated, e.g. ZHIBEN_ACCIDENT_DEATHS=3,10,30.
+    "ACCIDENT_THRESHOLDS": {
+        "deaths": env.list("ZHIBEN_ACCIDENT_DEATHS", cast=int, default=[3, 10, 30]),
+        "serious_injuries": env.list("ZHIBEN_ACCIDENT_SERIOUS_INJURIES", cast=int, default=[10, 50, 100]),
+        "direct_loss": env.list("ZHIBEN_ACCIDENT_DIRECT_LOSS", cast=str, default=["10000000", "50000000", "100000000"]),
+    },
+    # The unit reports to the county within 1 hour (第九条, FACTS §4): a later first report is flagged 迟报.
+    "ACCIDENT_REPORT_LIMIT_MINUTES": env.int("ZHIBEN_ACCIDENT_REPORT_LIMIT_MINUTES", default=60),
+    # Casualty changes are reported again (补报) within 30 days of the accident, 7 days for road traffic and
+    # fire (第十三条, FACTS §4). sectors.toml has no fire sector: the short window follows this key list.
+    "ACCIDENT_SUPPLEMENT_DAYS": env.int("ZHIBEN_ACCIDENT_SUPPLEMENT_DAYS", default=30),
+    "ACCIDENT_SHORT_SUPPLEMENT_DAYS": env.int("ZHIBEN_ACCIDENT_SHORT_SUPPLEMENT_DAYS", default=7),
+    "ACCIDENT_SHORT_WINDOW_SECTORS": env.list("ZHIBEN_ACCIDENT_SHORT_WINDOW_SECTORS", default=["road_transport"]),
 }
+
+if PRODUCTION and not ZHIBEN["TIP_KEYS"]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ZHIBEN_TIP_KEYS is required in production (see docs/operators.md, tips)")
+
+# The cache holds the rate-limit counters of the public tip pages: shared through Redis when there is one.
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+# Behind a proxy, the client's address for the rate limits comes from this header (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Receipt codes never reach a log line (django.request logs the path of every 4xx).
+    "filters": {"no_receipts": {"()": "zhiben.common.logfilters.RedactReceipts"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_receipts"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # replaces Django's own "django" handlers (its console handler would print paths unfiltered)
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "huey": {"level": "INFO"},
     },

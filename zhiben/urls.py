@@ -21,5 +21,7 @@ urlpatterns = [
     path("notifications/", include("zhiben.notifications.urls")),
     path("dashboard/", include("zhiben.analytics.urls")),
     path("imports/", include("zhiben.imports.urls")),
+    path("accidents/", include("zhiben.accidents.urls")),
+    path("tips/", include("zhiben.tips.urls")),
     path("", include("zhiben.common.urls")),
 ]

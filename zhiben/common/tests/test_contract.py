@@ -18,7 +18,14 @@ from zhiben.audit.models import Event
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {("POST", "/api/v1/auth/token")}
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    # the public tip channel: no account, the receipt is the key (zhiben/tips/tests)
+    ("POST", "/api/v1/tips"),
+    ("GET", "/api/v1/tips/by-receipt/{receipt}"),
+    ("POST", "/api/v1/tips/by-receipt/{receipt}/messages"),
+    ("POST", "/api/v1/tips/by-receipt/{receipt}/attachments"),
+}
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -26,7 +33,7 @@ def _operations() -> list[tuple[str, str]]:
     ops = []
     for path, methods in schema["paths"].items():
         for method in methods:
-            concrete = re.sub(r"\{(hazard_id|attachment_id)\}", "1", path)
+            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id)\}", "1", path)
             concrete = concrete.replace("{job_id}", "00000000-0000-4000-8000-000000000000")
             concrete = concrete.replace("{kind}", "hazards")
             concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", concrete)
@@ -52,7 +59,11 @@ def test_the_openapi_document_is_public_and_names_the_contract() -> None:
 
 @pytest.mark.parametrize(("method", "path"), _operations())
 def test_anonymous_callers_get_401(method: str, path: str) -> None:
-    if (method, path) in PUBLIC:
+    template = re.sub(r"/by-receipt/[^/]+", "/by-receipt/{receipt}", path)
+    if (method, template) in PUBLIC:
+        if "/by-receipt/" in path:  # public, and a made-up receipt is simply not found
+            r = Client().generic(method, path, data="{}", content_type="application/json")
+            assert r.status_code in (404, 422), (method, path, r.status_code)
         return
     r = Client().generic(method, path, data="{}", content_type="application/json")
     assert r.status_code == 401, (method, path, r.content)
@@ -100,8 +111,27 @@ OWN_JOBS = {
     ("GET", "/api/v1/imports/{job_id}/errors"),
     ("POST", "/api/v1/imports/{job_id}/confirm"),
 }
+# Accidents (事故): list and create scoped like the registers (an officer's subtree and sectors, an enterprise
+# user's own enterprise; creating outside answers 422 naming region/sector/enterprise), objects 404 out of
+# scope (below, and zhiben/accidents/tests for the list and the create).
+ACCIDENT = "/api/v1/accidents/{accident_id}"
+ACCIDENT_LIST = {("GET", "/api/v1/accidents")}
+ACCIDENT_CREATE = {("POST", "/api/v1/accidents")}
+ACCIDENT_OBJECT = {("GET", ACCIDENT), ("POST", f"{ACCIDENT}/supplements")}
+# Tips: the queue is scoped by region (enterprise users see none); a tip outside it answers 404 to every
+# action, and the identity endpoint answers 404 to everyone but tip handlers in scope.
+TIP = "/api/v1/tips/{tip_id}"
+TIP_LIST = {("GET", "/api/v1/tips")}
+TIP_OBJECT = {
+    ("GET", TIP),
+    ("GET", f"{TIP}/reporter"),
+    ("GET", f"{TIP}/attachments/{{attachment_id}}"),
+    *{("POST", f"{TIP}/{step}") for step in ("verify", "extend", "messages", "reward/payment")},
+}
 CLASSIFIED = (
     PUBLIC
+    | TIP_LIST
+    | TIP_OBJECT
     | REFERENCE
     | ADMIN_ONLY
     | SELF
@@ -111,6 +141,9 @@ CLASSIFIED = (
     | SCOPED_STATS
     | IMPORT_TEMPLATES
     | OWN_JOBS
+    | ACCIDENT_LIST
+    | ACCIDENT_CREATE
+    | ACCIDENT_OBJECT
 )
 
 
@@ -134,6 +167,28 @@ def test_import_jobs_of_others_answer_404(method, path, officer, outsider, firm)
     assert stranger.generic(method, url).status_code == 404
     assert owner.generic(method, url).status_code in (200, 409)
     assert stranger.get("/api/v1/imports").json()["count"] == 0
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(TIP_OBJECT))
+def test_tips_outside_scope_answer_404_and_change_nothing(method, path, outsider, firm_user, officer) -> None:
+    from zhiben.tests_support import files
+    from zhiben.tips.models import Tip
+    from zhiben.tips.services import tip_submit
+
+    tip, _ = tip_submit(
+        data={"region": "500241", "category": "violation", "description": "无证经营危险化学品，夜间装卸"},
+        files=[(io.BytesIO(files.png()), "a.png", None)],
+    )
+    url = path.replace("{tip_id}", str(tip.pk)).replace("{attachment_id}", str(tip.attachments.get().pk))
+    body = json.dumps({"outcome": "unfounded", "reason": "x", "body": "x", "paid_on": "2025-01-01", "amount": "1"})
+    for user in (outsider, firm_user, *((officer,) if path.endswith("/reporter") else ())):
+        client = Client()
+        client.force_login(user)
+        before = Event.objects.count()
+        r = client.generic(method, url, data=body, content_type="application/json")
+        assert r.status_code == 404, (user.username, method, url, r.content)
+        assert Event.objects.count() == before
+    assert Tip.objects.get(pk=tip.pk).status == "accepted"
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(SCOPED_STATS))
@@ -231,6 +286,60 @@ def test_objects_outside_scope_answer_404_to_every_role(
         assert Event.objects.count() == before
     target.refresh_from_db()
     assert target.name != "改名"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ACCIDENT_OBJECT))
+def test_accidents_outside_scope_answer_404_to_every_role(
+    method, path, firm, officer, outsider, chem_officer, township
+) -> None:
+    """Each accident endpoint, tried by an officer of another county, an officer limited to other sectors, a
+    township officer of another township and the user of another enterprise: 404, and nothing changes."""
+    import datetime
+
+    from django.utils import timezone
+
+    from zhiben.accidents.models import Accident
+    from zhiben.accidents.services import accident_create
+    from zhiben.tests_support import factories
+
+    admin = factories.user("root7", role="admin")
+    machinery = factories.enterprise(region="500241", sector="machinery")
+    town = factories.user("town7", role="officer", region=township)
+    other_firm = factories.enterprise(region="110105")
+    firm_user = factories.user("firm7", role="enterprise", enterprise=other_firm)
+    body = json.dumps({"deaths": 5, "serious_injuries": 0, "direct_loss": "1000", "note": "x"})
+
+    def accident_at(enterprise) -> Accident:
+        return accident_create(
+            actor=admin,
+            data={
+                "enterprise": enterprise.credit_code,
+                "occurred_at": timezone.now() - datetime.timedelta(days=1),
+                "deaths": 1,
+                "serious_injuries": 0,
+                "direct_loss": "1000",
+                "description": "事故",
+            },
+        )
+
+    for user, target in [(outsider, firm), (chem_officer, machinery), (town, firm), (firm_user, firm)]:
+        accident = accident_at(target)
+        before = Event.objects.count()
+        client = Client()
+        client.force_login(user)
+        url = path.replace("{accident_id}", str(accident.pk))
+        r = client.generic(method, url, data=body, content_type="application/json")
+        assert r.status_code == 404, (user.username, method, url, r.content)
+        assert Event.objects.count() == before
+        accident.refresh_from_db()
+        assert accident.deaths == 1
+    # the same call in scope works: the 404s above are the scope's
+    client = Client()
+    client.force_login(officer)
+    r = client.generic(
+        method, path.replace("{accident_id}", str(accident.pk)), data=body, content_type="application/json"
+    )
+    assert r.status_code in (200, 201), r.content
 
 
 def _text(response) -> str:

@@ -70,6 +70,19 @@
     }
     bars("chart-sectors", d.sectors, "sector");
     bars("chart-sources", d.sources, "source");
+    var acc = d.accidents, c3 = acc && chart("chart-accidents");
+    if (c3) {
+      c3.setOption({
+        tooltip: { trigger: "axis" }, legend: { top: 0 },
+        grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+        xAxis: { type: "category", data: acc.months.map(function (m) { return parseInt(m.key.slice(5), 10) + "月"; }) },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [
+          { name: "事故（起）", type: "bar", color: AMBER, data: acc.months.map(function (m) { return m.count; }) },
+          { name: "死亡（人）", type: "bar", color: RED, data: acc.months.map(function (m) { return m.deaths; }) },
+        ],
+      });
+    }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();

@@ -31,3 +31,7 @@ class Command(BaseCommand):
         parts = "，".join(f"{labels[k]} {v}" for k, v in result.counts.items())
         elapsed = time.perf_counter() - started
         self.stdout.write(f"{result.run.day} 扫描完成，用时 {elapsed:.2f} 秒：{parts}；通知 {result.notified} 人")
+        from zhiben.tips.sweep import tip_sweep
+
+        tips = tip_sweep(today=result.run.day)
+        self.stdout.write("超期举报：" + "，".join(f"{labels[k]} {v}" for k, v in tips.items()))

@@ -1,0 +1,352 @@
+"""``/api/v1/tips``: the public submission and receipt follow-up (no account), and the handlers' queue.
+
+Lists and details never carry identity; ``/tips/{id}/reporter`` does, for tip handlers only, and each
+read is an event. A wrong receipt answers exactly like a missing one (404), after the rate limit.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhiben.accounts.request import request_actor
+from zhiben.common.errors import NotFound
+from zhiben.regions.selectors import parse_region
+
+from . import limits
+from .models import Category, Tip, TipAttachment, TipReward, TipStatus
+from .selectors import TipFilters, is_overdue, tip_content, tip_get, tip_list, tip_messages
+from .services import (
+    tip_by_receipt,
+    tip_extend,
+    tip_reply,
+    tip_reporter,
+    tip_reporter_message,
+    tip_reward_paid,
+    tip_submit,
+    tip_verify,
+)
+
+router = Router(tags=["tips"])
+CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
+TOO_MANY = "请求过于频繁，请稍后再试"
+
+
+class ReporterIn(Schema):
+    name: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=32)
+    id_number: str | None = Field(None, max_length=32)
+
+
+class TipIn(Schema):
+    region: str = Field(..., max_length=12, description="区县或乡镇（街道）代码")
+    category: CategoryKey
+    description: str = Field(..., max_length=4000)
+    enterprise_name: str | None = Field(None, max_length=200)
+    credit_code: str | None = Field(None, max_length=30)
+    address: str | None = Field(None, max_length=200)
+    reporter: ReporterIn | None = None
+
+
+class ReceiptOut(Schema):
+    receipt: str
+    status: str
+
+
+class RewardOut(Schema):
+    eligible: bool
+    amount: Decimal
+    basis: str
+    decided_on: datetime.date
+    paid_on: datetime.date | None
+    paid_amount: Decimal | None
+
+
+class MessageOut(Schema):
+    sender: Literal["reporter", "handler"] = Field(..., alias="from")
+    on: datetime.date
+    body: str
+
+
+class PublicTipOut(Schema):
+    """What the receipt holder sees."""
+
+    status: str
+    status_label: str
+    category: str
+    accepted_on: datetime.date
+    verification_due: datetime.date
+    outcome: str
+    description: str
+    messages: list[dict[str, Any]]
+    reward: RewardOut | None
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=4000)
+
+
+class TipOut(Schema):
+    id: int
+    region: str
+    region_name: str
+    category: str
+    enterprise_name: str
+    credit_code: str
+    status: str
+    real_name: bool
+    accepted_on: datetime.date
+    verification_due: datetime.date
+    extended: bool
+    overdue: bool
+    outcome: str
+    verified_on: datetime.date | None
+    reply_due: datetime.date | None
+    replied_on: datetime.date | None
+    hazard: int | None
+    accident: int | None
+
+    @staticmethod
+    def resolve_region(obj: Tip) -> str:
+        return obj.region_code
+
+    @staticmethod
+    def resolve_region_name(obj: Tip) -> str:
+        return obj.region.full_name or obj.region.name
+
+    @staticmethod
+    def resolve_overdue(obj: Tip) -> bool:
+        return is_overdue(obj)
+
+    @staticmethod
+    def resolve_hazard(obj: Tip) -> int | None:
+        return obj.hazard_id
+
+    @staticmethod
+    def resolve_accident(obj: Tip) -> int | None:
+        return obj.accident_id
+
+
+class TipDetail(TipOut):
+    description: str
+    address: str
+    extension_reason: str
+    fine: Decimal | None
+    concealed_deaths: int | None
+    messages: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    reward: RewardOut | None
+
+    @staticmethod
+    def resolve_description(obj: Tip) -> str:
+        return str(tip_content(obj).get("description", ""))
+
+    @staticmethod
+    def resolve_address(obj: Tip) -> str:
+        return str(tip_content(obj).get("address", ""))
+
+    @staticmethod
+    def resolve_messages(obj: Tip) -> list[dict[str, Any]]:
+        return tip_messages(obj)
+
+    @staticmethod
+    def resolve_attachments(obj: Tip) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": a.pk,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": f"/api/v1/tips/{obj.pk}/attachments/{a.pk}",
+            }
+            for a in obj.attachments.all()
+        ]
+
+    @staticmethod
+    def resolve_reward(obj: Tip) -> TipReward | None:
+        return TipReward.objects.filter(tip=obj).first()
+
+
+class TipQuery(Schema):
+    region: str | None = Field(None, max_length=12)
+    status: Literal["accepted", "verified", "replied"] | None = None
+    category: CategoryKey | None = None
+    overdue: bool | None = None
+
+
+class VerifyIn(Schema):
+    outcome: Literal["confirmed", "unfounded"]
+    hazard: int | None = Field(
+        None, description="已有隐患的编号；不填则按 hazard_title、criterion 新建重大隐患（来源：群众举报）"
+    )
+    hazard_title: str | None = Field(None, max_length=200)
+    criterion: str | None = Field(None, max_length=32)
+    deadline: datetime.date | None = None
+    fine: Decimal | None = Field(None, description="行政罚款（元）")
+    accident: int | None = None
+    concealed_deaths: int | None = None
+
+
+class VerifyOut(TipDetail):
+    pass
+
+
+class ExtendIn(Schema):
+    reason: str = Field(..., max_length=400)
+
+
+class PaidIn(Schema):
+    paid_on: datetime.date
+    amount: Decimal
+
+
+class ReporterOut(Schema):
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+
+
+def _public(tip: Tip) -> dict[str, Any]:
+    reward = TipReward.objects.filter(tip=tip).first()
+    return {
+        "status": tip.status,
+        "status_label": tip.get_status_display(),
+        "category": tip.category,
+        "accepted_on": tip.accepted_on,
+        "verification_due": tip.verification_due,
+        "outcome": tip.outcome,
+        "description": str(tip_content(tip).get("description", "")),
+        "messages": tip_messages(tip),
+        "reward": reward,
+    }
+
+
+def _receipt_tip(request: HttpRequest, receipt: str) -> Tip:
+    if limits.lookup_limited(request):
+        raise HttpError(429, TOO_MANY)
+    tip = tip_by_receipt(receipt)
+    if tip is None:
+        limits.lookup_failed(request)
+        raise NotFound("回执码不正确")
+    return tip
+
+
+# ------------------------------------------------------------------------------------------ public
+@router.post("", auth=None, response={201: ReceiptOut})
+def submit(request: HttpRequest, payload: TipIn) -> Status[dict[str, str]]:
+    """Report a danger without an account. Answers the receipt code — keep it: it is the only way back."""
+    if limits.submission_limited(request):
+        raise HttpError(429, TOO_MANY)
+    data = payload.dict(exclude_none=True)
+    tip, receipt = tip_submit(data=data)
+    return Status(201, {"receipt": receipt, "status": tip.status})
+
+
+@router.get("/by-receipt/{receipt}", auth=None, response=PublicTipOut)
+def by_receipt(request: HttpRequest, receipt: str) -> dict[str, Any]:
+    """The tip's status, the handler's replies and any reward decision, by receipt."""
+    return _public(_receipt_tip(request, receipt))
+
+
+@router.post("/by-receipt/{receipt}/messages", auth=None, response={201: PublicTipOut})
+def add_message(request: HttpRequest, receipt: str, payload: MessageIn) -> Status[dict[str, Any]]:
+    """Add information to a tip, by receipt."""
+    _receipt_tip(request, receipt)
+    if limits.submission_limited(request):
+        raise HttpError(429, TOO_MANY)
+    tip = tip_reporter_message(receipt=receipt, body=payload.body)
+    return Status(201, _public(tip))
+
+
+@router.post("/by-receipt/{receipt}/attachments", auth=None, response={201: PublicTipOut})
+def add_attachment(request: HttpRequest, receipt: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Add a photo (its EXIF and GPS are removed before storage) or a PDF, by receipt."""
+    _receipt_tip(request, receipt)
+    if limits.submission_limited(request):
+        raise HttpError(429, TOO_MANY)
+    tip = tip_reporter_message(receipt=receipt, body="", files=[(file, file.name or "", file.size)])
+    return Status(201, _public(tip))
+
+
+# ---------------------------------------------------------------------------------------- handlers
+def _detail(request: HttpRequest, tip_id: int) -> Tip:
+    tip = tip_get(actor=request_actor(request), tip_id=tip_id)
+    if tip is None:
+        raise NotFound("举报不存在")
+    return tip
+
+
+@router.get("", response=list[TipOut])
+@paginate(LimitOffsetPagination)
+def list_tips(request: HttpRequest, query: Query[TipQuery]) -> object:
+    """The queue of tips in your region (identity never shown here)."""
+    filters = TipFilters(
+        region=parse_region(query.region) if query.region else None,
+        status=query.status,
+        category=query.category,
+        overdue=query.overdue,
+    )
+    return tip_list(actor=request_actor(request), filters=filters)
+
+
+@router.get("/{int:tip_id}", response=TipDetail)
+def get_tip(request: HttpRequest, tip_id: int) -> Tip:
+    return _detail(request, tip_id)
+
+
+@router.get("/{int:tip_id}/reporter", response=ReporterOut)
+def reporter(request: HttpRequest, tip_id: int) -> dict[str, str]:
+    """The tipster's identity: tip handlers only (404 for anyone else); every read is recorded."""
+    return tip_reporter(actor=request_actor(request), tip_id=tip_id)
+
+
+@router.get("/{int:tip_id}/attachments/{int:attachment_id}")
+def attachment(request: HttpRequest, tip_id: int, attachment_id: int) -> FileResponse:
+    tip = _detail(request, tip_id)
+    found = TipAttachment.objects.filter(tip=tip, pk=attachment_id).first()
+    if found is None:
+        raise NotFound("附件不存在")
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response["Content-Disposition"] = f'inline; filename="tip-{tip.pk}-{found.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post("/{int:tip_id}/verify", response=VerifyOut)
+def verify(request: HttpRequest, tip_id: int, payload: VerifyIn) -> Tip:
+    """Record the verification; a confirmed major-hazard tip creates or links the hazard (source=tip);
+    the reward is decided by the national rule and answered in ``reward``."""
+    _detail(request, tip_id)
+    tip_verify(actor=request_actor(request), tip_id=tip_id, data=payload.dict(exclude_none=True))
+    return _detail(request, tip_id)
+
+
+@router.post("/{int:tip_id}/extend", response=TipDetail)
+def extend(request: HttpRequest, tip_id: int, payload: ExtendIn) -> Tip:
+    """Extend verification once by 30 days, with a reason."""
+    _detail(request, tip_id)
+    tip_extend(actor=request_actor(request), tip_id=tip_id, reason=payload.reason)
+    return _detail(request, tip_id)
+
+
+@router.post("/{int:tip_id}/messages", response=TipDetail)
+def reply(request: HttpRequest, tip_id: int, payload: MessageIn) -> Tip:
+    """A message to the tipster; the first after verification is the reply (答复)."""
+    _detail(request, tip_id)
+    tip_reply(actor=request_actor(request), tip_id=tip_id, body=payload.body)
+    return _detail(request, tip_id)
+
+
+@router.post("/{int:tip_id}/reward/payment", response=TipDetail)
+def reward_paid(request: HttpRequest, tip_id: int, payload: PaidIn) -> Tip:
+    """Record that the reward was paid."""
+    _detail(request, tip_id)
+    tip_reward_paid(actor=request_actor(request), tip_id=tip_id, paid_on=payload.paid_on, amount=payload.amount)
+    return _detail(request, tip_id)
+
+
+__all__ = ["Category", "TipStatus", "router"]

@@ -1,0 +1,472 @@
+"""Every write to a tip: the public submission and follow-up (by receipt), and the handlers' work.
+
+Events are written for each step (DESIGN.md §3) and never carry identity or the tip's text: a payload
+names the category, the region, the outcome and the amounts. Reading a tipster's identity is itself an
+event (the reader is the event's actor, the time its ``at``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db import transaction
+from phonenumbers import NumberParseException, is_valid_number
+from phonenumbers import parse as parse_phone
+from stdnum import exceptions as stdnum_exc
+from stdnum.cn import ric
+
+from zhiben.accounts.models import Role, User
+from zhiben.accounts.scope import scoped
+from zhiben.audit.services import event_append
+from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
+from zhiben.enterprises.models import Enterprise
+from zhiben.hazards import rules as hazard_rules
+from zhiben.hazards.evidence import EvidenceRejected, check_upload
+from zhiben.hazards.models import Hazard, Level, Source
+from zhiben.hazards.services import hazard_create
+from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.models import Region
+
+from . import receipts, rules
+from .crypto import seal
+from .media import stripped
+from .models import Category, Outcome, Tip, TipAttachment, TipMessage, TipReward, TipStatus
+
+HANDLERS = (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER)
+MAX_FILES = 6
+
+
+def _today() -> datetime.date:
+    return hazard_rules.today()
+
+
+def _log(actor: User | None, tip: Tip, kind: str, payload: dict[str, Any]) -> None:
+    event_append(actor=actor, subject_type="tip", subject_id=str(tip.pk), kind=kind, payload=payload)
+
+
+# ------------------------------------------------------------------------------------------ public
+def _clean_reporter(raw: Any, errors: ErrorCollector) -> dict[str, str] | None:
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, dict):
+        errors.add("reporter", "举报人信息格式不正确")
+        return None
+    out: dict[str, str] = {}
+    try:
+        out["name"] = clean_text(raw.get("name"), label="姓名", max_length=60)
+    except ValueError as exc:
+        errors.add("reporter.name", str(exc))
+    phone = str(raw.get("phone") or "").strip()
+    if phone:
+        try:
+            number = parse_phone(phone, "CN")
+            if not is_valid_number(number):
+                raise NumberParseException(NumberParseException.NOT_A_NUMBER, "invalid")
+            out["phone"] = f"+{number.country_code} {number.national_number}"
+        except NumberParseException:
+            errors.add("reporter.phone", "电话号码不正确")
+    id_number = str(raw.get("id_number") or "").strip().upper()
+    if id_number:
+        try:
+            out["id_number"] = str(ric.validate(id_number))
+        except stdnum_exc.ValidationError:
+            errors.add("reporter.id_number", "居民身份证号码不正确（18位，末位校验码）")
+    unknown = set(raw) - {"name", "phone", "id_number"}
+    for key in sorted(unknown):
+        errors.add(f"reporter.{key}", "不支持的字段")
+    kept = {k: v for k, v in out.items() if v}
+    return kept or None
+
+
+def _clean_region(raw: Any) -> Region:
+    text = str(raw or "").strip()
+    if not text:
+        raise ValueError("请选择所在区划")
+    try:
+        code = normalize_code(text)
+    except InvalidRegionCode as exc:
+        raise ValueError(str(exc)) from exc
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValueError(f"行政区划代码 {code} 不存在")
+    if len(code) < 6 and not region.acts_as_county:
+        raise ValueError("请选择到区县（或乡镇、街道）")
+    return region
+
+
+def tip_submit(*, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, int | None]] = ()) -> tuple[Tip, str]:
+    """A member of the public reports (no account). Returns the tip and its receipt code — shown once,
+    never stored (only its digest)."""
+    errors = ErrorCollector()
+    cleaned: dict[str, Any] = {}
+    allowed = {"region", "category", "description", "enterprise_name", "credit_code", "address", "reporter"}
+    for key in sorted(set(data) - allowed):
+        errors.add(key, "不支持的字段")
+    try:
+        region = _clean_region(data.get("region"))
+    except ValueError as exc:
+        errors.add("region", str(exc))
+    for field, fn in (
+        (
+            "category",
+            lambda: clean_choice(data.get("category"), label="举报类别", choices=Category.choices, allow_blank=False),
+        ),
+        ("description", lambda: clean_text(data.get("description"), label="举报内容", max_length=4000, required=True)),
+        ("enterprise_name", lambda: clean_text(data.get("enterprise_name"), label="被举报单位", max_length=200)),
+        ("address", lambda: clean_text(data.get("address"), label="地址", max_length=200)),
+    ):
+        try:
+            cleaned[field] = fn()
+        except ValueError as exc:
+            errors.add(field, str(exc))
+    if cleaned.get("description") is not None and 0 < len(cleaned["description"]) < 10:
+        errors.add("description", "请把情况写得具体一些（至少10个字）：在哪里、什么单位、什么问题")
+    code = ""
+    if str(data.get("credit_code") or "").strip():
+        try:
+            code = clean_credit_code(data.get("credit_code"))
+        except ValueError as exc:
+            errors.add("credit_code", str(exc))
+    reporter = _clean_reporter(data.get("reporter"), errors)
+    checked = []
+    for stream, name, size in files:
+        try:
+            checked.append(stripped(check_upload(stream, name=name, size=size)))
+        except EvidenceRejected as exc:
+            errors.add("files", f"{name or '文件'}：{exc}")
+    if len(checked) > MAX_FILES:
+        errors.add("files", f"最多上传 {MAX_FILES} 个文件")
+    errors.raise_if_any()
+    enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
+    if enterprise is None and cleaned["enterprise_name"]:
+        matches = list(Enterprise.objects.filter(name=cleaned["enterprise_name"], region__code__prefix=region.code)[:2])
+        enterprise = matches[0] if len(matches) == 1 else None
+    receipt = receipts.new_receipt()
+    today = _today()
+    with transaction.atomic():
+        tip = Tip.objects.create(
+            receipt_digest=receipts.digest(receipt),
+            region=region,
+            region_code=region.code,
+            category=cleaned["category"],
+            enterprise=enterprise,
+            enterprise_name=cleaned["enterprise_name"] or (enterprise.name if enterprise else ""),
+            credit_code=code or (enterprise.credit_code if enterprise else ""),
+            content=seal({"description": cleaned["description"], "address": cleaned["address"]}),
+            reporter=seal(reporter) if reporter else None,
+            real_name=bool(reporter and reporter.get("name") and (reporter.get("phone") or reporter.get("id_number"))),
+            accepted_on=today,
+            verification_due=rules.verification_due(today),
+        )
+        for item in checked:
+            _store(tip, item)
+        _log(None, tip, "received", {"category": tip.category, "region": tip.region_code, "files": len(checked)})
+    return tip, receipt
+
+
+def _store(tip: Tip, checked: Any) -> TipAttachment:
+    from .media import stored_file
+
+    attachment = TipAttachment(
+        tip=tip, content_type=checked.content_type, size=len(checked.content), sha256=checked.sha256
+    )
+    content = stored_file(checked)
+    attachment.file.save(content.name, content, save=False)
+    attachment.save()
+    return attachment
+
+
+def tip_by_receipt(receipt: str) -> Tip | None:
+    """The tip a receipt opens, or None — the same for a wrong and a missing code."""
+    if not receipt or len(receipts.normalize(receipt)) != receipts.LENGTH:
+        return None
+    wanted = receipts.digest(receipt)
+    tip = Tip.objects.filter(receipt_digest=wanted).first()
+    return tip if tip is not None and receipts.same(tip.receipt_digest, wanted) else None
+
+
+def tip_reporter_message(*, receipt: str, body: Any, files: Sequence[tuple[IO[bytes], str, int | None]] = ()) -> Tip:
+    """The tipster adds information (by receipt)."""
+    tip = tip_by_receipt(receipt)
+    if tip is None:
+        raise NotFound("回执码不正确")
+    errors = ErrorCollector()
+    text = ""
+    try:
+        text = clean_text(body, label="补充内容", max_length=4000, required=not files)
+    except ValueError as exc:
+        errors.add("body", str(exc))
+    checked = []
+    for stream, name, size in files:
+        try:
+            checked.append(stripped(check_upload(stream, name=name, size=size)))
+        except EvidenceRejected as exc:
+            errors.add("files", f"{name or '文件'}：{exc}")
+    if tip.attachments.count() + len(checked) > MAX_FILES * 2:
+        errors.add("files", "附件过多")
+    errors.raise_if_any()
+    with transaction.atomic():
+        if text:
+            TipMessage.objects.create(tip=tip, from_reporter=True, body=seal(text), on=_today())
+        for item in checked:
+            _store(tip, item)
+        _log(None, tip, "reporter_added", {"text": bool(text), "files": len(checked)})
+    return tip
+
+
+# ---------------------------------------------------------------------------------------- handlers
+def _handled(actor: User, tip_id: int) -> Tip:
+    tip = scoped(Tip.objects.select_for_update(), actor).filter(pk=tip_id).first()
+    if tip is None:
+        raise NotFound("举报不存在")
+    if actor.role not in HANDLERS:
+        raise PermissionDenied("您的角色不能办理举报")
+    return tip
+
+
+def tip_reporter(*, actor: User, tip_id: int) -> dict[str, str]:
+    """The tipster's identity, for a tip handler in scope only; every read is an event."""
+    from .crypto import unseal
+
+    with transaction.atomic():
+        tip = scoped(Tip.objects, actor).filter(pk=tip_id).first()
+        if tip is None or actor.role != Role.TIP_HANDLER:
+            raise NotFound("举报不存在")  # an officer learns nothing, not even that identity exists
+        identity = unseal(tip.reporter) or {}
+        _log(actor, tip, "reporter_read", {"real_name": tip.real_name})
+    return dict(identity)
+
+
+def tip_extend(*, actor: User, tip_id: int, reason: Any) -> Tip:
+    """Extend verification once by 30 days, with a reason (FACTS §3)."""
+    with transaction.atomic():
+        tip = _handled(actor, tip_id)
+        text = _required(reason, "reason", "延期理由", 400)
+        if tip.status != TipStatus.ACCEPTED:
+            raise Conflict("已核查的举报不能延期")
+        if tip.extended:
+            raise Conflict("核查期限只能延长一次")
+        tip.extended = True
+        tip.extension_reason = text
+        tip.verification_due = rules.verification_due(tip.accepted_on, extended=True)
+        tip.save(update_fields=["extended", "extension_reason", "verification_due"])
+        _log(actor, tip, "extended", {"verification_due": tip.verification_due})
+    return tip
+
+
+def _required(raw: Any, field: str, label: str, length: int) -> str:
+    try:
+        return clean_text(raw, label=label, max_length=length, required=True)
+    except ValueError as exc:
+        raise FieldErrors({field: str(exc)}) from exc
+
+
+def tip_reply(*, actor: User, tip_id: int, body: Any) -> Tip:
+    """A message to the tipster (they read it with the receipt); the first after verification is the
+    reply (答复) due within 10 days."""
+    with transaction.atomic():
+        tip = _handled(actor, tip_id)
+        text = _required(body, "body", "答复内容", 4000)
+        today = _today()
+        TipMessage.objects.create(tip=tip, from_reporter=False, body=seal(text), on=today, author=actor)
+        if tip.status == TipStatus.VERIFIED:
+            tip.status = TipStatus.REPLIED
+            tip.replied_on = today
+            tip.save(update_fields=["status", "replied_on"])
+        _log(actor, tip, "replied", {"status": tip.status})
+    return tip
+
+
+def tip_verify(*, actor: User, tip_id: int, data: dict[str, Any]) -> Tip:
+    """Record the verification (核查) and decide the reward by the national rule (FACTS §3)."""
+    with transaction.atomic():
+        tip = _handled(actor, tip_id)
+        if tip.status != TipStatus.ACCEPTED:
+            raise Conflict("该举报已核查")
+        errors = ErrorCollector()
+        outcome = ""
+        try:
+            outcome = clean_choice(data.get("outcome"), label="核查结论", choices=Outcome.choices, allow_blank=False)
+        except ValueError as exc:
+            errors.add("outcome", str(exc))
+        fine = None
+        try:
+            fine = clean_decimal(
+                data.get("fine"), label="罚款金额", minimum=Decimal(0), maximum=Decimal("1e10"), places=2
+            )
+        except ValueError as exc:
+            errors.add("fine", str(exc))
+        deaths = data.get("concealed_deaths")
+        if deaths not in (None, ""):
+            if not isinstance(deaths, int) or isinstance(deaths, bool) or not 0 <= deaths <= 10000:
+                errors.add("concealed_deaths", "瞒报死亡人数应为0至10000之间的整数")
+                deaths = None
+        else:
+            deaths = None
+        errors.raise_if_any()
+        hazard = None
+        accident = None
+        confirmed = outcome == Outcome.CONFIRMED
+        if confirmed and tip.category == Category.MAJOR_HAZARD:
+            hazard = _hazard_for(actor, tip, data)
+        if confirmed and tip.category == Category.CONCEALED_ACCIDENT:
+            accident = _accident_for(actor, data)
+            if deaths is None:
+                raise FieldErrors({"concealed_deaths": "请填写经核实的瞒报死亡人数"})
+        if confirmed and tip.category == Category.VIOLATION and fine is None:
+            raise FieldErrors({"fine": "请填写行政罚款金额（没有罚款填0）"})
+        today = _today()
+        tip.status = TipStatus.VERIFIED
+        tip.outcome = outcome
+        tip.verified_on = today
+        tip.verified_by = actor
+        tip.hazard = hazard
+        tip.accident_id = accident.pk if accident is not None else None
+        tip.fine = fine
+        tip.concealed_deaths = deaths
+        tip.reply_due = rules.reply_due(today)
+        tip.save()
+        reward = _decide_reward(actor, tip, hazard, accident)
+        _log(
+            actor,
+            tip,
+            "verified",
+            {
+                "outcome": outcome,
+                "hazard": hazard.pk if hazard else None,
+                "accident": tip.accident_id,
+                "fine": fine,
+                "reward": reward.amount if reward else None,
+                "eligible": reward.eligible if reward else False,
+            },
+        )
+    return tip
+
+
+def _hazard_for(actor: User, tip: Tip, data: dict[str, Any]) -> Hazard:
+    """Link the hazard named, or record the tip's finding as a new major hazard (source=tip)."""
+    raw = data.get("hazard")
+    if raw not in (None, ""):
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise FieldErrors({"hazard": "应为隐患编号（整数）"})
+        hazard = scoped(Hazard.objects, actor).filter(pk=raw).first()
+        if hazard is None:
+            raise FieldErrors({"hazard": "隐患不存在或不在您的管辖范围内"})
+        return hazard
+    if tip.enterprise is None:
+        raise FieldErrors({"hazard": "被举报单位未登记：请先登记企业，或指定已有的隐患编号"})
+    title = data.get("hazard_title")
+    if not str(title or "").strip():
+        # the handler words the hazard: the tip's own text could tell the firm who wrote it
+        raise FieldErrors({"hazard_title": "请填写隐患名称（不要照抄举报原文，以免暴露举报人）"})
+    try:
+        return hazard_create(
+            actor=actor,
+            data={
+                "enterprise": tip.enterprise.credit_code,
+                "title": title,
+                "level": Level.MAJOR,
+                "source": Source.TIP,
+                "discovered_on": _today(),
+                "criterion": data.get("criterion") or "",
+                "deadline": data.get("deadline"),
+            },
+        )
+    except FieldErrors as exc:
+        raise FieldErrors({("hazard_title" if k == "title" else k): v for k, v in exc.errors.items()}) from exc
+
+
+def _accident_for(actor: User, data: dict[str, Any]) -> Any:
+    from zhiben.accidents.selectors import accident_get
+
+    raw = data.get("accident")
+    if not isinstance(raw, int) or isinstance(raw, bool):
+        raise FieldErrors({"accident": "请填写核实后登记的事故编号"})
+    accident = accident_get(actor=actor, accident_id=raw)
+    if accident is None:
+        raise FieldErrors({"accident": "事故不存在或不在您的管辖范围内"})
+    return accident
+
+
+def _decide_reward(actor: User, tip: Tip, hazard: Hazard | None, accident: Any) -> TipReward | None:
+    """The national rule (FACTS §3): who is rewarded and how much; the decision is recorded either way
+    for a confirmed tip of a rewarded category."""
+    if tip.outcome != Outcome.CONFIRMED or tip.category == Category.OTHER:
+        return None
+    amount = Decimal(0)
+    eligible = True
+    reasons: list[str] = []
+    same_matter = Tip.objects.exclude(pk=tip.pk).filter(outcome=Outcome.CONFIRMED, reward__eligible=True)
+    if tip.category == Category.MAJOR_HAZARD:
+        assert hazard is not None
+        if hazard.level != Level.MAJOR:
+            eligible, reasons = False, ["一般隐患不在国家奖励范围内"]
+        elif (
+            hazard.source != Source.TIP
+            and hazard.created_at.date() <= tip.accepted_on
+            and not hazard_rules.is_overdue(hazard, on=tip.accepted_on)
+        ):
+            eligible, reasons = False, ["举报前企业或部门已发现并在整改期限内处理"]
+        elif same_matter.filter(hazard=hazard).exists():
+            eligible, reasons = False, ["同一事项已奖励先受理的举报"]
+        else:
+            amount = rules.violation_reward(tip.fine or Decimal(0))
+            reasons = [f"罚款 {tip.fine or 0} 元的15%，不低于3000元、不高于30万元"]
+    elif tip.category == Category.VIOLATION:
+        matter = (
+            same_matter.filter(category=Category.VIOLATION, credit_code=tip.credit_code) if tip.credit_code else None
+        )
+        if matter is not None and matter.exists():
+            eligible, reasons = False, ["同一事项已奖励先受理的举报"]
+        else:
+            amount = rules.violation_reward(tip.fine or Decimal(0))
+            reasons = [f"罚款 {tip.fine or 0} 元的15%，不低于3000元、不高于30万元"]
+    elif tip.category == Category.CONCEALED_ACCIDENT:
+        if same_matter.filter(accident_id=accident.pk).exists():
+            eligible, reasons = False, ["同一事故已奖励先受理的举报"]
+        else:
+            amount = rules.concealed_accident_reward(tip.concealed_deaths or 0, accident.grade)
+            reasons = [f"瞒报死亡 {tip.concealed_deaths} 人，按{accident.get_grade_display()}事故标准计，最高30万元"]
+    return TipReward.objects.create(
+        tip=tip,
+        eligible=eligible,
+        amount=amount if eligible else Decimal(0),
+        basis="；".join(reasons),
+        decided_on=_today(),
+        decided_by=actor,
+    )
+
+
+def tip_reward_paid(*, actor: User, tip_id: int, paid_on: Any, amount: Any) -> Tip:
+    """Record the payment of a reward."""
+    with transaction.atomic():
+        tip = _handled(actor, tip_id)
+        reward = TipReward.objects.filter(tip=tip).first()
+        if reward is None or not reward.eligible:
+            raise Conflict("该举报没有奖励决定")
+        if reward.paid_on is not None:
+            raise Conflict("奖励已登记发放")
+        errors = ErrorCollector()
+        day = None
+        try:
+            day = datetime.date.fromisoformat(str(paid_on))
+            if day > _today() or day < reward.decided_on:
+                errors.add("paid_on", "发放日期应在奖励决定之后、不晚于今天")
+        except ValueError:
+            errors.add("paid_on", "发放日期应为日期，如 2025-03-01")
+        value = None
+        try:
+            value = clean_decimal(amount, label="发放金额", minimum=Decimal(0), maximum=reward.amount, places=2)
+            if value is None:
+                errors.add("amount", "请填写发放金额")
+        except ValueError as exc:
+            errors.add("amount", str(exc))
+        errors.raise_if_any()
+        reward.paid_on, reward.paid_amount = day, value
+        reward.save(update_fields=["paid_on", "paid_amount"])
+        _log(actor, tip, "reward_paid", {"paid_on": day, "amount": value})
+    return tip

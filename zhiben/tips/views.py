@@ -1,0 +1,246 @@
+"""Tip pages. Public (no account): report a danger, get the receipt, follow up with it — the receipt only
+ever travels in a POST body, never in a URL. Handlers: the queue, a tip, its verification and reward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from zhiben.accounts.models import Role
+from zhiben.accounts.request import request_actor
+from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
+from zhiben.regions.resolve import resolve_region
+
+from . import limits
+from .models import Category, Outcome, TipAttachment, TipReward, TipStatus
+from .selectors import TipFilters, is_overdue, tip_content, tip_get, tip_list, tip_messages
+from .services import (
+    tip_by_receipt,
+    tip_extend,
+    tip_reply,
+    tip_reporter,
+    tip_reporter_message,
+    tip_reward_paid,
+    tip_submit,
+    tip_verify,
+)
+
+TOO_MANY = "提交过于频繁，请稍后再试"
+
+
+def _uploads(request: HttpRequest) -> list[tuple[Any, str, int | None]]:
+    return [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
+
+
+@never_cache
+def report(request: HttpRequest) -> HttpResponse:
+    """举报: the public form. No account, nothing about the visitor kept."""
+    values = {
+        k: request.POST.get(k, "")
+        for k in (
+            "place",
+            "category",
+            "description",
+            "enterprise_name",
+            "credit_code",
+            "address",
+            "name",
+            "phone",
+            "id_number",
+        )
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if limits.submission_limited(request):
+            return render(
+                request,
+                "tips/report.html",
+                {"values": values, "errors": {"form": TOO_MANY}, "categories": Category.choices},
+                status=429,
+            )
+        region = ""
+        try:
+            region = resolve_region(values["place"])
+        except ValueError as exc:
+            errors["place"] = str(exc)
+        data = {
+            "region": region,
+            "category": values["category"],
+            "description": values["description"],
+            "enterprise_name": values["enterprise_name"],
+            "credit_code": values["credit_code"],
+            "address": values["address"],
+            "reporter": {k: values[k] for k in ("name", "phone", "id_number") if values[k].strip()},
+        }
+        try:  # checked even when the place was not understood, so every problem is named at once
+            tip, receipt = tip_submit(data=data, files=_uploads(request))
+        except FieldErrors as exc:
+            named = {("place" if k == "region" else k.replace("reporter.", "")): v for k, v in exc.errors.items()}
+            errors = {**named, **errors}
+        else:
+            return render(request, "tips/receipt.html", {"receipt": receipt, "tip": tip})
+    return render(
+        request,
+        "tips/report.html",
+        {"values": values, "errors": errors, "categories": Category.choices},
+        status=422 if errors else 200,
+    )
+
+
+@never_cache
+def check(request: HttpRequest) -> HttpResponse:
+    """查询: the receipt (POSTed, never in the URL) opens the tip's status and the replies."""
+    if request.method != "POST":
+        return render(request, "tips/check.html", {})
+    receipt = request.POST.get("receipt", "")
+    if limits.lookup_limited(request):
+        return render(request, "tips/check.html", {"error": "查询过于频繁，请稍后再试"}, status=429)
+    tip = tip_by_receipt(receipt)
+    if tip is None:
+        limits.lookup_failed(request)
+        return render(request, "tips/check.html", {"error": "回执码不正确，请核对后重新输入"}, status=404)
+    error = ""
+    if request.POST.get("action") == "add":
+        if limits.submission_limited(request):
+            error = TOO_MANY
+        else:
+            try:
+                tip = tip_reporter_message(receipt=receipt, body=request.POST.get("body", ""), files=_uploads(request))
+            except FieldErrors as exc:
+                error = "；".join(exc.errors.values())
+    context = {
+        "tip": tip,
+        "receipt": receipt,
+        "content": tip_content(tip),
+        "messages_": tip_messages(tip),
+        "reward": TipReward.objects.filter(tip=tip).first(),
+        "error": error,
+    }
+    return render(request, "tips/status.html", context, status=422 if error else 200)
+
+
+# ---------------------------------------------------------------------------------------- handlers
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if actor.role == Role.ENTERPRISE:
+        raise Http404
+    status = request.GET.get("status") or None
+    overdue = request.GET.get("overdue") == "1"
+    filters = TipFilters(
+        status=status if status in TipStatus.values else None,
+        category=request.GET.get("category") if request.GET.get("category") in Category.values else None,
+        overdue=True if overdue else None,
+    )
+    page = Paginator(tip_list(actor=actor, filters=filters), 30).get_page(request.GET.get("page"))
+    for tip in page.object_list:
+        tip.is_overdue = is_overdue(tip)
+    return render(
+        request,
+        "tips/queue.html",
+        {
+            "page": page,
+            "query": request.GET.urlencode(),
+            "statuses": TipStatus.choices,
+            "categories": Category.choices,
+            "f": filters,
+        },
+    )
+
+
+def _tip(request: HttpRequest, tip_id: int) -> Any:
+    tip = tip_get(actor=request_actor(request), tip_id=tip_id)
+    if tip is None:
+        raise Http404
+    return tip
+
+
+def _detail(request: HttpRequest, tip: Any, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    from zhiben.audit.models import Event
+
+    events = Event.objects.filter(subject_type="tip", subject_id=str(tip.pk)).order_by("id")
+    return render(
+        request,
+        "tips/detail.html",
+        {
+            "tip": tip,
+            "content": tip_content(tip),
+            "messages_": tip_messages(tip),
+            "attachments": TipAttachment.objects.filter(tip=tip),
+            "reward": TipReward.objects.filter(tip=tip).first(),
+            "overdue": is_overdue(tip),
+            "outcomes": Outcome.choices,
+            "events": events,
+            "errors": errors or {},
+            "post": request.POST if errors else {},
+            "is_handler": request_actor(request).role == Role.TIP_HANDLER,
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request: HttpRequest, tip_id: int) -> HttpResponse:
+    return _detail(request, _tip(request, tip_id))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
+    tip = _tip(request, tip_id)
+    actor = request_actor(request)
+    p = request.POST
+    try:
+        if action == "verify":
+            data: dict[str, Any] = {k: p.get(k) for k in ("outcome", "hazard_title", "criterion", "fine") if p.get(k)}
+            for key in ("hazard", "accident", "concealed_deaths"):
+                if p.get(key, "").strip():
+                    try:
+                        data[key] = int(p[key])
+                    except ValueError:
+                        raise FieldErrors({key: "应为整数"}) from None
+            tip_verify(actor=actor, tip_id=tip.pk, data=data)
+        elif action == "extend":
+            tip_extend(actor=actor, tip_id=tip.pk, reason=p.get("reason"))
+        elif action == "reply":
+            tip_reply(actor=actor, tip_id=tip.pk, body=p.get("body"))
+        elif action == "paid":
+            tip_reward_paid(actor=actor, tip_id=tip.pk, paid_on=p.get("paid_on"), amount=p.get("amount"))
+        else:
+            raise Http404
+    except FieldErrors as exc:
+        return _detail(request, _tip(request, tip_id), exc.errors, 422)
+    except (Conflict, NotFound) as exc:
+        return _detail(request, _tip(request, tip_id), {"form": str(exc)}, 409)
+    except DomainError as exc:
+        return _detail(request, _tip(request, tip_id), {"form": str(exc)}, 403)
+    return redirect("tip-detail", tip_id=tip.pk)
+
+
+@login_required
+@require_POST
+@never_cache
+def reporter(request: HttpRequest, tip_id: int) -> HttpResponse:
+    """The identity, shown once to a tip handler who asked (recorded as an event); 404 to anyone else."""
+    try:
+        identity = tip_reporter(actor=request_actor(request), tip_id=tip_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "tips/reporter.html", {"tip_id": tip_id, "identity": identity})
+
+
+@login_required
+def attachment(request: HttpRequest, tip_id: int, attachment_id: int) -> FileResponse:
+    tip = _tip(request, tip_id)
+    found = TipAttachment.objects.filter(tip=tip, pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
