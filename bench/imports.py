@@ -1,4 +1,5 @@
-"""The import benchmark (issue 5): a 100,000-row hazard workbook, validated then imported, on SQLite.
+"""The import benchmark (issue 5): a 100,000-row hazard workbook, validated then imported (on each database
+bench/run.py covers; the issue's target is for SQLite).
 
 Run by bench/measure.py in a fresh process (``python bench/measure.py import``) so that the peak memory
 it reports (ru_maxrss) is the import's own: Django, the workbook read by python-calamine, the checked

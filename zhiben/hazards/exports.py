@@ -137,6 +137,7 @@ EVENT_KINDS = {
     "relisted": "重新挂牌督办",
     "reported": "记录报告（双报告）",
     "escalated": "逾期升级",
+    "updated": "台账导入更新",
 }
 REPORT_TO = {"regulator": "监管部门", "workers_congress": "职工代表大会"}
 CLOSED_BY = {"enterprise_self": "企业自行整改销号", "review": "审核销号"}

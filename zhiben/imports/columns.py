@@ -17,7 +17,7 @@ from typing import Any
 Parser = Callable[[Any], Any]
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (with Lotus's leap-day bug)
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\d{1,2}[:时].*)?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+\d{1,2}[:时].*)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
@@ -59,7 +59,7 @@ def parse_date(raw: Any) -> datetime.date | str | None:
         if 1 <= raw < 2958466:  # Excel's serial range (to 9999-12-31)
             return _EXCEL_EPOCH + datetime.timedelta(days=int(raw))
         return str(raw)
-    text = compact_text(raw)
+    text = normal_text(raw)  # spaces kept: "2024-3-1 19:30" is not 2024-3-11
     if not text:
         return None
     for pattern in (_DATE, _DATE_COMPACT):
@@ -106,6 +106,7 @@ class Column:
     choices: Callable[[], Sequence[str]] | None = None  # the template's drop-down list
     kind: str = "text"  # text | date | number: the template's cell format
     width: int = 16
+    fallback: tuple[str, ...] = ()  # headers taken only when another field has its own column already
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def match_headers(ledger: Ledger, cells: Sequence[Any], row_index: int) -> Mappi
     keys = [header_key(c) for c in cells]
     taken: dict[int, Column] = {}
     used: set[str] = set()
-    for names in (lambda c: (c.header,), lambda c: c.synonyms):
+    for names in (lambda c: (c.header,), lambda c: c.synonyms, lambda c: c.fallback):
         for col in ledger.columns:
             if col.field in used:
                 continue

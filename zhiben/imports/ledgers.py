@@ -294,7 +294,10 @@ HAZARDS = Ledger(
             width=16,
         ),
         Column("location", "隐患部位", ("部位", "位置", "隐患位置", "所在部位", "具体部位")),
-        Column("description", "隐患描述", ("详细描述", "情况说明", "备注"), width=36),
+        # 隐患描述 names the title when a ledger has no 隐患名称 (the synonyms), else the description
+        Column(
+            "description", "详细描述", ("情况说明", "具体情况", "备注"), width=36, fallback=("隐患描述", "隐患内容")
+        ),
         Column(
             "external_ref",
             "隐患编号",
@@ -384,7 +387,8 @@ class EnterpriseImporter(Importer):
             if existing is not None and code not in self.visible:
                 out.errors["credit_code"] = "该统一社会信用代码已由其他辖区登记"
                 return out
-        place = values.get("region") or values.get("address") or ""
+        # the address names the region only for a new enterprise: a registered one moves by its region column
+        place = values.get("region") or (values.get("address") if existing is None else "") or ""
         if place:
             try:
                 values["region"] = self._region(str(place)) if values.get("region") else self._address(str(place))
@@ -510,19 +514,16 @@ class HazardImporter(Importer):
         self.lookups = _PreloadedLookups(by_code)
         ids = [e.pk for e in by_code.values()]
         # plain rows, not model instances: a county's ledger meets tens of thousands of earlier hazards
-        known = (
-            Hazard.objects.exclude(status="cancelled")
-            .order_by()
-            .values(
-                "id",
-                "enterprise_id",
-                "external_ref",
-                "title",
-                "discovered_on",
-                "description",
-                "location",
-                *HAZARD_FIXED,
-            )
+        known = Hazard.objects.order_by().values(
+            "status",
+            "id",
+            "enterprise_id",
+            "external_ref",
+            "title",
+            "discovered_on",
+            "description",
+            "location",
+            *HAZARD_FIXED,
         )
         self.by_ref: dict[tuple[int, str], SimpleNamespace] = {}
         self.by_natural: dict[tuple[int, str, datetime.date], SimpleNamespace] = {}
@@ -569,6 +570,11 @@ class HazardImporter(Importer):
         if existing is None:
             out.action = "create"
             return out
+        if existing.status == "cancelled":
+            out.errors["external_ref" if ref else "title"] = (
+                f"同一隐患（ID {existing.id}）已撤销：撤销的隐患不能再导入，请改用新的编号或名称"
+            )
+            return out
         # a blank cell says nothing; a different value of a field the lifecycle owns is refused
         fixed = [
             label
@@ -582,7 +588,8 @@ class HazardImporter(Importer):
             )
             return out
         updatable = (*HAZARD_UPDATABLE, "title") if ref else HAZARD_UPDATABLE
-        changed = {f: cleaned[f] for f in updatable if cleaned.get(f, "") != getattr(existing, f)}
+        # a blank cell says nothing: it never clears what the register holds
+        changed = {f: cleaned[f] for f in updatable if cleaned.get(f) and cleaned[f] != getattr(existing, f)}
         out.target, out.cleaned = existing, changed
         out.action = "update" if changed else "unchanged"
         return out

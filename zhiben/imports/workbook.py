@@ -176,7 +176,7 @@ def template(ledger: Ledger) -> bytes:
         notes.write(row, 0, col.header, wrap)
         notes.write(row, 1, "是" if col.required else "", wrap)
         notes.write(row, 2, f"{col.note}{choices}", wrap)
-        notes.write(row, 3, "、".join(col.synonyms), wrap)
+        notes.write(row, 3, "、".join((*col.synonyms, *col.fallback)), wrap)
     sheet.activate()
     book.close()
     return out.getvalue()
@@ -187,8 +187,8 @@ def error_workbook(
     header: Sequence[Any],
     rows: Iterable[tuple[Sequence[Any], dict[int, str], str]],
 ) -> bytes:
-    """The original rows with an 错误信息 column, the cells at fault highlighted (with the reason as a
-    comment): what the user corrects and uploads again."""
+    """The original rows (from the header down) with an 错误信息 column and the cells at fault highlighted:
+    what the user corrects and uploads again."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
     sheet = book.add_worksheet(sheet_name[:31] or "Sheet1")

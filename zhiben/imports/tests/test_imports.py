@@ -327,3 +327,34 @@ def test_old_workbooks_are_deleted_and_a_stale_job_cannot_be_imported(api_as, of
     done = api_as(officer).post(f"/api/v1/imports/{job['id']}/confirm").json()
     assert done["status"] == "failed" and "重新上传" in done["report"]["file_error"]
     assert Hazard.objects.count() == 0
+
+
+def test_reimport_edge_cases(api_as, officer, firm) -> None:
+    """Blank cells never clear; a cancelled hazard is not re-created; 隐患描述 alone names the hazard;
+    a date with a time of day keeps its day; a registered firm does not move by its address."""
+    from zhiben.hazards.services import hazard_cancel
+    from zhiben.imports.columns import parse_date
+
+    assert parse_date("2024-3-1 19:30") == datetime.date(2024, 3, 1)
+    assert parse_date("2024年3月1日 8时") == datetime.date(2024, 3, 1)
+    header = ["统一社会信用代码", "隐患描述", "级别", "来源", "发现日期", "部位", "编号"]
+    rows = [header, [firm.credit_code, "配电箱无门", "一般", "检查", "2024-03-01", "配电房", "E-1"]]
+    job = run(api_as(officer), "hazards", workbook(rows))
+    assert job["status"] == "done", job["report"]
+    hazard = Hazard.objects.get(external_ref="E-1")
+    assert hazard.title == "配电箱无门" and hazard.location == "配电房"
+    rows[1][5] = ""
+    assert run(api_as(officer), "hazards", workbook(rows))["report"]["unchanged"] == 1
+    hazard.refresh_from_db()
+    assert hazard.location == "配电房"
+    hazard_cancel(hazard_id=hazard.pk, actor=officer, reason="重复登记")
+    again = run(api_as(officer), "hazards", workbook(rows))
+    assert again["status"] == "invalid" and "已撤销" in again["report"]["errors"][0]["message"]
+    # an enterprise re-imported without a region column keeps its region whatever the address says
+    firm_rows = [
+        ["统一社会信用代码", "单位名称", "地址", "行业领域"],
+        [firm.credit_code, firm.name, "北京市朝阳区建国路", "化工和危险化学品"],
+    ]
+    assert run(api_as(officer), "enterprises", workbook(firm_rows))["status"] == "done"
+    firm.refresh_from_db()
+    assert firm.region_id == "500241"
