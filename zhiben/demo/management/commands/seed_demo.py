@@ -156,7 +156,58 @@ class Command(BaseCommand):
             user_create(actor=None, check_password_strength=False, **spec)
         if not Hazard.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
             self._hazards(rng)
+        self._accidents_and_tips()
         self.stdout.write("演示数据就绪。")
+
+    def _accidents_and_tips(self) -> None:
+        """A few accidents and tips, through the services (the tips' receipts are not kept: they are the
+        tipsters' own; try the public page /tips/report/ for one)."""
+        from django.utils import timezone
+
+        from zhiben.accidents.models import Accident
+        from zhiben.accidents.services import accident_create
+        from zhiben.tips.models import Tip
+        from zhiben.tips.services import tip_submit
+
+        county = User.objects.get(username="county")
+        now = timezone.now()
+        if not Accident.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
+            for days, hours_late, deaths, injuries, loss, sector, text in (
+                (40, 0.5, 0, 2, "180000", "construction", "脚手架局部坍塌，2人重伤"),
+                (120, 3, 1, 0, "650000", "road_transport", "危险货物运输车辆侧翻，驾驶员死亡（迟报）"),
+                (300, 0.2, 3, 1, "4200000", "hazardous_chemicals", "反应釜爆炸，3人死亡（较大事故）"),
+            ):
+                occurred = now - datetime.timedelta(days=days)
+                accident_create(
+                    actor=county,
+                    data={
+                        "region": "500241100",
+                        "sector": sector,
+                        "occurred_at": occurred,
+                        "reported_at": occurred + datetime.timedelta(hours=hours_late),
+                        "deaths": deaths,
+                        "serious_injuries": injuries,
+                        "direct_loss": loss,
+                        "description": text,
+                    },
+                )
+        if not Tip.objects.filter(region_code__startswith=DEMO_COUNTY).exists():
+            for category, description, reporter in (
+                ("major_hazard", "清溪场镇某烟花爆竹批发部仓库超量储存，就在居民楼一楼", None),
+                (
+                    "violation",
+                    "中和街道一家小作坊无证生产，夜间加工，没有任何消防设施",
+                    {"name": "匿名群众甲", "phone": "13912345678"},
+                ),
+            ):
+                tip_submit(
+                    data={
+                        "region": "500241",
+                        "category": category,
+                        "description": description,
+                        **({"reporter": reporter} if reporter else {}),
+                    }
+                )
 
     def _hazards(self, rng: random.Random) -> None:
         """Demo hazards written through the services, so each has its real timeline."""
