@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import Q
 from phonenumbers import NumberParseException, is_valid_number
 from phonenumbers import parse as parse_phone
 from stdnum import exceptions as stdnum_exc
@@ -400,7 +401,10 @@ def _decide_reward(actor: User, tip: Tip, hazard: Hazard | None, accident: Any) 
     amount = Decimal(0)
     eligible = True
     reasons: list[str] = []
-    same_matter = Tip.objects.exclude(pk=tip.pk).filter(outcome=Outcome.CONFIRMED, reward__eligible=True)
+    # "the first accepted report is rewarded": another confirmed tip on the same matter that was accepted
+    # earlier, or that already holds the reward, makes this one not the first
+    earlier = Q(accepted_on__lt=tip.accepted_on) | Q(accepted_on=tip.accepted_on, pk__lt=tip.pk)
+    same_matter = Tip.objects.exclude(pk=tip.pk).filter(Q(reward__eligible=True) | earlier, outcome=Outcome.CONFIRMED)
     if tip.category == Category.MAJOR_HAZARD:
         assert hazard is not None
         if hazard.level != Level.MAJOR:
