@@ -28,8 +28,7 @@ from zhiben.common.errors import Conflict, ErrorCollector, NotFound, PermissionD
 from zhiben.common.validators import clean_credit_code, clean_text, to_halfwidth
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.models import Sector
-from zhiben.regions.codes import InvalidRegionCode, normalize_code
-from zhiben.regions.models import Region
+from zhiben.regions.selectors import host_region
 
 from . import rules
 from .models import Accident, AccidentSupplement
@@ -134,15 +133,7 @@ def clean_day(raw: Any, *, label: str) -> datetime.date | None:
 
 
 def _clean_region(raw: Any, actor: User) -> str:
-    try:
-        code = normalize_code(str(raw))
-    except InvalidRegionCode as exc:
-        raise ValueError(str(exc)) from exc
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValueError(f"行政区划代码 {code} 不存在")
-    if not region.can_host_enterprises:
-        raise ValueError("事故发生地应选到区县或乡镇（街道）")
+    code = host_region(raw, level_error="事故发生地应选到区县或乡镇（街道）").code
     if actor.role != Role.ENTERPRISE and not region_in_scope(actor, code):
         raise ValueError("该区划不在您的管辖范围内")
     return code

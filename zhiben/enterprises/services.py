@@ -14,8 +14,7 @@ from zhiben.audit.services import event_append
 from zhiben.common.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text, to_halfwidth
 from zhiben.reference.models import Sector
-from zhiben.regions.codes import InvalidRegionCode, normalize_code
-from zhiben.regions.models import Region
+from zhiben.regions.selectors import host_region
 
 from .models import (
     Enterprise,
@@ -146,17 +145,7 @@ def validate_enterprise(data: dict[str, Any], *, actor: User, instance: Enterpri
 
 
 def _clean_region(raw: Any, actor: User) -> str:
-    if raw is None or not str(raw).strip():
-        raise ValueError("请选择所在区划")
-    try:
-        code = normalize_code(str(raw))
-    except InvalidRegionCode as exc:
-        raise ValueError(str(exc)) from exc
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValueError(f"行政区划代码 {code} 不存在")
-    if not region.can_host_enterprises:
-        raise ValueError("企业应登记在区县或乡镇（街道）")
+    code = host_region(raw, level_error="企业应登记在区县或乡镇（街道）").code
     if not region_in_scope(actor, code):
         raise ValueError("该区划不在您的管辖范围内")
     return code

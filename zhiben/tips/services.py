@@ -29,8 +29,8 @@ from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
 from zhiben.hazards.models import Hazard, Level, Source
 from zhiben.hazards.services import hazard_create
-from zhiben.regions.codes import InvalidRegionCode, normalize_code
 from zhiben.regions.models import Region
+from zhiben.regions.selectors import host_region
 
 from . import receipts, rules
 from .crypto import seal
@@ -84,19 +84,7 @@ def _clean_reporter(raw: Any, errors: ErrorCollector) -> dict[str, str] | None:
 
 
 def _clean_region(raw: Any) -> Region:
-    text = str(raw or "").strip()
-    if not text:
-        raise ValueError("请选择所在区划")
-    try:
-        code = normalize_code(text)
-    except InvalidRegionCode as exc:
-        raise ValueError(str(exc)) from exc
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValueError(f"行政区划代码 {code} 不存在")
-    if len(code) < 6 and not region.acts_as_county:
-        raise ValueError("请选择到区县（或乡镇、街道）")
-    return region
+    return host_region(raw, level_error="请选择到区县（或乡镇、街道）")
 
 
 def tip_submit(*, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, int | None]] = ()) -> tuple[Tip, str]:
