@@ -13,9 +13,10 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
 
 from zhiben.accounts.request import request_actor
-from zhiben.common.errors import NotFound
+from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.regions.selectors import parse_region
 
 from . import limits
@@ -38,12 +39,16 @@ TOO_MANY = "请求过于频繁，请稍后再试"
 
 
 class ReporterIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = Field(None, max_length=60)
     phone: str | None = Field(None, max_length=32)
     id_number: str | None = Field(None, max_length=32)
 
 
 class TipIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     region: str = Field(..., max_length=12, description="区县或乡镇（街道）代码")
     category: CategoryKey
     description: str = Field(..., max_length=4000)
@@ -268,7 +273,10 @@ def add_attachment(request: HttpRequest, receipt: str, file: File[UploadedFile])
     _receipt_tip(request, receipt)
     if limits.submission_limited(request):
         raise HttpError(429, TOO_MANY)
-    tip = tip_reporter_message(receipt=receipt, body="", files=[(file, file.name or "", file.size)])
+    try:
+        tip = tip_reporter_message(receipt=receipt, body="", files=[(file, file.name or "", file.size)])
+    except FieldErrors as exc:  # the upload's field is "file" here
+        raise FieldErrors({("file" if k == "files" else k): v for k, v in exc.errors.items()}) from exc
     return Status(201, _public(tip))
 
 

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from phonenumbers import NumberParseException, is_valid_number
 from phonenumbers import parse as parse_phone
 from stdnum import exceptions as stdnum_exc
@@ -21,7 +22,7 @@ from stdnum.cn import ric
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
-from zhiben.audit.services import event_append
+from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
 from zhiben.enterprises.models import Enterprise
@@ -46,6 +47,11 @@ def _today() -> datetime.date:
 
 
 def _log(actor: User | None, tip: Tip, kind: str, payload: dict[str, Any]) -> None:
+    if actor is None:
+        # the tipster's own steps are dated, not timed: a time of day can point at a shift or a person
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        event_append_many(actor=None, events=[NewEvent("tip", str(tip.pk), kind, payload)], at=midnight)
+        return
     event_append(actor=actor, subject_type="tip", subject_id=str(tip.pk), kind=kind, payload=payload)
 
 
@@ -224,7 +230,7 @@ def tip_reporter(*, actor: User, tip_id: int) -> dict[str, str]:
     with transaction.atomic():
         tip = scoped(Tip.objects, actor).filter(pk=tip_id).first()
         if tip is None or actor.role != Role.TIP_HANDLER:
-            raise NotFound("举报不存在")  # an officer learns nothing, not even that identity exists
+            raise NotFound("举报不存在")  # the same answer as for a tip that does not exist
         identity = unseal(tip.reporter) or {}
         _log(actor, tip, "reporter_read", {"real_name": tip.real_name})
     return dict(identity)

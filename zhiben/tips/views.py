@@ -177,6 +177,7 @@ def _detail(request: HttpRequest, tip: Any, errors: dict[str, str] | None = None
             "overdue": is_overdue(tip),
             "outcomes": Outcome.choices,
             "events": events,
+            "escalations": tip.escalations.order_by("day"),
             "errors": errors or {},
             "post": request.POST if errors else {},
             "is_handler": request_actor(request).role == Role.TIP_HANDLER,

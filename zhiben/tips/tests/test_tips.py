@@ -341,3 +341,19 @@ def test_keys_rotate_without_losing_a_word(settings) -> None:
     tip = Tip.objects.get()
     assert unseal(tip.content)["description"] == SECRET_TEXT and unseal(tip.reporter)["name"] == NAME
     assert Client().get(f"/api/v1/tips/by-receipt/{receipt}").status_code == 200
+
+
+def test_the_tipsters_own_steps_carry_a_day_not_a_time_and_unknown_fields_are_refused() -> None:
+    receipt = submit().json()["receipt"]
+    Client().post(
+        f"/api/v1/tips/by-receipt/{receipt}/messages",
+        json.dumps({"body": "补充一下情况"}),
+        content_type="application/json",
+    )
+    from django.utils import timezone
+
+    for event in Event.objects.filter(subject_type="tip"):
+        local = timezone.localtime(event.at)
+        assert (local.hour, local.minute, local.second) == (0, 0, 0)
+    assert submit(ip_address="1.2.3.4").status_code == 422
+    assert submit(reporter={"name": "x", "email": "a@b.c"}).status_code == 422
