@@ -45,6 +45,29 @@ def compact_text(raw: Any) -> str:
     return normal_text(raw).replace(" ", "")
 
 
+class CellProblem(str):
+    """What a parser hands on for a cell it cannot read as meant: the row gets this message for the field."""
+
+    message: str
+
+    def __new__(cls, text: str, message: str) -> CellProblem:
+        made = super().__new__(cls, text)
+        made.message = message
+        return made
+
+
+def parse_code(raw: Any) -> Any:
+    """A code (统一社会信用代码): text. An 18-digit code that the spreadsheet turned into a number has lost its
+    last digits (Excel and LibreOffice keep 15): say so, rather than "wrong check digit"."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if abs(raw) >= 1e15:
+            return CellProblem(
+                str(raw), "统一社会信用代码被表格当成了数字，后几位已丢失：请把该列设为“文本”格式后重新填写"
+            )
+        return str(int(raw))
+    return compact_text(raw)
+
+
 def parse_date(raw: Any) -> datetime.date | str | None:
     """An Excel date, an Excel serial number, or text: 2024-03-01, 2024/3/1, 2024年3月1日, 2024.3.1, 20240301.
 

@@ -36,7 +36,7 @@ from zhiben.reference.models import Sector
 from zhiben.reference.selectors import criterion_applies
 from zhiben.regions.resolve import resolve_region
 
-from .columns import Column, Ledger, compact_text, parse_bool, parse_choice, parse_date, parse_int
+from .columns import Column, Ledger, compact_text, parse_bool, parse_choice, parse_code, parse_date, parse_int
 
 
 def _labels(choices: Any) -> list[str]:
@@ -68,7 +68,7 @@ ENTERPRISES = Ledger(
             "credit_code",
             "统一社会信用代码",
             CREDIT_CODE_SYNONYMS,
-            compact_text,
+            parse_code,
             True,
             "18位，如 91500241MA5U0DEM30",
             width=22,
@@ -220,7 +220,7 @@ HAZARDS = Ledger(
             "enterprise",
             "统一社会信用代码",
             (*CREDIT_CODE_SYNONYMS, "企业统一社会信用代码"),
-            compact_text,
+            parse_code,
             note="企业的18位代码；不填时按企业名称查找",
             width=22,
         ),

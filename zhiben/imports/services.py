@@ -21,7 +21,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.audit.services import event_append
 from zhiben.common.errors import Conflict, FieldErrors, NotFound, PermissionDenied
 
-from .columns import Mapping, find_header
+from .columns import CellProblem, Mapping, find_header
 from .ledgers import IMPORTERS, LEDGERS, Checked, Importer
 from .models import ImportJob, JobStatus, Kind
 from .workbook import WorkbookRejected, check_workbook, error_workbook, read_rows
@@ -150,7 +150,11 @@ def analyse(job: ImportJob, importer: Importer, progress: Callable[[int, int], N
     checked: list[Checked] = []
     problems: list[dict[str, Any]] = []
     for n, ((row_no, _), data) in enumerate(zip(data_rows, parsed, strict=True), start=1):
-        result = importer.check(row_no, data)
+        unreadable = {f: v.message for f, v in data.items() if isinstance(v, CellProblem)}
+        result = importer.check(row_no, {f: ("" if f in unreadable else v) for f, v in data.items()})
+        if unreadable:  # the parser's reason comes first: it is what the user must fix
+            result.errors = {**result.errors, **unreadable}
+            result.action = ""
         checked.append(result)
         for fld, message in result.errors.items():
             index = _column_for(fld, importer, columns_of)

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,13 @@ def libreoffice_xlsx(tmp_path: Path, csv_text: str) -> bytes:
     return (tmp_path / "隐患台账.xlsx").read_bytes()
 
 
-def test_a_libreoffice_workbook_imports(api_as, officer, firm, tmp_path) -> None:
+def test_a_libreoffice_workbook_imports(api_as, officer, tmp_path) -> None:
+    from zhiben.tests_support import factories
+
+    # a code with letters: an all-digit one becomes a number in any spreadsheet (see the next test)
+    firm = factories.enterprise(
+        credit_code="91500241MA5U0DEM30", name="秀山县清溪化工有限公司", sector="hazardous_chemicals"
+    )
     csv_text = (
         "序号,企业名称,统一社会信用代码,隐患内容,级别,来源,排查日期,整改时限,判定标准,部位,编号\n"
         f"1,{firm.name},{firm.credit_code},储罐区静电接地失效,重大,检查,2024-03-01,2024/4/1,SAWS121C-1,罐区,LO-1\n"
@@ -63,3 +70,11 @@ def test_a_libreoffice_workbook_imports(api_as, officer, firm, tmp_path) -> None
     assert by_ref["LO-1"].level == "major" and by_ref["LO-1"].discovered_on == datetime.date(2024, 3, 1)
     assert by_ref["LO-1"].deadline == datetime.date(2024, 4, 1)
     assert by_ref["LO-2"].discovered_on == datetime.date(2024, 3, 2) and by_ref["LO-2"].source == "self_check"
+
+
+def test_an_all_digit_code_turned_into_a_number_is_explained(api_as, officer) -> None:
+    from .test_imports import HAZARD_HEADER, workbook
+
+    rows: list[list[Any]] = [HAZARD_HEADER, [915002410123456789, "x", "一般", "检查", "2024-03-01", "", "", "", ""]]
+    job = run(api_as(officer), "hazards", workbook(rows))
+    assert job["status"] == "invalid" and "文本" in job["report"]["errors"][0]["message"]
