@@ -24,6 +24,17 @@ def test_a_tip_from_a_phone_and_its_receipt(live_server, browser: Browser, artif
     seed()
     before = set(Tip.objects.values_list("pk", flat=True))  # the demo data has tips of its own
     contexts = _context(browser, **PHONE)
+    handler_ctx = _context(browser, viewport={"width": 1280, "height": 900})
+    try:
+        _report_then_follow(live_server, artifacts, contexts, handler_ctx, before)
+    finally:
+        # closed here, in the test: a generator left to the garbage collector would close its context
+        # from inside Playwright's event loop at exit, and hang the run
+        contexts.close()
+        handler_ctx.close()
+
+
+def _report_then_follow(live_server, artifacts: Path, contexts, handler_ctx, before: set[int]) -> None:
     page, problems = next(contexts)
     page.goto(f"{live_server.url}/tips/report/")
     expect(page.locator("h1")).to_contain_text("举报")
@@ -41,7 +52,6 @@ def test_a_tip_from_a_phone_and_its_receipt(live_server, browser: Browser, artif
     assert width <= 390, f"the receipt page scrolls sideways on a phone ({width}px)"
 
     # a tip handler verifies it (desktop), never seeing the phone number on the pages
-    handler_ctx = _context(browser, viewport={"width": 1280, "height": 900})
     handler, handler_problems = next(handler_ctx)
     sign_in(handler, live_server.url, "tips")
     tip = Tip.objects.exclude(pk__in=before).get()
