@@ -7,7 +7,7 @@ chromium fonts-noto-cjk``). Screenshots go to ``artifacts/`` at the repository r
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ class PageProblems:
         )
 
 
-def _context(browser: Browser, **options: Any) -> Iterator[tuple[Page, PageProblems]]:
+def _context(browser: Browser, **options: Any) -> Generator[tuple[Page, PageProblems], None, None]:
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(15_000)
     problems = PageProblems()
