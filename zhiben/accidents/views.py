@@ -19,7 +19,7 @@ from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
-from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.codes import code_or_none
 from zhiben.regions.views import picker_context
 
 from . import rules
@@ -38,12 +38,7 @@ def accident_list_view(request: HttpRequest) -> HttpResponse:
     filters = AccidentFilters()
     if form.is_valid():
         d = form.cleaned_data
-        region = None
-        if d.get("region"):
-            try:
-                region = normalize_code(d["region"])
-            except InvalidRegionCode:
-                region = None
+        region = code_or_none(d.get("region"))
         filters = AccidentFilters(
             region=region,
             grade=d.get("grade") or None,

@@ -19,7 +19,7 @@ from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
-from zhiben.regions.codes import InvalidRegionCode, normalize_code
+from zhiben.regions.codes import code_or_none
 from zhiben.regions.views import picker_context
 
 from . import rules
@@ -60,12 +60,7 @@ def hazard_list_view(request: HttpRequest) -> HttpResponse:
     filters = HazardFilters()
     if form.is_valid():
         d = form.cleaned_data
-        region = None
-        if d.get("region"):
-            try:
-                region = normalize_code(d["region"])
-            except InvalidRegionCode:
-                region = None
+        region = code_or_none(d.get("region"))
         filters = HazardFilters(
             region=region,
             sector=d.get("sector") or None,

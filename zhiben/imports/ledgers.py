@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -324,7 +325,9 @@ class Checked:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-class Importer:
+class Importer(ABC):
+    """What a ledger type declares beyond its columns: how a checked row is classified and written."""
+
     ledger: Ledger
     # an error on a field the sheet fills from another column is shown on that column
     error_columns: dict[str, tuple[str, ...]] = {}
@@ -333,13 +336,17 @@ class Importer:
         self.actor = actor
         self.context = {"job": job_id, "file": file_name}
 
-    def prepare(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    @abstractmethod
+    def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Load, once for the file, what checking its rows needs."""
 
+    @abstractmethod
     def check(self, row: int, data: dict[str, Any]) -> Checked:
-        raise NotImplementedError
+        """One row's action (create, update, unchanged) or its errors by field."""
 
+    @abstractmethod
     def write(self, checked: Sequence[Checked]) -> None:
-        raise NotImplementedError
+        """Write every checked row, inside the caller's transaction."""
 
 
 class EnterpriseImporter(Importer):
