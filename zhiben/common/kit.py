@@ -1,0 +1,263 @@
+"""The register kit (DESIGN.md §5): what a register declares, in one place, for the platform to read.
+
+A register (hazards, tips, accidents, enterprises, and every one to come) keeps one module,
+``<app>/register.py``, that builds a :class:`Register` and passes it to :func:`register`; its AppConfig
+imports that module in ``ready()``. The platform engines (escalation, tallies, imports and exports,
+documents, notifications) and the web layer (navigation, dashboards, timelines) read :func:`registers`
+and never import a register: the arrows point from the platform down to this kernel module, and the
+register fills it in. NetBox's ``registry`` is the model.
+
+Nothing here imports a Django model: the declarations are plain data and callables.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# --- lifecycle -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One arrow of a lifecycle: ``action`` takes a record from ``source`` to ``target``.
+
+    ``roles`` are the account roles (``accounts.Role`` values) allowed to take it; empty means any
+    authenticated user in scope. ``event`` is the event kind written when it is taken (one of the
+    register's catalogue). ``guard`` says, for a record and an actor, why the arrow may not be taken
+    now (a Chinese sentence), or ``None`` when it may.
+    """
+
+    action: str
+    source: str
+    target: str
+    event: str
+    roles: frozenset[str] = frozenset()
+    guard: Callable[[Any, Any], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """A register's states and arrows, readable in one screen (DESIGN.md §8)."""
+
+    transitions: tuple[Transition, ...]
+    field: str = "status"
+
+    def table(self) -> dict[tuple[str, str], str]:
+        """``{(action, source): target}``."""
+        return {(t.action, t.source): t.target for t in self.transitions}
+
+    def find(self, action: str, source: str) -> Transition | None:
+        """The arrow for ``action`` from ``source``, or None when there is none."""
+        for t in self.transitions:
+            if t.action == action and t.source == source:
+                return t
+        return None
+
+    def actions_from(self, source: str, role: str | None = None) -> list[str]:
+        """The actions that leave ``source`` (for ``role``, when given), in declaration order, once each."""
+        seen: list[str] = []
+        for t in self.transitions:
+            if t.source == source and (role is None or not t.roles or role in t.roles) and t.action not in seen:
+                seen.append(t.action)
+        return seen
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One kind of event: its Chinese label and the payload fields shown, each with its label.
+
+    ``render`` turns a payload into the lines shown under the label (for payloads that need more than
+    field: value); without it the declared ``fields`` present in the payload are shown, in order.
+    """
+
+    kind: str
+    label: str
+    fields: tuple[tuple[str, str], ...] = ()
+    render: Callable[[Mapping[str, Any]], list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class EventCatalogue:
+    """Every event kind of one subject type, with the one renderer the timeline page, the API and the
+    timeline export share."""
+
+    kinds: tuple[EventKind, ...]
+
+    def get(self, kind: str) -> EventKind | None:
+        for k in self.kinds:
+            if k.kind == kind:
+                return k
+        return None
+
+    def label(self, kind: str) -> str:
+        """The Chinese label of ``kind``; an unknown kind is named as such, never shown raw."""
+        found = self.get(kind)
+        return found.label if found else "其他记录"
+
+    def lines(self, kind: str, payload: Mapping[str, Any]) -> list[str]:
+        """The payload as Chinese lines (``标签：值``), by the kind's renderer or its declared fields."""
+        found = self.get(kind)
+        if found is None:
+            return []
+        if found.render is not None:
+            return found.render(payload)
+        out = []
+        for key, label in found.fields:
+            value = payload.get(key)
+            if value not in (None, "", [], {}):
+                out.append(f"{label}：{_text(value)}")
+        return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k} {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+# --- deadlines (read by the escalation engine) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """Something with a due day that climbs the escalation ladder when missed.
+
+    ``due_rows(today)`` answers a queryset of the open items with their due day, as ``values()`` with
+    the keys ``subject_id``, ``due``, ``region`` (short region code) and ``extra`` columns named in
+    ``copy`` (copied into the escalation row). ``record_model`` is the append-only table the engine
+    inserts into (one row per subject, step and due day). ``link`` is the list page of its overdue items.
+    """
+
+    key: str
+    label: str
+    due_rows: Callable[[datetime.date], Any]
+    record_model: Callable[[], Any]
+    subject_field: str
+    due_field: str = "due"
+    day_field: str = "day"
+    copy: tuple[str, ...] = ()
+    notify_roles: tuple[str, ...] = ()
+    link: str = ""
+    remind_before: bool = False
+    # Extra rungs after the ladder (e.g. 建议挂牌督办 for major hazards 90 days late): (step, days, filter).
+    extra_rungs: tuple[tuple[str, int, Mapping[str, Any]], ...] = ()
+
+
+# --- documents (read by the documents engine) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A printable document a register issues (.docx from a template).
+
+    ``template`` is a path relative to the register app's folder; ``context(subject, actor)`` gives the
+    template's data; ``available(subject)`` says whether the document can be issued now (e.g. only for
+    a listed hazard); ``issuer(subject)`` names the issuing unit whose yearly number sequence the
+    document takes, and ``prefix`` is the 文号's word (督办, 销号, 答复).
+    """
+
+    kind: str
+    label: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any]]
+    issuer: Callable[[Any], tuple[str, str]]  # (unit key, unit's Chinese name)
+    prefix: str
+    available: Callable[[Any], bool] = lambda subject: True
+
+
+# --- navigation and dashboard ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A top-menu entry: label, URL name, the roles that see it, and its place (lower first)."""
+
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A dashboard figure: ``value(actor)`` gives the number; ``link`` the list it opens."""
+
+    key: str
+    label: str
+    value: Callable[[Any], Any]
+    link: Callable[[Any], str] | None = None
+    unit: str = ""
+
+
+# --- the register ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Register:
+    """What one register declares. ``name`` is its subject type in the event log (``hazard``, ``tip``).
+
+    ``get_scoped(actor, pk)`` answers the record if the actor may see it, else raises ``NotFound``
+    (a missing and a forbidden record look the same). ``path`` is the URL segment of its API and pages
+    (``hazards``).
+    """
+
+    name: str
+    label: str
+    path: str
+    app_label: str
+    get_scoped: Callable[[Any, Any], Any]
+    events: EventCatalogue
+    lifecycle: Lifecycle | None = None
+    deadline_sources: tuple[DeadlineSource, ...] = ()
+    documents: tuple[DocumentSpec, ...] = ()
+    nav: NavEntry | None = None
+    tiles: tuple[Tile, ...] = ()
+    filters: Any = None  # the FilterSet of its list (API, pages and exports)
+    ledgers: tuple[Any, ...] = ()  # import/export ledger declarations
+    notification_rules: tuple[Any, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def document(self, kind: str) -> DocumentSpec | None:
+        for d in self.documents:
+            if d.kind == kind:
+                return d
+        return None
+
+
+_REGISTRY: dict[str, Register] = {}
+
+
+def register(spec: Register) -> Register:
+    """Record a register's declaration (called once, from its AppConfig.ready); returns it."""
+    if spec.name in _REGISTRY and _REGISTRY[spec.name] is not spec:
+        raise RuntimeError(f"register {spec.name!r} declared twice")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def registers() -> Iterable[Register]:
+    """Every declared register, in declaration order."""
+    return list(_REGISTRY.values())
+
+
+def get(name: str) -> Register:
+    """The register whose subject type is ``name``; KeyError when none is declared."""
+    return _REGISTRY[name]
+
+
+def by_path(path: str) -> Register | None:
+    """The register served under the URL segment ``path`` (``hazards``), or None."""
+    for spec in _REGISTRY.values():
+        if spec.path == path:
+            return spec
+    return None
