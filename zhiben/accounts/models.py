@@ -9,12 +9,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
+from zhiben.common.roles import Role
 
-class Role(models.TextChoices):
-    ADMIN = "admin", "委员会办公室/管理员"
-    OFFICER = "officer", "监管人员"
-    TIP_HANDLER = "tip_handler", "举报受理人员"
-    ENTERPRISE = "enterprise", "企业人员"
+__all__ = ["ApiToken", "Role", "User"]
 
 
 class User(AbstractUser):

@@ -63,11 +63,11 @@ def user_create(
             errors.add("sectors", f"行业领域不存在：{'、'.join(missing)}")
     enterprise_id: int | None = None
     if role == Role.ENTERPRISE:
-        from zhiben.enterprises.models import Enterprise
-
+        # The enterprise register sits above accounts; the user's declared relation names its model.
+        enterprises = User._meta.get_field("enterprise").related_model._default_manager
         try:
             code = clean_credit_code(enterprise)
-            enterprise_id = Enterprise.objects.filter(credit_code=code).values_list("id", flat=True).first()
+            enterprise_id = enterprises.filter(credit_code=code).values_list("id", flat=True).first()
             if enterprise_id is None:
                 errors.add("enterprise", f"企业 {code} 未登记")
         except ValueError as exc:

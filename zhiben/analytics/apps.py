@@ -33,4 +33,11 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "统计分析"
 
     def ready(self) -> None:
+        from zhiben.common import hooks
+
+        from .tallies import fold_past_deadlines, tally_change_many
+
         post_migrate.connect(count_hazards_not_counted, sender=self, dispatch_uid="zhiben.analytics.count")
+        # The hazard register feeds its changes here (ADR 0001); the sweep's new day folds past deadlines.
+        hooks.on_tallies_changed("hazard", lambda changes, day: tally_change_many(changes, day=day))
+        hooks.on_day_started(lambda today: fold_past_deadlines(today=today))

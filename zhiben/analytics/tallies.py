@@ -1,4 +1,6 @@
-"""Writing the summary counts. Only the hazard services call ``tally_change``, inside their transaction."""
+"""Writing the summary counts. The hazard services feed them through the ``tallies_changed`` hook
+(zhiben/common/hooks.py) inside their transaction; ``AnalyticsConfig.ready`` connects ``tally_change_many``.
+What one hazard contributes (its ``Shape``) is the hazard register's declaration (zhiben/hazards/tallies.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from django.db.models.functions import Cast, Substr
 
 from zhiben.common.bulk import bulk_insert
 from zhiben.hazards import rules
-from zhiben.hazards.models import ACTIVE_STATUSES, Hazard, Status
+from zhiben.hazards.models import Hazard, Status
+from zhiben.hazards.tallies import Shape
 
 from .models import (
     CURRENT,
@@ -26,43 +29,6 @@ from .models import (
     HazardTally,
     SummaryRebuild,
 )
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What one hazard contributes to the counts."""
-
-    enterprise: int
-    region: str
-    sector: str
-    source: str
-    level: str
-    cohort: str
-    month: str
-    active: bool
-    closed: bool
-    closed_on_time: bool
-    listed: bool
-    deadline: datetime.date | None
-
-
-def shape_of(h: Hazard) -> Shape | None:
-    if h.status == Status.CANCELLED:
-        return None
-    return Shape(
-        enterprise=h.enterprise_id,
-        region=h.region_id,
-        sector=h.sector_id,
-        source=h.source,
-        level=h.level,
-        cohort=rules.cohort(h),
-        month=h.discovered_on.strftime("%Y-%m"),
-        active=h.status in ACTIVE_STATUSES,
-        closed=h.status == Status.CLOSED,
-        closed_on_time=rules.closed_on_time(h),
-        listed=h.listed,
-        deadline=h.deadline,
-    )
 
 
 def _counters(s: Shape) -> dict[str, int]:

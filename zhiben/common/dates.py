@@ -1,4 +1,4 @@
-""""Today" and "overdue", in one place for every register (DESIGN.md §3, §5).
+""" "Today" and "overdue", in one place for every register (DESIGN.md §3, §5).
 
 zhiben's calendar is Beijing's (TIME_ZONE = Asia/Shanghai): a deadline is a Beijing date, and a thing is
 overdue from the day after its deadline. Every register and engine asks here, never ``date.today()``.

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
-from zhiben.analytics.tallies import shape_of, tally_change
 from zhiben.audit.services import event_append
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.hooks import tallies_changed
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.selectors import criterion_applies
@@ -37,6 +37,7 @@ from .models import (
     Status,
     SupervisionLevel,
 )
+from .tallies import SUBJECT, Shape, shape_of
 
 EARLIEST = datetime.date(2000, 1, 1)
 REGULATORS = (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER)
@@ -97,6 +98,11 @@ def _target(hazard: Hazard, action: str) -> str:
 
 def _log(actor: User | None, hazard: Hazard, kind: str, payload: dict[str, Any]) -> None:
     event_append(actor=actor, subject_type="hazard", subject_id=str(hazard.pk), kind=kind, payload=payload)
+
+
+def _tally(before: Shape | None, after: Shape | None) -> None:
+    """Hand the summary counts one hazard's change, in this transaction (ADR 0001)."""
+    tallies_changed(SUBJECT, [(before, after)])
 
 
 def _check_files(uploads: Iterable[tuple[IO[bytes], str, int | None]], field: str) -> list[CheckedFile]:
@@ -257,7 +263,7 @@ def hazard_create(
             **cleaned,
         )
         _log(actor, hazard, "created", snapshot(hazard))
-        tally_change(None, shape_of(hazard))
+        _tally(None, shape_of(hazard))
         for item in checked:
             attachment = _store(hazard, actor, item)
             _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
@@ -314,7 +320,7 @@ def hazard_plan(
         hazard.status = target
         hazard.planned_at = timezone.now()
         hazard.save()
-        tally_change(before, shape_of(hazard))
+        _tally(before, shape_of(hazard))
         _log(actor, hazard, "plan_revised" if revised else "planned", values)
     return hazard
 
@@ -371,7 +377,7 @@ def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Seq
         if target == Status.CLOSED:
             hazard.closed_on = rules.today()
         hazard.save()
-        tally_change(before, shape_of(hazard))
+        _tally(before, shape_of(hazard))
         _log(actor, hazard, "submitted", {"summary": summary, "attachments": ids, "status": target})
         if target == Status.CLOSED:
             _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "enterprise_self"})
@@ -402,7 +408,7 @@ def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -
         if target == Status.CLOSED:
             hazard.closed_on = rules.today()
         hazard.save()
-        tally_change(before, shape_of(hazard))
+        _tally(before, shape_of(hazard))
         _log(actor, hazard, "approved" if decision == "approve" else "rejected", {"comment": comment})
         if target == Status.CLOSED:
             _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "review"})
@@ -423,7 +429,7 @@ def hazard_cancel(*, hazard_id: int, actor: User, reason: str) -> Hazard:
         hazard.status = _target(hazard, Action.CANCEL)
         hazard.cancel_reason = reason
         hazard.save()
-        tally_change(before, shape_of(hazard))
+        _tally(before, shape_of(hazard))
         _log(actor, hazard, "cancelled", {"reason": reason})
     return hazard
 
@@ -470,7 +476,7 @@ def hazard_supervise(
                 continue  # a re-listing changes what it names, and keeps the rest
             setattr(hazard, field, value)
         hazard.save()
-        tally_change(before, shape_of(hazard))
+        _tally(before, shape_of(hazard))
         _log(
             actor,
             hazard,

@@ -17,10 +17,10 @@ from django.db.models import Q
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
-from zhiben.analytics.tallies import Shape, shape_of, tally_change_many
 from zhiben.audit.services import NewEvent, event_append_many
 from zhiben.common.bulk import allocate_ids, bulk_insert
 from zhiben.common.errors import FieldErrors
+from zhiben.common.hooks import tallies_changed
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import (
     Enterprise,
@@ -33,6 +33,8 @@ from zhiben.enterprises.models import (
 from zhiben.enterprises.services import EDITABLE, enterprise_snapshot, validate_enterprise
 from zhiben.hazards.models import Hazard, Level, Source, Status
 from zhiben.hazards.services import HazardLookups, snapshot, validate_hazard
+from zhiben.hazards.tallies import SUBJECT as HAZARD_SUBJECT
+from zhiben.hazards.tallies import Shape, shape_of
 from zhiben.reference.models import Sector
 from zhiben.reference.selectors import criterion_applies
 from zhiben.regions.resolve import resolve_region
@@ -659,7 +661,7 @@ class HazardImporter(Importer):
                 )
             )
         event_append_many(actor=self.actor, events=events)
-        tally_change_many(changes)
+        tallies_changed(HAZARD_SUBJECT, changes)
 
 
 IMPORTERS: dict[str, type[Importer]] = {"enterprises": EnterpriseImporter, "hazards": HazardImporter}

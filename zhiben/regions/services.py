@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from zhiben.accounts.models import Role, User
 from zhiben.audit.services import event_append
 from zhiben.common.errors import Conflict, ErrorCollector, PermissionDenied
+from zhiben.common.roles import Actor, Role
 
 from .codes import InvalidRegionCode, Level, normalize_code, padded, township_kind
 from .models import Region
 
 
-def region_create(*, actor: User | None, code: str, name: str, parent: str) -> Region:
+def region_create(*, actor: Actor | None, code: str, name: str, parent: str) -> Region:
     """Add a township under a county (or a county-less prefecture such as 东莞市).
 
     Its 9-digit code must extend the county's 6-digit code (GB/T 2260, FACTS §6).

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from zhiben.accounts.models import User
+from zhiben.common.roles import Actor, Role
 
 from .codes import InvalidRegionCode, normalize_code
 from .models import Region
@@ -23,14 +23,14 @@ class PickerLevel:
     parent: str
 
 
-def picker_root(actor: User) -> str | None:
+def picker_root(actor: Actor) -> str | None:
     """Where an actor's picker starts: their own region (officers) or the provinces (admins)."""
-    if actor.is_regulator:
+    if actor.role in (Role.OFFICER, Role.TIP_HANDLER):
         return actor.region_id
     return None
 
 
-def picker_context(*, actor: User, selected: str | None, field_name: str, label: str = "所在区划") -> dict[str, Any]:
+def picker_context(*, actor: Actor, selected: str | None, field_name: str, label: str = "所在区划") -> dict[str, Any]:
     root = picker_root(actor)
     code = ""
     if selected:
@@ -64,8 +64,7 @@ def picker_context(*, actor: User, selected: str | None, field_name: str, label:
 
 @login_required
 def picker(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    assert isinstance(actor, User)
+    actor = cast(Actor, request.user)  # login_required has run
     field_name = request.GET.get("name", "region")
     if field_name not in ("region",):
         field_name = "region"

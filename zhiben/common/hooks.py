@@ -1,0 +1,69 @@
+"""Explicit hooks: how a lower layer hands work to the engines above it without importing them.
+
+A register's service calls a hook by name inside its transaction (``tallies_changed("hazard", …)``);
+the platform app that keeps the figures connects its receiver in ``AppConfig.ready``. Unlike Django
+signals these are few, named here, typed, and refuse to run outside a transaction where the receivers
+must write in the caller's transaction (DESIGN.md §5: counts kept in the same transaction as the change).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+
+Change = tuple[Any, Any]  # (before, after): a register's tally shape of one record, None where absent
+TallyReceiver = Callable[[list[Change], datetime.date | None], None]
+DayReceiver = Callable[[datetime.date], Any]
+ChainCheck = Callable[[], "str | None"]
+
+_tally: dict[str, list[TallyReceiver]] = defaultdict(list)
+_day_started: list[DayReceiver] = []
+_chain_checks: list[tuple[str, ChainCheck]] = []
+
+
+def on_tallies_changed(subject: str, receiver: TallyReceiver) -> None:
+    """Connect ``receiver(changes, day)`` to the tally changes of ``subject`` (a register's name)."""
+    if receiver not in _tally[subject]:
+        _tally[subject].append(receiver)
+
+
+def tallies_changed(subject: str, changes: Iterable[Change], *, day: datetime.date | None = None) -> None:
+    """Hand the receivers the records of ``subject`` whose tally shape changed, ``[(before, after)]``.
+
+    Must run inside the caller's ``transaction.atomic()`` so the counts commit or roll back with the
+    change; raises RuntimeError otherwise. ``day`` (a Beijing date, default today) dates the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("summary counts must change in the same transaction as the record")
+    pairs = [(b, a) for b, a in changes if b != a]
+    if not pairs:
+        return
+    for receiver in _tally[subject]:
+        receiver(pairs, day)
+
+
+def on_day_started(receiver: DayReceiver) -> None:
+    """Connect ``receiver(today)`` to the nightly start of a Beijing day (run by the escalation sweep)."""
+    if receiver not in _day_started:
+        _day_started.append(receiver)
+
+
+def day_started(today: datetime.date) -> None:
+    """Tell the receivers that ``today`` has begun (e.g. fold deadlines that have just passed)."""
+    for receiver in _day_started:
+        receiver(today)
+
+
+def on_verify_chain(name: str, check: ChainCheck) -> None:
+    """Connect a check that ``verify_events`` runs after the event chains: it answers a Chinese
+    description of the first problem (rows behind an event's digest edited or deleted), or None."""
+    if all(n != name for n, _ in _chain_checks):
+        _chain_checks.append((name, check))
+
+
+def chain_checks() -> list[tuple[str, ChainCheck]]:
+    """The connected checks, as ``[(name, check)]``."""
+    return list(_chain_checks)
