@@ -169,7 +169,7 @@ def measure_stats() -> list[dict[str, Any]]:
 
 
 def measure_sweep() -> list[dict[str, Any]]:
-    from zhiben.hazards.sweep import sweep
+    from zhiben.escalation.engine import sweep
 
     overdue = Hazard.objects.filter(q_overdue()).count()
     started = time.perf_counter()
@@ -178,10 +178,15 @@ def measure_sweep() -> list[dict[str, Any]]:
     started = time.perf_counter()
     second = sweep()
     second_s = time.perf_counter() - started
-    assert sum(second.counts.values()) == 0, second.counts
+    assert sum(second.counts("hazard").values()) == 0, second.counts("hazard")
     return [
         {"name": "overdue hazards before the sweep", "value": overdue, "unit": "rows"},
-        {"name": "sweep, first run", "value": round(first_s, 2), "unit": "s", "added": sum(first.counts.values())},
+        {
+            "name": "sweep, first run",
+            "value": round(first_s, 2),
+            "unit": "s",
+            "added": sum(first.counts("hazard").values()),
+        },
         {"name": "sweep, idle second run", "value": round(second_s, 2), "unit": "s"},
     ]
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhiben.notifications",
     "zhiben.analytics",
     "zhiben.imports",
+    "zhiben.escalation",
     "zhiben.accidents",
     "zhiben.tips",
     "zhiben.accounts",
@@ -215,6 +216,8 @@ ZHIBEN = {
         "interview": env.int("ZHIBEN_ESCALATE_INTERVIEW_DAYS", default=60),
     },
     # A major hazard this many days overdue is proposed for listing (挂牌督办).
+    # 临期提醒: this many days before a due day (0: none), for every deadline the escalation engine runs.
+    "REMIND_BEFORE_DAYS": env.int("ZHIBEN_REMIND_BEFORE_DAYS", default=3),
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
     # Excel imports: a bigger file or more rows is refused with a message (split the file)
     "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),

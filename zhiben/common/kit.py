@@ -12,7 +12,6 @@ Nothing here imports a Django model: the declarations are plain data and callabl
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,28 +128,54 @@ def _text(value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class DeadlineSource:
-    """Something with a due day that climbs the escalation ladder when missed.
+class Rung:
+    """An extra rung after the common ladder: ``step`` once ``days`` (a settings key in ``ZHIBEN``, or an int)
+    late, for the items that match ``only`` (queryset filter keywords), e.g. 建议挂牌督办 for major hazards."""
 
-    ``due_rows(today)`` answers a queryset of the open items with their due day, as ``values()`` with
-    the keys ``subject_id``, ``due``, ``region`` (short region code) and ``extra`` columns named in
-    ``copy`` (copied into the escalation row). ``record_model`` is the append-only table the engine
-    inserts into (one row per subject, step and due day). ``link`` is the list page of its overdue items.
+    step: str
+    days: str | int
+    only: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """Something with a due day that climbs the escalation ladder (DESIGN.md §3) when it is missed, and
+    gets a reminder (临期提醒) a few days before it (``ZHIBEN["REMIND_BEFORE_DAYS"]``).
+
+    The escalation engine (zhiben/escalation) runs every source set-based: for each rung one
+    ``INSERT … SELECT`` from ``items()`` — a queryset of the open items that have a due day — into the
+    append-only ``record()`` model, one row per item, step and due day (a new due day starts the ladder
+    again). ``columns`` maps each record column to a field path of the item (it must map
+    ``subject_column`` and ``due_column``); ``day_column`` takes the sweep's day, ``run_column`` (if any)
+    the run row of ``run_model()``. ``digest_columns`` are hashed into the sweep's chained event so that
+    ``verify_events`` finds rows edited or deleted later.
+
+    Notifications: one digest per user per source on a sweep that added rows — administrators, users
+    with a role in ``notify_roles`` whose region covers the row's ``region_column`` (and whose sectors
+    cover ``sector_column``, when they have sectors), and the enterprise's own users when
+    ``enterprise_column`` is set and "enterprise" is among ``notify_roles``.
     """
 
     key: str
     label: str
-    due_rows: Callable[[datetime.date], Any]
-    record_model: Callable[[], Any]
-    subject_field: str
-    due_field: str = "due"
-    day_field: str = "day"
-    copy: tuple[str, ...] = ()
-    notify_roles: tuple[str, ...] = ()
-    link: str = ""
-    remind_before: bool = False
-    # Extra rungs after the ladder (e.g. 建议挂牌督办 for major hazards 90 days late): (step, days, filter).
-    extra_rungs: tuple[tuple[str, int, Mapping[str, Any]], ...] = ()
+    subject: str
+    items: Callable[[], Any]
+    record: Callable[[], Any]
+    columns: Mapping[str, str]
+    subject_column: str
+    due_column: str
+    day_column: str
+    digest_columns: tuple[str, ...]
+    region_column: str
+    notice: str
+    notice_body: str
+    link: str
+    notify_roles: frozenset[str]
+    run_column: str | None = None
+    run_model: Callable[[], Any] | None = None
+    sector_column: str | None = None
+    enterprise_column: str | None = None
+    extra_rungs: tuple[Rung, ...] = ()
 
 
 # --- documents (read by the documents engine) ------------------------------------------------------

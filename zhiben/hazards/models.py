@@ -200,6 +200,7 @@ class Attachment(models.Model):
 class EscalationStep(models.TextChoices):
     """The ladder for overdue hazards (函告 · 通报 · 约谈 · 挂牌督办), DESIGN.md §3; thresholds are settings."""
 
+    DUE_SOON = "due_soon", "临期提醒"
     REMINDER = "reminder", "提醒"
     LETTER = "letter", "函告"
     CIRCULAR = "circular", "通报"

@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from zhiben.escalation.engine import sweep
 from zhiben.hazards.models import Escalation, Hazard, SweepRun
 from zhiben.hazards.services import hazard_plan
-from zhiben.hazards.sweep import sweep
 from zhiben.notifications.models import Notification
 from zhiben.tests_support import factories
 
@@ -39,7 +39,7 @@ def steps(h: Hazard) -> list[str]:
 @pytest.mark.parametrize(
     ("days", "expected"),
     [
-        (0, []),  # due today: not overdue yet
+        (0, ["due_soon"]),  # due today: not overdue yet, reminded (临期提醒)
         (1, ["reminder"]),
         (14, ["reminder"]),
         (15, ["letter"]),
@@ -60,9 +60,9 @@ def test_day_by_day_a_hazard_climbs_every_rung(officer, firm) -> None:
     h = overdue_by(0, officer, firm)
     for offset in range(0, 95):
         sweep(today=DAY + datetime.timedelta(days=offset))
-    assert steps(h) == ["reminder", "letter", "circular", "interview", "listing_proposed"]
+    assert steps(h) == ["due_soon", "reminder", "letter", "circular", "interview", "listing_proposed"]
     assert list(h.escalations.values_list("escalated_on", flat=True)) == [
-        DAY + datetime.timedelta(days=d) for d in (1, 15, 30, 60, 90)
+        DAY + datetime.timedelta(days=d) for d in (0, 1, 15, 30, 60, 90)
     ]
 
 
@@ -76,9 +76,16 @@ def test_a_second_run_adds_nothing(officer, firm) -> None:
     for d in (3, 20, 45, 100):
         overdue_by(d, officer, firm)
     first = sweep(today=DAY)
-    assert first.counts == {"reminder": 1, "letter": 1, "circular": 1, "interview": 1, "listing_proposed": 1}
+    assert first.counts("hazard") == {
+        "due_soon": 0,
+        "reminder": 1,
+        "letter": 1,
+        "circular": 1,
+        "interview": 1,
+        "listing_proposed": 1,
+    }
     second = sweep(today=DAY)
-    assert sum(second.counts.values()) == 0 and second.notified == 0
+    assert sum(second.counts("hazard").values()) == 0 and second.notified == 0
     assert Escalation.objects.count() == 5
 
 
@@ -88,7 +95,7 @@ def test_closed_cancelled_and_undated_hazards_never_escalate(officer, firm) -> N
     h = overdue_by(40, officer, firm)
     hazard_cancel(hazard_id=h.pk, actor=officer, reason="误报")
     new_hazard(officer, firm, source="inspection", discovered_on="2025-01-01")  # no deadline
-    assert sum(sweep(today=DAY).counts.values()) == 0
+    assert sum(sweep(today=DAY).counts("hazard").values()) == 0
 
 
 def test_a_revised_deadline_starts_the_ladder_again(officer, firm) -> None:
@@ -197,17 +204,17 @@ def test_the_command_takes_a_date(officer, firm, capsys) -> None:
 
 
 def test_the_periodic_task_runs_the_sweep(officer, firm) -> None:
-    from zhiben.hazards.tasks import nightly_sweep
+    from zhiben.escalation.tasks import nightly_sweep
 
     new_hazard(officer, firm, source="inspection", discovered_on="2020-01-01", deadline="2020-03-01")
     result = nightly_sweep.call_local()
-    assert result["interview"] == 1 and result["listing_proposed"] == 1
+    assert result["hazard"]["interview"] == 1 and result["hazard"]["listing_proposed"] == 1
 
 
 def test_a_shrunk_range_a_deleted_row_or_a_forged_row_is_found(officer, firm) -> None:
     h = overdue_by(40, officer, firm)
     overdue_by(100, officer, firm)
-    run = sweep(today=DAY).run
+    run = sweep(today=DAY).sources["hazard"].run
     assert run.first_id is not None and run.last_id is not None and run.last_id - run.first_id == 2
     SweepRun.objects.filter(pk=run.pk).update(last_id=run.first_id)  # hide the later rows
     call_command("verify_events")  # the range is read from the chained event, not from this row
@@ -226,3 +233,26 @@ def test_a_shrunk_range_a_deleted_row_or_a_forged_row_is_found(officer, firm) ->
     )
     with pytest.raises(CommandError):
         call_command("verify_events")
+
+
+@pytest.mark.parametrize(("days_ahead", "reminded"), [(0, True), (3, True), (4, False)])
+def test_a_deadline_a_few_days_ahead_gets_one_reminder_before_it(officer, firm, days_ahead, reminded) -> None:
+    deadline = DAY + datetime.timedelta(days=days_ahead)
+    h = new_hazard(officer, firm, source="inspection", discovered_on="2025-05-01", deadline=str(deadline))
+    sweep(today=DAY)
+    assert steps(h) == (["due_soon"] if reminded else [])
+    sweep(today=DAY + datetime.timedelta(days=1))  # the next day adds no second reminder
+    assert steps(h).count("due_soon") <= 1
+
+
+def test_reminders_before_a_deadline_are_a_setting(officer, firm, settings) -> None:
+    settings.ZHIBEN = {**settings.ZHIBEN, "REMIND_BEFORE_DAYS": 0}
+    h = new_hazard(officer, firm, source="inspection", discovered_on="2025-05-01", deadline=str(DAY))
+    result = sweep(today=DAY)
+    assert steps(h) == [] and "due_soon" not in result.counts("hazard")
+
+
+def test_a_hazard_entered_late_gets_no_reminder_before_its_past_deadline(officer, firm) -> None:
+    h = overdue_by(2, officer, firm)
+    sweep(today=DAY)
+    assert steps(h) == ["reminder"]

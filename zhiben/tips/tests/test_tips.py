@@ -310,18 +310,33 @@ def test_officers_outside_the_region_and_enterprise_users_cannot_act(outsider, f
 
 
 def test_overdue_tips_climb_the_ladder_once_and_notify(tip_handler, officer, outsider, monkeypatch) -> None:
+    from zhiben.escalation.engine import sweep
     from zhiben.notifications.models import Notification
     from zhiben.tips.models import TipEscalation
-    from zhiben.tips.sweep import tip_sweep
+
+    def tip_sweep(today: datetime.date) -> dict[str, int]:
+        return sweep(today=today).counts("tip_verification")
 
     submit()
     tip = Tip.objects.get()
     due = tip.verification_due
-    assert tip_sweep(today=due) == {"reminder": 0, "letter": 0, "circular": 0, "interview": 0}
+    assert tip_sweep(today=due - datetime.timedelta(days=4)) == {
+        "due_soon": 0,
+        "reminder": 0,
+        "letter": 0,
+        "circular": 0,
+        "interview": 0,
+    }
+    assert tip_sweep(today=due - datetime.timedelta(days=3))["due_soon"] == 1  # 临期提醒
+    assert tip_sweep(today=due)["due_soon"] == 0
     assert tip_sweep(today=due + datetime.timedelta(days=1))["reminder"] == 1
     assert tip_sweep(today=due + datetime.timedelta(days=1))["reminder"] == 0  # idempotent
     assert tip_sweep(today=due + datetime.timedelta(days=16))["letter"] == 1
-    assert list(TipEscalation.objects.values_list("step", flat=True).order_by("id")) == ["reminder", "letter"]
+    assert list(TipEscalation.objects.values_list("step", flat=True).order_by("id")) == [
+        "due_soon",
+        "reminder",
+        "letter",
+    ]
     notified = set(Notification.objects.filter(kind="escalation").values_list("user__username", flat=True))
     assert {tip_handler.username, officer.username} <= notified and outsider.username not in notified
 

@@ -1,0 +1,71 @@
+"""The hazard register's declaration (DESIGN.md §5): what the platform engines read of it.
+
+Read with ``models.py`` (the lifecycle table) and ``tallies.py`` (its counts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhiben.accounts.models import Role
+from zhiben.common import kit
+from zhiben.common.errors import NotFound
+
+from .models import ACTIVE_STATUSES, Escalation, Hazard, Level, SweepRun
+from .selectors import hazard_get
+
+
+def get_scoped(actor: Any, pk: Any) -> Hazard:
+    """The hazard ``pk`` if ``actor`` may see it; NotFound otherwise (missing and forbidden look alike)."""
+    try:
+        hazard = hazard_get(actor=actor, hazard_id=int(pk))
+    except (TypeError, ValueError):
+        hazard = None
+    if hazard is None:
+        raise NotFound("隐患不存在")
+    return hazard
+
+
+# Rectification deadlines climb the ladder (DESIGN.md §3); major hazards 90 days late are proposed for
+# listing (挂牌督办, FACTS §1). Rows carry the hazard's region, sector and enterprise so that who is told
+# is counted without a join.
+DEADLINES = kit.DeadlineSource(
+    key="hazard",
+    label="隐患整改期限",
+    subject="hazard",
+    items=lambda: Hazard.objects.filter(status__in=ACTIVE_STATUSES, deadline__isnull=False),
+    record=lambda: Escalation,
+    columns={
+        "hazard_id": "id",
+        "deadline": "deadline",
+        "region_id": "region",
+        "sector_id": "sector",
+        "enterprise_id": "enterprise",
+    },
+    subject_column="hazard_id",
+    due_column="deadline",
+    day_column="escalated_on",
+    run_column="sweep_id",
+    run_model=lambda: SweepRun,
+    digest_columns=("id", "hazard_id", "step", "deadline", "escalated_on", "sweep_id"),
+    region_column="region_id",
+    sector_column="sector_id",
+    enterprise_column="enterprise_id",
+    notice="逾期隐患升级",
+    notice_body="以下隐患临近或已超过整改期限，按规定提醒或升级督办，逾期未改的将继续升级：",
+    link="/hazards/?overdue=1",
+    notify_roles=frozenset({Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE}),
+    extra_rungs=(kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR}),),
+)
+
+REGISTER = kit.register(
+    kit.Register(
+        name="hazard",
+        label="隐患",
+        path="hazards",
+        app_label="hazards",
+        get_scoped=get_scoped,
+        events=kit.EventCatalogue(()),
+        deadline_sources=(DEADLINES,),
+    )
+)

@@ -1,0 +1,62 @@
+"""The tip register's declaration (DESIGN.md §5): what the platform engines read of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhiben.accounts.models import Role
+from zhiben.common import kit
+from zhiben.common.errors import NotFound
+
+from .models import Tip, TipEscalation, TipStatus
+from .selectors import tip_get
+
+
+def get_scoped(actor: Any, pk: Any) -> Tip:
+    """The tip ``pk`` if ``actor`` may see it (handlers, officers of its region, admins); NotFound otherwise."""
+    try:
+        tip = tip_get(actor=actor, tip_id=int(pk))
+    except (TypeError, ValueError):
+        tip = None
+    if tip is None:
+        raise NotFound("举报不存在")
+    return tip
+
+
+def _deadline(key: str, label: str, status: str, due: str) -> kit.DeadlineSource:
+    return kit.DeadlineSource(
+        key=key,
+        label=label,
+        subject="tip",
+        items=lambda: Tip.objects.filter(status=status, **{f"{due}__isnull": False}),
+        record=lambda: TipEscalation,
+        columns={"tip_id": "id", "due": due, "region_code": "region_code"},
+        subject_column="tip_id",
+        due_column="due",
+        day_column="day",
+        digest_columns=("id", "tip_id", "step", "due", "day"),
+        region_column="region_code",
+        notice="举报核查或答复超期",
+        notice_body="以下举报临近或已超过核查（60日，可延长一次30日）或答复（核查后10日）期限，请尽快办理：",
+        link="/tips/?overdue=1",
+        notify_roles=frozenset({Role.TIP_HANDLER, Role.OFFICER}),
+    )
+
+
+# 《安全生产领域举报奖励办法》: verification within 60 days of acceptance, the reply within 10 days of it.
+DEADLINES = (
+    _deadline("tip_verification", "举报核查期限", TipStatus.ACCEPTED, "verification_due"),
+    _deadline("tip_reply", "举报答复期限", TipStatus.VERIFIED, "reply_due"),
+)
+
+REGISTER = kit.register(
+    kit.Register(
+        name="tip",
+        label="群众举报",
+        path="tips",
+        app_label="tips",
+        get_scoped=get_scoped,
+        events=kit.EventCatalogue(()),
+        deadline_sources=DEADLINES,
+    )
+)
