@@ -331,7 +331,10 @@ def verify_sweeps() -> str | None:
         first, last = payload.get("first_id"), payload.get("last_id")
         # The range comes from the chained event, not from a run row (which could be edited too).
         if digest_rows(source, first, last) != str(payload.get("digest", "")):
-            return f"事件 #{event.pk}（{payload.get('on')} {source.label}逾期升级扫描）记录的升级明细与数据库不符：升级记录被修改或删除"
+            return (
+                f"事件 #{event.pk}（{payload.get('on')} {source.label}逾期升级扫描）记录的升级明细与数据库不符："
+                "升级记录被修改或删除"
+            )
         if source.run_column:
             runs[source.key].add(int(event.subject_id))
         if first is not None and last is not None:
