@@ -19,9 +19,9 @@ urlpatterns = [
     path("enterprises/", include("zhiben.enterprises.urls")),
     path("hazards/", include("zhiben.hazards.urls")),
     path("notifications/", include("zhiben.notifications.urls")),
-    path("dashboard/", include("zhiben.analytics.urls")),
     path("imports/", include("zhiben.imports.urls")),
     path("accidents/", include("zhiben.accidents.urls")),
     path("tips/", include("zhiben.tips.urls")),
+    path("", include("zhiben.web.urls")),
     path("", include("zhiben.common.urls")),
 ]

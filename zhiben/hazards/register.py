@@ -66,6 +66,7 @@ REGISTER = kit.register(
         app_label="hazards",
         get_scoped=get_scoped,
         events=kit.EventCatalogue(()),
+        nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
     )
 )

@@ -10,13 +10,12 @@ from django.shortcuts import render
 
 from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
+from zhiben.analytics.exports import ranking_xlsx
+from zhiben.analytics.selectors import dashboard_data, ranking
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.hazards import rules
 from zhiben.regions.codes import InvalidRegionCode, normalize_code
 from zhiben.regions.selectors import region_ancestors
-
-from .exports import ranking_xlsx
-from .selectors import dashboard_data, ranking
 
 SORTS = {"on_time_rate": "按期销号率", "overdue": "逾期未整改（少者在前）", "stock_open": "存量未销号（少者在前）"}
 
@@ -46,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         data = dashboard_data(actor=actor, region=_region(request))
     except (NotFound, FieldErrors) as exc:
         raise Http404("区划不存在或不在您的管辖范围内") from exc
-    return render(request, "analytics/dashboard.html", {"data": data, "crumbs": _crumbs(actor, data["region"])})
+    return render(request, "web/dashboard.html", {"data": data, "crumbs": _crumbs(actor, data["region"])})
 
 
 @login_required
@@ -68,6 +67,6 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         return response
     return render(
         request,
-        "analytics/ranking.html",
+        "web/ranking.html",
         {"rows": rows, "sort": sort, "sorts": SORTS, "crumbs": _crumbs(actor, code), "region": code or ""},
     )

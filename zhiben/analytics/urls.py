@@ -1,8 +1,0 @@
-from django.urls import path
-
-from . import views
-
-urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("ranking/", views.ranking_view, name="ranking"),
-]
