@@ -13,12 +13,21 @@ from zhiben.accounts.scope import ScopePaths
 
 
 class Grade(models.TextChoices):
-    """事故等级 (《生产安全事故报告和调查处理条例》第三条, FACTS §4), lowest first in ``rules.GRADE_ORDER``."""
+    """事故等级 (《生产安全事故报告和调查处理条例》第三条, FACTS §4), lowest first in ``GRADE_ORDER``."""
 
     ESPECIALLY_MAJOR = "especially_major", "特别重大"
     MAJOR = "major", "重大"
     RELATIVELY_MAJOR = "relatively_major", "较大"
     GENERAL = "general", "一般"
+
+
+# Lowest first: the index of a grade is its rank.
+GRADE_ORDER: tuple[str, ...] = (Grade.GENERAL, Grade.RELATIVELY_MAJOR, Grade.MAJOR, Grade.ESPECIALLY_MAJOR)
+
+
+def grade_rank(grade: str) -> int:
+    """0 for 一般 … 3 for 特别重大."""
+    return GRADE_ORDER.index(grade)
 
 
 class Accident(models.Model):
@@ -112,6 +121,4 @@ class AccidentSupplement(models.Model):
 
     @property
     def grade_raised(self) -> bool:
-        from .rules import grade_rank
-
         return grade_rank(self.grade_after) > grade_rank(self.grade_before)

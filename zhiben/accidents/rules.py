@@ -23,10 +23,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from .models import Grade
+from .models import GRADE_ORDER
+from .models import grade_rank as grade_rank  # the rank lives with Grade; callers read it here too
 
-# Lowest first: the index of a grade is its rank.
-GRADE_ORDER: tuple[str, ...] = (Grade.GENERAL, Grade.RELATIVELY_MAJOR, Grade.MAJOR, Grade.ESPECIALLY_MAJOR)
 CRITERIA = ("deaths", "serious_injuries", "direct_loss")
 # Sanity limits of input (not policy): larger figures are typing errors, refused naming the field.
 MAX_PERSONS = 100_000
@@ -56,11 +55,6 @@ def thresholds() -> Thresholds:
         if len(bounds) != 3 or not 0 < bounds[0] < bounds[1] < bounds[2]:
             raise ImproperlyConfigured(f"ZHIBEN['ACCIDENT_THRESHOLDS'][{name!r}] needs 3 increasing positive bounds")
     return Thresholds(deaths=deaths, serious_injuries=injuries, direct_loss=loss)  # type: ignore[arg-type]
-
-
-def grade_rank(grade: str) -> int:
-    """0 for 一般 … 3 for 特别重大."""
-    return GRADE_ORDER.index(grade)
 
 
 def criterion_grade(bounds: tuple[int, int, int] | tuple[Decimal, Decimal, Decimal], value: int | Decimal) -> str:

@@ -224,6 +224,17 @@ class Tile:
     unit: str = ""
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A register's section on another register's page: ``on`` names the page's subject type
+    (``enterprise``); ``context(actor, subject)`` gives the data for ``template`` (as ``panel``)."""
+
+    on: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any]]
+    order: int = 100
+
+
 # --- the register ----------------------------------------------------------------------------------
 
 
@@ -250,6 +261,7 @@ class Register:
     filters: Any = None  # the FilterSet of its list (API, pages and exports)
     ledgers: tuple[Any, ...] = ()  # import/export ledger declarations
     notification_rules: tuple[Any, ...] = ()
+    panels: tuple[Panel, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def document(self, kind: str) -> DocumentSpec | None:
@@ -278,6 +290,13 @@ def registers() -> Iterable[Register]:
 def get(name: str) -> Register:
     """The register whose subject type is ``name``; KeyError when none is declared."""
     return _REGISTRY[name]
+
+
+def panels(*, on: str, actor: Any, subject: Any) -> list[dict[str, Any]]:
+    """The sections other registers add to the page of ``subject`` (type ``on``), in order:
+    ``[{"template", "context"}]``."""
+    found = sorted((p for spec in _REGISTRY.values() for p in spec.panels if p.on == on), key=lambda p: p.order)
+    return [{"template": p.template, "context": p.context(actor, subject)} for p in found]
 
 
 def by_path(path: str) -> Register | None:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from zhiben.accounts.models import User
 from zhiben.accounts.request import request_actor
 from zhiben.audit.selectors import events_of
+from zhiben.common import kit
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
 from zhiben.common.xlsx import xlsx_response
 from zhiben.regions.codes import InvalidRegionCode, normalize_code
@@ -86,9 +87,6 @@ def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpRespon
     for event in events:
         changes = event.payload.get("changes", {}) if isinstance(event.payload, dict) else {}
         event.changed_labels = [_label(f) for f in changes]  # type: ignore[attr-defined]
-    from zhiben.hazards.selectors import HazardFilters, hazard_list
-
-    hazards = hazard_list(actor=actor, filters=HazardFilters(enterprise=enterprise.credit_code))
     return render(
         request,
         "enterprises/detail.html",
@@ -96,8 +94,8 @@ def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpRespon
             "e": enterprise,
             "events": events,
             "can_write": _can_write(actor),
-            "hazards": hazards[:20],
-            "hazard_count": hazards.count(),
+            # Other registers' sections of this page (the hazards found here …), as they declare them.
+            "panels": kit.panels(on="enterprise", actor=actor, subject=enterprise),
         },
     )
 

@@ -12,7 +12,7 @@ from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
 from .models import ACTIVE_STATUSES, Escalation, Hazard, Level, SweepRun
-from .selectors import hazard_get
+from .selectors import hazard_get, hazard_list
 
 
 def get_scoped(actor: Any, pk: Any) -> Hazard:
@@ -24,6 +24,12 @@ def get_scoped(actor: Any, pk: Any) -> Hazard:
     if hazard is None:
         raise NotFound("隐患不存在")
     return hazard
+
+
+def enterprise_panel(actor: Any, enterprise: Any) -> dict[str, Any]:
+    """The hazards of ``enterprise`` that ``actor`` may see, newest first: the first 20 and the count."""
+    hazards = hazard_list(actor=actor).filter(enterprise=enterprise)
+    return {"enterprise": enterprise, "hazards": list(hazards[:20]), "count": hazards.count()}
 
 
 # Rectification deadlines climb the ladder (DESIGN.md §3); major hazards 90 days late are proposed for
@@ -68,5 +74,6 @@ REGISTER = kit.register(
         events=kit.EventCatalogue(()),
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
+        panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),
     )
 )

@@ -16,6 +16,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from huey.contrib.djhuey import db_task
 
 from zhiben.accounts.models import Role, User
 from zhiben.audit.services import event_append
@@ -24,7 +25,7 @@ from zhiben.common.errors import Conflict, FieldErrors, NotFound, PermissionDeni
 from .columns import CellProblem, Mapping, find_header
 from .ledgers import IMPORTERS, LEDGERS, Checked, Importer
 from .models import ImportJob, JobStatus, Kind
-from .workbook import WorkbookRejected, check_workbook, error_workbook, read_rows
+from .workbook import WorkbookRejected, check_workbook, error_workbook, max_bytes, read_rows
 
 log = logging.getLogger(__name__)
 MAX_REPORTED = 500  # errors kept in the job's report (the error workbook has them all)
@@ -62,15 +63,11 @@ def import_create(*, actor: User, kind: str, stream: IO[bytes], name: str) -> Im
         )
         job.file.save(f"{job.id}.xlsx", File(tmp), save=False)
     job.save()
-    from .tasks import validate_import
-
     validate_import(str(job.id))  # queued (run at once where Huey is immediate, as in the tests)
     return job
 
 
 def _limit() -> int:
-    from .workbook import max_bytes
-
     return max_bytes() + 1
 
 
@@ -85,8 +82,6 @@ def import_confirm(*, actor: User, job_id: str) -> ImportJob:
         job.status = JobStatus.IMPORTING
         job.progress = 0
         job.save(update_fields=["status", "progress"])
-    from .tasks import run_import
-
     run_import(str(job.id))
     job.refresh_from_db()
     return job
@@ -319,3 +314,20 @@ def imports_forget_files(*, older_than_days: int) -> int:
         job.save(update_fields=["file", "error_file"])
         forgotten += 1
     return forgotten
+
+
+# ------------------------------------------------------------------------------------- the queue
+# The two jobs live beside the services they run (tasks.py re-exports them for Huey's discovery), so
+# that queueing them needs no import back from tasks.py.
+
+
+@db_task()
+def validate_import(job_id: str) -> str:
+    """Validate an uploaded workbook (Huey, right after the upload)."""
+    return str(validate_job(job_id).status)
+
+
+@db_task()
+def run_import(job_id: str) -> str:
+    """Import a validated workbook (Huey, after the user confirms)."""
+    return str(import_job(job_id).status)

@@ -1,28 +1,18 @@
-"""Imports run on Huey: validation right after the upload, the import after the user confirms."""
+"""Imports run on Huey: validation right after the upload, the import after the user confirms (both
+defined beside their services), and the nightly removal of old uploaded workbooks."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
+from .services import imports_forget_files, run_import, validate_import
 
-@db_task()
-def validate_import(job_id: str) -> str:
-    from .services import validate_job
-
-    return str(validate_job(job_id).status)
-
-
-@db_task()
-def run_import(job_id: str) -> str:
-    from .services import import_job
-
-    return str(import_job(job_id).status)
+__all__ = ["forget_old_import_files", "run_import", "validate_import"]
 
 
 @db_periodic_task(crontab(hour="18", minute="20"))  # 02:20 Beijing time
 def forget_old_import_files() -> int:
-    from .services import imports_forget_files
-
+    """Delete stored workbooks older than ``ZHIBEN_IMPORT_KEEP_DAYS``; answers how many."""
     return imports_forget_files(older_than_days=int(settings.ZHIBEN["IMPORT_KEEP_DAYS"]))
