@@ -14,8 +14,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from zhiben.accidents.api import router as accidents_router
+from zhiben.accounts.api import auth_router, users_router
 from zhiben.accounts.services import token_user
+from zhiben.analytics.api import router as stats_router
 from zhiben.common.errors import Conflict, DomainError, FieldErrors
+from zhiben.enterprises.api import router as enterprises_router
+from zhiben.hazards.api import router as hazards_router
+from zhiben.imports.api import router as imports_router
+from zhiben.reference.api import criteria_router, sectors_router
+from zhiben.regions.api import router as regions_router
+from zhiben.tips.api import router as tips_router
 
 log = logging.getLogger(__name__)
 
@@ -150,28 +159,15 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "服务器内部错误"}, status=500)
 
 
-def _register() -> None:
-    from zhiben.accidents.api import router as accidents_router
-    from zhiben.accounts.api import auth_router, users_router
-    from zhiben.analytics.api import router as stats_router
-    from zhiben.enterprises.api import router as enterprises_router
-    from zhiben.hazards.api import router as hazards_router
-    from zhiben.imports.api import router as imports_router
-    from zhiben.reference.api import criteria_router, sectors_router
-    from zhiben.regions.api import router as regions_router
-    from zhiben.tips.api import router as tips_router
-
-    api.add_router("/auth", auth_router)
-    api.add_router("/users", users_router)
-    api.add_router("/regions", regions_router)
-    api.add_router("/sectors", sectors_router)
-    api.add_router("/criteria", criteria_router)
-    api.add_router("/enterprises", enterprises_router)
-    api.add_router("/hazards", hazards_router)
-    api.add_router("/stats", stats_router)
-    api.add_router("/imports", imports_router)
-    api.add_router("/accidents", accidents_router)
-    api.add_router("/tips", tips_router)
-
-
-_register()
+# Each register's and engine's router, under its path (DESIGN.md §6).
+api.add_router("/auth", auth_router)
+api.add_router("/users", users_router)
+api.add_router("/regions", regions_router)
+api.add_router("/sectors", sectors_router)
+api.add_router("/criteria", criteria_router)
+api.add_router("/enterprises", enterprises_router)
+api.add_router("/hazards", hazards_router)
+api.add_router("/stats", stats_router)
+api.add_router("/imports", imports_router)
+api.add_router("/accidents", accidents_router)
+api.add_router("/tips", tips_router)

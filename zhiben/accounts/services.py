@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -120,8 +121,6 @@ class LockedOut(Exception):
 
 def token_issue(*, request: HttpRequest, username: str, password: str) -> str | None:
     """Check the credentials (through django-axes, so failures count toward lockout) and issue a token."""
-    from axes.handlers.proxy import AxesProxyHandler
-
     if AxesProxyHandler.is_locked(request, credentials={"username": username}):
         raise LockedOut
     user: Any = authenticate(request, username=username, password=password)

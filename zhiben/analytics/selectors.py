@@ -23,6 +23,7 @@ from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules
 from zhiben.hazards.models import Hazard, Level, Source, Status
+from zhiben.reference.models import Sector
 from zhiben.regions.models import Region
 
 from .models import (
@@ -429,8 +430,6 @@ def dashboard_data(*, actor: User, region: str | None = None) -> dict[str, Any]:
     this_year, last_year = str(today.year), str(today.year - 1)
     increment = {row["year"]: row["total"] for row in zero["increment"]}
     names = dict(Region.objects.filter(code__in=[g["key"] for g in by_region["groups"]]).values_list("code", "name"))
-    from zhiben.reference.models import Sector
-
     sector_names = dict(Sector.objects.values_list("key", "name"))
     source_names = dict(Source.choices)
     return {

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F
-from django.db.models.functions import Cast, Substr
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Cast, Length, Substr
 
 from zhiben.common.bulk import bulk_insert
 from zhiben.hazards import rules
 from zhiben.hazards.models import Hazard, Status
+from zhiben.hazards.rules import cohort_expression, q_active, q_closed_on_time
 from zhiben.hazards.tallies import Shape
 
 from .models import (
@@ -202,11 +203,6 @@ def rebuild_tallies(*, day: datetime.date | None = None) -> dict[str, int]:
 
 def expected_tallies() -> dict[str, dict[tuple[Any, ...], dict[str, int]]]:
     """What the running totals should be, computed from the hazard rows with GROUP BY at every depth."""
-    from django.db.models import Count, Q, Value
-    from django.db.models.functions import Length
-
-    from zhiben.hazards.rules import cohort_expression, q_active, q_closed_on_time
-
     counters = {
         "c_total": Count("id"),
         "c_active": Count("id", filter=q_active()),

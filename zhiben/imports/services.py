@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
+from xlsxwriter.utility import xl_col_to_name
 
 from zhiben.accounts.models import Role, User
 from zhiben.audit.services import event_append
@@ -170,8 +172,6 @@ def analyse(job: ImportJob, importer: Importer, progress: Callable[[int, int], N
 
 
 def _max_rows() -> int:
-    from django.conf import settings
-
     return int(settings.ZHIBEN["IMPORT_MAX_ROWS"])
 
 
@@ -183,8 +183,6 @@ def _column_for(fld: str, importer: Importer, columns_of: dict[str, int]) -> int
 
 
 def _column_letter(index: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
     return str(xl_col_to_name(index))
 
 

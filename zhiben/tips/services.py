@@ -20,6 +20,7 @@ from phonenumbers import parse as parse_phone
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
+from zhiben.accidents.selectors import accident_get
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
@@ -34,8 +35,8 @@ from zhiben.regions.models import Region
 from zhiben.regions.selectors import host_region
 
 from . import receipts, rules
-from .crypto import seal
-from .media import stripped
+from .crypto import seal, unseal
+from .media import stored_file, stripped
 from .models import Category, Outcome, Tip, TipAttachment, TipMessage, TipReward, TipStatus
 
 HANDLERS = (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER)
@@ -164,8 +165,6 @@ def tip_submit(*, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, in
 
 
 def _store(tip: Tip, checked: Any) -> TipAttachment:
-    from .media import stored_file
-
     attachment = TipAttachment(
         tip=tip, content_type=checked.content_type, size=len(checked.content), sha256=checked.sha256
     )
@@ -225,8 +224,6 @@ def _handled(actor: User, tip_id: int) -> Tip:
 
 def tip_reporter(*, actor: User, tip_id: int) -> dict[str, str]:
     """The tipster's identity, for a tip handler in scope only; every read is an event."""
-    from .crypto import unseal
-
     with transaction.atomic():
         tip = scoped(Tip.objects, actor).filter(pk=tip_id).first()
         if tip is None or actor.role != Role.TIP_HANDLER:
@@ -376,8 +373,6 @@ def _hazard_for(actor: User, tip: Tip, data: dict[str, Any]) -> Hazard:
 
 
 def _accident_for(actor: User, data: dict[str, Any]) -> Any:
-    from zhiben.accidents.selectors import accident_get
-
     raw = data.get("accident")
     if not isinstance(raw, int) or isinstance(raw, bool):
         raise FieldErrors({"accident": "请填写核实后登记的事故编号"})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
+from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
 from zhiben.regions.resolve import resolve_region
 
@@ -162,8 +163,6 @@ def _tip(request: HttpRequest, tip_id: int) -> Any:
 
 
 def _detail(request: HttpRequest, tip: Any, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
-    from zhiben.audit.models import Event
-
     events = Event.objects.filter(subject_type="tip", subject_id=str(tip.pk)).order_by("id")
     return render(
         request,

@@ -13,7 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from zhiben.accidents.models import Accident
+from zhiben.accidents.services import accident_create
 from zhiben.accounts.models import User
 from zhiben.accounts.services import user_create
 from zhiben.demo.generator import enterprise_rows
@@ -27,6 +31,8 @@ from zhiben.reference.models import Sector
 from zhiben.reference.selectors import criteria_for
 from zhiben.regions.models import Region
 from zhiben.regions.services import region_create
+from zhiben.tips.models import Tip
+from zhiben.tips.services import tip_submit
 
 DEMO_COUNTY = "500241"  # 重庆市 秀山土家族苗族自治县 (the Chongqing plan in shared/seeds is the demo's frame)
 # Township codes follow GB/T 2260 numbering (街道 001–099, 镇 100–199) but are illustrative.
@@ -87,8 +93,6 @@ def demo_users() -> list[dict[str, Any]]:
 
 
 def _photo(rng: random.Random) -> bytes:
-    from PIL import Image, ImageDraw
-
     img = Image.new("RGB", (640, 480), (rng.randint(120, 220), rng.randint(120, 220), rng.randint(120, 220)))
     draw = ImageDraw.Draw(img)
     for _ in range(6):
@@ -162,13 +166,6 @@ class Command(BaseCommand):
     def _accidents_and_tips(self) -> None:
         """A few accidents and tips, through the services (the tips' receipts are not kept: they are the
         tipsters' own; try the public page /tips/report/ for one)."""
-        from django.utils import timezone
-
-        from zhiben.accidents.models import Accident
-        from zhiben.accidents.services import accident_create
-        from zhiben.tips.models import Tip
-        from zhiben.tips.services import tip_submit
-
         county = User.objects.get(username="county")
         now = timezone.now()
         if not Accident.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
