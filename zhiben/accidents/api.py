@@ -10,6 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.schemas import EventOut
 from zhiben.regions.selectors import parse_region
 
 from . import rules
@@ -109,15 +110,6 @@ class SupplementOut(Schema):
     def resolve_reported_by(obj: AccidentSupplement) -> str | None:
         user = obj.reported_by
         return (user.full_name or user.username) if user else None
-
-
-class EventOut(Schema):
-    id: int
-    kind: str
-    at: datetime.datetime
-    actor: str = Field(..., alias="actor_name")
-    actor_id: int | None
-    payload: dict[str, Any]
 
 
 class AccidentDetail(AccidentOut):

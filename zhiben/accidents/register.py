@@ -7,6 +7,7 @@ from typing import Any
 from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
+from .events import CATALOGUE
 from .models import Accident
 from .selectors import accident_get
 
@@ -29,7 +30,7 @@ REGISTER = kit.register(
         path="accidents",
         app_label="accidents",
         get_scoped=get_scoped,
-        events=kit.EventCatalogue(()),
+        events=CATALOGUE,
         nav=kit.NavEntry("事故", "accident-list", frozenset(), order=60),
     )
 )

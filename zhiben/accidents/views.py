@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
-from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.regions.codes import code_or_none
 from zhiben.regions.views import picker_context
@@ -108,34 +107,6 @@ def _grade(raw: Any) -> str:
     return Grade(raw).label if raw in Grade.values else str(raw)
 
 
-def event_line(event: Event) -> str:
-    """A readable Chinese line for an accident event (the timeline, 全过程记录)."""
-    p = event.payload if isinstance(event.payload, dict) else {}
-    if event.kind == "created":
-        late = "，迟报" if p.get("late_report") else ""
-        return (
-            f"登记了事故：死亡 {p.get('deaths')} 人、重伤 {p.get('serious_injuries')} 人、"
-            f"直接经济损失 {_money(p.get('direct_loss'))} 元，定为{_grade(p.get('grade'))}事故{late}"
-        )
-    if event.kind == "supplemented":
-        before, after = p.get("before") or {}, p.get("after") or {}
-        parts = []
-        for key, label, unit in (("deaths", "死亡", "人"), ("serious_injuries", "重伤", "人")):
-            if before.get(key) != after.get(key):
-                parts.append(f"{label} {before.get(key)}→{after.get(key)} {unit}")
-        if str(before.get("direct_loss")) != str(after.get("direct_loss")):
-            parts.append(f"直接经济损失 {_money(before.get('direct_loss'))}→{_money(after.get('direct_loss'))} 元")
-        line = f"补报（{p.get('reported_on')}）：{'、'.join(parts) or '数字无变化'}"
-        if p.get("grade_raised"):
-            line += f"；事故等级由{_grade(before.get('grade'))}升为{_grade(after.get('grade'))}"
-        elif p.get("grade_kept"):
-            line += f"；按补报数字为{_grade(p.get('grade_by_figures'))}，等级保持{_grade(after.get('grade'))}（不降级）"
-        if p.get("note"):
-            line += f"。说明：{p['note']}"
-        return line
-    return event.kind
-
-
 def duration_text(delta: datetime.timedelta) -> str:
     """``1 天 2 小时 5 分钟``, to the minute."""
     minutes = int(delta.total_seconds() // 60)
@@ -151,8 +122,6 @@ def duration_text(delta: datetime.timedelta) -> str:
 
 def _detail_context(request: HttpRequest, accident: Accident, form: SupplementForm | None = None) -> dict[str, Any]:
     events = list(accident_events(accident)[:200])
-    for ev in events:
-        ev.line = event_line(ev)  # type: ignore[attr-defined]
     deadline = rules.supplement_deadline(occurred_at=accident.occurred_at, sector=accident.sector_id)
     if form is None:
         form = SupplementForm(

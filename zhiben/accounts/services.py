@@ -65,7 +65,9 @@ def user_create(
     enterprise_id: int | None = None
     if role == Role.ENTERPRISE:
         # The enterprise register sits above accounts; the user's declared relation names its model.
-        enterprises = User._meta.get_field("enterprise").related_model._default_manager
+        related = User._meta.get_field("enterprise").related_model
+        assert not isinstance(related, str)  # a model class, not "self"
+        enterprises = related._default_manager
         try:
             code = clean_credit_code(enterprise)
             enterprise_id = enterprises.filter(credit_code=code).values_list("id", flat=True).first()

@@ -89,10 +89,15 @@ class EventCatalogue:
     kinds: tuple[EventKind, ...]
 
     def get(self, kind: str) -> EventKind | None:
-        for k in self.kinds:
+        """The declared kind, or one of the kinds every register shares (``COMMON_KINDS``), or None."""
+        for k in (*self.kinds, *COMMON_KINDS):
             if k.kind == kind:
                 return k
         return None
+
+    def text(self, kind: str, payload: Mapping[str, Any]) -> str:
+        """The payload as one Chinese line (the lines joined by ``；``)."""
+        return "；".join(line for line in self.lines(kind, payload) if line)
 
     def label(self, kind: str) -> str:
         """The Chinese label of ``kind``; an unknown kind is named as such, never shown raw."""
@@ -112,6 +117,12 @@ class EventCatalogue:
             if value not in (None, "", [], {}):
                 out.append(f"{label}：{_text(value)}")
         return out
+
+
+# Kinds the platform writes on any register's records (the documents engine's issued documents).
+COMMON_KINDS: tuple[EventKind, ...] = (
+    EventKind("document_issued", "出具文书", (("label", "文书"), ("number", "文号"))),
+)
 
 
 def _text(value: Any) -> str:
@@ -297,6 +308,16 @@ def panels(*, on: str, actor: Any, subject: Any) -> list[dict[str, Any]]:
     ``[{"template", "context"}]``."""
     found = sorted((p for spec in _REGISTRY.values() for p in spec.panels if p.on == on), key=lambda p: p.order)
     return [{"template": p.template, "context": p.context(actor, subject)} for p in found]
+
+
+def event_view(subject_type: str, kind: str, payload: Any) -> tuple[str, str]:
+    """``(label, text)`` of an event of ``subject_type``, by its register's catalogue: the one renderer of
+    the timeline pages, the API and the timeline exports. An undeclared subject type or kind is named as
+    such ("其他记录"), never shown as a program word."""
+    spec = _REGISTRY.get(subject_type)
+    data = payload if isinstance(payload, Mapping) else {}
+    catalogue = spec.events if spec is not None else EventCatalogue(())
+    return catalogue.label(kind), catalogue.text(kind, data)
 
 
 def by_path(path: str) -> Register | None:

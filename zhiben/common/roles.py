@@ -21,7 +21,11 @@ class Role(models.TextChoices):
 class Actor(Protocol):
     """What the kernel needs of a signed-in user: its key, role and home region (short code or None)."""
 
-    pk: Any
-    role: str
-    region_id: str | None
-    is_authenticated: bool
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def region_id(self) -> Any: ...

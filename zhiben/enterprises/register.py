@@ -7,6 +7,7 @@ from typing import Any
 from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
+from .events import CATALOGUE
 from .models import Enterprise
 from .selectors import enterprise_get
 
@@ -26,7 +27,7 @@ REGISTER = kit.register(
         path="enterprises",
         app_label="enterprises",
         get_scoped=get_scoped,
-        events=kit.EventCatalogue(()),
+        events=CATALOGUE,
         nav=kit.NavEntry("企业清单", "enterprise-list", frozenset(), order=40),
     )
 )

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,6 @@ from zhiben.regions.views import picker_context
 
 from .exports import enterprises_xlsx, export_filename
 from .forms import EnterpriseFilterForm, EnterpriseForm
-from .models import Enterprise
 from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
 from .services import EDITABLE, enterprise_create, enterprise_update
 
@@ -84,9 +82,6 @@ def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpRespon
     if enterprise is None:
         raise Http404("企业不存在")
     events = list(events_of(subject_type="enterprise", subject_id=enterprise.credit_code)[:200])
-    for event in events:
-        changes = event.payload.get("changes", {}) if isinstance(event.payload, dict) else {}
-        event.changed_labels = [_label(f) for f in changes]  # type: ignore[attr-defined]
     return render(
         request,
         "enterprises/detail.html",
@@ -98,13 +93,6 @@ def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpRespon
             "panels": kit.panels(on="enterprise", actor=actor, subject=enterprise),
         },
     )
-
-
-def _label(field: str) -> str:
-    try:
-        return str(getattr(Enterprise._meta.get_field(field), "verbose_name", field))
-    except FieldDoesNotExist:  # a field since removed from the model
-        return field
 
 
 def _apply_errors(form: EnterpriseForm, exc: FieldErrors | Conflict) -> None:

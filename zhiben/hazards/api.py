@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.schemas import EventOut
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 from zhiben.regions.selectors import parse_region
 
@@ -132,15 +133,6 @@ class SupervisionOut(Schema):
 class ReportsOut(Schema):
     regulator: datetime.date | None = Field(None, alias="reported_to_regulator_on")
     workers_congress: datetime.date | None = Field(None, alias="reported_to_workers_congress_on")
-
-
-class EventOut(Schema):
-    id: int
-    kind: str
-    at: datetime.datetime
-    actor: str = Field(..., alias="actor_name")
-    actor_id: int | None
-    payload: dict[str, Any]
 
 
 class HazardDetail(HazardOut):

@@ -9,15 +9,14 @@ overdue, closed on time) are computed by the SQL of ``rules``, the same as the l
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import BooleanField, Case, Value, When
 
 from zhiben.accounts.models import User
 from zhiben.audit.models import Event
+from zhiben.common import kit
 from zhiben.common.xlsx import Column, write_table
 
 from . import rules
@@ -123,101 +122,12 @@ TIMELINE_COLUMNS = [
     Column("操作人", 16),
     Column("内容", 80),
 ]
-EVENT_KINDS = {
-    "created": "登记隐患",
-    "planned": "制定整改方案",
-    "plan_revised": "修改整改方案",
-    "attachment_added": "上传佐证材料",
-    "submitted": "申请销号",
-    "approved": "审核通过",
-    "rejected": "退回整改",
-    "closed": "销号",
-    "cancelled": "撤销",
-    "listed": "挂牌督办",
-    "relisted": "重新挂牌督办",
-    "reported": "记录报告（双报告）",
-    "escalated": "逾期升级",
-    "updated": "台账导入更新",
-}
-REPORT_TO = {"regulator": "监管部门", "workers_congress": "职工代表大会"}
-CLOSED_BY = {"enterprise_self": "企业自行整改销号", "review": "审核销号"}
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return f"{value:%Y-%m-%d}"
-    return str(value)
-
-
-def _join(*parts: str) -> str:
-    return "，".join(p for p in parts if p)
-
-
-def event_summary(kind: str, payload: dict[str, Any]) -> str:
-    """A readable line for an event's payload (the detail page's wording, with a little more detail)."""
-    text = {k: _text(v) for k, v in payload.items() if not isinstance(v, list | dict)}
-
-    def part(key: str, template: str = "{}", labels: dict[str, str] | None = None) -> str:
-        value = text.get(key, "")
-        if labels is not None:
-            value = labels.get(value, value)
-        return template.format(value) if value else ""
-
-    if kind == "created":
-        return _join(
-            f"登记隐患《{text.get('title', '')}》",
-            part("level", labels=dict(Level.choices)),
-            part("source", labels=dict(Source.choices)),
-            part("location", "部位 {}"),
-            part("criterion", "依据 {}"),
-            part("discovered_on", "发现日期 {}"),
-            part("deadline", "整改期限 {}"),
-        )
-    if kind in ("planned", "plan_revised"):
-        return _join(
-            part("responsible_person", "责任人 {}"),
-            part("deadline", "期限 {}"),
-            part("funds", "资金 {} 元"),
-            part("measures", "措施：{}"),
-            part("interim_measures", "整改期间安全措施：{}"),
-        )
-    if kind == "attachment_added":
-        return f"《{text.get('name') or '未命名'}》"
-    if kind == "submitted":
-        count = len(payload.get("attachments") or [])
-        return part("summary") + (f"（附 {count} 个佐证材料）" if count else "")
-    if kind in ("approved", "rejected"):
-        return part("comment")
-    if kind == "closed":
-        return _join(part("closed_on", "销号日期 {}"), part("by", labels=CLOSED_BY))
-    if kind == "cancelled":
-        return part("reason")
-    if kind in ("listed", "relisted"):
-        return _join(
-            part("level", labels=dict(SupervisionLevel.choices)),
-            part("notice_no", "文号 {}"),
-            part("listed_on", "挂牌日期 {}"),
-            part("deadline", "督办期限 {}"),
-        )
-    if kind == "reported":
-        return _join(part("to", labels=REPORT_TO), part("on"))
-    if kind == "escalated":
-        return _join(part("label"), part("deadline", "超过整改期限 {}"))
-    return json.dumps(payload, ensure_ascii=False, cls=DjangoJSONEncoder, sort_keys=True) if payload else ""
 
 
 def timeline_rows(events: Sequence[Event | TimelineEntry]) -> Iterator[list[Any]]:
     for number, event in enumerate(events, start=1):
-        payload = event.payload if isinstance(event.payload, dict) else {}
-        yield [
-            number,
-            event.at,
-            EVENT_KINDS.get(event.kind, event.kind),
-            event.actor_name,
-            event_summary(event.kind, payload),
-        ]
+        label, text = kit.event_view("hazard", event.kind, event.payload)
+        yield [number, event.at, label, event.actor_name, text]
 
 
 def timeline_xlsx(hazard: Hazard, events: Sequence[Event | TimelineEntry]) -> bytes:

@@ -11,6 +11,7 @@ from zhiben.accounts.models import Role
 from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
+from .events import CATALOGUE
 from .models import ACTIVE_STATUSES, Escalation, Hazard, Level, SweepRun
 from .selectors import hazard_get, hazard_list
 
@@ -71,7 +72,7 @@ REGISTER = kit.register(
         path="hazards",
         app_label="hazards",
         get_scoped=get_scoped,
-        events=kit.EventCatalogue(()),
+        events=CATALOGUE,
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
         panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),

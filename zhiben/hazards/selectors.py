@@ -90,6 +90,7 @@ class TimelineEntry:
     actor_name: str
     actor_id: int | None
     payload: dict[str, Any]
+    subject_type: str = "hazard"
 
 
 def hazard_events(hazard: Hazard) -> list[Event | TimelineEntry]:

@@ -8,6 +8,7 @@ from zhiben.accounts.models import Role
 from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
+from .events import CATALOGUE
 from .models import Tip, TipEscalation, TipStatus
 from .selectors import tip_get
 
@@ -59,7 +60,7 @@ REGISTER = kit.register(
         path="tips",
         app_label="tips",
         get_scoped=get_scoped,
-        events=kit.EventCatalogue(()),
+        events=CATALOGUE,
         nav=kit.NavEntry("群众举报", "tip-queue", REGULATORS, order=70),
         deadline_sources=DEADLINES,
     )

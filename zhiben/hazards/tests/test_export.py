@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from zhiben.audit.models import Event
 from zhiben.hazards import rules
-from zhiben.hazards.exports import COLUMNS, TIMELINE_COLUMNS, event_summary
+from zhiben.hazards.events import event_summary
+from zhiben.hazards.exports import COLUMNS, TIMELINE_COLUMNS
 from zhiben.hazards.services import hazard_cancel, hazard_submit, hazard_supervise
 from zhiben.tests_support import factories
 

@@ -1,0 +1,59 @@
+"""The tip register's event catalogue: each kind's Chinese label and how its payload reads.
+
+The tipster's identity never appears in a payload (only whether the tip was made under a real name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from zhiben.common import kit
+
+from .models import Category, Outcome
+
+
+def _received(p: Mapping[str, Any]) -> list[str]:
+    files = int(p.get("files") or 0)
+    return [
+        f"类别：{dict(Category.choices).get(str(p.get('category')), '其他')}",
+        f"区划：{p.get('region') or '—'}",
+        *([f"照片 {files} 张"] if files else []),
+    ]
+
+
+def _added(p: Mapping[str, Any]) -> list[str]:
+    files = int(p.get("files") or 0)
+    return [*(["补充了文字说明"] if p.get("text") else []), *([f"照片 {files} 张"] if files else [])]
+
+
+def _verified(p: Mapping[str, Any]) -> list[str]:
+    out = [f"核查结果：{dict(Outcome.choices).get(str(p.get('outcome')), '—')}"]
+    if p.get("hazard"):
+        out.append(f"关联隐患 #{p['hazard']}")
+    if p.get("accident"):
+        out.append(f"关联事故 #{p['accident']}")
+    if p.get("fine") not in (None, ""):
+        out.append(f"罚款 {p['fine']} 元")
+    if p.get("reward") not in (None, ""):
+        out.append(f"奖励 {p['reward']} 元")
+    elif "eligible" in p:
+        out.append("不予奖励" if not p.get("eligible") else "")
+    return [line for line in out if line]
+
+
+CATALOGUE = kit.EventCatalogue(
+    (
+        kit.EventKind("received", "收到举报", render=_received),
+        kit.EventKind("reporter_added", "举报人补充情况", render=_added),
+        kit.EventKind(
+            "reporter_read",
+            "查看举报人身份",
+            render=lambda p: ["实名举报" if p.get("real_name") else "匿名举报"],
+        ),
+        kit.EventKind("extended", "延长核查期限", (("verification_due", "核查期限延至"),)),
+        kit.EventKind("verified", "核查完毕", render=_verified),
+        kit.EventKind("replied", "答复举报人"),
+        kit.EventKind("reward_paid", "发放举报奖励", (("paid_on", "发放日期"), ("amount", "金额（元）"))),
+    )
+)
