@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: run setup deps dev-deps assets migrate static demo test test-fast lint fmt bench check-python check-node clean
+.PHONY: run setup deps dev-deps requirements assets migrate static demo test lint fmt bench check-python check-node clean
 
 run: setup ## Set up (idempotent) and start the web server and the task consumer
 	@scripts/run.sh
@@ -36,6 +36,15 @@ $(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
+# requirements*.txt are compiled from requirements*.in by pip-tools: edit an .in file, then run this. Pins
+# already in a .txt are kept unless the .in asks otherwise; PIP_COMPILE_FLAGS="--upgrade-package NAME"
+# (or --upgrade) moves them. The dev file holds the runtime set at the runtime file's versions (-c).
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make requirements" $(VENV)/bin/pip-compile --quiet --strip-extras \
+  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(PIP_COMPILE_FLAGS)
+requirements: dev-deps
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
 node_modules/.package-lock.json: package-lock.json | check-node
 	npm ci --no-audit --no-fund --loglevel=error
 
@@ -58,10 +67,12 @@ demo: migrate
 test: dev-deps assets ## The whole suite (SQLite; .ci/run repeats it on PostgreSQL and adds the browser test)
 	$(PY) -m pytest -n auto -q
 
-lint: dev-deps
+lint: dev-deps ## What .pre-commit-config.yaml runs too, and CI: style, types, layer contracts, migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
 
 fmt: dev-deps
 	$(VENV)/bin/ruff format .
