@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from zhiben.common.errors import Conflict, PermissionDenied
+
 # --- lifecycle -------------------------------------------------------------------------------------
 
 
@@ -39,9 +41,16 @@ class Transition:
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """A register's states and arrows, readable in one screen (DESIGN.md §8)."""
+    """A register's states and arrows, readable in one screen (DESIGN.md §8).
+
+    ``status_labels`` and ``action_labels`` give the Chinese words of the refusal "当前状态为“…”，不能…";
+    ``refusals`` may give an action its own sentence instead.
+    """
 
     transitions: tuple[Transition, ...]
+    status_labels: Mapping[str, str] = field(default_factory=dict)
+    action_labels: Mapping[str, str] = field(default_factory=dict)
+    refusals: Mapping[str, str] = field(default_factory=dict)
     field: str = "status"
 
     def table(self) -> dict[tuple[str, str], str]:
@@ -55,13 +64,40 @@ class Lifecycle:
                 return t
         return None
 
-    def actions_from(self, source: str, role: str | None = None) -> list[str]:
-        """The actions that leave ``source`` (for ``role``, when given), in declaration order, once each."""
-        seen: list[str] = []
-        for t in self.transitions:
-            if t.source == source and (role is None or not t.roles or role in t.roles) and t.action not in seen:
-                seen.append(t.action)
-        return seen
+    def roles_for(self, action: str) -> frozenset[str]:
+        """Every role allowed to take ``action`` from some state (empty: no arrow has that action)."""
+        return frozenset(r for t in self.transitions if t.action == action for r in t.roles)
+
+    def take(self, action: str, subject: Any, actor: Any) -> Transition:
+        """The arrow ``actor`` takes for ``action`` on ``subject`` now.
+
+        Raises ``PermissionDenied`` when the actor's role may never take it (checked first, so a wrong
+        role is told so whatever the state), ``Conflict`` when the subject's state has no such arrow or
+        the arrow's guard refuses (with the guard's sentence). Scope is the caller's check, before this.
+        """
+        roles = self.roles_for(action)
+        if roles and getattr(actor, "role", None) not in roles:
+            raise PermissionDenied("您的角色不能进行此操作")
+        status = str(getattr(subject, self.field))
+        arrow = self.find(action, status)
+        if arrow is None:
+            shown, verb = self.status_labels.get(status, status), self.action_labels.get(action, action)
+            default = f"当前状态为“{shown}”，不能{verb}"
+            raise Conflict(self.refusals.get(action, default))
+        if arrow.roles and getattr(actor, "role", None) not in arrow.roles:
+            raise PermissionDenied("您的角色不能进行此操作")
+        refusal = arrow.guard(subject, actor) if arrow.guard else None
+        if refusal:
+            raise Conflict(refusal)
+        return arrow
+
+    def allows(self, action: str, subject: Any, actor: Any) -> bool:
+        """Whether :meth:`take` would let ``actor`` take ``action`` on ``subject`` now (pages show only these)."""
+        try:
+            self.take(action, subject, actor)
+        except (Conflict, PermissionDenied):
+            return False
+        return True
 
 
 # --- events ----------------------------------------------------------------------------------------

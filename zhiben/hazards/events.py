@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -101,9 +101,13 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, cls=DjangoJSONEncoder, sort_keys=True) if payload else ""
 
 
+def _renderer(kind: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    def render(payload: Mapping[str, Any]) -> list[str]:
+        return [event_summary(kind, payload)]
+
+    return render
+
+
 CATALOGUE = kit.EventCatalogue(
-    tuple(
-        kit.EventKind(kind, label, render=lambda payload, kind=kind: [event_summary(kind, payload)])
-        for kind, label in EVENT_KINDS.items()
-    )
+    tuple(kit.EventKind(kind, label, render=_renderer(kind)) for kind, label in EVENT_KINDS.items())
 )

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 
 from zhiben.accounts.scope import ScopePaths
+from zhiben.common import kit
+from zhiben.common.roles import Role
 
 
 class Level(models.TextChoices):
@@ -40,26 +42,42 @@ class Action(models.TextChoices):
     CANCEL = "cancel", "撤销"
 
 
-# The lifecycle: (action, from) -> to.
+ACTIVE_STATUSES = (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW)
+REGULATORS = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER})
+EVERYONE = REGULATORS | {Role.ENTERPRISE}
+
+
+def _plan_first(hazard: Hazard, actor: object) -> str | None:
+    """A major hazard is rectified under a plan (五落实, 16号令 第十五条) before it can be closed."""
+    if hazard.level == Level.MAJOR:
+        return "重大隐患须先制定整改方案（五落实），整改后再申请销号"
+    return None
+
+
+# The lifecycle, with who may take each arrow and the event it writes:
 #   open --plan--> rectifying --submit--> pending_review --approve--> closed (销号)
 #                      ^                          |
 #                      +---------reject-----------+
 #   open/rectifying/pending_review --cancel (误报/不构成)--> cancelled
 # A general hazard is closed by the enterprise itself on submit (企业自行整改), even straight from
-# ``open`` (一般隐患 can be removed at once, 16号令 第三条); a major one goes to review. A plan may be
-# revised while rectifying.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (Action.PLAN, Status.OPEN): Status.RECTIFYING,
-    (Action.PLAN, Status.RECTIFYING): Status.RECTIFYING,
-    (Action.SUBMIT, Status.RECTIFYING): Status.PENDING_REVIEW,  # a general hazard goes to CLOSED instead
-    (Action.SUBMIT, Status.OPEN): Status.CLOSED,  # general hazards only
-    (Action.APPROVE, Status.PENDING_REVIEW): Status.CLOSED,
-    (Action.REJECT, Status.PENDING_REVIEW): Status.RECTIFYING,
-    (Action.CANCEL, Status.OPEN): Status.CANCELLED,
-    (Action.CANCEL, Status.RECTIFYING): Status.CANCELLED,
-    (Action.CANCEL, Status.PENDING_REVIEW): Status.CANCELLED,
-}
-ACTIVE_STATUSES = (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW)
+# ``open`` (一般隐患 can be removed at once, 16号令 第三条); a major one goes to review (the service sends a
+# major submission to ``pending_review`` and a general one to ``closed``). A plan may be revised while
+# rectifying. Review is never by the one who submitted (checked by the service: a matter of person, not
+# of state).
+LIFECYCLE = kit.Lifecycle(
+    (
+        kit.Transition(Action.PLAN, Status.OPEN, Status.RECTIFYING, "planned", EVERYONE),
+        kit.Transition(Action.PLAN, Status.RECTIFYING, Status.RECTIFYING, "plan_revised", EVERYONE),
+        kit.Transition(Action.SUBMIT, Status.RECTIFYING, Status.PENDING_REVIEW, "submitted", EVERYONE),
+        kit.Transition(Action.SUBMIT, Status.OPEN, Status.CLOSED, "submitted", EVERYONE, guard=_plan_first),
+        kit.Transition(Action.APPROVE, Status.PENDING_REVIEW, Status.CLOSED, "approved", REGULATORS),
+        kit.Transition(Action.REJECT, Status.PENDING_REVIEW, Status.RECTIFYING, "rejected", REGULATORS),
+        *(kit.Transition(Action.CANCEL, s, Status.CANCELLED, "cancelled", REGULATORS) for s in ACTIVE_STATUSES),
+    ),
+    status_labels=dict(Status.choices),
+    action_labels=dict(Action.choices),
+)
+TRANSITIONS: dict[tuple[str, str], str] = LIFECYCLE.table()
 
 
 class SupervisionLevel(models.TextChoices):

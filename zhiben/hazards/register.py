@@ -12,7 +12,7 @@ from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
 from .events import CATALOGUE
-from .models import ACTIVE_STATUSES, Escalation, Hazard, Level, SweepRun
+from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, SweepRun
 from .selectors import hazard_get, hazard_list
 
 
@@ -73,6 +73,7 @@ REGISTER = kit.register(
         app_label="hazards",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        lifecycle=LIFECYCLE,
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
         panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),

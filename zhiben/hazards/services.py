@@ -28,7 +28,9 @@ from zhiben.reference.selectors import criterion_applies
 from . import rules
 from .evidence import CheckedFile, EvidenceRejected, check_upload, stored_files
 from .models import (
-    TRANSITIONS,
+    EVERYONE,
+    LIFECYCLE,
+    REGULATORS,
     Action,
     Attachment,
     Hazard,
@@ -40,16 +42,15 @@ from .models import (
 from .tallies import SUBJECT, Shape, shape_of
 
 EARLIEST = datetime.date(2000, 1, 1)
-REGULATORS = (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER)
-EVERYONE = (*REGULATORS, Role.ENTERPRISE)
-# Which roles may take each step (scope is checked separately, on the hazard itself).
-ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
-    "plan": EVERYONE,
+# Which roles may take each step (scope is checked separately, on the hazard itself): the lifecycle's
+# arrows say it for its actions; the steps that change no state are listed here.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "plan": LIFECYCLE.roles_for(Action.PLAN),
+    "submit": LIFECYCLE.roles_for(Action.SUBMIT),
+    "review": LIFECYCLE.roles_for(Action.APPROVE),
+    "cancel": LIFECYCLE.roles_for(Action.CANCEL),
     "attach": EVERYONE,
-    "submit": EVERYONE,
     "report": EVERYONE,
-    "review": REGULATORS,
-    "cancel": REGULATORS,
     "supervise": REGULATORS,
 }
 MAX_FILES = 9
@@ -89,11 +90,9 @@ def _locked(hazard_id: int, actor: User) -> Hazard:
     return hazard
 
 
-def _target(hazard: Hazard, action: str) -> str:
-    target = TRANSITIONS.get((action, hazard.status))
-    if target is None:
-        raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能{Action(action).label}")
-    return target
+def _target(hazard: Hazard, action: str, actor: User) -> str:
+    """The state ``action`` takes ``hazard`` to, by the lifecycle (roles, state, guard); 403/409 otherwise."""
+    return LIFECYCLE.take(action, hazard, actor).target
 
 
 def _log(actor: User | None, hazard: Hazard, kind: str, payload: dict[str, Any]) -> None:
@@ -308,7 +307,7 @@ def hazard_plan(
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "plan")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
-        target = _target(hazard, Action.PLAN)
+        target = _target(hazard, Action.PLAN, actor)
         if values.get("deadline") and values["deadline"] < hazard.discovered_on:
             errors.add("deadline", "整改期限不能早于发现日期")
         if hazard.level == Level.MAJOR and not values.get("interim_measures"):
@@ -359,9 +358,7 @@ def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Seq
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "submit")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
-        if hazard.level == Level.MAJOR and hazard.status == Status.OPEN:
-            raise Conflict("重大隐患须先制定整改方案（五落实），整改后再申请销号")
-        target = _target(hazard, Action.SUBMIT)
+        target = _target(hazard, Action.SUBMIT, actor)
         own = set(hazard.attachments.filter(pk__in=ids).values_list("pk", flat=True))
         if own != set(ids):
             raise FieldErrors({"attachments": "佐证材料不属于该隐患"})
@@ -399,7 +396,7 @@ def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "review")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
-        target = _target(hazard, Action.APPROVE if decision == "approve" else Action.REJECT)
+        target = _target(hazard, Action.APPROVE if decision == "approve" else Action.REJECT, actor)
         if hazard.submitted_by_id == actor.pk:
             raise PermissionDenied("不能审核自己提交的销号申请")
         if decision == "approve" and not hazard.attachments.exists():
@@ -426,7 +423,7 @@ def hazard_cancel(*, hazard_id: int, actor: User, reason: str) -> Hazard:
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "cancel")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
-        hazard.status = _target(hazard, Action.CANCEL)
+        hazard.status = _target(hazard, Action.CANCEL, actor)
         hazard.cancel_reason = reason
         hazard.save()
         _tally(before, shape_of(hazard))
@@ -524,24 +521,18 @@ def available_actions(hazard: Hazard, actor: User) -> list[str]:
     """The steps this actor may take on this hazard now (the pages show only these)."""
     out = []
     active = hazard.status in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW)
-    if actor.role in ROLE_ACTIONS["plan"] and (Action.PLAN, hazard.status) in TRANSITIONS:
+    if LIFECYCLE.allows(Action.PLAN, hazard, actor):
         out.append("plan")
     if actor.role in ROLE_ACTIONS["attach"] and active:
         out.append("attach")
-    if actor.role in ROLE_ACTIONS["submit"] and (
-        hazard.status == Status.RECTIFYING or (hazard.status == Status.OPEN and hazard.level == Level.GENERAL)
-    ):
+    if LIFECYCLE.allows(Action.SUBMIT, hazard, actor):
         out.append("submit")
-    if (
-        actor.role in ROLE_ACTIONS["review"]
-        and hazard.status == Status.PENDING_REVIEW
-        and hazard.submitted_by_id != actor.pk
-    ):
+    if LIFECYCLE.allows(Action.APPROVE, hazard, actor) and hazard.submitted_by_id != actor.pk:
         out.append("review")
     if actor.role in ROLE_ACTIONS["supervise"] and active:
         out.append("supervise")
     if actor.role in ROLE_ACTIONS["report"] and hazard.status != Status.CANCELLED:
         out.append("report")
-    if actor.role in ROLE_ACTIONS["cancel"] and (Action.CANCEL, hazard.status) in TRANSITIONS:
+    if LIFECYCLE.allows(Action.CANCEL, hazard, actor):
         out.append("cancel")
     return out

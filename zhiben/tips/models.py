@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 
 from zhiben.accounts.scope import ScopePaths
+from zhiben.common import kit
+from zhiben.common.roles import Role
 from zhiben.regions.models import RegionCodeField
 
 
@@ -24,6 +26,44 @@ class TipStatus(models.TextChoices):
     ACCEPTED = "accepted", "已受理，核查中"
     VERIFIED = "verified", "已核查，待答复"
     REPLIED = "replied", "已答复"
+
+
+class TipAction(models.TextChoices):
+    EXTEND = "extend", "延长核查期限"
+    VERIFY = "verify", "核查"
+    REPLY = "reply", "答复举报人"
+    PAY_REWARD = "pay_reward", "登记奖励发放"
+
+
+HANDLERS = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER})
+
+
+def _not_extended(tip: Tip, actor: object) -> str | None:
+    """Verification may be extended once, by 30 days (《安全生产领域举报奖励办法》, FACTS §3)."""
+    return "核查期限只能延长一次" if tip.extended else None
+
+
+# The lifecycle: accepted --verify--> verified --reply--> replied. The first message after verification
+# is the reply (答复, due in 10 days); messages before and after it leave the state as it is. A reward is
+# recorded as paid once it has been decided (at verification).
+LIFECYCLE = kit.Lifecycle(
+    (
+        kit.Transition(TipAction.EXTEND, TipStatus.ACCEPTED, TipStatus.ACCEPTED, "extended", HANDLERS, _not_extended),
+        kit.Transition(TipAction.VERIFY, TipStatus.ACCEPTED, TipStatus.VERIFIED, "verified", HANDLERS),
+        kit.Transition(TipAction.REPLY, TipStatus.ACCEPTED, TipStatus.ACCEPTED, "replied", HANDLERS),
+        kit.Transition(TipAction.REPLY, TipStatus.VERIFIED, TipStatus.REPLIED, "replied", HANDLERS),
+        kit.Transition(TipAction.REPLY, TipStatus.REPLIED, TipStatus.REPLIED, "replied", HANDLERS),
+        kit.Transition(TipAction.PAY_REWARD, TipStatus.VERIFIED, TipStatus.VERIFIED, "reward_paid", HANDLERS),
+        kit.Transition(TipAction.PAY_REWARD, TipStatus.REPLIED, TipStatus.REPLIED, "reward_paid", HANDLERS),
+    ),
+    status_labels=dict(TipStatus.choices),
+    action_labels=dict(TipAction.choices),
+    refusals={
+        TipAction.EXTEND: "已核查的举报不能延期",
+        TipAction.VERIFY: "该举报已核查",
+        TipAction.PAY_REWARD: "该举报没有奖励决定",
+    },
+)
 
 
 class Outcome(models.TextChoices):

@@ -9,7 +9,7 @@ from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
 from .events import CATALOGUE
-from .models import Tip, TipEscalation, TipStatus
+from .models import LIFECYCLE, Tip, TipEscalation, TipStatus
 from .selectors import tip_get
 
 
@@ -61,6 +61,7 @@ REGISTER = kit.register(
         app_label="tips",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        lifecycle=LIFECYCLE,
         nav=kit.NavEntry("群众举报", "tip-queue", REGULATORS, order=70),
         deadline_sources=DEADLINES,
     )

@@ -37,9 +37,18 @@ from zhiben.regions.selectors import host_region
 from . import receipts, rules
 from .crypto import seal, unseal
 from .media import stored_file, stripped
-from .models import Category, Outcome, Tip, TipAttachment, TipMessage, TipReward, TipStatus
+from .models import (
+    HANDLERS,
+    LIFECYCLE,
+    Category,
+    Outcome,
+    Tip,
+    TipAction,
+    TipAttachment,
+    TipMessage,
+    TipReward,
+)
 
-HANDLERS = (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER)
 MAX_FILES = 6
 
 
@@ -238,10 +247,7 @@ def tip_extend(*, actor: User, tip_id: int, reason: Any) -> Tip:
     with transaction.atomic():
         tip = _handled(actor, tip_id)
         text = _required(reason, "reason", "延期理由", 400)
-        if tip.status != TipStatus.ACCEPTED:
-            raise Conflict("已核查的举报不能延期")
-        if tip.extended:
-            raise Conflict("核查期限只能延长一次")
+        LIFECYCLE.take(TipAction.EXTEND, tip, actor)
         tip.extended = True
         tip.extension_reason = text
         tip.verification_due = rules.verification_due(tip.accepted_on, extended=True)
@@ -264,9 +270,10 @@ def tip_reply(*, actor: User, tip_id: int, body: Any) -> Tip:
         tip = _handled(actor, tip_id)
         text = _required(body, "body", "答复内容", 4000)
         today = _today()
+        target = LIFECYCLE.take(TipAction.REPLY, tip, actor).target
         TipMessage.objects.create(tip=tip, from_reporter=False, body=seal(text), on=today, author=actor)
-        if tip.status == TipStatus.VERIFIED:
-            tip.status = TipStatus.REPLIED
+        if target != tip.status:  # the first message after verification is the reply (答复)
+            tip.status = target
             tip.replied_on = today
             tip.save(update_fields=["status", "replied_on"])
         _log(actor, tip, "replied", {"status": tip.status})
@@ -277,8 +284,7 @@ def tip_verify(*, actor: User, tip_id: int, data: dict[str, Any]) -> Tip:
     """Record the verification (核查) and decide the reward by the national rule (FACTS §3)."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
-        if tip.status != TipStatus.ACCEPTED:
-            raise Conflict("该举报已核查")
+        target = LIFECYCLE.take(TipAction.VERIFY, tip, actor).target
         errors = ErrorCollector()
         outcome = ""
         try:
@@ -312,7 +318,7 @@ def tip_verify(*, actor: User, tip_id: int, data: dict[str, Any]) -> Tip:
         if confirmed and tip.category == Category.VIOLATION and fine is None:
             raise FieldErrors({"fine": "请填写行政罚款金额（没有罚款填0）"})
         today = _today()
-        tip.status = TipStatus.VERIFIED
+        tip.status = target
         tip.outcome = outcome
         tip.verified_on = today
         tip.verified_by = actor
@@ -438,6 +444,7 @@ def tip_reward_paid(*, actor: User, tip_id: int, paid_on: Any, amount: Any) -> T
     """Record the payment of a reward."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
+        LIFECYCLE.take(TipAction.PAY_REWARD, tip, actor)
         reward = TipReward.objects.filter(tip=tip).first()
         if reward is None or not reward.eligible:
             raise Conflict("该举报没有奖励决定")

@@ -47,3 +47,42 @@ def test_documents_issued_read_the_same_on_every_register() -> None:
             "出具文书",
             "文书：答复书；文号：X〔2026〕1号",
         )
+
+
+@pytest.mark.parametrize("name", ["hazard", "tip"])
+def test_a_lifecycle_takes_exactly_its_arrows(name: str) -> None:
+    """Every (action, state, role): ``take`` answers the declared arrow, or refuses with 403 (role) / 409
+    (state or guard) — never anything else; ``allows`` agrees with it."""
+    from types import SimpleNamespace
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from zhiben.common.errors import Conflict, PermissionDenied
+    from zhiben.common.roles import Role
+
+    lifecycle = kit.get(name).lifecycle
+    assert lifecycle is not None
+    actions = sorted({t.action for t in lifecycle.transitions})
+    states = sorted({t.source for t in lifecycle.transitions} | {t.target for t in lifecycle.transitions})
+
+    @given(st.sampled_from(actions), st.sampled_from(states), st.sampled_from(list(Role.values)))
+    def check(action: str, state: str, role: str) -> None:
+        subject = SimpleNamespace(status=state, level="general", extended=False)
+        actor = SimpleNamespace(role=role, pk=1)
+        arrow = lifecycle.find(action, state)
+        try:
+            taken = lifecycle.take(action, subject, actor)
+        except PermissionDenied:
+            assert role not in lifecycle.roles_for(action) or (arrow and role not in arrow.roles)
+            assert not lifecycle.allows(action, subject, actor)
+            return
+        except Conflict:
+            assert arrow is None or arrow.guard is not None
+            assert not lifecycle.allows(action, subject, actor)
+            return
+        assert taken is arrow and role in taken.roles
+        assert lifecycle.table()[(action, state)] == taken.target
+        assert lifecycle.allows(action, subject, actor)
+
+    check()
