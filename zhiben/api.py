@@ -154,6 +154,7 @@ def _register() -> None:
     from zhiben.accidents.api import router as accidents_router
     from zhiben.accounts.api import auth_router, users_router
     from zhiben.analytics.api import router as stats_router
+    from zhiben.documents.api import router as documents_router
     from zhiben.enterprises.api import router as enterprises_router
     from zhiben.hazards.api import router as hazards_router
     from zhiben.imports.api import router as imports_router
@@ -172,6 +173,8 @@ def _register() -> None:
     api.add_router("/imports", imports_router)
     api.add_router("/accidents", accidents_router)
     api.add_router("/tips", tips_router)
+    # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
+    api.add_router("", documents_router)
 
 
 _register()

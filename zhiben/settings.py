@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zhiben.imports",
     "zhiben.accidents",
     "zhiben.tips",
+    "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",
 ]
