@@ -171,13 +171,18 @@ class DocumentEntry:
 def document_entries(*, register: Register, subject: Any, actor: User) -> list[DocumentEntry]:
     """Every document the register declares, with whether it can be had now and its number once issued.
     For an enterprise user a document is available only once issued (it does not issue)."""
-    issued = {
-        (r.kind, r.unit_key): r
-        for r in IssuedDocument.objects.filter(register=register.name, subject_id=str(subject.pk))
-    }
+    available = {spec.kind: bool(spec.available(subject)) for spec in register.documents}
+    issued = (
+        {
+            (r.kind, r.unit_key): r
+            for r in IssuedDocument.objects.filter(register=register.name, subject_id=str(subject.pk))
+        }
+        if any(available.values())  # a page of a record with nothing to print asks nothing more
+        else {}
+    )
     entries = []
     for spec in register.documents:
-        can = bool(spec.available(subject))
+        can = available[spec.kind]
         record = issued.get((spec.kind, spec.issuer(subject)[0])) if can else None
         if actor.role == Role.ENTERPRISE:
             can = record is not None

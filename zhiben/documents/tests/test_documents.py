@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import IntegrityError
 from django.test import Client
 
 from zhiben.audit.models import Event
@@ -16,6 +17,7 @@ from zhiben.common import dates, kit
 from zhiben.documents.models import IssuedDocument, NumberSequence
 from zhiben.documents.numbering import document_number, short_name
 from zhiben.documents.rendering import template_path
+from zhiben.documents.services import document_issue
 from zhiben.tests_support import factories
 
 from .conftest import (
@@ -91,6 +93,18 @@ def test_downloading_again_keeps_the_number_and_writes_one_event(api_as, officer
         "number": None,
         "issued_on": None,
     }
+
+
+def test_the_same_document_issued_twice_is_refused_by_the_database_and_takes_no_number(api_as, officer, firm) -> None:
+    # what a double click racing past the first lookup meets: the second issue fails and rolls back
+    hazard_id = listed_hazard(api_as(officer), firm)
+    register = kit.get("hazard")
+    subject = register.get_scoped(officer, hazard_id)
+    document_issue(register=register, subject=subject, kind="listing_notice", actor=officer)
+    with pytest.raises(IntegrityError):
+        document_issue(register=register, subject=subject, kind="listing_notice", actor=officer)
+    assert NumberSequence.objects.get().last == 1 and IssuedDocument.objects.count() == 1
+    assert Event.objects.filter(kind="document_issued").count() == 1
 
 
 def test_the_number_is_built_from_the_unit_prefix_year_and_serial(db) -> None:
@@ -246,10 +260,10 @@ def test_a_hazard_listed_again_higher_gets_a_notice_from_the_new_unit(api_as, of
 
 
 # --------------------------------------------------------------------------------------------- pages
-def test_the_pages_link_the_documents_available_and_serve_them(client: Client, officer, firm, firm_user) -> None:
-    from zhiben.conftest import Api
-
-    hazard_id = listed_hazard(Api(officer), firm)
+def test_the_pages_link_the_documents_available_and_serve_them(
+    client: Client, api_as, officer, firm, firm_user
+) -> None:
+    hazard_id = listed_hazard(api_as(officer), firm)
     client.force_login(officer)
     page = client.get(f"/hazards/{hazard_id}/").content.decode()
     assert f'href="/documents/hazards/{hazard_id}/listing_notice/"' in page
@@ -267,13 +281,11 @@ def test_the_pages_link_the_documents_available_and_serve_them(client: Client, o
     )
 
 
-def test_the_tip_page_links_the_reply_once_verified(client: Client, tip_handler, outsider) -> None:
-    from zhiben.conftest import Api
-
-    tip_id, _ = submit_tip(Api(tip_handler))
+def test_the_tip_page_links_the_reply_once_verified(client: Client, api_as, tip_handler, outsider) -> None:
+    tip_id, _ = submit_tip(api_as(tip_handler))
     client.force_login(tip_handler)
     assert "/documents/tips/" not in client.get(f"/tips/{tip_id}/").content.decode()
-    ok(Api(tip_handler).post(f"/api/v1/tips/{tip_id}/verify", {"outcome": "unfounded"}))
+    ok(api_as(tip_handler).post(f"/api/v1/tips/{tip_id}/verify", {"outcome": "unfounded"}))
     page = client.get(f"/tips/{tip_id}/").content.decode()
     assert f'href="/documents/tips/{tip_id}/reply/"' in page and "举报答复书" in page
     r = client.get(f"/documents/tips/{tip_id}/reply/")
