@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zhiben.audit.models import Event
 from zhiben.common import dates, kit
 from zhiben.documents.models import IssuedDocument, NumberSequence
 from zhiben.documents.numbering import document_number, short_name
 from zhiben.documents.rendering import template_path
-from zhiben.documents.services import document_issue
+from zhiben.documents.services import _next_serial, document_issue
 from zhiben.tests_support import factories
 
 from .conftest import (
@@ -105,6 +107,27 @@ def test_the_same_document_issued_twice_is_refused_by_the_database_and_takes_no_
         document_issue(register=register, subject=subject, kind="listing_notice", actor=officer)
     assert NumberSequence.objects.get().last == 1 and IssuedDocument.objects.count() == 1
     assert Event.objects.filter(kind="document_issued").count() == 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    takes=st.lists(
+        st.tuples(
+            st.sampled_from(["500241:安委办", "500241:应急", "50:安委办", "110105:安委办"]),
+            st.integers(min_value=2024, max_value=2027),
+            st.sampled_from(["督", "销", "答"]),
+        ),
+        max_size=30,
+    )
+)
+def test_serials_run_from_one_per_unit_year_and_prefix_whatever_the_order(takes, db) -> None:
+    NumberSequence.objects.all().delete()  # hypothesis reuses the test's transaction
+    seen: dict[tuple[str, int, str], list[int]] = {}
+    for unit, year, prefix in takes:
+        with transaction.atomic():
+            seen.setdefault((unit, year, prefix), []).append(_next_serial(unit, year, prefix))
+    for serials in seen.values():
+        assert serials == list(range(1, len(serials) + 1))
 
 
 def test_the_number_is_built_from_the_unit_prefix_year_and_serial(db) -> None:
@@ -305,3 +328,11 @@ def test_every_declared_document_has_its_template() -> None:
     for register, spec in declared:
         path = template_path(register, spec)
         assert isinstance(path, Path) and path.is_file(), path
+
+
+def test_the_admin_lists_issued_documents_read_only(client: Client, api_as, admin_user, officer, firm) -> None:
+    notice(api_as(officer), listed_hazard(api_as(officer), firm))
+    client.force_login(admin_user)
+    page = client.get("/admin/documents/issueddocument/")
+    assert page.status_code == 200 and f"秀山安委办督〔{THIS_YEAR}〕1号" in page.content.decode()
+    assert client.get("/admin/documents/numbersequence/").status_code == 200
