@@ -124,6 +124,37 @@ def subheading_lines(doc: DocumentObject, loop: str, text: str) -> None:
     add(doc, "{%p endfor %}", indent=False)
 
 
+_AFTER_PBDR = (
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
+
+
 def red_head(doc: DocumentObject) -> None:
     """The issuing unit in red (版头), the 文号 under it, and the red rule (GB/T 9704 7.2). The unit's
     name is condensed to 80% width, as 版头 type is, so that a county's committee office (20 characters)
@@ -146,7 +177,9 @@ def red_head(doc: DocumentObject) -> None:
     for attr, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", "C00000")):
         bottom.set(qn(attr), value)
     border.append(bottom)
-    number._p.get_or_add_pPr().append(border)
+    # the schema's order (Word refuses a file otherwise): pBdr before shd, tabs, …, spacing, ind, jc
+    ppr = number._p.get_or_add_pPr()
+    ppr.insert_element_before(border, *(f"w:{t}" for t in _AFTER_PBDR))
     add(doc, "", indent=False)
 
 

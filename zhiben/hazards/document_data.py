@@ -69,6 +69,12 @@ def _criterion(hazard: Hazard) -> str:
     return f"《{c.standard.title}》（{c.standard.number}）{c.article}：{c.text}"
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence (a plan's measures are often typed without the final 。)."""
+    text = text.strip()
+    return text if not text or text.endswith(("。", "！", "？", "；", ".", "）")) else text + "。"
+
+
 def _money(amount: Decimal | None) -> str:
     return f"{amount:,.2f} 元" if amount is not None else ""
 
@@ -100,7 +106,7 @@ def listing_notice(hazard: Hazard, actor: Any) -> dict[str, Any]:
             if hazard.responsible_person
             else "应当立即明确整改责任人，层层落实整改责任"
         ),
-        "measures": hazard.measures
+        "measures": _sentence(hazard.measures)
         or "应当立即制定隐患治理方案，明确治理的目标和任务、方法和措施、经费和物资、机构和人员、时限和要求。",
         "funds": f"整改资金{funds}，应当足额保障、专款专用。" if funds else "应当保障整改所需资金足额到位。",
         "time_limit": (
@@ -108,7 +114,7 @@ def listing_notice(hazard: Hazard, actor: Any) -> dict[str, Any]:
             if hazard.deadline
             else "应当在督办期限内完成整改。"
         ),
-        "contingency": f"{hazard.interim_measures.rstrip('。')}。" if hazard.interim_measures else "",
+        "contingency": _sentence(hazard.interim_measures),
     }
 
 
