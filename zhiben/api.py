@@ -19,6 +19,7 @@ from zhiben.accounts.api import auth_router, users_router
 from zhiben.accounts.services import token_user
 from zhiben.analytics.api import router as stats_router
 from zhiben.common.errors import Conflict, DomainError, FieldErrors
+from zhiben.documents.api import router as documents_router
 from zhiben.enterprises.api import router as enterprises_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
@@ -171,3 +172,5 @@ api.add_router("/stats", stats_router)
 api.add_router("/imports", imports_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/tips", tips_router)
+# /{register}/{id}/documents…: the register is named by the first segment (the register kit)
+api.add_router("", documents_router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhiben.web",
     "zhiben.accidents",
     "zhiben.tips",
+    "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",
 ]

@@ -157,7 +157,7 @@ class EventCatalogue:
 
 # Kinds the platform writes on any register's records (the documents engine's issued documents).
 COMMON_KINDS: tuple[EventKind, ...] = (
-    EventKind("document_issued", "出具文书", (("label", "文书"), ("number", "文号"))),
+    EventKind("document_issued", "出具文书", render=lambda p: [f"《{p.get('label', '')}》{p.get('number', '')}"]),
 )
 
 

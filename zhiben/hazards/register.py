@@ -11,6 +11,7 @@ from zhiben.accounts.models import Role
 from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
+from . import document_data
 from .events import CATALOGUE
 from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, SweepRun
 from .selectors import hazard_get, hazard_list
@@ -65,6 +66,28 @@ DEADLINES = kit.DeadlineSource(
     extra_rungs=(kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR}),),
 )
 
+DOCUMENTS = (
+    kit.DocumentSpec(
+        kind="listing_notice",
+        label="挂牌督办通知书",
+        template="documents/listing_notice.docx",
+        context=document_data.listing_notice,
+        issuer=document_data.listing_issuer,
+        prefix="督",
+        available=document_data.is_listed,
+    ),
+    kit.DocumentSpec(
+        kind="closeout_form",
+        label="销号审批表",
+        template="documents/closeout_form.docx",
+        context=document_data.closeout_form,
+        issuer=document_data.closeout_issuer,
+        prefix="销",
+        available=document_data.is_closed,
+    ),
+)
+
+
 REGISTER = kit.register(
     kit.Register(
         name="hazard",
@@ -73,6 +96,7 @@ REGISTER = kit.register(
         app_label="hazards",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        documents=DOCUMENTS,
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),

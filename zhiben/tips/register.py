@@ -8,6 +8,7 @@ from zhiben.accounts.models import Role
 from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
+from . import document_data
 from .events import CATALOGUE
 from .models import LIFECYCLE, Tip, TipEscalation, TipStatus
 from .selectors import tip_get
@@ -53,6 +54,19 @@ DEADLINES = (
     _deadline("tip_reply", "举报答复期限", TipStatus.VERIFIED, "reply_due"),
 )
 
+DOCUMENTS = (
+    kit.DocumentSpec(
+        kind="reply",
+        label="举报答复书",
+        template="documents/reply.docx",
+        context=document_data.reply,
+        issuer=document_data.reply_issuer,
+        prefix="答",
+        available=document_data.is_verified,
+    ),
+)
+
+
 REGISTER = kit.register(
     kit.Register(
         name="tip",
@@ -61,6 +75,7 @@ REGISTER = kit.register(
         app_label="tips",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        documents=DOCUMENTS,
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("群众举报", "tip-queue", REGULATORS, order=70),
         deadline_sources=DEADLINES,

@@ -33,7 +33,7 @@ def _operations() -> list[tuple[str, str]]:
     ops = []
     for path, methods in schema["paths"].items():
         for method in methods:
-            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id)\}", "1", path)
+            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id)\}", "1", path)
             concrete = concrete.replace("{job_id}", "00000000-0000-4000-8000-000000000000")
             concrete = concrete.replace("{kind}", "hazards")
             concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", concrete)
@@ -128,8 +128,15 @@ TIP_OBJECT = {
     ("GET", f"{TIP}/attachments/{{attachment_id}}"),
     *{("POST", f"{TIP}/{step}") for step in ("verify", "extend", "messages", "reward/payment")},
 }
+# Documents (文书) of any register, ``/{register}/{id}/documents…``: the record through the register's own
+# scope, 404 outside it (zhiben/documents/tests).
+DOCUMENTS = {
+    ("GET", "/api/v1/{segment}/{subject_id}/documents"),
+    ("GET", "/api/v1/{segment}/{subject_id}/documents/{kind}"),
+}
 CLASSIFIED = (
     PUBLIC
+    | DOCUMENTS
     | TIP_LIST
     | TIP_OBJECT
     | REFERENCE

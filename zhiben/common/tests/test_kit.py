@@ -45,7 +45,7 @@ def test_documents_issued_read_the_same_on_every_register() -> None:
     for name in ("hazard", "tip"):
         assert kit.event_view(name, "document_issued", {"label": "答复书", "number": "X〔2026〕1号"}) == (
             "出具文书",
-            "文书：答复书；文号：X〔2026〕1号",
+            "《答复书》X〔2026〕1号",
         )
 
 
