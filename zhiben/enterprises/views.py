@@ -86,9 +86,9 @@ def enterprise_detail_view(request: HttpRequest, credit_code: str) -> HttpRespon
     for event in events:
         changes = event.payload.get("changes", {}) if isinstance(event.payload, dict) else {}
         event.changed_labels = [_label(f) for f in changes]  # type: ignore[attr-defined]
-    from zhiben.hazards.selectors import HazardFilters, hazard_list
+    from zhiben.hazards.selectors import hazard_list
 
-    hazards = hazard_list(actor=actor, filters=HazardFilters(enterprise=enterprise.credit_code))
+    hazards = hazard_list(actor=actor, filters={"enterprise": enterprise.credit_code})
     return render(
         request,
         "enterprises/detail.html",
