@@ -152,6 +152,10 @@ class ChoiceFilter(Described, django_filters.ChoiceFilter):
     def __init__(self, *, q: Callable[[str], Q] | None = None, **kwargs: Any) -> None:
         self.rule = q
         kwargs.setdefault("empty_label", ALL)
+        choices = kwargs.get("choices")
+        if choices is not None and not callable(choices):  # the wording the API has always used
+            allowed = "、".join(str(value) for value, _ in choices)
+            kwargs.setdefault("error_messages", {"invalid_choice": f"取值不正确，可选：{allowed}"})
         super().__init__(**kwargs)
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:

@@ -21,10 +21,11 @@ def api_parameters(path: str) -> set[str]:
     return {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"} - PAGING
 
 
-def api_ids(client: Client, path: str, params: dict[str, Any]) -> set[Any]:
+def api_ids(client: Client, path: str, params: dict[str, Any], key: str = "id") -> set[Any]:
+    """The ``key`` of every row a list endpoint answers for ``params`` (one page of up to 500)."""
     r = client.get(path, {**params, "limit": 500})
     assert r.status_code == 200, (path, params, r.content[:300])
-    return {row["id"] for row in r.json()["items"]}
+    return {row[key] for row in r.json()["items"]}
 
 
 def page_rows(client: Client, path: str, params: dict[str, Any]) -> list[Any]:
