@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from zhiben.hazards import rules
 from zhiben.hazards.filters import HazardFilterSet
@@ -165,3 +168,16 @@ def test_the_page_can_filter_hazards_that_self_checks_missed(officer, hazards) -
     html = page.content.decode()
     assert "自查未发现" in html and '<select name="self_check_missed"' in html
     assert '<option value="1" selected>' in html
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(sorted(CASES)), st.text(max_size=14), max_size=4))
+def test_the_api_and_the_page_accept_and_refuse_the_same_parameters(params, admin_user) -> None:
+    client = _client(admin_user)
+    api = client.get("/api/v1/hazards", params)
+    page = client.get("/hazards/", params)
+    assert api.status_code in (200, 422), (params, api.content[:300])
+    assert page.status_code == 200, params
+    refused = set(api.json().get("errors", {})) if api.status_code == 422 else set()
+    shown = {line_id.removeprefix("id_").removesuffix("_error") for line_id, _ in page.context["filter_errors"]}
+    assert refused == shown, params
