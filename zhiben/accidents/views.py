@@ -19,7 +19,7 @@ from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
-from zhiben.common.filters import error_lines
+from zhiben.common.filters import for_page
 from zhiben.regions.views import picker_context
 
 from . import rules
@@ -34,12 +34,7 @@ from .services import accident_create, accident_supplement
 def accident_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     filterset = AccidentFilterSet(request.GET)
-    errors: list[tuple[str, str]] = []
-    try:
-        qs = accident_list(actor=actor, filters=filterset)
-    except FieldErrors as exc:  # shown beside the filters; nothing listed for a question that makes no sense
-        errors = error_lines(filterset, exc.errors)
-        qs = Accident.objects.none()
+    qs, errors = for_page(accident_list, filterset, actor=actor)
     paginator = Paginator(qs, settings.ZHIBEN["PAGE_SIZE"])
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

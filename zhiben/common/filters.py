@@ -111,6 +111,17 @@ def apply(filterset: FilterSet, queryset: QuerySet[M]) -> QuerySet[M]:
     return filtered
 
 
+def for_page(
+    select: Callable[..., QuerySet[M]], filterset: FilterSet, **kwargs: Any
+) -> tuple[QuerySet[M], list[tuple[str, str]]]:
+    """A list page's rows: ``select(filters=filterset, **kwargs)`` (the register's selector) and no errors,
+    or, for an invalid parameter, no rows and the lines to show above the list (see :func:`error_lines`)."""
+    try:
+        return select(filters=filterset, **kwargs), []
+    except FieldErrors as exc:  # nothing listed for a question that makes no sense
+        return filterset.queryset.none(), error_lines(filterset, exc.errors)
+
+
 def error_lines(filterset: FilterSet, errors: Mapping[str, str]) -> list[tuple[str, str]]:
     """``(element id, "标签：message")`` for a page: the id is the one the invalid field's
     ``aria-describedby`` names."""

@@ -16,7 +16,7 @@ from zhiben.accounts.models import User
 from zhiben.accounts.request import request_actor
 from zhiben.audit.selectors import events_of
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
-from zhiben.common.filters import error_lines
+from zhiben.common.filters import for_page
 from zhiben.common.xlsx import xlsx_response
 from zhiben.regions.views import picker_context
 
@@ -36,12 +36,7 @@ def _can_write(actor: User) -> bool:
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     filterset = EnterpriseFilterSet(request.GET)
-    errors: list[tuple[str, str]] = []
-    try:
-        enterprises = enterprise_list(actor=actor, filters=filterset)
-    except FieldErrors as exc:  # shown beside the filters; nothing listed for a question that makes no sense
-        errors = error_lines(filterset, exc.errors)
-        enterprises = Enterprise.objects.none()
+    enterprises, errors = for_page(enterprise_list, filterset, actor=actor)
     if request.GET.get("format") == "xlsx" and not errors:  # every row the filters select, not just this page
         name, fallback = export_filename()
         return xlsx_response(enterprises_xlsx(actor=actor, filters=filterset), name, fallback=fallback)

@@ -17,7 +17,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
-from zhiben.common.filters import error_lines
+from zhiben.common.filters import for_page
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 from zhiben.regions.views import picker_context
@@ -55,12 +55,7 @@ from .services import (
 def hazard_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     filterset = HazardFilterSet(request.GET)
-    errors: list[tuple[str, str]] = []
-    try:
-        hazards = hazard_list(actor=actor, filters=filterset)
-    except FieldErrors as exc:  # shown beside the filters; nothing listed for a question that makes no sense
-        errors = error_lines(filterset, exc.errors)
-        hazards = Hazard.objects.none()
+    hazards, errors = for_page(hazard_list, filterset, actor=actor)
     if request.GET.get("format") == "xlsx" and not errors:  # every row the filters select, not just this page
         name, fallback = list_filename()
         return xlsx_response(hazards_xlsx(actor=actor, filters=filterset), name, fallback=fallback)

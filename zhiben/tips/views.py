@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
-from zhiben.common.filters import error_lines
+from zhiben.common.filters import for_page
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
 
 from . import limits
 from .filters import TipFilterSet
-from .models import Category, Outcome, Tip, TipAttachment, TipReward
+from .models import Category, Outcome, TipAttachment, TipReward
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
@@ -136,12 +136,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if actor.role == Role.ENTERPRISE:
         raise Http404
     filterset = TipFilterSet(request.GET)
-    errors: list[tuple[str, str]] = []
-    try:
-        tips = tip_list(actor=actor, filters=filterset)
-    except FieldErrors as exc:  # shown beside the filters; nothing listed for a question that makes no sense
-        errors = error_lines(filterset, exc.errors)
-        tips = Tip.objects.none()
+    tips, errors = for_page(tip_list, filterset, actor=actor)
     page = Paginator(tips, 30).get_page(request.GET.get("page"))
     for tip in page.object_list:
         tip.is_overdue = is_overdue(tip)
