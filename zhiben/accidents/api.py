@@ -10,12 +10,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.filters import query_params, query_schema
 from zhiben.common.schemas import EventOut
-from zhiben.regions.selectors import parse_region
 
 from . import rules
+from .filters import AccidentFilterSet
 from .models import Accident, AccidentSupplement, Grade
-from .selectors import AccidentFilters, accident_events, accident_get, accident_list
+from .selectors import accident_events, accident_get, accident_list
 from .services import accident_create, accident_supplement
 
 router = Router(tags=["accidents"])
@@ -125,13 +126,8 @@ class AccidentDetail(AccidentOut):
         return list(accident_events(obj))
 
 
-class AccidentQuery(Schema):
-    region: str | None = Field(None, max_length=12, description="区划代码：含其全部下级")
-    grade: Grade | None = None
-    year: int | None = Field(None, ge=2000, le=2100, description="发生年份（北京时间）")
-    sector: str | None = Field(None, max_length=32, pattern=r"^[a-z_]+$")
-    enterprise: str | None = Field(None, max_length=30)
-    late_report: bool | None = Field(None, description="迟报（首报晚于发生时间1小时以上）")
+class AccidentQuery(query_schema(AccidentFilterSet)):  # type: ignore[misc]  # a generated base
+    """The list's query parameters: generated from the one filter declaration (filters.py)."""
 
 
 def _detail(request: HttpRequest, accident_id: int) -> Accident:
@@ -152,15 +148,7 @@ def create_accident(request: HttpRequest, payload: AccidentIn) -> Status[Acciden
 @router.get("", response=list[AccidentOut])
 @paginate(LimitOffsetPagination)
 def list_accidents(request: HttpRequest, query: Query[AccidentQuery]) -> object:
-    filters = AccidentFilters(
-        region=parse_region(query.region) if query.region else None,
-        grade=query.grade,
-        year=query.year,
-        sector=query.sector,
-        enterprise=query.enterprise,
-        late_report=query.late_report,
-    )
-    return accident_list(actor=request_actor(request), filters=filters)
+    return accident_list(actor=request_actor(request), filters=query_params(query))
 
 
 @router.get("/{int:accident_id}", response=AccidentDetail)

@@ -8,10 +8,6 @@ from django import forms
 
 from zhiben.reference.models import Sector
 
-from . import rules
-from .models import Grade
-
-ALL = [("", "全部")]
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"inputmode": "numeric"}
@@ -19,24 +15,6 @@ NUMBER = {"inputmode": "numeric"}
 
 def _sectors(blank: str) -> list[tuple[str, str]]:
     return [("", blank)] + [(s.key, s.name) for s in Sector.objects.all()]
-
-
-class AccidentFilterForm(forms.Form):
-    region = forms.CharField(required=False, widget=forms.HiddenInput)
-    grade = forms.ChoiceField(label="事故等级", choices=ALL + Grade.choices, required=False)
-    year = forms.ChoiceField(label="年份", required=False)
-    sector = forms.ChoiceField(label="行业领域", required=False)
-    late_report = forms.ChoiceField(label="迟报", choices=[*ALL, ("1", "迟报"), ("0", "按时报告")], required=False)
-    enterprise = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        year = self.fields["year"]
-        assert isinstance(year, forms.ChoiceField)
-        year.choices = ALL + [(str(y), f"{y}年") for y in range(rules.today().year, 1999, -1)]
-        sector = self.fields["sector"]
-        assert isinstance(sector, forms.ChoiceField)
-        sector.choices = _sectors("全部")
 
 
 class AccidentForm(forms.Form):

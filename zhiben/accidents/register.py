@@ -8,6 +8,7 @@ from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
 from .events import CATALOGUE
+from .filters import AccidentFilterSet
 from .models import Accident
 from .selectors import accident_get
 
@@ -31,6 +32,7 @@ REGISTER = kit.register(
         app_label="accidents",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        filters=AccidentFilterSet,
         nav=kit.NavEntry("事故", "accident-list", frozenset(), order=60),
     )
 )

@@ -2,66 +2,36 @@
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, Substr
-from django.utils import timezone
 
 from zhiben.accounts.models import User
 from zhiben.accounts.scope import scoped
 from zhiben.audit.models import Event
 from zhiben.audit.selectors import events_of
+from zhiben.common.filters import apply, bind
 from zhiben.reference.models import Sector
 from zhiben.regions.models import Region
 
 from . import rules
+from .filters import AccidentFilterSet, year_bounds
 from .models import Accident, AccidentSupplement, Grade
 
 CHILD_LENGTH = {2: 4, 4: 6, 6: 9}
 
 
-@dataclass(frozen=True)
-class AccidentFilters:
-    """List filters; ``region`` is a subtree root in short form (already normalised)."""
+def accident_list(*, actor: User, filters: Mapping[str, Any] | AccidentFilterSet | None = None) -> QuerySet[Accident]:
+    """The accidents ``actor`` may see, cut by ``filters`` (query parameters, or a bound AccidentFilterSet),
+    latest first.
 
-    region: str | None = None
-    grade: str | None = None
-    year: int | None = None
-    sector: str | None = None
-    enterprise: str | None = None
-    late_report: bool | None = None
-
-
-def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
-    """The Beijing calendar year as an aware half-open range (index-friendly, unlike ``__year``)."""
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.datetime(year, 1, 1, tzinfo=tz),
-        datetime.datetime(year + 1, 1, 1, tzinfo=tz),
-    )
-
-
-def accident_list(*, actor: User, filters: AccidentFilters | None = None) -> QuerySet[Accident]:
+    Raises FieldErrors ``{parameter: Chinese message}`` for an invalid parameter.
+    """
     qs = scoped(Accident.objects, actor).select_related("region", "sector", "enterprise")
-    f = filters or AccidentFilters()
-    if f.region:
-        qs = qs.filter(region__code__prefix=f.region)
-    if f.grade:
-        qs = qs.filter(grade=f.grade)
-    if f.year:
-        start, end = year_bounds(f.year)
-        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
-    if f.sector:
-        qs = qs.filter(sector_id=f.sector)
-    if f.enterprise:
-        qs = qs.filter(enterprise__credit_code=f.enterprise.strip().upper())
-    if f.late_report is not None:
-        qs = qs.filter(late_report=f.late_report)
-    return qs.order_by("-occurred_at", "-id")
+    return apply(bind(AccidentFilterSet, filters), qs).order_by("-occurred_at", "-id")
 
 
 def accident_get(*, actor: User, accident_id: int) -> Accident | None:

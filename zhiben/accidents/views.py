@@ -18,42 +18,32 @@ from django.views.decorators.http import require_POST
 from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
-from zhiben.regions.codes import code_or_none
+from zhiben.common.filters import for_page
 from zhiben.regions.views import picker_context
 
 from . import rules
-from .forms import AccidentFilterForm, AccidentForm, SupplementForm
+from .filters import AccidentFilterSet
+from .forms import AccidentForm, SupplementForm
 from .models import Accident, Grade
-from .selectors import AccidentFilters, accident_events, accident_get, accident_list, accident_summary
+from .selectors import accident_events, accident_get, accident_list, accident_summary
 from .services import accident_create, accident_supplement
-
-YES_NO = {"1": True, "0": False}
 
 
 @login_required
 def accident_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    form = AccidentFilterForm(request.GET or None)
-    filters = AccidentFilters()
-    if form.is_valid():
-        d = form.cleaned_data
-        region = code_or_none(d.get("region"))
-        filters = AccidentFilters(
-            region=region,
-            grade=d.get("grade") or None,
-            year=int(d["year"]) if d.get("year") else None,
-            sector=d.get("sector") or None,
-            enterprise=d.get("enterprise") or None,
-            late_report=YES_NO.get(d.get("late_report") or ""),
-        )
-    qs = accident_list(actor=actor, filters=filters)
+    filterset = AccidentFilterSet(request.GET)
+    qs, errors = for_page(accident_list, filterset, actor=actor)
     paginator = Paginator(qs, settings.ZHIBEN["PAGE_SIZE"])
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     for key in ("page", "_rp"):
         query.pop(key, None)
+    form = filterset.form
     context: dict[str, Any] = {
         "form": form,
+        "filters": form.visible_fields(),
+        "filter_errors": errors,
         "page": page,
         "summary": accident_summary(qs),
         "query": query.urlencode(),

@@ -11,12 +11,13 @@ from pydantic import ConfigDict
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.filters import query_params, query_schema
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
-from zhiben.regions.selectors import parse_region
 
 from .exports import enterprises_xlsx, export_filename
-from .models import Enterprise, OperatingStatus, RiskLevel, StandardisationGrade, SupervisionClass
-from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
+from .filters import EnterpriseFilterSet
+from .models import Enterprise
+from .selectors import enterprise_get, enterprise_list
 from .services import enterprise_create, enterprise_update
 
 router = Router(tags=["enterprises"])
@@ -104,16 +105,8 @@ class EnterpriseOut(Schema):
         return obj.sector.name
 
 
-class EnterpriseQuery(Schema):
-    region: str | None = Field(None, max_length=12, description="区划代码：含其全部下级")
-    sector: str | None = Field(None, max_length=32, pattern=r"^[a-z_]+$")
-    risk_level: RiskLevel | None = None
-    supervision_class: SupervisionClass | None = None
-    standardisation_grade: StandardisationGrade | None = None
-    high_risk: bool | None = None
-    insured: bool | None = None
-    status: OperatingStatus | None = None
-    q: str | None = Field(None, max_length=100, description="名称、地址或统一社会信用代码")
+class EnterpriseQuery(query_schema(EnterpriseFilterSet)):  # type: ignore[misc]  # a generated base
+    """The list's and the export's query parameters: generated from the one filter declaration (filters.py)."""
 
 
 def _payload(schema: Schema) -> dict[str, Any]:
@@ -128,24 +121,10 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[Ent
     return Status(201, found or enterprise)
 
 
-def _filters(query: EnterpriseQuery) -> EnterpriseFilters:
-    return EnterpriseFilters(
-        region=parse_region(query.region) if query.region else None,
-        sector=query.sector,
-        risk_level=query.risk_level,
-        supervision_class=query.supervision_class,
-        standardisation_grade=query.standardisation_grade,
-        high_risk=query.high_risk,
-        insured=query.insured,
-        status=query.status,
-        q=query.q,
-    )
-
-
 @router.get("", response=list[EnterpriseOut])
 @paginate(LimitOffsetPagination)
 def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> object:
-    return enterprise_list(actor=request_actor(request), filters=_filters(query))
+    return enterprise_list(actor=request_actor(request), filters=query_params(query))
 
 
 # Before /{credit_code}, which would otherwise take "export" for a credit code.
@@ -155,7 +134,7 @@ def export_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> H
     Excel workbook with Chinese headers."""
     name, fallback = export_filename()
     return xlsx_response(
-        enterprises_xlsx(actor=request_actor(request), filters=_filters(query)), name, fallback=fallback
+        enterprises_xlsx(actor=request_actor(request), filters=query_params(query)), name, fallback=fallback
     )
 
 

@@ -5,7 +5,7 @@ Reads go through ``enterprise_list`` (so through the actor's scope) and stream i
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -13,8 +13,9 @@ from django.utils import timezone
 from zhiben.accounts.models import User
 from zhiben.common.xlsx import Column, write_table
 
+from .filters import EnterpriseFilterSet
 from .models import OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
-from .selectors import EnterpriseFilters, enterprise_list
+from .selectors import enterprise_list
 
 CHUNK = 2000
 
@@ -62,8 +63,11 @@ _REGION = PATHS.index("region__full_name")
 _LABELLED = [(PATHS.index(path), labels) for path, labels in LABELS.items()]
 
 
-def enterprise_rows(*, actor: User, filters: EnterpriseFilters | None = None) -> Generator[list[Any], None, None]:
-    """The cells of each enterprise the list shows ``actor`` for ``filters``, in the list's order."""
+def enterprise_rows(
+    *, actor: User, filters: Mapping[str, Any] | EnterpriseFilterSet | None = None
+) -> Generator[list[Any], None, None]:
+    """The cells of each enterprise the list shows ``actor`` for ``filters`` (the list's query parameters or
+    its bound filterset), in the list's order. FieldErrors for an invalid parameter."""
     qs = enterprise_list(actor=actor, filters=filters).values_list(*PATHS)
     for values in qs.iterator(chunk_size=CHUNK):
         row = list(values)
@@ -74,7 +78,8 @@ def enterprise_rows(*, actor: User, filters: EnterpriseFilters | None = None) ->
         yield row
 
 
-def enterprises_xlsx(*, actor: User, filters: EnterpriseFilters | None = None) -> bytes:
+def enterprises_xlsx(*, actor: User, filters: Mapping[str, Any] | EnterpriseFilterSet | None = None) -> bytes:
+    """The filtered register as a workbook (every row, no paging). FieldErrors for an invalid parameter."""
     return write_table("企业清单", COLUMNS, enterprise_rows(actor=actor, filters=filters))
 
 

@@ -71,27 +71,3 @@ class EnterpriseForm(forms.Form):
         if high_risk in ("0", "1"):
             data["high_risk"] = high_risk == "1"
         return data
-
-
-class EnterpriseFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", max_length=100, required=False)
-    region = forms.CharField(label="区划", max_length=12, required=False, widget=forms.HiddenInput)
-    sector = forms.ChoiceField(label="行业领域", required=False)
-    risk_level = forms.ChoiceField(label="风险等级", choices=[("", "全部")] + RiskLevel.choices, required=False)
-    supervision_class = forms.ChoiceField(
-        label="监管分类", choices=[("", "全部")] + SupervisionClass.choices, required=False
-    )
-    standardisation_grade = forms.ChoiceField(
-        label="标准化等级", choices=[("", "全部")] + StandardisationGrade.choices, required=False
-    )
-    high_risk = forms.ChoiceField(label="高危行业", choices=[("", "全部"), ("1", "是"), ("0", "否")], required=False)
-    insured = forms.ChoiceField(
-        label="安责险", choices=[("", "全部"), ("1", "已投保"), ("0", "未投保")], required=False
-    )
-    status = forms.ChoiceField(label="经营状态", choices=[("", "全部")] + OperatingStatus.choices, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        sector_field = self.fields["sector"]
-        assert isinstance(sector_field, forms.ChoiceField)
-        sector_field.choices = [("", "全部")] + [(s.key, s.name) for s in Sector.objects.all()]

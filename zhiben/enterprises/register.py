@@ -8,6 +8,7 @@ from zhiben.common import kit
 from zhiben.common.errors import NotFound
 
 from .events import CATALOGUE
+from .filters import EnterpriseFilterSet
 from .models import Enterprise
 from .selectors import enterprise_get
 
@@ -28,6 +29,7 @@ REGISTER = kit.register(
         app_label="enterprises",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        filters=EnterpriseFilterSet,
         nav=kit.NavEntry("企业清单", "enterprise-list", frozenset(), order=40),
     )
 )

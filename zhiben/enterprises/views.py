@@ -16,13 +16,14 @@ from zhiben.accounts.request import request_actor
 from zhiben.audit.selectors import events_of
 from zhiben.common import kit
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
+from zhiben.common.filters import for_page
 from zhiben.common.xlsx import xlsx_response
-from zhiben.regions.codes import InvalidRegionCode, normalize_code
 from zhiben.regions.views import picker_context
 
 from .exports import enterprises_xlsx, export_filename
-from .forms import EnterpriseFilterForm, EnterpriseForm
-from .selectors import EnterpriseFilters, enterprise_get, enterprise_list
+from .filters import EnterpriseFilterSet
+from .forms import EnterpriseForm
+from .selectors import enterprise_get, enterprise_list
 from .services import EDITABLE, enterprise_create, enterprise_update
 
 
@@ -33,37 +34,21 @@ def _can_write(actor: User) -> bool:
 @login_required
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    form = EnterpriseFilterForm(request.GET or None)
-    filters = EnterpriseFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        region = None
-        if data.get("region"):
-            try:
-                region = normalize_code(data["region"])
-            except InvalidRegionCode:
-                form.add_error("region", "区划代码不正确")
-        filters = EnterpriseFilters(
-            region=region,
-            sector=data.get("sector") or None,
-            risk_level=data.get("risk_level") or None,
-            supervision_class=data.get("supervision_class") or None,
-            standardisation_grade=data.get("standardisation_grade") or None,
-            high_risk={"1": True, "0": False}.get(data.get("high_risk") or ""),
-            insured={"1": True, "0": False}.get(data.get("insured") or ""),
-            status=data.get("status") or None,
-            q=data.get("q") or None,
-        )
-    if request.GET.get("format") == "xlsx":  # every row the filters select, not just this page
+    filterset = EnterpriseFilterSet(request.GET)
+    enterprises, errors = for_page(enterprise_list, filterset, actor=actor)
+    if request.GET.get("format") == "xlsx" and not errors:  # every row the filters select, not just this page
         name, fallback = export_filename()
-        return xlsx_response(enterprises_xlsx(actor=actor, filters=filters), name, fallback=fallback)
-    paginator = Paginator(enterprise_list(actor=actor, filters=filters), settings.ZHIBEN["PAGE_SIZE"])
+        return xlsx_response(enterprises_xlsx(actor=actor, filters=filterset), name, fallback=fallback)
+    paginator = Paginator(enterprises, settings.ZHIBEN["PAGE_SIZE"])
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("_rp", None)
+    form = filterset.form
     context: dict[str, Any] = {
         "form": form,
+        "filters": [f for f in form.visible_fields() if f.name != "q"],
+        "filter_errors": errors,
         "page": page,
         "query": query.urlencode(),
         "can_write": _can_write(actor),

@@ -11,15 +11,15 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.filters import query_params, query_schema
 from zhiben.common.schemas import EventOut
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
-from zhiben.regions.selectors import parse_region
 
 from . import rules
 from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xlsx
+from .filters import HazardFilterSet
 from .models import Attachment, Hazard, Level, Source, SupervisionLevel
-from .models import Status as HazardStatus
-from .selectors import HazardFilters, hazard_events, hazard_get, hazard_list
+from .selectors import hazard_events, hazard_get, hazard_list
 from .services import (
     hazard_attach,
     hazard_cancel,
@@ -164,18 +164,8 @@ class HazardDetail(HazardOut):
         return hazard_events(obj)
 
 
-class HazardQuery(Schema):
-    region: str | None = Field(None, max_length=12)
-    sector: str | None = Field(None, max_length=32, pattern=r"^[a-z_]+$")
-    level: Level | None = None
-    status: HazardStatus | Literal["active"] | None = Field(None, description="active：未销号且未撤销（统计中的 open）")
-    source: Source | None = None
-    self_check_missed: bool | None = Field(None, description="检查或举报发现的重大隐患（有问题查不出）")
-    cohort: Literal["stock", "increment"] | None = None
-    overdue: bool | None = None
-    listed: bool | None = None
-    enterprise: str | None = Field(None, max_length=30)
-    q: str | None = Field(None, max_length=100)
+class HazardQuery(query_schema(HazardFilterSet)):  # type: ignore[misc]  # a generated base
+    """The list's and the export's query parameters: generated from the one filter declaration (filters.py)."""
 
 
 class PlanIn(Schema):
@@ -233,26 +223,10 @@ def create_hazard(request: HttpRequest, payload: HazardIn) -> Status[Hazard]:
     return Status(201, _detail(request, hazard.pk))
 
 
-def _filters(query: HazardQuery) -> HazardFilters:
-    return HazardFilters(
-        region=parse_region(query.region) if query.region else None,
-        sector=query.sector,
-        level=query.level,
-        status=query.status,
-        source=query.source,
-        cohort=query.cohort,
-        overdue=query.overdue,
-        listed=query.listed,
-        enterprise=query.enterprise,
-        q=query.q,
-        self_check_missed=query.self_check_missed,
-    )
-
-
 @router.get("", response=list[HazardOut])
 @paginate(LimitOffsetPagination)
 def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
-    return hazard_list(actor=request_actor(request), filters=_filters(query))
+    return hazard_list(actor=request_actor(request), filters=query_params(query))
 
 
 @router.get("/export", openapi_extra=xlsx_openapi("隐患清单（.xlsx）"))
@@ -260,7 +234,9 @@ def export_hazards(request: HttpRequest, query: Query[HazardQuery]) -> HttpRespo
     """Every hazard the same query selects on ``GET /hazards`` (all of them, no paging), as an Excel
     workbook with Chinese headers and labels."""
     name, fallback = list_filename()
-    return xlsx_response(hazards_xlsx(actor=request_actor(request), filters=_filters(query)), name, fallback=fallback)
+    return xlsx_response(
+        hazards_xlsx(actor=request_actor(request), filters=query_params(query)), name, fallback=fallback
+    )
 
 
 @router.get("/{int:hazard_id}", response=HazardDetail)

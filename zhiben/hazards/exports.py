@@ -8,8 +8,7 @@ overdue, closed on time) are computed by the SQL of ``rules``, the same as the l
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db.models import BooleanField, Case, Value, When
@@ -20,8 +19,9 @@ from zhiben.common import kit
 from zhiben.common.xlsx import Column, write_table
 
 from . import rules
+from .filters import HazardFilterSet
 from .models import Hazard, Level, Source, Status, SupervisionLevel
-from .selectors import HazardFilters, TimelineEntry, hazard_list
+from .selectors import TimelineEntry, hazard_list
 
 CHUNK = 2000
 
@@ -79,14 +79,15 @@ def _flag(q: Any) -> Case:
 
 
 def hazard_rows(
-    *, actor: User, filters: HazardFilters | None = None, today: datetime.date | None = None
+    *, actor: User, filters: Mapping[str, Any] | HazardFilterSet | None = None
 ) -> Generator[list[Any], None, None]:
-    """The cells of each hazard the list shows ``actor`` for ``filters``, in the list's order."""
+    """The cells of each hazard the list shows ``actor`` for ``filters`` (the list's query parameters or
+    its bound filterset), in the list's order. FieldErrors for an invalid parameter."""
     qs = (
-        hazard_list(actor=actor, filters=filters, today=today)
+        hazard_list(actor=actor, filters=filters)
         .annotate(
             x_cohort=rules.cohort_expression(),
-            x_overdue=_flag(rules.q_overdue(on=today)),
+            x_overdue=_flag(rules.q_overdue()),
             x_closed_on_time=_flag(rules.q_closed_on_time()),
         )
         .values_list(*PATHS)
@@ -103,8 +104,9 @@ def hazard_rows(
         yield row
 
 
-def hazards_xlsx(*, actor: User, filters: HazardFilters | None = None, today: datetime.date | None = None) -> bytes:
-    return write_table("隐患清单", COLUMNS, hazard_rows(actor=actor, filters=filters, today=today))
+def hazards_xlsx(*, actor: User, filters: Mapping[str, Any] | HazardFilterSet | None = None) -> bytes:
+    """The filtered list as a workbook (every row, no paging). FieldErrors for an invalid parameter."""
+    return write_table("隐患清单", COLUMNS, hazard_rows(actor=actor, filters=filters))
 
 
 def list_filename() -> tuple[str, str]:

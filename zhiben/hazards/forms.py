@@ -8,27 +8,9 @@ from django import forms
 
 from zhiben.reference.selectors import criteria_for
 
-from .models import Level, Source, Status, SupervisionLevel
+from .models import Level, Source, SupervisionLevel
 
-ALL = [("", "全部")]
 DATE = {"type": "date"}
-
-
-class HazardFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", max_length=100, required=False)
-    region = forms.CharField(required=False, widget=forms.HiddenInput)
-    level = forms.ChoiceField(label="级别", choices=ALL + Level.choices, required=False)
-    status = forms.ChoiceField(
-        label="状态", choices=[*ALL, ("active", "未销号（全部在办）"), *Status.choices], required=False
-    )
-    source = forms.ChoiceField(label="来源", choices=ALL + Source.choices, required=False)
-    cohort = forms.ChoiceField(
-        label="存量/增量", choices=[*ALL, ("stock", "存量"), ("increment", "增量")], required=False
-    )
-    overdue = forms.ChoiceField(label="逾期", choices=[*ALL, ("1", "已逾期"), ("0", "未逾期")], required=False)
-    listed = forms.ChoiceField(label="挂牌督办", choices=[*ALL, ("1", "已挂牌"), ("0", "未挂牌")], required=False)
-    sector = forms.CharField(required=False, widget=forms.HiddenInput)
-    enterprise = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class HazardForm(forms.Form):

@@ -13,6 +13,7 @@ from zhiben.common.errors import NotFound
 
 from . import document_data
 from .events import CATALOGUE
+from .filters import HazardFilterSet
 from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, SweepRun
 from .selectors import hazard_get, hazard_list
 
@@ -96,6 +97,7 @@ REGISTER = kit.register(
         app_label="hazards",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        filters=HazardFilterSet,
         documents=DOCUMENTS,
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),

@@ -3,70 +3,30 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from zhiben.accounts.models import User
 from zhiben.accounts.scope import scoped
 from zhiben.audit.models import Event
 from zhiben.audit.selectors import events_of
+from zhiben.common.filters import apply, bind
 
-from . import rules
+from .filters import HazardFilterSet
 from .models import Hazard
 
 
-@dataclass(frozen=True)
-class HazardFilters:
-    region: str | None = None
-    sector: str | None = None
-    level: str | None = None
-    status: str | None = None
-    source: str | None = None
-    cohort: str | None = None
-    overdue: bool | None = None
-    listed: bool | None = None
-    enterprise: str | None = None
-    q: str | None = None
-    self_check_missed: bool | None = None
+def hazard_list(*, actor: User, filters: Mapping[str, Any] | HazardFilterSet | None = None) -> QuerySet[Hazard]:
+    """The hazards ``actor`` may see, cut by ``filters`` (query parameters, or a bound HazardFilterSet),
+    newest discovery first.
 
-
-def hazard_list(
-    *, actor: User, filters: HazardFilters | None = None, today: datetime.date | None = None
-) -> QuerySet[Hazard]:
+    Raises FieldErrors ``{parameter: Chinese message}`` for an invalid parameter.
+    """
     qs = scoped(Hazard.objects, actor).select_related("enterprise", "region", "sector", "criterion")
-    f = filters or HazardFilters()
-    if f.region:
-        qs = qs.filter(region__code__prefix=f.region)
-    if f.sector:
-        qs = qs.filter(sector_id=f.sector)
-    if f.level:
-        qs = qs.filter(level=f.level)
-    if f.status == "active":  # the figures' "open": neither closed nor cancelled
-        qs = qs.filter(rules.q_active())
-    elif f.status:
-        qs = qs.filter(status=f.status)
-    if f.source:
-        qs = qs.filter(source=f.source)
-    if f.cohort:
-        qs = qs.filter(rules.q_cohort(f.cohort))
-    if f.overdue is True:
-        qs = qs.filter(rules.q_overdue(on=today))
-    elif f.overdue is False:
-        qs = qs.exclude(rules.q_overdue(on=today))
-    if f.listed is True:
-        qs = qs.exclude(supervision_level="")
-    elif f.listed is False:
-        qs = qs.filter(supervision_level="")
-    if f.enterprise:
-        qs = qs.filter(enterprise__credit_code=f.enterprise.strip().upper())
-    if f.self_check_missed is True:
-        qs = qs.filter(rules.q_self_check_missed())
-    if f.q:
-        term = f.q.strip()
-        qs = qs.filter(Q(title__icontains=term) | Q(enterprise__name__icontains=term) | Q(location__icontains=term))
-    return qs.order_by("-discovered_on", "-id")
+    return apply(bind(HazardFilterSet, filters), qs).order_by("-discovered_on", "-id")
 
 
 def hazard_get(*, actor: User, hazard_id: int) -> Hazard | None:

@@ -17,17 +17,17 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.filters import for_page
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
-from zhiben.regions.codes import code_or_none
 from zhiben.regions.views import picker_context
 
 from . import rules
 from .api import evidence_response
 from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xlsx
+from .filters import HazardFilterSet
 from .forms import (
     CancelForm,
-    HazardFilterForm,
     HazardForm,
     PlanForm,
     ReportForm,
@@ -37,7 +37,7 @@ from .forms import (
     criterion_choices,
 )
 from .models import Hazard, Source
-from .selectors import HazardFilters, hazard_events, hazard_get, hazard_list
+from .selectors import hazard_events, hazard_get, hazard_list
 from .services import (
     available_actions,
     hazard_attach,
@@ -50,41 +50,27 @@ from .services import (
     hazard_supervise,
 )
 
-YES_NO = {"1": True, "0": False}
-
 
 @login_required
 def hazard_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    form = HazardFilterForm(request.GET or None)
-    filters = HazardFilters()
-    if form.is_valid():
-        d = form.cleaned_data
-        region = code_or_none(d.get("region"))
-        filters = HazardFilters(
-            region=region,
-            sector=d.get("sector") or None,
-            level=d.get("level") or None,
-            status=d.get("status") or None,
-            source=d.get("source") or None,
-            cohort=d.get("cohort") or None,
-            overdue=YES_NO.get(d.get("overdue") or ""),
-            listed=YES_NO.get(d.get("listed") or ""),
-            enterprise=d.get("enterprise") or None,
-            q=d.get("q") or None,
-        )
-    if request.GET.get("format") == "xlsx":  # every row the filters select, not just this page
+    filterset = HazardFilterSet(request.GET)
+    hazards, errors = for_page(hazard_list, filterset, actor=actor)
+    if request.GET.get("format") == "xlsx" and not errors:  # every row the filters select, not just this page
         name, fallback = list_filename()
-        return xlsx_response(hazards_xlsx(actor=actor, filters=filters), name, fallback=fallback)
-    paginator = Paginator(hazard_list(actor=actor, filters=filters), settings.ZHIBEN["PAGE_SIZE"])
+        return xlsx_response(hazards_xlsx(actor=actor, filters=filterset), name, fallback=fallback)
+    paginator = Paginator(hazards, settings.ZHIBEN["PAGE_SIZE"])
     page = paginator.get_page(request.GET.get("page"))
     for h in page.object_list:
         h.is_overdue = rules.is_overdue(h)
     query = request.GET.copy()
     for key in ("page", "_rp"):
         query.pop(key, None)
+    form = filterset.form
     context: dict[str, Any] = {
         "form": form,
+        "filters": [f for f in form.visible_fields() if f.name != "q"],
+        "filter_errors": errors,
         "page": page,
         "query": query.urlencode(),
         "picker": picker_context(actor=actor, selected=request.GET.get("region"), field_name="region", label="区划"),

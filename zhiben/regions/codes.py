@@ -98,13 +98,3 @@ def township_kind(code: str) -> str:
     if number < 400:
         return "乡"
     return "其他乡级单位"
-
-
-def code_or_none(raw: str | None) -> str | None:
-    """A list filter's region: the short code, or None (no filter) for an empty or malformed one."""
-    if not raw:
-        return None
-    try:
-        return normalize_code(raw)
-    except InvalidRegionCode:
-        return None

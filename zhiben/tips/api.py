@@ -17,11 +17,13 @@ from pydantic import ConfigDict
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import FieldErrors, NotFound
-from zhiben.regions.selectors import parse_region
+from zhiben.common.filters import query_params, query_schema
 
 from . import limits
+from .filters import TipFilterSet
 from .models import Category, Tip, TipAttachment, TipReward, TipStatus
-from .selectors import TipFilters, is_overdue, tip_content, tip_get, tip_list, tip_messages
+from .rules import is_overdue
+from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
     tip_by_receipt,
     tip_extend,
@@ -176,11 +178,8 @@ class TipDetail(TipOut):
         return TipReward.objects.filter(tip=obj).first()
 
 
-class TipQuery(Schema):
-    region: str | None = Field(None, max_length=12)
-    status: Literal["accepted", "verified", "replied"] | None = None
-    category: CategoryKey | None = None
-    overdue: bool | None = None
+class TipQuery(query_schema(TipFilterSet)):  # type: ignore[misc]  # a generated base
+    """The queue's query parameters: generated from the one filter declaration (filters.py)."""
 
 
 class VerifyIn(Schema):
@@ -292,13 +291,7 @@ def _detail(request: HttpRequest, tip_id: int) -> Tip:
 @paginate(LimitOffsetPagination)
 def list_tips(request: HttpRequest, query: Query[TipQuery]) -> object:
     """The queue of tips in your region (identity never shown here)."""
-    filters = TipFilters(
-        region=parse_region(query.region) if query.region else None,
-        status=query.status,
-        category=query.category,
-        overdue=query.overdue,
-    )
-    return tip_list(actor=request_actor(request), filters=filters)
+    return tip_list(actor=request_actor(request), filters=query_params(query))
 
 
 @router.get("/{int:tip_id}", response=TipDetail)

@@ -10,6 +10,7 @@ from zhiben.common.errors import NotFound
 
 from . import document_data
 from .events import CATALOGUE
+from .filters import TipFilterSet
 from .models import LIFECYCLE, Tip, TipEscalation, TipStatus
 from .selectors import tip_get
 
@@ -75,6 +76,7 @@ REGISTER = kit.register(
         app_label="tips",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        filters=TipFilterSet,
         documents=DOCUMENTS,
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("群众举报", "tip-queue", REGULATORS, order=70),

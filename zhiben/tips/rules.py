@@ -17,6 +17,11 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Q
+
+from zhiben.common.dates import today
+
+from .models import Tip, TipStatus
 
 CENT = Decimal("0.01")
 
@@ -47,3 +52,17 @@ def verification_due(accepted_on: datetime.date, *, extended: bool = False) -> d
 
 def reply_due(verified_on: datetime.date) -> datetime.date:
     return verified_on + datetime.timedelta(days=int(settings.ZHIBEN["TIP_REPLY_DAYS"]))
+
+
+def is_overdue(tip: Tip, on: datetime.date | None = None) -> bool:
+    """Verification past due, or the reply to the reporter past due (Beijing days)."""
+    day = on or today()
+    if tip.status == TipStatus.ACCEPTED:
+        return tip.verification_due < day
+    return tip.status == TipStatus.VERIFIED and tip.reply_due is not None and tip.reply_due < day
+
+
+def q_overdue(on: datetime.date | None = None) -> Q:
+    """The same rule as a queryset filter."""
+    day = on or today()
+    return Q(status=TipStatus.ACCEPTED, verification_due__lt=day) | Q(status=TipStatus.VERIFIED, reply_due__lt=day)

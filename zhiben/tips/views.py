@@ -16,11 +16,15 @@ from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
+from zhiben.common.filters import for_page
 from zhiben.regions.resolve import resolve_region
+from zhiben.regions.views import picker_context
 
 from . import limits
-from .models import Category, Outcome, TipAttachment, TipReward, TipStatus
-from .selectors import TipFilters, is_overdue, tip_content, tip_get, tip_list, tip_messages
+from .filters import TipFilterSet
+from .models import Category, Outcome, TipAttachment, TipReward
+from .rules import is_overdue
+from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
     tip_by_receipt,
     tip_extend,
@@ -132,25 +136,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     if actor.role == Role.ENTERPRISE:
         raise Http404
-    status = request.GET.get("status") or None
-    overdue = request.GET.get("overdue") == "1"
-    filters = TipFilters(
-        status=status if status in TipStatus.values else None,
-        category=request.GET.get("category") if request.GET.get("category") in Category.values else None,
-        overdue=True if overdue else None,
-    )
-    page = Paginator(tip_list(actor=actor, filters=filters), 30).get_page(request.GET.get("page"))
+    filterset = TipFilterSet(request.GET)
+    tips, errors = for_page(tip_list, filterset, actor=actor)
+    page = Paginator(tips, 30).get_page(request.GET.get("page"))
     for tip in page.object_list:
         tip.is_overdue = is_overdue(tip)
+    query = request.GET.copy()
+    for key in ("page", "_rp"):
+        query.pop(key, None)
     return render(
         request,
         "tips/queue.html",
         {
             "page": page,
-            "query": request.GET.urlencode(),
-            "statuses": TipStatus.choices,
-            "categories": Category.choices,
-            "f": filters,
+            "query": query.urlencode(),
+            "form": filterset.form,
+            "filters": filterset.form.visible_fields(),
+            "filter_errors": errors,
+            "picker": picker_context(
+                actor=actor, selected=request.GET.get("region"), field_name="region", label="区划"
+            ),
         },
     )
 

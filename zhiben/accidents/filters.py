@@ -1,0 +1,75 @@
+"""The accident list's filters, declared once: ``GET /api/v1/accidents`` and the accident list page read this
+FilterSet (DESIGN.md §5, §6). The scope is not a filter (the selector applies it first)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhiben.common.filters import ChoiceFilter, CodeFilter, Described, FilterSet, KeyFilter, LazySelect, YesNoFilter
+from zhiben.reference.models import Sector
+from zhiben.regions.filters import RegionFilter
+
+from . import rules
+from .models import Accident, Grade
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The Beijing calendar year as an aware half-open range (index-friendly, unlike ``__year``)."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime(year, 1, 1, tzinfo=tz),
+        datetime.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+
+
+def _sectors() -> list[tuple[str, str]]:
+    return list(Sector.objects.values_list("key", "name"))
+
+
+def _years() -> list[tuple[Any, str]]:
+    return [(y, f"{y}年") for y in range(rules.today().year, FIRST_YEAR - 1, -1)]
+
+
+class YearFilter(Described, django_filters.Filter):
+    """The accidents that happened in one Beijing calendar year."""
+
+    field_class = forms.IntegerField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        start, end = year_bounds(int(value))
+        return qs.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+
+class AccidentFilterSet(FilterSet):
+    region = RegionFilter()
+    grade = ChoiceFilter(label="事故等级", choices=Grade.choices)
+    year = YearFilter(
+        label="年份",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        widget=LazySelect(_years),
+        description="发生年份（北京时间）",
+    )
+    sector = KeyFilter(label="行业领域", field_name="sector_id", options=_sectors)
+    late_report = YesNoFilter(
+        label="迟报",
+        yes="迟报",
+        no="按时报告",
+        field_name="late_report",
+        description="迟报（首报晚于发生时间1小时以上）",
+    )
+    enterprise = CodeFilter(label="统一社会信用代码", field_name="enterprise__credit_code", max_length=30)
+
+    class Meta:
+        model = Accident
+        fields: list[str] = []

@@ -1,0 +1,111 @@
+"""The tip queue's one filter declaration: the API and the queue page select the same tips for the same
+parameters, bad values are refused naming the parameter, and the API documents exactly the declared
+filters."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from zhiben.tests_support.filters import api_ids, api_parameters, page_error, page_rows
+from zhiben.tips import rules
+from zhiben.tips.filters import TipFilterSet
+from zhiben.tips.models import Tip
+from zhiben.tips.services import tip_submit
+
+pytestmark = pytest.mark.django_db
+
+CASES: dict[str, list[str]] = {
+    "region": ["500241", "500241100", "500241100000", "110105"],
+    "status": ["accepted", "verified", "replied"],
+    "category": ["major_hazard", "violation", "other"],
+    "overdue": ["1", "0", "true", "false"],
+}
+BAD: dict[str, str] = {"region": "5002410", "status": "lost", "category": "gossip", "overdue": "soon"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits(settings: Any) -> None:
+    cache.clear()
+    settings.ZHIBEN = {**settings.ZHIBEN, "TIP_RATE_LIMIT": "1000/h", "TIP_RECEIPT_RATE_LIMIT": "1000/h"}
+
+
+def _tip(region: str, category: str = "major_hazard", **fields: Any) -> Tip:
+    tip, _ = tip_submit(data={"region": region, "category": category, "description": "无证经营危险化学品，夜间装卸"})
+    if fields:
+        Tip.objects.filter(pk=tip.pk).update(**fields)
+    return tip
+
+
+@pytest.fixture
+def tips(township) -> dict[str, Any]:
+    """Accepted and late; accepted at a township; verified and its reply late; replied; and one elsewhere."""
+    past = rules.today() - datetime.timedelta(days=3)
+    return {
+        "late": _tip("500241", verification_due=past),
+        "town": _tip(township, "violation"),
+        "unreplied": _tip("500241", "other", status="verified", reply_due=past),
+        "replied": _tip("500241", "violation", status="replied"),
+        "far": _tip("110105"),
+    }
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_every_filter_has_cases() -> None:
+    assert set(CASES) == set(TipFilterSet.base_filters) == set(BAD)
+
+
+def test_the_api_parameters_are_the_declared_filters() -> None:
+    assert api_parameters("/api/v1/tips") == set(TipFilterSet.base_filters)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_api_and_queue_select_the_same_tips(name, tip_handler, tips) -> None:
+    client = _client(tip_handler)
+    seen = []
+    for value in CASES[name]:
+        params = {name: value}
+        expected = api_ids(client, "/api/v1/tips", params)
+        assert {t.pk for t in page_rows(client, "/tips/", params)} == expected, params
+        seen.append(expected)
+    everything = api_ids(client, "/api/v1/tips", {})
+    assert tips["far"].pk not in everything
+    assert any(s != everything for s in seen), f"{name} never narrows the list"
+
+
+def test_the_filters_mean_what_they_say(tip_handler, tips) -> None:
+    client = _client(tip_handler)
+    t = {k: v.pk for k, v in tips.items()}
+
+    def ids(**params: str) -> set[int]:
+        return api_ids(client, "/api/v1/tips", params)
+
+    assert ids(region="500241100000") == {t["town"]}
+    assert ids(overdue="true") == {t["late"], t["unreplied"]}
+    assert ids(overdue="0") == {t["town"], t["replied"]}
+    assert ids(status="accepted", category="major_hazard") == {t["late"]}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_a_bad_value_is_refused_naming_the_parameter(name, tip_handler, tips) -> None:
+    client = _client(tip_handler)
+    params = {name: BAD[name]}
+    r = client.get("/api/v1/tips", params)
+    assert r.status_code == 422, (params, r.content[:300])
+    assert list(r.json()["errors"]) == [name]
+    label = str(TipFilterSet.base_filters[name].label)
+    assert page_error(client, "/tips/", params)[0].startswith(f"{label}：")
+
+
+def test_the_queue_shows_the_most_pressing_deadline_first_when_asked_for_late_tips(tip_handler, tips) -> None:
+    rows = page_rows(_client(tip_handler), "/tips/", {"overdue": "1"})
+    assert [r.pk for r in rows] == [tips["late"].pk, tips["unreplied"].pk]  # by verification deadline
