@@ -19,6 +19,7 @@ from zhiben.accounts.api import auth_router, users_router
 from zhiben.accounts.services import token_user
 from zhiben.analytics.api import router as stats_router
 from zhiben.common.errors import Conflict, DomainError, FieldErrors
+from zhiben.common.inputs import message
 from zhiben.documents.api import router as documents_router
 from zhiben.enterprises.api import router as enterprises_router
 from zhiben.hazards.api import router as hazards_router
@@ -49,51 +50,6 @@ api = NinjaAPI(
 )
 
 
-# Chinese wording for the schema-level checks (pydantic's own messages are English).
-_MESSAGES = {
-    "missing": "必填",
-    "string_too_long": "不能超过{max_length}个字符",
-    "string_too_short": "至少{min_length}个字符",
-    "string_type": "应为文本",
-    "string_pattern_mismatch": "格式不正确",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "finite_number": "应为有限的数字",
-    "datetime_parsing": "应为日期和时刻（如 2025-03-01T08:30:00+08:00）",
-    "datetime_from_date_parsing": "应为日期和时刻（如 2025-03-01T08:30:00+08:00）",
-    "datetime_type": "应为日期和时刻（如 2025-03-01T08:30:00+08:00）",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "date_from_datetime_parsing": "应为日期（如 2024-03-01）",
-    "date_parsing": "应为日期（如 2024-03-01）",
-    "date_type": "应为日期（如 2024-03-01）",
-    "greater_than_equal": "不能小于{ge}",
-    "less_than_equal": "不能大于{le}",
-    "enum": "取值不正确，可选：{expected}",
-    "literal_error": "取值不正确，可选：{expected}",
-    "extra_forbidden": "不支持的字段",
-    "list_type": "应为列表",
-    "too_long": "条目过多",
-    "model_attributes_type": "请求体应为 JSON 对象",
-    "dict_type": "请求体应为 JSON 对象",
-    "json_invalid": "JSON 格式错误",
-}
-
-
-def _message(err: dict[str, Any]) -> str:
-    template = _MESSAGES.get(str(err.get("type")))
-    if template is None:
-        return str(err.get("msg", "输入不正确"))
-    try:
-        return template.format(**(err.get("ctx") or {}))
-    except (KeyError, IndexError):
-        return template.split("{")[0] or str(err.get("msg"))
-
-
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     # Ninja's locations look like ("body", "payload", "name") or ("file", "file"): drop the location and
     # the parameter's own name when a field follows it, keep the field.
@@ -113,7 +69,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     errors: dict[str, str] = {}
     for err in exc.errors:
         field = _field_name(err.get("loc", ()))
-        msg = _message(err)
+        msg = message(err)
         detail.append({"loc": list(err.get("loc", ())), "msg": msg, "type": err.get("type", "value_error")})
         errors.setdefault(field, msg)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)

@@ -11,37 +11,17 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
+from zhiben.common.inputs import json_body, openapi_body, parse
 from zhiben.common.schemas import EventOut
 
 from . import rules
 from .filters import AccidentFilterSet
+from .inputs import AccidentReport, SupplementReport
 from .models import Accident, AccidentSupplement, Grade
 from .selectors import accident_events, accident_get, accident_list
 from .services import accident_create, accident_supplement
 
 router = Router(tags=["accidents"])
-
-
-class AccidentIn(Schema):
-    region: str | None = Field(
-        None, max_length=12, description="事故发生地（区县或乡镇代码）；填写 enterprise 时默认为该企业所在区划"
-    )
-    enterprise: str | None = Field(None, max_length=30, description="事故发生单位的统一社会信用代码")
-    sector: str | None = Field(None, max_length=32, description="行业领域代码，见 /sectors；默认为该企业的行业领域")
-    occurred_at: datetime.datetime = Field(..., description="发生时间；不带时区的按北京时间")
-    reported_at: datetime.datetime | None = Field(None, description="首报时间，默认为登记时；晚于发生时间1小时为迟报")
-    deaths: int = Field(..., description="死亡人数（0–100000）")
-    serious_injuries: int = Field(..., description="重伤人数，含急性工业中毒（0–100000）")
-    direct_loss: Decimal = Field(..., description="直接经济损失（元，0–1e13）")
-    description: str = Field(..., max_length=4000, description="事故简要经过")
-
-
-class SupplementIn(Schema):
-    reported_on: datetime.date | None = Field(None, description="补报日期，默认为今天")
-    deaths: int = Field(..., description="补报后的死亡人数（总数）")
-    serious_injuries: int = Field(..., description="补报后的重伤人数（总数）")
-    direct_loss: Decimal = Field(..., description="补报后的直接经济损失（元，总数）")
-    note: str = Field("", max_length=1000, description="补报说明")
 
 
 class AccidentOut(Schema):
@@ -138,10 +118,10 @@ def _detail(request: HttpRequest, accident_id: int) -> Accident:
 
 
 @router.post("", response={201: AccidentDetail})
-def create_accident(request: HttpRequest, payload: AccidentIn) -> Status[Accident]:
+def create_accident(request: HttpRequest, payload: AccidentReport) -> Status[Accident]:
     """Report an accident. The grade follows from deaths, serious injuries and direct loss (FACTS §4).
     Officers within their region and sectors; enterprise users for their own enterprise only."""
-    accident = accident_create(actor=request_actor(request), data=payload.dict(exclude_unset=True))
+    accident = accident_create(actor=request_actor(request), report=payload)
     return Status(201, _detail(request, accident.pk))
 
 
@@ -157,9 +137,16 @@ def get_accident(request: HttpRequest, accident_id: int) -> Accident:
     return _detail(request, accident_id)
 
 
-@router.post("/{int:accident_id}/supplements", response={201: AccidentDetail})
-def supplement(request: HttpRequest, accident_id: int, payload: SupplementIn) -> Status[Accident]:
+@router.post(
+    "/{int:accident_id}/supplements", response={201: AccidentDetail}, openapi_extra=openapi_body(SupplementReport)
+)
+def supplement(request: HttpRequest, accident_id: int) -> Status[Accident]:
     """Record a supplementary report (补报): the new totals, within 30 days of the accident (7 for road
-    traffic). Answers the accident with its recomputed grade, which may rise but never falls."""
-    accident_supplement(accident_id=accident_id, actor=request_actor(request), **payload.dict())
+    traffic). Answers the accident with its recomputed grade, which may rise but never falls.
+    Outside the caller's scope: 404 before the body is read."""
+    actor = request_actor(request)
+    if accident_get(actor=actor, accident_id=accident_id) is None:
+        raise NotFound("事故不存在")
+    report = parse(SupplementReport, json_body(request))
+    accident_supplement(accident_id=accident_id, actor=actor, supplement=report)
     return Status(201, _detail(request, accident_id))

@@ -6,7 +6,10 @@ from typing import Any
 
 from django import forms
 
+from zhiben.common.inputs import form_field
 from zhiben.reference.models import Sector
+
+from .inputs import AccidentReport, SupplementReport
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,33 +21,41 @@ def _sectors(blank: str) -> list[tuple[str, str]]:
 
 
 class AccidentForm(forms.Form):
-    enterprise = forms.CharField(
-        label="事故发生单位（统一社会信用代码）",
-        max_length=30,
-        required=False,
+    """The page's shape of ``AccidentReport``: labels, requiredness and limits come from the input model."""
+
+    enterprise = form_field(
+        AccidentReport,
+        "enterprise",
         help_text="填写后，事故发生地和行业领域默认取该企业的；无发生单位的可不填",
     )
-    region = forms.CharField(label="事故发生地", max_length=12, required=False, widget=forms.HiddenInput)
-    sector = forms.ChoiceField(label="行业领域", required=False)
-    occurred_at = forms.DateTimeField(label="发生时间", widget=DATETIME)
-    reported_at = forms.DateTimeField(
-        label="首报时间",
-        required=False,
+    region = form_field(AccidentReport, "region", widget=forms.HiddenInput)
+    sector = form_field(AccidentReport, "sector", forms.ChoiceField)
+    occurred_at = form_field(AccidentReport, "occurred_at", forms.DateTimeField, widget=DATETIME)
+    reported_at = form_field(
+        AccidentReport,
+        "reported_at",
+        forms.DateTimeField,
         widget=DATETIME,
         help_text="接到事故报告的时间，不填为现在；晚于发生时间1小时为迟报",
     )
-    deaths = forms.IntegerField(label="死亡人数", widget=forms.NumberInput(attrs=NUMBER))
-    serious_injuries = forms.IntegerField(
-        label="重伤人数", help_text="含急性工业中毒", widget=forms.NumberInput(attrs=NUMBER)
+    deaths = form_field(AccidentReport, "deaths", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER))
+    serious_injuries = form_field(
+        AccidentReport,
+        "serious_injuries",
+        forms.IntegerField,
+        help_text="含急性工业中毒",
+        widget=forms.NumberInput(attrs=NUMBER),
     )
-    direct_loss = forms.DecimalField(
-        label="直接经济损失（元）", max_digits=16, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"})
+    direct_loss = form_field(
+        AccidentReport,
+        "direct_loss",
+        forms.DecimalField,
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
-    description = forms.CharField(
-        label="事故简要经过",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="时间、地点、经过、原因初判",
+    description = form_field(
+        AccidentReport, "description", widget=forms.Textarea(attrs={"rows": 4}), help_text="时间、地点、经过、原因初判"
     )
 
     def __init__(self, *args: Any, enterprise_user: bool = False, **kwargs: Any) -> None:
@@ -65,13 +76,19 @@ class AccidentForm(forms.Form):
 
 
 class SupplementForm(forms.Form):
-    reported_on = forms.DateField(label="补报日期", widget=DATE)
-    deaths = forms.IntegerField(label="死亡人数（补报后总数）", widget=forms.NumberInput(attrs=NUMBER))
-    serious_injuries = forms.IntegerField(label="重伤人数（补报后总数）", widget=forms.NumberInput(attrs=NUMBER))
-    direct_loss = forms.DecimalField(
-        label="直接经济损失（元，补报后总数）",
+    """The page's shape of ``SupplementReport``."""
+
+    reported_on = form_field(SupplementReport, "reported_on", forms.DateField, required=True, widget=DATE)
+    deaths = form_field(SupplementReport, "deaths", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER))
+    serious_injuries = form_field(
+        SupplementReport, "serious_injuries", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER)
+    )
+    direct_loss = form_field(
+        SupplementReport,
+        "direct_loss",
+        forms.DecimalField,
         max_digits=16,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
-    note = forms.CharField(label="补报说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = form_field(SupplementReport, "note", widget=forms.Textarea(attrs={"rows": 2}))

@@ -15,18 +15,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhiben.accounts.models import Role
+from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
+from zhiben.common.inputs import parse
 from zhiben.regions.views import picker_context
 
 from . import rules
 from .filters import AccidentFilterSet
 from .forms import AccidentForm, SupplementForm
+from .inputs import AccidentReport, SupplementReport
 from .models import Accident, Grade
 from .selectors import accident_events, accident_get, accident_list, accident_summary
-from .services import accident_create, accident_supplement
+from .services import accident_create, accident_place, accident_supplement
 
 
 @login_required
@@ -62,6 +64,18 @@ def _form_errors(form: Any, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
+def _report(actor: User, data: dict[str, Any]) -> AccidentReport:
+    """The form's data as the typed report; a refusal names every bad field at once, the place (scope)
+    included, as the service would."""
+    try:
+        return parse(AccidentReport, data)
+    except FieldErrors as exc:
+        _, place = accident_place(
+            actor=actor, enterprise=data.get("enterprise"), region=data.get("region"), sector=data.get("sector")
+        )
+        raise FieldErrors({**place, **exc.errors}) from exc
+
+
 @login_required
 def accident_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
@@ -76,7 +90,7 @@ def accident_create_view(request: HttpRequest) -> HttpResponse:
     form = AccidentForm(request.POST or None, initial=initial, enterprise_user=enterprise_user)
     if request.method == "POST" and form.is_valid():
         try:
-            accident = accident_create(actor=actor, data=form.service_data())
+            accident = accident_create(actor=actor, report=_report(actor, form.service_data()))
         except (FieldErrors, PermissionDenied) as exc:
             _form_errors(form, exc)
         else:
@@ -155,15 +169,7 @@ def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResp
     if form.is_valid():
         d = form.cleaned_data
         try:
-            accident_supplement(
-                accident_id=accident.pk,
-                actor=actor,
-                reported_on=d["reported_on"],
-                deaths=d["deaths"],
-                serious_injuries=d["serious_injuries"],
-                direct_loss=d["direct_loss"],
-                note=d.get("note", ""),
-            )
+            accident_supplement(accident_id=accident.pk, actor=actor, supplement=parse(SupplementReport, d))
         except (FieldErrors, Conflict, PermissionDenied) as exc:
             _form_errors(form, exc)
         except NotFound as exc:

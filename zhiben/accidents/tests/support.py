@@ -7,8 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from zhiben.accidents.inputs import AccidentReport
 from zhiben.accidents.models import Accident
 from zhiben.accidents.services import accident_create
+from zhiben.common.inputs import parse
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -37,7 +39,7 @@ def body(**over: Any) -> dict[str, Any]:
 def make(actor: Any, **over: Any) -> Accident:
     """An accident recorded through the service (so it has its event)."""
     data = body(**over)
-    return accident_create(actor=actor, data=data)
+    return accident_create(actor=actor, report=parse(AccidentReport, data))
 
 
 def beijing_day_ago(days: int, hour: int = 10) -> datetime.datetime:

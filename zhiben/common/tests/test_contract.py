@@ -305,6 +305,7 @@ def test_accidents_outside_scope_answer_404_to_every_role(
 
     from django.utils import timezone
 
+    from zhiben.accidents.inputs import AccidentReport
     from zhiben.accidents.models import Accident
     from zhiben.accidents.services import accident_create
     from zhiben.tests_support import factories
@@ -319,14 +320,14 @@ def test_accidents_outside_scope_answer_404_to_every_role(
     def accident_at(enterprise) -> Accident:
         return accident_create(
             actor=admin,
-            data={
-                "enterprise": enterprise.credit_code,
-                "occurred_at": timezone.now() - datetime.timedelta(days=1),
-                "deaths": 1,
-                "serious_injuries": 0,
-                "direct_loss": "1000",
-                "description": "事故",
-            },
+            report=AccidentReport(
+                enterprise=enterprise.credit_code,
+                occurred_at=timezone.now() - datetime.timedelta(days=1),
+                deaths=1,
+                serious_injuries=0,
+                direct_loss="1000",
+                description="事故",
+            ),
         )
 
     for user, target in [(outsider, firm), (chem_officer, machinery), (town, firm), (firm_user, firm)]:

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from zhiben.accidents.inputs import AccidentReport
 from zhiben.accidents.models import Accident
 from zhiben.accidents.services import accident_create
 from zhiben.accounts.models import User
@@ -177,16 +178,16 @@ class Command(BaseCommand):
                 occurred = now - datetime.timedelta(days=days)
                 accident_create(
                     actor=county,
-                    data={
-                        "region": "500241100",
-                        "sector": sector,
-                        "occurred_at": occurred,
-                        "reported_at": occurred + datetime.timedelta(hours=hours_late),
-                        "deaths": deaths,
-                        "serious_injuries": injuries,
-                        "direct_loss": loss,
-                        "description": text,
-                    },
+                    report=AccidentReport(
+                        region="500241100",
+                        sector=sector,
+                        occurred_at=occurred,
+                        reported_at=occurred + datetime.timedelta(hours=hours_late),
+                        deaths=deaths,
+                        serious_injuries=injuries,
+                        direct_loss=loss,
+                        description=text,
+                    ),
                 )
         if not Tip.objects.filter(region_code__startswith=DEMO_COUNTY).exists():
             for category, description, reporter in (

@@ -1,0 +1,163 @@
+"""The accident register's typed inputs (DESIGN.md §8): one model per use case, the fields' one home.
+
+The API takes them as its request bodies, the pages build them from their forms, the services take them.
+Each field's parser reads what people type (full-width digits, ``1,000``, a time without a zone is Beijing
+time) and says in Chinese what is wrong; the service then checks what needs the actor (scope) and the
+record (the supplement window).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Annotated, Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import Field
+from pydantic import BeforeValidator
+
+from zhiben.common.inputs import Input
+from zhiben.common.validators import clean_text, to_halfwidth
+
+from . import rules
+
+# Clocks of phones and clients drift: a time this far ahead of the server's is not "in the future".
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def clean_count(raw: Any, *, label: str) -> int:
+    """A number of people: a whole number from 0 to ``rules.MAX_PERSONS``."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValueError(f"请填写{label}（没有填0）")
+    if isinstance(raw, bool):
+        raise ValueError(f"{label}应为整数")
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = to_halfwidth(str(raw)).strip()
+        if not text.lstrip("-").isdigit():
+            raise ValueError(f"{label}应为整数")
+        value = int(text)
+    if value < 0:
+        raise ValueError(f"{label}不能为负数")
+    if value > rules.MAX_PERSONS:
+        raise ValueError(f"{label}不能超过{rules.MAX_PERSONS}人，请核实")
+    return value
+
+
+def clean_loss(raw: Any) -> Decimal:
+    """Direct economic loss in yuan: from 0 to ``rules.MAX_LOSS``, to the fen."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValueError("请填写直接经济损失（元，没有填0）")
+    if isinstance(raw, bool):
+        raise ValueError("直接经济损失应为数字（元）")
+    try:
+        value = Decimal(to_halfwidth(str(raw)).strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValueError("直接经济损失应为数字（元）") from exc
+    if not value.is_finite():
+        raise ValueError("直接经济损失应为数字（元）")
+    if value < 0:
+        raise ValueError("直接经济损失不能为负数")
+    if value > rules.MAX_LOSS:
+        raise ValueError("直接经济损失不能超过10万亿元，请核实（单位为元）")
+    return value.quantize(Decimal("0.01"))
+
+
+def clean_moment(raw: Any, *, label: str, required: bool = True) -> datetime.datetime | None:
+    """An aware date and time; a naive one is Beijing time. Neither in the future nor before 2000."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise ValueError(f"请填写{label}")
+        return None
+    value: datetime.datetime | None
+    if isinstance(raw, datetime.datetime):
+        value = raw
+    elif isinstance(raw, datetime.date):
+        raise ValueError(f"{label}应包含时刻，如 2025-03-01 08:30")
+    else:
+        try:
+            value = parse_datetime(str(raw).strip())
+        except ValueError:
+            value = None
+        if value is None:
+            raise ValueError(f"{label}应为日期和时刻，如 2025-03-01 08:30")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + CLOCK_SKEW:
+        raise ValueError(f"{label}不能晚于当前时间")
+    if value < rules.EARLIEST:
+        raise ValueError(f"{label}不能早于2000年")
+    return value
+
+
+def clean_day(raw: Any, *, label: str) -> datetime.date | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, datetime.datetime):
+        return timezone.localtime(raw).date() if timezone.is_aware(raw) else raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    try:
+        value = parse_date(str(raw).strip())
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValueError(f"{label}应为日期，如 2025-03-01")
+    return value
+
+
+def _text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
+    return clean_text(raw, label=label, max_length=max_length, required=required)
+
+
+Persons = Annotated[int, BeforeValidator(lambda v, info: clean_count(v, label=_LABELS[info.field_name]))]
+Loss = Annotated[Decimal, BeforeValidator(clean_loss)]
+_LABELS = {"deaths": "死亡人数", "serious_injuries": "重伤人数"}
+
+
+class AccidentReport(Input):
+    """事故快报: what is known in the first report (《生产安全事故报告和调查处理条例》第九条、第十二条)."""
+
+    enterprise: str | None = Field(
+        None, max_length=30, title="事故发生单位（统一社会信用代码）", description="事故发生单位的统一社会信用代码"
+    )
+    region: str | None = Field(
+        None,
+        max_length=12,
+        title="事故发生地",
+        description="事故发生地（区县或乡镇代码）；填写 enterprise 时默认为该企业所在区划",
+    )
+    sector: str | None = Field(
+        None, max_length=32, title="行业领域", description="行业领域代码，见 /sectors；默认为该企业的行业领域"
+    )
+    occurred_at: Annotated[datetime.datetime, BeforeValidator(partial(clean_moment, label="发生时间"))] = Field(
+        ..., title="发生时间", description="发生时间；不带时区的按北京时间"
+    )
+    reported_at: Annotated[
+        datetime.datetime | None, BeforeValidator(partial(clean_moment, label="首报时间", required=False))
+    ] = Field(None, title="首报时间", description="首报时间，默认为登记时；晚于发生时间1小时为迟报")
+    deaths: Persons = Field(..., title="死亡人数", description="死亡人数（0–100000）")
+    serious_injuries: Persons = Field(..., title="重伤人数", description="重伤人数，含急性工业中毒（0–100000）")
+    direct_loss: Loss = Field(..., title="直接经济损失（元）", description="直接经济损失（元，0–1e13）")
+    description: Annotated[
+        str, BeforeValidator(partial(_text, label="事故简要经过", max_length=4000, required=True))
+    ] = Field(..., max_length=4000, title="事故简要经过", description="事故简要经过")
+
+
+class SupplementReport(Input):
+    """补报: the new totals (第十三条: within 30 days, 7 for road traffic and fire)."""
+
+    reported_on: Annotated[datetime.date | None, BeforeValidator(partial(clean_day, label="补报日期"))] = Field(
+        None, title="补报日期", description="补报日期，默认为今天"
+    )
+    deaths: Persons = Field(..., title="死亡人数（补报后总数）", description="补报后的死亡人数（总数）")
+    serious_injuries: Persons = Field(..., title="重伤人数（补报后总数）", description="补报后的重伤人数（总数）")
+    direct_loss: Loss = Field(
+        ..., title="直接经济损失（元，补报后总数）", description="补报后的直接经济损失（元，总数）"
+    )
+    note: Annotated[str, BeforeValidator(partial(_text, label="补报说明", max_length=1000))] = Field(
+        "", max_length=1000, title="补报说明", description="补报说明"
+    )
