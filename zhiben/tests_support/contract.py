@@ -124,7 +124,8 @@ class Subject:
 @dataclass(frozen=True)
 class Call:
     """One request about the record. ``url`` is a template (``/api/v1/hazards/{id}/plan``, may carry a
-    query string); ``body`` is JSON for ``/api/`` URLs and form fields for pages; ``upload`` names a
+    query string); ``body`` is JSON for ``/api/`` URLs and form fields for pages (its string values are
+    templates too); ``upload`` names a
     multipart field that gets a small PNG.
 
     ``inside``/``outside`` replace the spec's users for this call (``None``: the spec's);
@@ -311,16 +312,17 @@ def client_for(user: User) -> Client:
 def send(client: Client, call: Call, keys: Mapping[str, Any]) -> HttpResponse:
     """``call`` about the record whose keys are ``keys``."""
     url = call.url.format_map(keys)
+    body = {k: v.format_map(keys) if isinstance(v, str) else v for k, v in (call.body or {}).items()}
     if call.upload is not None:  # multipart: the form's fields and a small PNG
-        data = dict(call.body or {})
+        data = dict(body)
         data[call.upload] = SimpleUploadedFile("contract.png", files.png(), content_type="image/png")
         assert call.method == "POST", "uploads are POSTed"
         return client.post(url, data)
     if call.method == "GET":
         return client.get(url)
     if call.is_api:
-        return client.generic(call.method, url, json.dumps(call.body or {}), content_type="application/json")
-    return client.post(url, dict(call.body or {})) if call.method == "POST" else client.generic(call.method, url)
+        return client.generic(call.method, url, json.dumps(body), content_type="application/json")
+    return client.post(url, body) if call.method == "POST" else client.generic(call.method, url)
 
 
 def body_of(response: HttpResponse) -> bytes:
