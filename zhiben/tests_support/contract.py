@@ -45,7 +45,6 @@ from urllib.parse import parse_qsl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
-from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -66,6 +65,8 @@ OTHER_SECTOR = "machinery"
 # The users every contract knows, by name. A spec may add its own (``Spec.users``).
 INSIDE = ("officer", "enterprise")
 OUTSIDE = ("outsider", "other_enterprise", "sector_officer", "township_officer")
+# The test client's response (an HttpResponse with .json(), .streaming_content …).
+Response = Any
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -309,7 +310,7 @@ def client_for(user: User) -> Client:
     return client
 
 
-def send(client: Client, call: Call, keys: Mapping[str, Any]) -> HttpResponse:
+def send(client: Client, call: Call, keys: Mapping[str, Any]) -> Response:
     """``call`` about the record whose keys are ``keys``."""
     url = call.url.format_map(keys)
     body = {k: v.format_map(keys) if isinstance(v, str) else v for k, v in (call.body or {}).items()}
@@ -325,15 +326,15 @@ def send(client: Client, call: Call, keys: Mapping[str, Any]) -> HttpResponse:
     return client.post(url, body) if call.method == "POST" else client.generic(call.method, url)
 
 
-def body_of(response: HttpResponse) -> bytes:
+def body_of(response: Response) -> bytes:
     """A response's bytes, streamed or not. Reading a streamed response to its end closes it (the test
     client's wrapper does, without closing the database connection as a direct ``close()`` would)."""
     if not response.streaming:
         return response.content
-    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return b"".join(response.streaming_content)
 
 
-def text_of(response: HttpResponse) -> str:
+def text_of(response: Response) -> str:
     """A response's text, or the cells of a workbook."""
     raw = body_of(response)
     if response.get("Content-Type", "").startswith(XLSX):
@@ -351,11 +352,12 @@ def snapshot(obj: models.Model) -> tuple[Any, dict[str, int], int, int]:
     related: dict[str, int] = {}
     for rel in model._meta.related_objects:
         if rel.one_to_many or rel.one_to_one:
-            related[rel.name] = rel.related_model._default_manager.filter(**{rel.field.name: obj}).count()
+            related_model: Any = rel.related_model
+            related[rel.name] = related_model._default_manager.filter(**{rel.field.name: obj}).count()
     return row, related, model._default_manager.count(), Event.objects.count()
 
 
-def get_list(client: Client, url: str, params: Mapping[str, str], keys: Mapping[str, Any]) -> HttpResponse:
+def get_list(client: Client, url: str, params: Mapping[str, str], keys: Mapping[str, Any]) -> Response:
     """GET ``url`` (its own query string kept) with ``params`` filled from ``keys``."""
     path, _, query = url.partition("?")
     data = dict(parse_qsl(query))
