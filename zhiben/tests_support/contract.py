@@ -178,7 +178,7 @@ class Listing:
 
     def __str__(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.params.items())
-        return f"GET {self.url}" + (f"?{query}" if query else "")
+        return f"GET {self.url}" + (("&" if "?" in self.url else "?") + query if query else "")
 
 
 def api_count(body: Any) -> int:

@@ -16,15 +16,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from zhiben.audit.models import Event
-from zhiben.tests_support import files
-from zhiben.tests_support.contract import Call, Listing, RegisterContract, Spec, Subject, World, api_count
+from zhiben.tests_support import factories, files
+from zhiben.tests_support.contract import OTHER_COUNTY, Call, Listing, RegisterContract, Spec, Subject, World, api_count
 from zhiben.tips.models import Tip, TipMessage
 from zhiben.tips.services import tip_submit
 
 TIP = "/api/v1/tips/{id}"
 PAGE = "/tips/{id}"
 STEP = {"outcome": "unfounded", "reason": "需补充材料", "body": "已核查", "paid_on": "2025-01-01", "amount": "100"}
-HIDDEN_FROM = ("outsider", "enterprise", "other_enterprise", "township_officer")
+HIDDEN_FROM = ("outsider", "outside_handler", "enterprise", "other_enterprise", "township_officer")
 WRONG, MALFORMED = "ABCD-EFGH-JKMN-PQRS-TVWX", "x"
 
 
@@ -57,6 +57,7 @@ SPEC = Spec(
     inside=("officer", "handler"),
     outside=HIDDEN_FROM,
     viewer="handler",
+    users={"outside_handler": lambda world: factories.user("c-handler-bj", role="tip_handler", region=OTHER_COUNTY)},
     calls=(
         Call("GET", TIP),
         Call("GET", f"{TIP}/attachments/{{attachment_id}}"),
