@@ -126,15 +126,16 @@ class Subject:
 class Call:
     """One request about the record. ``url`` is a template (``/api/v1/hazards/{id}/plan``, may carry a
     query string); ``body`` is JSON for ``/api/`` URLs and form fields for pages (its string values are
-    templates too); ``upload`` names a
-    multipart field that gets a small PNG.
+    templates too); ``upload`` names a multipart field that gets a small PNG.
 
     ``inside``/``outside`` replace the spec's users for this call (``None``: the spec's);
     ``also_outside`` adds to them (e.g. the officer for the tipster's identity). ``refused`` are the
     statuses an outsider may get (404 unless the call creates, where a form may answer 200 with its
-    errors); whatever the status, nothing may change. ``xfail`` maps a user to the reason a known bug
-    lets them through (the test is ``xfail(strict=True)``). ``optional``: a route another change adds;
-    the call is tested when the route exists.
+    errors); whatever the status, nothing may change, and ``hidden`` (a template) is not in what the
+    outsider gets (a form opened for the record's enterprise names it only to those who see it).
+    ``xfail`` maps a user to the reason a known bug lets them through (the test is
+    ``xfail(strict=True)``). ``optional``: a route another change adds; the call is tested when the
+    route exists.
     """
 
     method: str
@@ -145,6 +146,7 @@ class Call:
     outside: tuple[str, ...] | None = None
     also_outside: tuple[str, ...] = ()
     refused: tuple[int, ...] = (404,)
+    hidden: str | None = None
     xfail: Mapping[str, str] = field(default_factory=dict)
     optional: bool = False
 
@@ -459,6 +461,8 @@ class RegisterContract:
         r = send(client, call, contract.subject.keys)
         content = body_of(r)
         assert r.status_code in call.refused, (who, str(call), r.status_code, content[:300])
+        if call.hidden is not None:
+            assert call.hidden.format_map(contract.subject.keys).encode() not in content, (who, str(call), "shown")
         assert snapshot(contract.subject.obj) == before, (who, str(call), "changed something")
 
     def test_insiders_are_not_refused(self, contract: Context, inside_call: Call) -> None:

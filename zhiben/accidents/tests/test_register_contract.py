@@ -33,7 +33,7 @@ OFFICERS_OUTSIDE = ("outsider", "sector_officer", "township_officer")
 def make_accident(world: World) -> Subject:
     data = {**NEW, "enterprise": world.firm.credit_code, "occurred_at": timezone.now() - datetime.timedelta(days=1)}
     accident = accident_create(actor=world.officer, data=data)
-    return Subject(accident, {"id": accident.pk, "credit_code": world.firm.credit_code})
+    return Subject(accident, {"id": accident.pk, "credit_code": world.firm.credit_code, "name": world.firm.name})
 
 
 SPEC = Spec(
@@ -49,7 +49,8 @@ SPEC = Spec(
         # user reports for its own enterprise only: zhiben/accidents/tests/test_pages.py)
         Call("POST", "/api/v1/accidents", body=NEW, outside=OFFICERS_OUTSIDE, refused=(403, 404, 422)),
         Call("POST", "/accidents/new/", body=NEW, outside=OFFICERS_OUTSIDE, refused=(200, 403, 404, 422)),
-        Call("GET", "/accidents/new/", refused=(200,)),
+        # the form echoes the code typed; the enterprise's name only to those who see it (the day it shows one)
+        Call("GET", "/accidents/new/?enterprise={credit_code}", refused=(200,), hidden="{name}"),
     ),
     lists=(
         Listing("/api/v1/accidents", {"enterprise": "{credit_code}"}, count=api_count, baseline=5),

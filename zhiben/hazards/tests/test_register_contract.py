@@ -34,7 +34,7 @@ PAGE_STEPS = ("plan", "submit", "review", "cancel", "supervise", "report")
 
 def make_hazard(world: World, *, evidence: bool = True) -> Subject:
     hazard = hazard_create(actor=world.officer, data={"enterprise": world.firm.credit_code, **NEW})
-    keys = {"id": hazard.pk, "credit_code": world.firm.credit_code, "document": "notice"}
+    keys = {"id": hazard.pk, "credit_code": world.firm.credit_code, "name": world.firm.name, "document": "notice"}
     if evidence:
         upload = [(io.BytesIO(files.png()), "a.png", None)]
         keys["attachment_id"] = hazard_attach(hazard_id=hazard.pk, actor=world.officer, uploads=upload)[0].pk
@@ -69,7 +69,7 @@ SPEC = Spec(
         Call("POST", "/api/v1/hazards", body=CREATE, outside=OFFICERS_OUTSIDE, refused=(403, 404, 422)),
         Call("POST", "/hazards/new/", body=CREATE, outside=OFFICERS_OUTSIDE, refused=(200, 403, 404, 422)),
         # the form and its options: the same for everyone, the firm's sector only to those who see the firm
-        Call("GET", "/hazards/new/", refused=(200,)),
+        Call("GET", "/hazards/new/?enterprise={credit_code}", refused=(200,), hidden="{name}"),
         Call("GET", "/hazards/criteria-options/?enterprise={credit_code}", refused=(200,)),
         # documents (issue 10, item 6): tested when their routes exist; the documents' own tests show insiders
         Call("GET", f"{HAZARD}/documents/{{document}}", inside=(), optional=True),
