@@ -43,6 +43,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
 from django.test import Client, override_settings
@@ -306,10 +307,11 @@ def uncovered(spec: Spec) -> list[str]:
 # --- requests ----------------------------------------------------------------------------------------
 
 
-def client_for(user: User) -> Client:
+def session_of(user: User) -> str:
+    """A session key for ``user`` (signed in once per class: logging in is most of a request's cost)."""
     client = Client()
     client.force_login(user)
-    return client
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def send(client: Client, call: Call, keys: Mapping[str, Any]) -> Response:
@@ -375,9 +377,16 @@ class Context:
     world: World
     subject: Subject
     spec: Spec
+    sessions: dict[str, str]
 
     def user(self, name: str) -> User:
         return self.world.users[name]
+
+    def client(self, name: str) -> Client:
+        """A fresh client (no cookie left by an earlier test) signed in as the user ``name``."""
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[name]
+        return client
 
 
 def _param(value: Any, ident: str, xfail: str | None) -> Any:
@@ -436,7 +445,8 @@ class RegisterContract:
             world = build_world()
             for name, make_user in spec.users.items():
                 world.users[name] = make_user(world)
-            yield Context(world=world, subject=spec.make(world), spec=spec)
+            sessions = {name: session_of(user) for name, user in world.users.items()}
+            yield Context(world=world, subject=spec.make(world), spec=spec, sessions=sessions)
             transaction.set_rollback(True)
 
     # The class's files live in its own MEDIA_ROOT for the whole class: the per-test folders of the
@@ -456,7 +466,7 @@ class RegisterContract:
 
     def test_outsiders_get_404_and_change_nothing(self, contract: Context, outside_call: Any) -> None:
         call, who = outside_call
-        client = client_for(contract.user(who))
+        client = contract.client(who)
         before = snapshot(contract.subject.obj)
         r = send(client, call, contract.subject.keys)
         content = body_of(r)
@@ -467,14 +477,14 @@ class RegisterContract:
 
     def test_insiders_are_not_refused(self, contract: Context, inside_call: Call) -> None:
         for who in self.spec.inside if inside_call.inside is None else inside_call.inside:
-            r = send(client_for(contract.user(who)), inside_call, contract.subject.keys)
+            r = send(contract.client(who), inside_call, contract.subject.keys)
             content = body_of(r)
             assert r.status_code != 404, (who, str(inside_call), content[:300])
             assert r.status_code < 500, (who, str(inside_call), r.status_code, content[:300])
 
     def test_outsiders_lists_hide_the_record(self, contract: Context, outside_list: Any) -> None:
         listing, who = outside_list
-        r = get_list(client_for(contract.user(who)), listing.url, listing.params, contract.subject.keys)
+        r = get_list(contract.client(who), listing.url, listing.params, contract.subject.keys)
         assert r.status_code in (200, 404), (who, str(listing), r.status_code)
         if r.status_code == 404:
             return
@@ -485,7 +495,7 @@ class RegisterContract:
 
     def test_insiders_lists_show_the_record(self, contract: Context, inside_list: Listing) -> None:
         for who in self.spec.inside if inside_list.inside is None else inside_list.inside:
-            r = get_list(client_for(contract.user(who)), inside_list.url, inside_list.params, contract.subject.keys)
+            r = get_list(contract.client(who), inside_list.url, inside_list.params, contract.subject.keys)
             assert r.status_code == 200, (who, str(inside_list), r.status_code)
             if inside_list.marker is not None:
                 assert inside_list.marker.format_map(contract.subject.keys) in text_of(r), (who, str(inside_list))
@@ -493,7 +503,7 @@ class RegisterContract:
                 assert inside_list.count(r.json()) >= 1, (who, str(inside_list))
 
     def test_list_queries_do_not_grow_with_the_rows(self, contract: Context, measured_list: Listing) -> None:
-        client = client_for(contract.user(measured_list.viewer or self.spec.viewer))
+        client = contract.client(measured_list.viewer or self.spec.viewer)
         url = measured_list.url
 
         def measure() -> list[str]:
