@@ -9,7 +9,7 @@ the record, its lists — and subclasses :class:`RegisterContract` in its own te
             prefixes=("/api/v1/hazards", "/hazards/"),
             make=make_hazard,                          # (world) -> Subject, in scope of world.officer
             calls=(Call("GET", "/api/v1/hazards/{id}"), Call("POST", "/hazards/{id}/plan/", body={...}), ...),
-            lists=(Listing("/hazards/", marker='href="/hazards/{id}/"', baseline=14), ...),
+            lists=(Listing("/hazards/", {"enterprise": "{credit_code}"}, marker='href="/hazards/{id}/"', baseline=8),),
         )
 
 and gets, written once here:
@@ -19,7 +19,7 @@ and gets, written once here:
   404 (a missing and a forbidden record look the same), and nothing changes: not the row, not the
   counts of its related rows, not the register's row count, not the event log;
 * every call, by every insider (the officer in scope, the record's enterprise user …): not 404 and
-  no 5xx, so that the 404s above are the scope's and not a wrong URL's;
+  no 5xx (200 for a read), so that the 404s above are the scope's and not a wrong URL's;
 * every list (API, page, export), with a filter that selects the record: outsiders do not see it
   (an API list counts 0), insiders do;
 * every list's query count, with 1 and with 20 records: it does not grow with the rows (the N+1
@@ -480,6 +480,8 @@ class RegisterContract:
             r = send(contract.client(who), inside_call, contract.subject.keys)
             content = body_of(r)
             assert r.status_code != 404, (who, str(inside_call), content[:300])
+            if inside_call.method == "GET":  # a read in scope answers
+                assert r.status_code == 200, (who, str(inside_call), r.status_code, content[:300])
             assert r.status_code < 500, (who, str(inside_call), r.status_code, content[:300])
 
     def test_outsiders_lists_hide_the_record(self, contract: Context, outside_list: Any) -> None:
