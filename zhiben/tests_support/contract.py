@@ -9,7 +9,7 @@ the record, its lists — and subclasses :class:`RegisterContract` in its own te
             prefixes=("/api/v1/hazards", "/hazards/"),
             make=make_hazard,                          # (world) -> Subject, in scope of world.officer
             calls=(Call("GET", "/api/v1/hazards/{id}"), Call("POST", "/hazards/{id}/plan/", body={...}), ...),
-            lists=(Listing("/hazards/", {"enterprise": "{credit_code}"}, marker='href="/hazards/{id}/"', baseline=8),),
+            lists=(Listing("/hazards/", {"enterprise": "{credit_code}"}, marker='href="/hazards/{id}/"', baseline=9),),
         )
 
 and gets, written once here:
@@ -215,7 +215,7 @@ class Spec:
 
     def live_calls(self) -> list[Call]:
         """The calls whose route exists (an optional call whose route is not there yet is left out)."""
-        return [c for c in self.calls if not c.optional or _route_of(c.url) is not None]
+        return [c for c in self.calls if not c.optional or route_of(c.url) is not None]
 
 
 # --- the URL resolver --------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class _Any(dict[str, str]):
         return "1"
 
 
-def _route_of(url: str) -> str | None:
+def route_of(url: str) -> str | None:
     """The route a URL template resolves to (placeholders taken as ``1``), or None."""
     path = url.split("?", 1)[0].format_map(_Any())
     try:
@@ -289,7 +289,7 @@ def uncovered(spec: Spec) -> list[str]:
     requests += [("GET", listing.url) for listing in spec.lists]
     requests += [tuple(key.split(" ", 1)) for key in spec.elsewhere]  # type: ignore[misc]
     for method, url in requests:
-        route = _route_of(url)
+        route = route_of(url)
         assert route is not None, f"{spec.name}: {method} {url} resolves to no URL"
         taken.add((method.upper(), route))
     missing = []

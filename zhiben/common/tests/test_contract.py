@@ -16,6 +16,7 @@ from zhiben.analytics.tests.test_register_contract import SPEC as FIGURES
 from zhiben.api import api
 from zhiben.enterprises.tests.test_register_contract import SPEC as ENTERPRISES
 from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
+from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
 
 pytestmark = pytest.mark.django_db
@@ -213,6 +214,12 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
+    # the generic document routes are under no register's prefix: the registers that issue documents
+    # take them in their own contracts
+    for spec in (HAZARDS, TIPS):
+        taken = {(c.method, route_of(c.url)) for c in spec.live_calls()}
+        for method, path in sorted(DOCUMENTS):
+            assert (method, route_of(path.replace("{segment}", spec.name))) in taken, (spec.name, path)
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(ADMIN_ONLY))

@@ -54,7 +54,7 @@ SPEC = Spec(
         Listing("/api/v1/enterprises", {"q": "{credit_code}"}, count=api_count, baseline=5),
         Listing("/api/v1/enterprises/export", {"q": "{credit_code}"}, marker="{credit_code}", baseline=4),
         Listing("/enterprises/", {"q": "{credit_code}"}, marker='href="/enterprises/{credit_code}/"', baseline=9),
-        Listing("/enterprises/?format=xlsx", {"q": "{credit_code}"}, marker="{credit_code}", baseline=5),
+        Listing("/enterprises/?format=xlsx", {"q": "{credit_code}"}, marker="{credit_code}", baseline=4),
     ),
 )
 

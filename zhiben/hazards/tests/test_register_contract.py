@@ -85,7 +85,7 @@ SPEC = Spec(
     lists=(
         Listing("/api/v1/hazards", {"enterprise": "{credit_code}"}, count=api_count, baseline=5),
         Listing("/api/v1/hazards/export", {"enterprise": "{credit_code}"}, marker="{credit_code}", baseline=4),
-        Listing("/hazards/", {"enterprise": "{credit_code}"}, marker='href="/hazards/{id}/"', baseline=8),
+        Listing("/hazards/", {"enterprise": "{credit_code}"}, marker='href="/hazards/{id}/"', baseline=9),
         Listing("/hazards/?format=xlsx", {"enterprise": "{credit_code}"}, marker="{credit_code}", baseline=4),
     ),
 )

@@ -76,7 +76,7 @@ SPEC = Spec(
     ),
     lists=(
         Listing("/api/v1/tips", count=api_count, baseline=5),
-        Listing("/tips/", marker='href="/tips/{id}/"', baseline=6),
+        Listing("/tips/", marker='href="/tips/{id}/"', baseline=8),
     ),
     elsewhere={
         "POST /api/v1/tips": "public submission: zhiben/tips/tests/test_tips.py",
