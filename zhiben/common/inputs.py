@@ -83,8 +83,9 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     """``{field: 中文}`` for every failing field (the first message of each)."""
     out: dict[str, str] = {}
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        out.setdefault(loc[0] if loc else "body", message(err))
+        # a nested field is named with its path (``reporter.phone``)
+        loc = [str(p) for p in err.get("loc", ()) if not str(p).startswith(("function-", "literal["))]
+        out.setdefault(".".join(loc) or "body", message(err))
     return out
 
 

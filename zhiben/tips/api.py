@@ -13,14 +13,15 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.common.filters import query_params, query_schema
+from zhiben.common.inputs import json_body, openapi_body, parse
 
 from . import limits
 from .filters import TipFilterSet
+from .inputs import TipReport, TipVerification
 from .models import Category, Tip, TipAttachment, TipReward, TipStatus
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
@@ -36,28 +37,7 @@ from .services import (
 )
 
 router = Router(tags=["tips"])
-CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
 TOO_MANY = "请求过于频繁，请稍后再试"
-
-
-class ReporterIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(None, max_length=60)
-    phone: str | None = Field(None, max_length=32)
-    id_number: str | None = Field(None, max_length=32)
-
-
-class TipIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    region: str = Field(..., max_length=12, description="区县或乡镇（街道）代码")
-    category: CategoryKey
-    description: str = Field(..., max_length=4000)
-    enterprise_name: str | None = Field(None, max_length=200)
-    credit_code: str | None = Field(None, max_length=30)
-    address: str | None = Field(None, max_length=200)
-    reporter: ReporterIn | None = None
 
 
 class ReceiptOut(Schema):
@@ -182,19 +162,6 @@ class TipQuery(query_schema(TipFilterSet)):  # type: ignore[misc]  # a generated
     """The queue's query parameters: generated from the one filter declaration (filters.py)."""
 
 
-class VerifyIn(Schema):
-    outcome: Literal["confirmed", "unfounded"]
-    hazard: int | None = Field(
-        None, description="已有隐患的编号；不填则按 hazard_title、criterion 新建重大隐患（来源：群众举报）"
-    )
-    hazard_title: str | None = Field(None, max_length=200)
-    criterion: str | None = Field(None, max_length=32)
-    deadline: datetime.date | None = None
-    fine: Decimal | None = Field(None, description="行政罚款（元）")
-    accident: int | None = None
-    concealed_deaths: int | None = None
-
-
 class VerifyOut(TipDetail):
     pass
 
@@ -240,13 +207,13 @@ def _receipt_tip(request: HttpRequest, receipt: str) -> Tip:
 
 
 # ------------------------------------------------------------------------------------------ public
-@router.post("", auth=None, response={201: ReceiptOut})
-def submit(request: HttpRequest, payload: TipIn) -> Status[dict[str, str]]:
-    """Report a danger without an account. Answers the receipt code — keep it: it is the only way back."""
+@router.post("", auth=None, response={201: ReceiptOut}, openapi_extra=openapi_body(TipReport))
+def submit(request: HttpRequest) -> Status[dict[str, str]]:
+    """Report a danger without an account. Answers the receipt code — keep it: it is the only way back.
+    The rate limit is checked before the body is read."""
     if limits.submission_limited(request):
         raise HttpError(429, TOO_MANY)
-    data = payload.dict(exclude_none=True)
-    tip, receipt = tip_submit(data=data)
+    tip, receipt = tip_submit(report=parse(TipReport, json_body(request)))
     return Status(201, {"receipt": receipt, "status": tip.status})
 
 
@@ -317,12 +284,14 @@ def attachment(request: HttpRequest, tip_id: int, attachment_id: int) -> FileRes
     return response
 
 
-@router.post("/{int:tip_id}/verify", response=VerifyOut)
-def verify(request: HttpRequest, tip_id: int, payload: VerifyIn) -> Tip:
+@router.post("/{int:tip_id}/verify", response=VerifyOut, openapi_extra=openapi_body(TipVerification))
+def verify(request: HttpRequest, tip_id: int) -> Tip:
     """Record the verification; a confirmed major-hazard tip creates or links the hazard (source=tip);
-    the reward is decided by the national rule and answered in ``reward``."""
+    the reward is decided by the national rule and answered in ``reward``. Out of scope: 404 before the
+    body is read."""
     _detail(request, tip_id)
-    tip_verify(actor=request_actor(request), tip_id=tip_id, data=payload.dict(exclude_none=True))
+    verification = parse(TipVerification, json_body(request))
+    tip_verify(actor=request_actor(request), tip_id=tip_id, verification=verification)
     return _detail(request, tip_id)
 
 

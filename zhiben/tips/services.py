@@ -15,27 +15,23 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from phonenumbers import NumberParseException, is_valid_number
-from phonenumbers import parse as parse_phone
-from stdnum import exceptions as stdnum_exc
-from stdnum.cn import ric
 
 from zhiben.accidents.selectors import accident_get
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
-from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
+from zhiben.common.validators import clean_decimal, clean_text
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
 from zhiben.hazards.models import Hazard, Level, Source
 from zhiben.hazards.services import hazard_create
 from zhiben.regions.models import Region
-from zhiben.regions.selectors import host_region
 
 from . import receipts, rules
 from .crypto import seal, unseal
+from .inputs import TipReport, TipVerification
 from .media import stored_file, stripped
 from .models import (
     HANDLERS,
@@ -66,77 +62,15 @@ def _log(actor: User | None, tip: Tip, kind: str, payload: dict[str, Any]) -> No
 
 
 # ------------------------------------------------------------------------------------------ public
-def _clean_reporter(raw: Any, errors: ErrorCollector) -> dict[str, str] | None:
-    if raw in (None, ""):
-        return None
-    if not isinstance(raw, dict):
-        errors.add("reporter", "举报人信息格式不正确")
-        return None
-    out: dict[str, str] = {}
-    try:
-        out["name"] = clean_text(raw.get("name"), label="姓名", max_length=60)
-    except ValueError as exc:
-        errors.add("reporter.name", str(exc))
-    phone = str(raw.get("phone") or "").strip()
-    if phone:
-        try:
-            number = parse_phone(phone, "CN")
-            if not is_valid_number(number):
-                raise NumberParseException(NumberParseException.NOT_A_NUMBER, "invalid")
-            out["phone"] = f"+{number.country_code} {number.national_number}"
-        except NumberParseException:
-            errors.add("reporter.phone", "电话号码不正确")
-    id_number = str(raw.get("id_number") or "").strip().upper()
-    if id_number:
-        try:
-            out["id_number"] = str(ric.validate(id_number))
-        except stdnum_exc.ValidationError:
-            errors.add("reporter.id_number", "居民身份证号码不正确（18位，末位校验码）")
-    unknown = set(raw) - {"name", "phone", "id_number"}
-    for key in sorted(unknown):
-        errors.add(f"reporter.{key}", "不支持的字段")
-    kept = {k: v for k, v in out.items() if v}
-    return kept or None
-
-
-def _clean_region(raw: Any) -> Region:
-    return host_region(raw, level_error="请选择到区县（或乡镇、街道）")
-
-
-def tip_submit(*, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, int | None]] = ()) -> tuple[Tip, str]:
+def tip_submit(*, report: TipReport, files: Sequence[tuple[IO[bytes], str, int | None]] = ()) -> tuple[Tip, str]:
     """A member of the public reports (no account). Returns the tip and its receipt code — shown once,
-    never stored (only its digest)."""
+    never stored (only its digest). Photos are checked by content and stripped of EXIF/GPS; FieldErrors
+    names ``files`` for a bad or an extra one."""
     errors = ErrorCollector()
-    cleaned: dict[str, Any] = {}
-    allowed = {"region", "category", "description", "enterprise_name", "credit_code", "address", "reporter"}
-    for key in sorted(set(data) - allowed):
-        errors.add(key, "不支持的字段")
-    try:
-        region = _clean_region(data.get("region"))
-    except ValueError as exc:
-        errors.add("region", str(exc))
-    for field, fn in (
-        (
-            "category",
-            lambda: clean_choice(data.get("category"), label="举报类别", choices=Category.choices, allow_blank=False),
-        ),
-        ("description", lambda: clean_text(data.get("description"), label="举报内容", max_length=4000, required=True)),
-        ("enterprise_name", lambda: clean_text(data.get("enterprise_name"), label="被举报单位", max_length=200)),
-        ("address", lambda: clean_text(data.get("address"), label="地址", max_length=200)),
-    ):
-        try:
-            cleaned[field] = fn()
-        except ValueError as exc:
-            errors.add(field, str(exc))
-    if cleaned.get("description") is not None and 0 < len(cleaned["description"]) < 10:
-        errors.add("description", "请把情况写得具体一些（至少10个字）：在哪里、什么单位、什么问题")
-    code = ""
-    if str(data.get("credit_code") or "").strip():
-        try:
-            code = clean_credit_code(data.get("credit_code"))
-        except ValueError as exc:
-            errors.add("credit_code", str(exc))
-    reporter = _clean_reporter(data.get("reporter"), errors)
+    region = Region.objects.get(code=report.region)
+    code = report.credit_code
+    reporter = report.reporter.kept() if report.reporter else {}
+    cleaned = {"enterprise_name": report.enterprise_name}
     checked = []
     for stream, name, size in files:
         try:
@@ -157,11 +91,11 @@ def tip_submit(*, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, in
             receipt_digest=receipts.digest(receipt),
             region=region,
             region_code=region.code,
-            category=cleaned["category"],
+            category=report.category,
             enterprise=enterprise,
             enterprise_name=cleaned["enterprise_name"] or (enterprise.name if enterprise else ""),
             credit_code=code or (enterprise.credit_code if enterprise else ""),
-            content=seal({"description": cleaned["description"], "address": cleaned["address"]}),
+            content=seal({"description": report.description, "address": report.address}),
             reporter=seal(reporter) if reporter else None,
             real_name=bool(reporter and reporter.get("name") and (reporter.get("phone") or reporter.get("id_number"))),
             accepted_on=today,
@@ -280,39 +214,19 @@ def tip_reply(*, actor: User, tip_id: int, body: Any) -> Tip:
     return tip
 
 
-def tip_verify(*, actor: User, tip_id: int, data: dict[str, Any]) -> Tip:
+def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Tip:
     """Record the verification (核查) and decide the reward by the national rule (FACTS §3)."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
         target = LIFECYCLE.take(TipAction.VERIFY, tip, actor).target
-        errors = ErrorCollector()
-        outcome = ""
-        try:
-            outcome = clean_choice(data.get("outcome"), label="核查结论", choices=Outcome.choices, allow_blank=False)
-        except ValueError as exc:
-            errors.add("outcome", str(exc))
-        fine = None
-        try:
-            fine = clean_decimal(
-                data.get("fine"), label="罚款金额", minimum=Decimal(0), maximum=Decimal("1e10"), places=2
-            )
-        except ValueError as exc:
-            errors.add("fine", str(exc))
-        deaths = data.get("concealed_deaths")
-        if deaths not in (None, ""):
-            if not isinstance(deaths, int) or isinstance(deaths, bool) or not 0 <= deaths <= 10000:
-                errors.add("concealed_deaths", "瞒报死亡人数应为0至10000之间的整数")
-                deaths = None
-        else:
-            deaths = None
-        errors.raise_if_any()
+        outcome, fine, deaths = verification.outcome, verification.fine, verification.concealed_deaths
         hazard = None
         accident = None
         confirmed = outcome == Outcome.CONFIRMED
         if confirmed and tip.category == Category.MAJOR_HAZARD:
-            hazard = _hazard_for(actor, tip, data)
+            hazard = _hazard_for(actor, tip, verification)
         if confirmed and tip.category == Category.CONCEALED_ACCIDENT:
-            accident = _accident_for(actor, data)
+            accident = _accident_for(actor, verification)
             if deaths is None:
                 raise FieldErrors({"concealed_deaths": "请填写经核实的瞒报死亡人数"})
         if confirmed and tip.category == Category.VIOLATION and fine is None:
@@ -345,19 +259,17 @@ def tip_verify(*, actor: User, tip_id: int, data: dict[str, Any]) -> Tip:
     return tip
 
 
-def _hazard_for(actor: User, tip: Tip, data: dict[str, Any]) -> Hazard:
+def _hazard_for(actor: User, tip: Tip, verification: TipVerification) -> Hazard:
     """Link the hazard named, or record the tip's finding as a new major hazard (source=tip)."""
-    raw = data.get("hazard")
-    if raw not in (None, ""):
-        if not isinstance(raw, int) or isinstance(raw, bool):
-            raise FieldErrors({"hazard": "应为隐患编号（整数）"})
+    raw = verification.hazard
+    if raw is not None:
         hazard = scoped(Hazard.objects, actor).filter(pk=raw).first()
         if hazard is None:
             raise FieldErrors({"hazard": "隐患不存在或不在您的管辖范围内"})
         return hazard
     if tip.enterprise is None:
         raise FieldErrors({"hazard": "被举报单位未登记：请先登记企业，或指定已有的隐患编号"})
-    title = data.get("hazard_title")
+    title = verification.hazard_title
     if not str(title or "").strip():
         # the handler words the hazard: the tip's own text could tell the firm who wrote it
         raise FieldErrors({"hazard_title": "请填写隐患名称（不要照抄举报原文，以免暴露举报人）"})
@@ -370,17 +282,17 @@ def _hazard_for(actor: User, tip: Tip, data: dict[str, Any]) -> Hazard:
                 "level": Level.MAJOR,
                 "source": Source.TIP,
                 "discovered_on": _today(),
-                "criterion": data.get("criterion") or "",
-                "deadline": data.get("deadline"),
+                "criterion": verification.criterion or "",
+                "deadline": verification.deadline,
             },
         )
     except FieldErrors as exc:
         raise FieldErrors({("hazard_title" if k == "title" else k): v for k, v in exc.errors.items()}) from exc
 
 
-def _accident_for(actor: User, data: dict[str, Any]) -> Any:
-    raw = data.get("accident")
-    if not isinstance(raw, int) or isinstance(raw, bool):
+def _accident_for(actor: User, verification: TipVerification) -> Any:
+    raw = verification.accident
+    if raw is None:
         raise FieldErrors({"accident": "请填写核实后登记的事故编号"})
     accident = accident_get(actor=actor, accident_id=raw)
     if accident is None:

@@ -17,11 +17,13 @@ from zhiben.accounts.request import request_actor
 from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
 from zhiben.common.filters import for_page
+from zhiben.common.inputs import parse
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
 
 from . import limits
 from .filters import TipFilterSet
+from .inputs import TipReport, TipVerification
 from .models import Category, Outcome, TipAttachment, TipReward
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
@@ -84,7 +86,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "reporter": {k: values[k] for k in ("name", "phone", "id_number") if values[k].strip()},
         }
         try:  # checked even when the place was not understood, so every problem is named at once
-            tip, receipt = tip_submit(data=data, files=_uploads(request))
+            tip, receipt = tip_submit(report=parse(TipReport, data), files=_uploads(request))
         except FieldErrors as exc:
             named = {("place" if k == "region" else k.replace("reporter.", "")): v for k, v in exc.errors.items()}
             errors = {**named, **errors}
@@ -203,14 +205,9 @@ def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
     p = request.POST
     try:
         if action == "verify":
-            data: dict[str, Any] = {k: p.get(k) for k in ("outcome", "hazard_title", "criterion", "fine") if p.get(k)}
-            for key in ("hazard", "accident", "concealed_deaths"):
-                if p.get(key, "").strip():
-                    try:
-                        data[key] = int(p[key])
-                    except ValueError:
-                        raise FieldErrors({key: "应为整数"}) from None
-            tip_verify(actor=actor, tip_id=tip.pk, data=data)
+            fields = ("outcome", "hazard_title", "criterion", "fine", "hazard", "accident", "concealed_deaths")
+            data: dict[str, Any] = {k: p[k].strip() for k in fields if p.get(k, "").strip()}
+            tip_verify(actor=actor, tip_id=tip.pk, verification=parse(TipVerification, data))
         elif action == "extend":
             tip_extend(actor=actor, tip_id=tip.pk, reason=p.get("reason"))
         elif action == "reply":

@@ -14,6 +14,7 @@ from django.test import Client
 from zhiben.tests_support.filters import api_ids, api_parameters, page_error, page_rows
 from zhiben.tips import rules
 from zhiben.tips.filters import TipFilterSet
+from zhiben.tips.inputs import TipReport
 from zhiben.tips.models import Tip
 from zhiben.tips.services import tip_submit
 
@@ -35,7 +36,11 @@ def _fresh_limits(settings: Any) -> None:
 
 
 def _tip(region: str, category: str = "major_hazard", **fields: Any) -> Tip:
-    tip, _ = tip_submit(data={"region": region, "category": category, "description": "无证经营危险化学品，夜间装卸"})
+    tip, _ = tip_submit(
+        report=TipReport.model_validate(
+            {"region": region, "category": category, "description": "无证经营危险化学品，夜间装卸"}
+        )
+    )
     if fields:
         Tip.objects.filter(pk=tip.pk).update(**fields)
     return tip

@@ -18,6 +18,7 @@ from django.test import Client
 from zhiben.audit.models import Event
 from zhiben.tests_support import factories, files
 from zhiben.tests_support.contract import OTHER_COUNTY, Call, Listing, RegisterContract, Spec, Subject, World, api_count
+from zhiben.tips.inputs import TipReport
 from zhiben.tips.models import Tip, TipMessage
 from zhiben.tips.services import tip_submit
 
@@ -37,7 +38,7 @@ def make_tip(world: World, *, evidence: bool = True) -> Subject:
         "reporter": {"name": "王小明", "phone": "13800138000"},
     }
     uploads = [(io.BytesIO(files.png()), "a.png", None)] if evidence else []
-    tip, receipt = tip_submit(data=data, files=uploads)
+    tip, receipt = tip_submit(report=TipReport.model_validate(data), files=uploads)
     keys: dict[str, Any] = {"id": tip.pk, "receipt": receipt, "document": "reply"}
     if evidence:
         keys["attachment_id"] = tip.attachments.get().pk
@@ -126,7 +127,7 @@ def test_a_wrong_receipt_answers_like_a_malformed_one(kind: str, settings: Any, 
     }
     cache.clear()
     data = {"region": "500241", "category": "violation", "description": "清溪镇某化工厂夜间违规动火作业"}
-    tip, receipt = tip_submit(data=data)
+    tip, receipt = tip_submit(report=TipReport.model_validate(data))
     before = (Event.objects.count(), TipMessage.objects.count(), Tip.objects.get(pk=tip.pk).status)
     wrong, malformed = _by_receipt(kind, WRONG), _by_receipt(kind, MALFORMED)
     assert wrong.status_code == malformed.status_code == 404, (kind, wrong.status_code, malformed.status_code)

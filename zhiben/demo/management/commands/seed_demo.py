@@ -32,6 +32,7 @@ from zhiben.reference.models import Sector
 from zhiben.reference.selectors import criteria_for
 from zhiben.regions.models import Region
 from zhiben.regions.services import region_create
+from zhiben.tips.inputs import TipReport
 from zhiben.tips.models import Tip
 from zhiben.tips.services import tip_submit
 
@@ -199,12 +200,14 @@ class Command(BaseCommand):
                 ),
             ):
                 tip_submit(
-                    data={
-                        "region": "500241",
-                        "category": category,
-                        "description": description,
-                        **({"reporter": reporter} if reporter else {}),
-                    }
+                    report=TipReport.model_validate(
+                        {
+                            "region": "500241",
+                            "category": category,
+                            "description": description,
+                            **({"reporter": reporter} if reporter else {}),
+                        }
+                    )
                 )
 
     def _hazards(self, rng: random.Random) -> None:

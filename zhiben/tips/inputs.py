@@ -1,0 +1,139 @@
+"""The tip register's typed inputs (DESIGN.md §8): the public report and the handler's verification.
+
+The API takes them as request bodies, the pages build them from their forms, the services take them.
+Each field's parser says in Chinese what is wrong; identity fields are checked (phone numbers with
+``phonenumbers``, ID numbers with ``stdnum.cn.ric``) and never echoed back.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import partial
+from typing import Annotated, Any, Literal
+
+from ninja import Field
+from phonenumbers import NumberParseException, is_valid_number
+from phonenumbers import parse as parse_phone
+from pydantic import AfterValidator, BeforeValidator
+from stdnum import exceptions as stdnum_exc
+from stdnum.cn import ric
+
+from zhiben.common.inputs import Input
+from zhiben.common.validators import clean_credit_code, clean_decimal, clean_text
+from zhiben.regions.selectors import host_region
+
+CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
+MIN_DESCRIPTION = 10  # characters: where, which unit, what problem
+
+
+def _text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
+    return clean_text(raw, label=label, max_length=max_length, required=required)
+
+
+def _region(raw: Any) -> str:
+    """A county or a township (乡镇、街道), as its short code."""
+    return host_region(raw, level_error="请选择到区县（或乡镇、街道）").code
+
+
+def _specific(text: str) -> str:
+    if 0 < len(text) < MIN_DESCRIPTION:
+        raise ValueError("请把情况写得具体一些（至少10个字）：在哪里、什么单位、什么问题")
+    return text
+
+
+def _credit_code(raw: Any) -> str:
+    return clean_credit_code(raw) if str(raw or "").strip() else ""
+
+
+def _phone(raw: Any) -> str:
+    text = str(raw or "").strip()
+    if not text:
+        return ""
+    try:
+        number = parse_phone(text, "CN")
+        if not is_valid_number(number):
+            raise NumberParseException(NumberParseException.NOT_A_NUMBER, "invalid")
+    except NumberParseException as exc:
+        raise ValueError("电话号码不正确") from exc
+    return f"+{number.country_code} {number.national_number}"
+
+
+def _id_number(raw: Any) -> str:
+    text = str(raw or "").strip().upper()
+    if not text:
+        return ""
+    try:
+        return str(ric.validate(text))
+    except stdnum_exc.ValidationError as exc:
+        raise ValueError("居民身份证号码不正确（18位，末位校验码）") from exc
+
+
+class Reporter(Input):
+    """The tipster's identity (optional: a tip may be anonymous). Sealed at rest; never shown but to tip handlers."""
+
+    name: Annotated[str, BeforeValidator(partial(_text, label="姓名", max_length=60))] = Field(
+        "", max_length=60, title="姓名"
+    )
+    phone: Annotated[str, BeforeValidator(_phone)] = Field("", max_length=32, title="电话")
+    id_number: Annotated[str, BeforeValidator(_id_number)] = Field("", max_length=32, title="居民身份证号码")
+
+    def kept(self) -> dict[str, str]:
+        """The fields given, for sealing (``{}`` for none)."""
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
+class TipReport(Input):
+    """A public report (群众举报, 《安全生产领域举报奖励办法》)."""
+
+    region: Annotated[str, BeforeValidator(_region)] = Field(
+        ..., max_length=12, title="所在地区", description="区县或乡镇（街道）代码"
+    )
+    category: CategoryKey = Field(..., title="举报类别")
+    description: Annotated[
+        str,
+        BeforeValidator(partial(_text, label="举报内容", max_length=4000, required=True)),
+        AfterValidator(_specific),
+    ] = Field(..., max_length=4000, title="举报内容")
+    enterprise_name: Annotated[str, BeforeValidator(partial(_text, label="被举报单位", max_length=200))] = Field(
+        "", max_length=200, title="被举报单位"
+    )
+    credit_code: Annotated[str, BeforeValidator(_credit_code)] = Field("", max_length=30, title="统一社会信用代码")
+    address: Annotated[str, BeforeValidator(partial(_text, label="地址", max_length=200))] = Field(
+        "", max_length=200, title="地址"
+    )
+    reporter: Reporter | None = None
+
+
+def _fine(raw: Any) -> Decimal | None:
+    return clean_decimal(raw, label="罚款金额", minimum=Decimal(0), maximum=Decimal("1e10"), places=2)
+
+
+def _deaths(raw: Any) -> int | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip().isdigit():
+        raise ValueError("瞒报死亡人数应为0至10000之间的整数")
+    value = int(raw)
+    if not 0 <= value <= 10000:
+        raise ValueError("瞒报死亡人数应为0至10000之间的整数")
+    return value
+
+
+class TipVerification(Input):
+    """The handler's verification (核查): the outcome, and what it links or creates."""
+
+    outcome: Literal["confirmed", "unfounded"] = Field(..., title="核查结论")
+    hazard: int | None = Field(
+        None,
+        title="隐患编号",
+        description="已有隐患的编号；不填则按 hazard_title、criterion 新建重大隐患（来源：群众举报）",
+    )
+    hazard_title: str | None = Field(None, max_length=200, title="隐患名称")
+    criterion: str | None = Field(None, max_length=32, title="判定依据")
+    deadline: datetime.date | None = Field(None, title="整改期限")
+    fine: Annotated[Decimal | None, BeforeValidator(_fine)] = Field(
+        None, title="罚款金额", description="行政罚款（元）"
+    )
+    accident: int | None = Field(None, title="事故编号")
+    concealed_deaths: Annotated[int | None, BeforeValidator(_deaths)] = Field(None, title="瞒报死亡人数")
