@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from zhiben.common import dates
+
 from .models import GRADE_ORDER
 from .models import grade_rank as grade_rank  # the rank lives with Grade; callers read it here too
 
@@ -103,6 +105,5 @@ def supplement_deadline(*, occurred_at: datetime.datetime, sector: str) -> datet
     return occurred_on(occurred_at) + datetime.timedelta(days=supplement_days(sector))
 
 
-def today() -> datetime.date:
-    """The Beijing calendar day (TIME_ZONE = Asia/Shanghai)."""
-    return timezone.localdate()
+# "Today" is the Beijing day, computed in one place for every register (zhiben/common/dates.py).
+today = dates.today

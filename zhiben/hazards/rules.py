@@ -17,7 +17,8 @@ from typing import Protocol
 from django.conf import settings
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import Expression
-from django.utils import timezone
+
+from zhiben.common import dates
 
 from .models import ACTIVE_STATUSES, Level, Source, Status
 
@@ -35,9 +36,8 @@ class HazardLike(Protocol):
     closed_on: datetime.date | None
 
 
-def today() -> datetime.date:
-    """The Beijing calendar day (TIME_ZONE = Asia/Shanghai)."""
-    return timezone.localdate()
+# "Today" is the Beijing day, computed in one place for every register (zhiben/common/dates.py).
+today = dates.today
 
 
 def stock_cutoff() -> datetime.date:
@@ -49,7 +49,7 @@ def cohort(h: HazardLike, *, cutoff: datetime.date | None = None) -> str:
 
 
 def is_overdue(h: HazardLike, *, on: datetime.date | None = None) -> bool:
-    return h.status in ACTIVE_STATUSES and h.deadline is not None and (on or today()) > h.deadline
+    return h.status in ACTIVE_STATUSES and dates.is_past(h.deadline, on=on)
 
 
 def closed_on_time(h: HazardLike) -> bool:

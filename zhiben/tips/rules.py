@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Q
 
+from zhiben.common import dates
 from zhiben.common.dates import today
 
 from .models import Tip, TipStatus
@@ -56,10 +57,9 @@ def reply_due(verified_on: datetime.date) -> datetime.date:
 
 def is_overdue(tip: Tip, on: datetime.date | None = None) -> bool:
     """Verification past due, or the reply to the reporter past due (Beijing days)."""
-    day = on or today()
     if tip.status == TipStatus.ACCEPTED:
-        return tip.verification_due < day
-    return tip.status == TipStatus.VERIFIED and tip.reply_due is not None and tip.reply_due < day
+        return dates.is_past(tip.verification_due, on=on)
+    return tip.status == TipStatus.VERIFIED and dates.is_past(tip.reply_due, on=on)
 
 
 def q_overdue(on: datetime.date | None = None) -> Q:

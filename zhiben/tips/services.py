@@ -20,6 +20,7 @@ from zhiben.accidents.selectors import accident_get
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
+from zhiben.common import dates
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.validators import clean_decimal, clean_text
 from zhiben.enterprises.models import Enterprise
@@ -49,7 +50,7 @@ MAX_FILES = 6
 
 
 def _today() -> datetime.date:
-    return hazard_rules.today()
+    return dates.today()
 
 
 def _log(actor: User | None, tip: Tip, kind: str, payload: dict[str, Any]) -> None:
