@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from zhiben.common.bulk import bulk_insert
 
-from .models import GENESIS, ChainHead, Event
+from .models import ChainHead, Event, chain_of
+
+BATCH = 5000  # events per insert
 
 
 @dataclass(frozen=True)
@@ -55,30 +57,53 @@ def link_hash(prev_hash: str, content: str) -> str:
 
 
 def event_append_many(*, actor: Any, events: Iterable[NewEvent], at: datetime | None = None) -> int:
-    """Append events in order to the chain; returns how many. Must run inside the caller's transaction."""
+    """Append events in order, each to its subject type's chain; returns how many.
+
+    Must run inside the caller's transaction. Each chain's head row is locked (``select_for_update``)
+    when the first event for it arrives and stays locked until the caller's transaction ends, so
+    appends to one chain are serialised and never fork, while appends to other chains go on.
+    A transaction that writes several chains takes their heads in the order it writes them (the
+    services write their own register's chain first, then the tip's or the import's)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events must be written in the same transaction as the change")
+    made, _ = _append(actor=actor, events=events, at=at)
+    return made
+
+
+def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> tuple[int, dict[str, int]]:
+    """``event_append_many``'s work; returns how many, and each chain written → the id of its newest event."""
     at = at or timezone.now()
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_name = (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor_id else "系统"
-    head, _ = ChainHead.objects.select_for_update().get_or_create(id=1, defaults={"last_hash": GENESIS})
-    state: dict[str, str] = {"prev": head.last_hash}
-
-    def rows() -> Iterator[dict[str, Any]]:
-        # one at a time into executemany: an import's hundred thousand events are never all in memory
-        for new in events:
-            payload = _jsonable(new.payload)
-            content = canonical(
-                subject_type=new.subject_type,
-                subject_id=new.subject_id,
-                kind=new.kind,
-                actor_id=actor_id,
-                actor_name=actor_name,
-                at=at,
-                payload=payload,
-            )
-            digest = link_hash(state["prev"], content)
-            yield {
+    heads: dict[str, ChainHead] = {}  # chain → its locked head, in the order first written
+    prev: dict[str, str] = {}  # chain → the newest hash so far
+    made: dict[str, int] = {}
+    batch: list[dict[str, Any]] = []
+    total = 0
+    # In batches, not one stream: a new chain's head is locked between two inserts (no query may run
+    # while PostgreSQL's COPY is open), and an import's hundred thousand events are never all in memory.
+    for new in events:
+        chain = chain_of(new.subject_type)
+        if chain not in heads:
+            if batch:
+                total += bulk_insert(Event, batch, BATCH)
+                batch = []
+            heads[chain] = _locked_head(chain)
+            prev[chain], made[chain] = heads[chain].last_hash, 0
+        payload = _jsonable(new.payload)
+        content = canonical(
+            subject_type=new.subject_type,
+            subject_id=new.subject_id,
+            kind=new.kind,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            at=at,
+            payload=payload,
+        )
+        digest = link_hash(prev[chain], content)
+        batch.append(
+            {
+                "chain": chain,
                 "subject_type": new.subject_type,
                 "subject_id": str(new.subject_id),
                 "kind": new.kind,
@@ -86,21 +111,41 @@ def event_append_many(*, actor: Any, events: Iterable[NewEvent], at: datetime | 
                 "actor_name": actor_name,
                 "at": at,
                 "payload": payload,
-                "prev_hash": state["prev"],
+                "prev_hash": prev[chain],
                 "hash": digest,
             }
-            state["prev"] = digest
+        )
+        prev[chain] = digest
+        made[chain] += 1
+        if len(batch) >= BATCH:
+            total += bulk_insert(Event, batch, BATCH)
+            batch = []
+    if batch:
+        total += bulk_insert(Event, batch, BATCH)
+    last: dict[str, int] = {}
+    for chain, head in heads.items():
+        last[chain] = Event.objects.filter(hash=prev[chain]).values_list("pk", flat=True).get()
+        ChainHead.objects.filter(chain=chain).update(
+            last_hash=prev[chain], last_event_id=last[chain], count=head.count + made[chain]
+        )
+    return total, last
 
-    made = bulk_insert(Event, rows(), 5000)
-    if not made:
-        return 0
-    last_id = Event.objects.filter(hash=state["prev"]).values_list("pk", flat=True).get()
-    ChainHead.objects.filter(id=1).update(last_hash=state["prev"], last_event_id=last_id, count=head.count + made)
-    return made
+
+def _locked_head(chain: str) -> ChainHead:
+    """The chain's head row, locked until the transaction ends; created (empty) for a new chain."""
+    head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is not None:
+        return head
+    # A new chain: two first writers may race to create it; the loser waits for the winner's row.
+    ChainHead.objects.bulk_create([ChainHead(chain=chain)], ignore_conflicts=True)
+    return ChainHead.objects.select_for_update().get(chain=chain)
 
 
 def event_append(
     *, actor: Any, subject_type: str, subject_id: str, kind: str, payload: dict[str, Any] | None = None
 ) -> Event:
-    event_append_many(actor=actor, events=[NewEvent(subject_type, str(subject_id), kind, payload or {})])
-    return Event.objects.get(pk=ChainHead.objects.values_list("last_event_id", flat=True).get(id=1))
+    """Append one event to its subject type's chain (see ``event_append_many``) and return it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events must be written in the same transaction as the change")
+    _, last = _append(actor=actor, events=[NewEvent(subject_type, str(subject_id), kind, payload or {})], at=None)
+    return Event.objects.get(pk=last[chain_of(subject_type)])

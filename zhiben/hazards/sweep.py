@@ -97,8 +97,9 @@ def sweep(*, today: datetime.date | None = None) -> SweepResult:
 
     day = today or beijing_today()
     with transaction.atomic():
-        # One sweep at a time (the nightly task and a manual run must not interleave their id ranges).
-        ChainHead.objects.select_for_update().get_or_create(id=1)
+        # One sweep at a time (the nightly task and a manual run must not interleave their id ranges):
+        # the head row of the sweeps' own event chain, which this run's event appends to anyway.
+        ChainHead.objects.select_for_update().get_or_create(chain="sweep")
         run = SweepRun.objects.create(day=day, started_at=timezone.now())
         before = _max_escalation_id()
         counts: dict[str, int] = {}
