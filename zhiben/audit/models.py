@@ -1,14 +1,17 @@
 """The append-only, hash-chained event log (全过程记录, 留痕可回溯), DESIGN.md §3.
 
 Every change to a record is an ``Event`` written by the service in the same transaction as the
-change. Events form one chain per subject type (``chain``: hazard, tip, enterprise …, see
-docs/adr/0002-event-chain-partitioning.md): each stores the SHA-256 of its predecessor's hash in its
-chain and its own canonical content, and that chain's ``ChainHead`` remembers the newest link, so
+change. Events form chains (docs/adr/0002-event-chain-partitioning.md): one per subject type
+(sweep, user, region …), and for the busy registers one per stripe of subjects (hazard.0 …
+hazard.31, see ``STRIPES``). Each event stores the SHA-256 of the previous hash in its chain and of
+its own canonical content, and the chain's ``ChainHead`` remembers the newest link, so
 ``verify_events`` finds a row edited, deleted (anywhere, the newest included) or inserted behind the
-application's back, while writes on different subject types never wait for each other.
+application's back; writes to different chains never wait for each other.
 """
 
 from __future__ import annotations
+
+import zlib
 
 from django.conf import settings
 from django.db import models
@@ -50,9 +53,27 @@ class Event(models.Model):
         return f"#{self.pk} {self.subject_type}:{self.subject_id} {self.kind}"
 
 
-def chain_of(subject_type: str) -> str:
-    """The chain an event of ``subject_type`` belongs to: one per subject type."""
-    return subject_type
+# Registers written by many users at once: their events are spread over stripes by subject, so that
+# two hazards (in two counties or one) rarely wait for the same head. Changing a number re-links the
+# events (a migration, as 0002 does): the stripe of an event is part of its chain.
+STRIPES: dict[str, int] = {"hazard": 32, "enterprise": 32, "tip": 32, "accident": 32}
+
+
+def chain_of(subject_type: str, subject_id: str) -> str:
+    """The chain an event belongs to: its subject type's, and for the registers in ``STRIPES`` one of
+    that many stripes chosen by the subject (``"hazard.7"``), so a subject's events stay in one chain."""
+    stripes = STRIPES.get(subject_type)
+    if not stripes:
+        return subject_type
+    return f"{subject_type}.{zlib.crc32(str(subject_id).encode()) % stripes}"
+
+
+def chains_of(subject_type: str) -> list[str]:
+    """Every chain of ``subject_type``, sorted: the order in which a bulk append locks their heads."""
+    stripes = STRIPES.get(subject_type)
+    if not stripes:
+        return [subject_type]
+    return sorted(f"{subject_type}.{n}" for n in range(stripes))
 
 
 class ChainHead(models.Model):

@@ -62,7 +62,7 @@ def verify_chain(*, batch: int = 5000) -> ChainProblem | None:
         if walk.problem is not None:
             continue
         where = f"事件链“{chain}”中"
-        if chain != chain_of(subject_type):
+        if chain != chain_of(subject_type, subject_id):
             walk.problem = ChainProblem(
                 event_id, f"{where}事件 #{event_id} 的对象类型“{subject_type}”不属于该链：该行被修改", chain
             )

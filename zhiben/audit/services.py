@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from zhiben.common.bulk import bulk_insert
 
-from .models import ChainHead, Event, chain_of
+from .models import ChainHead, Event, chain_of, chains_of
 
 BATCH = 5000  # events per insert
 
@@ -57,13 +58,17 @@ def link_hash(prev_hash: str, content: str) -> str:
 
 
 def event_append_many(*, actor: Any, events: Iterable[NewEvent], at: datetime | None = None) -> int:
-    """Append events in order, each to its subject type's chain; returns how many.
+    """Append events in order, each to its chain (``chain_of``: its subject type, or a stripe of it);
+    returns how many. Must run inside the caller's transaction.
 
-    Must run inside the caller's transaction. Each chain's head row is locked (``select_for_update``)
-    when the first event for it arrives and stays locked until the caller's transaction ends, so
-    appends to one chain are serialised and never fork, while appends to other chains go on.
-    A transaction that writes several chains takes their heads in the order it writes them (the
-    services write their own register's chain first, then the tip's or the import's)."""
+    A chain's head row is locked (``select_for_update``) when the first event for it arrives and
+    stays locked until the caller's transaction ends, so appends to one chain are serialised and never
+    fork while appends to other chains go on. One event locks its own chain's head. A call with
+    several events (an import) locks, on meeting a subject type, the heads of all that type's chains
+    in sorted order: two imports then never hold stripes in opposite orders (no deadlock), and a
+    transaction writing several subjects of one type should pass them in one call for that reason.
+    A transaction writing several subject types takes them in the order it writes them (the services
+    write their own register's events first, then the tip's or the import's)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events must be written in the same transaction as the change")
     made, _ = _append(actor=actor, events=events, at=at)
@@ -75,21 +80,25 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
     at = at or timezone.now()
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_name = (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor_id else "系统"
-    heads: dict[str, ChainHead] = {}  # chain → its locked head, in the order first written
+    heads: dict[str, ChainHead] = {}  # chain → its locked head
     prev: dict[str, str] = {}  # chain → the newest hash so far
     made: dict[str, int] = {}
     batch: list[dict[str, Any]] = []
     total = 0
-    # In batches, not one stream: a new chain's head is locked between two inserts (no query may run
-    # while PostgreSQL's COPY is open), and an import's hundred thousand events are never all in memory.
-    for new in events:
-        chain = chain_of(new.subject_type)
+    stream = iter(events)
+    ahead = list(itertools.islice(stream, 2))
+    bulk = len(ahead) > 1
+    # In batches, not one stream: heads are locked between two inserts (no query may run while
+    # PostgreSQL's COPY is open), and an import's hundred thousand events are never all in memory.
+    for new in itertools.chain(ahead, stream):
+        chain = chain_of(new.subject_type, new.subject_id)
         if chain not in heads:
             if batch:
                 total += bulk_insert(Event, batch, BATCH)
                 batch = []
-            heads[chain] = _locked_head(chain)
-            prev[chain], made[chain] = heads[chain].last_hash, 0
+            for head in _locked_heads(chains_of(new.subject_type) if bulk else [chain]):
+                if head.chain not in heads:
+                    heads[head.chain], prev[head.chain], made[head.chain] = head, head.last_hash, 0
         payload = _jsonable(new.payload)
         content = canonical(
             subject_type=new.subject_type,
@@ -124,6 +133,8 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
         total += bulk_insert(Event, batch, BATCH)
     last: dict[str, int] = {}
     for chain, head in heads.items():
+        if not made[chain]:
+            continue
         last[chain] = Event.objects.filter(hash=prev[chain]).values_list("pk", flat=True).get()
         ChainHead.objects.filter(chain=chain).update(
             last_hash=prev[chain], last_event_id=last[chain], count=head.count + made[chain]
@@ -131,14 +142,14 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
     return total, last
 
 
-def _locked_head(chain: str) -> ChainHead:
-    """The chain's head row, locked until the transaction ends; created (empty) for a new chain."""
-    head = ChainHead.objects.select_for_update().filter(chain=chain).first()
-    if head is not None:
-        return head
-    # A new chain: two first writers may race to create it; the loser waits for the winner's row.
-    ChainHead.objects.bulk_create([ChainHead(chain=chain)], ignore_conflicts=True)
-    return ChainHead.objects.select_for_update().get(chain=chain)
+def _locked_heads(chains: list[str]) -> list[ChainHead]:
+    """The heads of ``chains``, locked in sorted order until the transaction ends; a new chain's head is
+    created first (two first writers race harmlessly: the loser waits for the winner's row)."""
+    locked = list(ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain"))
+    if len(locked) == len(chains):
+        return locked
+    ChainHead.objects.bulk_create([ChainHead(chain=c) for c in chains], ignore_conflicts=True)
+    return list(ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain"))
 
 
 def event_append(
@@ -148,4 +159,4 @@ def event_append(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events must be written in the same transaction as the change")
     _, last = _append(actor=actor, events=[NewEvent(subject_type, str(subject_id), kind, payload or {})], at=None)
-    return Event.objects.get(pk=last[chain_of(subject_type)])
+    return Event.objects.get(pk=last[chain_of(subject_type, str(subject_id))])

@@ -1,19 +1,22 @@
-"""One event chain per subject type (docs/adr/0002-event-chain-partitioning.md).
+"""One event chain per subject type, the busy registers' in stripes (docs/adr/0002-event-chain-partitioning.md).
 
-Forward: the single chain is verified as it stands, then every event is re-linked into the chain of its
-subject type (prev/hash recomputed per chain in id order) and each chain gets its head row. Backward: the
+Forward: the single chain is verified as it stands, then every event is re-linked into its chain (its subject
+type's, or for hazards, enterprises, tips and accidents one of 32 stripes by subject; prev/hash recomputed per
+chain in id order) and each chain gets its head row. Backward: the
 chains are verified, then re-linked into one chain with the single head row (id=1). A broken chain is
 never re-linked: that would give tampered rows fresh, valid hashes. The migration refuses instead, and
 ``verify_events`` names the bad event.
 
-The hashing below is a frozen copy of ``zhiben.audit.services.canonical``/``link_hash`` as they were when
-this migration was written, so that later changes to the services cannot change what it computes.
+The hashing and the partition below are frozen copies of ``zhiben.audit.services.canonical``/``link_hash``
+and ``zhiben.audit.models.chain_of`` as they were when this migration was written, so that later changes to
+them cannot change what it computes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any
@@ -23,6 +26,14 @@ from django.db import migrations, models
 GENESIS = "0" * 64
 BATCH = 5000
 SINGLE = ""  # the one chain before this migration
+STRIPES = {"hazard": 32, "enterprise": 32, "tip": 32, "accident": 32}
+
+
+def _chain_of(subject_type: str, subject_id: str) -> str:
+    stripes = STRIPES.get(subject_type)
+    if not stripes:
+        return subject_type
+    return f"{subject_type}.{zlib.crc32(str(subject_id).encode()) % stripes}"
 
 
 def _canonical(subject_type: str, subject_id: str, kind: str, actor_id: Any, actor_name: str, at: Any, payload: Any) -> str:
@@ -52,7 +63,10 @@ def _batches(Event: Any) -> Any:
 
 
 def _relink(
-    Event: Any, chain_now: Callable[[str], str], heads_now: dict[str, tuple[str, int]], chain_next: Callable[[str], str]
+    Event: Any,
+    chain_now: Callable[[str, str], str],
+    heads_now: dict[str, tuple[str, int]],
+    chain_next: Callable[[str, str], str],
 ) -> dict[str, tuple[str, int, int]]:
     """Check the chains as ``chain_now`` assigns them (links, content, ``heads_now``: chain → (last hash, count)),
     then re-link every event as ``chain_next`` assigns them. Returns the new heads: chain → (hash, last id, count).
@@ -63,7 +77,7 @@ def _relink(
         changed = []
         for event_id, subject_type, subject_id, kind, actor_id, actor_name, at, payload, prev_hash, digest in rows:
             content = _canonical(subject_type, subject_id, kind, actor_id, actor_name, at, payload)
-            old = chain_now(subject_type)
+            old = chain_now(subject_type, subject_id)
             prev, count = now.get(old, (GENESIS, 0))
             if prev_hash != prev or _link(prev, content) != digest:
                 raise RuntimeError(
@@ -71,12 +85,11 @@ def _relink(
                     f"(event #{event_id} does not verify: the chain is broken and is not re-linked)"
                 )
             now[old] = (digest, count + 1)
-            new = chain_next(subject_type)
+            new = chain_next(subject_type, subject_id)
             new_prev, _, new_count = nxt.get(new, (GENESIS, 0, 0))
             new_hash = _link(new_prev, content)
             nxt[new] = (new_hash, event_id, new_count + 1)
-            if (new_prev, new_hash) != (prev_hash, digest):
-                changed.append(Event(id=event_id, chain=new, prev_hash=new_prev, hash=new_hash))
+            changed.append(Event(id=event_id, chain=new, prev_hash=new_prev, hash=new_hash))
         Event.objects.bulk_update(changed, ["chain", "prev_hash", "hash"], batch_size=1000)
     for chain in set(now) | set(heads_now):
         if now.get(chain, (GENESIS, 0)) != heads_now.get(chain, (GENESIS, 0)):
@@ -93,9 +106,7 @@ def per_subject_type(apps: Any, schema_editor: Any) -> None:
     New = apps.get_model("audit", "EventChainHead")
     head = Old.objects.filter(id=1).first()
     heads_now = {SINGLE: (head.last_hash, head.count)} if head is not None and head.count else {}
-    # every event already carries its chain (the column's default is its subject type: set here)
-    new = _relink(Event, lambda _t: SINGLE, heads_now, lambda t: t)
-    Event.objects.exclude(chain=models.F("subject_type")).update(chain=models.F("subject_type"))
+    new = _relink(Event, lambda _t, _i: SINGLE, heads_now, _chain_of)
     New.objects.bulk_create(
         New(chain=chain, last_hash=h, last_event_id=last_id, count=n) for chain, (h, last_id, n) in new.items()
     )
@@ -106,7 +117,7 @@ def single_chain(apps: Any, schema_editor: Any) -> None:
     Old = apps.get_model("audit", "ChainHead")
     New = apps.get_model("audit", "EventChainHead")
     heads_now = {h.chain: (h.last_hash, h.count) for h in New.objects.all() if h.count}
-    new = _relink(Event, lambda t: t, heads_now, lambda _t: SINGLE)
+    new = _relink(Event, _chain_of, heads_now, lambda _t, _i: SINGLE)
     if SINGLE in new:  # 0001 creates its head with the first event
         h, last_id, n = new[SINGLE]
         Old.objects.update_or_create(id=1, defaults={"last_hash": h, "last_event_id": last_id, "count": n})
