@@ -9,6 +9,7 @@ Debian's local cluster) it builds two throw-away databases — never the demo da
 and times, as medians of repeated requests, the summary-count answers at both sizes (their cost must depend on
 regions and categories, not on hazards: the large/small ratio is printed) beside the same figures by ``GROUP BY``
 over the rows of the large database (the floor a naive dashboard would pay), then the sweep over the large one.
+On PostgreSQL it also runs bench/concurrency.py (16 HTTP clients writing at once, beside a floor endpoint).
 
 Environment: BENCH_DATABASES ("sqlite postgres"), BENCH_ENTERPRISES, BENCH_HAZARDS, BENCH_SMALL_HAZARDS,
 BENCH_REPEAT (15), BENCH_PG_URL (a database URL whose role may CREATE DATABASE).
@@ -26,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+import concurrency  # bench/concurrency.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -65,10 +68,14 @@ def main() -> None:
                 continue
             pg_started = pg_started or not os.environ.get("BENCH_PG_URL")
         results["databases"][db] = _bench_database(db, base if db == "postgres" else "")
+        if db == "postgres":  # issue 10: concurrent writes over HTTP, in a database of their own
+            results["concurrency"] = concurrency.run(base)
     if pg_started:
         subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "stop"], check=False)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _print_table(results)
+    if "concurrency" in results:
+        concurrency.print_table(results["concurrency"])
     print(f"\nwritten {RESULTS.relative_to(ROOT)}")
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,9 @@ from django.utils import timezone
 
 from zhiben.common.bulk import bulk_insert
 
-from .models import GENESIS, ChainHead, Event
+from .models import ChainHead, Event, chain_of, chains_of
+
+BATCH = 5000  # events per insert
 
 
 @dataclass(frozen=True)
@@ -55,30 +58,61 @@ def link_hash(prev_hash: str, content: str) -> str:
 
 
 def event_append_many(*, actor: Any, events: Iterable[NewEvent], at: datetime | None = None) -> int:
-    """Append events in order to the chain; returns how many. Must run inside the caller's transaction."""
+    """Append events in order, each to its chain (``chain_of``: its subject type, or a stripe of it);
+    returns how many. Must run inside the caller's transaction.
+
+    A chain's head row is locked (``select_for_update``) when the first event for it arrives and
+    stays locked until the caller's transaction ends, so appends to one chain are serialised and never
+    fork while appends to other chains go on. One event locks its own chain's head. A call with
+    several events (an import) locks, on meeting a subject type, the heads of all that type's chains
+    in sorted order: two imports then never hold stripes in opposite orders (no deadlock), and a
+    transaction writing several subjects of one type should pass them in one call for that reason.
+    A transaction writing several subject types takes them in the order it writes them (the services
+    write their own register's events first, then the tip's or the import's)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events must be written in the same transaction as the change")
+    made, _ = _append(actor=actor, events=events, at=at)
+    return made
+
+
+def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> tuple[int, dict[str, int]]:
+    """``event_append_many``'s work; returns how many, and each chain written → the id of its newest event."""
     at = at or timezone.now()
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_name = (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor_id else "系统"
-    head, _ = ChainHead.objects.select_for_update().get_or_create(id=1, defaults={"last_hash": GENESIS})
-    state: dict[str, str] = {"prev": head.last_hash}
-
-    def rows() -> Iterator[dict[str, Any]]:
-        # one at a time into executemany: an import's hundred thousand events are never all in memory
-        for new in events:
-            payload = _jsonable(new.payload)
-            content = canonical(
-                subject_type=new.subject_type,
-                subject_id=new.subject_id,
-                kind=new.kind,
-                actor_id=actor_id,
-                actor_name=actor_name,
-                at=at,
-                payload=payload,
-            )
-            digest = link_hash(state["prev"], content)
-            yield {
+    heads: dict[str, ChainHead] = {}  # chain → its locked head
+    prev: dict[str, str] = {}  # chain → the newest hash so far
+    made: dict[str, int] = {}
+    batch: list[dict[str, Any]] = []
+    total = 0
+    stream = iter(events)
+    ahead = list(itertools.islice(stream, 2))
+    bulk = len(ahead) > 1
+    # In batches, not one stream: heads are locked between two inserts (no query may run while
+    # PostgreSQL's COPY is open), and an import's hundred thousand events are never all in memory.
+    for new in itertools.chain(ahead, stream):
+        chain = chain_of(new.subject_type, new.subject_id)
+        if chain not in heads:
+            if batch:
+                total += bulk_insert(Event, batch, BATCH)
+                batch = []
+            for head in _locked_heads(chains_of(new.subject_type) if bulk else [chain]):
+                if head.chain not in heads:
+                    heads[head.chain], prev[head.chain], made[head.chain] = head, head.last_hash, 0
+        payload = _jsonable(new.payload)
+        content = canonical(
+            subject_type=new.subject_type,
+            subject_id=new.subject_id,
+            kind=new.kind,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            at=at,
+            payload=payload,
+        )
+        digest = link_hash(prev[chain], content)
+        batch.append(
+            {
+                "chain": chain,
                 "subject_type": new.subject_type,
                 "subject_id": str(new.subject_id),
                 "kind": new.kind,
@@ -86,21 +120,43 @@ def event_append_many(*, actor: Any, events: Iterable[NewEvent], at: datetime | 
                 "actor_name": actor_name,
                 "at": at,
                 "payload": payload,
-                "prev_hash": state["prev"],
+                "prev_hash": prev[chain],
                 "hash": digest,
             }
-            state["prev"] = digest
+        )
+        prev[chain] = digest
+        made[chain] += 1
+        if len(batch) >= BATCH:
+            total += bulk_insert(Event, batch, BATCH)
+            batch = []
+    if batch:
+        total += bulk_insert(Event, batch, BATCH)
+    last: dict[str, int] = {}
+    for chain, head in heads.items():
+        if not made[chain]:
+            continue
+        last[chain] = Event.objects.filter(hash=prev[chain]).values_list("pk", flat=True).get()
+        ChainHead.objects.filter(chain=chain).update(
+            last_hash=prev[chain], last_event_id=last[chain], count=head.count + made[chain]
+        )
+    return total, last
 
-    made = bulk_insert(Event, rows(), 5000)
-    if not made:
-        return 0
-    last_id = Event.objects.filter(hash=state["prev"]).values_list("pk", flat=True).get()
-    ChainHead.objects.filter(id=1).update(last_hash=state["prev"], last_event_id=last_id, count=head.count + made)
-    return made
+
+def _locked_heads(chains: list[str]) -> list[ChainHead]:
+    """The heads of ``chains``, locked in sorted order until the transaction ends; a new chain's head is
+    created first (two first writers race harmlessly: the loser waits for the winner's row)."""
+    locked = list(ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain"))
+    if len(locked) == len(chains):
+        return locked
+    ChainHead.objects.bulk_create([ChainHead(chain=c) for c in chains], ignore_conflicts=True)
+    return list(ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain"))
 
 
 def event_append(
     *, actor: Any, subject_type: str, subject_id: str, kind: str, payload: dict[str, Any] | None = None
 ) -> Event:
-    event_append_many(actor=actor, events=[NewEvent(subject_type, str(subject_id), kind, payload or {})])
-    return Event.objects.get(pk=ChainHead.objects.values_list("last_event_id", flat=True).get(id=1))
+    """Append one event to its subject type's chain (see ``event_append_many``) and return it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events must be written in the same transaction as the change")
+    _, last = _append(actor=actor, events=[NewEvent(subject_type, str(subject_id), kind, payload or {})], at=None)
+    return Event.objects.get(pk=last[chain_of(subject_type, str(subject_id))])

@@ -174,6 +174,17 @@ def _text(value: Any) -> str:
 # --- deadlines (read by the escalation engine) -----------------------------------------------------
 
 
+# The ladder's steps and their Chinese names (DESIGN.md §3), for every register's escalation rows.
+STEP_LABELS: dict[str, str] = {
+    "due_soon": "临期提醒",
+    "reminder": "提醒",
+    "letter": "函告",
+    "circular": "通报",
+    "interview": "约谈",
+    "listing_proposed": "建议挂牌督办",
+}
+
+
 @dataclass(frozen=True)
 class Rung:
     """An extra rung after the common ladder: ``step`` once ``days`` (a settings key in ``ZHIBEN``, or an int)
@@ -223,6 +234,9 @@ class DeadlineSource:
     sector_column: str | None = None
     enterprise_column: str | None = None
     extra_rungs: tuple[Rung, ...] = ()
+    # The reminders before the due day go in a notice of their own (they are not late): its title and list.
+    soon_notice: str = "期限临近提醒"
+    soon_link: str = ""
 
 
 # --- documents (read by the documents engine) ------------------------------------------------------

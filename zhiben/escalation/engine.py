@@ -15,7 +15,8 @@ a second run on the same day add nothing. Each source's run is an event in the h
 SHA-256 digest of the rows it added, so ``verify_events`` also catches rows edited or deleted later.
 Then each responsible user gets one digest notification per source (and e-mail when configured).
 
-"Today" is the Beijing day (zhiben.common.dates). One sweep runs at a time, under the engine's own lock.
+"Today" is the Beijing day (zhiben.common.dates). One sweep runs at a time, under its own named lock
+(zhiben/audit/locks.py).
 """
 
 from __future__ import annotations
@@ -33,24 +34,16 @@ from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Min
 from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
+from zhiben.audit.locks import hold
 from zhiben.audit.models import Event
 from zhiben.audit.services import event_append
 from zhiben.common import dates, hooks, kit
 from zhiben.notifications.models import Notification
 from zhiben.notifications.tasks import mail_notifications
 
-from .models import SweepLock
-
 DUE_SOON = "due_soon"
 LADDER = ("reminder", "letter", "circular", "interview")
-STEP_LABELS = {
-    DUE_SOON: "临期提醒",
-    "reminder": "提醒",
-    "letter": "函告",
-    "circular": "通报",
-    "interview": "约谈",
-    "listing_proposed": "建议挂牌督办",
-}
+STEP_LABELS = kit.STEP_LABELS
 
 
 def rungs() -> list[tuple[str, int]]:
@@ -246,11 +239,10 @@ def sweep(*, today: datetime.date | None = None) -> SweepResult:
     """Run every deadline source through the ladder for ``today`` (default: the Beijing day). Idempotent:
     a second run on the same day adds nothing. Answers what each source added."""
     day = today or dates.today()
-    with transaction.atomic():
-        # One sweep at a time (the nightly task and a manual run must not interleave their id ranges);
-        # the engine's own row, so the day's ordinary writes and the event chains never wait for it.
-        SweepLock.objects.get_or_create(name="sweep")
-        SweepLock.objects.select_for_update().get(name="sweep")
+    # One sweep at a time (the nightly task and a manual run must not interleave their id ranges), on a
+    # lock row of its own: the day's ordinary writes never wait for it (each source's event goes to the
+    # "sweep" chain, not to the registers' chains).
+    with transaction.atomic(), hold("sweep"):
         result = SweepResult(day=day, sources={})
         for source in sources():
             result.sources[source.key] = _run_source(source, day)
@@ -301,13 +293,24 @@ def _notifications(source: kit.DeadlineSource, result: SourceResult, day: dateti
             for (code, key, step), n in by_place.items():
                 if code.startswith(user.region_id) and (not own or not sector or key in own):
                     counts[step] += n
+        soon = counts.pop(DUE_SOON, 0)
+        if soon:  # not late yet: a reminder of its own, never titled as an escalation
+            out.append(
+                Notification(
+                    user=user,
+                    kind="escalation",
+                    title=f"{day:%Y-%m-%d} {source.soon_notice}：{STEP_LABELS[DUE_SOON]} {soon} 条",
+                    body=f"以下{source.label}将在 {remind_before_days()} 日内到期，请按期完成：\n临期提醒 {soon} 条",
+                    link=source.soon_link or source.link,
+                )
+            )
         if counts:
             out.append(_digest(user, source, day, counts))
     return out
 
 
 def _digest(user: User, source: kit.DeadlineSource, day: datetime.date, counts: dict[str, int]) -> Notification:
-    order = [DUE_SOON, *LADDER, *(r.step for r in source.extra_rungs)]
+    order = [*LADDER, *(r.step for r in source.extra_rungs)]
     parts = [f"{STEP_LABELS.get(s, s)} {counts[s]} 条" for s in order if counts.get(s)]
     return Notification(
         user=user,

@@ -29,7 +29,7 @@ EVENT_KINDS = {
     "listed": "挂牌督办",
     "relisted": "重新挂牌督办",
     "reported": "记录报告（双报告）",
-    "escalated": "逾期升级",
+    "escalated": "期限督办",  # 临期提醒 before the deadline, 提醒 · 函告 · 通报 · 约谈 after it
     "updated": "台账导入更新",
 }
 REPORT_TO = {"regulator": "监管部门", "workers_congress": "职工代表大会"}
@@ -97,6 +97,8 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
     if kind == "reported":
         return _join(part("to", labels=REPORT_TO), part("on"))
     if kind == "escalated":
+        if text.get("step") == "due_soon":  # a reminder before the deadline: nothing is late yet
+            return _join(part("label"), part("deadline", "整改期限 {}"))
         return _join(part("label"), part("deadline", "超过整改期限 {}"))
     return json.dumps(payload, ensure_ascii=False, cls=DjangoJSONEncoder, sort_keys=True) if payload else ""
 

@@ -61,8 +61,10 @@ DEADLINES = kit.DeadlineSource(
     sector_column="sector_id",
     enterprise_column="enterprise_id",
     notice="逾期隐患升级",
-    notice_body="以下隐患临近或已超过整改期限，按规定提醒或升级督办，逾期未改的将继续升级：",
+    notice_body="以下隐患已超过整改期限，按规定升级督办，逾期未改的将继续升级：",
     link="/hazards/?overdue=1",
+    soon_notice="隐患整改期限临近",
+    soon_link="/hazards/?status=active&overdue=false",
     notify_roles=frozenset({Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE}),
     extra_rungs=(kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR}),),
 )

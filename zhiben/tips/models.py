@@ -171,4 +171,9 @@ class TipEscalation(models.Model):
         constraints = [models.UniqueConstraint(fields=["tip", "step", "due"], name="tip_escalation_once")]
 
     def __str__(self) -> str:
-        return f"举报 #{self.tip_id} {self.step} {self.day}"
+        return f"举报 #{self.tip_id} {self.step_label} {self.day}"
+
+    @property
+    def step_label(self) -> str:
+        """The step's Chinese name (临期提醒, 提醒, 函告 …)."""
+        return kit.STEP_LABELS.get(self.step, self.step)

@@ -40,8 +40,10 @@ def _deadline(key: str, label: str, status: str, due: str) -> kit.DeadlineSource
         digest_columns=("id", "tip_id", "step", "due", "day"),
         region_column="region_code",
         notice="举报核查或答复超期",
-        notice_body="以下举报临近或已超过核查（60日，可延长一次30日）或答复（核查后10日）期限，请尽快办理：",
+        notice_body="以下举报已超过核查（60日，可延长一次30日）或答复（核查后10日）期限，请尽快办理：",
         link="/tips/?overdue=1",
+        soon_notice="举报核查或答复期限临近",
+        soon_link="/tips/?overdue=false",
         notify_roles=frozenset({Role.TIP_HANDLER, Role.OFFICER}),
     )
 

@@ -20,7 +20,7 @@ def _append(n: int, actor=None) -> list[Event]:
                 event_append(
                     actor=actor,
                     subject_type="enterprise",
-                    subject_id=f"E{i}",
+                    subject_id="E1",  # one subject: one chain (a stripe of the enterprises')
                     kind="created",
                     payload={"i": i, "name": "企业"},
                 )

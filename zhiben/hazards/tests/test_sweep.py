@@ -256,3 +256,17 @@ def test_a_hazard_entered_late_gets_no_reminder_before_its_past_deadline(officer
     h = overdue_by(2, officer, firm)
     sweep(today=DAY)
     assert steps(h) == ["reminder"]
+
+
+def test_a_reminder_before_the_deadline_is_not_called_an_escalation(officer, firm) -> None:
+    h = new_hazard(officer, firm, source="inspection", discovered_on="2025-05-01", deadline=str(DAY))
+    sweep(today=DAY)
+    note = Notification.objects.get(user=officer)
+    assert note.title == f"{DAY:%Y-%m-%d} 隐患整改期限临近：临期提醒 1 条" and "逾期" not in note.title
+    assert note.link == "/hazards/?status=active&overdue=false"
+    c = Client()
+    c.force_login(officer)
+    events = c.get(f"/api/v1/hazards/{h.pk}").json()["events"]
+    soon = next(e for e in events if e["kind"] == "escalated")
+    assert soon["label"] == "期限督办" and soon["text"] == f"临期提醒，整改期限 {DAY:%Y-%m-%d}"
+    assert "超过整改期限" not in c.get(f"/hazards/{h.pk}/").content.decode()

@@ -1,0 +1,68 @@
+"""Named locks (zhiben.audit.locks.hold): a second holder of the same name waits, other names do not."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+
+from zhiben.audit.locks import hold
+from zhiben.audit.models import NamedLock
+
+
+@pytest.mark.django_db
+def test_hold_creates_the_lock_once_and_runs_the_block() -> None:
+    ran = []
+    with hold("sweep"):
+        ran.append(1)
+    with transaction.atomic(), hold("sweep"), hold("sweep"):  # re-entrant within one transaction
+        ran.append(2)
+    assert ran == [1, 2]
+    assert list(NamedLock.objects.values_list("name", flat=True)) == ["sweep"]
+
+
+def _second_holder(first: str, second: str) -> BaseException | None:
+    """A holds ``first`` while B tries ``second`` with a lock timeout; returns what B raised."""
+    holding, done = threading.Event(), threading.Event()
+    outcome: dict[str, BaseException | None] = {"b": None}
+
+    def a() -> None:
+        try:
+            with hold(first):
+                holding.set()
+                done.wait(30)
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def b() -> None:
+        holding.wait(30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                with hold(second):
+                    pass
+        except BaseException as exc:
+            outcome["b"] = exc
+        finally:
+            done.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return outcome["b"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_second_holder_waits_for_the_same_name_only() -> None:
+    for name in ("sweep", "rebuild"):
+        with hold(name):
+            pass
+    assert isinstance(_second_holder("sweep", "sweep"), OperationalError)
+    assert _second_holder("sweep", "rebuild") is None
