@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import IO, Any
@@ -260,14 +260,14 @@ def hazard_create(
             and Hazard.objects.filter(enterprise=cleaned["enterprise"], external_ref=cleaned["external_ref"]).exists()
         ):
             raise Conflict("该企业已有相同外部编号的隐患", field="external_ref")
-        hazard = _hazards_create(actor=actor, rows=[cleaned], context=None, keep=True)[1][0]
+        hazard = _hazards_create(actor=actor, rows=[cleaned], context=None)[1][0]
         for item in checked:
             attachment = _store(hazard, actor, item)
             _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
     return hazard
 
 
-BULK_CHUNK = 5000  # rows built, inserted and logged at a time: an import's memory stays bounded
+BULK_CHUNK = 5000  # rows inserted (and hazards updated) at a time: an import's memory stays bounded
 ALLOCATE_FROM = 1000  # from this many rows, keys allocated up front and rows inserted by executemany / COPY
 # the fields a re-import may change on a registered hazard; the rest follow the lifecycle, on its page
 IMPORT_UPDATABLE = frozenset({"title", "description", "location"})
@@ -289,46 +289,51 @@ def hazard_create_many(
     (COPY on PostgreSQL), ``BULK_CHUNK`` at a time: on SQLite the caller's transaction must then already
     hold the write lock (have written something), as the import does. Raises ValueError for a field that
     is not a hazard's."""
-    ids, _ = _hazards_create(actor=actor, rows=rows, context=context, keep=False)
+    ids, _ = _hazards_create(actor=actor, rows=rows, context=context)
     return ids
 
 
 def _hazards_create(
-    *,
-    actor: User,
-    rows: Sequence[Mapping[str, Any]],
-    context: Iterable[Mapping[str, Any]] | None,
-    keep: bool,
+    *, actor: User, rows: Sequence[Mapping[str, Any]], context: Iterable[Mapping[str, Any]] | None
 ) -> tuple[list[int], list[Hazard]]:
-    """The one path that records hazards (``hazard_create``, ``hazard_create_many``): ids, and with
-    ``keep`` the hazards themselves (else only ``BULK_CHUNK`` of them are held at a time)."""
+    """The one path that records hazards (``hazard_create``, ``hazard_create_many``): their ids, and the
+    hazards themselves when fewer than ``ALLOCATE_FROM`` (a large batch is never all in memory)."""
     extras = iter(context) if context is not None else None
-    made: tuple[list[int], list[Hazard]] = ([], [])
     changes: list[tuple[Shape | None, Shape | None]] = []
     now = timezone.now()
     with transaction.atomic():
-        keys = iter(allocate_ids(Hazard, len(rows))) if len(rows) >= ALLOCATE_FROM else None
-        for start in range(0, len(rows), BULK_CHUNK):
-            hazards = [_hazard_new(actor, row, now) for row in rows[start : start + BULK_CHUNK]]
-            if keys is None:
-                Hazard.objects.bulk_create(hazards)  # the database numbers them
-            else:
-                for hazard in hazards:
-                    hazard.id = next(keys)
+        if len(rows) < ALLOCATE_FROM:
+            hazards = [_hazard_new(actor, row, now) for row in rows]
+            Hazard.objects.bulk_create(hazards)  # the database numbers them
+            ids = [h.pk for h in hazards]
+
+            def built() -> Iterator[Hazard]:
+                return iter(hazards)
+
+        else:
+            hazards, ids = [], allocate_ids(Hazard, len(rows))
+
+            def built() -> Iterator[Hazard]:
+                # built again for the events rather than held: 100,000 instances would be most of the memory
+                for row, pk in zip(rows, ids, strict=True):
+                    hazard = _hazard_new(actor, row, now)
+                    hazard.id = pk
                     hazard._state.adding, hazard._state.db = False, Hazard.objects.db
-                # executemany / COPY of the rows as they are: Model.save() would be most of an import's time
-                bulk_insert(Hazard, (h.__dict__ for h in hazards), BULK_CHUNK, with_ids=True)
-            events = []
-            for hazard in hazards:
+                    yield hazard
+
+            # executemany / COPY of the rows as they are, all of them before the events (SQLite's page
+            # cache then holds one table's pages at a time): Model.save() would be most of an import's time
+            bulk_insert(Hazard, (h.__dict__ for h in built()), BULK_CHUNK, with_ids=True)
+
+        def created() -> Iterator[NewEvent]:
+            for hazard in built():
                 extra = next(extras) if extras is not None else {}
-                events.append(NewEvent("hazard", str(hazard.pk), "created", {**snapshot(hazard), **extra}))
                 changes.append((None, shape_of(hazard)))
-                made[0].append(hazard.pk)
-            event_append_many(actor=actor, events=events, at=now)
-            if keep:
-                made[1].extend(hazards)
+                yield NewEvent("hazard", str(hazard.pk), "created", {**snapshot(hazard), **extra})
+
+        event_append_many(actor=actor, events=created(), at=now)
         tallies_changed(SUBJECT, changes)
-    return made
+    return ids, hazards
 
 
 def _hazard_new(actor: User, cleaned: Mapping[str, Any], now: datetime.datetime) -> Hazard:
