@@ -238,10 +238,10 @@ def enterprise_create_many(
         Enterprise.objects.bulk_create(made, batch_size=2000)
         events = [
             NewEvent(
-                "enterprise",
-                e.credit_code,
-                "created",
-                {**enterprise_snapshot(e), **(next(extras) if extras is not None else {})},
+                subject_type="enterprise",
+                subject_id=e.credit_code,
+                kind="created",
+                payload={**enterprise_snapshot(e), **(next(extras) if extras is not None else {})},
             )
             for e in made
         ]
@@ -289,6 +289,13 @@ def enterprise_update_many(
             changes = {k: [before[k], after[k]] for k in after if str(before[k]) != str(after[k])}
             if changes:
                 enterprise.save()
-                events.append(NewEvent("enterprise", enterprise.credit_code, "updated", {"changes": changes, **extra}))
+                events.append(
+                    NewEvent(
+                        subject_type="enterprise",
+                        subject_id=enterprise.credit_code,
+                        kind="updated",
+                        payload={"changes": changes, **extra},
+                    )
+                )
         event_append_many(actor=actor, events=events)
     return len(events)

@@ -329,7 +329,12 @@ def _hazards_create(
             for hazard in built():
                 extra = next(extras) if extras is not None else {}
                 changes.append((None, shape_of(hazard)))
-                yield NewEvent("hazard", str(hazard.pk), "created", {**snapshot(hazard), **extra})
+                yield NewEvent(
+                    subject_type="hazard",
+                    subject_id=str(hazard.pk),
+                    kind="created",
+                    payload={**snapshot(hazard), **extra},
+                )
 
         event_append_many(actor=actor, events=created(), at=now)
         tallies_changed(SUBJECT, changes)
@@ -413,7 +418,7 @@ def hazard_update_many(
                 changes.append((shape, shape_of(hazard)))
                 extra = next(extras) if extras is not None else {}
                 payload = {"changes": {f: [before[f], v] for f, v in values.items()}, **extra}
-                events.append(NewEvent("hazard", str(pk), "updated", payload))
+                events.append(NewEvent(subject_type="hazard", subject_id=str(pk), kind="updated", payload=payload))
             fields = sorted({f for _, values in chunk for f in values})
             Hazard.objects.bulk_update(list(found.values()), [*fields, "updated_at"], batch_size=500)
             event_append_many(actor=actor, events=events, at=now)
