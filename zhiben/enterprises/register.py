@@ -9,6 +9,7 @@ from zhiben.common.errors import NotFound
 
 from .events import CATALOGUE
 from .filters import EnterpriseFilterSet
+from .ledger import LEDGER
 from .models import Enterprise
 from .selectors import enterprise_get
 
@@ -29,6 +30,7 @@ REGISTER = kit.register(
         app_label="enterprises",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        ledgers=(LEDGER,),
         filters=EnterpriseFilterSet,
         nav=kit.NavEntry("企业清单", "enterprise-list", frozenset(), order=40),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import region_in_scope, scoped, sector_in_scope
-from zhiben.audit.services import event_append
+from zhiben.audit.services import NewEvent, event_append_many
 from zhiben.common.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text, to_halfwidth
 from zhiben.reference.models import Sector
@@ -192,6 +193,8 @@ def _require_writer(actor: User) -> None:
 
 
 def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    """The editable fields of ``enterprise``, by name (region and sector as their codes): the payload of
+    its ``created`` event, and what an update compares."""
     return {
         field: getattr(enterprise, field if field not in ("region", "sector") else f"{field}_id")
         for field in sorted(EDITABLE)
@@ -199,48 +202,100 @@ def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
 
 
 def enterprise_create(*, actor: User, data: dict[str, Any]) -> Enterprise:
-    """Register an enterprise (企业登记). 409 on a duplicate credit code."""
+    """Register an enterprise (企业登记). 409 on a duplicate credit code.
+
+    Written by ``enterprise_create_many`` (a batch of one): same row and event."""
     _require_writer(actor)
     cleaned = validate_enterprise(data, actor=actor)
-    region = cleaned.pop("region")
-    sector = cleaned.pop("sector")
     try:
         with transaction.atomic():
             if Enterprise.objects.filter(credit_code=cleaned["credit_code"]).exists():
                 raise Conflict("该统一社会信用代码已登记", field="credit_code")
-            enterprise = Enterprise.objects.create(region_id=region, sector_id=sector, **cleaned)
-            event_append(
-                actor=actor,
-                subject_type="enterprise",
-                subject_id=enterprise.credit_code,
-                kind="created",
-                payload=enterprise_snapshot(enterprise),
-            )
+            enterprise = enterprise_create_many(actor=actor, rows=[cleaned])[0]
     except IntegrityError as exc:  # a concurrent registration of the same code
         raise Conflict("该统一社会信用代码已登记", field="credit_code") from exc
     return enterprise
 
 
+def enterprise_create_many(
+    *, actor: User, rows: Sequence[Mapping[str, Any]], context: Iterable[Mapping[str, Any]] | None = None
+) -> list[Enterprise]:
+    """Register many enterprises at once (a ledger import); returns them, in the order of ``rows``.
+
+    ``rows`` are ``validate_enterprise``'s cleaned fields for a create (credit codes not yet registered:
+    the caller's check; a duplicate raises IntegrityError and nothing is written). Each gets a ``created``
+    event with its ``enterprise_snapshot`` plus, for each row in order, ``context``'s additions (an
+    import's ``{"import": {"job", "file", "row"}}``). One transaction (the caller's, if any). Raises
+    PermissionDenied unless the actor registers enterprises (regulators)."""
+    _require_writer(actor)
+    made = []
+    for row in rows:
+        cleaned = dict(row)
+        region, sector = cleaned.pop("region"), cleaned.pop("sector")
+        made.append(Enterprise(region_id=region, sector_id=sector, **cleaned))
+    extras = iter(context) if context is not None else None
+    with transaction.atomic():
+        Enterprise.objects.bulk_create(made, batch_size=2000)
+        events = [
+            NewEvent(
+                subject_type="enterprise",
+                subject_id=e.credit_code,
+                kind="created",
+                payload={**enterprise_snapshot(e), **(next(extras) if extras is not None else {})},
+            )
+            for e in made
+        ]
+        event_append_many(actor=actor, events=events)
+    return made
+
+
 def enterprise_update(*, actor: User, credit_code: str, data: dict[str, Any]) -> Enterprise:
-    """Change an enterprise's fields; logs the before/after of each changed field."""
+    """Change an enterprise's fields; logs the before/after of each changed field.
+
+    Written by ``enterprise_update_many`` (a batch of one)."""
     with transaction.atomic():
         enterprise = scoped(Enterprise.objects.select_for_update(), actor).filter(credit_code=credit_code).first()
         if enterprise is None:  # checked before the role, so an enterprise user learns nothing of others
             raise NotFound("企业不存在")
         _require_writer(actor)
         cleaned = validate_enterprise(data, actor=actor, instance=enterprise)
-        before = enterprise_snapshot(enterprise)
-        for field, value in cleaned.items():
-            setattr(enterprise, f"{field}_id" if field in ("region", "sector") else field, value)
-        after = enterprise_snapshot(enterprise)
-        changes = {k: [before[k], after[k]] for k in after if str(before[k]) != str(after[k])}
-        if changes:
-            enterprise.save()
-            event_append(
-                actor=actor,
-                subject_type="enterprise",
-                subject_id=enterprise.credit_code,
-                kind="updated",
-                payload={"changes": changes},
-            )
+        enterprise_update_many(actor=actor, rows=[(enterprise, cleaned)])
     return enterprise
+
+
+def enterprise_update_many(
+    *,
+    actor: User,
+    rows: Sequence[tuple[Enterprise, Mapping[str, Any]]],
+    context: Iterable[Mapping[str, Any]] | None = None,
+) -> int:
+    """Change many enterprises at once (a ledger re-import); returns how many changed.
+
+    ``rows`` are ``(enterprise, fields)``: registered enterprises within the actor's scope (the caller's
+    check) and ``validate_enterprise``'s cleaned fields for an update. Each enterprise whose snapshot
+    changes is saved (``updated_at`` touched) with an ``updated`` event naming the before and after of
+    each changed field (plus, for each row in order, ``context``'s additions); the others are left as
+    they are. One transaction. Raises PermissionDenied unless the actor registers enterprises."""
+    _require_writer(actor)
+    extras = iter(context) if context is not None else None
+    events = []
+    with transaction.atomic():
+        for enterprise, cleaned in rows:
+            extra = next(extras) if extras is not None else {}
+            before = enterprise_snapshot(enterprise)
+            for field, value in cleaned.items():
+                setattr(enterprise, f"{field}_id" if field in ("region", "sector") else field, value)
+            after = enterprise_snapshot(enterprise)
+            changes = {k: [before[k], after[k]] for k in after if str(before[k]) != str(after[k])}
+            if changes:
+                enterprise.save()
+                events.append(
+                    NewEvent(
+                        subject_type="enterprise",
+                        subject_id=enterprise.credit_code,
+                        kind="updated",
+                        payload={"changes": changes, **extra},
+                    )
+                )
+        event_append_many(actor=actor, events=events)
+    return len(events)

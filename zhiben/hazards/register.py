@@ -14,6 +14,7 @@ from zhiben.common.errors import NotFound
 from . import document_data
 from .events import CATALOGUE
 from .filters import HazardFilterSet
+from .ledger import LEDGER
 from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, SweepRun
 from .selectors import hazard_get, hazard_list
 
@@ -99,6 +100,7 @@ REGISTER = kit.register(
         app_label="hazards",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        ledgers=(LEDGER,),
         filters=HazardFilterSet,
         documents=DOCUMENTS,
         lifecycle=LIFECYCLE,

@@ -7,18 +7,21 @@ the change and its event together, and raises a domain error (404 / 403 / 409 / 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
-from zhiben.audit.services import event_append
+from zhiben.audit.services import NewEvent, event_append, event_append_many
+from zhiben.common.bulk import allocate_ids, bulk_insert
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.hooks import tallies_changed
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
@@ -244,29 +247,183 @@ def validate_hazard(data: dict[str, Any], *, actor: User, lookups: HazardLookups
 def hazard_create(
     *, actor: User, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, int | None]] = ()
 ) -> Hazard:
-    """Record a hazard (企业自查上报, or an officer's finding), with optional photos, all or nothing."""
+    """Record a hazard (企业自查上报, or an officer's finding), with optional photos, all or nothing.
+
+    The hazard is written by the same code as ``hazard_create_many`` (a batch of one): same row, event
+    and summary counts. Raises FieldErrors (bad fields, files), Conflict (the enterprise already has a
+    hazard with this external_ref)."""
     cleaned = validate_hazard(data, actor=actor)
     checked = _check_files(files, "files")
-    enterprise: Enterprise = cleaned.pop("enterprise")
     with _FileGuard(), transaction.atomic():
         if (
             cleaned["external_ref"]
-            and Hazard.objects.filter(enterprise=enterprise, external_ref=cleaned["external_ref"]).exists()
+            and Hazard.objects.filter(enterprise=cleaned["enterprise"], external_ref=cleaned["external_ref"]).exists()
         ):
             raise Conflict("该企业已有相同外部编号的隐患", field="external_ref")
-        hazard = Hazard.objects.create(
-            enterprise=enterprise,
-            region_id=enterprise.region_id,
-            sector_id=enterprise.sector_id,
-            created_by=actor,
-            **cleaned,
-        )
-        _log(actor, hazard, "created", snapshot(hazard))
-        _tally(None, shape_of(hazard))
+        hazard = _hazards_create(actor=actor, rows=[cleaned], context=None)[1][0]
         for item in checked:
             attachment = _store(hazard, actor, item)
             _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
     return hazard
+
+
+BULK_CHUNK = 5000  # rows inserted (and hazards updated) at a time: an import's memory stays bounded
+ALLOCATE_FROM = 1000  # from this many rows, keys allocated up front and rows inserted by executemany / COPY
+# the fields a re-import may change on a registered hazard; the rest follow the lifecycle, on its page
+IMPORT_UPDATABLE = frozenset({"title", "description", "location"})
+
+
+def hazard_create_many(
+    *, actor: User, rows: Sequence[Mapping[str, Any]], context: Iterable[Mapping[str, Any]] | None = None
+) -> list[int]:
+    """Record many hazards at once (a ledger import); returns their ids, in the order of ``rows``.
+
+    Each hazard is what ``hazard_create`` makes of the same fields — open, registered by ``actor``, in its
+    enterprise's region and sector — with the same ``created`` event (``snapshot``) and the same summary
+    counts (``shape_of``, handed to ``tallies_changed`` once for the batch), in one transaction (the
+    caller's, if any). ``rows`` are ``validate_hazard``'s cleaned fields (the enterprise an instance the
+    actor may see; duplicates are the caller's check); ``context`` gives, for each row in order, what its
+    event's payload adds (an import's ``{"import": {"job", "file", "row"}}``).
+
+    From ``ALLOCATE_FROM`` rows on, the keys are allocated up front and the rows inserted with executemany
+    (COPY on PostgreSQL), ``BULK_CHUNK`` at a time: on SQLite the caller's transaction must then already
+    hold the write lock (have written something), as the import does. Raises ValueError for a field that
+    is not a hazard's."""
+    ids, _ = _hazards_create(actor=actor, rows=rows, context=context)
+    return ids
+
+
+def _hazards_create(
+    *, actor: User, rows: Sequence[Mapping[str, Any]], context: Iterable[Mapping[str, Any]] | None
+) -> tuple[list[int], list[Hazard]]:
+    """The one path that records hazards (``hazard_create``, ``hazard_create_many``): their ids, and the
+    hazards themselves when fewer than ``ALLOCATE_FROM`` (a large batch is never all in memory)."""
+    extras = iter(context) if context is not None else None
+    changes: list[tuple[Shape | None, Shape | None]] = []
+    now = timezone.now()
+    with transaction.atomic():
+        if len(rows) < ALLOCATE_FROM:
+            hazards = [_hazard_new(actor, row, now) for row in rows]
+            Hazard.objects.bulk_create(hazards)  # the database numbers them
+            ids = [h.pk for h in hazards]
+
+            def built() -> Iterator[Hazard]:
+                return iter(hazards)
+
+        else:
+            hazards, ids = [], allocate_ids(Hazard, len(rows))
+
+            def built() -> Iterator[Hazard]:
+                # built again for the events rather than held: 100,000 instances would be most of the memory
+                for row, pk in zip(rows, ids, strict=True):
+                    hazard = _hazard_new(actor, row, now)
+                    hazard.id = pk
+                    hazard._state.adding, hazard._state.db = False, Hazard.objects.db
+                    yield hazard
+
+            # executemany / COPY of the rows as they are, all of them before the events (SQLite's page
+            # cache then holds one table's pages at a time): Model.save() would be most of an import's time
+            bulk_insert(Hazard, (h.__dict__ for h in built()), BULK_CHUNK, with_ids=True)
+
+        def created() -> Iterator[NewEvent]:
+            for hazard in built():
+                extra = next(extras) if extras is not None else {}
+                changes.append((None, shape_of(hazard)))
+                yield NewEvent(
+                    subject_type="hazard",
+                    subject_id=str(hazard.pk),
+                    kind="created",
+                    payload={**snapshot(hazard), **extra},
+                )
+
+        event_append_many(actor=actor, events=created(), at=now)
+        tallies_changed(SUBJECT, changes)
+    return ids, hazards
+
+
+def _hazard_new(actor: User, cleaned: Mapping[str, Any], now: datetime.datetime) -> Hazard:
+    """A new hazard (unsaved) from ``validate_hazard``'s cleaned fields: open, registered by ``actor`` now,
+    in its enterprise's region and sector.
+
+    Built as ``Model.from_db`` builds a row read back, every concrete field set (its default where
+    ``cleaned`` says nothing): ``Model.__init__`` with keywords costs more per row than the insert itself."""
+    values = dict(cleaned)
+    enterprise: Enterprise = values.pop("enterprise")
+    defaults, made_defaults, attnames = _hazard_fields()
+    unknown = values.keys() - attnames
+    if unknown:
+        raise ValueError(f"not hazard fields: {sorted(unknown)}")
+    hazard = Hazard.__new__(Hazard)
+    hazard._state = ModelState()
+    hazard._state.fields_cache["enterprise"] = enterprise
+    if isinstance(actor, User):
+        hazard._state.fields_cache["created_by"] = actor
+    fields = hazard.__dict__
+    fields.update(defaults)
+    for name, default in made_defaults:
+        fields[name] = default()
+    fields.update(values)
+    fields.update(
+        enterprise_id=enterprise.pk,
+        region_id=enterprise.region_id,
+        sector_id=enterprise.sector_id,
+        created_by_id=actor.pk,
+        created_at=now,
+        updated_at=now,
+    )
+    return hazard
+
+
+@functools.cache
+def _hazard_fields() -> tuple[dict[str, Any], list[tuple[str, Any]], frozenset[str]]:
+    """The hazard's concrete fields: constant defaults, callable defaults, attribute names (read once)."""
+    concrete = Hazard._meta.concrete_fields
+    constant = {f.attname: f.get_default() for f in concrete}  # as Model.__init__: "" for text, else None
+    made = [(f.attname, f.default) for f in concrete if f.has_default() and callable(f.default)]
+    for name, _ in made:
+        constant.pop(name)
+    return constant, made, frozenset(f.attname for f in concrete)
+
+
+def hazard_update_many(
+    *, actor: User, rows: Sequence[tuple[int, Mapping[str, Any]]], context: Iterable[Mapping[str, Any]] | None = None
+) -> int:
+    """Change the descriptive fields of many hazards at once (a ledger re-import); returns how many.
+
+    ``rows`` are ``(hazard id, {field: value})`` with values cleaned by ``validate_hazard`` and only the
+    fields ``IMPORT_UPDATABLE`` (title, description, location): the rest follow the lifecycle, through
+    its own services (ValueError otherwise). The ids are the caller's, already within the actor's scope
+    (NotFound for one that does not exist). Each hazard gets ``updated_at`` and one ``updated`` event with
+    the before and after of every given field (plus, in order, ``context``'s additions, as in
+    ``hazard_create_many``); the summary counts are fed once for the batch. One transaction."""
+    extras = iter(context) if context is not None else None
+    changes: list[tuple[Shape | None, Shape | None]] = []
+    now = timezone.now()
+    with transaction.atomic():
+        for start in range(0, len(rows), BULK_CHUNK):
+            chunk = rows[start : start + BULK_CHUNK]
+            found = Hazard.objects.select_for_update().in_bulk([pk for pk, _ in chunk])
+            events = []
+            for pk, values in chunk:
+                refused = values.keys() - IMPORT_UPDATABLE
+                if refused:
+                    raise ValueError(f"fields a re-import may not change: {sorted(refused)}")
+                hazard = found.get(pk)
+                if hazard is None:
+                    raise NotFound("隐患不存在")
+                before, shape = {f: getattr(hazard, f) for f in values}, shape_of(hazard)
+                for name, value in values.items():
+                    setattr(hazard, name, value)
+                hazard.updated_at = now  # bulk_update does not apply auto_now
+                changes.append((shape, shape_of(hazard)))
+                extra = next(extras) if extras is not None else {}
+                payload = {"changes": {f: [before[f], v] for f, v in values.items()}, **extra}
+                events.append(NewEvent(subject_type="hazard", subject_id=str(pk), kind="updated", payload=payload))
+            fields = sorted({f for _, values in chunk for f in values})
+            Hazard.objects.bulk_update(list(found.values()), [*fields, "updated_at"], batch_size=500)
+            event_append_many(actor=actor, events=events, at=now)
+        tallies_changed(SUBJECT, changes)
+    return len(rows)
 
 
 # ----------------------------------------------------------------------------------------- actions

@@ -15,7 +15,7 @@ from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
-from .ledgers import LEDGERS
+from .ledgers import ledger_get
 from .models import ImportJob
 from .selectors import import_get, import_jobs
 from .services import import_confirm, import_create
@@ -63,7 +63,9 @@ def _job(request: HttpRequest, job_id: uuid.UUID) -> ImportJob:
 @router.get("/templates/{kind}", openapi_extra=xlsx_openapi("导入模板（.xlsx）"))
 def import_template(request: HttpRequest, kind: LedgerKind) -> HttpResponse:
     """The import template of a ledger: Chinese headers, drop-downs, date formats, instructions."""
-    ledger = LEDGERS[kind]
+    ledger = ledger_get(kind)
+    if ledger is None:
+        raise NotFound("没有这种台账")
     return xlsx_response(template(ledger), f"{ledger.title}导入模板.xlsx", fallback=f"{kind}-template.xlsx")
 
 

@@ -13,16 +13,16 @@ from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.xlsx import xlsx_response
 
-from .ledgers import LEDGERS
-from .models import ImportJob, Kind
+from .ledgers import ledger_get, ledgers
+from .models import ImportJob
 from .selectors import import_get, import_jobs
-from .services import WRITERS, import_confirm, import_create
+from .services import import_confirm, import_create
 from .workbook import template
 
 
 def _kinds(request: HttpRequest) -> list[tuple[str, str]]:
     role = request_actor(request).role
-    return [(k.value, k.label) for k in Kind if role in WRITERS[k]]
+    return [(kind, ledger.title) for kind, ledger in sorted(ledgers().items()) if role in ledger.writers]
 
 
 @login_required
@@ -57,7 +57,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    ledger = LEDGERS.get(kind)
+    ledger = ledger_get(kind)
     if ledger is None:
         raise Http404
     return xlsx_response(template(ledger), f"{ledger.title}导入模板.xlsx", fallback=f"{kind}-template.xlsx")

@@ -19,7 +19,7 @@ import xlsxwriter
 from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from .columns import Ledger
+from zhiben.common.ledgers import Ledger
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"

@@ -332,8 +332,8 @@ def test_old_workbooks_are_deleted_and_a_stale_job_cannot_be_imported(api_as, of
 def test_reimport_edge_cases(api_as, officer, firm) -> None:
     """Blank cells never clear; a cancelled hazard is not re-created; 隐患描述 alone names the hazard;
     a date with a time of day keeps its day; a registered firm does not move by its address."""
+    from zhiben.common.ledgers import parse_date
     from zhiben.hazards.services import hazard_cancel
-    from zhiben.imports.columns import parse_date
 
     assert parse_date("2024-3-1 19:30") == datetime.date(2024, 3, 1)
     assert parse_date("2024年3月1日 8时") == datetime.date(2024, 3, 1)

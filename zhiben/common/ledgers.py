@@ -1,18 +1,27 @@
-"""The column-mapping layer: a ledger is a declaration of columns (field, Chinese header, synonyms, parser).
+"""Ledgers (台账) as registers declare them (DESIGN.md §5): columns, cell parsers, and the row logic.
+
+A ledger is a declaration of columns (field, Chinese header, synonyms, parser) and of what a register
+does with one row of it. Each register keeps its ledger in ``<app>/ledger.py`` and lists it in its
+``kit.Register(ledgers=…)``; the import engine (``zhiben/imports``: reading workbooks, finding the header,
+mapping the columns, the report and the error workbook) finds it through ``kit.registers()`` and never
+imports a register.
 
 Parsers only turn what a cell holds (an Excel date, a float, text with full-width characters and stray
 spaces) into the plain value the API would receive; every field rule is then applied by the same
-``validate_*`` service functions the API and the pages use.
+``validate_*`` service functions the API and the pages use, and the rows are written by the register's
+own bulk services (``<noun>_create_many``, ``<noun>_update_many``), which emit the same events and
+summary counts as the single-record ones.
+
+Nothing here imports a Django model.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 Parser = Callable[[Any], Any]
 
@@ -132,61 +141,89 @@ class Column:
     fallback: tuple[str, ...] = ()  # headers taken only when another field has its own column already
 
 
+@dataclass
+class Checked:
+    """What one row comes to: an action with its cleaned data, or its errors by field.
+
+    ``create``: ``cleaned`` is what the register's ``create_many`` takes for the row. ``update``:
+    ``target`` names the record (what ``update_many`` takes: an instance or its key) and ``cleaned``
+    holds only the fields that change. ``unchanged``: nothing to write. ``""``: see ``errors``.
+    """
+
+    row: int  # the Excel row number
+    action: str = ""  # create | update | unchanged
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    target: Any = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class LedgerRows(Protocol):
+    """A register's row logic for one file and one actor (made by ``Ledger.rows(actor)``)."""
+
+    def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Load, once for the file, what checking its rows needs (parsed rows, by field)."""
+
+    def check(self, row: int, data: dict[str, Any]) -> Checked:
+        """One row's action (create, update, unchanged) or its errors by field. Rows are checked in
+        order; a row that repeats an earlier one (by the keys that identify a record) is an error."""
+
+
+class CreateMany(Protocol):
+    def __call__(
+        self, *, actor: Any, rows: Sequence[Mapping[str, Any]], context: Iterable[Mapping[str, Any]] | None = None
+    ) -> Any: ...
+
+
+class UpdateMany(Protocol):
+    def __call__(
+        self,
+        *,
+        actor: Any,
+        rows: Sequence[tuple[Any, Mapping[str, Any]]],
+        context: Iterable[Mapping[str, Any]] | None = None,
+    ) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Ledger:
+    """A register's ledger: the columns of its template and its import, and how rows are checked and written.
+
+    ``kind`` is its key (the URL segment of its template and imports, ``ImportJob.kind``). ``rows(actor)``
+    makes the row logic for one file. ``create_many`` / ``update_many`` are the register's bulk services:
+    they take the ``cleaned`` rows of the ``create`` checks / ``(target, cleaned)`` of the ``update`` checks,
+    and ``context``, for each row in order, what its event's payload adds (the import names its job, file
+    and row). ``writers`` are the roles that may import it; others are told ``refusal``.
+    ``error_columns``: an error on a field the sheet fills from another column is shown on that column.
+    """
+
     kind: str
     title: str
     columns: tuple[Column, ...]
+    rows: Callable[[Any], LedgerRows]
+    create_many: CreateMany
+    update_many: UpdateMany
+    writers: frozenset[str]
+    refusal: str = "您的角色不能导入此台账"
     instructions: tuple[str, ...] = ()
     # fields of which at least one must be found among the headers (e.g. the enterprise by code or name)
     required_any: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    error_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def column(self, name: str) -> Column:
+        """The column that fills ``name``."""
         return next(c for c in self.columns if c.field == name)
 
 
-def header_key(raw: Any) -> str:
-    """A header as compared: no spaces, asterisks, parenthesised notes or trailing colons; ASCII lower case."""
-    text = unicodedata.normalize("NFKC", compact_text(raw))
-    text = re.sub(r"[(\[【][^)\]】]*[)\]】]", "", text)
-    return text.strip("*＊:：").lower()
+def labels(choices: Iterable[tuple[Any, Any]]) -> list[str]:
+    """The Chinese labels of a model's ``choices`` (a template's drop-down list)."""
+    return [str(label) for _, label in choices]
 
 
-@dataclass
-class Mapping:
-    """Which cell index feeds which column, found in one header row."""
-
-    header_row: int  # 0-based index in the sheet's rows
-    columns: dict[int, Column]
-    ignored: list[str]
-
-
-def match_headers(ledger: Ledger, cells: Sequence[Any], row_index: int) -> Mapping:
-    """Map one row of header cells: exact headers first, then synonyms for the fields still free, so that
-    a sheet with both 隐患名称 and 隐患描述 keeps them apart."""
-    keys = [header_key(c) for c in cells]
-    taken: dict[int, Column] = {}
-    used: set[str] = set()
-    for names in (lambda c: (c.header,), lambda c: c.synonyms, lambda c: c.fallback):
-        for col in ledger.columns:
-            if col.field in used:
-                continue
-            wanted = {header_key(n) for n in names(col)}
-            for i, key in enumerate(keys):
-                if i not in taken and key and key in wanted:
-                    taken[i] = col
-                    used.add(col.field)
-                    break
-    ignored = [normal_text(cells[i]) for i, k in enumerate(keys) if k and i not in taken]
-    return Mapping(header_row=row_index, columns=taken, ignored=ignored)
-
-
-def find_header(ledger: Ledger, rows: Sequence[Sequence[Any]], scan: int = 20) -> Mapping | None:
-    """The header is the row among the first ``scan`` that names the most columns (title rows, merged
-    across the sheet, and notes above it are skipped)."""
-    best: Mapping | None = None
-    for i, row in enumerate(rows[:scan]):
-        found = match_headers(ledger, row, i)
-        if found.columns and (best is None or len(found.columns) > len(best.columns)):
-            best = found
-    return best
+def filter_in_chunks(qs: Any, field_name: str, values: Iterable[Any], size: int = 900) -> list[Any]:
+    """``qs.filter(<field_name>__in=values)`` in chunks: SQLite caps the number of parameters of one
+    statement. Returns the rows (or values) as a list."""
+    out: list[Any] = []
+    items = sorted(set(values), key=str)
+    for i in range(0, len(items), size):
+        out.extend(qs.filter(**{f"{field_name}__in": items[i : i + size]}))
+    return out

@@ -1,0 +1,278 @@
+"""The hazard register's ledger (隐患清单): its columns, and how a row becomes a new hazard, an update of a
+known one's description, or nothing. Validation is ``validate_hazard``'s (with the file's enterprises and
+criteria looked up once); the rows are written by ``hazard_create_many`` / ``hazard_update_many``, the same
+row, events and summary counts as ``hazard_create`` (DESIGN.md §5: the import engine reads, maps and
+reports; the register checks and writes)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from zhiben.accounts.models import Role, User
+from zhiben.accounts.scope import scoped
+from zhiben.common.errors import FieldErrors
+from zhiben.common.ledgers import (
+    Checked,
+    Column,
+    Ledger,
+    compact_text,
+    filter_in_chunks,
+    labels,
+    parse_choice,
+    parse_code,
+    parse_date,
+)
+from zhiben.common.validators import clean_credit_code
+from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
+from zhiben.enterprises.models import Enterprise
+from zhiben.reference.selectors import criterion_applies
+
+from .models import Hazard, Level, Source
+from .services import HazardLookups, hazard_create_many, hazard_update_many, validate_hazard
+
+
+class _PreloadedLookups(HazardLookups):
+    """The file's enterprises and the criteria it cites, looked up once; the rules are validate_hazard's."""
+
+    def __init__(self, enterprises: dict[str, Enterprise]) -> None:
+        self.enterprises = enterprises
+        self.criteria: dict[tuple[str, str], bool] = {}
+
+    def enterprise(self, actor: User, credit_code: str) -> Enterprise | None:
+        return self.enterprises.get(credit_code)
+
+    def criterion_applies(self, code: str, sector: str) -> bool:
+        key = (code, sector)
+        if key not in self.criteria:
+            self.criteria[key] = criterion_applies(code=code, sector=sector)
+        return self.criteria[key]
+
+
+# fields an existing hazard may take from a re-import; the rest follow the lifecycle, on its page
+UPDATABLE = ("description", "location")
+FIXED = {
+    "level": "隐患级别",
+    "source": "隐患来源",
+    "discovered_on": "发现日期",
+    "deadline": "整改期限",
+    "criterion_id": "判定依据",
+}
+
+
+class HazardRows:
+    """The hazard ledger's rows (``LedgerRows``): identified by enterprise + 隐患编号, or without one by
+    enterprise + title + discovery day; a known hazard takes only its descriptive fields from a re-import,
+    a cancelled one is never re-created."""
+
+    def __init__(self, actor: User) -> None:
+        self.actor = actor
+
+    def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
+        codes, names = set(), set()
+        for r in rows:
+            try:
+                codes.add(clean_credit_code(r.get("enterprise")))
+            except ValueError:
+                if r.get("enterprise_name"):
+                    names.add(str(r["enterprise_name"]))
+        visible = scoped(Enterprise.objects, self.actor).only("id", "credit_code", "name", "region_id", "sector_id")
+        by_code = {e.credit_code: e for e in filter_in_chunks(visible, "credit_code", codes)}
+        self.by_name: dict[str, list[Enterprise]] = defaultdict(list)
+        for e in filter_in_chunks(visible, "name", names):
+            self.by_name[e.name].append(e)
+            by_code.setdefault(e.credit_code, e)
+        self.lookups = _PreloadedLookups(by_code)
+        ids = [e.pk for e in by_code.values()]
+        # plain rows, not model instances: a county's ledger meets tens of thousands of earlier hazards
+        known = Hazard.objects.order_by().values(
+            "status",
+            "id",
+            "enterprise_id",
+            "external_ref",
+            "title",
+            "discovered_on",
+            "description",
+            "location",
+            *FIXED,
+        )
+        self.by_ref: dict[tuple[int, str], dict[str, Any]] = {}
+        self.by_natural: dict[tuple[int, str, datetime.date], dict[str, Any]] = {}
+        for h in filter_in_chunks(known, "enterprise_id", ids):
+            if h["external_ref"]:
+                self.by_ref[(h["enterprise_id"], h["external_ref"])] = h
+            self.by_natural.setdefault((h["enterprise_id"], h["title"], h["discovered_on"]), h)
+        self.seen: dict[tuple[Any, ...], int] = {}
+
+    def check(self, row: int, data: dict[str, Any]) -> Checked:
+        out = Checked(row=row)
+        values = dict(data)
+        name = values.pop("enterprise_name", "") or ""
+        if not values.get("enterprise"):
+            matches = self.by_name.get(str(name), [])
+            if not name:
+                out.errors["enterprise"] = "请填写企业的统一社会信用代码或企业名称"
+                return out
+            if len(matches) != 1:
+                out.errors["enterprise"] = (
+                    f"辖区内没有名为“{name}”的企业"
+                    if not matches
+                    else f"辖区内有 {len(matches)} 家企业名为“{name}”：请填写统一社会信用代码"
+                )
+                return out
+            values["enterprise"] = matches[0].credit_code
+        try:
+            cleaned = validate_hazard(values, actor=self.actor, lookups=self.lookups)
+        except FieldErrors as exc:
+            out.errors.update(exc.errors)
+            return out
+        enterprise: Enterprise = cleaned["enterprise"]
+        ref = cleaned.get("external_ref") or ""
+        key: tuple[Any, ...] = (
+            (enterprise.pk, ref) if ref else (enterprise.pk, cleaned["title"], cleaned["discovered_on"])
+        )
+        if key in self.seen:
+            out.errors["external_ref" if ref else "title"] = f"与第 {self.seen[key]} 行是同一条隐患"
+            return out
+        self.seen[key] = row
+        existing = self.by_ref.get(key) if ref else self.by_natural.get(key)
+        out.cleaned = cleaned
+        if existing is None:
+            out.action = "create"
+            return out
+        if existing["status"] == "cancelled":
+            out.errors["external_ref" if ref else "title"] = (
+                f"同一隐患（ID {existing['id']}）已撤销：撤销的隐患不能再导入，请改用新的编号或名称"
+            )
+            return out
+        # a blank cell says nothing; a different value of a field the lifecycle owns is refused
+        fixed = [label for f, label in FIXED.items() if cleaned.get(f) not in (None, "") and cleaned[f] != existing[f]]
+        if fixed:
+            out.errors[next(f for f, label in FIXED.items() if label == fixed[0])] = (
+                f"已导入过的隐患（ID {existing['id']}）的{'、'.join(fixed)}与表中不同："
+                "请在隐患页面处理，导入只更新描述和部位"
+            )
+            return out
+        updatable = (*UPDATABLE, "title") if ref else UPDATABLE
+        # a blank cell says nothing: it never clears what the register holds
+        changed = {f: cleaned[f] for f in updatable if cleaned.get(f) and cleaned[f] != existing[f]}
+        out.target, out.cleaned = existing["id"], changed
+        out.action = "update" if changed else "unchanged"
+        return out
+
+
+LEDGER = Ledger(
+    kind="hazards",
+    rows=HazardRows,
+    create_many=hazard_create_many,
+    update_many=hazard_update_many,
+    writers=frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE}),
+    error_columns={"enterprise": ("enterprise", "enterprise_name"), "criterion_id": ("criterion",)},
+    title="隐患清单",
+    instructions=(
+        "1. 在“隐患清单”工作表中每行填写一条隐患，第一行为列名（列的顺序可以调整，多余的列会被忽略）。",
+        (
+            "2. 带 * 的列必填。企业以统一社会信用代码识别；没有代码列时按企业名称在您的辖区内查找。"
+            "重大隐患须填写判定依据（判定标准条款编号）。"
+        ),
+        (
+            "3. 再次导入同一文件不会重复：有“隐患编号”的按企业+编号识别，没有的按企业+隐患名称+发现日期识别。"
+            "已有隐患只更新隐患描述、部位（有编号时也更新名称）；级别、来源、日期等请在隐患页面处理。"
+        ),
+        "4. 任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。导入的隐患为“待整改”，此后按闭环流程办理。",
+    ),
+    columns=(
+        Column(
+            "enterprise",
+            "统一社会信用代码",
+            (*CREDIT_CODE_SYNONYMS, "企业统一社会信用代码"),
+            parse_code,
+            note="企业的18位代码；不填时按企业名称查找",
+            width=22,
+        ),
+        Column(
+            "enterprise_name",
+            "企业名称",
+            ("单位名称", "企业", "单位", "生产经营单位", "被检查单位", "企业（单位）名称"),
+            width=28,
+        ),
+        Column(
+            "title",
+            "隐患名称",
+            ("隐患描述", "隐患内容", "隐患", "存在问题", "问题描述", "隐患情况"),
+            required=True,
+            width=36,
+        ),
+        Column(
+            "level",
+            "隐患级别",
+            ("级别", "隐患等级", "等级", "隐患类别"),
+            parse_choice(
+                {"重大": "重大隐患", "一般": "一般隐患", "重大事故隐患": "重大隐患", "是": "重大隐患", "否": "一般隐患"}
+            ),
+            True,
+            choices=lambda: labels(Level.choices),
+        ),
+        Column(
+            "source",
+            "隐患来源",
+            ("来源", "发现方式", "发现途径", "排查方式"),
+            parse_choice(
+                {
+                    "自查": "企业自查",
+                    "企业自查自报": "企业自查",
+                    "检查": "督导检查/执法检查",
+                    "执法检查": "督导检查/执法检查",
+                    "督导检查": "督导检查/执法检查",
+                    "监管检查": "督导检查/执法检查",
+                    "举报": "群众举报核查",
+                    "群众举报": "群众举报核查",
+                }
+            ),
+            True,
+            choices=lambda: labels(Source.choices),
+        ),
+        Column(
+            "discovered_on",
+            "发现日期",
+            ("排查日期", "检查日期", "发现时间", "排查时间", "检查时间"),
+            parse_date,
+            True,
+            "如 2024-03-01",
+            kind="date",
+            width=12,
+        ),
+        Column(
+            "deadline",
+            "整改期限",
+            ("整改时限", "整改完成时间", "整改完成期限", "要求整改完成时间", "整改期限（日期）"),
+            parse_date,
+            note="如 2024-04-30；不填可在整改方案中确定",
+            kind="date",
+            width=12,
+        ),
+        Column(
+            "criterion",
+            "判定依据",
+            ("判定标准", "判定依据条款", "标准条款", "依据条款", "判定标准条款"),
+            compact_text,
+            note="重大隐患必填：判定标准条款编号，如 SAWS121C-1",
+            width=16,
+        ),
+        Column("location", "隐患部位", ("部位", "位置", "隐患位置", "所在部位", "具体部位")),
+        # 隐患描述 names the title when a ledger has no 隐患名称 (the issue's synonyms), else the description
+        Column(
+            "description", "详细描述", ("情况说明", "具体情况", "备注"), width=36, fallback=("隐患描述", "隐患内容")
+        ),
+        Column(
+            "external_ref",
+            "隐患编号",
+            ("编号", "台账编号", "外部编号"),
+            compact_text,
+            note="本台账中的编号，再次导入时据此识别",
+        ),
+    ),
+    required_any=(("enterprise", "enterprise_name"),),
+)
