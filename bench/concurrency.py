@@ -53,6 +53,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardReport
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 DB_NAME = "zhiben_bench_concurrency"
@@ -467,14 +470,17 @@ def setup() -> None:
             clause = criteria_for(sector=firm.sector_id).values_list("code", flat=True).first()
             hazard = hazard_create(
                 actor=a,
-                data={
-                    "enterprise": firm.credit_code,
-                    "title": f"压测重大隐患 {i}",
-                    "level": "major",
-                    "source": "inspection",
-                    "discovered_on": day,
-                    "criterion": clause,
-                },
+                report=parse(
+                    HazardReport,
+                    {
+                        "enterprise": firm.credit_code,
+                        "title": f"压测重大隐患 {i}",
+                        "level": "major",
+                        "source": "inspection",
+                        "discovered_on": day,
+                        "criterion": clause,
+                    },
+                ),
             )
             (attachment,) = hazard_attach(
                 hazard_id=hazard.pk, actor=a, uploads=[(io.BytesIO(EVIDENCE), "整改照片.pdf", len(EVIDENCE))]

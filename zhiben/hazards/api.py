@@ -18,7 +18,8 @@ from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 from . import rules
 from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xlsx
 from .filters import HazardFilterSet
-from .models import Attachment, Hazard, Level, Source, SupervisionLevel
+from .inputs import HazardReport
+from .models import Attachment, Hazard, SupervisionLevel
 from .selectors import hazard_events, hazard_get, hazard_list
 from .services import (
     hazard_attach,
@@ -32,19 +33,6 @@ from .services import (
 )
 
 router = Router(tags=["hazards"])
-
-
-class HazardIn(Schema):
-    enterprise: str = Field(..., max_length=30, description="企业统一社会信用代码")
-    title: str = Field(..., max_length=200)
-    level: Level
-    source: Source
-    discovered_on: datetime.date
-    criterion: str | None = Field(None, max_length=32, description="判定标准条款编码（重大隐患必填），见 /criteria")
-    deadline: datetime.date | None = None
-    description: str | None = Field(None, max_length=4000)
-    location: str | None = Field(None, max_length=200)
-    external_ref: str | None = Field(None, max_length=64)
 
 
 class AttachmentOut(Schema):
@@ -217,9 +205,9 @@ def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
 
 
 @router.post("", response={201: HazardDetail})
-def create_hazard(request: HttpRequest, payload: HazardIn) -> Status[Hazard]:
+def create_hazard(request: HttpRequest, payload: HazardReport) -> Status[Hazard]:
     """Record a hazard. An enterprise user may only self-report (source=self_check) for its own enterprise."""
-    hazard = hazard_create(actor=request_actor(request), data=payload.dict(exclude_none=True))
+    hazard = hazard_create(actor=request_actor(request), report=payload)
     return Status(201, _detail(request, hazard.pk))
 
 

@@ -31,7 +31,7 @@ from zhiben.enterprises.models import Enterprise
 from zhiben.reference.selectors import criterion_applies
 
 from .models import Hazard, Level, Source
-from .services import HazardLookups, hazard_create_many, hazard_update_many, validate_hazard
+from .services import HazardLookups, hazard_create_many, hazard_input, hazard_update_many, validate_hazard
 
 
 class _PreloadedLookups(HazardLookups):
@@ -124,7 +124,8 @@ class HazardRows:
                 return out
             values["enterprise"] = matches[0].credit_code
         try:
-            cleaned = validate_hazard(values, actor=self.actor, lookups=self.lookups)
+            report = hazard_input(values, actor=self.actor, lookups=self.lookups)
+            cleaned = validate_hazard(report, actor=self.actor, lookups=self.lookups)
         except FieldErrors as exc:
             out.errors.update(exc.errors)
             return out

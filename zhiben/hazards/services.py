@@ -24,12 +24,14 @@ from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common.bulk import allocate_ids, bulk_insert
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.hooks import tallies_changed
+from zhiben.common.inputs import parse
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.selectors import criterion_applies
 
 from . import rules
 from .evidence import CheckedFile, EvidenceRejected, check_upload, stored_files
+from .inputs import HazardReport, parse_date
 from .models import (
     EVERYONE,
     LIFECYCLE,
@@ -44,7 +46,6 @@ from .models import (
 )
 from .tallies import SUBJECT, Shape, shape_of
 
-EARLIEST = datetime.date(2000, 1, 1)
 # Which roles may take each step (scope is checked separately, on the hazard itself): the lifecycle's
 # arrows say it for its actions; the steps that change no state are listed here.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -61,19 +62,6 @@ LEVELS, SOURCES = Level.choices, Source.choices  # built once: an import checks 
 
 
 # ----------------------------------------------------------------------------------------- helpers
-def parse_date(raw: Any, label: str) -> datetime.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
-
-
 def _require_role(actor: User, step: str) -> None:
     if actor.role not in ROLE_ACTIONS[step]:
         raise PermissionDenied("您的角色不能进行此操作")
@@ -188,71 +176,84 @@ class HazardLookups:
         return criterion_applies(code=code, sector=sector)
 
 
-def validate_hazard(data: dict[str, Any], *, actor: User, lookups: HazardLookups | None = None) -> dict[str, Any]:
-    """Clean a new hazard's fields or raise FieldErrors naming every bad field (one path for API,
-    pages and imports)."""
+def validate_hazard(report: HazardReport, *, actor: User, lookups: HazardLookups | None = None) -> dict[str, Any]:
+    """A typed report checked against the actor and the register: ``{field: value}`` ready to record (the
+    enterprise an instance, ``criterion_id``), or FieldErrors naming every bad field. The enterprise must be
+    in the actor's scope; an enterprise user reports its own self-checks only (DESIGN.md §6); a major
+    hazard cites a clause that applies to its enterprise's sector (重大事故隐患判定标准, FACTS §2); the
+    deadline is not before discovery. One path for the API, the pages and the ledger import."""
     find = lookups or HazardLookups()
     errors = ErrorCollector()
-    cleaned: dict[str, Any] = {}
-
-    def run(field: str, fn: Any) -> None:
-        try:
-            cleaned[field] = fn()
-        except ValueError as exc:
-            errors.add(field, str(exc))
-
-    enterprise: Enterprise | None = None
-    try:
-        code = clean_credit_code(data.get("enterprise"))
-        enterprise = find.enterprise(actor, code)
-        if enterprise is None:
-            errors.add("enterprise", "企业不存在或不在您的管辖范围内")
-    except ValueError as exc:
-        errors.add("enterprise", str(exc))
-    run("title", lambda: clean_text(data.get("title"), label="隐患名称", max_length=200, required=True))
-    run("level", lambda: clean_choice(data.get("level"), label="隐患级别", choices=LEVELS, allow_blank=False))
-    run("source", lambda: clean_choice(data.get("source"), label="来源", choices=SOURCES, allow_blank=False))
-    if actor.role == Role.ENTERPRISE and cleaned.get("source") not in (None, Source.SELF_CHECK):
-        errors.add("source", "企业只能上报自查发现的隐患（source=self_check）")
-    run("description", lambda: clean_text(data.get("description"), label="隐患描述", max_length=4000))
-    run("location", lambda: clean_text(data.get("location"), label="隐患部位", max_length=200))
-    run("external_ref", lambda: clean_text(data.get("external_ref"), label="外部编号", max_length=64))
-    run("discovered_on", lambda: parse_date(data.get("discovered_on"), "发现日期"))
-    run("deadline", lambda: parse_date(data.get("deadline"), "整改期限"))
-    discovered = cleaned.get("discovered_on")
-    if "discovered_on" in cleaned:
-        if discovered is None:
-            errors.add("discovered_on", "请填写发现日期")
-        elif discovered > rules.today():
-            errors.add("discovered_on", "发现日期不能晚于今天")
-        elif discovered < EARLIEST:
-            errors.add("discovered_on", "发现日期不能早于2000年")
-    deadline = cleaned.get("deadline")
-    if deadline is not None and discovered is not None and deadline < discovered:
+    enterprise = find.enterprise(actor, report.enterprise)
+    if enterprise is None:
+        errors.add("enterprise", "企业不存在或不在您的管辖范围内")
+    for field, text in _role_and_criterion(report.source, report.level, report.criterion, enterprise, actor, find):
+        errors.add(field, text)
+    if report.deadline is not None and report.deadline < report.discovered_on:
         # A deadline may lie in the past (ledgers are entered late), never before discovery.
         errors.add("deadline", "整改期限不能早于发现日期")
-    raw_criterion = str(data.get("criterion") or "").strip().upper()
-    if raw_criterion:
-        if enterprise is not None and not find.criterion_applies(raw_criterion, enterprise.sector_id):
-            errors.add("criterion", f"判定依据 {raw_criterion} 不存在或不适用于该企业的行业领域")
-        cleaned["criterion_id"] = raw_criterion
-    elif cleaned.get("level") == Level.MAJOR:
-        errors.add("criterion", "重大隐患必须引用所属行业（或通用）的判定标准条款")
     errors.raise_if_any()
     assert enterprise is not None
-    cleaned["enterprise"] = enterprise
+    cleaned: dict[str, Any] = {
+        "title": report.title,
+        "level": report.level,
+        "source": report.source,
+        "description": report.description,
+        "location": report.location,
+        "external_ref": report.external_ref,
+        "discovered_on": report.discovered_on,
+        "deadline": report.deadline,
+        "enterprise": enterprise,
+    }
+    if report.criterion:
+        cleaned["criterion_id"] = report.criterion
     return cleaned
 
 
+def _role_and_criterion(
+    source: Any, level: Any, criterion: str, enterprise: Enterprise | None, actor: User, find: HazardLookups
+) -> list[tuple[str, str]]:
+    out = []
+    if actor.role == Role.ENTERPRISE and source not in (None, "", Source.SELF_CHECK):
+        out.append(("source", "企业只能上报自查发现的隐患（source=self_check）"))
+    if criterion:
+        if enterprise is not None and not find.criterion_applies(criterion, enterprise.sector_id):
+            out.append(("criterion", f"判定依据 {criterion} 不存在或不适用于该企业的行业领域"))
+    elif level == Level.MAJOR:
+        out.append(("criterion", "重大隐患必须引用所属行业（或通用）的判定标准条款"))
+    return out
+
+
+def hazard_input(data: Mapping[str, Any], *, actor: User, lookups: HazardLookups | None = None) -> HazardReport:
+    """What a page or a ledger row gives, as the typed report. When a field is bad, the refusal also names
+    what the register would refuse (the enterprise out of scope, a missing clause …), so that one answer
+    names every bad field. Raises FieldErrors."""
+    try:
+        return parse(HazardReport, data)
+    except FieldErrors as exc:
+        find = lookups or HazardLookups()
+        found: dict[str, str] = {}
+        enterprise = None
+        try:
+            enterprise = find.enterprise(actor, clean_credit_code(data.get("enterprise")))
+            if enterprise is None:
+                found["enterprise"] = "企业不存在或不在您的管辖范围内"
+        except ValueError:
+            pass
+        criterion = str(data.get("criterion") or "").strip().upper()
+        found.update(_role_and_criterion(data.get("source"), data.get("level"), criterion, enterprise, actor, find))
+        raise FieldErrors({**found, **exc.errors}) from exc
+
+
 def hazard_create(
-    *, actor: User, data: dict[str, Any], files: Sequence[tuple[IO[bytes], str, int | None]] = ()
+    *, actor: User, report: HazardReport, files: Sequence[tuple[IO[bytes], str, int | None]] = ()
 ) -> Hazard:
     """Record a hazard (企业自查上报, or an officer's finding), with optional photos, all or nothing.
 
     The hazard is written by the same code as ``hazard_create_many`` (a batch of one): same row, event
     and summary counts. Raises FieldErrors (bad fields, files), Conflict (the enterprise already has a
     hazard with this external_ref)."""
-    cleaned = validate_hazard(data, actor=actor)
+    cleaned = validate_hazard(report, actor=actor)
     checked = _check_files(files, "files")
     with _FileGuard(), transaction.atomic():
         if (

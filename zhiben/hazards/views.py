@@ -43,6 +43,7 @@ from .services import (
     hazard_attach,
     hazard_cancel,
     hazard_create,
+    hazard_input,
     hazard_plan,
     hazard_report,
     hazard_review,
@@ -112,7 +113,7 @@ def hazard_create_view(request: HttpRequest) -> HttpResponse:
             data["source"] = Source.SELF_CHECK
         uploads = [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
         try:
-            hazard = hazard_create(actor=actor, data=data, files=uploads)
+            hazard = hazard_create(actor=actor, report=hazard_input(data, actor=actor), files=uploads)
         except (FieldErrors, Conflict) as exc:
             _form_errors(form, exc, file_field="files")
         else:

@@ -22,10 +22,12 @@ from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.inputs import parse
 from zhiben.common.validators import clean_decimal, clean_text
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard, Level, Source
 from zhiben.hazards.services import hazard_create
 from zhiben.regions.models import Region
@@ -277,15 +279,18 @@ def _hazard_for(actor: User, tip: Tip, verification: TipVerification) -> Hazard:
     try:
         return hazard_create(
             actor=actor,
-            data={
-                "enterprise": tip.enterprise.credit_code,
-                "title": title,
-                "level": Level.MAJOR,
-                "source": Source.TIP,
-                "discovered_on": _today(),
-                "criterion": verification.criterion or "",
-                "deadline": verification.deadline,
-            },
+            report=parse(
+                HazardReport,
+                {
+                    "enterprise": tip.enterprise.credit_code,
+                    "title": title,
+                    "level": Level.MAJOR,
+                    "source": Source.TIP,
+                    "discovered_on": _today(),
+                    "criterion": verification.criterion or "",
+                    "deadline": verification.deadline,
+                },
+            ),
         )
     except FieldErrors as exc:
         raise FieldErrors({("hazard_title" if k == "title" else k): v for k, v in exc.errors.items()}) from exc

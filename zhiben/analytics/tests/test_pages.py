@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from zhiben.common.inputs import parse
 from zhiben.hazards import rules
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.services import hazard_create
 from zhiben.tests_support import factories
 
@@ -35,15 +37,18 @@ def county_data(officer, township):
     ):
         hazard_create(
             actor=officer,
-            data={
-                "enterprise": firm.credit_code,
-                "title": "t",
-                "level": level,
-                "source": "inspection",
-                "discovered_on": "2023-06-01",
-                "deadline": deadline,
-                "criterion": "SAWS121C-1" if level == "major" else "",
-            },
+            report=parse(
+                HazardReport,
+                {
+                    "enterprise": firm.credit_code,
+                    "title": "t",
+                    "level": level,
+                    "source": "inspection",
+                    "discovered_on": "2023-06-01",
+                    "deadline": deadline,
+                    "criterion": "SAWS121C-1" if level == "major" else "",
+                },
+            ),
         )
     return firms
 

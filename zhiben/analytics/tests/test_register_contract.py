@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.services import hazard_create
 from zhiben.tests_support.contract import COUNTY, Call, Listing, RegisterContract, Spec, Subject, World
 
@@ -29,7 +31,9 @@ NEW = {
 
 
 def make_major_hazard(world: World) -> Subject:
-    hazard = hazard_create(actor=world.officer, data={"enterprise": world.firm.credit_code, **NEW})
+    hazard = hazard_create(
+        actor=world.officer, report=parse(HazardReport, {"enterprise": world.firm.credit_code, **NEW})
+    )
     return Subject(hazard, {"id": hazard.pk, "county": COUNTY})
 
 

@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhiben.analytics.selectors import FIGURES, hazard_stats, hazard_stats_from_rows, top_overdue_enterprises
+from zhiben.common.inputs import parse
 from zhiben.hazards import rules
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
@@ -29,15 +31,18 @@ pytestmark = pytest.mark.django_db
 def make(actor, firm, *, discovered, deadline=None, level="general", source="inspection"):
     return hazard_create(
         actor=actor,
-        data={
-            "enterprise": firm.credit_code,
-            "title": "t",
-            "level": level,
-            "source": source,
-            "discovered_on": discovered,
-            "deadline": deadline,
-            "criterion": "SAWS121C-1" if level == "major" else "",
-        },
+        report=parse(
+            HazardReport,
+            {
+                "enterprise": firm.credit_code,
+                "title": "t",
+                "level": level,
+                "source": source,
+                "discovered_on": discovered,
+                "deadline": deadline,
+                "criterion": "SAWS121C-1" if level == "major" else "",
+            },
+        ),
     )
 
 

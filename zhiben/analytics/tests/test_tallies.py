@@ -23,6 +23,8 @@ from hypothesis.stateful import (
 from zhiben.analytics.models import HazardTally
 from zhiben.analytics.tallies import rebuild_tallies, tally_drift
 from zhiben.common.errors import DomainError
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
@@ -65,15 +67,20 @@ class Transitions(RuleBasedStateMachine):
         deadline = None if days is None else discovered + datetime.timedelta(days=days)
         h = hazard_create(
             actor=self.officer,
-            data={
-                "enterprise": f.credit_code,
-                "title": "t",
-                "level": "major" if major else "general",
-                "source": source,
-                "discovered_on": discovered,
-                "deadline": deadline,
-                "criterion": ("SAWS121C-1" if f.sector_id == "hazardous_chemicals" else "MEM10-A7-1") if major else "",
-            },
+            report=parse(
+                HazardReport,
+                {
+                    "enterprise": f.credit_code,
+                    "title": "t",
+                    "level": "major" if major else "general",
+                    "source": source,
+                    "discovered_on": discovered,
+                    "deadline": deadline,
+                    "criterion": ("SAWS121C-1" if f.sector_id == "hazardous_chemicals" else "MEM10-A7-1")
+                    if major
+                    else "",
+                },
+            ),
         )
         self.ids.append(h.pk)
 
@@ -157,13 +164,16 @@ def test_counts_never_drift_from_the_rows() -> None:
 def test_check_summaries_finds_drift_and_rebuild_mends_it(officer, firm) -> None:
     hazard_create(
         actor=officer,
-        data={
-            "enterprise": firm.credit_code,
-            "title": "t",
-            "level": "general",
-            "source": "inspection",
-            "discovered_on": "2025-01-01",
-        },
+        report=parse(
+            HazardReport,
+            {
+                "enterprise": firm.credit_code,
+                "title": "t",
+                "level": "general",
+                "source": "inspection",
+                "discovered_on": "2025-01-01",
+            },
+        ),
     )
     call_command("check_summaries")
     HazardTally.objects.filter(day="0001-01-01").update(total=99)

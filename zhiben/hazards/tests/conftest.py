@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_attach, hazard_create, hazard_plan
 from zhiben.tests_support import files
@@ -26,7 +28,7 @@ def new_hazard(actor, firm, **over) -> Hazard:
         "criterion": "SAWS121C-1",
     }
     data.update(over)
-    return hazard_create(actor=actor, data=data)
+    return hazard_create(actor=actor, report=parse(HazardReport, data))
 
 
 def planned(actor, hazard: Hazard) -> Hazard:

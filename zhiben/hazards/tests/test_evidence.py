@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from zhiben.common.inputs import parse
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Attachment, Hazard
 from zhiben.tests_support import files
 
@@ -113,14 +115,17 @@ def test_a_failed_create_leaves_no_file_behind(officer, firm, media_root) -> Non
     with pytest.raises(Conflict):
         hazard_create(
             actor=officer,
-            data={
-                "enterprise": firm.credit_code,
-                "title": "t",
-                "level": "general",
-                "source": "inspection",
-                "discovered_on": "2025-01-01",
-                "external_ref": "R-1",
-            },
+            report=parse(
+                HazardReport,
+                {
+                    "enterprise": firm.credit_code,
+                    "title": "t",
+                    "level": "general",
+                    "source": "inspection",
+                    "discovered_on": "2025-01-01",
+                    "external_ref": "R-1",
+                },
+            ),
             files=[(io.BytesIO(files.jpeg()), "a.jpg", None)],
         )
     files_after = sorted(Path(media_root).rglob("*.*")) if Path(media_root).exists() else []

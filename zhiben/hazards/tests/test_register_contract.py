@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.services import hazard_attach, hazard_create
 from zhiben.hazards.views import ACTION_FORMS
 from zhiben.tests_support import files
@@ -33,7 +35,9 @@ PAGE_STEPS = ("plan", "submit", "review", "cancel", "supervise", "report")
 
 
 def make_hazard(world: World, *, evidence: bool = True) -> Subject:
-    hazard = hazard_create(actor=world.officer, data={"enterprise": world.firm.credit_code, **NEW})
+    hazard = hazard_create(
+        actor=world.officer, report=parse(HazardReport, {"enterprise": world.firm.credit_code, **NEW})
+    )
     keys = {
         "id": hazard.pk,
         "credit_code": world.firm.credit_code,

@@ -8,6 +8,8 @@ from io import BytesIO
 import pytest
 
 from zhiben.common.errors import Conflict, PermissionDenied
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
@@ -67,14 +69,17 @@ def make(state: str, firm, users) -> Hazard:
     level = "general" if state == "open_general" else "major"
     h = hazard_create(
         actor=ent,
-        data={
-            "enterprise": firm.credit_code,
-            "title": "t",
-            "level": level,
-            "source": "self_check",
-            "discovered_on": "2025-01-01",
-            "criterion": "SAWS121C-2" if level == "major" else "",
-        },
+        report=parse(
+            HazardReport,
+            {
+                "enterprise": firm.credit_code,
+                "title": "t",
+                "level": level,
+                "source": "self_check",
+                "discovered_on": "2025-01-01",
+                "criterion": "SAWS121C-2" if level == "major" else "",
+            },
+        ),
     )
     if state in ("open_major", "open_general"):
         return h

@@ -16,9 +16,11 @@ from zhiben.analytics.tallies import tally_drift
 from zhiben.audit.models import Event
 from zhiben.audit.selectors import verify_chain
 from zhiben.common import hooks
+from zhiben.common.inputs import parse
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create, enterprise_create_many, validate_enterprise
 from zhiben.hazards import services as hazard_services
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_create, hazard_create_many, validate_hazard
 from zhiben.imports.ledgers import ledgers
@@ -88,12 +90,12 @@ def test_a_bulk_create_writes_what_single_creates_write(officer, firm, monkeypat
     receivers = [*hooks._tally["hazard"], lambda changes, day: seen.append(list(changes))]
     monkeypatch.setitem(hooks._tally, "hazard", receivers)
     data = _hazard_data(firm)
-    single = _written(lambda: [hazard_create(actor=officer, data=d).pk for d in data], seen)
+    single = _written(lambda: [hazard_create(actor=officer, report=parse(HazardReport, d)).pk for d in data], seen)
     monkeypatch.setattr(hazard_services, "ALLOCATE_FROM", allocate_from)
     bulk = _written(
         lambda: hazard_create_many(
             actor=officer,
-            rows=[validate_hazard(d, actor=officer) for d in data],
+            rows=[validate_hazard(parse(HazardReport, d), actor=officer) for d in data],
             context=[{"import": {"job": "j", "file": "f.xlsx", "row": i + 2}} for i in range(len(data))],
         ),
         seen,

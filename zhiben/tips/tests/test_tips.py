@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from zhiben.audit.models import Event
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.tests_support import files
 from zhiben.tips import rules
@@ -235,15 +237,18 @@ def test_a_hazard_the_enterprise_had_already_found_earns_no_reward(tip_handler, 
 
     found = hazard_create(
         actor=officer,
-        data={
-            "enterprise": firm.credit_code,
-            "title": "罐区静电接地失效",
-            "level": "major",
-            "source": "self_check",
-            "discovered_on": datetime.date.today().isoformat(),
-            "criterion": "SAWS121C-1",
-            "deadline": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
-        },
+        report=parse(
+            HazardReport,
+            {
+                "enterprise": firm.credit_code,
+                "title": "罐区静电接地失效",
+                "level": "major",
+                "source": "self_check",
+                "discovered_on": datetime.date.today().isoformat(),
+                "criterion": "SAWS121C-1",
+                "deadline": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+            },
+        ),
     )
     submit(credit_code=firm.credit_code)
     tip = Tip.objects.get()

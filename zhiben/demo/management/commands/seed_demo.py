@@ -21,11 +21,13 @@ from zhiben.accidents.models import Accident
 from zhiben.accidents.services import accident_create
 from zhiben.accounts.models import User
 from zhiben.accounts.services import user_create
+from zhiben.common.inputs import parse
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
 from zhiben.hazards import rules
+from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_create, hazard_plan, hazard_review, hazard_submit, hazard_supervise
 from zhiben.reference.models import Sector
@@ -225,16 +227,19 @@ class Command(BaseCommand):
             criteria = list(criteria_for(sector=enterprise.sector_id).values_list("code", flat=True)[:8])
             hazard = hazard_create(
                 actor=actor,
-                data={
-                    "enterprise": enterprise.credit_code,
-                    "title": rng.choice(TITLES[level]),
-                    "level": level,
-                    "source": source,
-                    "discovered_on": discovered,
-                    "location": rng.choice(LOCATIONS),
-                    "criterion": rng.choice(criteria) if level == "major" else "",
-                    "deadline": discovered + datetime.timedelta(days=rng.randint(15, 120)),
-                },
+                report=parse(
+                    HazardReport,
+                    {
+                        "enterprise": enterprise.credit_code,
+                        "title": rng.choice(TITLES[level]),
+                        "level": level,
+                        "source": source,
+                        "discovered_on": discovered,
+                        "location": rng.choice(LOCATIONS),
+                        "criterion": rng.choice(criteria) if level == "major" else "",
+                        "deadline": discovered + datetime.timedelta(days=rng.randint(15, 120)),
+                    },
+                ),
                 files=[(io.BytesIO(_photo(rng)), "现场照片.jpg", None)],
             )
             stage = i % 5
