@@ -29,10 +29,12 @@ from zhiben.common.validators import clean_credit_code
 from zhiben.reference.models import Sector
 from zhiben.regions.resolve import resolve_region
 
+from .inputs import EnterpriseChange, EnterpriseRegistration
 from .models import Enterprise, OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
 from .services import (
     EDITABLE,
     enterprise_create_many,
+    enterprise_input,
     enterprise_snapshot,
     enterprise_update_many,
     validate_enterprise,
@@ -105,7 +107,9 @@ class EnterpriseRows:
         if existing is not None:
             given.pop("credit_code", None)
         try:
-            cleaned = validate_enterprise(given, actor=self.actor, instance=existing)
+            model = EnterpriseRegistration if existing is None else EnterpriseChange
+            fields = enterprise_input(model, given, actor=self.actor)
+            cleaned = validate_enterprise(fields, actor=self.actor, instance=existing)
         except FieldErrors as exc:
             out.errors.update({k: v for k, v in exc.errors.items() if k not in out.errors})
             return out

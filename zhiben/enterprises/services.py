@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import region_in_scope, scoped, sector_in_scope
 from zhiben.audit.services import NewEvent, event_append_many
-from zhiben.common.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
-from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text, to_halfwidth
+from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.inputs import parse
 from zhiben.reference.models import Sector
 from zhiben.regions.selectors import host_region
 
+from .inputs import EnterpriseChange, EnterpriseFields, EnterpriseRegistration
 from .models import (
     Enterprise,
     OperatingStatus,
@@ -25,6 +24,8 @@ from .models import (
     StandardisationGrade,
     SupervisionClass,
 )
+
+F = TypeVar("F", bound=EnterpriseFields)
 
 # name -> (label, max length) for free-text fields
 TEXT_FIELDS: dict[str, tuple[str, int]] = {
@@ -53,37 +54,17 @@ EDITABLE = (
 )
 
 
-def _clean_bool(raw: Any, label: str) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in ("1", "true", "yes", "是", "y"):
-        return True
-    if text in ("0", "false", "no", "否", "n", ""):
-        return False
-    raise ValueError(f"{label}应为“是”或“否”")
-
-
-def _clean_date(raw: Any, label: str) -> datetime.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
-
-
-def validate_enterprise(data: dict[str, Any], *, actor: User, instance: Enterprise | None = None) -> dict[str, Any]:
-    """Clean ``data`` (all fields for a create, the given ones for an update) or raise FieldErrors.
+def validate_enterprise(fields: EnterpriseFields, *, actor: User, instance: Enterprise | None = None) -> dict[str, Any]:
+    """The typed fields checked against the actor and the register: ``{field: value}`` to write (all of a
+    registration's given fields, only the given ones of a change), or FieldErrors naming every bad field.
 
     Regions and sectors are checked against the actor's scope: an officer cannot register or move an
-    enterprise outside the subtree and sectors they supervise.
-    """
+    enterprise outside the subtree and sectors they supervise. A registration's 高危行业 defaults from its
+    sector (安全生产法 Arts. 24, 27 — FACTS §5)."""
     errors = ErrorCollector()
     cleaned: dict[str, Any] = {}
     creating = instance is None
+    given = fields.model_fields_set
 
     def run(field: str, fn: Any) -> None:
         try:
@@ -91,58 +72,43 @@ def validate_enterprise(data: dict[str, Any], *, actor: User, instance: Enterpri
         except ValueError as exc:
             errors.add(field, str(exc))
 
-    unknown = set(data) - EDITABLE - {"credit_code"}
-    for field in sorted(unknown):
-        errors.add(field, "不支持的字段")
     if creating:
-        run("credit_code", lambda: clean_credit_code(data.get("credit_code")))
-    elif "credit_code" in data and data["credit_code"] != instance.credit_code:  # type: ignore[union-attr]
+        cleaned["credit_code"] = getattr(fields, "credit_code", "")
+    elif getattr(fields, "credit_code", None) not in (None, "", instance.credit_code):  # type: ignore[union-attr]
         errors.add("credit_code", "统一社会信用代码登记后不能修改")
-
-    if creating or "name" in data:
-        run("name", lambda: clean_text(data.get("name"), label="单位名称", max_length=200, required=True))
-    if creating or "region" in data:
-        run("region", lambda: _clean_region(data.get("region"), actor))
-    if creating or "sector" in data:
-        run("sector", lambda: _clean_sector(data.get("sector"), actor))
-    for field, (label, max_length) in TEXT_FIELDS.items():
-        if field in data:
-            run(field, lambda f=field, lb=label, m=max_length: clean_text(data.get(f), label=lb, max_length=m))
-    for field, (label, choices) in CHOICE_FIELDS.items():
-        if field in data:
-            run(field, lambda f=field, lb=label, c=choices: clean_choice(data.get(f), label=lb, choices=c))
+    if creating or "name" in given:
+        cleaned["name"] = getattr(fields, "name", "")
+    if creating or "region" in given:
+        run("region", lambda: _clean_region(getattr(fields, "region", None), actor))
+    if creating or "sector" in given:
+        run("sector", lambda: _clean_sector(getattr(fields, "sector", None), actor))
+    for name in EnterpriseFields.model_fields:
+        if name in given and not (name in BOOL_FIELDS and getattr(fields, name) is None):
+            cleaned[name] = getattr(fields, name)
     if cleaned.get("status") == "":
         cleaned["status"] = OperatingStatus.OPERATING
-    for field, label in BOOL_FIELDS.items():
-        if field in data and data[field] is not None:
-            run(field, lambda f=field, lb=label: _clean_bool(data[f], lb))
-    for field, label in DATE_FIELDS.items():
-        if field in data:
-            run(field, lambda f=field, lb=label: _clean_date(data[f], lb))
-    if "industry_code" in data:
-        run("industry_code", lambda: _clean_industry_code(data.get("industry_code")))
-    if "employees" in data:
-        run("employees", lambda: _clean_employees(data.get("employees")))
-    # Coordinates: China lies within about 73–136°E and 3–54°N.
-    if "longitude" in data:
-        run(
-            "longitude",
-            lambda: clean_decimal(
-                data.get("longitude"), label="经度", minimum=Decimal(73), maximum=Decimal(136), places=6
-            ),
-        )
-    if "latitude" in data:
-        run(
-            "latitude",
-            lambda: clean_decimal(
-                data.get("latitude"), label="纬度", minimum=Decimal(3), maximum=Decimal(54), places=6
-            ),
-        )
     errors.raise_if_any()
     if creating and "high_risk" not in cleaned:
         # Default from the sector (安全生产法 Arts. 24, 27 — FACTS §5); the register may override it.
         cleaned["high_risk"] = Sector.objects.filter(key=cleaned["sector"], high_risk=True).exists()
     return cleaned
+
+
+def enterprise_input(model: type[F], data: Mapping[str, Any], *, actor: User) -> F:
+    """What a page or a ledger row gives, as ``model`` (registration or change). When a field is bad, the
+    refusal also names a region or sector outside the actor's scope, so that one answer names every bad
+    field. Raises FieldErrors."""
+    try:
+        return parse(model, data)
+    except FieldErrors as exc:
+        found: dict[str, str] = {}
+        for field, check in (("region", _clean_region), ("sector", _clean_sector)):
+            if str(data.get(field) or "").strip():
+                try:
+                    check(data.get(field), actor)
+                except ValueError as problem:
+                    found[field] = str(problem)
+        raise FieldErrors({**found, **exc.errors}) from exc
 
 
 def _clean_region(raw: Any, actor: User) -> str:
@@ -164,29 +130,6 @@ def _clean_sector(raw: Any, actor: User) -> str:
     return sector.key
 
 
-def _clean_industry_code(raw: Any) -> str:
-    """GB/T 4754-2017 code: optional section letter, then a 2-, 3- or 4-digit division/group/class."""
-    text = to_halfwidth("" if raw is None else str(raw)).strip().upper()
-    if not text:
-        return ""
-    digits = text[1:] if text[:1].isalpha() else text
-    if not (digits.isdigit() and len(digits) in (2, 3, 4)) or (text[:1].isalpha() and not "A" <= text[0] <= "T"):
-        raise ValueError("国民经济行业代码应为门类字母加2至4位数字，如 C3011 或 3011")
-    return text
-
-
-def _clean_employees(raw: Any) -> int | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    try:
-        value = int(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError("从业人数应为整数") from exc
-    if value < 0 or value > 2_000_000:
-        raise ValueError("从业人数应在0至2000000之间")
-    return value
-
-
 def _require_writer(actor: User) -> None:
     if actor.role not in (Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER):
         raise PermissionDenied("企业信息由监管部门登记和维护")
@@ -201,12 +144,12 @@ def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     }
 
 
-def enterprise_create(*, actor: User, data: dict[str, Any]) -> Enterprise:
+def enterprise_create(*, actor: User, registration: EnterpriseRegistration) -> Enterprise:
     """Register an enterprise (企业登记). 409 on a duplicate credit code.
 
     Written by ``enterprise_create_many`` (a batch of one): same row and event."""
     _require_writer(actor)
-    cleaned = validate_enterprise(data, actor=actor)
+    cleaned = validate_enterprise(registration, actor=actor)
     try:
         with transaction.atomic():
             if Enterprise.objects.filter(credit_code=cleaned["credit_code"]).exists():
@@ -249,7 +192,7 @@ def enterprise_create_many(
     return made
 
 
-def enterprise_update(*, actor: User, credit_code: str, data: dict[str, Any]) -> Enterprise:
+def enterprise_update(*, actor: User, credit_code: str, change: EnterpriseChange) -> Enterprise:
     """Change an enterprise's fields; logs the before/after of each changed field.
 
     Written by ``enterprise_update_many`` (a batch of one)."""
@@ -258,7 +201,7 @@ def enterprise_update(*, actor: User, credit_code: str, data: dict[str, Any]) ->
         if enterprise is None:  # checked before the role, so an enterprise user learns nothing of others
             raise NotFound("企业不存在")
         _require_writer(actor)
-        cleaned = validate_enterprise(data, actor=actor, instance=enterprise)
+        cleaned = validate_enterprise(change, actor=actor, instance=enterprise)
         enterprise_update_many(actor=actor, rows=[(enterprise, cleaned)])
     return enterprise
 

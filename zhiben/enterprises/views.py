@@ -23,8 +23,9 @@ from zhiben.regions.views import picker_context
 from .exports import enterprises_xlsx, export_filename
 from .filters import EnterpriseFilterSet
 from .forms import EnterpriseForm
+from .inputs import EnterpriseChange, EnterpriseRegistration
 from .selectors import enterprise_get, enterprise_list
-from .services import EDITABLE, enterprise_create, enterprise_update
+from .services import EDITABLE, enterprise_create, enterprise_input, enterprise_update
 
 
 def _can_write(actor: User) -> bool:
@@ -96,7 +97,8 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise = enterprise_create(actor=actor, data=form.service_data())
+            registration = enterprise_input(EnterpriseRegistration, form.service_data(), actor=actor)
+            enterprise = enterprise_create(actor=actor, registration=registration)
         except (FieldErrors, Conflict) as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -121,7 +123,8 @@ def enterprise_edit_view(request: HttpRequest, credit_code: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         try:
-            enterprise_update(actor=actor, credit_code=enterprise.credit_code, data=data)
+            change = enterprise_input(EnterpriseChange, data, actor=actor)
+            enterprise_update(actor=actor, credit_code=enterprise.credit_code, change=change)
         except (FieldErrors, Conflict) as exc:
             _apply_errors(form, exc)
         else:

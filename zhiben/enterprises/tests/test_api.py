@@ -236,7 +236,8 @@ def test_unknown_filter_values_are_refused_in_chinese(api_as, officer) -> None:
 
 
 def test_schema_errors_are_worded_in_chinese(api_as, officer) -> None:
+    # The typed input's own parsers word these, naming the field (they were pydantic's generic words).
     r = api_as(officer).post("/api/v1/enterprises", {"name": "某公司"})
-    assert r.json()["errors"]["credit_code"] == "必填"
+    assert r.json()["errors"]["credit_code"] == "请填写统一社会信用代码"
     r = api_as(officer).post("/api/v1/enterprises", {**body(), "name": "长" * 201})
-    assert r.json()["errors"]["name"] == "不能超过200个字符"
+    assert r.json()["errors"]["name"] == "单位名称不能超过200个字符（现为201个）"

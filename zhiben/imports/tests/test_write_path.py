@@ -17,6 +17,7 @@ from zhiben.audit.models import Event
 from zhiben.audit.selectors import verify_chain
 from zhiben.common import hooks
 from zhiben.common.inputs import parse
+from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create, enterprise_create_many, validate_enterprise
 from zhiben.hazards import services as hazard_services
@@ -114,13 +115,19 @@ def test_a_bulk_enterprise_create_writes_what_single_creates_write(officer) -> N
         {"credit_code": factories.credit_code(), "name": f"企业{i}", "region": "500241", "sector": "machinery"}
         for i in range(3)
     ]
-    single = _written(lambda: [enterprise_create(actor=officer, data=d).credit_code for d in data], [], "enterprise")
+    single = _written(
+        lambda: [
+            enterprise_create(actor=officer, registration=parse(EnterpriseRegistration, d)).credit_code for d in data
+        ],
+        [],
+        "enterprise",
+    )
     bulk = _written(
         lambda: [
             e.credit_code
             for e in enterprise_create_many(
                 actor=officer,
-                rows=[validate_enterprise(d, actor=officer) for d in data],
+                rows=[validate_enterprise(parse(EnterpriseRegistration, d), actor=officer) for d in data],
                 context=[{"import": {"row": i}} for i in range(3)],
             )
         ],

@@ -24,6 +24,7 @@ from zhiben.accounts.services import user_create
 from zhiben.common.inputs import parse
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
+from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
 from zhiben.hazards import rules
@@ -151,11 +152,16 @@ class Command(BaseCommand):
                         safety_phone="13900000000",
                     )
                     first = False
-                enterprise_create(actor=admin, data=data)
+                enterprise_create(actor=admin, registration=parse(EnterpriseRegistration, data))
             others = [(c, r.name) for c in OTHER_COUNTIES if (r := Region.objects.filter(code=c).first())]
             for row in enterprise_rows(rng, regions=others, high_risk=high_risk, count=30):
                 data = {k: v for k, v in row.items() if k not in ("region_id", "sector_id", "high_risk")}
-                enterprise_create(actor=admin, data={**data, "region": row["region_id"], "sector": row["sector_id"]})
+                enterprise_create(
+                    actor=admin,
+                    registration=parse(
+                        EnterpriseRegistration, {**data, "region": row["region_id"], "sector": row["sector_id"]}
+                    ),
+                )
         for spec in demo_users()[1:]:
             if User.objects.filter(username=spec["username"]).exists():
                 continue

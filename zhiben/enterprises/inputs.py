@@ -1,0 +1,168 @@
+"""The enterprise register's typed inputs (DESIGN.md §8): registration and change, the one home of each
+field's Chinese label, limit and parser — for the API bodies, the pages, the ledger import and the services.
+
+What needs the actor (the region and sector within the officer's scope) is ``services.validate_enterprise``'s.
+A change names only the fields it changes (``model_fields_set``): a field left out is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import partial
+from typing import Annotated, Any
+
+from ninja import Field
+from pydantic import BeforeValidator
+
+from zhiben.common.inputs import Input
+from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text, to_halfwidth
+
+from .models import OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
+
+
+def _clean_bool(raw: Any, label: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "是", "y"):
+        return True
+    if text in ("0", "false", "no", "否", "n", ""):
+        return False
+    raise ValueError(f"{label}应为“是”或“否”")
+
+
+def _clean_date(raw: Any, label: str) -> datetime.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, datetime.date):
+        return raw
+    try:
+        return datetime.date.fromisoformat(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
+
+
+def _clean_industry_code(raw: Any) -> str:
+    """GB/T 4754-2017 code: optional section letter, then a 2-, 3- or 4-digit division/group/class."""
+    text = to_halfwidth("" if raw is None else str(raw)).strip().upper()
+    if not text:
+        return ""
+    digits = text[1:] if text[:1].isalpha() else text
+    if not (digits.isdigit() and len(digits) in (2, 3, 4)) or (text[:1].isalpha() and not "A" <= text[0] <= "T"):
+        raise ValueError("国民经济行业代码应为门类字母加2至4位数字，如 C3011 或 3011")
+    return text
+
+
+def _clean_employees(raw: Any) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError("从业人数应为整数") from exc
+    if value < 0 or value > 2_000_000:
+        raise ValueError("从业人数应在0至2000000之间")
+    return value
+
+
+def _text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
+    return clean_text(raw, label=label, max_length=max_length, required=required)
+
+
+def _choice(raw: Any, *, label: str, choices: Any) -> str:
+    return clean_choice(raw, label=label, choices=choices)
+
+
+def _bool(raw: Any, *, label: str) -> bool | None:
+    return None if raw is None else _clean_bool(raw, label)
+
+
+def _coordinate(raw: Any, *, label: str, low: int, high: int) -> Decimal | None:
+    # China lies within about 73–136°E and 3–54°N.
+    return clean_decimal(raw, label=label, minimum=Decimal(low), maximum=Decimal(high), places=6)
+
+
+class EnterpriseFields(Input):
+    """The fields an enterprise's record holds beyond its identity (all optional)."""
+
+    industry_code: Annotated[str, BeforeValidator(_clean_industry_code)] = Field(
+        "", max_length=8, title="国民经济行业代码", description="GB/T 4754 行业代码，如 C3011"
+    )
+    address: Annotated[str, BeforeValidator(partial(_text, label="地址", max_length=200))] = Field(
+        "", max_length=200, title="地址"
+    )
+    high_risk: Annotated[bool | None, BeforeValidator(partial(_bool, label="高危行业"))] = Field(None, title="高危行业")
+    scale: Annotated[str, BeforeValidator(partial(_choice, label="企业规模", choices=Scale.choices))] = Field(
+        "", max_length=8, title="企业规模", description="large|medium|small|micro"
+    )
+    above_scale: Annotated[bool | None, BeforeValidator(partial(_bool, label="规模以上"))] = Field(
+        None, title="规模以上"
+    )
+    employees: Annotated[int | None, BeforeValidator(_clean_employees)] = Field(None, title="从业人数")
+    risk_level: Annotated[str, BeforeValidator(partial(_choice, label="安全风险等级", choices=RiskLevel.choices))] = (
+        Field("", max_length=8, title="安全风险等级", description="red|orange|yellow|blue")
+    )
+    supervision_class: Annotated[
+        str, BeforeValidator(partial(_choice, label="监管分类", choices=SupervisionClass.choices))
+    ] = Field("", max_length=1, title="监管分类", description="A|B|C|D")
+    standardisation_grade: Annotated[
+        str, BeforeValidator(partial(_choice, label="安全生产标准化等级", choices=StandardisationGrade.choices))
+    ] = Field("", max_length=4, title="安全生产标准化等级", description="1|2|3|none")
+    standardisation_valid_until: Annotated[
+        datetime.date | None, BeforeValidator(partial(_clean_date, label="标准化有效期至"))
+    ] = Field(None, title="标准化有效期至")
+    insured: Annotated[bool | None, BeforeValidator(partial(_bool, label="投保安责险"))] = Field(
+        None, title="投保安责险"
+    )
+    insurance_valid_until: Annotated[
+        datetime.date | None, BeforeValidator(partial(_clean_date, label="安责险有效期至"))
+    ] = Field(None, title="安责险有效期至")
+    principal: Annotated[str, BeforeValidator(partial(_text, label="主要负责人", max_length=60))] = Field(
+        "", max_length=60, title="主要负责人"
+    )
+    principal_phone: Annotated[str, BeforeValidator(partial(_text, label="主要负责人电话", max_length=32))] = Field(
+        "", max_length=32, title="主要负责人电话"
+    )
+    actual_controller: Annotated[str, BeforeValidator(partial(_text, label="实际控制人", max_length=60))] = Field(
+        "", max_length=60, title="实际控制人"
+    )
+    safety_contact: Annotated[str, BeforeValidator(partial(_text, label="安全管理联系人", max_length=60))] = Field(
+        "", max_length=60, title="安全管理联系人"
+    )
+    safety_phone: Annotated[str, BeforeValidator(partial(_text, label="安全管理联系电话", max_length=32))] = Field(
+        "", max_length=32, title="安全管理联系电话"
+    )
+    status: Annotated[str, BeforeValidator(partial(_choice, label="经营状态", choices=OperatingStatus.choices))] = (
+        Field("", max_length=12, title="经营状态", description="operating|suspended|closed")
+    )
+    longitude: Annotated[Decimal | None, BeforeValidator(partial(_coordinate, label="经度", low=73, high=136))] = Field(
+        None, title="经度"
+    )
+    latitude: Annotated[Decimal | None, BeforeValidator(partial(_coordinate, label="纬度", low=3, high=54))] = Field(
+        None, title="纬度"
+    )
+
+
+class EnterpriseRegistration(EnterpriseFields):
+    """企业登记: a new enterprise on the register (统一社会信用代码, GB 32100)."""
+
+    credit_code: Annotated[str, BeforeValidator(clean_credit_code)] = Field(
+        None, validate_default=True, max_length=30, title="统一社会信用代码", description="统一社会信用代码（18位）"
+    )
+    name: Annotated[str, BeforeValidator(partial(_text, label="单位名称", max_length=200, required=True))] = Field(
+        None, validate_default=True, max_length=200, title="单位名称"
+    )
+    region: str | None = Field(None, max_length=12, title="所在区划", description="区县或乡镇代码")
+    sector: str | None = Field(None, max_length=32, title="行业领域", description="行业领域代码，见 /sectors")
+
+
+class EnterpriseChange(EnterpriseFields):
+    """Fields to change. ``credit_code`` may be given only as it is: it never changes."""
+
+    credit_code: str | None = Field(None, max_length=30, title="统一社会信用代码")
+    name: Annotated[str, BeforeValidator(partial(_text, label="单位名称", max_length=200, required=True))] = Field(
+        None, max_length=200, title="单位名称"
+    )
+    region: str | None = Field(None, max_length=12, title="所在区划")
+    sector: str | None = Field(None, max_length=32, title="行业领域")
