@@ -148,5 +148,5 @@ def supplement(request: HttpRequest, accident_id: int) -> Status[Accident]:
     if accident_get(actor=actor, accident_id=accident_id) is None:
         raise NotFound("事故不存在")
     report = parse(SupplementReport, json_body(request))
-    accident_supplement(accident_id=accident_id, actor=actor, supplement=report)
+    accident_supplement(accident_id=accident_id, actor=actor, report=report)
     return Status(201, _detail(request, accident_id))

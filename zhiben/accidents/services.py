@@ -182,7 +182,7 @@ def accident_supplement(
     *,
     accident_id: int,
     actor: User,
-    supplement: SupplementReport,
+    report: SupplementReport,
 ) -> AccidentSupplement:
     """Record a supplementary report (补报): the new totals within the window after the accident.
 
@@ -192,11 +192,11 @@ def accident_supplement(
         raise NotFound("事故不存在")
     errors = ErrorCollector()
     cleaned: dict[str, Any] = {
-        "deaths": supplement.deaths,
-        "serious_injuries": supplement.serious_injuries,
-        "direct_loss": supplement.direct_loss,
-        "note": supplement.note,
-        "reported_on": supplement.reported_on or rules.today(),
+        "deaths": report.deaths,
+        "serious_injuries": report.serious_injuries,
+        "direct_loss": report.direct_loss,
+        "note": report.note,
+        "reported_on": report.reported_on or rules.today(),
     }
     with transaction.atomic():
         accident = scoped(Accident.objects.select_for_update(), actor).filter(pk=accident_id).first()

@@ -169,7 +169,7 @@ def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResp
     if form.is_valid():
         d = form.cleaned_data
         try:
-            accident_supplement(accident_id=accident.pk, actor=actor, supplement=parse(SupplementReport, d))
+            accident_supplement(accident_id=accident.pk, actor=actor, report=parse(SupplementReport, d))
         except (FieldErrors, Conflict, PermissionDenied) as exc:
             _form_errors(form, exc)
         except NotFound as exc:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from ninja import Field
 from pydantic import BeforeValidator
 
-from zhiben.common.inputs import Input
+from zhiben.common.inputs import Input, required
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text, to_halfwidth
 
 from .models import OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
@@ -147,8 +147,8 @@ class EnterpriseFields(Input):
 class EnterpriseRegistration(EnterpriseFields):
     """企业登记: a new enterprise on the register (统一社会信用代码, GB 32100)."""
 
-    credit_code: Annotated[str, BeforeValidator(clean_credit_code)] = Field(
-        None, validate_default=True, max_length=30, title="统一社会信用代码", description="统一社会信用代码（18位）"
+    credit_code: Annotated[str, BeforeValidator(clean_credit_code)] = required(
+        max_length=30, title="统一社会信用代码", description="统一社会信用代码（18位）"
     )
     name: Annotated[str, BeforeValidator(partial(_text, label="单位名称", max_length=200, required=True))] = Field(
         None, validate_default=True, max_length=200, title="单位名称"
@@ -161,8 +161,9 @@ class EnterpriseChange(EnterpriseFields):
     """Fields to change. ``credit_code`` may be given only as it is: it never changes."""
 
     credit_code: str | None = Field(None, max_length=30, title="统一社会信用代码")
-    name: Annotated[str, BeforeValidator(partial(_text, label="单位名称", max_length=200, required=True))] = Field(
-        None, max_length=200, title="单位名称"
+    # None when left out (the change leaves the name as it is); given, it must not be blank.
+    name: Annotated[str | None, BeforeValidator(partial(_text, label="单位名称", max_length=200, required=True))] = (
+        Field(None, max_length=200, title="单位名称")
     )
     region: str | None = Field(None, max_length=12, title="所在区划")
     sector: str | None = Field(None, max_length=32, title="行业领域")

@@ -18,7 +18,7 @@ from ninja import Field
 from pydantic import BeforeValidator
 
 from zhiben.common import dates
-from zhiben.common.inputs import Input
+from zhiben.common.inputs import Input, required
 from zhiben.common.validators import clean_choice, clean_credit_code, clean_text
 
 from .models import Level, Source
@@ -64,9 +64,7 @@ def _criterion(raw: Any) -> str:
     return str(raw or "").strip().upper()
 
 
-# Every field has a default and validate_default: a missing field gets its own Chinese sentence
-# ("请填写隐患名称"), the same as a blank one.
-Required = partial(Field, None, validate_default=True)
+Required = required
 
 
 class HazardReport(Input):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from zhiben.accidents.inputs import AccidentReport
 from zhiben.accidents.services import accident_create
+from zhiben.common.inputs import parse
 from zhiben.tests_support.contract import Call, Listing, RegisterContract, Spec, Subject, World, api_count
 
 ACCIDENT = "/api/v1/accidents/{id}"
@@ -33,7 +34,7 @@ OFFICERS_OUTSIDE = ("outsider", "sector_officer", "township_officer")
 
 def make_accident(world: World) -> Subject:
     data = {**NEW, "enterprise": world.firm.credit_code, "occurred_at": timezone.now() - datetime.timedelta(days=1)}
-    accident = accident_create(actor=world.officer, report=AccidentReport(**data))
+    accident = accident_create(actor=world.officer, report=parse(AccidentReport, data))
     return Subject(accident, {"id": accident.pk, "credit_code": world.firm.credit_code, "name": world.firm.name})
 
 

@@ -187,15 +187,18 @@ class Command(BaseCommand):
                 occurred = now - datetime.timedelta(days=days)
                 accident_create(
                     actor=county,
-                    report=AccidentReport(
-                        region="500241100",
-                        sector=sector,
-                        occurred_at=occurred,
-                        reported_at=occurred + datetime.timedelta(hours=hours_late),
-                        deaths=deaths,
-                        serious_injuries=injuries,
-                        direct_loss=loss,
-                        description=text,
+                    report=parse(
+                        AccidentReport,
+                        {
+                            "region": "500241100",
+                            "sector": sector,
+                            "occurred_at": occurred,
+                            "reported_at": occurred + datetime.timedelta(hours=hours_late),
+                            "deaths": deaths,
+                            "serious_injuries": injuries,
+                            "direct_loss": loss,
+                            "description": text,
+                        },
                     ),
                 )
         if not Tip.objects.filter(region_code__startswith=DEMO_COUNTY).exists():
