@@ -18,8 +18,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field
 from pydantic import BeforeValidator
 
-from zhiben.common.inputs import Input
-from zhiben.common.validators import clean_text, to_halfwidth
+from zhiben.common.inputs import Input, text
+from zhiben.common.validators import to_halfwidth
 
 from . import rules
 
@@ -109,10 +109,6 @@ def clean_day(raw: Any, *, label: str) -> datetime.date | None:
     return value
 
 
-def _text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
-    return clean_text(raw, label=label, max_length=max_length, required=required)
-
-
 Persons = Annotated[int, BeforeValidator(lambda v, info: clean_count(v, label=_LABELS[info.field_name]))]
 Loss = Annotated[Decimal, BeforeValidator(clean_loss)]
 _LABELS = {"deaths": "死亡人数", "serious_injuries": "重伤人数"}
@@ -142,9 +138,9 @@ class AccidentReport(Input):
     deaths: Persons = Field(..., title="死亡人数", description="死亡人数（0–100000）")
     serious_injuries: Persons = Field(..., title="重伤人数", description="重伤人数，含急性工业中毒（0–100000）")
     direct_loss: Loss = Field(..., title="直接经济损失（元）", description="直接经济损失（元，0–1e13）")
-    description: Annotated[
-        str, BeforeValidator(partial(_text, label="事故简要经过", max_length=4000, required=True))
-    ] = Field(..., max_length=4000, title="事故简要经过", description="事故简要经过")
+    description: Annotated[str, text("事故简要经过", 4000, required=True)] = Field(
+        ..., max_length=4000, title="事故简要经过", description="事故简要经过"
+    )
 
 
 class SupplementReport(Input):
@@ -158,6 +154,4 @@ class SupplementReport(Input):
     direct_loss: Loss = Field(
         ..., title="直接经济损失（元，补报后总数）", description="补报后的直接经济损失（元，总数）"
     )
-    note: Annotated[str, BeforeValidator(partial(_text, label="补报说明", max_length=1000))] = Field(
-        "", max_length=1000, title="补报说明", description="补报说明"
-    )
+    note: Annotated[str, text("补报说明", 1000)] = Field("", max_length=1000, title="补报说明", description="补报说明")

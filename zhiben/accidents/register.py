@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from zhiben.common import kit
-from zhiben.common.errors import NotFound
 
 from .events import CATALOGUE
 from .filters import AccidentFilterSet
-from .models import Accident
 from .selectors import accident_get
 
-
-def get_scoped(actor: Any, pk: Any) -> Accident:
-    """The accident ``pk`` if ``actor`` may see it; NotFound otherwise (missing and forbidden look alike)."""
-    try:
-        accident = accident_get(actor=actor, accident_id=int(pk))
-    except (TypeError, ValueError):
-        accident = None
-    if accident is None:
-        raise NotFound("事故不存在")
-    return accident
+# The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
+get_scoped = kit.scoped_get(lambda actor, key: accident_get(actor=actor, accident_id=key), "事故不存在")
 
 
 REGISTER = kit.register(

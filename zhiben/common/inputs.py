@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 from django import forms
 from ninja import Field, Schema
-from pydantic import ConfigDict, ValidationError
+from pydantic import BeforeValidator, ConfigDict, ValidationError
 
 from .errors import FieldErrors
+from .validators import clean_choice, clean_text
 
 T = TypeVar("T", bound="Input")
 
@@ -71,6 +73,17 @@ def message(err: Mapping[str, Any]) -> str:
         return template.format(**(err.get("ctx") or {}))
     except (KeyError, IndexError):
         return template.split("{")[0] or str(err.get("msg"))
+
+
+def text(label: str, max_length: int, *, required: bool = False) -> BeforeValidator:
+    """The parser of a text field: trimmed, full-width spaces folded, at most ``max_length`` characters,
+    and, when ``required``, not blank — each refusal a Chinese sentence naming ``label``."""
+    return BeforeValidator(partial(clean_text, label=label, max_length=max_length, required=required))
+
+
+def choice(label: str, choices: Any, *, allow_blank: bool = True) -> BeforeValidator:
+    """The parser of a choice field: the key or its Chinese label, refused with the list of choices."""
+    return BeforeValidator(partial(clean_choice, label=label, choices=choices, allow_blank=allow_blank))
 
 
 def required(**options: Any) -> Any:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from zhiben.common.errors import Conflict, PermissionDenied
+from zhiben.common.errors import Conflict, NotFound, PermissionDenied
 
 # --- lifecycle -------------------------------------------------------------------------------------
 
@@ -330,6 +330,24 @@ class Register:
             if d.kind == kind:
                 return d
         return None
+
+
+def scoped_get(fetch: Callable[[Any, Any], Any], missing: str, *, integer: bool = True) -> Callable[[Any, Any], Any]:
+    """A register's ``get_scoped``: ``fetch(actor, key)`` answers the record the actor may see or None; the
+    result raises ``NotFound(missing)`` for None — and for a key that is not a whole number when
+    ``integer`` — so that a missing and a forbidden record look the same."""
+
+    def get(actor: Any, pk: Any) -> Any:
+        try:
+            key = int(pk) if integer else str(pk)
+        except (TypeError, ValueError):
+            raise NotFound(missing) from None
+        found = fetch(actor, key)
+        if found is None:
+            raise NotFound(missing)
+        return found
+
+    return get
 
 
 _REGISTRY: dict[str, Register] = {}

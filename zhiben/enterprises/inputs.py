@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from ninja import Field
 from pydantic import BeforeValidator
 
-from zhiben.common.inputs import Input, required
-from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text, to_halfwidth
+from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.validators import clean_credit_code, clean_decimal, to_halfwidth
 
 from .models import OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
 
@@ -66,14 +66,6 @@ def _clean_employees(raw: Any) -> int | None:
     return value
 
 
-def _text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
-    return clean_text(raw, label=label, max_length=max_length, required=required)
-
-
-def _choice(raw: Any, *, label: str, choices: Any) -> str:
-    return clean_choice(raw, label=label, choices=choices)
-
-
 def _bool(raw: Any, *, label: str) -> bool | None:
     return None if raw is None else _clean_bool(raw, label)
 
@@ -89,26 +81,24 @@ class EnterpriseFields(Input):
     industry_code: Annotated[str, BeforeValidator(_clean_industry_code)] = Field(
         "", max_length=8, title="国民经济行业代码", description="GB/T 4754 行业代码，如 C3011"
     )
-    address: Annotated[str, BeforeValidator(partial(_text, label="地址", max_length=200))] = Field(
-        "", max_length=200, title="地址"
-    )
+    address: Annotated[str, text("地址", 200)] = Field("", max_length=200, title="地址")
     high_risk: Annotated[bool | None, BeforeValidator(partial(_bool, label="高危行业"))] = Field(None, title="高危行业")
-    scale: Annotated[str, BeforeValidator(partial(_choice, label="企业规模", choices=Scale.choices))] = Field(
+    scale: Annotated[str, choice("企业规模", Scale.choices)] = Field(
         "", max_length=8, title="企业规模", description="large|medium|small|micro"
     )
     above_scale: Annotated[bool | None, BeforeValidator(partial(_bool, label="规模以上"))] = Field(
         None, title="规模以上"
     )
     employees: Annotated[int | None, BeforeValidator(_clean_employees)] = Field(None, title="从业人数")
-    risk_level: Annotated[str, BeforeValidator(partial(_choice, label="安全风险等级", choices=RiskLevel.choices))] = (
-        Field("", max_length=8, title="安全风险等级", description="red|orange|yellow|blue")
+    risk_level: Annotated[str, choice("安全风险等级", RiskLevel.choices)] = Field(
+        "", max_length=8, title="安全风险等级", description="red|orange|yellow|blue"
     )
-    supervision_class: Annotated[
-        str, BeforeValidator(partial(_choice, label="监管分类", choices=SupervisionClass.choices))
-    ] = Field("", max_length=1, title="监管分类", description="A|B|C|D")
-    standardisation_grade: Annotated[
-        str, BeforeValidator(partial(_choice, label="安全生产标准化等级", choices=StandardisationGrade.choices))
-    ] = Field("", max_length=4, title="安全生产标准化等级", description="1|2|3|none")
+    supervision_class: Annotated[str, choice("监管分类", SupervisionClass.choices)] = Field(
+        "", max_length=1, title="监管分类", description="A|B|C|D"
+    )
+    standardisation_grade: Annotated[str, choice("安全生产标准化等级", StandardisationGrade.choices)] = Field(
+        "", max_length=4, title="安全生产标准化等级", description="1|2|3|none"
+    )
     standardisation_valid_until: Annotated[
         datetime.date | None, BeforeValidator(partial(_clean_date, label="标准化有效期至"))
     ] = Field(None, title="标准化有效期至")
@@ -118,23 +108,13 @@ class EnterpriseFields(Input):
     insurance_valid_until: Annotated[
         datetime.date | None, BeforeValidator(partial(_clean_date, label="安责险有效期至"))
     ] = Field(None, title="安责险有效期至")
-    principal: Annotated[str, BeforeValidator(partial(_text, label="主要负责人", max_length=60))] = Field(
-        "", max_length=60, title="主要负责人"
-    )
-    principal_phone: Annotated[str, BeforeValidator(partial(_text, label="主要负责人电话", max_length=32))] = Field(
-        "", max_length=32, title="主要负责人电话"
-    )
-    actual_controller: Annotated[str, BeforeValidator(partial(_text, label="实际控制人", max_length=60))] = Field(
-        "", max_length=60, title="实际控制人"
-    )
-    safety_contact: Annotated[str, BeforeValidator(partial(_text, label="安全管理联系人", max_length=60))] = Field(
-        "", max_length=60, title="安全管理联系人"
-    )
-    safety_phone: Annotated[str, BeforeValidator(partial(_text, label="安全管理联系电话", max_length=32))] = Field(
-        "", max_length=32, title="安全管理联系电话"
-    )
-    status: Annotated[str, BeforeValidator(partial(_choice, label="经营状态", choices=OperatingStatus.choices))] = (
-        Field("", max_length=12, title="经营状态", description="operating|suspended|closed")
+    principal: Annotated[str, text("主要负责人", 60)] = Field("", max_length=60, title="主要负责人")
+    principal_phone: Annotated[str, text("主要负责人电话", 32)] = Field("", max_length=32, title="主要负责人电话")
+    actual_controller: Annotated[str, text("实际控制人", 60)] = Field("", max_length=60, title="实际控制人")
+    safety_contact: Annotated[str, text("安全管理联系人", 60)] = Field("", max_length=60, title="安全管理联系人")
+    safety_phone: Annotated[str, text("安全管理联系电话", 32)] = Field("", max_length=32, title="安全管理联系电话")
+    status: Annotated[str, choice("经营状态", OperatingStatus.choices)] = Field(
+        "", max_length=12, title="经营状态", description="operating|suspended|closed"
     )
     longitude: Annotated[Decimal | None, BeforeValidator(partial(_coordinate, label="经度", low=73, high=136))] = Field(
         None, title="经度"
@@ -150,7 +130,7 @@ class EnterpriseRegistration(EnterpriseFields):
     credit_code: Annotated[str, BeforeValidator(clean_credit_code)] = required(
         max_length=30, title="统一社会信用代码", description="统一社会信用代码（18位）"
     )
-    name: Annotated[str, BeforeValidator(partial(_text, label="单位名称", max_length=200, required=True))] = Field(
+    name: Annotated[str, text("单位名称", 200, required=True)] = Field(
         None, validate_default=True, max_length=200, title="单位名称"
     )
     region: str | None = Field(None, max_length=12, title="所在区划", description="区县或乡镇代码")
@@ -162,8 +142,6 @@ class EnterpriseChange(EnterpriseFields):
 
     credit_code: str | None = Field(None, max_length=30, title="统一社会信用代码")
     # None when left out (the change leaves the name as it is); given, it must not be blank.
-    name: Annotated[str | None, BeforeValidator(partial(_text, label="单位名称", max_length=200, required=True))] = (
-        Field(None, max_length=200, title="单位名称")
-    )
+    name: Annotated[str | None, text("单位名称", 200, required=True)] = Field(None, max_length=200, title="单位名称")
     region: str | None = Field(None, max_length=12, title="所在区划")
     sector: str | None = Field(None, max_length=32, title="行业领域")

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from zhiben.common import kit
-from zhiben.common.errors import NotFound
 
 from .events import CATALOGUE
 from .filters import EnterpriseFilterSet
 from .ledger import LEDGER
-from .models import Enterprise
 from .selectors import enterprise_get
 
-
-def get_scoped(actor: Any, pk: Any) -> Enterprise:
-    """The enterprise whose credit code is ``pk`` if ``actor`` may see it; NotFound otherwise."""
-    enterprise = enterprise_get(actor=actor, credit_code=str(pk))
-    if enterprise is None:
-        raise NotFound("企业不存在")
-    return enterprise
+# The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
+get_scoped = kit.scoped_get(
+    lambda actor, key: enterprise_get(actor=actor, credit_code=key), "企业不存在", integer=False
+)
 
 
 REGISTER = kit.register(

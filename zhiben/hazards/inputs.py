@@ -18,8 +18,8 @@ from ninja import Field
 from pydantic import BeforeValidator
 
 from zhiben.common import dates
-from zhiben.common.inputs import Input, required
-from zhiben.common.validators import clean_choice, clean_credit_code, clean_text
+from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.validators import clean_credit_code
 
 from .models import Level, Source
 
@@ -52,14 +52,6 @@ def _discovered(raw: Any) -> datetime.date:
     return day
 
 
-def _text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
-    return clean_text(raw, label=label, max_length=max_length, required=required)
-
-
-def _choice(raw: Any, *, label: str, choices: Any) -> str:
-    return clean_choice(raw, label=label, choices=choices, allow_blank=False)
-
-
 def _criterion(raw: Any) -> str:
     return str(raw or "").strip().upper()
 
@@ -73,15 +65,9 @@ class HazardReport(Input):
     enterprise: Annotated[str, BeforeValidator(clean_credit_code)] = Required(
         max_length=30, title="企业统一社会信用代码", description="企业统一社会信用代码"
     )
-    title: Annotated[str, BeforeValidator(partial(_text, label="隐患名称", max_length=200, required=True))] = Required(
-        max_length=200, title="隐患名称"
-    )
-    level: Annotated[Level, BeforeValidator(partial(_choice, label="隐患级别", choices=Level.choices))] = Required(
-        title="隐患级别"
-    )
-    source: Annotated[Source, BeforeValidator(partial(_choice, label="来源", choices=Source.choices))] = Required(
-        title="来源"
-    )
+    title: Annotated[str, text("隐患名称", 200, required=True)] = Required(max_length=200, title="隐患名称")
+    level: Annotated[Level, choice("隐患级别", Level.choices, allow_blank=False)] = Required(title="隐患级别")
+    source: Annotated[Source, choice("来源", Source.choices, allow_blank=False)] = Required(title="来源")
     discovered_on: Annotated[datetime.date, BeforeValidator(_discovered)] = Required(title="发现日期")
     criterion: Annotated[str, BeforeValidator(_criterion)] = Field(
         "", max_length=32, title="判定依据", description="判定标准条款编码（重大隐患必填），见 /criteria"
@@ -89,12 +75,6 @@ class HazardReport(Input):
     deadline: Annotated[datetime.date | None, BeforeValidator(partial(parse_date, label="整改期限"))] = Field(
         None, title="整改期限"
     )
-    description: Annotated[str, BeforeValidator(partial(_text, label="隐患描述", max_length=4000))] = Field(
-        "", max_length=4000, title="隐患描述"
-    )
-    location: Annotated[str, BeforeValidator(partial(_text, label="隐患部位", max_length=200))] = Field(
-        "", max_length=200, title="隐患部位"
-    )
-    external_ref: Annotated[str, BeforeValidator(partial(_text, label="外部编号", max_length=64))] = Field(
-        "", max_length=64, title="外部编号"
-    )
+    description: Annotated[str, text("隐患描述", 4000)] = Field("", max_length=4000, title="隐患描述")
+    location: Annotated[str, text("隐患部位", 200)] = Field("", max_length=200, title="隐患部位")
+    external_ref: Annotated[str, text("外部编号", 64)] = Field("", max_length=64, title="外部编号")

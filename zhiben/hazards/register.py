@@ -9,7 +9,6 @@ from typing import Any
 
 from zhiben.accounts.models import Role
 from zhiben.common import kit
-from zhiben.common.errors import NotFound
 
 from . import document_data
 from .events import CATALOGUE
@@ -18,16 +17,8 @@ from .ledger import LEDGER
 from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, SweepRun
 from .selectors import hazard_get, hazard_list
 
-
-def get_scoped(actor: Any, pk: Any) -> Hazard:
-    """The hazard ``pk`` if ``actor`` may see it; NotFound otherwise (missing and forbidden look alike)."""
-    try:
-        hazard = hazard_get(actor=actor, hazard_id=int(pk))
-    except (TypeError, ValueError):
-        hazard = None
-    if hazard is None:
-        raise NotFound("隐患不存在")
-    return hazard
+# The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
+get_scoped = kit.scoped_get(lambda actor, key: hazard_get(actor=actor, hazard_id=key), "隐患不存在")
 
 
 def enterprise_panel(actor: Any, enterprise: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Annotated, Any, Literal
 
 from ninja import Field
@@ -19,16 +18,12 @@ from pydantic import AfterValidator, BeforeValidator
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
-from zhiben.common.inputs import Input
-from zhiben.common.validators import clean_credit_code, clean_decimal, clean_text
+from zhiben.common.inputs import Input, text
+from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
 
 CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
 MIN_DESCRIPTION = 10  # characters: where, which unit, what problem
-
-
-def _text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
-    return clean_text(raw, label=label, max_length=max_length, required=required)
 
 
 def _region(raw: Any) -> str:
@@ -72,9 +67,7 @@ def _id_number(raw: Any) -> str:
 class Reporter(Input):
     """The tipster's identity (optional: a tip may be anonymous). Sealed at rest; never shown but to tip handlers."""
 
-    name: Annotated[str, BeforeValidator(partial(_text, label="姓名", max_length=60))] = Field(
-        "", max_length=60, title="姓名"
-    )
+    name: Annotated[str, text("姓名", 60)] = Field("", max_length=60, title="姓名")
     phone: Annotated[str, BeforeValidator(_phone)] = Field("", max_length=32, title="电话")
     id_number: Annotated[str, BeforeValidator(_id_number)] = Field("", max_length=32, title="居民身份证号码")
 
@@ -92,16 +85,12 @@ class TipReport(Input):
     category: CategoryKey = Field(..., title="举报类别")
     description: Annotated[
         str,
-        BeforeValidator(partial(_text, label="举报内容", max_length=4000, required=True)),
+        text("举报内容", 4000, required=True),
         AfterValidator(_specific),
     ] = Field(..., max_length=4000, title="举报内容")
-    enterprise_name: Annotated[str, BeforeValidator(partial(_text, label="被举报单位", max_length=200))] = Field(
-        "", max_length=200, title="被举报单位"
-    )
+    enterprise_name: Annotated[str, text("被举报单位", 200)] = Field("", max_length=200, title="被举报单位")
     credit_code: Annotated[str, BeforeValidator(_credit_code)] = Field("", max_length=30, title="统一社会信用代码")
-    address: Annotated[str, BeforeValidator(partial(_text, label="地址", max_length=200))] = Field(
-        "", max_length=200, title="地址"
-    )
+    address: Annotated[str, text("地址", 200)] = Field("", max_length=200, title="地址")
     reporter: Reporter | None = None
 
 

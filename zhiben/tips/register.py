@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from zhiben.accounts.models import Role
 from zhiben.common import kit
-from zhiben.common.errors import NotFound
 
 from . import document_data
 from .events import CATALOGUE
@@ -14,16 +11,8 @@ from .filters import TipFilterSet
 from .models import LIFECYCLE, Tip, TipEscalation, TipStatus
 from .selectors import tip_get
 
-
-def get_scoped(actor: Any, pk: Any) -> Tip:
-    """The tip ``pk`` if ``actor`` may see it (handlers, officers of its region, admins); NotFound otherwise."""
-    try:
-        tip = tip_get(actor=actor, tip_id=int(pk))
-    except (TypeError, ValueError):
-        tip = None
-    if tip is None:
-        raise NotFound("举报不存在")
-    return tip
+# The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
+get_scoped = kit.scoped_get(lambda actor, key: tip_get(actor=actor, tip_id=key), "举报不存在")
 
 
 def _deadline(key: str, label: str, status: str, due: str) -> kit.DeadlineSource:
