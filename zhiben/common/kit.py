@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+
 from zhiben.common.errors import Conflict, NotFound, PermissionDenied
 
 # --- lifecycle -------------------------------------------------------------------------------------
@@ -276,13 +278,25 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class Tile:
-    """A dashboard figure: ``value(actor)`` gives the number; ``link`` the list it opens."""
+    """One figure of a register's tiles: ``key`` in its group's figures, the Chinese label, the list it
+    opens (a URL name and its query) and its tone (``""``, ``"warn"``, ``"danger"``)."""
 
     key: str
     label: str
-    value: Callable[[Any], Any]
-    link: Callable[[Any], str] | None = None
-    unit: str = ""
+    url_name: str
+    query: str = ""
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class TileGroup:
+    """A register's figures on the home page: ``figures(actor)`` answers ``{key: number}`` for all of
+    them at once (one query, within the actor's scope); ``tiles`` say how each is shown."""
+
+    heading: str
+    figures: Callable[[Any], Mapping[str, Any]]
+    tiles: tuple[Tile, ...]
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -318,7 +332,7 @@ class Register:
     deadline_sources: tuple[DeadlineSource, ...] = ()
     documents: tuple[DocumentSpec, ...] = ()
     nav: NavEntry | None = None
-    tiles: tuple[Tile, ...] = ()
+    tiles: tuple[TileGroup, ...] = ()
     filters: Any = None  # the FilterSet of its list (API, pages and exports)
     ledgers: tuple[Any, ...] = ()  # import/export ledger declarations
     notification_rules: tuple[Any, ...] = ()
@@ -386,6 +400,26 @@ def event_view(subject_type: str, kind: str, payload: Any) -> tuple[str, str]:
     data = payload if isinstance(payload, Mapping) else {}
     catalogue = spec.events if spec is not None else EventCatalogue(())
     return catalogue.label(kind), catalogue.text(kind, data)
+
+
+def tile_groups(actor: Any) -> list[dict[str, Any]]:
+    """Every register's tiles for ``actor``, in order: ``[{"heading", "tiles": [{"label", "value", "url",
+    "tone"}]}]`` (URLs resolved here, at request time)."""
+    groups = sorted((g for spec in _REGISTRY.values() for g in spec.tiles), key=lambda g: g.order)
+    out = []
+    for group in groups:
+        values = group.figures(actor)
+        tiles = [
+            {
+                "label": t.label,
+                "value": values.get(t.key, 0),
+                "url": reverse(t.url_name) + (f"?{t.query}" if t.query else ""),
+                "tone": t.tone,
+            }
+            for t in group.tiles
+        ]
+        out.append({"heading": group.heading, "tiles": tiles})
+    return out
 
 
 def by_path(path: str) -> Register | None:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
+
 from zhiben.accounts.models import Role
 from zhiben.common import kit
 
-from . import document_data
+from . import document_data, rules
 from .events import CATALOGUE
 from .filters import HazardFilterSet
 from .ledger import LEDGER
-from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, SweepRun
+from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, Status, SweepRun
 from .selectors import hazard_get, hazard_list
 
 # The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
@@ -25,6 +27,33 @@ def enterprise_panel(actor: Any, enterprise: Any) -> dict[str, Any]:
     """The hazards of ``enterprise`` that ``actor`` may see, newest first: the first 20 and the count."""
     hazards = hazard_list(actor=actor).filter(enterprise=enterprise)
     return {"enterprise": enterprise, "hazards": list(hazards[:20]), "count": hazards.count()}
+
+
+def home_figures(actor: Any) -> dict[str, int]:
+    """The hazards ``actor`` may see, counted once: open major, overdue, waiting for review, listed."""
+    return (
+        hazard_list(actor=actor)
+        .order_by()
+        .aggregate(
+            open_major=Count("id", filter=rules.q_active() & Q(level=Level.MAJOR)),
+            overdue=Count("id", filter=rules.q_overdue()),
+            pending=Count("id", filter=Q(status=Status.PENDING_REVIEW)),
+            listed=Count("id", filter=rules.q_active() & ~Q(supervision_level="")),
+        )
+    )
+
+
+TILES = kit.TileGroup(
+    "隐患",
+    home_figures,
+    (
+        kit.Tile("open_major", "未销号重大隐患", "hazard-list", "level=major&status=active", "danger"),
+        kit.Tile("overdue", "逾期未整改", "hazard-list", "overdue=1", "danger"),
+        kit.Tile("pending", "待审核销号", "hazard-list", "status=pending_review"),
+        kit.Tile("listed", "挂牌督办中", "hazard-list", "listed=1&status=active", "warn"),
+    ),
+    order=10,
+)
 
 
 # Rectification deadlines climb the ladder (DESIGN.md §3); major hazards 90 days late are proposed for
@@ -97,6 +126,7 @@ REGISTER = kit.register(
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
+        tiles=(TILES,),
         panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),
     )
 )

@@ -86,3 +86,23 @@ def test_a_lifecycle_takes_exactly_its_arrows(name: str) -> None:
         assert lifecycle.allows(action, subject, actor)
 
     check()
+
+
+@pytest.mark.django_db
+def test_the_home_page_shows_each_registers_tiles_within_the_scope() -> None:
+    from django.test import Client
+
+    from zhiben.tests_support import factories
+
+    officer = factories.user("tiles1", role="officer", region="500241")
+    factories.enterprise(region="500241", sector="hazardous_chemicals")
+    factories.enterprise(region="110105", sector="hazardous_chemicals")  # another county: not counted
+    groups = kit.tile_groups(officer)
+    assert [g["heading"] for g in groups] == ["隐患", "企业"]
+    firms = {t["label"]: t for t in groups[1]["tiles"]}
+    assert firms["企业"]["value"] == 1 and firms["企业"]["url"] == "/enterprises/"
+    assert firms["高危未投保安责险"]["url"] == "/enterprises/?high_risk=1&insured=0"
+    client = Client()
+    client.force_login(officer)
+    page = client.get("/").content.decode()
+    assert "未销号重大隐患" in page and 'href="/hazards/?overdue=1"' in page
