@@ -19,7 +19,7 @@ from zhiben.accounts.api import auth_router, users_router
 from zhiben.accounts.services import token_user
 from zhiben.analytics.api import router as stats_router
 from zhiben.common.errors import Conflict, DomainError, FieldErrors
-from zhiben.common.inputs import message
+from zhiben.common.inputs import MESSAGES, message
 from zhiben.documents.api import router as documents_router
 from zhiben.enterprises.api import router as enterprises_router
 from zhiben.hazards.api import router as hazards_router
@@ -60,7 +60,8 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
         parts = parts[1:]
     # a union's branch tags ("str-enum[Status]", "literal['active']") follow the field: not part of its name
     named = list(itertools.takewhile(lambda p: re.fullmatch(r"[A-Za-z_]\w*|\d+", p) is not None, parts))
-    return ".".join(named) or "body"
+    name = ".".join(named)
+    return "body" if name in ("", "payload") else name
 
 
 @api.exception_handler(ValidationError)
@@ -106,6 +107,11 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # A body that is not JSON: the same Chinese answer as the endpoints that read their body themselves.
+        errors = {"body": MESSAGES["json_invalid"]}
+        detail = [{"loc": ["body"], "msg": errors["body"], "type": "json_invalid"}]
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -9,6 +9,7 @@ record (the supplement window).
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Annotated, Any
@@ -37,7 +38,7 @@ def clean_count(raw: Any, *, label: str) -> int:
         value = raw
     else:
         text = to_halfwidth(str(raw)).strip()
-        if not text.lstrip("-").isdigit():
+        if not re.fullmatch(r"-?[0-9]+", text):  # ASCII digits: "²" and "--5" are not numbers
             raise ValueError(f"{label}应为整数")
         value = int(text)
     if value < 0:

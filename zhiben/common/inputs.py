@@ -46,6 +46,14 @@ MESSAGES = {
     "date_from_datetime_parsing": "应为日期（如 2024-03-01）",
     "date_parsing": "应为日期（如 2024-03-01）",
     "date_type": "应为日期（如 2024-03-01）",
+    "date_from_datetime_inexact": "应为日期（如 2024-03-01）",
+    "date_past": "应为过去的日期",
+    "date_future": "应为将来的日期",
+    "int_from_float_inexact": "应为整数",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多",
+    "string_sub_type": "应为文本",
+    "bool_from_int": "应为 true 或 false",
     "greater_than_equal": "不能小于{ge}",
     "less_than_equal": "不能大于{le}",
     "enum": "取值不正确，可选：{expected}",
@@ -59,6 +67,12 @@ MESSAGES = {
 }
 
 
+def _expected(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    # "'confirmed' or 'unfounded'" → "confirmed、unfounded"
+    expected = str(ctx.get("expected", "")).replace("' or '", "、").replace("', '", "、").strip("'")
+    return {**ctx, "expected": expected}
+
+
 def message(err: Mapping[str, Any]) -> str:
     """The Chinese sentence for one pydantic error (``ValidationError.errors()`` item). A ``ValueError``
     raised by a field's own parser is shown as it was written."""
@@ -70,7 +84,7 @@ def message(err: Mapping[str, Any]) -> str:
     if template is None:
         return str(err.get("msg", "输入不正确"))
     try:
-        return template.format(**(err.get("ctx") or {}))
+        return template.format(**_expected(err.get("ctx") or {}))
     except (KeyError, IndexError):
         return template.split("{")[0] or str(err.get("msg"))
 
@@ -86,16 +100,27 @@ def choice(label: str, choices: Any, *, allow_blank: bool = True) -> BeforeValid
     return BeforeValidator(partial(clean_choice, label=label, choices=choices, allow_blank=allow_blank))
 
 
+_REQUIRED = "x-zhiben-required"
+
+
 def required(**options: Any) -> Any:
     """A field the use case needs, declared with a default of None that is validated: a missing field then
-    gets its parser's own Chinese sentence ("请填写隐患名称"), the same as a blank one, not a bare "必填"."""
-    return Field(None, validate_default=True, **options)
+    gets its parser's own Chinese sentence ("请填写隐患名称"), the same as a blank one, not a bare "必填".
+    The OpenAPI document still lists it as required."""
+    return Field(None, validate_default=True, json_schema_extra={_REQUIRED: True}, **options)
+
+
+def _schema_required(schema: dict[str, Any]) -> None:
+    properties = schema.get("properties", {})
+    names = [name for name, prop in properties.items() if prop.pop(_REQUIRED, False)]
+    if names:
+        schema["required"] = sorted({*schema.get("required", []), *names}, key=list(properties).index)
 
 
 class Input(Schema):
     """Base of every use case's input: unknown fields are refused, values are read as typed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_schema_required)
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:
@@ -140,8 +165,26 @@ def form_field(model: type[Input], name: str, field_class: type[forms.Field] = f
 def openapi_body(model: type[Input]) -> dict[str, Any]:
     """``openapi_extra`` for an endpoint that reads its JSON body itself (see :func:`json_body`): the OpenAPI
     document still shows ``model`` as the request body."""
-    schema = model.model_json_schema()
+    schema = _inline(model.model_json_schema())
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its ``$defs`` written in place (a request body in openapi_extra has no document
+    root of its own for ``#/$defs/…`` to point at). The inputs have no recursive models."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(dict(defs[ref.removeprefix("#/$defs/")]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return dict(walk(schema))
 
 
 def json_body(request: Any) -> dict[str, Any]:

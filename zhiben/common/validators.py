@@ -49,7 +49,13 @@ def to_halfwidth(text: str) -> str:
 
 
 def clean_text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
+    """Trimmed text of at most ``max_length`` characters (a number a spreadsheet gives is taken as its text);
+    a list, an object or a yes/no, and control characters such as NUL, are refused in Chinese."""
+    if isinstance(raw, bool | list | dict | tuple):
+        raise ValueError(f"{label}应为文本")
     text = "" if raw is None else str(raw).strip()
+    if "\x00" in text:
+        raise ValueError(f"{label}含有无法保存的控制字符（NUL）")
     if required and not text:
         raise ValueError(f"请填写{label}")
     if len(text) > max_length:

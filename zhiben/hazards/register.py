@@ -87,7 +87,10 @@ DEADLINES = kit.DeadlineSource(
     soon_notice="隐患整改期限临近",
     soon_link="/hazards/?status=active&overdue=false",
     notify_roles=frozenset({Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE}),
-    extra_rungs=(kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR}),),
+    # Proposed for listing only while not listed already.
+    extra_rungs=(
+        kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR, "supervision_level": ""}),
+    ),
 )
 
 DOCUMENTS = (

@@ -9,15 +9,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from zhiben.common import kit
+from zhiben.regions.models import Region
 
 from .models import Category, Outcome
+
+
+def _region_name(code: Any) -> str:
+    if not code:
+        return "—"
+    return Region.objects.filter(code=str(code)).values_list("name", flat=True).first() or str(code)
 
 
 def _received(p: Mapping[str, Any]) -> list[str]:
     files = int(p.get("files") or 0)
     return [
         f"类别：{dict(Category.choices).get(str(p.get('category')), '其他')}",
-        f"区划：{p.get('region') or '—'}",
+        f"区划：{_region_name(p.get('region'))}",
         *([f"照片 {files} 张"] if files else []),
     ]
 

@@ -8,7 +8,9 @@ Each field's parser says in Chinese what is wrong; identity fields are checked (
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from ninja import Field
@@ -18,9 +20,11 @@ from pydantic import AfterValidator, BeforeValidator
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
-from zhiben.common.inputs import Input, text
+from zhiben.common.inputs import Input, choice, text
 from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
+
+from .models import Outcome
 
 CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
 MIN_DESCRIPTION = 10  # characters: where, which unit, what problem
@@ -101,7 +105,7 @@ def _fine(raw: Any) -> Decimal | None:
 def _deaths(raw: Any) -> int | None:
     if raw in (None, ""):
         return None
-    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip().isdigit():
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not re.fullmatch(r"[0-9]+", str(raw).strip()):
         raise ValueError("瞒报死亡人数应为0至10000之间的整数")
     value = int(raw)
     if not 0 <= value <= 10000:
@@ -109,11 +113,22 @@ def _deaths(raw: Any) -> int | None:
     return value
 
 
+def _record_id(raw: Any, *, label: str) -> int | None:
+    """A record's number: a whole number, never a yes/no (``true`` is not hazard #1)."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, bool) or not re.fullmatch(r"[0-9]{1,18}", str(raw).strip()):
+        raise ValueError(f"{label}应为编号（整数）")
+    return int(str(raw).strip())
+
+
 class TipVerification(Input):
     """The handler's verification (核查): the outcome, and what it links or creates."""
 
-    outcome: Literal["confirmed", "unfounded"] = Field(..., title="核查结论")
-    hazard: int | None = Field(
+    outcome: Annotated[Literal["confirmed", "unfounded"], choice("核查结论", Outcome.choices, allow_blank=False)] = (
+        Field(..., title="核查结论")
+    )
+    hazard: Annotated[int | None, BeforeValidator(partial(_record_id, label="隐患编号"))] = Field(
         None,
         title="隐患编号",
         description="已有隐患的编号；不填则按 hazard_title、criterion 新建重大隐患（来源：群众举报）",
@@ -124,5 +139,7 @@ class TipVerification(Input):
     fine: Annotated[Decimal | None, BeforeValidator(_fine)] = Field(
         None, title="罚款金额", description="行政罚款（元）"
     )
-    accident: int | None = Field(None, title="事故编号")
+    accident: Annotated[int | None, BeforeValidator(partial(_record_id, label="事故编号"))] = Field(
+        None, title="事故编号"
+    )
     concealed_deaths: Annotated[int | None, BeforeValidator(_deaths)] = Field(None, title="瞒报死亡人数")

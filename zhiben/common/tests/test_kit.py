@@ -35,9 +35,11 @@ def test_an_unknown_kind_is_named_not_shown_raw() -> None:
     assert kit.event_view("nobody", "created", {}) == ("其他记录", "")
 
 
+@pytest.mark.django_db
 def test_a_tip_timeline_reads_in_chinese() -> None:
     label, text = kit.event_view("tip", "received", {"category": "major_hazard", "region": "500241", "files": 2})
     assert label == "收到举报" and "重大事故隐患" in text and "照片 2 张" in text
+    assert "500241" not in text  # the region by its name
     assert kit.event_view("tip", "reporter_read", {"real_name": True}) == ("查看举报人身份", "实名举报")
 
 

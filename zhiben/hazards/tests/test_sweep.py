@@ -270,3 +270,13 @@ def test_a_reminder_before_the_deadline_is_not_called_an_escalation(officer, fir
     soon = next(e for e in events if e["kind"] == "escalated")
     assert soon["label"] == "期限督办" and soon["text"] == f"临期提醒，整改期限 {DAY:%Y-%m-%d}"
     assert "超过整改期限" not in c.get(f"/hazards/{h.pk}/").content.decode()
+
+
+def test_a_hazard_already_listed_is_not_proposed_for_listing_again(officer, firm) -> None:
+    from zhiben.hazards.services import hazard_supervise
+
+    listed = overdue_by(120, officer, firm)
+    hazard_supervise(hazard_id=listed.pk, actor=officer, level="county", listed_on=str(DAY))
+    unlisted = overdue_by(120, officer, firm)
+    sweep(today=DAY)
+    assert "listing_proposed" not in steps(listed) and "listing_proposed" in steps(unlisted)
