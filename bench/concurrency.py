@@ -53,9 +53,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from zhiben.common.inputs import parse
-from zhiben.hazards.inputs import HazardReport
-
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 DB_NAME = "zhiben_bench_concurrency"
@@ -432,6 +429,8 @@ def setup() -> None:
     from zhiben.accounts.services import user_create
     from zhiben.enterprises.models import Enterprise
     from zhiben.hazards.rules import today
+    from zhiben.common.inputs import parse
+    from zhiben.hazards.inputs import HazardReport
     from zhiben.hazards.services import hazard_attach, hazard_create
     from zhiben.reference.selectors import criteria_for
 
