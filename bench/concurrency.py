@@ -427,10 +427,10 @@ def setup() -> None:
 
     from zhiben.accounts.models import User
     from zhiben.accounts.services import user_create
-    from zhiben.enterprises.models import Enterprise
-    from zhiben.hazards.rules import today
     from zhiben.common.inputs import parse
+    from zhiben.enterprises.models import Enterprise
     from zhiben.hazards.inputs import HazardReport
+    from zhiben.hazards.rules import today
     from zhiben.hazards.services import hazard_attach, hazard_create
     from zhiben.reference.selectors import criteria_for
 
