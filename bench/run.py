@@ -33,6 +33,7 @@ import concurrency  # bench/concurrency.py, beside this script
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 BENCH_DIR = ROOT / "data" / "bench"
+PARTIAL = BENCH_DIR / "results.partial.json"  # the figures so far, while a run goes on
 ENTERPRISES = int(os.environ.get("BENCH_ENTERPRISES", "100000"))
 HAZARDS = int(os.environ.get("BENCH_HAZARDS", "1000000"))
 SMALL_HAZARDS = int(os.environ.get("BENCH_SMALL_HAZARDS", "10000"))
@@ -68,6 +69,8 @@ def main() -> None:
                 continue
             pg_started = pg_started or not os.environ.get("BENCH_PG_URL")
         results["databases"][db] = _bench_database(db, base if db == "postgres" else "")
+        # Kept as they come, so that a later failure does not lose the figures of a long run.
+        PARTIAL.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if db == "postgres":  # issue 10: concurrent writes over HTTP, in a database of their own
             results["concurrency"] = concurrency.run(base)
     if pg_started:
