@@ -326,10 +326,17 @@ def _hazards_create(
             # cache then holds one table's pages at a time): Model.save() would be most of an import's time
             bulk_insert(Hazard, (h.__dict__ for h in built()), BULK_CHUNK, with_ids=True)
 
+        # Counts before events, as in every other hazard service: one lock order (the count rows, then the
+        # event chain) so that concurrent writers cannot deadlock. A large batch counts as it streams.
+        counted = bool(hazards)
+        if counted:
+            tallies_changed(SUBJECT, [(None, shape_of(h)) for h in hazards])
+
         def created() -> Iterator[NewEvent]:
             for hazard in built():
                 extra = next(extras) if extras is not None else {}
-                changes.append((None, shape_of(hazard)))
+                if not counted:
+                    changes.append((None, shape_of(hazard)))
                 yield NewEvent(
                     subject_type="hazard",
                     subject_id=str(hazard.pk),
@@ -338,7 +345,8 @@ def _hazards_create(
                 )
 
         event_append_many(actor=actor, events=created(), at=now)
-        tallies_changed(SUBJECT, changes)
+        if not counted:
+            tallies_changed(SUBJECT, changes)
     return ids, hazards
 
 
