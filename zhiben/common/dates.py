@@ -7,13 +7,24 @@ overdue from the day after its deadline. Every register and engine asks here, ne
 from __future__ import annotations
 
 import datetime
+import functools
+import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
 
 
 def today() -> datetime.date:
-    """The Beijing calendar day now (``TIME_ZONE = Asia/Shanghai``)."""
-    return timezone.localdate()
+    """The Beijing calendar day now (``TIME_ZONE = Asia/Shanghai``).
+
+    Read straight from the configured zone rather than Django's per-request current zone (``localdate``):
+    a ledger import asks once per row, and zhiben never activates another zone."""
+    return timezone.now().astimezone(_zone(settings.TIME_ZONE)).date()
+
+
+@functools.cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
 
 
 def days_overdue(due: datetime.date | None, *, on: datetime.date | None = None) -> int:
