@@ -60,7 +60,7 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
 
     if kind == "created":
         return _join(
-            f"登记隐患《{text.get('title', '')}》",
+            f"《{text.get('title', '')}》",  # the label already says 登记隐患
             part("level", labels=dict(Level.choices)),
             part("source", labels=dict(Source.choices)),
             part("location", "部位 {}"),
