@@ -299,54 +299,50 @@ def _hazards_create(
 ) -> tuple[list[int], list[Hazard]]:
     """The one path that records hazards (``hazard_create``, ``hazard_create_many``): their ids, and the
     hazards themselves when fewer than ``ALLOCATE_FROM`` (a large batch is never all in memory)."""
-    extras = iter(context) if context is not None else None
     changes: list[tuple[Shape | None, Shape | None]] = []
+    snapshots: list[dict[str, Any]] = []  # each hazard's created event's payload, in order
     now = timezone.now()
+
+    def count(hazard: Hazard) -> None:
+        changes.append((None, shape_of(hazard)))
+        snapshots.append(snapshot(hazard))
+
     with transaction.atomic():
         if len(rows) < ALLOCATE_FROM:
             hazards = [_hazard_new(actor, row, now) for row in rows]
             Hazard.objects.bulk_create(hazards)  # the database numbers them
             ids = [h.pk for h in hazards]
-
-            def built() -> Iterator[Hazard]:
-                return iter(hazards)
-
+            for hazard in hazards:
+                count(hazard)
         else:
             hazards, ids = [], allocate_ids(Hazard, len(rows))
 
-            def built() -> Iterator[Hazard]:
-                # built again for the events rather than held: 100,000 instances would be most of the memory
+            def built() -> Iterator[dict[str, Any]]:
+                # Each hazard built once: its row goes to the insert, its shape and snapshot are kept (small)
+                # rather than the instance (100,000 instances would be most of the memory).
                 for row, pk in zip(rows, ids, strict=True):
                     hazard = _hazard_new(actor, row, now)
                     hazard.id = pk
-                    hazard._state.adding, hazard._state.db = False, Hazard.objects.db
-                    yield hazard
+                    count(hazard)
+                    yield hazard.__dict__
 
             # executemany / COPY of the rows as they are, all of them before the events (SQLite's page
             # cache then holds one table's pages at a time): Model.save() would be most of an import's time
-            bulk_insert(Hazard, (h.__dict__ for h in built()), BULK_CHUNK, with_ids=True)
-
+            bulk_insert(Hazard, built(), BULK_CHUNK, with_ids=True)
         # Counts before events, as in every other hazard service: one lock order (the count rows, then the
-        # event chain) so that concurrent writers cannot deadlock. A large batch counts as it streams.
-        counted = bool(hazards)
-        if counted:
-            tallies_changed(SUBJECT, [(None, shape_of(h)) for h in hazards])
-
-        def created() -> Iterator[NewEvent]:
-            for hazard in built():
-                extra = next(extras) if extras is not None else {}
-                if not counted:
-                    changes.append((None, shape_of(hazard)))
-                yield NewEvent(
-                    subject_type="hazard",
-                    subject_id=str(hazard.pk),
-                    kind="created",
-                    payload={**snapshot(hazard), **extra},
-                )
-
-        event_append_many(actor=actor, events=created(), at=now)
-        if not counted:
-            tallies_changed(SUBJECT, changes)
+        # event chain) so that concurrent writers cannot deadlock.
+        tallies_changed(SUBJECT, changes)
+        extras = iter(context) if context is not None else None
+        events = (
+            NewEvent(
+                subject_type="hazard",
+                subject_id=str(pk),
+                kind="created",
+                payload={**payload, **(next(extras) if extras is not None else {})},
+            )
+            for pk, payload in zip(ids, snapshots, strict=True)
+        )
+        event_append_many(actor=actor, events=events, at=now)
     return ids, hazards
 
 
