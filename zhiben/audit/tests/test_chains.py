@@ -5,16 +5,17 @@ writes to different chains do not wait for each other."""
 from __future__ import annotations
 
 import itertools
-import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection, connections, transaction
+from django.db import OperationalError, connection, transaction
 
 from zhiben.audit.models import GENESIS, STRIPES, ChainHead, Event, chain_of
 from zhiben.audit.selectors import verify_chain
 from zhiben.audit.services import NewEvent, event_append, event_append_many
+from zhiben.tests_support.concurrency import second_waits
 
 pytestmark = pytest.mark.django_db
 
@@ -208,40 +209,16 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ro
 
 
 def _hold_and_try(first: tuple[str, str], second: tuple[str, str]) -> BaseException | None:
-    """Thread A appends for subject ``first`` (type, id) and keeps its transaction open while thread B
-    appends for ``second`` with a lock timeout; returns what B raised (None: B never waited for A)."""
-    holding, done = threading.Event(), threading.Event()
-    outcome: dict[str, BaseException | None] = {"b": None}
+    """A appends for subject ``first`` (type, id) and keeps its transaction open while B appends for
+    ``second``; returns what B raised (None: B never waited for A)."""
 
-    def a() -> None:
-        try:
-            with transaction.atomic():
-                event_append(actor=None, subject_type=first[0], subject_id=first[1], kind="created")
-                holding.set()
-                done.wait(30)  # bounded: B sets it when it has finished either way
-        finally:
-            holding.set()
-            connections.close_all()
+    def append(subject: tuple[str, str]) -> Callable[[], None]:
+        def run() -> None:
+            event_append(actor=None, subject_type=subject[0], subject_id=subject[1], kind="created")
 
-    def b() -> None:
-        holding.wait(30)
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '3s'")
-                event_append(actor=None, subject_type=second[0], subject_id=second[1], kind="created")
-        except BaseException as exc:
-            outcome["b"] = exc
-        finally:
-            done.set()
-            connections.close_all()
+        return run
 
-    threads = [threading.Thread(target=a), threading.Thread(target=b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcome["b"]
+    return second_waits(append(first), append(second))
 
 
 @postgres_only

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 import pytest
-from django.db import OperationalError, connection, connections, transaction
+from django.db import OperationalError, connection, transaction
 
 from zhiben.audit.locks import hold
 from zhiben.audit.models import NamedLock
+from zhiben.tests_support.concurrency import second_waits
 
 
 @pytest.mark.django_db
@@ -24,38 +25,15 @@ def test_hold_creates_the_lock_once_and_runs_the_block() -> None:
 
 def _second_holder(first: str, second: str) -> BaseException | None:
     """A holds ``first`` while B tries ``second`` with a lock timeout; returns what B raised."""
-    holding, done = threading.Event(), threading.Event()
-    outcome: dict[str, BaseException | None] = {"b": None}
 
-    def a() -> None:
-        try:
-            with hold(first):
-                holding.set()
-                done.wait(30)
-        finally:
-            holding.set()
-            connections.close_all()
+    def holding(name: str) -> Callable[[], None]:
+        def run() -> None:
+            with hold(name):
+                pass
 
-    def b() -> None:
-        holding.wait(30)
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '3s'")
-                with hold(second):
-                    pass
-        except BaseException as exc:
-            outcome["b"] = exc
-        finally:
-            done.set()
-            connections.close_all()
+        return run
 
-    threads = [threading.Thread(target=a), threading.Thread(target=b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcome["b"]
+    return second_waits(holding(first), holding(second))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")

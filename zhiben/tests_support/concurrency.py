@@ -1,0 +1,45 @@
+"""Two transactions at once (PostgreSQL row locks): does the second wait for the first?"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from django.db import connection, connections, transaction
+
+
+def second_waits(first: Callable[[], None], second: Callable[[], None]) -> BaseException | None:
+    """Thread A runs ``first`` in a transaction it keeps open while thread B runs ``second`` in its own
+    transaction with a 3-second lock timeout; returns what B raised (None: B never waited for A)."""
+    holding, done = threading.Event(), threading.Event()
+    outcome: dict[str, BaseException | None] = {"b": None}
+
+    def a() -> None:
+        try:
+            with transaction.atomic():
+                first()
+                holding.set()
+                done.wait(30)  # bounded: B sets it when it has finished either way
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def b() -> None:
+        holding.wait(30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                second()
+        except BaseException as exc:
+            outcome["b"] = exc
+        finally:
+            done.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return outcome["b"]
