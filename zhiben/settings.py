@@ -209,6 +209,10 @@ ZHIBEN = {
     "STOCK_DEADLINE": env.str("ZHIBEN_STOCK_DEADLINE", default="2024-12-31"),
     "API_TOKEN_TTL_DAYS": env.int("ZHIBEN_API_TOKEN_TTL_DAYS", default=30),
     "PAGE_SIZE": 50,
+    # Summary counts: concurrent writers add to one of this many rows per key (by database session), so
+    # that hazards recorded at once in different counties do not queue on their province's row; readers
+    # sum the stripes and the nightly fold merges them (docs/adr/0001-tallies-in-the-transaction.md).
+    "TALLY_STRIPES": env.int("ZHIBEN_TALLY_STRIPES", default=16),
     # Evidence files (photos, PDF): size cap per file.
     "ATTACHMENT_MAX_BYTES": env.int("ZHIBEN_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024,
     # The escalation ladder: days overdue -> step (DESIGN.md §3 defaults; local rules differ).

@@ -6,6 +6,10 @@ Counts are rolled up: a hazard counts at its own region and at every ancestor (`
 its children only. Along one ``dim`` — everything (``all``), by ``sector`` or by ``source`` — each
 row holds the counters for a level and cohort.
 
+Concurrent writers add to one of ``ZHIBEN["TALLY_STRIPES"]`` rows per key (``stripe``, by database
+session) so that they do not queue on a province's row; every reader sums, and the nightly fold merges
+the stripes back into stripe 0.
+
 Each table keeps the running totals (``day`` = CURRENT) and one delta row per key and Beijing day on
 which it changed: figures "as of" a past day are the totals less the later deltas. The deadline
 histograms of active hazards give ``overdue`` for any day; the nightly sweep folds past deadlines of
@@ -42,6 +46,8 @@ class Keyed(models.Model):
     depth = models.PositiveSmallIntegerField()
     level = models.CharField(max_length=8)
     day = models.DateField(default=CURRENT)
+    # Concurrent writers add to different rows of one key (see ``tallies.stripe``); readers sum them.
+    stripe = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -57,7 +63,7 @@ class HazardTally(Keyed, Counters):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["node", "dim", "dim_value", "level", "cohort", "day"], name="hazard_tally_key"
+                fields=["node", "dim", "dim_value", "level", "cohort", "day", "stripe"], name="hazard_tally_key"
             )
         ]
         indexes = [models.Index(fields=["day", "dim", "depth", "node"])]
@@ -72,7 +78,9 @@ class HazardMonthTally(Keyed, Counters):
     month = models.CharField(max_length=7)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["node", "level", "month", "day"], name="hazard_month_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "level", "month", "day", "stripe"], name="hazard_month_tally_key")
+        ]
         indexes = [models.Index(fields=["day", "depth", "node"])]
 
     def __str__(self) -> str:
@@ -91,7 +99,8 @@ class ActiveDeadline(Keyed):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["node", "dim", "dim_value", "level", "cohort", "deadline", "day"], name="active_deadline_key"
+                fields=["node", "dim", "dim_value", "level", "cohort", "deadline", "day", "stripe"],
+                name="active_deadline_key",
             )
         ]
         indexes = [models.Index(fields=["day", "dim", "depth", "node", "deadline"])]
@@ -110,7 +119,7 @@ class ActiveDeadlineMonth(Keyed):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["node", "level", "month", "deadline", "day"], name="active_deadline_month_key"
+                fields=["node", "level", "month", "deadline", "day", "stripe"], name="active_deadline_month_key"
             )
         ]
         indexes = [models.Index(fields=["day", "depth", "node", "deadline"])]
@@ -132,11 +141,12 @@ class EnterpriseDeadline(models.Model):
     day = models.DateField(default=CURRENT)
     n = models.IntegerField(default=0)
     major = models.IntegerField(default=0)
+    stripe = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise_id", "node", "sector", "deadline", "day"], name="enterprise_deadline_key"
+                fields=["enterprise_id", "node", "sector", "deadline", "day", "stripe"], name="enterprise_deadline_key"
             )
         ]
         # deadline before node: the PAST rows of a subtree are one range, and so are the unfolded days

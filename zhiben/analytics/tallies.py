@@ -5,11 +5,13 @@ What one hazard contributes (its ``Shape``) is the hazard register's declaration
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Cast, Length, Substr
@@ -114,15 +116,56 @@ SPECS = (
 HISTOGRAMS = (SPECS[2], SPECS[3], SPECS[4])
 
 
-def _upsert_sql(spec: Spec) -> str:
+UPSERT_ROWS = 500  # rows per statement on SQLite (it binds at most 32,766 values)
+
+
+@functools.lru_cache(maxsize=256)
+def _upsert_sql(spec: Spec, rows: int) -> str:
+    """A statement adding deltas to ``spec``'s table, a row per key, stripe and day: on PostgreSQL with
+    one array per column (``unnest``: a short text the driver parses once and caches, whatever the number
+    of rows), on SQLite with ``rows`` rows of values."""
     table = connection.ops.quote_name(spec.model._meta.db_table)
-    columns = [*spec.key_fields, "day", *spec.value_fields]
-    conflict = ", ".join([*(f for f in spec.key_fields if f != "depth"), "day"])
+    columns = [*spec.key_fields, "stripe", "day", *spec.value_fields]
+    conflict = ", ".join([*(f for f in spec.key_fields if f != "depth"), "day", "stripe"])
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in spec.value_fields)
-    marks = ", ".join(["%s"] * len(columns))
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({conflict}) DO UPDATE SET {updates}"  # noqa: S608
-    )
+    if connection.vendor == "postgresql":
+        types = {f.column: f.db_type(connection) for f in spec.model._meta.concrete_fields}
+        arrays = ", ".join(f"%s::{types[c]}[]" for c in columns)
+        source = f"SELECT * FROM unnest({arrays})"  # noqa: S608 - our columns and types
+    else:
+        source = "VALUES " + ", ".join([f"({', '.join(['%s'] * len(columns))})"] * rows)
+    return f"INSERT INTO {table} ({', '.join(columns)}) {source} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_all_sql(specs: tuple[Spec, ...]) -> str:
+    """PostgreSQL: one statement upserting into each of ``specs``' tables (a data-modifying CTE each)."""
+    parts = [f"t{n} AS ({_upsert_sql(spec, 0)})" for n, spec in enumerate(specs)]
+    return f"WITH {', '.join(parts)} SELECT 1"
+
+
+def _upsert(cursor: Any, batches: list[tuple[Spec, list[tuple[Any, ...]]]]) -> None:
+    """Add each batch's rows (key, stripe, day, values) to its spec's table, in their order (sorted by
+    the caller). On PostgreSQL all of them in one statement (one round trip for a hazard's counts)."""
+    if connection.vendor == "postgresql":
+        params = [list(column) for _, rows in batches for column in zip(*rows, strict=True)]
+        cursor.execute(_upsert_all_sql(tuple(spec for spec, _ in batches)), params)
+        return
+    for spec, rows in batches:
+        for at in range(0, len(rows), UPSERT_ROWS):
+            part = rows[at : at + UPSERT_ROWS]
+            cursor.execute(_upsert_sql(spec, len(part)), [v for row in part for v in row])
+
+
+def stripe() -> int:
+    """The stripe this database session adds to: on PostgreSQL its backend's process id modulo
+    ``ZHIBEN["TALLY_STRIPES"]`` (the server's sessions, each a thread's connection, then fall on
+    different rows: hazards recorded at once in sixteen counties do not queue on their province's row);
+    0 on SQLite, whose writers take turns anyway."""
+    if connection.vendor != "postgresql":
+        return 0
+    connection.ensure_connection()
+    return int(connection.connection.info.backend_pid) % max(1, int(settings.ZHIBEN["TALLY_STRIPES"]))
 
 
 def _zeros(fields: tuple[str, ...]) -> Callable[[], dict[str, int]]:
@@ -145,35 +188,42 @@ def tally_change_many(
     pairs = [(b, a) for b, a in changes if b != a]
     if not pairs:
         return
-    with connection.cursor() as cursor:
-        for spec in SPECS:
-            delta: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(spec.value_fields))
-            # A deadline already past on the day of the change is stored folded (as the nightly fold would):
-            # every figure asked for that day or later counts it overdue either way, and an import of an
-            # old ledger then touches a row per key, not one per key and deadline day.
-            at = spec.key_fields.index("deadline") if spec in HISTOGRAMS else None
-            for before, after in pairs:
-                for shape, sign in ((before, -1), (after, 1)):
-                    if shape is None:
-                        continue
-                    values = spec.values(shape)
-                    if not values:
-                        continue
-                    for key in spec.keys(shape):
-                        if at is not None and key[at] < when:
-                            key = (*key[:at], PAST, *key[at + 1 :])
-                        row = delta[key]
-                        for name, value in values.items():
-                            row[name] += sign * value
-            rows = []
-            for key, values in delta.items():
-                if any(values.values()):
-                    ordered = [values[f] for f in spec.value_fields]
-                    rows.append((*key, CURRENT, *ordered))
-                    if spec.history:
-                        rows.append((*key, when, *ordered))
-            if rows:
-                cursor.executemany(_upsert_sql(spec), rows)
+    lane = stripe()
+    batches: list[tuple[Spec, list[tuple[Any, ...]]]] = []
+    for spec in SPECS:
+        delta: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(spec.value_fields))
+        # A deadline already past on the day of the change is stored folded (as the nightly fold would):
+        # every figure asked for that day or later counts it overdue either way, and an import of an
+        # old ledger then touches a row per key, not one per key and deadline day.
+        at = spec.key_fields.index("deadline") if spec in HISTOGRAMS else None
+        for before, after in pairs:
+            for shape, sign in ((before, -1), (after, 1)):
+                if shape is None:
+                    continue
+                values = spec.values(shape)
+                if not values:
+                    continue
+                for key in spec.keys(shape):
+                    if at is not None and key[at] < when:
+                        key = (*key[:at], PAST, *key[at + 1 :])
+                    row = delta[key]
+                    for name, value in values.items():
+                        row[name] += sign * value
+        rows = []
+        for key, values in delta.items():
+            if any(values.values()):
+                ordered = [values[f] for f in spec.value_fields]
+                rows.append((*key, lane, CURRENT, *ordered))
+                if spec.history:
+                    rows.append((*key, lane, when, *ordered))
+        # In key order, the tables in one order: two writers of one stripe lock its rows in the same
+        # order (no deadlock); a statement per table (one in all on PostgreSQL), not one per row.
+        rows.sort()
+        if rows:
+            batches.append((spec, rows))
+    if batches:
+        with connection.cursor() as cursor:
+            _upsert(cursor, batches)
 
 
 def rebuild_tallies(*, day: datetime.date | None = None) -> dict[str, int]:
@@ -270,29 +320,54 @@ def _fold(
 
 
 def fold_past_deadlines(*, today: datetime.date | None = None) -> int:
-    """Fold the running totals' past deadlines into one PAST row per key (set-based; the sweep runs it)."""
+    """Compact the summary rows (set-based; the nightly sweep runs it); returns how many rows went.
+
+    Every stripe is merged into stripe 0, and the running totals' past deadlines are folded into one
+    PAST row per key. On PostgreSQL the rows are deleted and re-added in one statement
+    (``DELETE … RETURNING`` feeding the ``INSERT``): a writer adding to a row being merged waits for it
+    and then adds to a new row, so no count is lost while the server keeps taking hazards. SQLite's
+    writers take turns, so two statements do there."""
     when = today or rules.today()
     folded = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for spec in HISTOGRAMS:
+        for spec in SPECS:
             table = connection.ops.quote_name(spec.model._meta.db_table)
-            keys = [f for f in spec.key_fields if f != "deadline"]
-            cols = ", ".join(keys)
-            conflict = ", ".join([*(k for k in keys if k != "depth"), "deadline", "day"])
-            values = ", ".join(spec.value_fields)
-            sums = ", ".join(f"SUM({v})" for v in spec.value_fields)
-            updates = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in spec.value_fields)
-            cursor.execute(
-                f"INSERT INTO {table} ({cols}, deadline, day, {values}) "  # noqa: S608 - our own table
-                f"SELECT {cols}, %s, %s, {sums} FROM {table} WHERE day = %s AND deadline < %s AND deadline > %s "
-                f"GROUP BY {cols} ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
-                [PAST, CURRENT, CURRENT, when, PAST],
-            )
-            cursor.execute(
-                f"DELETE FROM {table} WHERE day = %s AND deadline < %s AND deadline > %s",  # noqa: S608
-                [CURRENT, when, PAST],
-            )
-            folded += int(cursor.rowcount)
+            keys = list(spec.key_fields)
+            values = list(spec.value_fields)
+            moved = "stripe > 0"
+            params_where: list[Any] = []
+            target = [*keys, "day"]
+            params_select: list[Any] = []
+            if spec in HISTOGRAMS:
+                moved += " OR (day = %s AND deadline < %s AND deadline > %s)"
+                params_where = [CURRENT, when, PAST]
+                target = [
+                    "CASE WHEN day = %s AND deadline < %s THEN %s ELSE deadline END" if k == "deadline" else k
+                    for k in target
+                ]
+                params_select = [CURRENT, when, PAST]
+            group = ", ".join(target)
+            ordinals = ", ".join(str(i + 1) for i in range(len(target)))  # GROUP BY 1, 2, …: the CASE once
+            sums = ", ".join(f"SUM({v})" for v in values)
+            conflict = ", ".join([*(k for k in keys if k != "depth"), "day", "stripe"])
+            updates = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values)
+            into = f"INSERT INTO {table} ({', '.join(keys)}, day, stripe, {', '.join(values)}) "
+            upsert = f"GROUP BY {ordinals} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"WITH moved AS (DELETE FROM {table} WHERE {moved} RETURNING *), "  # noqa: S608 - our own table
+                    f"added AS ({into}SELECT {group}, 0, {sums} FROM moved {upsert}) SELECT COUNT(*) FROM moved",
+                    [*params_where, *params_select],
+                )
+                folded += int(cursor.fetchone()[0])
+            else:
+                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {moved}", params_where)  # noqa: S608
+                folded += int(cursor.fetchone()[0])
+                cursor.execute(
+                    f"{into}SELECT {group}, 0, {sums} FROM {table} WHERE {moved} {upsert}",  # noqa: S608
+                    [*params_select, *params_where],
+                )
+                cursor.execute(f"DELETE FROM {table} WHERE {moved}", params_where)  # noqa: S608
     return folded
 
 
@@ -304,11 +379,12 @@ def tally_drift() -> list[str]:
         name = spec.model.__name__
         manager = spec.model._default_manager
         fields = [*spec.key_fields, *spec.value_fields]
-        current: dict[tuple[Any, ...], dict[str, int]] = {}
-        for row in manager.filter(day=CURRENT).values(*fields):
-            values = {f: row[f] for f in spec.value_fields}
-            if any(values.values()):
-                current[tuple(row[k] for k in spec.key_fields)] = values
+        current: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(spec.value_fields))
+        for row in manager.filter(day=CURRENT).values(*fields):  # a key's stripes summed
+            acc = current[tuple(row[k] for k in spec.key_fields)]
+            for f in spec.value_fields:
+                acc[f] += row[f]
+        current = {k: v for k, v in current.items() if any(v.values())}
         today = rules.today()
         current = _fold(current, spec, today)
         want = _fold(expected[name], spec, today)

@@ -20,7 +20,7 @@ from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xl
 from .filters import HazardFilterSet
 from .inputs import HazardReport
 from .models import Attachment, Hazard, SupervisionLevel
-from .selectors import hazard_events, hazard_get, hazard_list
+from .selectors import API_RELATED, hazard_events, hazard_get, hazard_list, hazard_recorded
 from .services import (
     hazard_attach,
     hazard_cancel,
@@ -198,7 +198,7 @@ class AttachmentCreated(Schema):
 
 
 def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
-    hazard = hazard_get(actor=request_actor(request), hazard_id=hazard_id)
+    hazard = hazard_get(actor=request_actor(request), hazard_id=hazard_id, related=API_RELATED)
     if hazard is None:
         raise NotFound("隐患不存在")
     return hazard
@@ -207,8 +207,8 @@ def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
 @router.post("", response={201: HazardDetail})
 def create_hazard(request: HttpRequest, payload: HazardReport) -> Status[Hazard]:
     """Record a hazard. An enterprise user may only self-report (source=self_check) for its own enterprise."""
-    hazard = hazard_create(actor=request_actor(request), report=payload)
-    return Status(201, _detail(request, hazard.pk))
+    # The service's hazard as recorded: its creator sees it (no second read, no seven-table join).
+    return Status(201, hazard_recorded(hazard_create(actor=request_actor(request), report=payload)))
 
 
 @router.get("", response=list[HazardOut])

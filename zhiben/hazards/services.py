@@ -251,8 +251,8 @@ def hazard_create(
     """Record a hazard (企业自查上报, or an officer's finding), with optional photos, all or nothing.
 
     The hazard is written by the same code as ``hazard_create_many`` (a batch of one): same row, event
-    and summary counts. Raises FieldErrors (bad fields, files), Conflict (the enterprise already has a
-    hazard with this external_ref)."""
+    and summary counts. Returns the hazard as recorded, its enterprise loaded. Raises FieldErrors (bad
+    fields, files), Conflict (the enterprise already has a hazard with this external_ref)."""
     cleaned = validate_hazard(report, actor=actor)
     checked = _check_files(files, "files")
     with _FileGuard(), transaction.atomic():
@@ -307,7 +307,8 @@ def _hazards_create(
         changes.append((None, shape_of(hazard)))
         snapshots.append(snapshot(hazard))
 
-    with transaction.atomic():
+    # No savepoint: nobody between here and the caller's transaction catches an error and goes on.
+    with transaction.atomic(savepoint=False):
         if len(rows) < ALLOCATE_FROM:
             hazards = [_hazard_new(actor, row, now) for row in rows]
             Hazard.objects.bulk_create(hazards)  # the database numbers them
