@@ -147,14 +147,15 @@ def test_the_page_shows_a_bad_step_beside_its_field_and_saves_nothing(
 
 
 def test_the_page_forms_take_their_labels_and_limits_from_the_inputs() -> None:
+    from django import forms
+
     from zhiben.hazards.forms import PlanForm, ReportForm, ReviewForm
 
-    plan = PlanForm()
-    assert (
-        plan.fields["responsible_person"].label == "整改责任人" and plan.fields["responsible_person"].max_length == 60
-    )
-    assert plan.fields["responsible_person"].required and not plan.fields["interim_measures"].required
-    assert ReviewForm().fields["comment"].max_length == 2000 and ReportForm().fields["on"].label == "报告日期"
+    person, comment = PlanForm().fields["responsible_person"], ReviewForm().fields["comment"]
+    assert isinstance(person, forms.CharField) and isinstance(comment, forms.CharField)
+    assert person.label == "整改责任人" and person.max_length == 60 and person.required
+    assert comment.max_length == 2000 and not comment.required
+    assert not PlanForm().fields["interim_measures"].required and ReportForm().fields["on"].label == "报告日期"
 
 
 # ----------------------------------------------------------------------------------------- the rules
