@@ -155,7 +155,8 @@ def form_field(model: type[Input], name: str, field_class: type[forms.Field] = f
     """A page-form field for ``model.name`` with the model's label, requiredness and text limit; ``options``
     add what only a page has (widget, help text, choices)."""
     info = model.model_fields[name]
-    kwargs: dict[str, Any] = {"label": info.title or name, "required": info.is_required()}
+    marked = isinstance(info.json_schema_extra, dict) and bool(info.json_schema_extra.get(_REQUIRED))
+    kwargs: dict[str, Any] = {"label": info.title or name, "required": info.is_required() or marked}
     for meta in info.metadata:
         limit = getattr(meta, "max_length", None)
         if limit is not None and issubclass(field_class, forms.CharField):
@@ -180,7 +181,9 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                return walk(dict(defs[ref.removeprefix("#/$defs/")]))
+                # the field's own title and description (隐患级别) over the definition's (Level)
+                own = {k: walk(v) for k, v in node.items() if k != "$ref"}
+                return {**walk(dict(defs[ref.removeprefix("#/$defs/")])), **own}
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v) for v in node]

@@ -206,6 +206,9 @@ def enterprise_update(*, actor: User, credit_code: str, change: EnterpriseChange
     return enterprise
 
 
+LOCK_CHUNK = 2000  # enterprises locked and re-read at a time (a re-import may change tens of thousands)
+
+
 def enterprise_update_many(
     *,
     actor: User,
@@ -215,16 +218,24 @@ def enterprise_update_many(
     """Change many enterprises at once (a ledger re-import); returns how many changed.
 
     ``rows`` are ``(enterprise, fields)``: registered enterprises within the actor's scope (the caller's
-    check) and ``validate_enterprise``'s cleaned fields for an update. Each enterprise whose snapshot
+    check) and ``validate_enterprise``'s cleaned fields for an update. The enterprises are locked and read
+    again in this transaction (``select_for_update``, in id order so that two writers cannot deadlock): the
+    fields are set on the rows as they are now, so a change another user saved after the caller read
+    ``enterprise`` is kept, not overwritten with what the caller read. Each enterprise whose snapshot
     changes is saved (``updated_at`` touched) with an ``updated`` event naming the before and after of
     each changed field (plus, for each row in order, ``context``'s additions); the others are left as
-    they are. One transaction. Raises PermissionDenied unless the actor registers enterprises."""
+    they are. The given instances are brought up to date with what was written. One transaction. Raises
+    PermissionDenied unless the actor registers enterprises, NotFound for an enterprise no longer there."""
     _require_writer(actor)
     extras = iter(context) if context is not None else None
     events = []
     with transaction.atomic():
-        for enterprise, cleaned in rows:
+        current = _locked_for_update(sorted({enterprise.pk for enterprise, _ in rows}))
+        for given, cleaned in rows:
             extra = next(extras) if extras is not None else {}
+            enterprise = current.get(given.pk)
+            if enterprise is None:
+                raise NotFound("企业不存在")
             before = enterprise_snapshot(enterprise)
             for field, value in cleaned.items():
                 setattr(enterprise, f"{field}_id" if field in ("region", "sector") else field, value)
@@ -240,5 +251,17 @@ def enterprise_update_many(
                         payload={"changes": changes, **extra},
                     )
                 )
+            if given is not enterprise:  # the caller's instance, as written
+                for f in Enterprise._meta.concrete_fields:
+                    setattr(given, f.attname, getattr(enterprise, f.attname))
         event_append_many(actor=actor, events=events)
     return len(events)
+
+
+def _locked_for_update(ids: Sequence[int]) -> dict[int, Enterprise]:
+    """The enterprises ``ids`` (ascending), locked for this transaction in that order, as they are now."""
+    found: dict[int, Enterprise] = {}
+    for start in range(0, len(ids), LOCK_CHUNK):
+        chunk = ids[start : start + LOCK_CHUNK]
+        found.update((e.pk, e) for e in Enterprise.objects.select_for_update().filter(pk__in=chunk).order_by("pk"))
+    return found

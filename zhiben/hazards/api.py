@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, TypeVar
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
@@ -12,15 +12,24 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
+from zhiben.common.inputs import Input, json_body, openapi_body, parse
 from zhiben.common.schemas import EventOut
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
 from . import rules
 from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xlsx
 from .filters import HazardFilterSet
-from .inputs import HazardReport
-from .models import Attachment, Hazard, SupervisionLevel
-from .selectors import API_RELATED, hazard_events, hazard_get, hazard_list, hazard_recorded
+from .inputs import (
+    HazardCancellation,
+    HazardDualReport,
+    HazardPlan,
+    HazardReport,
+    HazardReviewDecision,
+    HazardSubmission,
+    HazardSupervision,
+)
+from .models import Attachment, Hazard
+from .selectors import API_RELATED, hazard_events, hazard_get, hazard_list, hazard_recorded, hazard_visible
 from .services import (
     hazard_attach,
     hazard_cancel,
@@ -33,6 +42,7 @@ from .services import (
 )
 
 router = Router(tags=["hazards"])
+StepInput = TypeVar("StepInput", bound=Input)
 
 
 class AttachmentOut(Schema):
@@ -156,45 +166,19 @@ class HazardQuery(query_schema(HazardFilterSet)):  # type: ignore[misc]  # a gen
     """The list's and the export's query parameters: generated from the one filter declaration (filters.py)."""
 
 
-class PlanIn(Schema):
-    responsible_person: str = Field(..., max_length=60)
-    measures: str = Field(..., max_length=4000)
-    funds: Decimal | None = Field(None, ge=0, le=Decimal("1e11"), description="整改资金（元）")
-    deadline: datetime.date
-    interim_measures: str = Field("", max_length=4000)
-
-
-class SubmitIn(Schema):
-    summary: str = Field(..., max_length=4000)
-    attachments: list[int] = Field(default_factory=list, max_length=50)
-
-
-class ReviewIn(Schema):
-    decision: Literal["approve", "reject"]
-    comment: str = Field("", max_length=2000)
-
-
-class CancelIn(Schema):
-    reason: str = Field(..., max_length=400)
-
-
-class SuperviseIn(Schema):
-    level: SupervisionLevel
-    notice_no: str = Field("", max_length=60)
-    deadline: datetime.date | None = None
-    listed_on: datetime.date | None = None
-
-
-class ReportIn(Schema):
-    to: Literal["regulator", "workers_congress"]
-    on: datetime.date
-
-
 class AttachmentCreated(Schema):
     id: int
     content_type: str
     size: int
     sha256: str
+
+
+def _input(request: HttpRequest, hazard_id: int, model: type[StepInput]) -> StepInput:
+    """A step's typed input, read from the body only once the hazard is known to be in the caller's scope:
+    out of scope is 404 whatever the body says."""
+    if not hazard_visible(actor=request_actor(request), hazard_id=hazard_id):
+        raise NotFound("隐患不存在")
+    return parse(model, json_body(request))
 
 
 def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
@@ -241,10 +225,11 @@ def export_events(request: HttpRequest, hazard_id: int) -> HttpResponse:
     return xlsx_response(timeline_xlsx(hazard, hazard_events(hazard)), name, fallback=fallback)
 
 
-@router.post("/{int:hazard_id}/plan", response=HazardDetail)
-def plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard:
+@router.post("/{int:hazard_id}/plan", response=HazardDetail, openapi_extra=openapi_body(HazardPlan))
+def plan(request: HttpRequest, hazard_id: int) -> Hazard:
     """File the rectification plan (五落实); its deadline becomes the hazard's."""
-    hazard_plan(hazard_id=hazard_id, actor=request_actor(request), **payload.dict())
+    plan = _input(request, hazard_id, HazardPlan)
+    hazard_plan(hazard_id=hazard_id, actor=request_actor(request), plan=plan)
     return _detail(request, hazard_id)
 
 
@@ -278,45 +263,41 @@ def evidence_response(attachment: Attachment, *, thumbnail: bool) -> FileRespons
     return response
 
 
-@router.post("/{int:hazard_id}/submit", response=HazardDetail)
-def submit(request: HttpRequest, hazard_id: int, payload: SubmitIn) -> Hazard:
+@router.post("/{int:hazard_id}/submit", response=HazardDetail, openapi_extra=openapi_body(HazardSubmission))
+def submit(request: HttpRequest, hazard_id: int) -> Hazard:
     """Apply for close-out (申请销号). General hazards close at once; major ones wait for review."""
-    hazard_submit(
-        hazard_id=hazard_id, actor=request_actor(request), summary=payload.summary, attachments=payload.attachments
-    )
+    submission = _input(request, hazard_id, HazardSubmission)
+    hazard_submit(hazard_id=hazard_id, actor=request_actor(request), submission=submission)
     return _detail(request, hazard_id)
 
 
-@router.post("/{int:hazard_id}/review", response=HazardDetail)
-def review(request: HttpRequest, hazard_id: int, payload: ReviewIn) -> Hazard:
+@router.post("/{int:hazard_id}/review", response=HazardDetail, openapi_extra=openapi_body(HazardReviewDecision))
+def review(request: HttpRequest, hazard_id: int) -> Hazard:
     """Approve (销号) or reject a close-out application; not by the one who submitted it."""
-    hazard_review(hazard_id=hazard_id, actor=request_actor(request), decision=payload.decision, comment=payload.comment)
+    decision = _input(request, hazard_id, HazardReviewDecision)
+    hazard_review(hazard_id=hazard_id, actor=request_actor(request), review=decision)
     return _detail(request, hazard_id)
 
 
-@router.post("/{int:hazard_id}/cancel", response=HazardDetail)
-def cancel(request: HttpRequest, hazard_id: int, payload: CancelIn) -> Hazard:
+@router.post("/{int:hazard_id}/cancel", response=HazardDetail, openapi_extra=openapi_body(HazardCancellation))
+def cancel(request: HttpRequest, hazard_id: int) -> Hazard:
     """Cancel a record that is not a hazard (误报/不构成), with a reason."""
-    hazard_cancel(hazard_id=hazard_id, actor=request_actor(request), reason=payload.reason)
+    cancellation = _input(request, hazard_id, HazardCancellation)
+    hazard_cancel(hazard_id=hazard_id, actor=request_actor(request), cancellation=cancellation)
     return _detail(request, hazard_id)
 
 
-@router.post("/{int:hazard_id}/supervise", response=HazardDetail)
-def supervise(request: HttpRequest, hazard_id: int, payload: SuperviseIn) -> Hazard:
+@router.post("/{int:hazard_id}/supervise", response=HazardDetail, openapi_extra=openapi_body(HazardSupervision))
+def supervise(request: HttpRequest, hazard_id: int) -> Hazard:
     """List for supervision (挂牌督办)."""
-    hazard_supervise(
-        hazard_id=hazard_id,
-        actor=request_actor(request),
-        level=payload.level,
-        notice_no=payload.notice_no,
-        deadline=payload.deadline,
-        listed_on=payload.listed_on,
-    )
+    supervision = _input(request, hazard_id, HazardSupervision)
+    hazard_supervise(hazard_id=hazard_id, actor=request_actor(request), supervision=supervision)
     return _detail(request, hazard_id)
 
 
-@router.post("/{int:hazard_id}/reports", response=HazardDetail)
-def reports(request: HttpRequest, hazard_id: int, payload: ReportIn) -> Hazard:
+@router.post("/{int:hazard_id}/reports", response=HazardDetail, openapi_extra=openapi_body(HazardDualReport))
+def reports(request: HttpRequest, hazard_id: int) -> Hazard:
     """Record a report (双报告): to the regulator or to the workers' congress."""
-    hazard_report(hazard_id=hazard_id, actor=request_actor(request), to=payload.to, on=payload.on)
+    dual_report = _input(request, hazard_id, HazardDualReport)
+    hazard_report(hazard_id=hazard_id, actor=request_actor(request), dual_report=dual_report)
     return _detail(request, hazard_id)

@@ -6,11 +6,23 @@ from typing import Any
 
 from django import forms
 
+from zhiben.common.inputs import form_field
 from zhiben.reference.selectors import criteria_for
 
+from .inputs import (
+    Decision,
+    HazardCancellation,
+    HazardDualReport,
+    HazardPlan,
+    HazardReviewDecision,
+    HazardSubmission,
+    HazardSupervision,
+    ReportTo,
+)
 from .models import Level, Source, SupervisionLevel
 
 DATE = {"type": "date"}
+DATE_INPUT = forms.DateInput(attrs=DATE, format="%Y-%m-%d")
 
 
 class HazardForm(forms.Form):
@@ -49,42 +61,44 @@ def criterion_choices(sector: str | None) -> list[Any]:
     return [("", "— 不引用（一般隐患）—"), *groups.items()]
 
 
+# The steps' forms are the pages' shape of the typed inputs (inputs.py): labels, requiredness and limits come
+# from there; a form adds only what a page has (widgets, the choices of this hazard's files).
 class PlanForm(forms.Form):
-    responsible_person = forms.CharField(label="整改责任人", max_length=60)
-    measures = forms.CharField(label="整改措施", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    funds = forms.DecimalField(label="整改资金（元）", min_value=0, max_digits=14, decimal_places=2, required=False)
-    deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    interim_measures = forms.CharField(
-        label="整改期间安全防范和应急措施", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    responsible_person = form_field(HazardPlan, "responsible_person")
+    measures = form_field(HazardPlan, "measures", widget=forms.Textarea(attrs={"rows": 3}))
+    funds = form_field(HazardPlan, "funds", forms.DecimalField, min_value=0, max_digits=14, decimal_places=2)
+    deadline = form_field(HazardPlan, "deadline", forms.DateField, widget=DATE_INPUT)
+    interim_measures = form_field(
+        HazardPlan, "interim_measures", widget=forms.Textarea(attrs={"rows": 2}), help_text="重大隐患必填"
     )
 
 
 class SubmitForm(forms.Form):
-    summary = forms.CharField(label="整改情况说明", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    attachments = forms.MultipleChoiceField(label="佐证材料", required=False, widget=forms.CheckboxSelectMultiple)
+    summary = form_field(HazardSubmission, "summary", widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = form_field(
+        HazardSubmission, "attachments", forms.MultipleChoiceField, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="审核结论", choices=[("approve", "通过，予以销号"), ("reject", "退回整改")], widget=forms.RadioSelect
+    decision = form_field(
+        HazardReviewDecision, "decision", forms.ChoiceField, choices=Decision.choices, widget=forms.RadioSelect
     )
-    comment = forms.CharField(
-        label="审核意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    comment = form_field(
+        HazardReviewDecision, "comment", widget=forms.Textarea(attrs={"rows": 2}), help_text="退回整改时必填"
     )
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="撤销原因（误报、不构成隐患等）", max_length=400)
+    reason = form_field(HazardCancellation, "reason", help_text="误报、不构成隐患等")
 
 
 class SuperviseForm(forms.Form):
-    level = forms.ChoiceField(label="督办级别", choices=SupervisionLevel.choices)
-    notice_no = forms.CharField(label="督办文号", max_length=60, required=False)
-    deadline = forms.DateField(label="督办期限", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    level = form_field(HazardSupervision, "level", forms.ChoiceField, choices=SupervisionLevel.choices)
+    notice_no = form_field(HazardSupervision, "notice_no")
+    deadline = form_field(HazardSupervision, "deadline", forms.DateField, widget=DATE_INPUT)
 
 
 class ReportForm(forms.Form):
-    to = forms.ChoiceField(
-        label="报告对象", choices=[("regulator", "负有监管职责的部门"), ("workers_congress", "职工大会或职工代表大会")]
-    )
-    on = forms.DateField(label="报告日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    to = form_field(HazardDualReport, "to", forms.ChoiceField, choices=ReportTo.choices)
+    on = form_field(HazardDualReport, "on", forms.DateField, widget=DATE_INPUT)

@@ -29,6 +29,12 @@ def hazard_list(*, actor: User, filters: Mapping[str, Any] | HazardFilterSet | N
     return apply(bind(HazardFilterSet, filters), qs).order_by("-discovered_on", "-id")
 
 
+def hazard_visible(*, actor: User, hazard_id: int) -> bool:
+    """Whether the hazard is in ``actor``'s scope: a step reads its input only then, so that a bad input
+    does not tell an outsider that the hazard exists (404 either way)."""
+    return scoped(Hazard.objects, actor).filter(pk=hazard_id).exists()
+
+
 # What the pages show of a hazard's relations (names, the criterion's standard, who submitted it).
 PAGE_RELATED = ("enterprise", "region", "sector", "criterion", "criterion__standard", "submitted_by")
 # What the API's detail shows: ids, and the enterprise's code and name. PostgreSQL plans a join of seven

@@ -10,7 +10,6 @@ import datetime
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files.storage import default_storage
@@ -25,13 +24,23 @@ from zhiben.common.bulk import allocate_ids, bulk_insert
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.hooks import tallies_changed
 from zhiben.common.inputs import parse
-from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal, clean_text
+from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.selectors import criterion_applies
 
 from . import rules
 from .evidence import CheckedFile, EvidenceRejected, check_upload, stored_files
-from .inputs import HazardReport, parse_date
+from .inputs import (
+    Decision,
+    HazardCancellation,
+    HazardDualReport,
+    HazardPlan,
+    HazardReport,
+    HazardReviewDecision,
+    HazardSubmission,
+    HazardSupervision,
+    ReportTo,
+)
 from .models import (
     EVERYONE,
     LIFECYCLE,
@@ -42,7 +51,6 @@ from .models import (
     Level,
     Source,
     Status,
-    SupervisionLevel,
 )
 from .tallies import SUBJECT, Shape, shape_of
 
@@ -433,47 +441,27 @@ def hazard_update_many(
 
 
 # ----------------------------------------------------------------------------------------- actions
-def hazard_plan(
-    *,
-    hazard_id: int,
-    actor: User,
-    responsible_person: str,
-    measures: str,
-    funds: Any,
-    deadline: Any,
-    interim_measures: str = "",
-) -> Hazard:
+# Each step takes its typed input (inputs.py), parsed by its caller once the hazard is known to be in scope
+# (an outsider's bad input answers 404, not 422). The service locks the hazard (404 out of scope), checks
+# the role (403) and the lifecycle (409), then what the input means for this hazard (422).
+def hazard_plan(*, hazard_id: int, actor: User, plan: HazardPlan) -> Hazard:
     """File (or revise) the rectification plan, 五落实. Its deadline becomes the hazard's deadline."""
-    _visible(hazard_id, actor)
     errors = ErrorCollector()
-    values: dict[str, Any] = {}
-    for field, label, raw, limit, required in (
-        ("responsible_person", "整改责任人", responsible_person, 60, True),
-        ("measures", "整改措施", measures, 4000, True),
-        ("interim_measures", "整改期间安全防范和应急措施", interim_measures, 4000, False),
-    ):
-        try:
-            values[field] = clean_text(raw, label=label, max_length=limit, required=required)
-        except ValueError as exc:
-            errors.add(field, str(exc))
-    try:
-        values["funds"] = clean_decimal(funds, label="整改资金", minimum=Decimal(0), maximum=Decimal("1e11"), places=2)
-    except ValueError as exc:
-        errors.add("funds", str(exc))
-    try:
-        values["deadline"] = parse_date(deadline, "整改期限")
-        if values["deadline"] is None:
-            errors.add("deadline", "请填写整改期限")
-    except ValueError as exc:
-        errors.add("deadline", str(exc))
+    values: dict[str, Any] = {
+        "responsible_person": plan.responsible_person,
+        "measures": plan.measures,
+        "interim_measures": plan.interim_measures,
+        "funds": plan.funds,
+        "deadline": plan.deadline,
+    }
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "plan")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
         target = _target(hazard, Action.PLAN, actor)
-        if values.get("deadline") and values["deadline"] < hazard.discovered_on:
+        if plan.deadline < hazard.discovered_on:
             errors.add("deadline", "整改期限不能早于发现日期")
-        if hazard.level == Level.MAJOR and not values.get("interim_measures"):
+        if hazard.level == Level.MAJOR and not plan.interim_measures:
             errors.add("interim_measures", "重大隐患须填写整改期间的安全防范和应急措施")
         errors.raise_if_any()
         revised = hazard.status == Status.RECTIFYING
@@ -508,15 +496,11 @@ def hazard_attach(
     return attachments
 
 
-def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Sequence[int] = ()) -> Hazard:
+def hazard_submit(*, hazard_id: int, actor: User, submission: HazardSubmission) -> Hazard:
     """Apply for close-out (申请销号). A general hazard closes at once; a major one waits for review
     and needs at least one evidence file."""
-    _visible(hazard_id, actor)
-    try:
-        summary = clean_text(summary, label="整改情况说明", max_length=4000, required=True)
-    except ValueError as exc:
-        raise FieldErrors({"summary": str(exc)}) from exc
-    ids = sorted({int(a) for a in attachments})
+    summary = submission.summary
+    ids = sorted(set(submission.attachments))
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "submit")  # after the scope check: out of scope is 404
@@ -544,44 +528,34 @@ def hazard_submit(*, hazard_id: int, actor: User, summary: str, attachments: Seq
     return hazard
 
 
-def hazard_review(*, hazard_id: int, actor: User, decision: str, comment: str) -> Hazard:
+def hazard_review(*, hazard_id: int, actor: User, review: HazardReviewDecision) -> Hazard:
     """Review a close-out application (审核销号): approve closes the hazard, reject sends it back.
 
     Only a regulator in scope who did not submit it may decide (审核把关)."""
-    _visible(hazard_id, actor)
-    if decision not in ("approve", "reject"):
-        raise FieldErrors({"decision": "应为 approve 或 reject"})
-    try:
-        comment = clean_text(comment, label="审核意见", max_length=2000, required=decision == "reject")
-    except ValueError as exc:
-        raise FieldErrors({"comment": "退回整改须写明原因" if decision == "reject" else str(exc)}) from exc
+    approve = review.decision == Decision.APPROVE
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "review")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
-        target = _target(hazard, Action.APPROVE if decision == "approve" else Action.REJECT, actor)
+        target = _target(hazard, Action.APPROVE if approve else Action.REJECT, actor)
         if hazard.submitted_by_id == actor.pk:
             raise PermissionDenied("不能审核自己提交的销号申请")
-        if decision == "approve" and not hazard.attachments.exists():
+        if approve and not hazard.attachments.exists():
             raise Conflict("没有整改佐证材料，不能销号")
         hazard.status = target
         if target == Status.CLOSED:
             hazard.closed_on = rules.today()
         hazard.save()
         _tally(before, shape_of(hazard))
-        _log(actor, hazard, "approved" if decision == "approve" else "rejected", {"comment": comment})
+        _log(actor, hazard, "approved" if approve else "rejected", {"comment": review.comment})
         if target == Status.CLOSED:
             _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "review"})
     return hazard
 
 
-def hazard_cancel(*, hazard_id: int, actor: User, reason: str) -> Hazard:
+def hazard_cancel(*, hazard_id: int, actor: User, cancellation: HazardCancellation) -> Hazard:
     """Cancel a record that is not a hazard (误报/不构成隐患), with the reason."""
-    _visible(hazard_id, actor)
-    try:
-        reason = clean_text(reason, label="撤销原因", max_length=400, required=True)
-    except ValueError as exc:
-        raise FieldErrors({"reason": str(exc)}) from exc
+    reason = cancellation.reason
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "cancel")  # after the scope check: out of scope is 404
@@ -594,42 +568,22 @@ def hazard_cancel(*, hazard_id: int, actor: User, reason: str) -> Hazard:
     return hazard
 
 
-def hazard_supervise(
-    *, hazard_id: int, actor: User, level: str, notice_no: str = "", deadline: Any = None, listed_on: Any = None
-) -> Hazard:
+def hazard_supervise(*, hazard_id: int, actor: User, supervision: HazardSupervision) -> Hazard:
     """List a hazard for supervision (挂牌督办) at county, city or province level."""
-    _visible(hazard_id, actor)
-    errors = ErrorCollector()
-    values: dict[str, Any] = {}
-    try:
-        values["supervision_level"] = clean_choice(
-            level, label="督办级别", choices=SupervisionLevel.choices, allow_blank=False
-        )
-    except ValueError as exc:
-        errors.add("level", str(exc))
-    try:
-        values["supervision_notice_no"] = clean_text(notice_no, label="督办文号", max_length=60)
-    except ValueError as exc:
-        errors.add("notice_no", str(exc))
-    try:
-        values["supervision_deadline"] = parse_date(deadline, "督办期限")
-    except ValueError as exc:
-        errors.add("deadline", str(exc))
-    try:
-        values["listed_on"] = parse_date(listed_on, "挂牌日期") or rules.today()
-        if values["listed_on"] > rules.today():
-            errors.add("listed_on", "挂牌日期不能晚于今天")
-    except ValueError as exc:
-        errors.add("listed_on", str(exc))
+    values: dict[str, Any] = {
+        "supervision_level": supervision.level,
+        "supervision_notice_no": supervision.notice_no,
+        "supervision_deadline": supervision.deadline,
+        "listed_on": supervision.listed_on or rules.today(),
+    }
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "supervise")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
         if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
             raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能挂牌督办")
-        if values.get("supervision_deadline") and values["supervision_deadline"] < hazard.discovered_on:
-            errors.add("deadline", "督办期限不能早于发现日期")
-        errors.raise_if_any()
+        if supervision.deadline is not None and supervision.deadline < hazard.discovered_on:
+            raise FieldErrors({"deadline": "督办期限不能早于发现日期"})
         relisted = hazard.listed
         for field, value in values.items():
             if relisted and value in ("", None) and field in ("supervision_notice_no", "supervision_deadline"):
@@ -651,22 +605,15 @@ def hazard_supervise(
     return hazard
 
 
-REPORT_FIELDS = {"regulator": "reported_to_regulator_on", "workers_congress": "reported_to_workers_congress_on"}
+REPORT_FIELDS = {
+    ReportTo.REGULATOR: "reported_to_regulator_on",
+    ReportTo.WORKERS_CONGRESS: "reported_to_workers_congress_on",
+}
 
 
-def hazard_report(*, hazard_id: int, actor: User, to: str, on: Any) -> Hazard:
+def hazard_report(*, hazard_id: int, actor: User, dual_report: HazardDualReport) -> Hazard:
     """Record one of the two reports (双报告): to the regulator, or to the workers' congress."""
-    _visible(hazard_id, actor)
-    if to not in REPORT_FIELDS:
-        raise FieldErrors({"to": "应为 regulator 或 workers_congress"})
-    try:
-        day = parse_date(on, "报告日期")
-    except ValueError as exc:
-        raise FieldErrors({"on": str(exc)}) from exc
-    if day is None:
-        raise FieldErrors({"on": "请填写报告日期"})
-    if day > rules.today():
-        raise FieldErrors({"on": "报告日期不能晚于今天"})
+    to, day = dual_report.to, dual_report.on
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "report")  # after the scope check: out of scope is 404

@@ -18,6 +18,7 @@ from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
+from zhiben.common.inputs import parse
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 from zhiben.regions.views import picker_context
@@ -35,6 +36,14 @@ from .forms import (
     SubmitForm,
     SuperviseForm,
     criterion_choices,
+)
+from .inputs import (
+    HazardCancellation,
+    HazardDualReport,
+    HazardPlan,
+    HazardReviewDecision,
+    HazardSubmission,
+    HazardSupervision,
 )
 from .models import Hazard, Source
 from .selectors import hazard_events, hazard_get, hazard_list
@@ -253,37 +262,19 @@ def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> Htt
 
 
 def _run(action: str, hazard_id: int, actor: User, d: dict[str, Any]) -> None:
+    """The step, with the form's data as its typed input (a refusal names the form's fields)."""
     if action == "plan":
-        hazard_plan(
-            hazard_id=hazard_id,
-            actor=actor,
-            responsible_person=d["responsible_person"],
-            measures=d["measures"],
-            funds=d.get("funds"),
-            deadline=d["deadline"],
-            interim_measures=d.get("interim_measures", ""),
-        )
+        hazard_plan(hazard_id=hazard_id, actor=actor, plan=parse(HazardPlan, d))
     elif action == "submit":
-        hazard_submit(
-            hazard_id=hazard_id,
-            actor=actor,
-            summary=d["summary"],
-            attachments=[int(a) for a in d.get("attachments", [])],
-        )
+        hazard_submit(hazard_id=hazard_id, actor=actor, submission=parse(HazardSubmission, d))
     elif action == "review":
-        hazard_review(hazard_id=hazard_id, actor=actor, decision=d["decision"], comment=d.get("comment", ""))
+        hazard_review(hazard_id=hazard_id, actor=actor, review=parse(HazardReviewDecision, d))
     elif action == "cancel":
-        hazard_cancel(hazard_id=hazard_id, actor=actor, reason=d["reason"])
+        hazard_cancel(hazard_id=hazard_id, actor=actor, cancellation=parse(HazardCancellation, d))
     elif action == "supervise":
-        hazard_supervise(
-            hazard_id=hazard_id,
-            actor=actor,
-            level=d["level"],
-            notice_no=d.get("notice_no", ""),
-            deadline=d.get("deadline"),
-        )
+        hazard_supervise(hazard_id=hazard_id, actor=actor, supervision=parse(HazardSupervision, d))
     elif action == "report":
-        hazard_report(hazard_id=hazard_id, actor=actor, to=d["to"], on=d["on"])
+        hazard_report(hazard_id=hazard_id, actor=actor, dual_report=parse(HazardDualReport, d))
 
 
 @login_required

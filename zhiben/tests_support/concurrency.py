@@ -1,8 +1,10 @@
-"""Two transactions at once (PostgreSQL row locks): does the second wait for the first?"""
+"""Two transactions at once (PostgreSQL row locks): does the second wait for the first, and what does it do
+once the first has committed?"""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from django.db import connection, connections, transaction
@@ -35,6 +37,45 @@ def second_waits(first: Callable[[], None], second: Callable[[], None]) -> BaseE
             outcome["b"] = exc
         finally:
             done.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return outcome["b"]
+
+
+def second_after_first(
+    first: Callable[[], None], second: Callable[[], None], *, hold: float = 0.5
+) -> BaseException | None:
+    """Thread A runs ``first`` in a transaction and commits it ``hold`` seconds after thread B has started
+    ``second`` in its own: B, if it takes a lock A holds, waits for A's commit and then goes on with what A
+    wrote. Returns what B raised (None: it finished)."""
+    holding = threading.Event()
+    outcome: dict[str, BaseException | None] = {"b": None}
+
+    def a() -> None:
+        try:
+            with transaction.atomic():
+                first()
+                holding.set()
+                time.sleep(hold)
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def b() -> None:
+        holding.wait(30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '10s'")
+                second()
+        except BaseException as exc:
+            outcome["b"] = exc
+        finally:
             connections.close_all()
 
     threads = [threading.Thread(target=a), threading.Thread(target=b)]

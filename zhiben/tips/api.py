@@ -21,7 +21,7 @@ from zhiben.common.inputs import json_body, openapi_body, parse
 
 from . import limits
 from .filters import TipFilterSet
-from .inputs import TipReport, TipVerification
+from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from .models import Category, Tip, TipAttachment, TipReward, TipStatus
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
@@ -72,10 +72,6 @@ class PublicTipOut(Schema):
     description: str
     messages: list[dict[str, Any]]
     reward: RewardOut | None
-
-
-class MessageIn(Schema):
-    body: str = Field(..., max_length=4000)
 
 
 class TipOut(Schema):
@@ -166,15 +162,6 @@ class VerifyOut(TipDetail):
     pass
 
 
-class ExtendIn(Schema):
-    reason: str = Field(..., max_length=400)
-
-
-class PaidIn(Schema):
-    paid_on: datetime.date
-    amount: Decimal
-
-
 class ReporterOut(Schema):
     name: str = ""
     phone: str = ""
@@ -223,13 +210,15 @@ def by_receipt(request: HttpRequest, receipt: str) -> dict[str, Any]:
     return _public(_receipt_tip(request, receipt))
 
 
-@router.post("/by-receipt/{receipt}/messages", auth=None, response={201: PublicTipOut})
-def add_message(request: HttpRequest, receipt: str, payload: MessageIn) -> Status[dict[str, Any]]:
-    """Add information to a tip, by receipt."""
+@router.post(
+    "/by-receipt/{receipt}/messages", auth=None, response={201: PublicTipOut}, openapi_extra=openapi_body(TipAddition)
+)
+def add_message(request: HttpRequest, receipt: str) -> Status[dict[str, Any]]:
+    """Add information to a tip, by receipt. The body is read after the receipt and the rate limit."""
     _receipt_tip(request, receipt)
     if limits.submission_limited(request):
         raise HttpError(429, TOO_MANY)
-    tip = tip_reporter_message(receipt=receipt, body=payload.body)
+    tip = tip_reporter_message(receipt=receipt, addition=parse(TipAddition, json_body(request)))
     return Status(201, _public(tip))
 
 
@@ -240,7 +229,7 @@ def add_attachment(request: HttpRequest, receipt: str, file: File[UploadedFile])
     if limits.submission_limited(request):
         raise HttpError(429, TOO_MANY)
     try:
-        tip = tip_reporter_message(receipt=receipt, body="", files=[(file, file.name or "", file.size)])
+        tip = tip_reporter_message(receipt=receipt, addition=TipAddition(), files=[(file, file.name or "", file.size)])
     except FieldErrors as exc:  # the upload's field is "file" here
         raise FieldErrors({("file" if k == "files" else k): v for k, v in exc.errors.items()}) from exc
     return Status(201, _public(tip))
@@ -295,27 +284,31 @@ def verify(request: HttpRequest, tip_id: int) -> Tip:
     return _detail(request, tip_id)
 
 
-@router.post("/{int:tip_id}/extend", response=TipDetail)
-def extend(request: HttpRequest, tip_id: int, payload: ExtendIn) -> Tip:
-    """Extend verification once by 30 days, with a reason."""
+@router.post("/{int:tip_id}/extend", response=TipDetail, openapi_extra=openapi_body(TipExtension))
+def extend(request: HttpRequest, tip_id: int) -> Tip:
+    """Extend verification once by 30 days, with a reason. Out of scope: 404 before the body is read."""
     _detail(request, tip_id)
-    tip_extend(actor=request_actor(request), tip_id=tip_id, reason=payload.reason)
+    extension = parse(TipExtension, json_body(request))
+    tip_extend(actor=request_actor(request), tip_id=tip_id, extension=extension)
     return _detail(request, tip_id)
 
 
-@router.post("/{int:tip_id}/messages", response=TipDetail)
-def reply(request: HttpRequest, tip_id: int, payload: MessageIn) -> Tip:
-    """A message to the tipster; the first after verification is the reply (答复)."""
+@router.post("/{int:tip_id}/messages", response=TipDetail, openapi_extra=openapi_body(TipReply))
+def reply(request: HttpRequest, tip_id: int) -> Tip:
+    """A message to the tipster; the first after verification is the reply (答复). Out of scope: 404 before
+    the body is read."""
     _detail(request, tip_id)
-    tip_reply(actor=request_actor(request), tip_id=tip_id, body=payload.body)
+    message = parse(TipReply, json_body(request))
+    tip_reply(actor=request_actor(request), tip_id=tip_id, reply=message)
     return _detail(request, tip_id)
 
 
-@router.post("/{int:tip_id}/reward/payment", response=TipDetail)
-def reward_paid(request: HttpRequest, tip_id: int, payload: PaidIn) -> Tip:
-    """Record that the reward was paid."""
+@router.post("/{int:tip_id}/reward/payment", response=TipDetail, openapi_extra=openapi_body(TipRewardPayment))
+def reward_paid(request: HttpRequest, tip_id: int) -> Tip:
+    """Record that the reward was paid. Out of scope: 404 before the body is read."""
     _detail(request, tip_id)
-    tip_reward_paid(actor=request_actor(request), tip_id=tip_id, paid_on=payload.paid_on, amount=payload.amount)
+    payment = parse(TipRewardPayment, json_body(request))
+    tip_reward_paid(actor=request_actor(request), tip_id=tip_id, payment=payment)
     return _detail(request, tip_id)
 
 

@@ -1,4 +1,5 @@
-"""The tip register's typed inputs (DESIGN.md §8): the public report and the handler's verification.
+"""The tip register's typed inputs (DESIGN.md §8): the public report and follow-up, and the handler's steps
+(verification, extension, reply, reward payment).
 
 The API takes them as request bodies, the pages build them from their forms, the services take them.
 Each field's parser says in Chinese what is wrong; identity fields are checked (phone numbers with
@@ -20,10 +21,12 @@ from pydantic import AfterValidator, BeforeValidator
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
-from zhiben.common.inputs import Input, choice, text
+from zhiben.common import dates
+from zhiben.common.inputs import Input, choice, required, text
 from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
 
+from . import rules
 from .models import Outcome
 
 CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
@@ -143,3 +146,62 @@ class TipVerification(Input):
         None, title="事故编号"
     )
     concealed_deaths: Annotated[int | None, BeforeValidator(_deaths)] = Field(None, title="瞒报死亡人数")
+
+
+class TipAddition(Input):
+    """举报人补充情况 (by receipt): text, photos, or both. The JSON endpoint needs the text; with files it may
+    be left out (the service names it when neither is given)."""
+
+    body: Annotated[str, text("补充内容", 4000)] = required(max_length=4000, title="补充内容")
+
+
+class TipExtension(Input):
+    """核查延期: once, by 30 days, with the reason (FACTS §3)."""
+
+    reason: Annotated[str, text("延期理由", 400, required=True)] = required(max_length=400, title="延期理由")
+
+
+class TipReply(Input):
+    """A handler's message to the tipster; the first after verification is the reply (答复)."""
+
+    body: Annotated[str, text("答复内容", 4000, required=True)] = required(max_length=4000, title="答复内容")
+
+
+PAID_ON = "发放日期应在奖励决定之后、不晚于今天"
+
+
+def _paid_on(raw: Any) -> datetime.date:
+    """发放日期: a day that has come (the service checks it against the decision)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValueError("请填写发放日期")
+    if isinstance(raw, datetime.datetime):
+        raise ValueError("发放日期应为日期，如 2025-03-01")
+    if isinstance(raw, datetime.date):
+        day = raw
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(raw).strip())
+        except ValueError as exc:
+            raise ValueError("发放日期应为日期，如 2025-03-01") from exc
+    if day > dates.today():
+        raise ValueError(PAID_ON)
+    return day
+
+
+def _amount(raw: Any) -> Decimal:
+    """发放金额 in yuan, to the fen: not negative, at most the national cap (the service: at most the decision)."""
+    value = clean_decimal(raw, label="发放金额", minimum=Decimal(0), maximum=rules.max_reward(), places=2)
+    if value is None:
+        raise ValueError("请填写发放金额")
+    return value
+
+
+class TipRewardPayment(Input):
+    """奖励发放: the day and the amount paid, once, of an eligible reward."""
+
+    paid_on: Annotated[datetime.date, BeforeValidator(_paid_on)] = required(
+        title="发放日期", description="发放日期：不早于奖励决定，不晚于今天"
+    )
+    amount: Annotated[Decimal, BeforeValidator(_amount)] = required(
+        title="发放金额（元）", description="发放金额（元）：不超过决定的奖励金额"
+    )

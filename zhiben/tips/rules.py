@@ -46,6 +46,12 @@ def concealed_accident_reward(deaths: int, grade: str) -> Decimal:
     return min(amount, Decimal(str(r["max_accident"]))).quantize(CENT)
 
 
+def max_reward() -> Decimal:
+    """The most any reward can be (FACTS §3: 300,000 yuan for a violation or for a concealed accident)."""
+    r = _rules()
+    return max(Decimal(str(r["max"])), Decimal(str(r["max_accident"])))
+
+
 def verification_due(accepted_on: datetime.date, *, extended: bool = False) -> datetime.date:
     days = int(settings.ZHIBEN["TIP_VERIFY_DAYS"]) + (int(settings.ZHIBEN["TIP_EXTENSION_DAYS"]) if extended else 0)
     return accepted_on + datetime.timedelta(days=days)

@@ -23,7 +23,6 @@ from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.inputs import parse
-from zhiben.common.validators import clean_decimal, clean_text
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
@@ -34,7 +33,7 @@ from zhiben.regions.models import Region
 
 from . import receipts, rules
 from .crypto import seal, unseal
-from .inputs import TipReport, TipVerification
+from .inputs import PAID_ON, TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from .media import stored_file, stripped
 from .models import (
     HANDLERS,
@@ -129,17 +128,17 @@ def tip_by_receipt(receipt: str) -> Tip | None:
     return tip if tip is not None and receipts.same(tip.receipt_digest, wanted) else None
 
 
-def tip_reporter_message(*, receipt: str, body: Any, files: Sequence[tuple[IO[bytes], str, int | None]] = ()) -> Tip:
-    """The tipster adds information (by receipt)."""
+def tip_reporter_message(
+    *, receipt: str, addition: TipAddition, files: Sequence[tuple[IO[bytes], str, int | None]] = ()
+) -> Tip:
+    """The tipster adds information (by receipt): text, files, or both."""
     tip = tip_by_receipt(receipt)
     if tip is None:
         raise NotFound("回执码不正确")
     errors = ErrorCollector()
-    text = ""
-    try:
-        text = clean_text(body, label="补充内容", max_length=4000, required=not files)
-    except ValueError as exc:
-        errors.add("body", str(exc))
+    text = addition.body
+    if not text and not files:
+        errors.add("body", "请填写补充内容")
     checked = []
     for stream, name, size in files:
         try:
@@ -179,36 +178,27 @@ def tip_reporter(*, actor: User, tip_id: int) -> dict[str, str]:
     return dict(identity)
 
 
-def tip_extend(*, actor: User, tip_id: int, reason: Any) -> Tip:
+def tip_extend(*, actor: User, tip_id: int, extension: TipExtension) -> Tip:
     """Extend verification once by 30 days, with a reason (FACTS §3)."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
-        text = _required(reason, "reason", "延期理由", 400)
         LIFECYCLE.take(TipAction.EXTEND, tip, actor)
         tip.extended = True
-        tip.extension_reason = text
+        tip.extension_reason = extension.reason
         tip.verification_due = rules.verification_due(tip.accepted_on, extended=True)
         tip.save(update_fields=["extended", "extension_reason", "verification_due"])
         _log(actor, tip, "extended", {"verification_due": tip.verification_due})
     return tip
 
 
-def _required(raw: Any, field: str, label: str, length: int) -> str:
-    try:
-        return clean_text(raw, label=label, max_length=length, required=True)
-    except ValueError as exc:
-        raise FieldErrors({field: str(exc)}) from exc
-
-
-def tip_reply(*, actor: User, tip_id: int, body: Any) -> Tip:
+def tip_reply(*, actor: User, tip_id: int, reply: TipReply) -> Tip:
     """A message to the tipster (they read it with the receipt); the first after verification is the
     reply (答复) due within 10 days."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
-        text = _required(body, "body", "答复内容", 4000)
         today = _today()
         target = LIFECYCLE.take(TipAction.REPLY, tip, actor).target
-        TipMessage.objects.create(tip=tip, from_reporter=False, body=seal(text), on=today, author=actor)
+        TipMessage.objects.create(tip=tip, from_reporter=False, body=seal(reply.body), on=today, author=actor)
         if target != tip.status:  # the first message after verification is the reply (答复)
             tip.status = target
             tip.replied_on = today
@@ -358,8 +348,8 @@ def _decide_reward(actor: User, tip: Tip, hazard: Hazard | None, accident: Any) 
     )
 
 
-def tip_reward_paid(*, actor: User, tip_id: int, paid_on: Any, amount: Any) -> Tip:
-    """Record the payment of a reward."""
+def tip_reward_paid(*, actor: User, tip_id: int, payment: TipRewardPayment) -> Tip:
+    """Record the payment of a reward: once, of an eligible one, not before the decision nor above it."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
         LIFECYCLE.take(TipAction.PAY_REWARD, tip, actor)
@@ -369,22 +359,12 @@ def tip_reward_paid(*, actor: User, tip_id: int, paid_on: Any, amount: Any) -> T
         if reward.paid_on is not None:
             raise Conflict("奖励已登记发放")
         errors = ErrorCollector()
-        day = None
-        try:
-            day = datetime.date.fromisoformat(str(paid_on))
-            if day > _today() or day < reward.decided_on:
-                errors.add("paid_on", "发放日期应在奖励决定之后、不晚于今天")
-        except ValueError:
-            errors.add("paid_on", "发放日期应为日期，如 2025-03-01")
-        value = None
-        try:
-            value = clean_decimal(amount, label="发放金额", minimum=Decimal(0), maximum=reward.amount, places=2)
-            if value is None:
-                errors.add("amount", "请填写发放金额")
-        except ValueError as exc:
-            errors.add("amount", str(exc))
+        if payment.paid_on < reward.decided_on:
+            errors.add("paid_on", PAID_ON)
+        if payment.amount > reward.amount:
+            errors.add("amount", f"发放金额应在0至{reward.amount}之间")
         errors.raise_if_any()
-        reward.paid_on, reward.paid_amount = day, value
+        reward.paid_on, reward.paid_amount = payment.paid_on, payment.amount
         reward.save(update_fields=["paid_on", "paid_amount"])
-        _log(actor, tip, "reward_paid", {"paid_on": day, "amount": value})
+        _log(actor, tip, "reward_paid", {"paid_on": payment.paid_on, "amount": payment.amount})
     return tip

@@ -23,7 +23,7 @@ from zhiben.regions.views import picker_context
 
 from . import limits
 from .filters import TipFilterSet
-from .inputs import TipReport, TipVerification
+from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from .models import Category, Outcome, TipAttachment, TipReward
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
@@ -118,7 +118,8 @@ def check(request: HttpRequest) -> HttpResponse:
             error = TOO_MANY
         else:
             try:
-                tip = tip_reporter_message(receipt=receipt, body=request.POST.get("body", ""), files=_uploads(request))
+                addition = parse(TipAddition, {"body": request.POST.get("body", "")})
+                tip = tip_reporter_message(receipt=receipt, addition=addition, files=_uploads(request))
             except FieldErrors as exc:
                 error = "；".join(exc.errors.values())
     context = {
@@ -209,11 +210,12 @@ def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
             data: dict[str, Any] = {k: p[k].strip() for k in fields if p.get(k, "").strip()}
             tip_verify(actor=actor, tip_id=tip.pk, verification=parse(TipVerification, data))
         elif action == "extend":
-            tip_extend(actor=actor, tip_id=tip.pk, reason=p.get("reason"))
+            tip_extend(actor=actor, tip_id=tip.pk, extension=parse(TipExtension, {"reason": p.get("reason")}))
         elif action == "reply":
-            tip_reply(actor=actor, tip_id=tip.pk, body=p.get("body"))
+            tip_reply(actor=actor, tip_id=tip.pk, reply=parse(TipReply, {"body": p.get("body")}))
         elif action == "paid":
-            tip_reward_paid(actor=actor, tip_id=tip.pk, paid_on=p.get("paid_on"), amount=p.get("amount"))
+            payment = parse(TipRewardPayment, {"paid_on": p.get("paid_on"), "amount": p.get("amount")})
+            tip_reward_paid(actor=actor, tip_id=tip.pk, payment=payment)
         else:
             raise Http404
     except FieldErrors as exc:

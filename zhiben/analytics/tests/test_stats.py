@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from zhiben.analytics.selectors import FIGURES, hazard_stats, hazard_stats_from_rows, top_overdue_enterprises
 from zhiben.common.inputs import parse
 from zhiben.hazards import rules
-from zhiben.hazards.inputs import HazardReport
+from zhiben.hazards.inputs import HazardCancellation, HazardPlan, HazardReport, HazardReviewDecision, HazardSubmission
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
@@ -51,16 +51,23 @@ def close(h, actor, reviewer):
         hazard_plan(
             hazard_id=h.pk,
             actor=actor,
-            responsible_person="p",
-            measures="m",
-            funds=None,
-            deadline=h.deadline or h.discovered_on,
-            interim_measures="i",
+            plan=parse(
+                HazardPlan,
+                {
+                    "responsible_person": "p",
+                    "measures": "m",
+                    "funds": None,
+                    "deadline": h.deadline or h.discovered_on,
+                    "interim_measures": "i",
+                },
+            ),
         )
     ids = [a.pk for a in hazard_attach(hazard_id=h.pk, actor=actor, uploads=[(BytesIO(files.png()), "a.png", None)])]
-    hazard_submit(hazard_id=h.pk, actor=actor, summary="s", attachments=ids)
+    hazard_submit(hazard_id=h.pk, actor=actor, submission=parse(HazardSubmission, {"summary": "s", "attachments": ids}))
     if h.level == "major":
-        hazard_review(hazard_id=h.pk, actor=reviewer, decision="approve", comment="")
+        hazard_review(
+            hazard_id=h.pk, actor=reviewer, review=parse(HazardReviewDecision, {"decision": "approve", "comment": ""})
+        )
 
 
 def as_dict(result):
@@ -113,7 +120,7 @@ def test_the_meaning_of_every_figure(admin_user, officer, firm, monkeypatch) -> 
     no_deadline = make(officer, firm, discovered="2025-02-01")
     close(on_time, officer, admin_user)
     close(late, officer, admin_user)
-    hazard_cancel(hazard_id=cancelled.pk, actor=officer, reason="误报")
+    hazard_cancel(hazard_id=cancelled.pk, actor=officer, cancellation=parse(HazardCancellation, {"reason": "误报"}))
     totals = hazard_stats(actor=officer, group_by="source")["totals"]
     assert totals == {
         "total": 4,
@@ -169,7 +176,7 @@ def test_the_counts_agree_with_group_by_over_the_rows(data, group_by, level, adm
         if fate == "close":
             close(h, admin_user, factories.user(f"rev{h.pk}", role="admin"))
         elif fate == "cancel":
-            hazard_cancel(hazard_id=h.pk, actor=admin_user, reason="r")
+            hazard_cancel(hazard_id=h.pk, actor=admin_user, cancellation=parse(HazardCancellation, {"reason": "r"}))
     for region in (None, "50", "500241"):
         fast = as_dict(hazard_stats(actor=admin_user, region=region, level=level, group_by=group_by))
         slow = hazard_stats_from_rows(actor=admin_user, region=region, level=level, group_by=group_by)

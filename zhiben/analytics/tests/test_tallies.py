@@ -24,7 +24,14 @@ from zhiben.analytics.models import HazardTally
 from zhiben.analytics.tallies import rebuild_tallies, tally_drift
 from zhiben.common.errors import DomainError
 from zhiben.common.inputs import parse
-from zhiben.hazards.inputs import HazardReport
+from zhiben.hazards.inputs import (
+    HazardCancellation,
+    HazardPlan,
+    HazardReport,
+    HazardReviewDecision,
+    HazardSubmission,
+    HazardSupervision,
+)
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
@@ -96,11 +103,16 @@ class Transitions(RuleBasedStateMachine):
             lambda: hazard_plan(
                 hazard_id=h.pk,
                 actor=self.officer,
-                responsible_person="p",
-                measures="m",
-                funds=None,
-                deadline=h.discovered_on + datetime.timedelta(days=days),
-                interim_measures="i",
+                plan=parse(
+                    HazardPlan,
+                    {
+                        "responsible_person": "p",
+                        "measures": "m",
+                        "funds": None,
+                        "deadline": h.discovered_on + datetime.timedelta(days=days),
+                        "interim_measures": "i",
+                    },
+                ),
             )
         )
 
@@ -116,7 +128,11 @@ class Transitions(RuleBasedStateMachine):
                     hazard_id=hid, actor=self.officer, uploads=[(BytesIO(files.png()), "a.png", None)]
                 )
             ]
-            hazard_submit(hazard_id=hid, actor=self.officer, summary="s", attachments=ids)
+            hazard_submit(
+                hazard_id=hid,
+                actor=self.officer,
+                submission=parse(HazardSubmission, {"summary": "s", "attachments": ids}),
+            )
 
         self._try(go)
 
@@ -126,7 +142,9 @@ class Transitions(RuleBasedStateMachine):
         hid = self.ids[i % len(self.ids)]
         self._try(
             lambda: hazard_review(
-                hazard_id=hid, actor=self.other, decision="approve" if approve else "reject", comment="c"
+                hazard_id=hid,
+                actor=self.other,
+                review=parse(HazardReviewDecision, {"decision": "approve" if approve else "reject", "comment": "c"}),
             )
         )
 
@@ -134,13 +152,21 @@ class Transitions(RuleBasedStateMachine):
     @rule(i=st.integers(0, 10**6))
     def cancel(self, i) -> None:
         hid = self.ids[i % len(self.ids)]
-        self._try(lambda: hazard_cancel(hazard_id=hid, actor=self.officer, reason="r"))
+        self._try(
+            lambda: hazard_cancel(
+                hazard_id=hid, actor=self.officer, cancellation=parse(HazardCancellation, {"reason": "r"})
+            )
+        )
 
     @precondition(lambda self: self.ids)
     @rule(i=st.integers(0, 10**6), level=st.sampled_from(["county", "city", "province"]))
     def supervise(self, i, level) -> None:
         hid = self.ids[i % len(self.ids)]
-        self._try(lambda: hazard_supervise(hazard_id=hid, actor=self.officer, level=level))
+        self._try(
+            lambda: hazard_supervise(
+                hazard_id=hid, actor=self.officer, supervision=parse(HazardSupervision, {"level": level})
+            )
+        )
 
     @invariant()
     def counts_match_rows(self) -> None:

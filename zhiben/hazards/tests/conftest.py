@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhiben.common.inputs import parse
-from zhiben.hazards.inputs import HazardReport
+from zhiben.hazards.inputs import HazardPlan, HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_attach, hazard_create, hazard_plan
 from zhiben.tests_support import files
@@ -35,11 +35,16 @@ def planned(actor, hazard: Hazard) -> Hazard:
     return hazard_plan(
         hazard_id=hazard.pk,
         actor=actor,
-        responsible_person="陈建国",
-        measures="更换报警器并联锁",
-        funds="12000",
-        deadline="2025-06-30",
-        interim_measures="停用该区域，专人值守",
+        plan=parse(
+            HazardPlan,
+            {
+                "responsible_person": "陈建国",
+                "measures": "更换报警器并联锁",
+                "funds": "12000",
+                "deadline": "2025-06-30",
+                "interim_measures": "停用该区域，专人值守",
+            },
+        ),
     )
 
 

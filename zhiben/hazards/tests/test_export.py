@@ -17,9 +17,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhiben.audit.models import Event
+from zhiben.common.inputs import parse
 from zhiben.hazards import rules
 from zhiben.hazards.events import event_summary
 from zhiben.hazards.exports import COLUMNS, TIMELINE_COLUMNS
+from zhiben.hazards.inputs import HazardCancellation, HazardSubmission, HazardSupervision
 from zhiben.hazards.services import hazard_cancel, hazard_submit, hazard_supervise
 from zhiben.tests_support import factories
 
@@ -62,7 +64,11 @@ def hazards(officer, admin_user, firm, other_firm):
     """At the county's firm: a major hazard, planned and overdue, listed; a general one closed on time.
     At the other county's firm: one general hazard."""
     major = planned(officer, new_hazard(officer, firm))  # deadline 2025-06-30: overdue on TODAY
-    hazard_supervise(hazard_id=major.pk, actor=admin_user, level="city", notice_no="渝安委办〔2025〕8号")
+    hazard_supervise(
+        hazard_id=major.pk,
+        actor=admin_user,
+        supervision=parse(HazardSupervision, {"level": "city", "notice_no": "渝安委办〔2025〕8号"}),
+    )
     general = new_hazard(
         officer,
         firm,
@@ -74,7 +80,11 @@ def hazards(officer, admin_user, firm, other_firm):
         deadline="2023-05-10",
         location="成品仓库",
     )
-    hazard_submit(hazard_id=general.pk, actor=officer, summary="已清理", attachments=[])
+    hazard_submit(
+        hazard_id=general.pk,
+        actor=officer,
+        submission=parse(HazardSubmission, {"summary": "已清理", "attachments": []}),
+    )
     far = new_hazard(admin_user, other_firm, title="配电箱未接地", level="general", criterion="", source="inspection")
     return major, general, far
 
@@ -189,7 +199,7 @@ def test_the_api_timeline_export_and_its_404_outside_the_scope(api_as, officer, 
 
 def test_every_kind_of_event_has_a_readable_summary(officer, admin_user, firm) -> None:
     hazard = new_hazard(officer, firm, level="general", criterion="")
-    hazard_cancel(hazard_id=hazard.pk, actor=admin_user, reason="误报")
+    hazard_cancel(hazard_id=hazard.pk, actor=admin_user, cancellation=parse(HazardCancellation, {"reason": "误报"}))
     assert event_summary("cancelled", {"reason": "误报"}) == "误报"
     assert event_summary("reported", {"to": "workers_congress", "on": "2025-03-02"}) == "职工代表大会，2025-03-02"
     assert event_summary("closed", {"closed_on": "2025-03-02", "by": "review"}) == "销号日期 2025-03-02，审核销号"

@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from zhiben.common.inputs import parse
 from zhiben.hazards import rules
 from zhiben.hazards.filters import HazardFilterSet
+from zhiben.hazards.inputs import HazardCancellation, HazardSubmission, HazardSupervision
 from zhiben.hazards.services import hazard_cancel, hazard_submit, hazard_supervise
 from zhiben.tests_support import factories
 from zhiben.tests_support.filters import api_ids, api_parameters, page_error, page_rows, workbook_column
@@ -69,7 +71,11 @@ def hazards(officer, admin_user, firm, township) -> dict[str, Any]:
     machinery = factories.enterprise(region="500241", sector="machinery", name="秀山机械厂")
     far_firm = factories.enterprise(region="110105", sector="machinery", name="朝阳机械")
     major = planned(officer, new_hazard(officer, firm))  # deadline 2025-06-30: overdue on TODAY
-    hazard_supervise(hazard_id=major.pk, actor=admin_user, level="city", notice_no="渝安委办〔2025〕8号")
+    hazard_supervise(
+        hazard_id=major.pk,
+        actor=admin_user,
+        supervision=parse(HazardSupervision, {"level": "city", "notice_no": "渝安委办〔2025〕8号"}),
+    )
     closed = new_hazard(
         officer,
         firm,
@@ -81,10 +87,12 @@ def hazards(officer, admin_user, firm, township) -> dict[str, Any]:
         deadline="2023-05-10",
         location="成品仓库",
     )
-    hazard_submit(hazard_id=closed.pk, actor=officer, summary="已清理", attachments=[])
+    hazard_submit(
+        hazard_id=closed.pk, actor=officer, submission=parse(HazardSubmission, {"summary": "已清理", "attachments": []})
+    )
     missed = new_hazard(officer, town_firm, title="配电箱未接地", source="inspection", deadline="2025-12-31")
     tipped = new_hazard(officer, machinery, title="机械防护罩缺失", level="general", source="tip", criterion="")
-    hazard_cancel(hazard_id=tipped.pk, actor=officer, reason="误报")
+    hazard_cancel(hazard_id=tipped.pk, actor=officer, cancellation=parse(HazardCancellation, {"reason": "误报"}))
     far = new_hazard(admin_user, far_firm, title="配电箱未接地", level="general", source="inspection", criterion="")
     return {"major": major, "closed": closed, "missed": missed, "tipped": tipped, "far": far, "firm": firm}
 

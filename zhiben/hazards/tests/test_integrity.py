@@ -11,6 +11,8 @@ from django.db import close_old_connections, connection
 
 from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, PermissionDenied
+from zhiben.common.inputs import parse
+from zhiben.hazards.inputs import HazardPlan, HazardReviewDecision, HazardSubmission
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_attach, hazard_plan, hazard_review, hazard_submit
 from zhiben.tests_support import factories, files
@@ -23,14 +25,21 @@ def _pending(firm, firm_user) -> Hazard:
     hazard_plan(
         hazard_id=h.pk,
         actor=firm_user,
-        responsible_person="p",
-        measures="m",
-        funds=None,
-        deadline="2025-06-01",
-        interim_measures="i",
+        plan=parse(
+            HazardPlan,
+            {
+                "responsible_person": "p",
+                "measures": "m",
+                "funds": None,
+                "deadline": "2025-06-01",
+                "interim_measures": "i",
+            },
+        ),
     )
     aid = hazard_attach(hazard_id=h.pk, actor=firm_user, uploads=[(BytesIO(files.jpeg()), "a.jpg", None)])[0].pk
-    return hazard_submit(hazard_id=h.pk, actor=firm_user, summary="done", attachments=[aid])
+    return hazard_submit(
+        hazard_id=h.pk, actor=firm_user, submission=parse(HazardSubmission, {"summary": "done", "attachments": [aid]})
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,7 +53,11 @@ def test_two_reviewers_at_once_make_exactly_one_transition(firm, firm_user) -> N
         close_old_connections()
         try:
             barrier.wait()
-            hazard_review(hazard_id=h.pk, actor=user, decision=decision, comment="并发")
+            hazard_review(
+                hazard_id=h.pk,
+                actor=user,
+                review=parse(HazardReviewDecision, {"decision": decision, "comment": "并发"}),
+            )
             results.append("ok")
         except Conflict:
             results.append("409")
@@ -70,7 +83,9 @@ def test_a_refused_step_changes_nothing(firm, firm_user) -> None:
     h = _pending(firm, firm_user)
     events = Event.objects.count()
     with pytest.raises(PermissionDenied):
-        hazard_review(hazard_id=h.pk, actor=firm_user, decision="approve", comment="")
+        hazard_review(
+            hazard_id=h.pk, actor=firm_user, review=parse(HazardReviewDecision, {"decision": "approve", "comment": ""})
+        )
     assert Hazard.objects.get(pk=h.pk).status == "pending_review"
     assert Event.objects.count() == events
 

@@ -9,7 +9,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from zhiben.common.inputs import parse
 from zhiben.escalation.engine import sweep
+from zhiben.hazards.inputs import HazardCancellation, HazardPlan, HazardSupervision
 from zhiben.hazards.models import Escalation, Hazard, SweepRun
 from zhiben.hazards.services import hazard_plan
 from zhiben.notifications.models import Notification
@@ -93,7 +95,7 @@ def test_closed_cancelled_and_undated_hazards_never_escalate(officer, firm) -> N
     from zhiben.hazards.services import hazard_cancel
 
     h = overdue_by(40, officer, firm)
-    hazard_cancel(hazard_id=h.pk, actor=officer, reason="误报")
+    hazard_cancel(hazard_id=h.pk, actor=officer, cancellation=parse(HazardCancellation, {"reason": "误报"}))
     new_hazard(officer, firm, source="inspection", discovered_on="2025-01-01")  # no deadline
     assert sum(sweep(today=DAY).counts("hazard").values()) == 0
 
@@ -106,11 +108,16 @@ def test_a_revised_deadline_starts_the_ladder_again(officer, firm) -> None:
     hazard_plan(
         hazard_id=h.pk,
         actor=officer,
-        responsible_person="p",
-        measures="m",
-        funds=None,
-        deadline=str(new_deadline),
-        interim_measures="i",
+        plan=parse(
+            HazardPlan,
+            {
+                "responsible_person": "p",
+                "measures": "m",
+                "funds": None,
+                "deadline": str(new_deadline),
+                "interim_measures": "i",
+            },
+        ),
     )
     sweep(today=DAY)
     assert steps(h) == ["letter", "reminder"]
@@ -276,7 +283,11 @@ def test_a_hazard_already_listed_is_not_proposed_for_listing_again(officer, firm
     from zhiben.hazards.services import hazard_supervise
 
     listed = overdue_by(120, officer, firm)
-    hazard_supervise(hazard_id=listed.pk, actor=officer, level="county", listed_on=str(DAY))
+    hazard_supervise(
+        hazard_id=listed.pk,
+        actor=officer,
+        supervision=parse(HazardSupervision, {"level": "county", "listed_on": str(DAY)}),
+    )
     unlisted = overdue_by(120, officer, firm)
     sweep(today=DAY)
     assert "listing_proposed" not in steps(listed) and "listing_proposed" in steps(unlisted)

@@ -9,7 +9,7 @@ import pytest
 
 from zhiben.common.errors import Conflict, PermissionDenied
 from zhiben.common.inputs import parse
-from zhiben.hazards.inputs import HazardReport
+from zhiben.hazards.inputs import HazardCancellation, HazardPlan, HazardReport, HazardReviewDecision, HazardSubmission
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
@@ -86,21 +86,34 @@ def make(state: str, firm, users) -> Hazard:
     hazard_plan(
         hazard_id=h.pk,
         actor=ent,
-        responsible_person="p",
-        measures="m",
-        funds=None,
-        deadline="2025-03-01",
-        interim_measures="i",
+        plan=parse(
+            HazardPlan,
+            {
+                "responsible_person": "p",
+                "measures": "m",
+                "funds": None,
+                "deadline": "2025-03-01",
+                "interim_measures": "i",
+            },
+        ),
     )
     if state == "rectifying":
         return h
     if state == "cancelled":
-        return hazard_cancel(hazard_id=h.pk, actor=users["officer"], reason="误报")
+        return hazard_cancel(
+            hazard_id=h.pk, actor=users["officer"], cancellation=parse(HazardCancellation, {"reason": "误报"})
+        )
     aid = hazard_attach(hazard_id=h.pk, actor=ent, uploads=[(BytesIO(files.jpeg()), "a.jpg", None)])[0].pk
-    hazard_submit(hazard_id=h.pk, actor=ent, summary="done", attachments=[aid])
+    hazard_submit(
+        hazard_id=h.pk, actor=ent, submission=parse(HazardSubmission, {"summary": "done", "attachments": [aid]})
+    )
     if state == "pending_review":
         return h
-    return hazard_review(hazard_id=h.pk, actor=users["admin"], decision="approve", comment="ok")
+    return hazard_review(
+        hazard_id=h.pk,
+        actor=users["admin"],
+        review=parse(HazardReviewDecision, {"decision": "approve", "comment": "ok"}),
+    )
 
 
 def act(action: str, h: Hazard, user) -> Hazard:
@@ -108,11 +121,16 @@ def act(action: str, h: Hazard, user) -> Hazard:
         return hazard_plan(
             hazard_id=h.pk,
             actor=user,
-            responsible_person="p",
-            measures="m",
-            funds="1",
-            deadline="2025-04-01",
-            interim_measures="i",
+            plan=parse(
+                HazardPlan,
+                {
+                    "responsible_person": "p",
+                    "measures": "m",
+                    "funds": "1",
+                    "deadline": "2025-04-01",
+                    "interim_measures": "i",
+                },
+            ),
         )
     if action == "submit":
         ids = list(h.attachments.values_list("pk", flat=True))
@@ -122,10 +140,14 @@ def act(action: str, h: Hazard, user) -> Hazard:
                 if h.status in ("open", "rectifying", "pending_review")
                 else []
             )
-        return hazard_submit(hazard_id=h.pk, actor=user, summary="s", attachments=ids)
+        return hazard_submit(
+            hazard_id=h.pk, actor=user, submission=parse(HazardSubmission, {"summary": "s", "attachments": ids})
+        )
     if action in ("approve", "reject"):
-        return hazard_review(hazard_id=h.pk, actor=user, decision=action, comment="意见")
-    return hazard_cancel(hazard_id=h.pk, actor=user, reason="误报")
+        return hazard_review(
+            hazard_id=h.pk, actor=user, review=parse(HazardReviewDecision, {"decision": action, "comment": "意见"})
+        )
+    return hazard_cancel(hazard_id=h.pk, actor=user, cancellation=parse(HazardCancellation, {"reason": "误报"}))
 
 
 @pytest.mark.parametrize(("state", "action", "role"), list(itertools.product(STATES, ACTIONS, ROLES)))
@@ -151,10 +173,21 @@ def test_a_submitter_cannot_approve_their_own_submission(world) -> None:
     officer = users["officer"]
     h = make("rectifying", firm, users)
     aid = hazard_attach(hazard_id=h.pk, actor=officer, uploads=[(BytesIO(files.jpeg()), "a.jpg", None)])[0].pk
-    hazard_submit(hazard_id=h.pk, actor=officer, summary="我来提交", attachments=[aid])
+    hazard_submit(
+        hazard_id=h.pk, actor=officer, submission=parse(HazardSubmission, {"summary": "我来提交", "attachments": [aid]})
+    )
     with pytest.raises(PermissionDenied):
-        hazard_review(hazard_id=h.pk, actor=officer, decision="approve", comment="")
-    assert hazard_review(hazard_id=h.pk, actor=users["tip_handler"], decision="approve", comment="").status == "closed"
+        hazard_review(
+            hazard_id=h.pk, actor=officer, review=parse(HazardReviewDecision, {"decision": "approve", "comment": ""})
+        )
+    assert (
+        hazard_review(
+            hazard_id=h.pk,
+            actor=users["tip_handler"],
+            review=parse(HazardReviewDecision, {"decision": "approve", "comment": ""}),
+        ).status
+        == "closed"
+    )
 
 
 def test_a_major_close_out_needs_evidence(world) -> None:
@@ -163,7 +196,11 @@ def test_a_major_close_out_needs_evidence(world) -> None:
     firm, users = world
     h = make("rectifying", firm, users)
     with pytest.raises(FieldErrors) as err:
-        hazard_submit(hazard_id=h.pk, actor=users["enterprise"], summary="done", attachments=[])
+        hazard_submit(
+            hazard_id=h.pk,
+            actor=users["enterprise"],
+            submission=parse(HazardSubmission, {"summary": "done", "attachments": []}),
+        )
     assert "attachments" in err.value.errors
 
 
@@ -177,7 +214,11 @@ def test_evidence_of_another_hazard_does_not_count(world) -> None:
         hazard_id=b.pk, actor=users["enterprise"], uploads=[(BytesIO(files.jpeg()), "x.jpg", None)]
     )[0].pk
     with pytest.raises(FieldErrors):
-        hazard_submit(hazard_id=a.pk, actor=users["enterprise"], summary="done", attachments=[foreign])
+        hazard_submit(
+            hazard_id=a.pk,
+            actor=users["enterprise"],
+            submission=parse(HazardSubmission, {"summary": "done", "attachments": [foreign]}),
+        )
 
 
 def test_the_plan_deadline_becomes_the_hazards_deadline(world) -> None:
@@ -186,11 +227,16 @@ def test_the_plan_deadline_becomes_the_hazards_deadline(world) -> None:
     h = hazard_plan(
         hazard_id=h.pk,
         actor=users["officer"],
-        responsible_person="p",
-        measures="m",
-        funds="5",
-        deadline="2025-02-15",
-        interim_measures="i",
+        plan=parse(
+            HazardPlan,
+            {
+                "responsible_person": "p",
+                "measures": "m",
+                "funds": "5",
+                "deadline": "2025-02-15",
+                "interim_measures": "i",
+            },
+        ),
     )
     assert str(h.deadline) == "2025-02-15"
 
@@ -200,14 +246,10 @@ def test_a_major_plan_needs_interim_measures(world) -> None:
 
     firm, users = world
     h = make("open_major", firm, users)
-    with pytest.raises(FieldErrors) as err:
-        hazard_plan(
-            hazard_id=h.pk,
-            actor=users["enterprise"],
-            responsible_person="p",
-            measures="m",
-            funds="-1",
-            deadline="2024-01-01",
-            interim_measures="",
-        )
-    assert {"interim_measures", "funds", "deadline"} <= set(err.value.errors)
+    plan = {"responsible_person": "p", "measures": "m", "funds": "-1", "deadline": "2024-01-01", "interim_measures": ""}
+    with pytest.raises(FieldErrors) as err:  # the input's own limits
+        parse(HazardPlan, plan)
+    assert set(err.value.errors) == {"funds"}
+    with pytest.raises(FieldErrors) as err:  # what the hazard asks, named at once
+        hazard_plan(hazard_id=h.pk, actor=users["enterprise"], plan=parse(HazardPlan, {**plan, "funds": "1"}))
+    assert set(err.value.errors) == {"interim_measures", "deadline"}

@@ -15,7 +15,9 @@ from openpyxl.styles import PatternFill
 from zhiben.analytics.tallies import tally_drift
 from zhiben.audit.models import Event
 from zhiben.audit.selectors import verify_chain
+from zhiben.common.inputs import parse
 from zhiben.enterprises.models import Enterprise
+from zhiben.hazards.inputs import HazardCancellation
 from zhiben.hazards.models import Hazard
 from zhiben.imports.models import ImportJob
 from zhiben.tests_support import factories
@@ -347,7 +349,7 @@ def test_reimport_edge_cases(api_as, officer, firm) -> None:
     assert run(api_as(officer), "hazards", workbook(rows))["report"]["unchanged"] == 1
     hazard.refresh_from_db()
     assert hazard.location == "配电房"
-    hazard_cancel(hazard_id=hazard.pk, actor=officer, reason="重复登记")
+    hazard_cancel(hazard_id=hazard.pk, actor=officer, cancellation=parse(HazardCancellation, {"reason": "重复登记"}))
     again = run(api_as(officer), "hazards", workbook(rows))
     assert again["status"] == "invalid" and "已撤销" in again["report"]["errors"][0]["message"]
     # an enterprise re-imported without a region column keeps its region whatever the address says

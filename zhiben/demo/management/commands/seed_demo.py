@@ -28,7 +28,7 @@ from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
 from zhiben.hazards import rules
-from zhiben.hazards.inputs import HazardReport
+from zhiben.hazards.inputs import HazardPlan, HazardReport, HazardReviewDecision, HazardSubmission, HazardSupervision
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_create, hazard_plan, hazard_review, hazard_submit, hazard_supervise
 from zhiben.reference.models import Sector
@@ -257,23 +257,41 @@ class Command(BaseCommand):
             hazard_plan(
                 hazard_id=hazard.pk,
                 actor=actor,
-                responsible_person=enterprise.principal or "安全负责人",
-                measures="按整改方案落实",
-                funds=rng.randint(1, 50) * 1000,
-                deadline=hazard.deadline,
-                interim_measures="整改期间设置警戒，专人监护",
+                plan=parse(
+                    HazardPlan,
+                    {
+                        "responsible_person": enterprise.principal or "安全负责人",
+                        "measures": "按整改方案落实",
+                        "funds": rng.randint(1, 50) * 1000,
+                        "deadline": hazard.deadline,
+                        "interim_measures": "整改期间设置警戒，专人监护",
+                    },
+                ),
             )
             if stage == 1:
                 continue  # rectifying
             hazard_submit(
                 hazard_id=hazard.pk,
                 actor=actor,
-                summary="已按方案完成整改",
-                attachments=list(hazard.attachments.values_list("pk", flat=True)),
+                submission=parse(
+                    HazardSubmission,
+                    {
+                        "summary": "已按方案完成整改",
+                        "attachments": list(hazard.attachments.values_list("pk", flat=True)),
+                    },
+                ),
             )
             if level == "major" and stage >= 3:
                 reviewer = county if actor != county else User.objects.get(username="town")
                 if Hazard.objects.get(pk=hazard.pk).region_id.startswith(reviewer.region_id or ""):
-                    hazard_review(hazard_id=hazard.pk, actor=reviewer, decision="approve", comment="现场核查合格")
+                    hazard_review(
+                        hazard_id=hazard.pk,
+                        actor=reviewer,
+                        review=parse(HazardReviewDecision, {"decision": "approve", "comment": "现场核查合格"}),
+                    )
             if level == "major" and stage == 2:
-                hazard_supervise(hazard_id=hazard.pk, actor=county, level="county", notice_no=f"秀安委督〔2025〕{i}号")
+                hazard_supervise(
+                    hazard_id=hazard.pk,
+                    actor=county,
+                    supervision=parse(HazardSupervision, {"level": "county", "notice_no": f"秀安委督〔2025〕{i}号"}),
+                )
