@@ -28,6 +28,11 @@ CURRENT = datetime.date(1, 1, 1)  # the ``day`` of the running totals; every oth
 PAST = datetime.date(1, 1, 2)  # the ``deadline`` of folded past deadlines in the running totals
 
 
+def striped(name: str) -> models.Index:
+    """The rows outside stripe 0 (few: the nightly fold merges them), found without reading the table."""
+    return models.Index(fields=["stripe"], condition=models.Q(stripe__gt=0), name=f"{name}_striped")
+
+
 class Counters(models.Model):
     total = models.IntegerField(default=0)
     active = models.IntegerField(default=0)
@@ -66,7 +71,7 @@ class HazardTally(Keyed, Counters):
                 fields=["node", "dim", "dim_value", "level", "cohort", "day", "stripe"], name="hazard_tally_key"
             )
         ]
-        indexes = [models.Index(fields=["day", "dim", "depth", "node"])]
+        indexes = [models.Index(fields=["day", "dim", "depth", "node"]), striped("hazard_tally")]
 
     def __str__(self) -> str:
         return f"{self.node} {self.dim}={self.dim_value} {self.day}"
@@ -81,7 +86,7 @@ class HazardMonthTally(Keyed, Counters):
         constraints = [
             models.UniqueConstraint(fields=["node", "level", "month", "day", "stripe"], name="hazard_month_tally_key")
         ]
-        indexes = [models.Index(fields=["day", "depth", "node"])]
+        indexes = [models.Index(fields=["day", "depth", "node"]), striped("hazard_month_tally")]
 
     def __str__(self) -> str:
         return f"{self.node} {self.month} {self.day}"
@@ -103,7 +108,7 @@ class ActiveDeadline(Keyed):
                 name="active_deadline_key",
             )
         ]
-        indexes = [models.Index(fields=["day", "dim", "depth", "node", "deadline"])]
+        indexes = [models.Index(fields=["day", "dim", "depth", "node", "deadline"]), striped("active_deadline")]
 
     def __str__(self) -> str:
         return f"{self.node} {self.deadline} {self.day}"
@@ -122,7 +127,7 @@ class ActiveDeadlineMonth(Keyed):
                 fields=["node", "level", "month", "deadline", "day", "stripe"], name="active_deadline_month_key"
             )
         ]
-        indexes = [models.Index(fields=["day", "depth", "node", "deadline"])]
+        indexes = [models.Index(fields=["day", "depth", "node", "deadline"]), striped("active_deadline_month")]
 
     def __str__(self) -> str:
         return f"{self.node} {self.deadline} {self.day}"
@@ -150,7 +155,7 @@ class EnterpriseDeadline(models.Model):
             )
         ]
         # deadline before node: the PAST rows of a subtree are one range, and so are the unfolded days
-        indexes = [models.Index(fields=["day", "deadline", "node"])]
+        indexes = [models.Index(fields=["day", "deadline", "node"]), striped("enterprise_deadline")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.node} {self.deadline}"

@@ -322,53 +322,55 @@ def _fold(
 def fold_past_deadlines(*, today: datetime.date | None = None) -> int:
     """Compact the summary rows (set-based; the nightly sweep runs it); returns how many rows went.
 
-    Every stripe is merged into stripe 0, and the running totals' past deadlines are folded into one
-    PAST row per key. On PostgreSQL the rows are deleted and re-added in one statement
-    (``DELETE … RETURNING`` feeding the ``INSERT``): a writer adding to a row being merged waits for it
-    and then adds to a new row, so no count is lost while the server keeps taking hazards. SQLite's
-    writers take turns, so two statements do there."""
+    Two passes per table: the running totals' past deadlines folded into one PAST row per key (the
+    histograms; by the ``day`` index, as before stripes), then every other stripe merged into stripe 0
+    (by a partial index of the rows in stripes: none at all on SQLite). On PostgreSQL rows are deleted and
+    re-added in one statement (``DELETE … RETURNING`` feeding the ``INSERT``): a writer adding to a row
+    being merged waits for it and then adds to a new row, so no count is lost while the server keeps
+    taking hazards. SQLite's writers take turns, so two statements do there."""
     when = today or rules.today()
     folded = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for spec in SPECS:
-            table = connection.ops.quote_name(spec.model._meta.db_table)
-            keys = list(spec.key_fields)
-            values = list(spec.value_fields)
-            moved = "stripe > 0"
-            params_where: list[Any] = []
-            target = [*keys, "day"]
-            params_select: list[Any] = []
+            keys = [*spec.key_fields, "day"]
             if spec in HISTOGRAMS:
-                moved += " OR (day = %s AND deadline < %s AND deadline > %s)"
-                params_where = [CURRENT, when, PAST]
-                target = [
-                    "CASE WHEN day = %s AND deadline < %s THEN %s ELSE deadline END" if k == "deadline" else k
-                    for k in target
-                ]
-                params_select = [CURRENT, when, PAST]
-            group = ", ".join(target)
-            ordinals = ", ".join(str(i + 1) for i in range(len(target)))  # GROUP BY 1, 2, …: the CASE once
-            sums = ", ".join(f"SUM({v})" for v in values)
-            conflict = ", ".join([*(k for k in keys if k != "depth"), "day", "stripe"])
-            updates = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values)
-            into = f"INSERT INTO {table} ({', '.join(keys)}, day, stripe, {', '.join(values)}) "
-            upsert = f"GROUP BY {ordinals} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"WITH moved AS (DELETE FROM {table} WHERE {moved} RETURNING *), "  # noqa: S608 - our own table
-                    f"added AS ({into}SELECT {group}, 0, {sums} FROM moved {upsert}) SELECT COUNT(*) FROM moved",
-                    [*params_where, *params_select],
-                )
-                folded += int(cursor.fetchone()[0])
-            else:
-                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {moved}", params_where)  # noqa: S608
-                folded += int(cursor.fetchone()[0])
-                cursor.execute(
-                    f"{into}SELECT {group}, 0, {sums} FROM {table} WHERE {moved} {upsert}",  # noqa: S608
-                    [*params_select, *params_where],
-                )
-                cursor.execute(f"DELETE FROM {table} WHERE {moved}", params_where)  # noqa: S608
+                past = ["%s" if k == "deadline" else k for k in keys]
+                where = "day = %s AND deadline < %s AND deadline > %s"
+                folded += _move(cursor, spec, where, [CURRENT, when, PAST], past, [PAST])
+            folded += _move(cursor, spec, "stripe > 0", [], keys, [])
     return folded
+
+
+def _move(
+    cursor: Any, spec: Spec, where: str, where_params: list[Any], target: list[str], target_params: list[Any]
+) -> int:
+    """Delete ``spec``'s rows matching ``where`` and add their sums to stripe 0 of the keys ``target``
+    makes of them (columns, or ``%s`` for a fixed value); returns how many rows were moved."""
+    table = connection.ops.quote_name(spec.model._meta.db_table)
+    keys, values = list(spec.key_fields), list(spec.value_fields)
+    group = ", ".join(target)
+    ordinals = ", ".join(str(i + 1) for i in range(len(target)))  # GROUP BY 1, 2, …: each value once
+    sums = ", ".join(f"SUM({v})" for v in values)
+    conflict = ", ".join([*(k for k in keys if k != "depth"), "day", "stripe"])
+    updates = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values)
+    into = f"INSERT INTO {table} ({', '.join(keys)}, day, stripe, {', '.join(values)}) "
+    upsert = f"GROUP BY {ordinals} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"WITH moved AS (DELETE FROM {table} WHERE {where} RETURNING *), "  # noqa: S608 - our own table
+            f"added AS ({into}SELECT {group}, 0, {sums} FROM moved {upsert}) SELECT COUNT(*) FROM moved",
+            [*where_params, *target_params],
+        )
+        return int(cursor.fetchone()[0])
+    cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", where_params)  # noqa: S608
+    moved = int(cursor.fetchone()[0])
+    if moved:
+        cursor.execute(
+            f"{into}SELECT {group}, 0, {sums} FROM {table} WHERE {where} {upsert}",  # noqa: S608
+            [*target_params, *where_params],
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", where_params)  # noqa: S608
+    return moved
 
 
 def tally_drift() -> list[str]:
