@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
@@ -14,11 +15,10 @@ def count_hazards_not_counted(sender: AppConfig, apps: Any = None, verbosity: in
         except LookupError:  # migrating backwards to before these tables existed
             return
     from zhiben.analytics.models import EnterpriseDeadline, HazardTally
-    from zhiben.analytics.tallies import rebuild_tallies
-    from zhiben.hazards.models import Hazard
+    from zhiben.analytics.tallies import counted_hazards, rebuild_tallies
     from zhiben.hazards.rules import q_active
 
-    counted = Hazard.objects.exclude(status="cancelled")
+    counted = counted_hazards()
     missing = (counted.exists() and not HazardTally.objects.exists()) or (
         counted.filter(q_active(), deadline__isnull=False).exists() and not EnterpriseDeadline.objects.exists()
     )
@@ -28,16 +28,31 @@ def count_hazards_not_counted(sender: AppConfig, apps: Any = None, verbosity: in
             print(f"  统计汇总：按明细重建 {sum(rows.values())} 行")
 
 
+def _receiver(keep: Callable[..., None]) -> Callable[[list[Any], Any], None]:
+    """The hook's receiver for an engine: ``keep(changes, day=day)``."""
+
+    def receive(changes: list[Any], day: Any) -> None:
+        keep(changes, day=day)
+
+    return receive
+
+
 class AnalyticsConfig(AppConfig):
     name = "zhiben.analytics"
     verbose_name = "统计分析"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from zhiben.common import hooks
 
-        from .tallies import fold_past_deadlines, tally_change_many
+        from .checks import check_tally_sources
+        from .tallies import ENGINES, fold_past_deadlines
 
         post_migrate.connect(count_hazards_not_counted, sender=self, dispatch_uid="zhiben.analytics.count")
-        # The hazard register feeds its changes here (ADR 0001); the sweep's new day folds past deadlines.
-        hooks.on_tallies_changed("hazard", lambda changes, day: tally_change_many(changes, day=day))
+        # Registers feed their changes here, by the subject their kit.TallySource declares (ADR 0001); the
+        # system check proves every declared subject is kept. The sweep's new day compacts the counts.
+        for subject, receiver in ENGINES.items():
+            hooks.on_tallies_changed(subject, _receiver(receiver))
         hooks.on_day_started(lambda today: fold_past_deadlines(today=today))
+        checks.register(check_tally_sources)

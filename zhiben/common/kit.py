@@ -310,6 +310,27 @@ class Panel:
     order: int = 100
 
 
+# --- tallies ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TallySource:
+    """What a register contributes to the summary counts (DESIGN.md §5, ADR 0001).
+
+    ``subject`` names its changes on the ``tallies_changed`` hook (zhiben/common/hooks.py): its services
+    hand the hook ``[(before, after)]`` shapes, inside their transaction. ``shape_of(record)`` is what one
+    record contributes (None: counted nowhere, e.g. a cancelled hazard). ``counted()`` is the queryset of
+    the records the counts must equal: ``check_summaries`` and the post-migrate count read it. The
+    analytics engine keeps one set of count tables per subject it knows; a register declaring a subject
+    it does not know fails Django's system checks (analytics.E001).
+    """
+
+    subject: str
+    label: str
+    shape_of: Callable[[Any], Any]
+    counted: Callable[[], Any]
+
+
 # --- the register ----------------------------------------------------------------------------------
 
 
@@ -333,6 +354,7 @@ class Register:
     documents: tuple[DocumentSpec, ...] = ()
     nav: NavEntry | None = None
     tiles: tuple[TileGroup, ...] = ()
+    tallies: TallySource | None = None
     filters: Any = None  # the FilterSet of its list (API, pages and exports)
     ledgers: tuple[Any, ...] = ()  # import/export ledger declarations
     notification_rules: tuple[Any, ...] = ()

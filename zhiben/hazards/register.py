@@ -18,6 +18,7 @@ from .filters import HazardFilterSet
 from .ledger import LEDGER
 from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, Status, SweepRun
 from .selectors import hazard_get, hazard_list
+from .tallies import SUBJECT, shape_of
 
 # The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
 get_scoped = kit.scoped_get(lambda actor, key: hazard_get(actor=actor, hazard_id=key), "隐患不存在")
@@ -93,6 +94,15 @@ DEADLINES = kit.DeadlineSource(
     ),
 )
 
+# Summary counts (统计汇总) by region, sector, source, level, cohort, month and deadline: what one hazard
+# contributes is its shape (tallies.py); cancelled hazards count nowhere.
+TALLIES = kit.TallySource(
+    subject=SUBJECT,
+    label="隐患统计汇总",
+    shape_of=shape_of,
+    counted=lambda: Hazard.objects.exclude(status=Status.CANCELLED),
+)
+
 DOCUMENTS = (
     kit.DocumentSpec(
         kind="listing_notice",
@@ -130,6 +140,7 @@ REGISTER = kit.register(
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
         tiles=(TILES,),
+        tallies=TALLIES,
         panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),
     )
 )
