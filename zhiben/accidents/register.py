@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from zhiben.accounts.models import Role
 from zhiben.common import kit
 
 from .events import CATALOGUE
@@ -10,6 +16,32 @@ from .selectors import accident_get
 
 # The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
 get_scoped = kit.scoped_get(lambda actor, key: accident_get(actor=actor, accident_id=key), "事故不存在")
+
+
+def _reported_title(values: Mapping[str, Any]) -> str:
+    accident = values["subject"]
+    return f"生产安全事故报告：{accident.get_grade_display()}事故，死亡 {accident.deaths} 人"
+
+
+def _reported_body(values: Mapping[str, Any]) -> str:
+    accident = values["subject"]
+    return (
+        f"发生时间 {timezone.localtime(accident.occurred_at):%Y-%m-%d %H:%M}；重伤 {accident.serious_injuries} 人；"
+        f"直接经济损失 {accident.direct_loss} 元。登记人：{values['actor']}。"
+    )
+
+
+# Who is told what: a new accident goes to the committee office and the officers whose region (and
+# sectors) hold it, whoever recorded it (事故报告: the regulators above hear of it at once).
+NOTICES = (
+    kit.NotificationRule(
+        event="created",
+        roles=frozenset({Role.ADMIN, Role.OFFICER}),
+        title=_reported_title,
+        body=_reported_body,
+        link="/accidents/{subject.pk}/",
+    ),
+)
 
 
 REGISTER = kit.register(
@@ -22,5 +54,6 @@ REGISTER = kit.register(
         events=CATALOGUE,
         filters=AccidentFilterSet,
         nav=kit.NavEntry("事故", "accident-list", frozenset(), order=60),
+        notification_rules=NOTICES,
     )
 )

@@ -81,15 +81,54 @@ DEADLINES = kit.DeadlineSource(
     region_column="region_id",
     sector_column="sector_id",
     enterprise_column="enterprise_id",
-    notice="逾期隐患升级",
-    notice_body="以下隐患已超过整改期限，按规定升级督办，逾期未改的将继续升级：",
-    link="/hazards/?overdue=1",
-    soon_notice="隐患整改期限临近",
-    soon_link="/hazards/?status=active&overdue=false",
-    notify_roles=frozenset({Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE}),
     # Proposed for listing only while not listed already.
     extra_rungs=(
         kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR, "supervision_level": ""}),
+    ),
+)
+
+# Who is told what (站内通知, e-mail when configured): each user in scope of the hazard — admins, the
+# region's officers and tip handlers (their sectors, if they have some), the enterprise's own users.
+EVERYONE_IN_SCOPE = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE})
+NOTICES = (
+    # The sweep's digests, one per user and night: the deadlines coming, then the ladder climbed.
+    kit.NotificationRule(
+        event=kit.OnDeadline("hazard", (kit.DUE_SOON,)),
+        roles=EVERYONE_IN_SCOPE,
+        title="{day} 隐患整改期限临近：{counts}",
+        body="以下{label}将在 {days} 日内到期，请按期完成：\n{lines}",
+        link="/hazards/?status=active&overdue=false",
+    ),
+    kit.NotificationRule(
+        event=kit.OnDeadline("hazard", (*kit.LADDER, "listing_proposed")),
+        roles=EVERYONE_IN_SCOPE,
+        title="{day} 逾期隐患升级：{counts}",
+        body="以下隐患已超过整改期限，按规定升级督办，逾期未改的将继续升级：\n{lines}",
+        link="/hazards/?overdue=1",
+    ),
+    # A major hazard's close-out waits for a regulator in scope (审核把关销号).
+    kit.NotificationRule(
+        event="submitted",
+        only={"status": Status.PENDING_REVIEW},
+        roles=frozenset({Role.OFFICER, Role.TIP_HANDLER}),
+        title="重大隐患销号待审核：《{subject.title}》",
+        body="{actor}提交了销号申请，请审核整改佐证材料。",
+        link="/hazards/{subject.pk}/",
+    ),
+    # The enterprise hears of the regulator's verdicts on its hazards.
+    kit.NotificationRule(
+        event="rejected",
+        roles=frozenset({Role.ENTERPRISE}),
+        title="隐患销号申请被退回：《{subject.title}》",
+        body="退回原因：{comment}\n请继续整改后重新申请销号。",
+        link="/hazards/{subject.pk}/",
+    ),
+    kit.NotificationRule(
+        event="listed",
+        roles=frozenset({Role.ENTERPRISE}),
+        title="隐患被挂牌督办：《{subject.title}》",
+        body="请按挂牌督办要求限期整改，整改完成后申请销号。",
+        link="/hazards/{subject.pk}/",
     ),
 )
 
@@ -129,6 +168,7 @@ REGISTER = kit.register(
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
+        notification_rules=NOTICES,
         tiles=(TILES,),
         panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),
     )
