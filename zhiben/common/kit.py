@@ -12,10 +12,12 @@ Nothing here imports a Django model: the declarations are plain data and callabl
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 
 from zhiben.common.errors import Conflict, NotFound, PermissionDenied
@@ -320,15 +322,17 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class Tile:
-    """One figure shown as a tile (on the home page or the dashboard): ``key`` names the figure in its
-    group's figures (a dotted path reaches into nested ones: ``totals.deaths``); ``label`` is the Chinese
-    label, a format string that may name other figures of the group (``"逾期未整改（其中重大 {overdue_major}）"``,
-    whole numbers shown with thousands separators) or a function of the figures for words that depend on
-    them; ``unit`` is shown after it (``事故（起）``). ``url_name`` and ``query`` are the list it opens,
-    filtered to what it counts (the query may name figures too: ``year={year}``); no ``url_name``: not a
-    link. ``tone`` is ``""``, ``"ok"``, ``"warn"`` or ``"danger"``; ``format`` how the number reads:
-    ``"count"`` (1,234), ``"rate"`` (a fraction shown as a whole percent, ``—`` for None) or ``"amount"``
-    (1,234.50). Tiles show in ``order``, then as declared."""
+    """One figure shown as a tile (on the home page or the dashboard).
+
+    ``key`` names the figure among its group's figures (a dotted path reaches into nested ones:
+    ``totals.deaths``). ``label`` is the Chinese label: a format string that may name other figures of
+    the group (``"逾期未整改（其中重大 {overdue_major:,}）"``, where ``:,`` shows a number as the pages do), or a
+    function of the figures for words that depend on them; ``unit`` is shown after it (``事故（起）``).
+    ``url_name`` and ``query`` are the list it opens, filtered to what it counts (the query may name
+    figures too: ``year={year}``); without a ``url_name`` it is not a link. ``tone`` is ``""``, ``"ok"``,
+    ``"warn"`` or ``"danger"``; ``format`` how the number reads: ``"count"`` (as ``intcomma``), ``"rate"``
+    (a fraction shown as a whole percent, ``—`` for None) or ``"amount"`` (two decimals). Tiles show in
+    ``order``, then as declared."""
 
     key: str
     label: str | Callable[[Mapping[str, Any]], str]
@@ -550,17 +554,23 @@ def figure_value(figures: Mapping[str, Any], key: str) -> Any:
     return value
 
 
-class _Shown(dict[str, Any]):
-    """Figures for a label's format string: whole numbers with thousands separators (as ``intcomma``)."""
+class _Figures(string.Formatter):
+    """``{name}`` as it is; ``{name:,}`` a number as the pages show numbers (``intcomma``: the locale's
+    grouping, as the templates' ``|intcomma``)."""
 
-    def __getitem__(self, key: str) -> Any:
-        value = super().__getitem__(key)
-        return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == ",":
+            return intcomma(value)
+        return super().format_field(value, format_spec)
+
+
+_FIGURES = _Figures()
 
 
 def fill(text: str, figures: Mapping[str, Any]) -> str:
-    """``text`` with the figures it names (``{overdue_major}``) filled in, whole numbers as 1,234."""
-    return text.format_map(_Shown(figures)) if "{" in text else text
+    """``text`` with the figures it names filled in (``{year}``; ``{overdue_major:,}`` as the pages show a
+    number)."""
+    return _FIGURES.vformat(text, (), figures) if "{" in text else text
 
 
 def tile_view(tile: Tile, figures: Mapping[str, Any], *, region: str | None = None) -> dict[str, Any]:

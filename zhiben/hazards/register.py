@@ -5,6 +5,7 @@ Read with ``models.py`` (the lifecycle table) and ``tallies.py`` (its counts).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q
@@ -52,6 +53,60 @@ TILES = kit.TileGroup(
         kit.Tile("pending", "待审核销号", "hazard-list", "status=pending_review"),
         kit.Tile("listed", "挂牌督办中", "hazard-list", "listed=1&status=active", "warn"),
     ),
+    order=10,
+)
+
+
+def _stock_words(figures: Mapping[str, Any]) -> str:
+    """存量重大隐患未销号, and where the stock stands against its clearance deadline."""
+    if figures["days_to_stock_deadline"] >= 0:
+        where = f"距清零期限 {figures['days_to_stock_deadline']} 天"
+    elif figures["stock_cleared_by_deadline"]:
+        where = "已按期清零"
+    else:
+        where = f"期限 {figures['stock_deadline']:%Y-%m-%d} 已过"
+    return f"存量重大隐患未销号 · {where}"
+
+
+MAJOR, STOCK, INCREMENT = Level.MAJOR, rules.STOCK, rules.INCREMENT
+
+# The dashboard's headline (一屏观全域, and ``headline`` in GET /api/v1/stats/dashboard): every number is read
+# from the summary counts (kit.Measure), never from the hazard rows; the charts and tables below the tiles
+# are this register's template.
+DASHBOARD = kit.Dashboard(
+    key="headline",
+    figures={
+        "open_major": kit.Measure("open", level=MAJOR),
+        "overdue": kit.Measure("overdue"),
+        "overdue_major": kit.Measure("overdue", level=MAJOR),
+        "stock_remaining": kit.Measure("open", level=MAJOR, cohort=STOCK),
+        "stock_deadline": lambda actor, region: rules.stock_deadline(),
+        "days_to_stock_deadline": lambda actor, region: (rules.stock_deadline() - rules.today()).days,
+        # cleared by the deadline: none of the stock open at the end of that day (None before it)
+        "stock_cleared_by_deadline": kit.Measure(
+            "open", level=MAJOR, cohort=STOCK, as_of="STOCK_DEADLINE", then=lambda remaining: remaining == 0
+        ),
+        "increment_this_year": kit.Measure("total", level=MAJOR, cohort=INCREMENT, year=0),
+        "increment_last_year": kit.Measure("total", level=MAJOR, cohort=INCREMENT, year=-1),
+        "on_time_rate": kit.Ratio(kit.Measure("closed_on_time"), kit.Measure("closed")),
+        "listed": kit.Measure("listed"),
+        "total": kit.Measure("total"),
+        "open": kit.Measure("open"),
+    },
+    tiles=(
+        kit.Tile("open_major", "未销号重大隐患", "hazard-list", "level=major&status=active", "danger"),
+        kit.Tile("overdue", "逾期未整改（其中重大 {overdue_major:,}）", "hazard-list", "overdue=1", "danger"),
+        kit.Tile("stock_remaining", _stock_words, "hazard-list", "level=major&cohort=stock&status=active", "warn"),
+        kit.Tile(
+            "increment_this_year",
+            "今年新增重大隐患（去年 {increment_last_year:,}）",
+            "hazard-list",
+            "level=major&cohort=increment",
+        ),
+        kit.Tile("on_time_rate", "按期销号率", "hazard-list", "status=closed", "ok", format="rate"),
+        kit.Tile("listed", "挂牌督办", "hazard-list", "listed=1", "warn"),
+    ),
+    template="hazards/_dashboard.html",
     order=10,
 )
 
@@ -170,6 +225,7 @@ REGISTER = kit.register(
         deadline_sources=(DEADLINES,),
         notification_rules=NOTICES,
         tiles=(TILES,),
+        dashboard=(DASHBOARD,),
         panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),
     )
 )
