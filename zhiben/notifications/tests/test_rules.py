@@ -304,3 +304,62 @@ def test_a_rule_on_records_given_by_key_loads_them_once(officer, firm) -> None:
         on_events(officer, "hazard", Hazard, [(h.pk, "submitted", {"status": "pending_review"}) for h in hazards])
     assert Notification.objects.filter(kind="hazard.submitted").count() == 3
     assert len(queries) <= 4  # the hazards, the users, their sectors, the insert
+
+
+# The sweep's digests as the deadline sources worded them before the rules (DeadlineSource's notice,
+# notice_body, link, soon_notice, soon_link): the same words, for the same people.
+DIGESTS = [
+    pytest.param(
+        "hazard",
+        "hazard",
+        "reminder",
+        "逾期隐患升级：提醒 1 条",
+        "以下隐患已超过整改期限，按规定升级督办，逾期未改的将继续升级：\n提醒 1 条",
+        "/hazards/?overdue=1",
+        id="hazard-late",
+    ),
+    pytest.param(
+        "hazard",
+        "hazard",
+        kit.DUE_SOON,
+        "隐患整改期限临近：临期提醒 1 条",
+        "以下隐患整改期限将在 3 日内到期，请按期完成：\n临期提醒 1 条",
+        "/hazards/?status=active&overdue=false",
+        id="hazard-soon",
+    ),
+    pytest.param(
+        "tip",
+        "tip_verification",
+        "reminder",
+        "举报核查或答复超期：提醒 1 条",
+        "以下举报已超过核查（60日，可延长一次30日）或答复（核查后10日）期限，请尽快办理：\n提醒 1 条",
+        "/tips/?overdue=1",
+        id="tip-late",
+    ),
+    pytest.param(
+        "tip",
+        "tip_reply",
+        kit.DUE_SOON,
+        "举报核查或答复期限临近：临期提醒 1 条",
+        "以下举报答复期限将在 3 日内到期，请按期完成：\n临期提醒 1 条",
+        "/tips/?overdue=false",
+        id="tip-reply-soon",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "key", "step", "title", "body", "link"), DIGESTS)
+def test_the_sweeps_digests_read_as_before(name, key, step, title, body, link, settings) -> None:
+    settings.ZHIBEN = {**settings.ZHIBEN, "REMIND_BEFORE_DAYS": 3}
+    source = next(s for s in kit.get(name).deadline_sources if s.key == key)
+    spec = contract_spec(name)
+    world = world_for(spec)
+    record = spec.make(world).obj
+    late = 1 if step == "reminder" else 0
+    change = {source.columns[source.due_column]: DAY - datetime.timedelta(days=late)}
+    type(record)._default_manager.filter(pk=record.pk).update(**change, **OPEN_ITEM.get(key, {}))
+    Notification.objects.all().delete()
+    sweep(today=DAY)
+    note = Notification.objects.get(user=world.officer)
+    assert (note.kind, note.title, note.body, note.link) == ("escalation", f"{DAY:%Y-%m-%d} {title}", body, link)
