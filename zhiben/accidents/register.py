@@ -2,14 +2,72 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from zhiben.accounts.models import Role
 from zhiben.common import kit
 
+from . import rules
 from .events import CATALOGUE
 from .filters import AccidentFilterSet
-from .selectors import accident_get
+from .selectors import accident_figures, accident_get
 
 # The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
 get_scoped = kit.scoped_get(lambda actor, key: accident_get(actor=actor, accident_id=key), "事故不存在")
+
+
+def dashboard_figures(actor: Any, region: Any) -> dict[str, Any]:
+    """This (Beijing) year's accidents where they happened, within the actor's scope and the dashboard's
+    region: totals, by grade, child region, sector and month (a GROUP BY over the rows: accidents are few)."""
+    return accident_figures(actor=actor, region=region, year=rules.today().year)
+
+
+# The dashboard's accident card (``accidents`` in GET /api/v1/stats/dashboard); its tables and chart are the
+# register's template.
+DASHBOARD = kit.Dashboard(
+    key="accidents",
+    figures=dashboard_figures,
+    heading="生产安全事故",
+    note="{year}年，按事故发生地",
+    link=kit.Link("事故清单", "accident-list", "year={year}"),
+    tiles=(
+        kit.Tile("totals.count", "事故", "accident-list", "year={year}", unit="起"),
+        kit.Tile("totals.deaths", "死亡", tone="danger", unit="人"),
+        kit.Tile("totals.serious_injuries", "重伤", tone="warn", unit="人"),
+        kit.Tile("totals.direct_loss", "直接经济损失", unit="元", format="amount"),
+    ),
+    template="accidents/_dashboard.html",
+    order=60,
+)
+
+
+def _reported_title(values: Mapping[str, Any]) -> str:
+    accident = values["subject"]
+    return f"生产安全事故报告：{accident.get_grade_display()}事故，死亡 {accident.deaths} 人"
+
+
+def _reported_body(values: Mapping[str, Any]) -> str:
+    accident = values["subject"]
+    return (
+        f"发生时间 {timezone.localtime(accident.occurred_at):%Y-%m-%d %H:%M}；重伤 {accident.serious_injuries} 人；"
+        f"直接经济损失 {accident.direct_loss} 元。登记人：{values['actor']}。"
+    )
+
+
+# Who is told what: a new accident goes to the committee office and the officers whose region (and
+# sectors) hold it, whoever recorded it (事故报告: the regulators above hear of it at once).
+NOTICES = (
+    kit.NotificationRule(
+        event="created",
+        roles=frozenset({Role.ADMIN, Role.OFFICER}),
+        title=_reported_title,
+        body=_reported_body,
+        link="/accidents/{subject.pk}/",
+    ),
+)
 
 
 REGISTER = kit.register(
@@ -22,5 +80,7 @@ REGISTER = kit.register(
         events=CATALOGUE,
         filters=AccidentFilterSet,
         nav=kit.NavEntry("事故", "accident-list", frozenset(), order=60),
+        dashboard=(DASHBOARD,),
+        notification_rules=NOTICES,
     )
 )

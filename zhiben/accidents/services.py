@@ -22,6 +22,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import region_in_scope, scoped, sector_in_scope
 from zhiben.audit.services import event_append
 from zhiben.common.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
+from zhiben.common.hooks import events_written
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.models import Sector
@@ -149,7 +150,9 @@ def snapshot(a: Accident) -> dict[str, Any]:
 
 
 def _log(actor: User, accident: Accident, kind: str, payload: dict[str, Any]) -> None:
+    """The event, and the notices the register's rules give it (register.py), in this transaction."""
     event_append(actor=actor, subject_type="accident", subject_id=str(accident.pk), kind=kind, payload=payload)
+    events_written(actor=actor, subject_type="accident", model=Accident, events=[(accident, kind, payload)])
 
 
 # ----------------------------------------------------------------------------------------- writes

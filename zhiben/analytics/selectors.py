@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
-from zhiben.accidents.selectors import accident_figures
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import actor_sector_keys, scoped
+from zhiben.common import kit
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules
@@ -157,8 +158,10 @@ def hazard_stats(
     level: str | None = None,
     group_by: str = "region",
     as_of: datetime.date | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
-    """``{"totals": {...}, "groups": [{"key", figures…}]}`` for the actor's subtree (DESIGN.md §6)."""
+    """``{"totals": {...}, "groups": [{"key", figures…}]}`` for the actor's subtree (DESIGN.md §6).
+    ``scope``: the actor's ``stats_scope`` for ``region`` when the caller has it already."""
     if group_by not in GROUPS:
         raise FieldErrors({"group_by": f"应为 {'、'.join(GROUPS)} 之一"})
     if level and level not in Level.values:
@@ -166,7 +169,7 @@ def hazard_stats(
     today = rules.today()
     if as_of is not None and as_of > today:
         raise FieldErrors({"as_of": "不能晚于今天"})
-    scope = stats_scope(actor=actor, region=region)
+    scope = scope or stats_scope(actor=actor, region=region)
     on = as_of or today
     if as_of is not None and as_of < today:
         rebuilt = SummaryRebuild.objects.order_by("-day").values_list("day", flat=True).first()
@@ -303,7 +306,7 @@ def hazard_stats_from_rows(
 def zeroing(*, actor: User, region: str | None = None) -> dict[str, Any]:
     """Dynamic zeroing of major hazards (动态清零): stock cleared? increment by year, open overdue now."""
     today = rules.today()
-    deadline = datetime.date.fromisoformat(str(settings.ZHIBEN["STOCK_DEADLINE"]))
+    deadline = rules.stock_deadline()
     by_cohort = hazard_stats(actor=actor, region=region, level=Level.MAJOR, group_by="cohort")
     stock = next((g for g in by_cohort["groups"] if g["key"] == "stock"), dict.fromkeys(FIGURES, 0))
     cleared: bool | None = None
@@ -343,13 +346,15 @@ def zeroing(*, actor: User, region: str | None = None) -> dict[str, Any]:
     }
 
 
-def top_overdue_enterprises(*, actor: User, region: str | None, limit: int = 10) -> list[dict[str, Any]]:
+def top_overdue_enterprises(
+    *, actor: User, region: str | None, limit: int = 10, scope: Scope | None = None
+) -> list[dict[str, Any]]:
     """The enterprises with the most overdue hazards in the scope (逾期隐患最多的企业).
 
     Ranked by overdue, then major overdue, counted from the per-enterprise deadline histogram: the folded
     PAST rows of the subtree (one per enterprise) plus the days not folded yet. Only the chosen
     enterprises' hazard rows are read, for the oldest deadline. Enterprise users: from their own rows."""
-    scope = stats_scope(actor=actor, region=region)
+    scope = scope or stats_scope(actor=actor, region=region)
     today = rules.today()
     counts = _overdue_by_enterprise_from_rows(actor) if scope.rows_only else _overdue_by_enterprise(scope, today, limit)
     # most overdue first, then most major ones: both known from the counts, so the choice is exact
@@ -417,51 +422,113 @@ def _overdue_by_enterprise_from_rows(actor: User) -> dict[int, tuple[int, int]]:
     return {e: (n, major) for e, n, major in rows}
 
 
+class Tallies:
+    """The hazard tallies as one dashboard reads them: each grouping (level, grouping, date) read once for
+    every figure that needs it, and the registers' :class:`kit.Measure` s answered from them."""
+
+    def __init__(self, *, actor: User, scope: Scope, today: datetime.date) -> None:
+        self.actor, self.scope, self.today = actor, scope, today
+        self._read: dict[tuple[str | None, str, datetime.date | None], dict[str, Any]] = {}
+
+    def stats(self, group_by: str, *, level: str | None = None, as_of: datetime.date | None = None) -> dict[str, Any]:
+        """``hazard_stats`` of the dashboard's scope, read once."""
+        key = (level, group_by, as_of)
+        if key not in self._read:
+            self._read[key] = hazard_stats(
+                actor=self.actor, level=level, group_by=group_by, as_of=as_of, scope=self.scope
+            )
+        return self._read[key]
+
+    def measure(self, measure: kit.Measure) -> Any:
+        """The measure's value (``kit.Measure``'s meaning), ``then`` applied to a number."""
+        if measure.figure not in FIGURES:
+            raise ImproperlyConfigured(f"{measure.figure!r} is not one of the tallies' figures {FIGURES}")
+        if measure.cohort not in (None, rules.STOCK, rules.INCREMENT):
+            raise ImproperlyConfigured(f"{measure.cohort!r} is not a cohort")
+        as_of = None
+        if measure.as_of is not None:
+            as_of = datetime.date.fromisoformat(str(settings.ZHIBEN[measure.as_of]))
+            if as_of >= self.today:
+                return None  # that day is not over yet
+        try:
+            value = self._count(measure, as_of)
+        except FieldErrors:
+            if as_of is None:
+                raise
+            return None  # the counts cannot tell (rebuilt since, or a scope counted from its rows)
+        return measure.then(value) if measure.then is not None else value
+
+    def _count(self, measure: kit.Measure, as_of: datetime.date | None) -> int:
+        figure, level = measure.figure, measure.level
+        if measure.year is not None:
+            year, cutoff = str(self.today.year + measure.year), rules.stock_cutoff().strftime("%Y-%m")
+            months = self.stats("month", level=level, as_of=as_of)["groups"]
+            wanted = [m for m in months if m["key"][:4] == year]
+            if measure.cohort is not None:  # a month is stock or increment as a whole (the cut-off ends a month)
+                wanted = [m for m in wanted if (m["key"] <= cutoff) == (measure.cohort == rules.STOCK)]
+            return sum(int(m[figure]) for m in wanted)
+        if measure.cohort is not None:
+            groups = self.stats("cohort", level=level, as_of=as_of)["groups"]
+            return next((int(g[figure]) for g in groups if g["key"] == measure.cohort), 0)
+        # The totals do not depend on the grouping: the region grouping's serve when already read.
+        read = self._read.get((level, "region", as_of)) or self.stats("cohort", level=level, as_of=as_of)
+        return int(read["totals"][figure])
+
+    def ratio(self, ratio: kit.Ratio) -> float | None:
+        numerator, denominator = self.measure(ratio.numerator), self.measure(ratio.denominator)
+        if numerator is None or not denominator:
+            return None
+        return round(numerator / denominator, ratio.digits)
+
+
+# The registers whose tallies this engine keeps (the ones a ``kit.Measure`` may be declared on).
+TALLIED = frozenset({"hazard"})
+
+
+def dashboard_part(
+    register: kit.Register, part: kit.Dashboard, *, actor: User, scope: Scope, tallies: Tallies
+) -> dict[str, Any]:
+    """A register's dashboard figures, as its declaration says where each comes from."""
+    if callable(part.figures):
+        return dict(part.figures(actor, scope.region))
+    out: dict[str, Any] = {}
+    for name, source in part.figures.items():
+        if isinstance(source, kit.Measure | kit.Ratio):
+            if register.name not in TALLIED:
+                raise ImproperlyConfigured(f"{register.name}: {name} is a measure, but the register keeps no tallies")
+            out[name] = tallies.measure(source) if isinstance(source, kit.Measure) else tallies.ratio(source)
+        else:
+            out[name] = source(actor, scope.region)
+    return out
+
+
 def dashboard_data(*, actor: User, region: str | None = None) -> dict[str, Any]:
-    """Everything the dashboard (一屏观全域) shows, for the actor's scope or a subtree of it."""
+    """Everything the dashboard (一屏观全域) shows, for the actor's scope or a subtree of it: the registers'
+    parts (``kit.Dashboard``: ``headline``, ``accidents`` …) and the hazards by region, sector, source and
+    month, with the enterprises that have most overdue hazards."""
     today = rules.today()
-    by_region = hazard_stats(actor=actor, region=region, group_by="region")
-    major = hazard_stats(actor=actor, region=region, group_by="cohort", level=Level.MAJOR)
-    by_sector = hazard_stats(actor=actor, region=region, group_by="sector")
-    by_source = hazard_stats(actor=actor, region=region, group_by="source")
-    by_month = hazard_stats(actor=actor, region=region, group_by="month")
-    zero = zeroing(actor=actor, region=region)
-    totals = by_region["totals"]
-    this_year, last_year = str(today.year), str(today.year - 1)
-    increment = {row["year"]: row["total"] for row in zero["increment"]}
+    scope = stats_scope(actor=actor, region=region)
+    tallies = Tallies(actor=actor, scope=scope, today=today)
+    by_region = tallies.stats("region")
+    parts = {
+        part.key: dashboard_part(register, part, actor=actor, scope=scope, tallies=tallies)
+        for register, part in kit.dashboards()
+    }
+    by_sector, by_source, by_month = tallies.stats("sector"), tallies.stats("source"), tallies.stats("month")
     names = dict(Region.objects.filter(code__in=[g["key"] for g in by_region["groups"]]).values_list("code", "name"))
     sector_names = dict(Sector.objects.values_list("key", "name"))
     source_names = dict(Source.choices)
     return {
         "region": by_region["region"],
         "as_of": today,
-        "headline": {
-            "open_major": major["totals"]["open"],
-            "overdue": totals["overdue"],
-            "overdue_major": major["totals"]["overdue"],
-            "stock_remaining": zero["stock"]["remaining"],
-            "stock_deadline": zero["stock"]["deadline"],
-            "days_to_stock_deadline": zero["stock"]["days_to_deadline"],
-            "stock_cleared_by_deadline": zero["stock"]["cleared_by_deadline"],
-            "increment_this_year": increment.get(this_year, 0),
-            "increment_last_year": increment.get(last_year, 0),
-            "on_time_rate": round(totals["closed_on_time"] / totals["closed"], 4) if totals["closed"] else None,
-            "listed": totals["listed"],
-            "total": totals["total"],
-            "open": totals["open"],
-        },
+        **parts,
         "regions": [{**g, "name": names.get(g["key"], g["key"])} for g in by_region["groups"]],
         "sectors": [{**g, "name": sector_names.get(g["key"], g["key"])} for g in by_sector["groups"]],
         "sources": [{**g, "name": source_names.get(g["key"], g["key"])} for g in by_source["groups"]],
         "months": [
             {"key": g["key"], "total": g["total"], "closed": g["closed"], "open": g["open"]} for g in by_month["groups"]
         ],
-        "top_enterprises": top_overdue_enterprises(actor=actor, region=region),
-        # Accidents this (Beijing) year, by grade, child region, sector and month: a GROUP BY over the
-        # scoped accident rows (accidents are few), graded per FACTS §4.
-        "accidents": accident_figures(
-            actor=actor, region=stats_scope(actor=actor, region=region).region, year=today.year
-        ),
+        "top_enterprises": top_overdue_enterprises(actor=actor, region=region, scope=scope),
     }
 
 

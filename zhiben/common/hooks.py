@@ -19,10 +19,14 @@ Change = tuple[Any, Any]  # (before, after): a register's tally shape of one rec
 TallyReceiver = Callable[[list[Change], datetime.date | None], None]
 DayReceiver = Callable[[datetime.date], Any]
 ChainCheck = Callable[[], "str | None"]
+# (record or its primary key, event kind, payload): an event a register's service has just written
+Written = tuple[Any, str, Any]
+EventsReceiver = Callable[[Any, str, Any, list[Written]], None]
 
 _tally: dict[str, list[TallyReceiver]] = defaultdict(list)
 _day_started: list[DayReceiver] = []
 _chain_checks: list[tuple[str, ChainCheck]] = []
+_events_written: list[EventsReceiver] = []
 
 
 def on_tallies_changed(subject: str, receiver: TallyReceiver) -> None:
@@ -67,3 +71,24 @@ def on_verify_chain(name: str, check: ChainCheck) -> None:
 def chain_checks() -> list[tuple[str, ChainCheck]]:
     """The connected checks, as ``[(name, check)]``."""
     return list(_chain_checks)
+
+
+def on_events_written(receiver: EventsReceiver) -> None:
+    """Connect ``receiver(actor, subject_type, model, events)`` to the events the registers write (the
+    notification rules engine)."""
+    if receiver not in _events_written:
+        _events_written.append(receiver)
+
+
+def events_written(*, actor: Any, subject_type: str, model: Any, events: Iterable[Written]) -> None:
+    """Hand the receivers the events a register's service has just written on records of ``model`` (its
+    subject type ``subject_type``): each ``(record, kind, payload)``, the record as an instance or its
+    primary key. Must run inside the service's ``transaction.atomic()``, so that what the receivers write
+    (the notices) commits or rolls back with the event; raises RuntimeError otherwise."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notices must be written in the same transaction as the event")
+    batch = list(events)
+    if not batch:
+        return
+    for receiver in _events_written:
+        receiver(actor, subject_type, model, batch)

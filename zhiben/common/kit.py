@@ -12,10 +12,12 @@ Nothing here imports a Django model: the declarations are plain data and callabl
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 
 from zhiben.common.errors import Conflict, NotFound, PermissionDenied
@@ -197,6 +199,11 @@ class Rung:
     only: Mapping[str, Any] = field(default_factory=dict)
 
 
+# The rungs before and after a due day, mildest first (the days are settings: ZHIBEN["ESCALATION_DAYS"]).
+DUE_SOON = "due_soon"
+LADDER: tuple[str, ...] = ("reminder", "letter", "circular", "interview")
+
+
 @dataclass(frozen=True)
 class DeadlineSource:
     """Something with a due day that climbs the escalation ladder (DESIGN.md §3) when it is missed, and
@@ -210,10 +217,9 @@ class DeadlineSource:
     the run row of ``run_model()``. ``digest_columns`` are hashed into the sweep's chained event so that
     ``verify_events`` finds rows edited or deleted later.
 
-    Notifications: one digest per user per source on a sweep that added rows — administrators, users
-    with a role in ``notify_roles`` whose region covers the row's ``region_column`` (and whose sectors
-    cover ``sector_column``, when they have sectors), and the enterprise's own users when
-    ``enterprise_column`` is set and "enterprise" is among ``notify_roles``.
+    Who is told is the register's :class:`NotificationRule` s on :class:`OnDeadline` of this source; the
+    record's ``region_column`` (and ``sector_column``, ``enterprise_column`` when set) say where each row
+    is, so that each recipient's digest counts only the rows within their scope.
     """
 
     key: str
@@ -227,18 +233,56 @@ class DeadlineSource:
     day_column: str
     digest_columns: tuple[str, ...]
     region_column: str
-    notice: str
-    notice_body: str
-    link: str
-    notify_roles: frozenset[str]
     run_column: str | None = None
     run_model: Callable[[], Any] | None = None
     sector_column: str | None = None
     enterprise_column: str | None = None
     extra_rungs: tuple[Rung, ...] = ()
-    # The reminders before the due day go in a notice of their own (they are not late): its title and list.
-    soon_notice: str = "期限临近提醒"
-    soon_link: str = ""
+
+    def steps(self) -> tuple[str, ...]:
+        """Every rung an item of this source can reach, mildest first."""
+        return (DUE_SOON, *LADDER, *(r.step for r in self.extra_rungs))
+
+
+# --- notifications (read by the notifications and escalation engines) ------------------------------
+
+
+@dataclass(frozen=True)
+class OnDeadline:
+    """The moment of a deadline rule: items of the source ``source`` (a :class:`DeadlineSource` key of the
+    same register) reached one of ``steps`` in a sweep. One notice per recipient and sweep counts them."""
+
+    source: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotificationRule:
+    """Who is told what, and when (站内通知; e-mail too when ``ZHIBEN_EMAIL_ENABLED``).
+
+    ``event`` is either an event kind of the register's catalogue — written on one of its records (and,
+    with ``only``, whose payload has these values) — or :class:`OnDeadline`. The recipients are the active
+    users with a role in ``roles`` whose scope covers the record (``accounts.scope``: an admin everything,
+    an officer or tip handler the region subtree and their sectors if they have any, an enterprise user
+    their own enterprise); the user who wrote the event is not told of their own act.
+
+    ``title``, ``body`` and ``link`` are format strings, or functions of the same values. For an event:
+    the payload's fields by name, ``{subject}`` the record (``{subject.title}``, ``{subject.pk}``) and
+    ``{actor}`` who acted. For a deadline: ``{day}`` the sweep's day, ``{label}`` the source's label,
+    ``{days}`` the days of notice before a due day, ``{counts}`` each step's count in a line
+    (``提醒 1 条，函告 2 条``) and ``{lines}`` the same one per line.
+
+    The notices are written in the transaction that wrote the event (or ran the sweep): a change and its
+    notices commit together. ``kind`` is the notification's kind (default ``escalation`` for deadlines,
+    ``<register>.<event>`` for events)."""
+
+    event: str | OnDeadline
+    roles: frozenset[str]
+    title: str | Callable[[Mapping[str, Any]], str]
+    body: str | Callable[[Mapping[str, Any]], str] = ""
+    link: str | Callable[[Mapping[str, Any]], str] = ""
+    only: Mapping[str, Any] = field(default_factory=dict)
+    kind: str = ""
 
 
 # --- documents (read by the documents engine) ------------------------------------------------------
@@ -278,14 +322,26 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class Tile:
-    """One figure of a register's tiles: ``key`` in its group's figures, the Chinese label, the list it
-    opens (a URL name and its query) and its tone (``""``, ``"warn"``, ``"danger"``)."""
+    """One figure shown as a tile (on the home page or the dashboard).
+
+    ``key`` names the figure among its group's figures (a dotted path reaches into nested ones:
+    ``totals.deaths``). ``label`` is the Chinese label: a format string that may name other figures of
+    the group (``"逾期未整改（其中重大 {overdue_major:,}）"``, where ``:,`` shows a number as the pages do), or a
+    function of the figures for words that depend on them; ``unit`` is shown after it (``事故（起）``).
+    ``url_name`` and ``query`` are the list it opens, filtered to what it counts (the query may name
+    figures too: ``year={year}``); without a ``url_name`` it is not a link. ``tone`` is ``""``, ``"ok"``,
+    ``"warn"`` or ``"danger"``; ``format`` how the number reads: ``"count"`` (as ``intcomma``), ``"rate"``
+    (a fraction shown as a whole percent, ``—`` for None) or ``"amount"`` (two decimals). Tiles show in
+    ``order``, then as declared."""
 
     key: str
-    label: str
-    url_name: str
+    label: str | Callable[[Mapping[str, Any]], str]
+    url_name: str = ""
     query: str = ""
     tone: str = ""
+    unit: str = ""
+    format: str = "count"
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -296,6 +352,76 @@ class TileGroup:
     heading: str
     figures: Callable[[Any], Mapping[str, Any]]
     tiles: tuple[Tile, ...]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A dashboard figure read from the register's tallies (the summary counts the analytics engine keeps
+    in the same transaction as each change; a dashboard never counts the rows).
+
+    ``figure`` is one of the tallies' figures (``total``, ``open``, ``closed``, ``overdue``,
+    ``closed_on_time``, ``listed``, DESIGN.md §6) over the dashboard's region subtree within the actor's
+    scope, cut to ``level`` and ``cohort`` when given. ``year`` counts only the records discovered in that
+    Beijing year, relative to this one (0: this year, -1: last year). ``as_of`` names a date setting
+    (``ZHIBEN[...]``): the figure as it stood at the end of that day — None until that day is over, or
+    when the counts cannot tell (rebuilt since; a scope counted from its rows). ``then`` turns the number
+    into the value shown (not applied to None)."""
+
+    figure: str
+    level: str | None = None
+    cohort: str | None = None
+    year: int | None = None
+    as_of: str | None = None
+    then: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A dashboard figure that is the ratio of two measures, rounded to ``digits``; None when the
+    denominator is 0 (e.g. 按期销号率 = closed_on_time / closed)."""
+
+    numerator: Measure
+    denominator: Measure
+    digits: int = 4
+
+
+# Where a dashboard figure comes from: a measure of the tallies, a ratio of two, or a function
+# ``(actor, region)`` of the actor and the checked region subtree (a Region, or None for everything the
+# actor may see) for what the tallies do not hold (a setting, a date, a register without tallies).
+Figure = Measure | Ratio | Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A button to a list: its label, URL name and query (the query may name the group's figures)."""
+
+    label: str
+    url_name: str
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A register's part of the dashboard (一屏观全域, ``/dashboard/`` and ``GET /api/v1/stats/dashboard``).
+
+    ``key`` is where its figures sit in the dashboard's data (the API's JSON: ``headline``, ``accidents``
+    — names clients rely on, DESIGN.md §6). ``figures`` is either ``{name: Figure}`` (each read as its
+    declaration says; the analytics engine reads each grouping of the tallies once for all of them) or one
+    function ``(actor, region) -> {name: value}`` that answers them all at once. ``tiles`` show some of
+    them (each ``Tile.key`` a name among the figures), in order. With a ``heading`` the part is a card of
+    its own (``note``, a format string of the figures, after the heading; ``link`` a button to its list);
+    without one its tiles are the page's headline row. ``template`` (the register's own, e.g. tables and
+    charts) follows the tiles, given ``figures`` and the whole dashboard ``data``. Parts show in ``order``.
+    The links of every tile and button keep the dashboard's region (``&region=…``)."""
+
+    key: str
+    figures: Mapping[str, Figure] | Callable[[Any, Any], Mapping[str, Any]]
+    tiles: tuple[Tile, ...]
+    heading: str = ""
+    note: str = ""
+    link: Link | None = None
+    template: str = ""
     order: int = 100
 
 
@@ -355,9 +481,10 @@ class Register:
     nav: NavEntry | None = None
     tiles: tuple[TileGroup, ...] = ()
     tallies: TallySource | None = None
+    dashboard: tuple[Dashboard, ...] = ()
     filters: Any = None  # the FilterSet of its list (API, pages and exports)
     ledgers: tuple[Any, ...] = ()  # import/export ledger declarations
-    notification_rules: tuple[Any, ...] = ()
+    notification_rules: tuple[NotificationRule, ...] = ()
     panels: tuple[Panel, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -425,23 +552,72 @@ def event_view(subject_type: str, kind: str, payload: Any) -> tuple[str, str]:
 
 
 def tile_groups(actor: Any) -> list[dict[str, Any]]:
-    """Every register's tiles for ``actor``, in order: ``[{"heading", "tiles": [{"label", "value", "url",
-    "tone"}]}]`` (URLs resolved here, at request time)."""
+    """Every register's home-page tiles for ``actor``, in order: ``[{"heading", "tiles": [tile_view(…)]}]``
+    (URLs resolved here, at request time)."""
     groups = sorted((g for spec in _REGISTRY.values() for g in spec.tiles), key=lambda g: g.order)
     out = []
     for group in groups:
         values = group.figures(actor)
-        tiles = [
-            {
-                "label": t.label,
-                "value": values.get(t.key, 0),
-                "url": reverse(t.url_name) + (f"?{t.query}" if t.query else ""),
-                "tone": t.tone,
-            }
-            for t in group.tiles
-        ]
-        out.append({"heading": group.heading, "tiles": tiles})
+        out.append({"heading": group.heading, "tiles": [tile_view(t, values) for t in _ordered(group.tiles)]})
     return out
+
+
+def dashboards() -> list[tuple[Register, Dashboard]]:
+    """Every register's dashboard parts, in order: ``[(register, part)]``."""
+    parts = [(spec, part) for spec in _REGISTRY.values() for part in spec.dashboard]
+    return sorted(parts, key=lambda pair: pair[1].order)
+
+
+def figure_value(figures: Mapping[str, Any], key: str) -> Any:
+    """The figure named ``key`` (a dotted path into nested figures: ``totals.deaths``); KeyError if absent."""
+    value: Any = figures
+    for part in key.split("."):
+        value = value[part]
+    return value
+
+
+class _Figures(string.Formatter):
+    """``{name}`` as it is; ``{name:,}`` a number as the pages show numbers (``intcomma``: the locale's
+    grouping, as the templates' ``|intcomma``)."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == ",":
+            return intcomma(value)
+        return super().format_field(value, format_spec)
+
+
+_FIGURES = _Figures()
+
+
+def fill(text: str, figures: Mapping[str, Any]) -> str:
+    """``text`` with the figures it names filled in (``{year}``; ``{overdue_major:,}`` as the pages show a
+    number)."""
+    return _FIGURES.vformat(text, (), figures) if "{" in text else text
+
+
+def tile_view(tile: Tile, figures: Mapping[str, Any], *, region: str | None = None) -> dict[str, Any]:
+    """A tile as the pages show it: ``{"key", "label", "unit", "value", "url", "tone", "format"}``; ``url``
+    is "" for a tile that is not a link; ``region`` (the dashboard's subtree) is added to its query."""
+    label = tile.label(figures) if callable(tile.label) else fill(tile.label, figures)
+    return {
+        "key": tile.key,
+        "label": label,
+        "unit": tile.unit,
+        "value": figure_value(figures, tile.key),
+        "url": list_url(tile.url_name, fill(tile.query, figures), region=region) if tile.url_name else "",
+        "tone": tile.tone,
+        "format": tile.format,
+    }
+
+
+def list_url(url_name: str, query: str = "", *, region: str | None = None) -> str:
+    """The URL of a list with its query, and ``region=…`` after it when given."""
+    params = "&".join(p for p in (query, f"region={region}" if region else "") if p)
+    return reverse(url_name) + (f"?{params}" if params else "")
+
+
+def _ordered(tiles: Iterable[Tile]) -> list[Tile]:
+    return sorted(tiles, key=lambda t: t.order)
 
 
 def by_path(path: str) -> Register | None:

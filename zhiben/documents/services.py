@@ -20,6 +20,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.audit.services import event_append
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, NotFound
+from zhiben.common.hooks import events_written
 from zhiben.common.kit import DocumentSpec, Register
 
 from .models import IssuedDocument, NumberSequence
@@ -122,13 +123,12 @@ def document_issue(*, register: Register, subject: Any, kind: str, actor: User) 
         rendered = _render(register, spec, subject, actor, record)
         record.sha256 = hashlib.sha256(rendered.content).hexdigest()
         record.save()
+        payload = {"kind": kind, "label": spec.label, "number": record.number}
         event_append(
-            actor=actor,
-            subject_type=register.name,
-            subject_id=str(subject.pk),
-            kind=EVENT_KIND,
-            payload={"kind": kind, "label": spec.label, "number": record.number},
+            actor=actor, subject_type=register.name, subject_id=str(subject.pk), kind=EVENT_KIND, payload=payload
         )
+        written = [(subject, EVENT_KIND, payload)]
+        events_written(actor=actor, subject_type=register.name, model=type(subject), events=written)
     return rendered
 
 

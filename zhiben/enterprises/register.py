@@ -60,5 +60,8 @@ REGISTER = kit.register(
         filters=EnterpriseFilterSet,
         tiles=(TILES,),
         nav=kit.NavEntry("企业清单", "enterprise-list", frozenset(), order=40),
+        # Who is told what: no one. Registering or changing an enterprise is the regulator's own act or
+        # the enterprise's, seen on its page and in its timeline; the hazards and accidents it has tell.
+        notification_rules=(),
     )
 )

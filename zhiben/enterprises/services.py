@@ -11,6 +11,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import region_in_scope, scoped, sector_in_scope
 from zhiben.audit.services import NewEvent, event_append_many
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.hooks import events_written
 from zhiben.common.inputs import parse
 from zhiben.reference.models import Sector
 from zhiben.regions.selectors import host_region
@@ -189,6 +190,8 @@ def enterprise_create_many(
             for e in made
         ]
         event_append_many(actor=actor, events=events)
+        written = [(e, event.kind, event.payload) for e, event in zip(made, events, strict=True)]
+        events_written(actor=actor, subject_type="enterprise", model=Enterprise, events=written)
     return made
 
 
@@ -229,6 +232,7 @@ def enterprise_update_many(
     _require_writer(actor)
     extras = iter(context) if context is not None else None
     events = []
+    changed = []
     with transaction.atomic():
         current = _locked_for_update(sorted({enterprise.pk for enterprise, _ in rows}))
         for given, cleaned in rows:
@@ -243,6 +247,7 @@ def enterprise_update_many(
             changes = {k: [before[k], after[k]] for k in after if str(before[k]) != str(after[k])}
             if changes:
                 enterprise.save()
+                changed.append(enterprise)
                 events.append(
                     NewEvent(
                         subject_type="enterprise",
@@ -255,6 +260,8 @@ def enterprise_update_many(
                 for f in Enterprise._meta.concrete_fields:
                     setattr(given, f.attname, getattr(enterprise, f.attname))
         event_append_many(actor=actor, events=events)
+        written = [(e, event.kind, event.payload) for e, event in zip(changed, events, strict=True)]
+        events_written(actor=actor, subject_type="enterprise", model=Enterprise, events=written)
     return len(events)
 
 

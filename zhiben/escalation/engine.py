@@ -13,7 +13,9 @@ that rung today and that is not already on it or higher for the same due day:
 A new due day starts the ladder again. The ``NOT EXISTS`` and each record table's unique constraint make
 a second run on the same day add nothing. Each source's run is an event in the hash chain carrying a
 SHA-256 digest of the rows it added, so ``verify_events`` also catches rows edited or deleted later.
-Then each responsible user gets one digest notification per source (and e-mail when configured).
+Then the register's notification rules on the source (``kit.NotificationRule`` with ``kit.OnDeadline``,
+worded by ``zhiben.notifications.rules``) give each user in scope one digest per rule: the reminders
+before the due day in one, the rungs after it in another (and e-mail when configured).
 
 "Today" is the Beijing day (zhiben.common.dates). One sweep runs at a time, under its own named lock
 (zhiben/audit/locks.py).
@@ -39,10 +41,10 @@ from zhiben.audit.models import Event
 from zhiben.audit.services import event_append
 from zhiben.common import dates, hooks, kit
 from zhiben.notifications.models import Notification
-from zhiben.notifications.tasks import mail_notifications
+from zhiben.notifications.rules import deadline_notice, deadline_rules, deliver
 
-DUE_SOON = "due_soon"
-LADDER = ("reminder", "letter", "circular", "interview")
+DUE_SOON = kit.DUE_SOON
+LADDER = kit.LADDER
 STEP_LABELS = kit.STEP_LABELS
 
 
@@ -248,21 +250,20 @@ def sweep(*, today: datetime.date | None = None) -> SweepResult:
             result.sources[source.key] = _run_source(source, day)
         # The new day starts for the engines that keep figures (the summary counts fold passed deadlines).
         hooks.day_started(day)
-        notes = [n for r in result.sources.values() for n in r.notifications]
-        Notification.objects.bulk_create(notes, batch_size=2000)
+        notes = deliver([n for r in result.sources.values() for n in r.notifications])
         result.notified = len({n.user_id for n in notes})
         if notes and settings.ZHIBEN_EMAIL_ENABLED:
-            ids = [n.pk for n in notes if n.user.email and n.pk is not None]
             result.emailed = sorted({n.user_id for n in notes if n.user.email})
-            if ids:
-                transaction.on_commit(lambda: mail_notifications(ids))
     return result
 
 
 def _notifications(source: kit.DeadlineSource, result: SourceResult, day: datetime.date) -> list[Notification]:
-    """One digest per responsible user. Counted in SQL, grouped per user in Python (users are few)."""
-    roles = set(source.notify_roles) | {Role.ADMIN}
-    users = list(User.objects.filter(is_active=True, role__in=roles).prefetch_related("sectors"))
+    """Each user's digests by the register's rules on this source (``kit.OnDeadline``): for every rule whose
+    roles hold the user, one notice counting the rows of its steps within the user's scope. Counted in
+    SQL, grouped per user in Python (users are few)."""
+    rules = deadline_rules(source.key)
+    roles = {role for rule in rules for role in rule.roles}
+    users = list(User.objects.filter(is_active=True, role__in=roles).prefetch_related("sectors")) if roles else []
     if not users:
         return []
     mine = source.record()._default_manager.filter(id__gte=result.first_id, id__lte=result.last_id).order_by()
@@ -279,6 +280,7 @@ def _notifications(source: kit.DeadlineSource, result: SourceResult, day: dateti
     if firm and firms:
         for row in mine.filter(**{f"{firm}__in": firms}).values(firm, "step").annotate(n=Count("id")):
             by_firm[(row[firm], row["step"])] += row["n"]
+    ahead = remind_before_days()
     out: list[Notification] = []
     for user in users:
         counts: dict[str, int] = defaultdict(int)
@@ -293,32 +295,12 @@ def _notifications(source: kit.DeadlineSource, result: SourceResult, day: dateti
             for (code, key, step), n in by_place.items():
                 if code.startswith(user.region_id) and (not own or not sector or key in own):
                     counts[step] += n
-        soon = counts.pop(DUE_SOON, 0)
-        if soon:  # not late yet: a reminder of its own, never titled as an escalation
-            out.append(
-                Notification(
-                    user=user,
-                    kind="escalation",
-                    title=f"{day:%Y-%m-%d} {source.soon_notice}：{STEP_LABELS[DUE_SOON]} {soon} 条",
-                    body=f"以下{source.label}将在 {remind_before_days()} 日内到期，请按期完成：\n临期提醒 {soon} 条",
-                    link=source.soon_link or source.link,
-                )
-            )
-        if counts:
-            out.append(_digest(user, source, day, counts))
+        for rule in rules:
+            if user.role in rule.roles:
+                note = deadline_notice(rule, source, user=user, day=day, days=ahead, counts=counts)
+                if note is not None:
+                    out.append(note)
     return out
-
-
-def _digest(user: User, source: kit.DeadlineSource, day: datetime.date, counts: dict[str, int]) -> Notification:
-    order = [*LADDER, *(r.step for r in source.extra_rungs)]
-    parts = [f"{STEP_LABELS.get(s, s)} {counts[s]} 条" for s in order if counts.get(s)]
-    return Notification(
-        user=user,
-        kind="escalation",
-        title=f"{day:%Y-%m-%d} {source.notice}：{'，'.join(parts)}",
-        body=f"{source.notice_body}\n" + "\n".join(parts),
-        link=source.link,
-    )
 
 
 def verify_sweeps() -> str | None:

@@ -5,6 +5,7 @@ Read with ``models.py`` (the lifecycle table) and ``tallies.py`` (its counts).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q
@@ -57,6 +58,60 @@ TILES = kit.TileGroup(
 )
 
 
+def _stock_words(figures: Mapping[str, Any]) -> str:
+    """存量重大隐患未销号, and where the stock stands against its clearance deadline."""
+    if figures["days_to_stock_deadline"] >= 0:
+        where = f"距清零期限 {figures['days_to_stock_deadline']} 天"
+    elif figures["stock_cleared_by_deadline"]:
+        where = "已按期清零"
+    else:
+        where = f"期限 {figures['stock_deadline']:%Y-%m-%d} 已过"
+    return f"存量重大隐患未销号 · {where}"
+
+
+MAJOR, STOCK, INCREMENT = Level.MAJOR, rules.STOCK, rules.INCREMENT
+
+# The dashboard's headline (一屏观全域, and ``headline`` in GET /api/v1/stats/dashboard): every number is read
+# from the summary counts (kit.Measure), never from the hazard rows; the charts and tables below the tiles
+# are this register's template.
+DASHBOARD = kit.Dashboard(
+    key="headline",
+    figures={
+        "open_major": kit.Measure("open", level=MAJOR),
+        "overdue": kit.Measure("overdue"),
+        "overdue_major": kit.Measure("overdue", level=MAJOR),
+        "stock_remaining": kit.Measure("open", level=MAJOR, cohort=STOCK),
+        "stock_deadline": lambda actor, region: rules.stock_deadline(),
+        "days_to_stock_deadline": lambda actor, region: (rules.stock_deadline() - rules.today()).days,
+        # cleared by the deadline: none of the stock open at the end of that day (None before it)
+        "stock_cleared_by_deadline": kit.Measure(
+            "open", level=MAJOR, cohort=STOCK, as_of="STOCK_DEADLINE", then=lambda remaining: remaining == 0
+        ),
+        "increment_this_year": kit.Measure("total", level=MAJOR, cohort=INCREMENT, year=0),
+        "increment_last_year": kit.Measure("total", level=MAJOR, cohort=INCREMENT, year=-1),
+        "on_time_rate": kit.Ratio(kit.Measure("closed_on_time"), kit.Measure("closed")),
+        "listed": kit.Measure("listed"),
+        "total": kit.Measure("total"),
+        "open": kit.Measure("open"),
+    },
+    tiles=(
+        kit.Tile("open_major", "未销号重大隐患", "hazard-list", "level=major&status=active", "danger"),
+        kit.Tile("overdue", "逾期未整改（其中重大 {overdue_major:,}）", "hazard-list", "overdue=1", "danger"),
+        kit.Tile("stock_remaining", _stock_words, "hazard-list", "level=major&cohort=stock&status=active", "warn"),
+        kit.Tile(
+            "increment_this_year",
+            "今年新增重大隐患（去年 {increment_last_year:,}）",
+            "hazard-list",
+            "level=major&cohort=increment",
+        ),
+        kit.Tile("on_time_rate", "按期销号率", "hazard-list", "status=closed", "ok", format="rate"),
+        kit.Tile("listed", "挂牌督办", "hazard-list", "listed=1", "warn"),
+    ),
+    template="hazards/_dashboard.html",
+    order=10,
+)
+
+
 # Rectification deadlines climb the ladder (DESIGN.md §3); major hazards 90 days late are proposed for
 # listing (挂牌督办, FACTS §1). Rows carry the hazard's region, sector and enterprise so that who is told
 # is counted without a join.
@@ -82,12 +137,6 @@ DEADLINES = kit.DeadlineSource(
     region_column="region_id",
     sector_column="sector_id",
     enterprise_column="enterprise_id",
-    notice="逾期隐患升级",
-    notice_body="以下隐患已超过整改期限，按规定升级督办，逾期未改的将继续升级：",
-    link="/hazards/?overdue=1",
-    soon_notice="隐患整改期限临近",
-    soon_link="/hazards/?status=active&overdue=false",
-    notify_roles=frozenset({Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE}),
     # Proposed for listing only while not listed already.
     extra_rungs=(
         kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR, "supervision_level": ""}),
@@ -101,6 +150,51 @@ TALLIES = kit.TallySource(
     label="隐患统计汇总",
     shape_of=shape_of,
     counted=lambda: Hazard.objects.exclude(status=Status.CANCELLED),
+)
+
+# Who is told what (站内通知, e-mail when configured): each user in scope of the hazard — admins, the
+# region's officers and tip handlers (their sectors, if they have some), the enterprise's own users.
+EVERYONE_IN_SCOPE = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE})
+NOTICES = (
+    # The sweep's digests, one per user and night: the deadlines coming, then the ladder climbed.
+    kit.NotificationRule(
+        event=kit.OnDeadline("hazard", (kit.DUE_SOON,)),
+        roles=EVERYONE_IN_SCOPE,
+        title="{day} 隐患整改期限临近：{counts}",
+        body="以下{label}将在 {days} 日内到期，请按期完成：\n{lines}",
+        link="/hazards/?status=active&overdue=false",
+    ),
+    kit.NotificationRule(
+        event=kit.OnDeadline("hazard", (*kit.LADDER, "listing_proposed")),
+        roles=EVERYONE_IN_SCOPE,
+        title="{day} 逾期隐患升级：{counts}",
+        body="以下隐患已超过整改期限，按规定升级督办，逾期未改的将继续升级：\n{lines}",
+        link="/hazards/?overdue=1",
+    ),
+    # A major hazard's close-out waits for a regulator in scope (审核把关销号).
+    kit.NotificationRule(
+        event="submitted",
+        only={"status": Status.PENDING_REVIEW},
+        roles=frozenset({Role.OFFICER, Role.TIP_HANDLER}),
+        title="重大隐患销号待审核：《{subject.title}》",
+        body="{actor}提交了销号申请，请审核整改佐证材料。",
+        link="/hazards/{subject.pk}/",
+    ),
+    # The enterprise hears of the regulator's verdicts on its hazards.
+    kit.NotificationRule(
+        event="rejected",
+        roles=frozenset({Role.ENTERPRISE}),
+        title="隐患销号申请被退回：《{subject.title}》",
+        body="退回原因：{comment}\n请继续整改后重新申请销号。",
+        link="/hazards/{subject.pk}/",
+    ),
+    kit.NotificationRule(
+        event="listed",
+        roles=frozenset({Role.ENTERPRISE}),
+        title="隐患被挂牌督办：《{subject.title}》",
+        body="请按挂牌督办要求限期整改，整改完成后申请销号。",
+        link="/hazards/{subject.pk}/",
+    ),
 )
 
 DOCUMENTS = (
@@ -139,8 +233,10 @@ REGISTER = kit.register(
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
+        notification_rules=NOTICES,
         tiles=(TILES,),
         tallies=TALLIES,
+        dashboard=(DASHBOARD,),
         panels=(kit.Panel("enterprise", "hazards/_enterprise_panel.html", enterprise_panel, order=10),),
     )
 )

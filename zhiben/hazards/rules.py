@@ -44,6 +44,11 @@ def stock_cutoff() -> datetime.date:
     return datetime.date.fromisoformat(str(settings.ZHIBEN["STOCK_CUTOFF"]))
 
 
+def stock_deadline() -> datetime.date:
+    """The day by which the stock of major hazards was to be cleared (存量清零期限, a setting)."""
+    return datetime.date.fromisoformat(str(settings.ZHIBEN["STOCK_DEADLINE"]))
+
+
 def cohort(h: HazardLike, *, cutoff: datetime.date | None = None) -> str:
     return STOCK if h.discovered_on <= (cutoff or stock_cutoff()) else INCREMENT
 

@@ -22,7 +22,7 @@ from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common.bulk import allocate_ids, bulk_insert
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
-from zhiben.common.hooks import tallies_changed
+from zhiben.common.hooks import events_written, tallies_changed
 from zhiben.common.inputs import parse
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import Enterprise
@@ -95,7 +95,9 @@ def _target(hazard: Hazard, action: str, actor: User) -> str:
 
 
 def _log(actor: User | None, hazard: Hazard, kind: str, payload: dict[str, Any]) -> None:
+    """The event, and the notices the register's rules give it (register.py), in this transaction."""
     event_append(actor=actor, subject_type="hazard", subject_id=str(hazard.pk), kind=kind, payload=payload)
+    events_written(actor=actor, subject_type="hazard", model=Hazard, events=[(hazard, kind, payload)])
 
 
 def _tally(before: Shape | None, after: Shape | None) -> None:
@@ -342,16 +344,15 @@ def _hazards_create(
         # event chain) so that concurrent writers cannot deadlock.
         tallies_changed(SUBJECT, changes)
         extras = iter(context) if context is not None else None
+        payloads = [{**payload, **next(extras)} for payload in snapshots] if extras is not None else snapshots
         events = (
-            NewEvent(
-                subject_type="hazard",
-                subject_id=str(pk),
-                kind="created",
-                payload={**payload, **(next(extras) if extras is not None else {})},
-            )
-            for pk, payload in zip(ids, snapshots, strict=True)
+            NewEvent(subject_type="hazard", subject_id=str(pk), kind="created", payload=payload)
+            for pk, payload in zip(ids, payloads, strict=True)
         )
         event_append_many(actor=actor, events=events, at=now)
+        # the records themselves when kept, else their keys (loaded only if a notification rule needs them)
+        written = zip(hazards or ids, ["created"] * len(ids), payloads, strict=True)
+        events_written(actor=actor, subject_type="hazard", model=Hazard, events=written)
     return ids, hazards
 
 
@@ -436,6 +437,12 @@ def hazard_update_many(
             fields = sorted({f for _, values in chunk for f in values})
             Hazard.objects.bulk_update(list(found.values()), [*fields, "updated_at"], batch_size=500)
             event_append_many(actor=actor, events=events, at=now)
+            events_written(
+                actor=actor,
+                subject_type="hazard",
+                model=Hazard,
+                events=[(found[int(e.subject_id)], e.kind, e.payload) for e in events],
+            )
         tallies_changed(SUBJECT, changes)
     return len(rows)
 

@@ -28,12 +28,27 @@ def _deadline(key: str, label: str, status: str, due: str) -> kit.DeadlineSource
         day_column="day",
         digest_columns=("id", "tip_id", "step", "due", "day"),
         region_column="region_code",
-        notice="举报核查或答复超期",
-        notice_body="以下举报已超过核查（60日，可延长一次30日）或答复（核查后10日）期限，请尽快办理：",
-        link="/tips/?overdue=1",
-        soon_notice="举报核查或答复期限临近",
-        soon_link="/tips/?overdue=false",
-        notify_roles=frozenset({Role.TIP_HANDLER, Role.OFFICER}),
+    )
+
+
+def _notices(source: str) -> tuple[kit.NotificationRule, ...]:
+    """The sweep's digests of one source, to the regulators whose region holds the tip (never an
+    enterprise: tips are not theirs to see): the days coming, then the ladder climbed."""
+    return (
+        kit.NotificationRule(
+            event=kit.OnDeadline(source, (kit.DUE_SOON,)),
+            roles=REGULATORS,
+            title="{day} 举报核查或答复期限临近：{counts}",
+            body="以下{label}将在 {days} 日内到期，请按期完成：\n{lines}",
+            link="/tips/?overdue=false",
+        ),
+        kit.NotificationRule(
+            event=kit.OnDeadline(source, kit.LADDER),
+            roles=REGULATORS,
+            title="{day} 举报核查或答复超期：{counts}",
+            body="以下举报已超过核查（60日，可延长一次30日）或答复（核查后10日）期限，请尽快办理：\n{lines}",
+            link="/tips/?overdue=1",
+        ),
     )
 
 
@@ -45,6 +60,10 @@ DEADLINES = (
     _deadline("tip_verification", "举报核查期限", TipStatus.ACCEPTED, "verification_due"),
     _deadline("tip_reply", "举报答复期限", TipStatus.VERIFIED, "reply_due"),
 )
+
+# Who is told what: only the deadlines' digests. A tipster's own steps (received, reporter_added) tell no
+# one by a notice: a notice's time would date what the event log keeps to the day (services._log).
+NOTICES = (*_notices("tip_verification"), *_notices("tip_reply"))
 
 DOCUMENTS = (
     kit.DocumentSpec(
@@ -72,5 +91,6 @@ REGISTER = kit.register(
         lifecycle=LIFECYCLE,
         nav=kit.NavEntry("群众举报", "tip-queue", REGULATORS, order=70),
         deadline_sources=DEADLINES,
+        notification_rules=NOTICES,
     )
 )

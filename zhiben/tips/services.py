@@ -22,6 +22,7 @@ from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.hooks import events_written
 from zhiben.common.inputs import parse
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules as hazard_rules
@@ -55,12 +56,14 @@ def _today() -> datetime.date:
 
 
 def _log(actor: User | None, tip: Tip, kind: str, payload: dict[str, Any]) -> None:
+    """The event, and the notices the register's rules give it (register.py), in this transaction."""
     if actor is None:
         # the tipster's own steps are dated, not timed: a time of day can point at a shift or a person
         midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         event_append_many(actor=None, events=[NewEvent("tip", str(tip.pk), kind, payload)], at=midnight)
-        return
-    event_append(actor=actor, subject_type="tip", subject_id=str(tip.pk), kind=kind, payload=payload)
+    else:
+        event_append(actor=actor, subject_type="tip", subject_id=str(tip.pk), kind=kind, payload=payload)
+    events_written(actor=actor, subject_type="tip", model=Tip, events=[(tip, kind, payload)])
 
 
 # ------------------------------------------------------------------------------------------ public

@@ -1,4 +1,5 @@
-"""The dashboard (一屏观全域) and the ranking (晾晒) pages."""
+"""The dashboard (一屏观全域) and the ranking (晾晒) pages. The dashboard is the registers' declared parts
+(``kit.Dashboard`` in each ``register.py``), their figures read by ``analytics.selectors.dashboard_data``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.analytics.exports import ranking_xlsx
 from zhiben.analytics.selectors import dashboard_data, ranking
+from zhiben.common import kit
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.hazards import rules
 from zhiben.regions.codes import InvalidRegionCode, normalize_code
@@ -38,6 +40,33 @@ def _crumbs(actor: Any, code: str | None) -> list[Any]:
     return [r for r in region_ancestors(code) if len(r.code) >= root]
 
 
+def dashboard_parts(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The registers' parts of the dashboard as the page shows them, in order (``kit.Dashboard``): each with
+    its tiles (label, number, the filtered list it opens, kept to the dashboard's region) and its template."""
+    region = data["region"]
+    parts = []
+    for _, part in kit.dashboards():
+        figures = data[part.key]
+        link = part.link
+        parts.append(
+            {
+                "key": part.key,
+                "heading": part.heading,
+                "note": kit.fill(part.note, figures),
+                "link": {
+                    "label": link.label,
+                    "url": kit.list_url(link.url_name, kit.fill(link.query, figures), region=region),
+                }
+                if link
+                else None,
+                "tiles": [kit.tile_view(t, figures, region=region) for t in sorted(part.tiles, key=lambda t: t.order)],
+                "template": part.template,
+                "figures": figures,
+            }
+        )
+    return parts
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
@@ -45,7 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         data = dashboard_data(actor=actor, region=_region(request))
     except (NotFound, FieldErrors) as exc:
         raise Http404("区划不存在或不在您的管辖范围内") from exc
-    return render(request, "web/dashboard.html", {"data": data, "crumbs": _crumbs(actor, data["region"])})
+    context = {"data": data, "parts": dashboard_parts(data), "crumbs": _crumbs(actor, data["region"])}
+    return render(request, "web/dashboard.html", context)
 
 
 @login_required

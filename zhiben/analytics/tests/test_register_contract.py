@@ -86,8 +86,8 @@ SPEC = Spec(
             )
         ),
         Listing("/api/v1/stats/hazards", baseline=8),
-        Listing("/api/v1/stats/dashboard", baseline=38),
-        Listing("/dashboard/", baseline=40),
+        Listing("/api/v1/stats/dashboard", baseline=27),
+        Listing("/dashboard/", baseline=29),
         Listing("/dashboard/ranking/", baseline=11),
         Listing("/dashboard/ranking/?format=xlsx", baseline=10),
     ),
