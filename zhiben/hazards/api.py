@@ -29,7 +29,15 @@ from .inputs import (
     HazardSupervision,
 )
 from .models import Attachment, Hazard
-from .selectors import API_RELATED, hazard_events, hazard_get, hazard_list, hazard_recorded, hazard_visible
+from .selectors import (
+    API_LIST_RELATED,
+    API_RELATED,
+    hazard_events,
+    hazard_get,
+    hazard_list,
+    hazard_recorded,
+    hazard_visible,
+)
 from .services import (
     hazard_attach,
     hazard_cancel,
@@ -198,7 +206,7 @@ def create_hazard(request: HttpRequest, payload: HazardReport) -> Status[Hazard]
 @router.get("", response=list[HazardOut])
 @paginate(LimitOffsetPagination)
 def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
-    return hazard_list(actor=request_actor(request), filters=query_params(query))
+    return hazard_list(actor=request_actor(request), filters=query_params(query), related=API_LIST_RELATED)
 
 
 @router.get("/export", openapi_extra=xlsx_openapi("隐患清单（.xlsx）"))

@@ -18,14 +18,23 @@ from zhiben.common.filters import apply, bind
 from .filters import HazardFilterSet
 from .models import Attachment, Escalation, Hazard
 
+# What a list row shows on the pages and in the exports (names); the API's rows show ids and the enterprise.
+LIST_RELATED = ("enterprise", "region", "sector", "criterion")
+API_LIST_RELATED = ("enterprise",)
 
-def hazard_list(*, actor: User, filters: Mapping[str, Any] | HazardFilterSet | None = None) -> QuerySet[Hazard]:
+
+def hazard_list(
+    *,
+    actor: User,
+    filters: Mapping[str, Any] | HazardFilterSet | None = None,
+    related: tuple[str, ...] = LIST_RELATED,
+) -> QuerySet[Hazard]:
     """The hazards ``actor`` may see, cut by ``filters`` (query parameters, or a bound HazardFilterSet),
-    newest discovery first.
+    newest discovery first, the relations ``related`` joined (the pages' and exports' by default).
 
     Raises FieldErrors ``{parameter: Chinese message}`` for an invalid parameter.
     """
-    qs = scoped(Hazard.objects, actor).select_related("enterprise", "region", "sector", "criterion")
+    qs = scoped(Hazard.objects, actor).select_related(*related)
     return apply(bind(HazardFilterSet, filters), qs).order_by("-discovered_on", "-id")
 
 
