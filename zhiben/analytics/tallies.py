@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -122,17 +123,18 @@ UPSERT_ROWS = 500  # rows per statement on SQLite (it binds at most 32,766 value
 
 @functools.lru_cache(maxsize=256)
 def _upsert_sql(spec: Spec, rows: int) -> str:
-    """A statement adding deltas to ``spec``'s table, a row per key, stripe and day: on PostgreSQL with
-    one array per column (``unnest``: a short text the driver parses once and caches, whatever the number
-    of rows), on SQLite with ``rows`` rows of values."""
+    """A statement adding deltas to ``spec``'s table, a row per key, stripe and day: on PostgreSQL from
+    one JSON array of rows (a short text the driver parses once and caches, and one parameter serialised
+    by the json module's C code, whatever the number of rows), on SQLite with ``rows`` rows of values."""
     table = connection.ops.quote_name(spec.model._meta.db_table)
     columns = [*spec.key_fields, "stripe", "day", *spec.value_fields]
     conflict = ", ".join([*(f for f in spec.key_fields if f != "depth"), "day", "stripe"])
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in spec.value_fields)
     if connection.vendor == "postgresql":
         types = {f.column: f.db_type(connection) for f in spec.model._meta.concrete_fields}
-        arrays = ", ".join(f"%s::{types[c]}[]" for c in columns)
-        source = f"SELECT * FROM unnest({arrays})"  # noqa: S608 - our columns and types
+        cells = ", ".join(f"(r->>{i})::{types[c]}" for i, c in enumerate(columns))
+        # A function scan yields the array's elements in order: rows are locked in the caller's (sorted) order.
+        source = f"SELECT {cells} FROM json_array_elements(%s::json) AS a(r)"  # noqa: S608 - our columns and types
     else:
         source = "VALUES " + ", ".join([f"({', '.join(['%s'] * len(columns))})"] * rows)
     return f"INSERT INTO {table} ({', '.join(columns)}) {source} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
@@ -149,7 +151,7 @@ def _upsert(cursor: Any, batches: list[tuple[Spec, list[tuple[Any, ...]]]]) -> N
     """Add each batch's rows (key, stripe, day, values) to its spec's table, in their order (sorted by
     the caller). On PostgreSQL all of them in one statement (one round trip for a hazard's counts)."""
     if connection.vendor == "postgresql":
-        params = [list(column) for _, rows in batches for column in zip(*rows, strict=True)]
+        params = [json.dumps(rows, default=str) for _, rows in batches]  # dates as YYYY-MM-DD
         cursor.execute(_upsert_all_sql(tuple(spec for spec, _ in batches)), params)
         return
     for spec, rows in batches:

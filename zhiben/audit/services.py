@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zhiben.common.bulk import bulk_insert
+from zhiben.common.bulk import bulk_insert, insert_one
 
 from .models import ChainHead, Event, chain_of, chains_of
 
@@ -132,8 +132,7 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
     last: dict[str, int] = {}
     if batch and not bulk:
         # One event: INSERT … RETURNING gives its id (COPY and a look-up by hash cost two more trips).
-        (one,) = Event.objects.bulk_create([Event(**batch[0])])
-        total, last[one.chain] = 1, one.pk
+        total, last[batch[0]["chain"]] = 1, insert_one(Event, batch[0])
     elif batch:
         total += bulk_insert(Event, batch, BATCH)
     for chain, head in heads.items():

@@ -20,7 +20,7 @@ from django.utils import timezone
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
-from zhiben.common.bulk import allocate_ids, bulk_insert
+from zhiben.common.bulk import allocate_ids, bulk_insert, insert_one
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.hooks import events_written, tallies_changed
 from zhiben.common.inputs import parse
@@ -321,7 +321,11 @@ def _hazards_create(
     with transaction.atomic(savepoint=False):
         if len(rows) < ALLOCATE_FROM:
             hazards = [_hazard_new(actor, row, now) for row in rows]
-            Hazard.objects.bulk_create(hazards)  # the database numbers them
+            if len(hazards) == 1:  # a hazard recorded by hand: one prepared INSERT … RETURNING
+                hazards[0].pk = insert_one(Hazard, hazards[0].__dict__)
+                hazards[0]._state.adding, hazards[0]._state.db = False, "default"
+            else:
+                Hazard.objects.bulk_create(hazards)  # the database numbers them
             ids = [h.pk for h in hazards]
             for hazard in hazards:
                 count(hazard)
