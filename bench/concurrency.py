@@ -99,6 +99,7 @@ def run(base: str) -> dict[str, Any]:
 
     url = urlunsplit(urlsplit(base)._replace(path=f"/{DB_NAME}"))
     data_dir = Path(tempfile.mkdtemp(prefix="zhiben-bench-conc-"))
+    server_log = data_dir / "server.log"
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -140,9 +141,11 @@ def run(base: str) -> dict[str, Any]:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # a file, not a pipe nobody reads: waitress's warnings ("task queue depth") would fill a pipe
+            # and block the server's main thread, and every client would time out
+            stderr=server_log.open("wb"),
         )
-        _wait_for(port, server)
+        _wait_for(port, server, server_log)
         phases = _phases(port, url, plan)
     finally:
         if server is not None:
@@ -175,10 +178,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
+def _wait_for(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     for _ in range(300):
         if server.poll() is not None:
-            raise RuntimeError(f"the server stopped: {server.stderr.read().decode() if server.stderr else ''}")
+            raise RuntimeError(f"the server stopped: {log.read_text(errors='replace')[-2000:]}")
         try:
             status, _ = Client(port).call("GET", "/api/v1/openapi.json")
             if status == 200:
