@@ -71,12 +71,13 @@ def event_append_many(*, actor: Any, events: Iterable[NewEvent], at: datetime | 
     write their own register's events first, then the tip's or the import's)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events must be written in the same transaction as the change")
-    made, _ = _append(actor=actor, events=events, at=at)
+    made, _, _ = _append(actor=actor, events=events, at=at)
     return made
 
 
-def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> tuple[int, dict[str, int]]:
-    """``event_append_many``'s work; returns how many, and each chain written → the id of its newest event."""
+def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> tuple[int, dict[str, int], Event | None]:
+    """``event_append_many``'s work; returns how many, each chain written → the id of its newest event,
+    and for a single event the event itself (as stored, not read back)."""
     at = at or timezone.now()
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_name = (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor_id else "系统"
@@ -130,9 +131,12 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
             total += bulk_insert(Event, batch, BATCH)
             batch = []
     last: dict[str, int] = {}
+    single: Event | None = None
     if batch and not bulk:
         # One event: INSERT … RETURNING gives its id (COPY and a look-up by hash cost two more trips).
         total, last[batch[0]["chain"]] = 1, insert_one(Event, batch[0])
+        single = Event(pk=last[batch[0]["chain"]], **batch[0])
+        single._state.adding, single._state.db = False, "default"
     elif batch:
         total += bulk_insert(Event, batch, BATCH)
     for chain, head in heads.items():
@@ -145,7 +149,7 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
                 "UPDATE audit_chainhead SET last_hash = %s, last_event_id = %s, count = %s WHERE chain = %s",
                 [prev[chain], last[chain], head.count + made[chain], chain],
             )
-    return total, last
+    return total, last, single
 
 
 def _locked_heads(chains: list[str]) -> list[ChainHead]:
@@ -174,10 +178,16 @@ def _locked_heads(chains: list[str]) -> list[ChainHead]:
 
 
 def event_append(
-    *, actor: Any, subject_type: str, subject_id: str, kind: str, payload: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    subject_type: str,
+    subject_id: str,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> Event:
-    """Append one event to its subject type's chain (see ``event_append_many``) and return it."""
+    """Append one event to its subject type's chain (see ``event_append_many``) and return it as stored."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events must be written in the same transaction as the change")
-    _, last = _append(actor=actor, events=[NewEvent(subject_type, str(subject_id), kind, payload or {})], at=None)
-    return Event.objects.get(pk=last[chain_of(subject_type, str(subject_id))])
+    _, last, single = _append(actor=actor, events=[NewEvent(subject_type, str(subject_id), kind, payload or {})], at=at)
+    return single if single is not None else Event.objects.get(pk=last[chain_of(subject_type, str(subject_id))])

@@ -88,6 +88,11 @@ class SupervisionLevel(models.TextChoices):
     COUNTY = "county", "县级挂牌督办"
 
 
+# The attribute under which ``hazard_create`` leaves, on the hazard it returns, the events it wrote (its
+# timeline so far), so that the API answers without reading them back (selectors.hazard_events).
+TIMELINE = "_recorded_timeline"
+
+
 class Hazard(models.Model):
     """A hazard found at an enterprise: general or major, from any of the channels."""
 

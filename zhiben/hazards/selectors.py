@@ -16,7 +16,7 @@ from zhiben.audit.selectors import events_of
 from zhiben.common.filters import apply, bind
 
 from .filters import HazardFilterSet
-from .models import Attachment, Escalation, Hazard
+from .models import TIMELINE, Attachment, Escalation, Hazard
 
 # What a list row shows on the pages and in the exports (names); the API's rows show ids and the enterprise.
 LIST_RELATED = ("enterprise", "region", "sector", "criterion")
@@ -65,8 +65,9 @@ def hazard_get(*, actor: User, hazard_id: int, related: tuple[str, ...] = PAGE_R
 
 def hazard_recorded(hazard: Hazard) -> Hazard:
     """``hazard`` as ``hazard_create`` returned it for a body without files, ready for the API's detail
-    without reading it back: it can have no attachments and no escalations yet, so none are read (its
-    creator may see it; its enterprise is loaded). Only for an answer made at once."""
+    without reading it back: it can have no attachments and no escalations yet, and it carries the events
+    it was recorded with, so nothing is read (its creator may see it; its enterprise is loaded). Only for
+    an answer made at once."""
     hazard._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django sets it on prefetch
         "attachments": Attachment.objects.none(),
         "escalations": Escalation.objects.none(),
@@ -90,7 +91,10 @@ class TimelineEntry:
 def hazard_events(hazard: Hazard) -> list[Event | TimelineEntry]:
     """The hazard's full timeline (全过程记录), oldest first: its events and its escalations.
     The caller has checked scope."""
-    events: list[Event | TimelineEntry] = list(events_of(subject_type="hazard", subject_id=str(hazard.pk)))
+    written = hazard.__dict__.get(TIMELINE)  # recorded in this request: the events hazard_create wrote
+    events: list[Event | TimelineEntry] = (
+        list(written) if written is not None else list(events_of(subject_type="hazard", subject_id=str(hazard.pk)))
+    )
     # A hazard recorded in this request carries its (empty) escalations: nothing to read (hazard_recorded).
     known = getattr(hazard, "_prefetched_objects_cache", {}).get("escalations")
     escalations = known if known is not None else hazard.escalations.select_related("sweep").order_by("id")

@@ -45,6 +45,7 @@ from .models import (
     EVERYONE,
     LIFECYCLE,
     REGULATORS,
+    TIMELINE,
     Action,
     Attachment,
     Hazard,
@@ -275,6 +276,8 @@ def hazard_create(
         for item in checked:
             attachment = _store(hazard, actor, item)
             _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
+        if checked:  # the kept timeline would lack the attachments' events
+            hazard.__dict__.pop(TIMELINE, None)
     return hazard
 
 
@@ -349,11 +352,18 @@ def _hazards_create(
         tallies_changed(SUBJECT, changes)
         extras = iter(context) if context is not None else None
         payloads = [{**payload, **next(extras)} for payload in snapshots] if extras is not None else snapshots
-        events = (
-            NewEvent(subject_type="hazard", subject_id=str(pk), kind="created", payload=payload)
-            for pk, payload in zip(ids, payloads, strict=True)
-        )
-        event_append_many(actor=actor, events=events, at=now)
+        if len(hazards) == 1:  # one hazard: its event as stored, kept for the answer (its timeline so far)
+            (payload,) = payloads
+            created = event_append(
+                actor=actor, subject_type="hazard", subject_id=str(ids[0]), kind="created", payload=payload, at=now
+            )
+            hazards[0].__dict__[TIMELINE] = [created]
+        else:
+            events = (
+                NewEvent(subject_type="hazard", subject_id=str(pk), kind="created", payload=payload)
+                for pk, payload in zip(ids, payloads, strict=True)
+            )
+            event_append_many(actor=actor, events=events, at=now)
         # the records themselves when kept, else their keys (loaded only if a notification rule needs them)
         written = zip(hazards or ids, ["created"] * len(ids), payloads, strict=True)
         events_written(actor=actor, subject_type="hazard", model=Hazard, events=written)

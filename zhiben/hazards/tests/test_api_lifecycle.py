@@ -166,6 +166,18 @@ def test_a_late_entered_deadline_in_the_past_is_accepted(api_as, officer, firm) 
     assert h["cohort"] == "stock" and h["overdue"] is True and h["self_check_missed"] is True
 
 
+def test_the_answer_to_a_creation_is_the_detail_as_read_back(api_as, officer, firm) -> None:
+    """The creation answers from what it wrote (no second read): the same JSON a GET gives, timeline
+    included, and the event as stored."""
+    client = api_as(officer)
+    r = client.post("/api/v1/hazards", body(firm, source="inspection", deadline="2025-06-30", location="二车间"))
+    assert r.status_code == 201, r.content
+    created = r.json()
+    assert created == client.get(f"/api/v1/hazards/{created['id']}").json()
+    (event,) = created["events"]
+    assert event["kind"] == "created" and event["id"] == Event.objects.get(subject_id=str(created["id"])).pk
+
+
 def test_enterprise_users_only_self_report_for_their_own_firm(api_as, firm_user, other_firm) -> None:
     firm = firm_user.enterprise
     r = api_as(firm_user).post("/api/v1/hazards", body(firm, source="inspection"))
