@@ -9,6 +9,8 @@ from django.test import Client
 
 from zhiben.accounts.models import Role, User
 from zhiben.audit.models import Event
+from zhiben.reference.models import Sector
+from zhiben.tests_support import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,24 @@ def test_a_user_added_in_the_admin_is_scoped_logged_and_keeps_a_hashed_password(
         },
     )
     assert r.status_code == 200 and "监管人员必须指定辖区" in r.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sectors", [[], ["hazardous_chemicals"], ["hazardous_chemicals", "fireworks"]])
+def test_a_bearer_requests_scope_follows_its_users_sectors_at_once(api_as, sectors) -> None:
+    """A change of an officer's sectors holds from their next API request (nothing kept between requests)."""
+    officer = factories.user("sectoral", role="officer", region="500241")
+    officer.sectors.set(Sector.objects.filter(key__in=sectors))
+    chemical = factories.enterprise(region="500241", sector="hazardous_chemicals", name="甲化工有限公司")
+    mine = factories.enterprise(region="500241", sector="metal_nonmetal_mine", name="乙矿业有限公司")
+    api = api_as(officer)
+
+    def seen() -> set[str]:
+        return {e["credit_code"] for e in api.get("/api/v1/enterprises").json()["items"]}
+
+    everything = {chemical.credit_code, mine.credit_code}
+    assert seen() == ({chemical.credit_code} if sectors else everything)
+    officer.sectors.set(Sector.objects.filter(key="metal_nonmetal_mine"))
+    assert seen() == {mine.credit_code}
+    officer.sectors.clear()
+    assert seen() == everything
