@@ -119,6 +119,7 @@ HISTOGRAMS = (SPECS[2], SPECS[3], SPECS[4])
 
 
 UPSERT_ROWS = 500  # rows per statement on SQLite (it binds at most 32,766 values)
+TOGETHER = 50  # up to this many records' changes, all tables in one statement (PostgreSQL)
 
 
 @functools.lru_cache(maxsize=256)
@@ -193,6 +194,9 @@ def tally_change_many(
         return
     lane = stripe()
     batches: list[tuple[Spec, list[tuple[Any, ...]]]] = []
+    # A few records' changes (a service): every table in one statement. An import's: a table at a time,
+    # its rows freed before the next table's are built.
+    together = len(pairs) <= TOGETHER
     for spec in SPECS:
         delta: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(spec.value_fields))
         # A deadline already past on the day of the change is stored folded (as the nightly fold would):
@@ -222,8 +226,12 @@ def tally_change_many(
         # In key order, the tables in one order: two writers of one stripe lock its rows in the same
         # order (no deadlock); a statement per table (one in all on PostgreSQL), not one per row.
         rows.sort()
-        if rows:
+        if rows and together:
             batches.append((spec, rows))
+        elif rows:
+            with connection.cursor() as cursor:
+                _upsert(cursor, [(spec, rows)])
+        del delta, rows
     if batches:
         with connection.cursor() as cursor:
             _upsert(cursor, batches)

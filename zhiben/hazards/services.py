@@ -351,7 +351,10 @@ def _hazards_create(
         # event chain) so that concurrent writers cannot deadlock.
         tallies_changed(SUBJECT, changes)
         extras = iter(context) if context is not None else None
-        payloads = [{**payload, **next(extras)} for payload in snapshots] if extras is not None else snapshots
+        if extras is not None:  # in place: an import's hundred thousand payloads are not copied
+            for payload in snapshots:
+                payload.update(next(extras))
+        payloads = snapshots
         if len(hazards) == 1:  # one hazard: its event as stored, kept for the answer (its timeline so far)
             (payload,) = payloads
             created = event_append(
