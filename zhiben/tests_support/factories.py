@@ -1,4 +1,4 @@
-"""Test factories (factory_boy) for users, tokens, regions and enterprises."""
+"""Test factories (factory_boy) for users, tokens, regions and enterprises, and hazards through their service."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from zhiben.accounts.models import ApiToken, User
+from zhiben.common.inputs import parse
 from zhiben.enterprises.models import Enterprise
+from zhiben.hazards.inputs import HazardReport
+from zhiben.hazards.models import Hazard
+from zhiben.hazards.services import hazard_create
 from zhiben.reference.models import Sector
 from zhiben.regions.codes import Level
 from zhiben.regions.models import Region
@@ -49,6 +53,31 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 def enterprise(*, region: str = "500241", sector: str = "machinery", **fields: Any) -> Enterprise:
     code = fields.pop("credit_code", None) or credit_code(region[:6])
     return EnterpriseFactory.create(region_id=region, sector_id=sector, credit_code=code, **fields)
+
+
+def hazard(
+    actor: User,
+    firm: Enterprise,
+    *,
+    discovered_on: str | datetime.date,
+    deadline: str | datetime.date | None = None,
+    level: str = "general",
+    source: str = "inspection",
+    **fields: Any,
+) -> Hazard:
+    """A hazard recorded through ``hazard_create`` (its events and counts with it): a major one cites a
+    hazardous-chemicals clause unless ``criterion`` says otherwise."""
+    report = {
+        "enterprise": firm.credit_code,
+        "title": fields.pop("title", "t"),
+        "level": level,
+        "source": source,
+        "discovered_on": discovered_on,
+        "deadline": deadline,
+        "criterion": fields.pop("criterion", "SAWS121C-1" if level == "major" else ""),
+        **fields,
+    }
+    return hazard_create(actor=actor, report=parse(HazardReport, report))
 
 
 def user(

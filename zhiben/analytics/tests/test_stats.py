@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 from zhiben.analytics.selectors import FIGURES, hazard_stats, hazard_stats_from_rows, top_overdue_enterprises
 from zhiben.common.inputs import parse
 from zhiben.hazards import rules
-from zhiben.hazards.inputs import HazardCancellation, HazardPlan, HazardReport, HazardReviewDecision, HazardSubmission
+from zhiben.hazards.inputs import HazardCancellation, HazardPlan, HazardReviewDecision, HazardSubmission
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import (
     hazard_attach,
     hazard_cancel,
-    hazard_create,
     hazard_plan,
     hazard_review,
     hazard_submit,
@@ -29,21 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make(actor, firm, *, discovered, deadline=None, level="general", source="inspection"):
-    return hazard_create(
-        actor=actor,
-        report=parse(
-            HazardReport,
-            {
-                "enterprise": firm.credit_code,
-                "title": "t",
-                "level": level,
-                "source": source,
-                "discovered_on": discovered,
-                "deadline": deadline,
-                "criterion": "SAWS121C-1" if level == "major" else "",
-            },
-        ),
-    )
+    return factories.hazard(actor, firm, discovered_on=discovered, deadline=deadline, level=level, source=source)
 
 
 def close(h, actor, reviewer):

@@ -20,10 +20,7 @@ from zhiben.analytics.models import (
 )
 from zhiben.analytics.selectors import FIGURES, hazard_stats, hazard_stats_from_rows
 from zhiben.analytics.tallies import fold_past_deadlines, stripe, tally_change, tally_drift
-from zhiben.common.inputs import parse
 from zhiben.hazards import rules
-from zhiben.hazards.inputs import HazardReport
-from zhiben.hazards.services import hazard_create
 from zhiben.hazards.tallies import shape_of
 from zhiben.tests_support import factories
 from zhiben.tests_support.concurrency import second_waits
@@ -32,21 +29,7 @@ MODELS = (HazardTally, HazardMonthTally, ActiveDeadline, ActiveDeadlineMonth, En
 
 
 def _record(actor: Any, firm: Any, discovered: str, deadline: str | None, level: str = "general") -> Any:
-    return hazard_create(
-        actor=actor,
-        report=parse(
-            HazardReport,
-            {
-                "enterprise": firm.credit_code,
-                "title": "t",
-                "level": level,
-                "source": "inspection",
-                "discovered_on": discovered,
-                "deadline": deadline,
-                "criterion": "SAWS121C-1" if level == "major" else "",
-            },
-        ),
-    )
+    return factories.hazard(actor, firm, discovered_on=discovered, deadline=deadline, level=level)
 
 
 def _figures(actor: Any) -> dict[str, dict[str, int]]:
