@@ -430,12 +430,12 @@ def hazard_update_many(
     ``hazard_create_many``); the summary counts are fed once for the batch. One transaction."""
     extras = iter(context) if context is not None else None
     changes: list[tuple[Shape | None, Shape | None]] = []
+    events: list[NewEvent] = []
     now = timezone.now()
     with transaction.atomic():
         for start in range(0, len(rows), BULK_CHUNK):
             chunk = rows[start : start + BULK_CHUNK]
-            found = Hazard.objects.select_for_update().in_bulk([pk for pk, _ in chunk])
-            events = []
+            found = Hazard.objects.select_for_update().in_bulk(sorted(pk for pk, _ in chunk))
             for pk, values in chunk:
                 refused = values.keys() - IMPORT_UPDATABLE
                 if refused:
@@ -453,14 +453,17 @@ def hazard_update_many(
                 events.append(NewEvent(subject_type="hazard", subject_id=str(pk), kind="updated", payload=payload))
             fields = sorted({f for _, values in chunk for f in values})
             Hazard.objects.bulk_update(list(found.values()), [*fields, "updated_at"], batch_size=500)
-            event_append_many(actor=actor, events=events, at=now)
-            events_written(
-                actor=actor,
-                subject_type="hazard",
-                model=Hazard,
-                events=[(found[int(e.subject_id)], e.kind, e.payload) for e in events],
-            )
+        # Counts (none today: the updatable fields are not counted) before events, as in every hazard
+        # service; the events in one append for the whole re-import.
         tallies_changed(SUBJECT, changes)
+        event_append_many(actor=actor, events=events, at=now)
+        # the records by key: loaded only if a notification rule needs them
+        events_written(
+            actor=actor,
+            subject_type="hazard",
+            model=Hazard,
+            events=[(int(e.subject_id), e.kind, e.payload) for e in events],
+        )
     return len(rows)
 
 

@@ -179,3 +179,44 @@ def test_the_import_engine_writes_nothing_itself() -> None:
         assert not [word for word in forbidden if word in text], path.name
     # and finds the ledgers in the register kit
     assert {"enterprises", "hazards"} <= set(ledgers())
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_every_hazard_write_takes_the_count_rows_before_the_event_chain(officer, firm, bulk) -> None:
+    """One lock order for hazard writes (count rows, then chain heads), single and bulk; a re-import's
+    updates touch no count row, and write their events after the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhiben.hazards.services import hazard_update_many
+
+    made = [factories.hazard(officer, firm, discovered_on="2025-03-01", title=f"t{n}") for n in range(3)]
+
+    def first(sqls: list[str], *marks: str) -> int:
+        return next(i for i, sql in enumerate(sqls) if any(m in sql for m in marks))
+
+    with CaptureQueriesContext(connection) as create:
+        if bulk:
+            report = parse(
+                HazardReport,
+                {
+                    "enterprise": firm.credit_code,
+                    "title": "x",
+                    "level": "general",
+                    "source": "inspection",
+                    "discovered_on": "2025-03-01",
+                },
+            )
+            rows = [validate_hazard(report, actor=officer), validate_hazard(report, actor=officer)]
+            with transaction.atomic():
+                hazard_create_many(actor=officer, rows=rows)
+        else:
+            factories.hazard(officer, firm, discovered_on="2025-03-01")
+    with CaptureQueriesContext(connection) as update, transaction.atomic():
+        hazard_update_many(actor=officer, rows=[(h.pk, {"title": f"改 {h.title}"}) for h in made])
+    sqls = [q["sql"] for q in create.captured_queries]
+    assert first(sqls, "analytics_hazardtally") < first(sqls, "audit_chainhead")
+    # a re-import changes descriptive fields only: no count row at all, its events after the rows
+    sqls = [q["sql"] for q in update.captured_queries]
+    assert not any("analytics_" in sql for sql in sqls)
+    assert first(sqls, 'UPDATE "hazards_hazard"') < first(sqls, "audit_chainhead")
