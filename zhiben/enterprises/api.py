@@ -10,7 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
-from zhiben.common.inputs import json_body, openapi_body
+from zhiben.common.inputs import json_body, openapi_body, parse
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
 from .exports import enterprises_xlsx, export_filename
@@ -103,11 +103,15 @@ def get_enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
     return enterprise
 
 
-@router.patch("/{credit_code}", response=EnterpriseOut)
-def update_enterprise(request: HttpRequest, credit_code: str, payload: EnterpriseChange) -> Enterprise:
-    """Change some fields of an enterprise in scope."""
+@router.patch("/{credit_code}", response=EnterpriseOut, openapi_extra=openapi_body(EnterpriseChange))
+def update_enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
+    """Change some fields of an enterprise in scope. The body is read once the enterprise is known to be in
+    the caller's scope: out of scope is 404 whatever the body says."""
     actor = request_actor(request)
-    enterprise_update(actor=actor, credit_code=credit_code.strip().upper(), change=payload)
+    if enterprise_get(actor=actor, credit_code=credit_code) is None:
+        raise NotFound("企业不存在")
+    change = parse(EnterpriseChange, json_body(request))
+    enterprise_update(actor=actor, credit_code=credit_code.strip().upper(), change=change)
     found = enterprise_get(actor=actor, credit_code=credit_code)
     if found is None:
         raise NotFound("企业不存在")

@@ -167,6 +167,10 @@ def test_out_of_scope_details_answer_404(api_as, officer, outsider, chem_officer
 
 def test_out_of_scope_updates_answer_404(api_as, officer, outsider, firm) -> None:
     assert api_as(outsider).patch(f"/api/v1/enterprises/{firm.credit_code}", {"name": "x"}).status_code == 404
+    # the body is read after the scope check: an outsider's bad body tells nothing either
+    for bad in ({"employees": "many"}, {"colour": "red"}):
+        assert api_as(outsider).patch(f"/api/v1/enterprises/{firm.credit_code}", bad).status_code == 404
+    assert api_as(outsider).patch(f"/api/v1/enterprises/{firm.credit_code}", raw="{").status_code == 404
     r = api_as(officer).patch(f"/api/v1/enterprises/{firm.credit_code}", {"risk_level": "red", "principal": "王某"})
     assert r.status_code == 200 and r.json()["risk_level"] == "red"
     event = Event.objects.get(subject_id=firm.credit_code, kind="updated")
