@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhiben.audit.selectors import events_of
+
 from .models import Category, Outcome, Tip, TipReward, TipStatus
 from .selectors import tip_messages
 
@@ -39,9 +41,14 @@ def _findings(tip: Tip) -> list[str]:
 
 
 def _reply(tip: Tip) -> list[str]:
-    """The reply sent to the tipster: the first handler message on or after the verification day."""
+    """The reply sent to the tipster: the message its ``replied`` event names (tips replied before the
+    event named it: the first handler message on or after the verification day)."""
+    replied = events_of(subject_type="tip", subject_id=str(tip.pk)).filter(kind="replied").first()
+    chosen = replied.payload.get("message") if replied is not None else None
     for message in tip_messages(tip):
-        if message["from"] == "handler" and tip.verified_on and message["on"] >= tip.verified_on:
+        if message["from"] != "handler":
+            continue
+        if message["id"] == chosen or (chosen is None and tip.verified_on and message["on"] >= tip.verified_on):
             return [line.strip() for line in str(message["body"]).splitlines() if line.strip()]
     return ["我局将依法继续做好后续处理工作。"]
 

@@ -61,6 +61,7 @@ CATALOGUE = kit.EventCatalogue(
         kit.EventKind("extended", "延长核查期限", (("verification_due", "核查期限延至"),)),
         kit.EventKind("verified", "核查完毕", render=_verified),
         kit.EventKind("replied", "答复举报人"),
+        kit.EventKind("message_sent", "向举报人发送消息"),
         kit.EventKind("reward_paid", "发放举报奖励", (("paid_on", "发放日期"), ("amount", "金额（元）"))),
     )
 )

@@ -50,9 +50,10 @@ LIFECYCLE = kit.Lifecycle(
     (
         kit.Transition(TipAction.EXTEND, TipStatus.ACCEPTED, TipStatus.ACCEPTED, "extended", HANDLERS, _not_extended),
         kit.Transition(TipAction.VERIFY, TipStatus.ACCEPTED, TipStatus.VERIFIED, "verified", HANDLERS),
-        kit.Transition(TipAction.REPLY, TipStatus.ACCEPTED, TipStatus.ACCEPTED, "replied", HANDLERS),
+        # a message before the verification, or after the reply, is a message (message_sent), not the reply
+        kit.Transition(TipAction.REPLY, TipStatus.ACCEPTED, TipStatus.ACCEPTED, "message_sent", HANDLERS),
         kit.Transition(TipAction.REPLY, TipStatus.VERIFIED, TipStatus.REPLIED, "replied", HANDLERS),
-        kit.Transition(TipAction.REPLY, TipStatus.REPLIED, TipStatus.REPLIED, "replied", HANDLERS),
+        kit.Transition(TipAction.REPLY, TipStatus.REPLIED, TipStatus.REPLIED, "message_sent", HANDLERS),
         kit.Transition(TipAction.PAY_REWARD, TipStatus.VERIFIED, TipStatus.VERIFIED, "reward_paid", HANDLERS),
         kit.Transition(TipAction.PAY_REWARD, TipStatus.REPLIED, TipStatus.REPLIED, "reward_paid", HANDLERS),
     ),

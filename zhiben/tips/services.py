@@ -200,13 +200,17 @@ def tip_reply(*, actor: User, tip_id: int, reply: TipReply) -> Tip:
     with transaction.atomic():
         tip = _handled(actor, tip_id)
         today = _today()
-        target = LIFECYCLE.take(TipAction.REPLY, tip, actor).target
-        TipMessage.objects.create(tip=tip, from_reporter=False, body=seal(reply.body), on=today, author=actor)
-        if target != tip.status:  # the first message after verification is the reply (答复)
-            tip.status = target
+        arrow = LIFECYCLE.take(TipAction.REPLY, tip, actor)
+        message = TipMessage.objects.create(tip=tip, from_reporter=False, body=seal(reply.body), on=today, author=actor)
+        if arrow.target != tip.status:  # the first message after verification is the reply (答复)
+            tip.status = arrow.target
             tip.replied_on = today
             tip.save(update_fields=["status", "replied_on"])
-        _log(actor, tip, "replied", {"status": tip.status})
+        # the reply names its message: the 答复书 quotes that one, not an earlier acknowledgement
+        payload: dict[str, Any] = {"status": tip.status}
+        if arrow.event == "replied":
+            payload["message"] = message.pk
+        _log(actor, tip, arrow.event, payload)
     return tip
 
 

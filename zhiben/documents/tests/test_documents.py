@@ -234,6 +234,23 @@ def test_the_tip_reply_answers_the_tipster_and_never_names_them(api_as, tip_hand
         assert secret not in xml, secret
 
 
+def test_the_tip_reply_quotes_the_reply_not_an_earlier_acknowledgement(api_as, tip_handler) -> None:
+    """An acknowledgement sent before the verification (the same day) is a message, not the reply; the
+    答复书 quotes the message that made the reply, and later messages do not replace it."""
+    api = api_as(tip_handler)
+    tip_id, _ = submit_tip(api)
+    ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"body": "您好，已收到您的举报，我们正在安排核查。"}))
+    ok(api.post(f"/api/v1/tips/{tip_id}/verify", {"outcome": "unfounded"}))
+    ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"body": "经现场核查，该单位已停产，举报情况不属实。"}))
+    ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"body": "如有新的情况，欢迎继续反映。"}))
+    text = document_text(api.get(f"/api/v1/tips/{tip_id}/documents/reply").content)
+    assert "该单位已停产" in text
+    assert "已收到您的举报" not in text and "欢迎继续反映" not in text
+    kinds = [e.kind for e in Event.objects.filter(subject_type="tip", subject_id=str(tip_id)).order_by("id")]
+    assert kinds.count("replied") == 1 and kinds.count("message_sent") == 2
+    assert kit.event_view("tip", "message_sent", {"status": "accepted"})[0] == "向举报人发送消息"
+
+
 # ---------------------------------------------------------------------------------- scope and state
 def test_outsiders_get_404_and_unknown_kinds_too(api_as, officer, outsider, firm, other_firm, tip_handler) -> None:
     hazard_id = listed_hazard(api_as(officer), firm)
