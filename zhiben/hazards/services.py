@@ -609,8 +609,13 @@ def hazard_supervise(*, hazard_id: int, actor: User, supervision: HazardSupervis
         before = shape_of(hazard)
         if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
             raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能挂牌督办")
+        wrong: dict[str, str] = {}
         if supervision.deadline is not None and supervision.deadline < hazard.discovered_on:
-            raise FieldErrors({"deadline": "督办期限不能早于发现日期"})
+            wrong["deadline"] = "督办期限不能早于发现日期"
+        if values["listed_on"] < hazard.discovered_on:  # a listing cannot come before the hazard was found
+            wrong["listed_on"] = "挂牌日期不能早于发现日期"
+        if wrong:
+            raise FieldErrors(wrong)
         relisted = hazard.listed
         for field, value in values.items():
             if relisted and value in ("", None) and field in ("supervision_notice_no", "supervision_deadline"):

@@ -64,6 +64,7 @@ def post_json(user, path: str, body: Any) -> Any:
         ("supervise", {"level": "town"}, "level", "督办级别取值不正确"),
         ("supervise", {"level": "county", "notice_no": "号" * 61}, "notice_no", "督办文号不能超过60个字符"),
         ("supervise", {"level": "county", "listed_on": FUTURE}, "listed_on", "挂牌日期不能晚于今天"),
+        ("supervise", {"level": "county", "listed_on": "2020-01-01"}, "listed_on", "挂牌日期不能早于发现日期"),
         ("reports", {"to": "boss", "on": "2025-04-02"}, "to", "报告对象取值不正确"),
         ("reports", {"to": "regulator", "on": FUTURE}, "on", "报告日期不能晚于今天"),
         ("reports", {"to": "regulator"}, "on", "请填写报告日期"),
