@@ -6,6 +6,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiben.common.errors import DomainError, PermissionDenied
 
+from .lockout import MESSAGE as LOCKED_OUT
 from .models import Role, User
 from .services import LockedOut, token_issue, user_create
 
@@ -40,7 +41,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     try:
         token = token_issue(request=request, username=payload.username, password=payload.password)
     except LockedOut as exc:
-        raise TooManyFailures("登录失败次数过多，账号已被暂时锁定，请稍后再试") from exc
+        raise TooManyFailures(LOCKED_OUT) from exc
     if token is None:
         raise Unauthorized("用户名或密码错误")
     return {"token": token}

@@ -45,6 +45,22 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(officer
     assert "暂时锁定" in page.content.decode()
 
 
+def test_every_answer_of_the_api_sign_in_is_json_the_locking_attempt_too(officer) -> None:
+    """The attempt that reaches the limit is answered by django-axes itself: JSON 429 under /api/, like the
+    attempts after it (a client reads {"detail"}); the pages keep their locked-out page."""
+    c = Client()
+    answers = [
+        c.post("/api/v1/auth/token", {"username": "officer1", "password": "wrong"}, content_type="application/json")
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1)
+    ]
+    assert [r.status_code for r in answers] == [401] * (settings.AXES_FAILURE_LIMIT - 1) + [429, 429]
+    for r in answers:
+        assert r["Content-Type"].startswith("application/json"), r.content[:80]
+    assert answers[-2].json() == answers[-1].json() == {"detail": "登录失败次数过多，账号已被暂时锁定，请稍后再试"}
+    page = Client().post("/accounts/login/", {"username": "officer1", "password": "wrong"})
+    assert page.status_code == 429 and "暂时锁定" in page.content.decode()
+
+
 def test_tokens_are_stored_hashed(officer) -> None:
     r = Client().post(
         "/api/v1/auth/token", {"username": "officer1", "password": "pw-for-tests-123"}, content_type="application/json"
