@@ -143,7 +143,11 @@ def test_the_page_shows_a_bad_step_beside_its_field_and_saves_nothing(
     assert field in errors, errors
     if message is not None:
         assert message in errors[field][0]
-    assert errors[field][0] in r.content.decode()  # shown on the page, in Chinese
+    page = r.content.decode()
+    assert errors[field][0] in page  # shown on the page, in Chinese
+    # and said at the top, linked to the form (a phone opens the page at its top), which the post returns to
+    assert f'<a href="#action-{step}">查看提示</a>' in page and "操作未完成" in page
+    assert f'action="/hazards/{hazard.pk}/{step}/#action-{step}"' in page
     assert unchanged(hazard) == before
 
 
