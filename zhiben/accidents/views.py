@@ -20,7 +20,7 @@ from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
-from zhiben.regions.views import picker_context
+from zhiben.regions.views import picker_context, picker_root
 
 from . import rules
 from .filters import AccidentFilterSet
@@ -89,8 +89,13 @@ def accident_create_view(request: HttpRequest) -> HttpResponse:
         initial["enterprise"] = request.GET["enterprise"][:30]
     form = AccidentForm(request.POST or None, initial=initial, enterprise_user=enterprise_user)
     if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        # The picker left at "— 全部 —" holds the officer's own region: not a place chosen, so an accident of
+        # an enterprise is filed where the enterprise is (the form's help says so), as through the API.
+        if data.get("enterprise") and data.get("region") == picker_root(actor):
+            data.pop("region")
         try:
-            accident = accident_create(actor=actor, report=_report(actor, form.service_data()))
+            accident = accident_create(actor=actor, report=_report(actor, data))
         except (FieldErrors, PermissionDenied) as exc:
             _form_errors(form, exc)
         else:

@@ -66,6 +66,23 @@ def test_reporting_through_the_form(officer, firm) -> None:
     assert accident.sector_id == "hazardous_chemicals"
 
 
+def test_a_township_enterprises_accident_is_filed_at_its_township_when_no_place_is_picked(officer, township) -> None:
+    """The region picker left at "— 全部 —" posts the officer's own region: not a place chosen, so the
+    accident is filed where its enterprise is (as the form's help and the API say); a place picked is kept."""
+    from zhiben.tests_support import factories
+
+    firm = factories.enterprise(region=township, sector="machinery", name="清溪场镇机械厂")
+    occurred = ago(hours=3).astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+    body = {"enterprise": firm.credit_code, "occurred_at": occurred, "deaths": "1", "serious_injuries": "0"}
+    body |= {"direct_loss": "0", "description": "车间坠落"}
+    c = signed_in(officer)
+    assert c.post("/accidents/new/", {**body, "region": officer.region_id}).status_code == 302
+    assert Accident.objects.get().region_id == township
+    without_firm = {k: v for k, v in body.items() if k != "enterprise"} | {"sector": "machinery"}
+    assert c.post("/accidents/new/", {**without_firm, "region": officer.region_id}).status_code == 302
+    assert Accident.objects.latest("id").region_id == officer.region_id  # no enterprise: the county itself
+
+
 def test_the_form_names_bad_fields_in_chinese(officer) -> None:
     r = signed_in(officer).post(
         "/accidents/new/",
