@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
 
 COUNTY, TOWNSHIP, TOWNSHIP_2, OTHER_COUNTY = "500241", "500241100", "500241101", "110105"
 
-# A linked number on the page (not a linked name, as the enterprises with most overdue hazards): a tile (<a class="tile" href=…><b>12</b>) or a table cell (<a href=…>12</a>).
+# A linked number on the page: a tile (<a class="tile" href=…><b>12</b>) or a table cell (<a href=…>12</a>);
+# not a linked name (the enterprises with most overdue hazards).
 LINKED = re.compile(r'<a (?:class="tile[^"]*" )?href="(/(?:hazards|accidents)/\?[^"]*)">(?:<b>)?([\d,]+%?|—)<')
 APIS = {"/hazards/": "/api/v1/hazards", "/accidents/": "/api/v1/accidents"}
 
