@@ -4,11 +4,25 @@ its Excel export all read this FilterSet (DESIGN.md §5, §6). Derived filters u
 
 from __future__ import annotations
 
-from django.db.models import Q
+import datetime
+from typing import Any
 
-from zhiben.common.filters import ChoiceFilter, CodeFilter, FilterSet, KeyFilter, SearchFilter, YesNoFilter
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from zhiben.common.filters import (
+    ChoiceFilter,
+    CodeFilter,
+    Described,
+    FilterSet,
+    KeyFilter,
+    LazySelect,
+    SearchFilter,
+    YesNoFilter,
+)
 from zhiben.reference.models import Sector
-from zhiben.regions.filters import RegionFilter
+from zhiben.regions.filters import RegionExactFilter, RegionFilter, check_region_exact
 
 from . import rules
 from .models import Hazard, Level, Source, Status
@@ -18,21 +32,63 @@ def _sectors() -> list[tuple[str, str]]:
     return list(Sector.objects.values_list("key", "name"))
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _years() -> list[tuple[Any, str]]:
+    return [(y, f"{y}年") for y in range(rules.today().year, FIRST_YEAR - 1, -1)]
+
+
+class YearFilter(Described, django_filters.Filter):
+    """The rows whose date ``field_name`` falls in one calendar year (a half-open range: index-friendly)."""
+
+    field_class = forms.IntegerField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        year = int(value)
+        start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
+
+
+class HazardFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_region_exact(self)
+        return cleaned
+
+
 def _status(value: str) -> Q:
-    # "active" is the figures' "open": neither closed nor cancelled
-    return rules.q_active() if value == "active" else Q(status=value)
+    # "active" is the figures' "open": neither closed nor cancelled; "counted" their "total": not cancelled
+    if value == "active":
+        return rules.q_active()
+    if value == "counted":
+        return ~Q(status=Status.CANCELLED)
+    return Q(status=value)
 
 
 class HazardFilterSet(FilterSet):
     region = RegionFilter()
+    region_exact = RegionExactFilter(
+        description="true：只含登记在 region 本级的隐患，不含其下级区划（须同时给出 region）；false 或不给：含全部下级"
+    )
     level = ChoiceFilter(label="级别", choices=Level.choices)
     status = ChoiceFilter(
         label="状态",
-        choices=[("active", "未销号（全部在办）"), *Status.choices],
+        choices=[("active", "未销号（全部在办）"), ("counted", "未撤销（计入统计）"), *Status.choices],
         q=_status,
-        description="active：未销号且未撤销（统计中的 open）",
+        description="active：未销号且未撤销（统计中的 open）；counted：未撤销（统计中的 total）",
     )
     source = ChoiceFilter(label="来源", choices=Source.choices)
+    year = YearFilter(
+        label="发现年份",
+        field_name="discovered_on",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        widget=LazySelect(_years),
+        description="发现日期（discovered_on）所在的年份",
+    )
     cohort = ChoiceFilter(
         label="存量/增量", choices=[(rules.STOCK, "存量"), (rules.INCREMENT, "增量")], q=rules.q_cohort
     )
@@ -49,4 +105,5 @@ class HazardFilterSet(FilterSet):
 
     class Meta:
         model = Hazard
+        form = HazardFilterForm
         fields: list[str] = []

@@ -87,6 +87,8 @@ DASHBOARD = kit.Dashboard(
         "stock_cleared_by_deadline": kit.Measure(
             "open", level=MAJOR, cohort=STOCK, as_of="STOCK_DEADLINE", then=lambda remaining: remaining == 0
         ),
+        # this Beijing year (a Measure's year=0), for the list the tile of this year's increment opens
+        "year": lambda actor, region: rules.today().year,
         "increment_this_year": kit.Measure("total", level=MAJOR, cohort=INCREMENT, year=0),
         "increment_last_year": kit.Measure("total", level=MAJOR, cohort=INCREMENT, year=-1),
         "on_time_rate": kit.Ratio(kit.Measure("closed_on_time"), kit.Measure("closed")),
@@ -102,10 +104,10 @@ DASHBOARD = kit.Dashboard(
             "increment_this_year",
             "今年新增重大隐患（去年 {increment_last_year:,}）",
             "hazard-list",
-            "level=major&cohort=increment",
+            "level=major&cohort=increment&year={year}&status=counted",
         ),
         kit.Tile("on_time_rate", "按期销号率", "hazard-list", "status=closed", "ok", format="rate"),
-        kit.Tile("listed", "挂牌督办", "hazard-list", "listed=1", "warn"),
+        kit.Tile("listed", "挂牌督办", "hazard-list", "listed=1&status=counted", "warn"),
     ),
     template="hazards/_dashboard.html",
     order=10,

@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from zhiben.common.filters import ALL, Described, YesNoField, YesNoSelect
+
 from .codes import InvalidRegionCode, normalize_code
 
 
@@ -45,3 +47,30 @@ class RegionFilter(django_filters.Filter):
         if not value:
             return qs
         return qs.filter(**{f"{self.field_name}__prefix": value})
+
+
+class RegionExactFilter(Described, django_filters.Filter):
+    """With ``region``: yes keeps only the rows registered at that region itself (本级), not at any region
+    below it; no (or absent) leaves the subtree. ``region`` names the FilterSet's :class:`RegionFilter`; a
+    yes without a region is refused (the FilterSet's form checks it: see :func:`check_region_exact`)."""
+
+    field_class = YesNoField
+
+    def __init__(self, *, region: str = "region", field_name: str = "region__code", **kwargs: Any) -> None:
+        self.region = region
+        kwargs.setdefault("label", "仅本级")
+        kwargs.setdefault("widget", YesNoSelect(choices=[("", ALL), ("1", "仅本级"), ("0", "含下级")]))
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        code = self.parent.form.cleaned_data.get(self.region) if value else None
+        if not code:
+            return qs
+        return qs.filter(**{self.field_name: code})
+
+
+def check_region_exact(form: forms.Form, *, exact: str = "region_exact", region: str = "region") -> None:
+    """A form's check that ``exact`` is asked together with a region (call from the form's ``clean``)."""
+    data = getattr(form, "cleaned_data", {})
+    if data.get(exact) and not data.get(region) and region not in form.errors:  # a bad region is said already
+        form.add_error(exact, "需同时指定区划（region）")

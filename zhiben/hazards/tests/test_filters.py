@@ -31,9 +31,11 @@ TODAY = datetime.date(2025, 8, 1)
 # test_every_filter_has_cases until it is given some).
 CASES: dict[str, list[str]] = {
     "region": ["500241", "500241100", "500241100000", "500241000000", "110105"],
+    "region_exact": ["1", "0", "true"],  # with region=500241 (see _params)
     "level": ["major", "general"],
-    "status": ["active", "open", "rectifying", "closed", "cancelled", "pending_review"],
+    "status": ["active", "counted", "open", "rectifying", "closed", "cancelled", "pending_review"],
     "source": ["self_check", "inspection", "tip"],
+    "year": ["2025", "2023", "2024"],
     "cohort": ["stock", "increment"],
     "overdue": ["1", "0", "true", "false"],
     "listed": ["1", "0", "true", "False"],
@@ -44,9 +46,11 @@ CASES: dict[str, list[str]] = {
 }
 BAD: dict[str, str] = {
     "region": "5002x",
+    "region_exact": "maybe",
     "level": "huge",
     "status": "done",
     "source": "rumour",
+    "year": "1999",
     "cohort": "old",
     "overdue": "maybe",
     "listed": "sometimes",
@@ -107,6 +111,8 @@ def _params(name: str, value: str, hazards: dict[str, Any]) -> dict[str, str]:
     if name == "enterprise":  # the firm's credit code, as typed (any case, padded)
         code = hazards["firm"].credit_code
         value = value.replace("FIRM", code).replace("firm", code.lower())
+    if name == "region_exact":  # a modifier of region: the county's own hazards, not its townships'
+        return {"region": "500241", name: value}
     return {name: value}
 
 
@@ -153,6 +159,13 @@ def test_the_filters_mean_what_they_say(officer, hazards) -> None:
     assert ids(enterprise=hazards["firm"].credit_code.lower()) == {h["major"], h["closed"]}
     assert ids(q="仓库") == {h["closed"]}
     assert ids(level="major", status="active", cohort="increment") == {h["major"], h["missed"]}
+    assert ids(status="counted") == {h["major"], h["closed"], h["missed"]}  # the statistics' total
+    assert ids(year="2023") == {h["closed"]} and ids(year="2025") == {h["major"], h["missed"], h["tipped"]}
+    assert ids(year="2024") == set()
+    # the county's own hazards (本级), not its townships'; region_exact=false is the subtree again
+    assert ids(region="500241", region_exact="1") == {h["major"], h["closed"], h["tipped"]}
+    assert ids(region="500241", region_exact="false") == ids(region="500241")
+    assert ids(region="500241100", region_exact="1") == {h["missed"]}
 
 
 @pytest.mark.parametrize("name", sorted(BAD))

@@ -64,7 +64,9 @@
       c.on("click", function (p) {
         var g = rows[p.dataIndex];
         if (!g) return;
-        var q = {}; q[param] = g.key; if (region) q.region = region;
+        // the segment's own list: 已销号 the closed ones, 未销号 the open ones (cancelled hazards count in neither)
+        var q = {}; q[param] = g.key; q.status = p.seriesIndex === 0 ? "closed" : "active";
+        if (region) q.region = region;
         window.location.href = list(q);
       });
     }
