@@ -20,6 +20,7 @@ from zhiben.accidents.inputs import AccidentReport, SupplementReport
 from zhiben.common.errors import FieldErrors
 from zhiben.common.inputs import Input, parse
 from zhiben.enterprises.inputs import EnterpriseChange
+from zhiben.enterprises.models import Enterprise
 from zhiben.hazards.inputs import HazardCancellation, HazardPlan, HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.imports.tests.test_imports import run, workbook
@@ -332,3 +333,19 @@ def test_every_message_above_is_chinese() -> None:
         with pytest.raises(FieldErrors) as caught:
             parse(model, data)
         assert chinese(caught.value.errors), caught.value.errors
+
+
+def test_the_enterprise_importer_hands_float_coordinates_on_to_the_fields_places(api_as, officer) -> None:
+    code = factories.credit_code()
+    rows: list[list[Any]] = [
+        ["企业名称", "信用代码", "行业", "所在区划", "经度", "纬度"],
+        ["秀山县某某建材厂", code, "建材", "500241", 108.98765432101, "28.4512345678"],
+    ]
+    job = run(api_as(officer), "enterprises", workbook(rows))
+    assert job["status"] == "failed" or job["report"]["errors"], job["report"]
+    assert [(e["column"], e["message"]) for e in job["report"]["errors"]] == [("F", "纬度最多六位小数")]
+    rows[1][5] = 28.4512345678
+    job = run(api_as(officer), "enterprises", workbook(rows))
+    assert job["status"] == "done", job["report"]
+    firm = Enterprise.objects.get(credit_code=code)
+    assert (firm.longitude, firm.latitude) == (Decimal("108.987654"), Decimal("28.451235"))
