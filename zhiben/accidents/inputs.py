@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any
 
@@ -20,7 +20,7 @@ from ninja import Field
 from pydantic import BeforeValidator
 
 from zhiben.common.inputs import Input, text
-from zhiben.common.validators import to_halfwidth
+from zhiben.common.validators import has_more_places, places_message, to_decimal, to_halfwidth
 
 from . import rules
 
@@ -49,21 +49,20 @@ def clean_count(raw: Any, *, label: str) -> int:
 
 
 def clean_loss(raw: Any) -> Decimal:
-    """Direct economic loss in yuan: from 0 to ``rules.MAX_LOSS``, to the fen."""
+    """Direct economic loss in yuan: from 0 to ``rules.MAX_LOSS``, to the fen (a third decimal is refused)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValueError("请填写直接经济损失（元，没有填0）")
     if isinstance(raw, bool):
         raise ValueError("直接经济损失应为数字（元）")
-    try:
-        value = Decimal(to_halfwidth(str(raw)).strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise ValueError("直接经济损失应为数字（元）") from exc
-    if not value.is_finite():
+    value = to_decimal(raw)
+    if value is None or not value.is_finite():
         raise ValueError("直接经济损失应为数字（元）")
     if value < 0:
         raise ValueError("直接经济损失不能为负数")
     if value > rules.MAX_LOSS:
         raise ValueError("直接经济损失不能超过10万亿元，请核实（单位为元）")
+    if has_more_places(value, 2):
+        raise ValueError(places_message("直接经济损失", 2) + "（元，到分）")
     return value.quantize(Decimal("0.01"))
 
 

@@ -61,10 +61,16 @@ MESSAGES = {
     "extra_forbidden": "不支持的字段",
     "list_type": "应为列表",
     "too_long": "条目过多",
-    "model_attributes_type": "请求体应为 JSON 对象",
-    "dict_type": "请求体应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "string_unicode": "含有无法识别的字符",
     "json_invalid": "JSON 格式错误",
+    "body_type": "请求体应为 JSON 对象",
 }
+# a model (the body, or a nested object such as ``reporter``) given a list, a number, text or null
+_NOT_AN_OBJECT = {"model_type", "model_attributes_type", "dict_type"}
+_BODY = ("body", "payload")
 
 
 def _expected(ctx: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,6 +86,8 @@ def message(err: Mapping[str, Any]) -> str:
         cause = (err.get("ctx") or {}).get("error")
         if cause is not None:
             return str(cause)
+    if err.get("type") in _NOT_AN_OBJECT and all(str(p) in _BODY for p in err.get("loc", ())):
+        return MESSAGES["body_type"]  # the whole body (Ninja's location is ("body", "payload"))
     template = MESSAGES.get(str(err.get("type")))
     if template is None:
         return str(err.get("msg", "输入不正确"))
@@ -201,5 +209,5 @@ def json_body(request: Any) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise FieldErrors({"body": MESSAGES["json_invalid"]}) from exc
     if not isinstance(data, dict):
-        raise FieldErrors({"body": MESSAGES["dict_type"]})
+        raise FieldErrors({"body": MESSAGES["body_type"]})
     return data

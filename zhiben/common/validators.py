@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -48,14 +50,38 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+def _invisible(char: str) -> bool:
+    """Whitespace, or a format character nobody sees (zero-width space and joiners, BOM, direction marks,
+    soft hyphen). Tag characters (U+E0000…) are left: they end some flag emoji."""
+    return char.isspace() or (unicodedata.category(char) == "Cf" and ord(char) < 0xE0000)
+
+
+def visible(text: str) -> str:
+    """``text`` without whitespace and invisible format characters at either end."""
+    text = text.strip()
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
 def clean_text(raw: Any, *, label: str, max_length: int, required: bool = False) -> str:
-    """Trimmed text of at most ``max_length`` characters (a number a spreadsheet gives is taken as its text);
-    a list, an object or a yes/no, and control characters such as NUL, are refused in Chinese."""
-    if isinstance(raw, bool | list | dict | tuple):
+    """Trimmed text of at most ``max_length`` characters. Only text is text: a number, a list, an object or
+    a yes/no is refused in Chinese (a spreadsheet's number is made text by the importer's parser), and so
+    are control characters such as NUL and unpaired surrogates. Text of only invisible characters (a
+    zero-width space) is blank."""
+    if raw is not None and not isinstance(raw, str):
         raise ValueError(f"{label}应为文本")
-    text = "" if raw is None else str(raw).strip()
+    text = "" if raw is None else visible(raw)
     if "\x00" in text:
         raise ValueError(f"{label}含有无法保存的控制字符（NUL）")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800" in JSON)
+            raise ValueError(f"{label}含有无法识别的字符") from exc
     if required and not text:
         raise ValueError(f"请填写{label}")
     if len(text) > max_length:
@@ -79,13 +105,54 @@ def clean_choice(raw: Any, *, label: str, choices: Any, allow_blank: bool = True
     raise ValueError(f"{label}取值不正确，可选：{'、'.join(str(n) for _, n in choices)}")
 
 
+# 12,345,678.90: ASCII digits in groups of three (full-width digits and "，" are made ASCII first)
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+_PLACES = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六"}
+
+
+def to_decimal(raw: Any) -> Decimal | None:
+    """A number as people and JSON write it — ``1200``, ``1200.5``, ``１２００``, ``1,200.50``, ``1，200`` —
+    or None when it is not one (a yes/no, a list, ``5,0000``, text). Infinity and NaN are returned as
+    such: the caller's range check refuses them."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
+        return None
+    text = to_halfwidth(str(raw)).strip()
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            return None
+        text = text.replace(",", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def has_more_places(value: Decimal, places: int) -> bool:
+    """Whether ``value`` has digits past ``places`` decimals (``1.230`` has not, ``1.235`` has)."""
+    return value.is_finite() and value != value.quantize(Decimal(1).scaleb(-places))
+
+
+def places_message(label: str, places: int) -> str:
+    return f"{label}最多{_PLACES.get(places, places)}位小数"
+
+
+def plain(value: Decimal) -> str:
+    """A limit as people write it: ``100,000,000,000`` (never ``1E+11``), ``7,500.50``."""
+    if value.is_finite() and value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,f}"
+
+
 def clean_decimal(raw: Any, *, label: str, minimum: Decimal, maximum: Decimal, places: int) -> Decimal | None:
+    """A number from ``minimum`` to ``maximum`` with at most ``places`` decimals (more are refused, never
+    rounded away), or None for blank."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"{label}应为数字") from exc
+    value = to_decimal(raw)
+    if value is None:
+        raise ValueError(f"{label}应为数字")
     if not value.is_finite() or value < minimum or value > maximum:
-        raise ValueError(f"{label}应在{minimum}至{maximum}之间")
+        raise ValueError(f"{label}应在{plain(minimum)}至{plain(maximum)}之间")
+    if has_more_places(value, places):
+        raise ValueError(places_message(label, places))
     return value.quantize(Decimal(1).scaleb(-places))

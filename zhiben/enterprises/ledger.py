@@ -41,6 +41,15 @@ from .services import (
 )
 
 
+def _coordinate(raw: Any) -> Any:
+    """经度/纬度 as the API takes it. A number cell is a binary float, often a GPS reading with more digits
+    than the register keeps (6 decimals, about 0.1 m): it is rounded to those here, where the cell is
+    read; text is handed on as written (more than 6 decimals are then refused, as by the API)."""
+    if isinstance(raw, float):
+        raw = round(raw, 6)
+    return parse_int(raw)
+
+
 def _sector_names() -> list[str]:
     return list(Sector.objects.order_by("key").values_list("name", flat=True))
 
@@ -290,7 +299,7 @@ LEDGER = Ledger(
         Column("safety_contact", "安全管理联系人", ("安全负责人", "安全管理人员", "安全联系人")),
         Column("safety_phone", "安全管理联系电话", ("安全负责人电话", "安全联系人电话")),
         Column("industry_code", "国民经济行业代码", ("行业代码", "国民经济行业分类代码"), compact_text),
-        Column("longitude", "经度", (), parse_int, kind="number"),
-        Column("latitude", "纬度", (), parse_int, kind="number"),
+        Column("longitude", "经度", (), _coordinate, kind="number"),
+        Column("latitude", "纬度", (), _coordinate, kind="number"),
     ),
 )

@@ -27,7 +27,7 @@ from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
 
 from . import rules
-from .models import Outcome
+from .models import Category, Outcome
 
 CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
 MIN_DESCRIPTION = 10  # characters: where, which unit, what problem
@@ -146,6 +146,29 @@ class TipVerification(Input):
         None, title="事故编号"
     )
     concealed_deaths: Annotated[int | None, BeforeValidator(_deaths)] = Field(None, title="瞒报死亡人数")
+
+
+# What a confirmed tip's verification uses, by the tip's category (the detail page shows just these);
+# an unfounded tip's uses none of them.
+USED_BY_CATEGORY: dict[str, frozenset[str]] = {
+    "major_hazard": frozenset({"hazard", "hazard_title", "criterion", "deadline", "fine"}),
+    "violation": frozenset({"fine"}),
+    "concealed_accident": frozenset({"accident", "concealed_deaths"}),
+    "other": frozenset(),
+}
+
+
+def unused_fields(verification: TipVerification, category: str) -> dict[str, str]:
+    """``{field: 中文}`` for each field given that the outcome and the tip's category do not use (a value
+    given there would be stored, or silently dropped, against what the handler meant)."""
+    confirmed = verification.outcome == Outcome.CONFIRMED
+    used = USED_BY_CATEGORY.get(category, frozenset()) if confirmed else frozenset()
+    why = f"“{Category(category).label}”类举报核查时不填此项" if confirmed else "核查结论为“不属实”时不填此项"
+    return {
+        name: why
+        for name in TipVerification.model_fields
+        if name != "outcome" and name not in used and getattr(verification, name) not in (None, "")
+    }
 
 
 class TipAddition(Input):

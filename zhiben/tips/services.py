@@ -24,6 +24,7 @@ from zhiben.common import dates
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.hooks import events_written
 from zhiben.common.inputs import parse
+from zhiben.common.validators import plain
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
@@ -34,7 +35,16 @@ from zhiben.regions.models import Region
 
 from . import receipts, rules
 from .crypto import seal, unseal
-from .inputs import PAID_ON, TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
+from .inputs import (
+    PAID_ON,
+    TipAddition,
+    TipExtension,
+    TipReply,
+    TipReport,
+    TipRewardPayment,
+    TipVerification,
+    unused_fields,
+)
 from .media import stored_file, stripped
 from .models import (
     HANDLERS,
@@ -223,6 +233,9 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
         hazard = None
         accident = None
         confirmed = outcome == Outcome.CONFIRMED
+        unused = unused_fields(verification, tip.category)
+        if unused:
+            raise FieldErrors(unused)
         if confirmed and tip.category == Category.MAJOR_HAZARD:
             hazard = _hazard_for(actor, tip, verification)
         if confirmed and tip.category == Category.CONCEALED_ACCIDENT:
@@ -369,7 +382,7 @@ def tip_reward_paid(*, actor: User, tip_id: int, payment: TipRewardPayment) -> T
         if payment.paid_on < reward.decided_on:
             errors.add("paid_on", PAID_ON)
         if payment.amount > reward.amount:
-            errors.add("amount", f"发放金额应在0至{reward.amount}之间")
+            errors.add("amount", f"发放金额应在0至{plain(reward.amount)}之间")
         errors.raise_if_any()
         reward.paid_on, reward.paid_amount = payment.paid_on, payment.amount
         reward.save(update_fields=["paid_on", "paid_amount"])

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from zhiben.audit.models import Event
 from zhiben.common.errors import FieldErrors
 from zhiben.common.inputs import openapi_body, parse
+from zhiben.common.validators import visible
 from zhiben.hazards import rules
 from zhiben.hazards.inputs import (
     MAX_EVIDENCE,
@@ -192,13 +193,13 @@ def test_only_a_rejection_needs_its_reason(decision: str, comment: str) -> None:
         with pytest.raises(FieldErrors) as caught:
             parse(HazardReviewDecision, data)
         assert set(caught.value.errors) == {"comment"}
-    elif rejecting and not comment.strip():
+    elif rejecting and not visible(comment):  # blank: spaces and invisible characters (U+200B, U+00AD) only
         with pytest.raises(FieldErrors) as caught:
             parse(HazardReviewDecision, data)
         assert caught.value.errors == {"comment": "退回整改须写明原因"}
     else:
         review = parse(HazardReviewDecision, data)
-        assert review.decision == ("reject" if rejecting else "approve") and review.comment == comment.strip()
+        assert review.decision == ("reject" if rejecting else "approve") and review.comment == visible(comment)
 
 
 @hsettings(max_examples=100, deadline=None)

@@ -73,7 +73,7 @@ def unchanged(tip: Tip) -> tuple[Any, ...]:
         ("messages", {"body": ["经核查"]}, "body", "答复内容应为文本"),
         ("reward/payment", {"paid_on": FUTURE, "amount": "100"}, "paid_on", "发放日期应在奖励决定之后、不晚于今天"),
         ("reward/payment", {"paid_on": "昨天", "amount": "100"}, "paid_on", "发放日期应为日期"),
-        ("reward/payment", {"paid_on": "2025-01-01", "amount": "-5"}, "amount", "发放金额应在0至300000之间"),
+        ("reward/payment", {"paid_on": "2025-01-01", "amount": "-5"}, "amount", "发放金额应在0至300,000之间"),
         ("reward/payment", {"paid_on": "2025-01-01", "amount": "七千"}, "amount", "发放金额应为数字"),
         ("reward/payment", {"paid_on": "2025-01-01"}, "amount", "请填写发放金额"),
     ],
@@ -99,7 +99,7 @@ def test_a_payment_is_checked_against_the_decision(tip_handler) -> None:
     assert r.status_code == 422
     assert r.json()["errors"] == {
         "paid_on": "发放日期应在奖励决定之后、不晚于今天",
-        "amount": "发放金额应在0至7500.00之间",
+        "amount": "发放金额应在0至7,500之间",
     }
     assert unchanged(tip) == before
 
@@ -141,7 +141,7 @@ def test_each_step_documents_its_body_in_openapi(api_as, officer) -> None:
         ("extend", {"reason": " "}, "reason", "请填写延期理由"),
         ("reply", {"body": ""}, "body", "请填写答复内容"),
         ("paid", {"paid_on": FUTURE, "amount": "100"}, "paid_on", "发放日期应在奖励决定之后、不晚于今天"),
-        ("paid", {"paid_on": "2025-01-01", "amount": "-1"}, "amount", "发放金额应在0至300000之间"),
+        ("paid", {"paid_on": "2025-01-01", "amount": "-1"}, "amount", "发放金额应在0至300,000之间"),
     ],
 )
 def test_the_page_shows_a_bad_step_beside_its_field_and_saves_nothing(tip_handler, step, data, field, message) -> None:
@@ -177,7 +177,7 @@ def test_a_payment_is_a_day_that_has_come_and_an_amount_within_the_cap(amount: D
     if offset > 0:
         expected["paid_on"] = "发放日期应在奖励决定之后、不晚于今天"
     if not Decimal(0) <= amount <= Decimal(300_000):
-        expected["amount"] = "发放金额应在0至300000之间"
+        expected["amount"] = "发放金额应在0至300,000之间"
     if expected:
         with pytest.raises(FieldErrors) as caught:
             parse(TipRewardPayment, data)
