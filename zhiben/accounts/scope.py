@@ -60,7 +60,9 @@ def actor_sector_keys(actor: User) -> list[str]:
     """The sectors an officer is limited to (empty: all). Cached on the user object per request."""
     cached: list[str] | None = getattr(actor, "_sector_keys", None)
     if cached is None:
-        cached = sorted(actor.sectors.values_list("key", flat=True)) if actor.pk else []
+        # the link table itself: the keys are its column (no join, no related manager built per request)
+        links = User.sectors.through.objects.filter(user_id=actor.pk) if actor.pk else None
+        cached = sorted(links.values_list("sector_id", flat=True)) if links is not None else []
         actor._sector_keys = cached  # type: ignore[attr-defined]
     return cached
 

@@ -181,7 +181,9 @@ class HazardLookups:
     import passes a subclass that answers from maps loaded once for the whole file (same rules)."""
 
     def enterprise(self, actor: User, credit_code: str) -> Enterprise | None:
-        return scoped(Enterprise.objects, actor).filter(credit_code=credit_code).first()
+        # the credit code is unique: no ORDER BY for first()
+        found = list(scoped(Enterprise.objects, actor).filter(credit_code=credit_code)[:1])
+        return found[0] if found else None
 
     def criterion_applies(self, code: str, sector: str) -> bool:
         return criterion_applies(code=code, sector=sector)
