@@ -161,7 +161,7 @@ def _locked_heads(chains: list[str]) -> list[ChainHead]:
     marks = ", ".join(["%s"] * len(chains))
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = (
-        "SELECT chain, last_hash, last_event_id, count FROM audit_chainhead "  # noqa: S608 - placeholders only
+        "SELECT chain, last_hash, last_event_id, count FROM audit_chainhead "  # noqa: S608 - only %s marks are spliced in
         f"WHERE chain IN ({marks}) ORDER BY chain{lock}"
     )
 

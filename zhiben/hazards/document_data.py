@@ -22,7 +22,7 @@ from zhiben.regions.selectors import region_ancestors
 
 from .models import Hazard, Status, SupervisionLevel
 
-# A municipality's or a province's placeholder prefecture level (GB/T 2260): no city office of its own.
+# A municipality's or a province's nominal prefecture level (GB/T 2260, e.g. 5001 市辖区): no city office of its own.
 _NO_CITY = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 

@@ -274,7 +274,7 @@ class _Any(dict[str, str]):
 
 
 def route_of(url: str) -> str | None:
-    """The route a URL template resolves to (placeholders taken as ``1``), or None."""
+    """The route a URL template resolves to (its ``{id}``-style parameters taken as ``1``), or None."""
     path = url.split("?", 1)[0].format_map(_Any())
     try:
         return resolve(path).route
