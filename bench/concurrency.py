@@ -74,7 +74,7 @@ FLOOR_TABLE = "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, user_id bigin
 
 # ------------------------------------------------------------------------------------ orchestration
 def main() -> None:
-    base = os.environ.get("BENCH_PG_URL") or _start_local_pg()
+    base = os.environ.get("BENCH_PG_URL") or start_local_pg()
     if not base:
         print("concurrency: no BENCH_PG_URL and no local PostgreSQL cluster to start; skipped", file=sys.stderr)
         return
@@ -84,7 +84,8 @@ def main() -> None:
     print(f"\nwritten {RESULTS.relative_to(ROOT)} (key 'concurrency')")
 
 
-def _start_local_pg() -> str:
+def start_local_pg() -> str:
+    """The URL of Debian's local cluster, started by scripts/pg-cluster.sh (as root), or "" without one."""
     if not shutil.which("pg_lsclusters") or os.geteuid() != 0:
         return ""
     done = subprocess.run(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -63,7 +62,7 @@ def main() -> None:
     pg_started = False
     for db in wanted:
         if db == "postgres":
-            base = os.environ.get("BENCH_PG_URL") or _start_local_pg()
+            base = os.environ.get("BENCH_PG_URL") or concurrency.start_local_pg()
             if not base:
                 print("PostgreSQL: no BENCH_PG_URL and no local cluster to start; skipped", file=sys.stderr)
                 continue
@@ -80,15 +79,6 @@ def main() -> None:
     if "concurrency" in results:
         concurrency.print_table(results["concurrency"])
     print(f"\nwritten {RESULTS.relative_to(ROOT)}")
-
-
-def _start_local_pg() -> str:
-    if not shutil.which("pg_lsclusters") or os.geteuid() != 0:
-        return ""
-    done = subprocess.run(
-        [str(ROOT / "scripts" / "pg-cluster.sh"), "start"], capture_output=True, text=True, check=False
-    )
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def _database_url(db: str, base: str, name: str) -> str:

@@ -4,21 +4,14 @@ FilterSet (DESIGN.md §5, §6). The scope is not a filter (the selector applies 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-import django_filters
-from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhiben.common.filters import ChoiceFilter, CodeFilter, Described, FilterSet, KeyFilter, LazySelect, YesNoFilter
+from zhiben.common.filters import ChoiceFilter, CodeFilter, FilterSet, KeyFilter, YearFilter, YesNoFilter
 from zhiben.reference.models import Sector
 from zhiben.regions.filters import RegionFilter
 
-from . import rules
 from .models import Accident, Grade
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -34,32 +27,10 @@ def _sectors() -> list[tuple[str, str]]:
     return list(Sector.objects.values_list("key", "name"))
 
 
-def _years() -> list[tuple[Any, str]]:
-    return [(y, f"{y}年") for y in range(rules.today().year, FIRST_YEAR - 1, -1)]
-
-
-class YearFilter(Described, django_filters.Filter):
-    """The accidents that happened in one Beijing calendar year."""
-
-    field_class = forms.IntegerField
-
-    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
-        if value in (None, ""):
-            return qs
-        start, end = year_bounds(int(value))
-        return qs.filter(occurred_at__gte=start, occurred_at__lt=end)
-
-
 class AccidentFilterSet(FilterSet):
     region = RegionFilter()
     grade = ChoiceFilter(label="事故等级", choices=Grade.choices)
-    year = YearFilter(
-        label="年份",
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
-        widget=LazySelect(_years),
-        description="发生年份（北京时间）",
-    )
+    year = YearFilter(label="年份", field_name="occurred_at", bounds=year_bounds, description="发生年份（北京时间）")
     sector = KeyFilter(label="行业领域", field_name="sector_id", options=_sectors)
     late_report = YesNoFilter(
         label="迟报",

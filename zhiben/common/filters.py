@@ -13,6 +13,7 @@ used by the API, the pages and the exports alike.
 from __future__ import annotations
 
 import copy
+import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, TypeVar, cast
@@ -24,6 +25,7 @@ from django.http import QueryDict
 from ninja import Schema
 from pydantic import Field, WithJsonSchema, create_model
 
+from .dates import today
 from .errors import FieldErrors
 
 M = TypeVar("M", bound=Model)
@@ -332,3 +334,37 @@ def query_schema(filterset_class: type[FilterSet]) -> type[Schema]:
 def query_params(query: Schema) -> dict[str, Any]:
     """The parameters a client gave, as the FilterSet takes them."""
     return {k: v for k, v in query.dict().items() if v is not None}
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a year filter takes
+
+
+def year_choices() -> list[tuple[Any, str]]:
+    """This Beijing year back to ``FIRST_YEAR``, as a year filter's options (read when the page is drawn)."""
+    return [(y, f"{y}年") for y in range(today().year, FIRST_YEAR - 1, -1)]
+
+
+def date_bounds(year: int) -> tuple[Any, Any]:
+    """A calendar year as a half-open range of dates (index-friendly, unlike ``__year``)."""
+    return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+
+
+class YearFilter(Described, django_filters.Filter):
+    """The rows whose ``field_name`` falls in one calendar year, ``bounds(year)`` giving the half-open range
+    (dates by default; a register of instants passes Beijing datetimes). Takes ``FIRST_YEAR``–``LAST_YEAR``
+    and offers ``year_choices`` on the pages."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *, bounds: Callable[[int], tuple[Any, Any]] = date_bounds, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        kwargs.setdefault("widget", LazySelect(year_choices))
+        super().__init__(**kwargs)
+        self.bounds = bounds
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        start, end = self.bounds(int(value))
+        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})

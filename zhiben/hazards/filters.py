@@ -4,21 +4,18 @@ its Excel export all read this FilterSet (DESIGN.md §5, §6). Derived filters u
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from zhiben.common.filters import (
     ChoiceFilter,
     CodeFilter,
-    Described,
     FilterSet,
     KeyFilter,
-    LazySelect,
     SearchFilter,
+    YearFilter,
     YesNoFilter,
 )
 from zhiben.reference.models import Sector
@@ -30,26 +27,6 @@ from .models import Hazard, Level, Source, Status
 
 def _sectors() -> list[tuple[str, str]]:
     return list(Sector.objects.values_list("key", "name"))
-
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _years() -> list[tuple[Any, str]]:
-    return [(y, f"{y}年") for y in range(rules.today().year, FIRST_YEAR - 1, -1)]
-
-
-class YearFilter(Described, django_filters.Filter):
-    """The rows whose date ``field_name`` falls in one calendar year (a half-open range: index-friendly)."""
-
-    field_class = forms.IntegerField
-
-    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
-        if value in (None, ""):
-            return qs
-        year = int(value)
-        start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
-        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
 
 
 class HazardFilterForm(forms.Form):
@@ -81,14 +58,7 @@ class HazardFilterSet(FilterSet):
         description="active：未销号且未撤销（统计中的 open）；counted：未撤销（统计中的 total）",
     )
     source = ChoiceFilter(label="来源", choices=Source.choices)
-    year = YearFilter(
-        label="发现年份",
-        field_name="discovered_on",
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
-        widget=LazySelect(_years),
-        description="发现日期（discovered_on）所在的年份",
-    )
+    year = YearFilter(label="发现年份", field_name="discovered_on", description="发现日期（discovered_on）所在的年份")
     cohort = ChoiceFilter(
         label="存量/增量", choices=[(rules.STOCK, "存量"), (rules.INCREMENT, "增量")], q=rules.q_cohort
     )
