@@ -71,7 +71,12 @@ class HazardFilterSet(FilterSet):
     )
     sector = KeyFilter(label="行业领域", field_name="sector_id", options=_sectors)
     enterprise = CodeFilter(label="统一社会信用代码", field_name="enterprise__credit_code", max_length=30)
-    q = SearchFilter(label="搜索", fields=("title", "enterprise__name", "location"), description="隐患名称、企业、部位")
+    q = SearchFilter(
+        label="搜索",
+        fields=("title", "location"),
+        keyed=("enterprise__name_key",),
+        description="隐患名称、企业名称（全角半角、空格、括号、间隔号、连接号不论）、部位",
+    )
 
     class Meta:
         model = Hazard

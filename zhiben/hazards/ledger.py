@@ -27,7 +27,7 @@ from zhiben.common.ledgers import (
 )
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
-from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.models import Enterprise, enterprise_name_key
 from zhiben.reference.selectors import criterion_applies
 
 from .models import Hazard, Level, Source
@@ -77,12 +77,14 @@ class HazardRows:
                 codes.add(clean_credit_code(r.get("enterprise")))
             except ValueError:
                 if r.get("enterprise_name"):
-                    names.add(str(r["enterprise_name"]))
-        visible = scoped(Enterprise.objects, self.actor).only("id", "credit_code", "name", "region_id", "sector_id")
+                    names.add(enterprise_name_key(r["enterprise_name"]))
+        visible = scoped(Enterprise.objects, self.actor).only(
+            "id", "credit_code", "name", "name_key", "region_id", "sector_id"
+        )
         by_code = {e.credit_code: e for e in filter_in_chunks(visible, "credit_code", codes)}
         self.by_name: dict[str, list[Enterprise]] = defaultdict(list)
-        for e in filter_in_chunks(visible, "name", names):
-            self.by_name[e.name].append(e)
+        for e in filter_in_chunks(visible, "name_key", names):  # names compared as name_key makes them
+            self.by_name[e.name_key].append(e)
             by_code.setdefault(e.credit_code, e)
         self.lookups = _PreloadedLookups(by_code)
         ids = [e.pk for e in by_code.values()]
@@ -111,7 +113,7 @@ class HazardRows:
         values = dict(data)
         name = values.pop("enterprise_name", "") or ""
         if not values.get("enterprise"):
-            matches = self.by_name.get(str(name), [])
+            matches = self.by_name.get(enterprise_name_key(name), []) if name else []
             if not name:
                 out.errors["enterprise"] = "请填写企业的统一社会信用代码或企业名称"
                 return out

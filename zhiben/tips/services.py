@@ -25,7 +25,7 @@ from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound
 from zhiben.common.hooks import events_written
 from zhiben.common.inputs import parse
 from zhiben.common.validators import plain
-from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.models import Enterprise, enterprise_name_key
 from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
 from zhiben.hazards.inputs import HazardReport
@@ -97,7 +97,14 @@ def tip_submit(*, report: TipReport, files: Sequence[tuple[IO[bytes], str, int |
     errors.raise_if_any()
     enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
     if enterprise is None and cleaned["enterprise_name"]:
-        matches = list(Enterprise.objects.filter(name=cleaned["enterprise_name"], region__code__prefix=region.code)[:2])
+        # the name as compared everywhere (name_key), within the county of the place: a tip placed at a
+        # township names firms registered at its county too
+        matches = list(
+            Enterprise.objects.filter(
+                name_key=enterprise_name_key(cleaned["enterprise_name"]),
+                region__code__prefix=region.parent_id if region.is_township and region.parent_id else region.code,
+            )[:2]
+        )
         enterprise = matches[0] if len(matches) == 1 else None
     receipt = receipts.new_receipt()
     today = _today()
@@ -134,7 +141,7 @@ def _store(tip: Tip, checked: Any) -> TipAttachment:
 
 def tip_by_receipt(receipt: str) -> Tip | None:
     """The tip a receipt opens, or None — the same for a wrong and a missing code."""
-    if not receipt or len(receipts.normalize(receipt)) != receipts.LENGTH:
+    if not receipts.well_formed(receipt):
         return None
     wanted = receipts.digest(receipt)
     tip = Tip.objects.filter(receipt_digest=wanted).first()
