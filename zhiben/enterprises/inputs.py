@@ -16,7 +16,8 @@ from ninja import Field
 from pydantic import BeforeValidator
 
 from zhiben.common.inputs import Input, choice, required, text
-from zhiben.common.validators import clean_credit_code, clean_decimal, to_halfwidth
+from zhiben.common.names import code_key
+from zhiben.common.validators import clean_credit_code, clean_decimal
 
 from .models import OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
 
@@ -45,7 +46,7 @@ def _clean_date(raw: Any, label: str) -> datetime.date | None:
 
 def _clean_industry_code(raw: Any) -> str:
     """GB/T 4754-2017 code: optional section letter, then a 2-, 3- or 4-digit division/group/class."""
-    text = to_halfwidth("" if raw is None else str(raw)).strip().upper()
+    text = code_key(raw)
     if not text:
         return ""
     digits = text[1:] if text[:1].isalpha() else text

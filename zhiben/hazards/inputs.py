@@ -27,6 +27,7 @@ from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 from zhiben.common import dates
 from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 
 from . import rules
@@ -62,7 +63,7 @@ def _discovered(raw: Any) -> datetime.date:
 
 
 def _criterion(raw: Any) -> str:
-    return str(raw or "").strip().upper()
+    return code_key(raw, dash="-")
 
 
 Required = required

@@ -24,6 +24,7 @@ from zhiben.common.bulk import allocate_ids, bulk_insert, insert_one
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.hooks import events_written, tallies_changed
 from zhiben.common.inputs import parse
+from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.selectors import criterion_applies
@@ -253,7 +254,7 @@ def hazard_input(data: Mapping[str, Any], *, actor: User, lookups: HazardLookups
                 found["enterprise"] = "企业不存在或不在您的管辖范围内"
         except ValueError:
             pass
-        criterion = str(data.get("criterion") or "").strip().upper()
+        criterion = code_key(data.get("criterion"), dash="-")
         found.update(_role_and_criterion(data.get("source"), data.get("level"), criterion, enterprise, actor, find))
         raise FieldErrors({**found, **exc.errors}) from exc
 

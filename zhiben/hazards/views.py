@@ -19,6 +19,7 @@ from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
+from zhiben.common.names import code_key
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 from zhiben.regions.views import picker_context
@@ -95,7 +96,7 @@ def _enterprise_for_form(actor: User, code: str | None) -> Enterprise | None:
         return actor.enterprise
     if not code:
         return None
-    return scoped(Enterprise.objects, actor).filter(credit_code=code.strip().upper()).first()
+    return scoped(Enterprise.objects, actor).filter(credit_code=code_key(code)).first()
 
 
 @login_required

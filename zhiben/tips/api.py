@@ -19,7 +19,7 @@ from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import json_body, openapi_body, parse
 
-from . import limits
+from . import limits, receipts
 from .filters import TipFilterSet
 from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from .models import Category, Tip, TipAttachment, TipReward, TipStatus
@@ -186,6 +186,8 @@ def _public(tip: Tip) -> dict[str, Any]:
 def _receipt_tip(request: HttpRequest, receipt: str) -> Tip:
     if limits.lookup_limited(request):
         raise HttpError(429, TOO_MANY)
+    if not receipts.well_formed(receipt):  # not a code at all: said so, and no strike toward the lockout
+        raise FieldErrors({"receipt": receipts.MALFORMED})
     tip = tip_by_receipt(receipt)
     if tip is None:
         limits.lookup_failed(request)

@@ -23,6 +23,7 @@ from stdnum.cn import ric
 
 from zhiben.common import dates
 from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
 
@@ -49,7 +50,7 @@ def _credit_code(raw: Any) -> str:
 
 
 def _phone(raw: Any) -> str:
-    text = str(raw or "").strip()
+    text = code_key(raw)  # typed in full width, or pasted with spaces, dashes or a zero-width space
     if not text:
         return ""
     try:
@@ -62,7 +63,7 @@ def _phone(raw: Any) -> str:
 
 
 def _id_number(raw: Any) -> str:
-    text = str(raw or "").strip().upper()
+    text = code_key(raw)
     if not text:
         return ""
     try:

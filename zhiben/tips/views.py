@@ -21,7 +21,7 @@ from zhiben.common.inputs import parse
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
 
-from . import limits
+from . import limits, receipts
 from .filters import TipFilterSet
 from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from .models import Category, Outcome, TipAttachment, TipReward
@@ -108,6 +108,8 @@ def check(request: HttpRequest) -> HttpResponse:
     receipt = request.POST.get("receipt", "")
     if limits.lookup_limited(request):
         return render(request, "tips/check.html", {"error": "查询过于频繁，请稍后再试"}, status=429)
+    if not receipts.well_formed(receipt):  # not a code at all: said so, and no strike toward the lockout
+        return render(request, "tips/check.html", {"error": receipts.MALFORMED, "typed": receipt}, status=422)
     tip = tip_by_receipt(receipt)
     if tip is None:
         limits.lookup_failed(request)
