@@ -73,13 +73,14 @@ class EnterpriseRows:
         self.regions: dict[str, str | ValueError] = {}
         self.within = self.actor.region_id if self.actor.role != Role.ADMIN else None
 
-    def _region(self, text: str) -> str:
-        if text not in self.regions:
+    def _region(self, text: str, *, address: bool = False) -> str:
+        key = f"{'@' if address else ''}{text}"
+        if key not in self.regions:
             try:
-                self.regions[text] = resolve_region(text, within=self.within)
+                self.regions[key] = resolve_region(text, within=self.within, address=address)
             except ValueError as exc:
-                self.regions[text] = exc
-        found = self.regions[text]
+                self.regions[key] = exc
+        found = self.regions[key]
         if isinstance(found, ValueError):
             raise found
         return found
@@ -140,7 +141,7 @@ class EnterpriseRows:
 
     def _address(self, text: str) -> str:
         try:
-            return self._region(text)
+            return self._region(text, address=True)
         except ValueError as exc:
             raise ValueError(f"未填所在区划，按地址也无法确定：{exc}") from exc
 
