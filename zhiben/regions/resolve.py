@@ -67,8 +67,12 @@ _GENERIC = frozenset({"市辖区", "县", "城区", "郊区", "矿区", "新区"
 _COUNTRY = re.compile(r"^(?:中华人民共和国|中国)")
 # what, after the last region name of a region name (not an address), says the text named a region the
 # table does not know: 某某县, 某某镇, 某某街道 … (but not 工业园区, 开发区, 小区, 社区: they are no regions)
-_UNKNOWN_REGION = re.compile(r"^.{1,10}?(?:省|自治州|州|盟|地区|市|区|县|旗|镇|乡|街道|苏木)")
-_NOT_A_REGION = re.compile(r"(?:园区|开发区|工业区|小区|社区|景区|保护区|示范区|试验区|片区)$")
+# (市 is left out: 市场, 超市 are no regions; an unknown city before a known county is still a name the table
+# knows the county by)
+_UNKNOWN_REGION = re.compile(r"^[^\d\W]{1,8}?(?:省|自治州|州|盟|地区|区|县|旗|镇|乡|街道|苏木)")
+_NOT_A_REGION = re.compile(
+    r"(?:园区|开发区|工业区|小区|社区|景区|保护区|示范区|试验区|片区|城区|市区|镇区|厂区|矿区|库区|街区|辖区|全区|全县|全镇|全乡)$"
+)
 _MAX_CANDIDATES = 5
 _MAX_FORM = 24  # characters: no form of a region name is longer
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from zhiben.accounts.models import User
 from zhiben.audit.models import Event
 from zhiben.common.validators import clean_credit_code
-from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.models import Enterprise, enterprise_name_key
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,7 @@ def test_seed_demo_twice_adds_nothing_the_second_time() -> None:
     assert (User.objects.count(), Enterprise.objects.count(), Event.objects.count()) == counts
     firm = User.objects.get(username="firm").enterprise
     assert firm is not None
+    assert all(key == enterprise_name_key(name) for name, key in Enterprise.objects.values_list("name", "name_key"))
     assert firm.credit_code == "91500241MA5U0DEM30"
     assert User.objects.get(username="town").region_id == "500241100"
     call_command("verify_events")
@@ -31,6 +32,7 @@ def test_generate_demo_makes_valid_enterprises_in_counties_and_townships() -> No
     for e in Enterprise.objects.select_related("region")[:100]:
         assert clean_credit_code(e.credit_code) == e.credit_code
         assert e.region.can_host_enterprises
+        assert e.name_key == enterprise_name_key(e.name)  # bulk-inserted rows carry their name key
     call_command("generate_demo", "--enterprises", "10", "--seed", "3", "--region", "50")
     assert Enterprise.objects.filter(region__code__prefix="50").count() >= 10
 

@@ -46,6 +46,8 @@ pytestmark = pytest.mark.django_db
         ("中国重庆市秀山县", "500241"),
         ("秀山县某某路8号", "500241"),
         ("秀山县工业园区", "500241"),
+        ("秀山县城区", "500241"),
+        ("秀山县城南超市旁", "500241"),  # words with 市 or 区 in them are no unknown region
         ("长沙", "4301"),  # the city, not 长沙县 below it
         # spaces, full-width and invisible characters
         ("秀山　自治县", "500241"),

@@ -131,7 +131,7 @@ class Command(BaseCommand):
         if not Enterprise.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
             first = True
             for row in enterprise_rows(rng, regions=local, high_risk=high_risk, count=60):
-                data = {k: v for k, v in row.items() if k not in ("region_id", "sector_id", "high_risk")}
+                data = {k: v for k, v in row.items() if k not in ("region_id", "sector_id", "high_risk", "name_key")}
                 data["region"] = row["region_id"]
                 data["sector"] = row["sector_id"]
                 if first:  # one fixed, well-filled enterprise for the enterprise demo user
@@ -155,7 +155,7 @@ class Command(BaseCommand):
                 enterprise_create(actor=admin, registration=parse(EnterpriseRegistration, data))
             others = [(c, r.name) for c in OTHER_COUNTIES if (r := Region.objects.filter(code=c).first())]
             for row in enterprise_rows(rng, regions=others, high_risk=high_risk, count=30):
-                data = {k: v for k, v in row.items() if k not in ("region_id", "sector_id", "high_risk")}
+                data = {k: v for k, v in row.items() if k not in ("region_id", "sector_id", "high_risk", "name_key")}
                 enterprise_create(
                     actor=admin,
                     registration=parse(
