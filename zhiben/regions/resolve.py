@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from zhiben.common.names import strip_invisible
 
@@ -133,7 +135,7 @@ def _forms(name: str, level: int) -> tuple[set[str], set[str], _Autonomous | Non
 
 
 @lru_cache(maxsize=4)
-def _index(version: tuple[int, str]) -> _Index:
+def _index(version: tuple[int, int, str]) -> _Index:
     names: dict[str, set[str]] = defaultdict(set)
     bare: dict[str, set[str]] = defaultdict(set)
     stems: set[str] = set()
@@ -172,10 +174,21 @@ def _index(version: tuple[int, str]) -> _Index:
     )
 
 
+_generation = 0  # bumped by every save or delete of a region in this process
+
+
+@receiver([post_save, post_delete], sender=Region, dispatch_uid="regions.resolve.generation")
+def _region_changed(**kwargs: Any) -> None:
+    global _generation
+    _generation += 1
+
+
 def _current_index() -> _Index:
-    # regions change rarely (an admin adds a township): the count and the newest code key the cache
-    newest = Region.objects.order_by("-code").values_list("code", flat=True).first() or ""
-    return _index((Region.objects.count(), newest))
+    # Regions change rarely (an admin adds or renames a township). In this process every change bumps the
+    # generation; another process's additions show in the count and the highest township code (the national
+    # tree's codes never change between migrations, and "65…" outranks every township as text).
+    townships = Region.objects.filter(level=Level.TOWNSHIP).order_by("-code").values_list("code", flat=True)
+    return _index((_generation, Region.objects.count(), townships.first() or ""))
 
 
 def _normal(text: str) -> str:
