@@ -7,7 +7,7 @@ to the same text:
 - full-width and half-width forms (``（）``/``()``, ``ＡＢＣ１２３``/``ABC123``), by NFKC;
 - spaces of every kind (ASCII, the ideographic space U+3000, NBSP, thin spaces) and invisible format
   characters (zero-width space and joiners, BOM, direction marks, soft hyphen: Unicode category Cf);
-- the many dashes (‐‑‒–—―－ and ``-``, plus the minus sign and the small and wave forms);
+- the many dashes (‐‑‒–—―－ and ``-``, the minus sign, the small form);
 - for names, the middle dots people put in or leave out (·・•‧ and their kin) and 【】/［］/〔〕 against [];
 - case.
 
@@ -20,15 +20,16 @@ import re
 import unicodedata
 
 # Every dash a keyboard, an input method or a word processor produces: hyphen, non-breaking hyphen, figure
-# dash, en and em dashes, horizontal bar, minus sign, small and full-width hyphen-minus, the two-em and
-# three-em dashes, and the wave dashes that Chinese IMEs give for 至 (〜～ are left: they mean "to").
+# dash, en and em dashes, horizontal bar, minus sign, the two-em and three-em dashes, small and full-width
+# hyphen-minus, hyphen bullet, and the katakana long-vowel mark (full and half width) that IMEs offer beside
+# the dash. The wave dashes 〜～ are left: they mean "to".
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u2043\u30fc\uff70"
 _DASH = re.compile(f"[{re.escape(DASHES)}]")
 # Middle dots between the parts of a transliterated name (阿卜杜·热合曼): Latin-1, katakana (full- and
 # half-width), bullet, hyphenation point, dot operator, bullet operator, Greek ano teleia.
 MIDDLE_DOTS = "\u00b7\u30fb\uff65\u2022\u2027\u22c5\u2219\u0387"
-# Brackets NFKC leaves apart: lenticular, tortoise-shell and white brackets are all written for [].
 _DOTS = re.compile(f"[{MIDDLE_DOTS}]")
+# Brackets NFKC leaves apart: lenticular, tortoise-shell and white brackets are all written for [].
 _BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "[", "〕": "]", "〖": "[", "〗": "]", "［": "[", "］": "]"})
 _SPACE_OR_FORMAT = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
