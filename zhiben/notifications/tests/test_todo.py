@@ -308,3 +308,59 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(world: World)
     assert response.status_code == 302 and response["Location"] == f"/hazards/{hazard.pk}/"
     mine.refresh_from_db()
     assert mine.read_at is not None
+
+
+# --- channels -------------------------------------------------------------------------------------------
+
+SENT: list[Any] = []
+
+
+class Collect:
+    """A messenger a deployment could plug in (ZHIBEN_MESSENGER): keeps what it is given."""
+
+    def send(self, messages: Any) -> None:
+        SENT.extend(messages)
+
+
+def test_notices_go_to_the_plugged_in_messenger_after_the_commit(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.ZHIBEN_MESSENGER = f"{__name__}.Collect"
+    SENT.clear()
+    world.officer.phone = "13800138000"
+    world.officer.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submitted(world)
+    assert not SENT  # nothing leaves inside the request's transaction
+    for callback in callbacks:
+        callback()
+    sent = {m.username: m for m in SENT}
+    assert set(sent) == {"c-officer", "c-handler"}
+    assert sent["c-officer"].phone == "13800138000" and sent["c-officer"].title.startswith("重大隐患销号待审核")
+
+
+def test_the_default_messenger_only_logs_and_an_empty_setting_turns_it_off(
+    world: World, settings: Any, caplog: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    caplog.set_level("INFO", logger="zhiben.notifications.channels")
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted(world)
+    lines = [r.getMessage() for r in caplog.records if r.name == "zhiben.notifications.channels"]
+    assert any("c-officer" in line and "重大隐患销号待审核" in line for line in lines)
+    settings.ZHIBEN_MESSENGER = ""
+    caplog.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        tip_in(COUNTY)
+    assert not [r for r in caplog.records if r.name == "zhiben.notifications.channels"]
+
+
+def test_a_dated_notice_is_not_sent_on(world: World, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+    settings.ZHIBEN_MESSENGER = f"{__name__}.Collect"
+    settings.ZHIBEN_EMAIL_ENABLED = True
+    world.users["handler"].email = "handler@example.cn"
+    world.users["handler"].save()
+    SENT.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        tip_in(COUNTY)
+    assert Notification.objects.filter(kind="tip.received").exists()
+    assert not SENT
