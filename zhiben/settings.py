@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhiben.common.middleware.SecurityHeadersMiddleware",
+    "zhiben.common.middleware.ListMemoryMiddleware",
     # axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
