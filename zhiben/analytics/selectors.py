@@ -539,7 +539,8 @@ def ranking(*, actor: User, region: str | None = None, sort: str = "on_time_rate
     stats = hazard_stats(actor=actor, region=region, group_by="region")
     base = region or (actor.region_id if actor.role != Role.ADMIN else None)
     names = dict(Region.objects.filter(code__in=[g["key"] for g in stats["groups"]]).values_list("code", "name"))
-    rows, own = [], []
+    rows: list[dict[str, Any]] = []
+    own: list[dict[str, Any]] = []
     for g in stats["groups"]:
         rate = g["closed_on_time"] / g["closed"] if g["closed"] else None
         row = {**g, "name": names.get(g["key"], g["key"]), "on_time_rate": rate, "own": g["key"] == base}
