@@ -231,7 +231,7 @@ ZHIBEN = {
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
     # 待办: a major hazard still without a rectification plan this many days after its discovery is on the
     # to-do list of the officers over it.
-    "TODO_NO_PLAN_DAYS": env.int("ZHIBEN_TODO_NO_PLAN_DAYS", default=7),
+    "NO_PLAN_DAYS": env.int("ZHIBEN_NO_PLAN_DAYS", default=7),
     # Excel imports: a bigger file or more rows is refused with a message (split the file)
     "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),
     "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),

@@ -95,7 +95,7 @@ def _accident_title(accident: Any) -> str:
 
 # What waits (待办): an accident's casualties may change within its 补报 window (第十三条); the unit and the
 # officers over it keep it in view until the window closes.
-TODO = (
+WAITING = (
     kit.TodoSource(
         "accident_supplement",
         "事故补报期内（伤亡变化须补报）",
@@ -122,6 +122,6 @@ REGISTER = kit.register(
         nav=kit.NavEntry("事故", "accident-list", frozenset(), order=60),
         dashboard=(DASHBOARD,),
         notification_rules=NOTICES,
-        todo=TODO,
+        todo=WAITING,
     )
 )

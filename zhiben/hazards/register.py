@@ -228,12 +228,12 @@ def _named(hazard: Hazard) -> str:
 
 
 def _plan_due(hazard: Hazard) -> datetime.date:
-    """The day by which a major hazard without a plan should have one (发现日期 + TODO_NO_PLAN_DAYS)."""
-    return hazard.discovered_on + datetime.timedelta(days=settings.ZHIBEN["TODO_NO_PLAN_DAYS"])
+    """The day by which a major hazard without a plan should have one (发现日期 + NO_PLAN_DAYS)."""
+    return hazard.discovered_on + datetime.timedelta(days=settings.ZHIBEN["NO_PLAN_DAYS"])
 
 
 def _without_plan_too_long(actor: Any, today: datetime.date) -> Any:
-    since = today - datetime.timedelta(days=settings.ZHIBEN["TODO_NO_PLAN_DAYS"])
+    since = today - datetime.timedelta(days=settings.ZHIBEN["NO_PLAN_DAYS"])
     return hazard_list(actor=actor).filter(level=Level.MAJOR, status=Status.OPEN, discovered_on__lte=since)
 
 
@@ -242,7 +242,7 @@ def _deadline_near(actor: Any, today: datetime.date) -> Any:
     return hazard_list(actor=actor).filter(status=Status.RECTIFYING, deadline__lte=near)
 
 
-TODO = (
+WAITING = (
     # a close-out application waits for a regulator in scope, not the one who applied (审核销号)
     kit.TodoSource(
         "hazard_review",
@@ -264,7 +264,7 @@ TODO = (
         due="deadline",
         order=20,
     ),
-    # officers: major hazards in scope still without a plan TODO_NO_PLAN_DAYS after their discovery
+    # officers: major hazards in scope still without a plan NO_PLAN_DAYS after their discovery
     kit.TodoSource(
         "hazard_no_plan",
         "重大隐患久未制定方案",
@@ -336,7 +336,7 @@ REGISTER = kit.register(
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
         notification_rules=NOTICES,
-        todo=TODO,
+        todo=WAITING,
         tiles=(TILES,),
         tallies=TALLIES,
         dashboard=(DASHBOARD,),

@@ -103,7 +103,7 @@ def _tip_title(tip: Tip) -> str:
 
 
 # What waits on the tip handlers in scope (待办): verification within its deadline, then the reply.
-TODO = (
+WAITING = (
     kit.TodoSource(
         "tip_verify",
         "待核查举报",
@@ -153,6 +153,6 @@ REGISTER = kit.register(
         nav=kit.NavEntry("群众举报", "tip-queue", REGULATORS, order=70),
         deadline_sources=DEADLINES,
         notification_rules=NOTICES,
-        todo=TODO,
+        todo=WAITING,
     )
 )
