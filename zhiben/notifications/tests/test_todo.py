@@ -364,3 +364,25 @@ def test_a_dated_notice_is_not_sent_on(world: World, settings: Any, django_captu
         tip_in(COUNTY)
     assert Notification.objects.filter(kind="tip.received").exists()
     assert not SENT
+
+
+def test_the_lists_queries_do_not_grow_with_its_items(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(user: User) -> int:
+        client = Client()
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as api_calls:
+            assert client.get("/api/v1/todo").status_code == 200
+        with CaptureQueriesContext(connection) as page_calls:
+            assert client.get("/todo/").status_code == 200
+        return len(api_calls) + len(page_calls)
+
+    submitted(world)
+    tip_in(COUNTY)
+    few = queries(world.users["handler"]), queries(world.users["enterprise"])
+    for _ in range(4):
+        submitted(world)
+        tip_in(COUNTY)
+    assert (queries(world.users["handler"]), queries(world.users["enterprise"])) == few
