@@ -68,7 +68,3 @@ def todo_for(actor: Any, *, limit: int = 50, offset: int = 0, today: datetime.da
     page = [{k: v for k, v in item.items() if k != "order"} for item in pool[offset:window]]
     return TodoList(items=page, count=total, groups=groups)
 
-
-def todo_count(actor: Any, *, today: datetime.date | None = None) -> int:
-    """How many items wait on ``actor`` (one count per source)."""
-    return todo_for(actor, limit=0, today=today).count
