@@ -67,4 +67,3 @@ def todo_for(actor: Any, *, limit: int = 50, offset: int = 0, today: datetime.da
     pool.sort(key=_key)
     page = [{k: v for k, v in item.items() if k != "order"} for item in pool[offset:window]]
     return TodoList(items=page, count=total, groups=groups)
-
