@@ -386,3 +386,53 @@ def test_the_lists_queries_do_not_grow_with_its_items(world: World) -> None:
         submitted(world)
         tip_in(COUNTY)
     assert (queries(world.users["handler"]), queries(world.users["enterprise"])) == few
+
+
+# --- linking a tip to an enterprise at verification ------------------------------------------------------
+
+
+def verify(user: User, tip: Any, body: dict[str, Any]) -> Any:
+    client = Client()
+    client.force_login(user)
+    return client.post(f"/api/v1/tips/{tip.pk}/verify", body, content_type="application/json")
+
+
+def test_a_handler_names_the_reported_unit_when_the_tip_matched_none(world: World) -> None:
+    tip = tip_in(COUNTY)
+    assert tip.enterprise_id is None
+    body = {"outcome": "confirmed", "enterprise": world.firm.credit_code.lower(), "fine": "20000"}
+    response = verify(world.users["handler"], tip, body)
+    assert response.status_code == 200, response.content
+    tip.refresh_from_db()
+    assert tip.enterprise_id == world.firm.pk and tip.credit_code == world.firm.credit_code
+    assert tip.enterprise_name == world.firm.name
+    from zhiben.audit.models import Event
+
+    event = Event.objects.get(subject_type="tip", subject_id=str(tip.pk), kind="verified")
+    assert event.payload["enterprise"] == world.firm.credit_code
+
+
+@pytest.mark.parametrize("which", ["other_firm", "unknown", "bad"])
+def test_the_named_unit_must_be_an_enterprise_in_scope(world: World, which: str) -> None:
+    tip = tip_in(COUNTY)
+    code = {"other_firm": world.other_firm.credit_code, "unknown": factories.credit_code("500241"), "bad": "91500241X"}[
+        which
+    ]
+    response = verify(world.users["handler"], tip, {"outcome": "confirmed", "enterprise": code, "fine": "0"})
+    assert response.status_code == 422 and "enterprise" in response.json()["errors"]
+    tip.refresh_from_db()
+    assert tip.enterprise_id is None and tip.status == "accepted"
+
+
+def test_the_verification_form_offers_the_picker_for_an_unmatched_tip(world: World) -> None:
+    tip = tip_in(COUNTY)
+    client = Client()
+    client.force_login(world.users["handler"])
+    page = client.get(f"/tips/{tip.pk}/").content.decode()
+    assert 'name="enterprise" id="id_enterprise"' in page and "data-enterprise-picker" in page
+    response = client.post(
+        f"/tips/{tip.pk}/verify/", {"outcome": "confirmed", "enterprise": world.firm.credit_code, "fine": "0"}
+    )
+    assert response.status_code in (200, 302)
+    tip.refresh_from_db()
+    assert tip.enterprise_id == world.firm.pk
