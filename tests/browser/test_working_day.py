@@ -144,3 +144,28 @@ def test_the_loss_tile_keeps_its_number_on_one_line_at_360px(live_server, browse
     assert right <= 360
     page.screenshot(path=str(artifacts / "dashboard-loss-360.png"), full_page=True)
     context.close()
+
+
+def test_a_tip_handler_links_a_tip_to_the_enterprise_found_by_name(
+    live_server, desktop: tuple[Page, PageProblems], artifacts: Path
+) -> None:
+    from zhiben.tips.models import Tip
+
+    seed()
+    tip = Tip.objects.filter(status="accepted", category="violation", enterprise__isnull=True).first()
+    assert tip is not None, "the demo should have an unmatched tip to verify"
+    page, problems = desktop
+    log_in(page, live_server.url, "tips")
+    page.goto(f"{live_server.url}/tips/{tip.pk}/")
+    page.check("input[name=outcome][value=confirmed]")
+    page.locator("#id_enterprise-search").fill("清溪化工")
+    page.locator("#id_enterprise-options [role=option]").first.click()
+    expect(page.locator("#id_enterprise")).to_have_value(DEMO_CODE)
+    expect(page.locator(".picker-picked")).to_contain_text(DEMO_NAME)
+    page.fill("input[name=fine]", "0")
+    page.screenshot(path=str(artifacts / "tip-link-enterprise.png"), full_page=True)
+    page.click("text=提交核查结论")
+    expect(page.locator("main")).to_contain_text("已核查")
+    tip.refresh_from_db()
+    assert tip.enterprise is not None and tip.enterprise.credit_code == DEMO_CODE
+    assert problems.errors == []
