@@ -24,6 +24,8 @@ from zhiben.documents.api import router as documents_router
 from zhiben.enterprises.api import router as enterprises_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
+from zhiben.notifications.api import router as notifications_router
+from zhiben.notifications.api import todo_router
 from zhiben.reference.api import criteria_router, sectors_router
 from zhiben.regions.api import router as regions_router
 from zhiben.tips.api import router as tips_router
@@ -134,5 +136,7 @@ api.add_router("/stats", stats_router)
 api.add_router("/imports", imports_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/tips", tips_router)
+api.add_router("/todo", todo_router)
+api.add_router("/notifications", notifications_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
 api.add_router("", documents_router)

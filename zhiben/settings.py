@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhiben.common.middleware.SecurityHeadersMiddleware",
+    "zhiben.common.middleware.ListMemoryMiddleware",
     # axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -134,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # the to-do page, or home for admins (web.views.start)
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock a username after repeated failures from any address (an attacker rotating
@@ -228,6 +229,9 @@ ZHIBEN = {
     # 临期提醒: this many days before a due day (0: none), for every deadline the escalation engine runs.
     "REMIND_BEFORE_DAYS": env.int("ZHIBEN_REMIND_BEFORE_DAYS", default=3),
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
+    # 待办: a major hazard still without a rectification plan this many days after its discovery is on the
+    # to-do list of the officers over it.
+    "NO_PLAN_DAYS": env.int("ZHIBEN_NO_PLAN_DAYS", default=7),
     # Excel imports: a bigger file or more rows is refused with a message (split the file)
     "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),
     "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),
@@ -312,3 +316,6 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="zhiben@localhost")
 ZHIBEN_EMAIL_ENABLED = bool(EMAIL_HOST) or env.bool("ZHIBEN_EMAIL_ENABLED", default=False)
+# SMS or enterprise messaging (企业微信/钉钉): the dotted path of a class with ``send(messages)`` (see
+# zhiben/notifications/channels.py and docs/operators.md); the default only logs what it would send.
+ZHIBEN_MESSENGER = env.str("ZHIBEN_MESSENGER", default="zhiben.notifications.channels.LogMessenger")

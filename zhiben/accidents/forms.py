@@ -67,6 +67,9 @@ class AccidentForm(forms.Form):
             self.fields["enterprise"].disabled = True
             self.fields["enterprise"].help_text = "企业人员报告本企业的事故"
         self.fields["enterprise"].widget.attrs.setdefault("autocapitalize", "characters")
+        if not enterprise_user:
+            # find it by name (static/zhiben/enterprise-picker.js); the plain code input works without it
+            self.fields["enterprise"].widget.attrs["data-enterprise-picker"] = ""
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -533,13 +533,18 @@ def dashboard_data(*, actor: User, region: str | None = None) -> dict[str, Any]:
 
 
 def ranking(*, actor: User, region: str | None = None, sort: str = "on_time_rate") -> list[dict[str, Any]]:
-    """晾晒: the child regions ranked by on-time close-out rate, overdue count or stock remaining."""
+    """晾晒: the child regions ranked by on-time close-out rate, overdue count or stock remaining
+    (``[{key, name, rank, own, …figures}]``). The hazards registered at the region's own code (本级: the
+    county's own enterprises, not a child region) are a row apart: ``own`` true, no ``rank``, last."""
     stats = hazard_stats(actor=actor, region=region, group_by="region")
+    base = region or (actor.region_id if actor.role != Role.ADMIN else None)
     names = dict(Region.objects.filter(code__in=[g["key"] for g in stats["groups"]]).values_list("code", "name"))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    own: list[dict[str, Any]] = []
     for g in stats["groups"]:
         rate = g["closed_on_time"] / g["closed"] if g["closed"] else None
-        rows.append({**g, "name": names.get(g["key"], g["key"]), "on_time_rate": rate})
+        row = {**g, "name": names.get(g["key"], g["key"]), "on_time_rate": rate, "own": g["key"] == base}
+        (own if row["own"] else rows).append(row)
     if sort == "overdue":
         rows.sort(key=lambda r: (r["overdue"], r["key"]))
     elif sort == "stock_open":
@@ -548,4 +553,7 @@ def ranking(*, actor: User, region: str | None = None, sort: str = "on_time_rate
         rows.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), r["overdue"], r["key"]))
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
-    return rows
+    for r in own:
+        r["rank"] = None
+        r["name"] = f"{r['name']}（本级）"
+    return rows + own

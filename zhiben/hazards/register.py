@@ -5,9 +5,11 @@ Read with ``models.py`` (the lifecycle table) and ``tallies.py`` (its counts).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from zhiben.accounts.models import Role
@@ -157,6 +159,15 @@ TALLIES = kit.TallySource(
 # Who is told what (站内通知, e-mail when configured): each user in scope of the hazard — admins, the
 # region's officers and tip handlers (their sectors, if they have some), the enterprise's own users.
 EVERYONE_IN_SCOPE = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE})
+# the regulators who review close-outs and follow listings (not the committee office's admins)
+REVIEWERS = frozenset({Role.OFFICER, Role.TIP_HANDLER})
+
+
+def _approved_body(values: Mapping[str, Any]) -> str:
+    comment = values.get("comment") or ""
+    return f"{values['actor']}审核通过了销号申请。" + (f"审核意见：{comment}" if comment else "")
+
+
 NOTICES = (
     # The sweep's digests, one per user and night: the deadlines coming, then the ladder climbed.
     kit.NotificationRule(
@@ -177,7 +188,7 @@ NOTICES = (
     kit.NotificationRule(
         event="submitted",
         only={"status": Status.PENDING_REVIEW},
-        roles=frozenset({Role.OFFICER, Role.TIP_HANDLER}),
+        roles=REVIEWERS,
         title="重大隐患销号待审核：《{subject.title}》",
         body="{actor}提交了销号申请，请审核整改佐证材料。",
         link="/hazards/{subject.pk}/",
@@ -191,11 +202,100 @@ NOTICES = (
         link="/hazards/{subject.pk}/",
     ),
     kit.NotificationRule(
-        event="listed",
+        event="approved",
         roles=frozenset({Role.ENTERPRISE}),
-        title="隐患被挂牌督办：《{subject.title}》",
-        body="请按挂牌督办要求限期整改，整改完成后申请销号。",
+        title="隐患已审核销号：《{subject.title}》",
+        body=_approved_body,
         link="/hazards/{subject.pk}/",
+    ),
+    # A listing (挂牌督办) tells the enterprise and the officers over it.
+    kit.NotificationRule(
+        event="listed",
+        roles=frozenset({Role.ENTERPRISE}) | REVIEWERS,
+        title="隐患被挂牌督办：《{subject.title}》",
+        body="{actor}对该隐患挂牌督办：企业须按督办要求限期整改，整改完成后申请销号；辖区监管人员督促落实。",
+        link="/hazards/{subject.pk}/",
+    ),
+)
+
+# What waits on whom (待办, GET /api/v1/todo): each source a scoped query of the records that wait on the
+# actor. A new one is one more kit.TodoSource here (its kind is the API's name for it).
+OWN_AND_OFFICERS = frozenset({Role.ENTERPRISE, Role.OFFICER, Role.TIP_HANDLER})
+
+
+def _named(hazard: Hazard) -> str:
+    return f"{hazard.enterprise.name}：{hazard.title}"
+
+
+def _plan_due(hazard: Hazard) -> datetime.date:
+    """The day by which a major hazard without a plan should have one (发现日期 + NO_PLAN_DAYS)."""
+    return hazard.discovered_on + datetime.timedelta(days=settings.ZHIBEN["NO_PLAN_DAYS"])
+
+
+def _without_plan_too_long(actor: Any, today: datetime.date) -> Any:
+    since = today - datetime.timedelta(days=settings.ZHIBEN["NO_PLAN_DAYS"])
+    return hazard_list(actor=actor).filter(level=Level.MAJOR, status=Status.OPEN, discovered_on__lte=since)
+
+
+def _deadline_near(actor: Any, today: datetime.date) -> Any:
+    near = today + datetime.timedelta(days=settings.ZHIBEN["REMIND_BEFORE_DAYS"])
+    return hazard_list(actor=actor).filter(status=Status.RECTIFYING, deadline__lte=near)
+
+
+WAITING = (
+    # a close-out application waits for a regulator in scope, not the one who applied (审核销号)
+    kit.TodoSource(
+        "hazard_review",
+        "待审核销号",
+        REVIEWERS,
+        lambda actor, today: hazard_list(actor=actor).filter(status=Status.PENDING_REVIEW).exclude(submitted_by=actor),
+        url="/hazards/{record.pk}/",
+        title=_named,
+        order_by=("submitted_at",),
+        order=10,
+    ),
+    # the enterprise's open hazards without a rectification plan (五落实)
+    kit.TodoSource(
+        "hazard_plan",
+        "待制定整改方案",
+        frozenset({Role.ENTERPRISE}),
+        lambda actor, today: hazard_list(actor=actor).filter(status=Status.OPEN),
+        url="/hazards/{record.pk}/",
+        due="deadline",
+        order=20,
+    ),
+    # officers: major hazards in scope still without a plan NO_PLAN_DAYS after their discovery
+    kit.TodoSource(
+        "hazard_no_plan",
+        "重大隐患久未制定方案",
+        REVIEWERS,
+        _without_plan_too_long,
+        url="/hazards/{record.pk}/",
+        title=_named,
+        due=_plan_due,
+        order_by=("discovered_on",),
+        order=30,
+    ),
+    # listed hazards (挂牌督办): the enterprise and the officers over it, by the supervision's deadline
+    kit.TodoSource(
+        "hazard_listed",
+        "挂牌督办整改",
+        OWN_AND_OFFICERS,
+        lambda actor, today: hazard_list(actor=actor).filter(rules.q_active()).exclude(supervision_level=""),
+        url="/hazards/{record.pk}/",
+        title=_named,
+        due="supervision_deadline",
+        order=40,
+    ),
+    # the enterprise's rectifications due within REMIND_BEFORE_DAYS (临期) or already late
+    kit.TodoSource(
+        "hazard_deadline",
+        "整改期限临近或已过",
+        frozenset({Role.ENTERPRISE}),
+        _deadline_near,
+        url="/hazards/{record.pk}/",
+        due="deadline",
+        order=50,
     ),
 )
 
@@ -236,6 +336,7 @@ REGISTER = kit.register(
         nav=kit.NavEntry("隐患清单", "hazard-list", frozenset(), order=30),
         deadline_sources=(DEADLINES,),
         notification_rules=NOTICES,
+        todo=WAITING,
         tiles=(TILES,),
         tallies=TALLIES,
         dashboard=(DASHBOARD,),

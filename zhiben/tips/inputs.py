@@ -137,6 +137,12 @@ class TipVerification(Input):
         title="隐患编号",
         description="已有隐患的编号；不填则按 hazard_title、criterion 新建重大隐患（来源：群众举报）",
     )
+    enterprise: Annotated[str, BeforeValidator(_credit_code)] = Field(
+        "",
+        max_length=30,
+        title="被举报单位",
+        description="被举报单位的统一社会信用代码：举报未能对应到已登记企业时，核查人在此指明（须在本人管辖范围内）",
+    )
     hazard_title: str | None = Field(None, max_length=200, title="隐患名称")
     criterion: str | None = Field(None, max_length=32, title="判定依据")
     deadline: datetime.date | None = Field(None, title="整改期限")
@@ -152,8 +158,8 @@ class TipVerification(Input):
 # What a confirmed tip's verification uses, by the tip's category (the detail page shows just these);
 # an unfounded tip's uses none of them.
 USED_BY_CATEGORY: dict[str, frozenset[str]] = {
-    "major_hazard": frozenset({"hazard", "hazard_title", "criterion", "deadline", "fine"}),
-    "violation": frozenset({"fine"}),
+    "major_hazard": frozenset({"enterprise", "hazard", "hazard_title", "criterion", "deadline", "fine"}),
+    "violation": frozenset({"enterprise", "fine"}),
     "concealed_accident": frozenset({"accident", "concealed_deaths"}),
     "other": frozenset(),
 }

@@ -243,6 +243,8 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
         unused = unused_fields(verification, tip.category)
         if unused:
             raise FieldErrors(unused)
+        if verification.enterprise:
+            _link_enterprise(actor, tip, verification.enterprise)
         if confirmed and tip.category == Category.MAJOR_HAZARD:
             hazard = _hazard_for(actor, tip, verification)
         if confirmed and tip.category == Category.CONCEALED_ACCIDENT:
@@ -269,6 +271,7 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
             "verified",
             {
                 "outcome": outcome,
+                **({"enterprise": tip.credit_code} if verification.enterprise else {}),
                 "hazard": hazard.pk if hazard else None,
                 "accident": tip.accident_id,
                 "fine": fine,
@@ -277,6 +280,18 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
             },
         )
     return tip
+
+
+def _link_enterprise(actor: User, tip: Tip, credit_code: str) -> None:
+    """Name the reported unit (被举报单位) as a registered enterprise in the handler's scope: the tip's
+    enterprise, its credit code and, if the tipster gave none, its name. FieldErrors naming ``enterprise``
+    when no such enterprise is in scope (a missing and a forbidden one look the same)."""
+    enterprise = scoped(Enterprise.objects, actor).filter(credit_code=credit_code).first()
+    if enterprise is None:
+        raise FieldErrors({"enterprise": "未找到该统一社会信用代码对应的企业（须为您管辖范围内已登记的企业）"})
+    tip.enterprise = enterprise
+    tip.credit_code = enterprise.credit_code
+    tip.enterprise_name = tip.enterprise_name or enterprise.name
 
 
 def _hazard_for(actor: User, tip: Tip, verification: TipVerification) -> Hazard:
@@ -288,7 +303,7 @@ def _hazard_for(actor: User, tip: Tip, verification: TipVerification) -> Hazard:
             raise FieldErrors({"hazard": "隐患不存在或不在您的管辖范围内"})
         return hazard
     if tip.enterprise is None:
-        raise FieldErrors({"hazard": "被举报单位未登记：请先登记企业，或指定已有的隐患编号"})
+        raise FieldErrors({"hazard": "被举报单位未对应到已登记企业：请指明被举报单位，或填写已有的隐患编号"})
     title = verification.hazard_title
     if not str(title or "").strip():
         # the handler words the hazard: the tip's own text could tell the firm who wrote it

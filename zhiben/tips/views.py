@@ -208,7 +208,16 @@ def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
     p = request.POST
     try:
         if action == "verify":
-            fields = ("outcome", "hazard_title", "criterion", "fine", "hazard", "accident", "concealed_deaths")
+            fields = (
+                "outcome",
+                "enterprise",
+                "hazard_title",
+                "criterion",
+                "fine",
+                "hazard",
+                "accident",
+                "concealed_deaths",
+            )
             data: dict[str, Any] = {k: p[k].strip() for k in fields if p.get(k, "").strip()}
             tip_verify(actor=actor, tip_id=tip.pk, verification=parse(TipVerification, data))
         elif action == "extend":

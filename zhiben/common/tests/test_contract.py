@@ -82,6 +82,13 @@ REFERENCE = {
 }  # public reference data, same for every signed-in user
 ADMIN_ONLY = {("POST", "/api/v1/users"), ("GET", "/api/v1/users"), ("POST", "/api/v1/regions")}
 SELF = {("GET", "/api/v1/users/me")}
+# The caller's own to-do (built from the registers' scoped sources) and notifications (another's: 404);
+# zhiben/notifications/tests/test_todo.py checks that out-of-scope users see none of another region's items.
+OWN_ITEMS = {
+    ("GET", "/api/v1/todo"),
+    ("GET", "/api/v1/notifications"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"),
+}
 # Lists, and their Excel exports (same parameters and scope, every row in one workbook).
 SCOPED_LIST = {
     ("GET", "/api/v1/enterprises"),
@@ -145,6 +152,7 @@ CLASSIFIED = (
     | REFERENCE
     | ADMIN_ONLY
     | SELF
+    | OWN_ITEMS
     | SCOPED_LIST
     | SCOPED_CREATE
     | SCOPED_OBJECT

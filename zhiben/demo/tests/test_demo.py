@@ -61,3 +61,38 @@ def test_generate_demo_refuses_bad_numbers() -> None:
         call_command("generate_demo", "--enterprises", "1", "--hazards", "-5")
     with pytest.raises(CommandError):
         call_command("generate_demo", "--enterprises", "1", "--hazards", "5", "--overdue-share", "2")
+
+
+def test_the_demo_looks_like_a_countys_programme_with_something_to_do_for_every_login() -> None:
+    from django.db.models import F
+    from django.utils import timezone
+
+    from zhiben.hazards import rules
+    from zhiben.hazards.models import Hazard
+    from zhiben.notifications.todo import todo_for
+    from zhiben.tips.models import Tip
+
+    call_command("seed_demo")
+    county = Hazard.objects.filter(region__code__startswith="500241")
+    closed = county.filter(status="closed")
+    assert closed.filter(closed_on__lte=F("deadline")).count() >= 10  # on time
+    assert closed.filter(closed_on__gt=F("deadline")).exists()  # late
+    assert county.filter(rules.q_overdue()).exists()  # overdue
+    assert county.filter(rules.q_active(), level="major", discovered_on__lte=rules.stock_cutoff()).exists()
+    assert county.exclude(supervision_level="").exists()  # listed
+    assert county.filter(status="pending_review").exists() and county.filter(status="cancelled").exists()
+    # tips at every stage: new, late for verification, extended, waiting for the reply, replied and paid
+    tips = Tip.objects.filter(region_code__startswith="500241")
+    assert set(tips.values_list("status", flat=True)) == {"accepted", "verified", "replied"}
+    assert tips.filter(status="accepted", verification_due__lt=rules.today()).exists()
+    assert tips.filter(extended=True).exists() and tips.filter(reward__paid_on__isnull=False).exists()
+    # the timelines were written as they happened: the events span the programme, in the chain's order
+    hazard_events = Event.objects.filter(subject_type="hazard").order_by("id")
+    times = list(hazard_events.values_list("at", flat=True))
+    assert times == sorted(times) and (times[-1] - times[0]).days > 300
+    for h in closed:
+        last = Event.objects.filter(subject_type="hazard", subject_id=str(h.pk), kind__in=["approved", "submitted"])
+        assert timezone.localtime(last.latest("id").at).date() == h.closed_on
+    for user in User.objects.exclude(role="admin"):
+        assert todo_for(user).count > 0, user.username
+    call_command("verify_events")

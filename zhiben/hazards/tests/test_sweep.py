@@ -163,7 +163,7 @@ def test_each_responsible_user_gets_one_digest(
     c.force_login(officer)
     page = c.get("/notifications/").content.decode()
     assert "逾期隐患升级" in page
-    assert '<span class="count">1</span>' in c.get("/").content.decode()
+    assert '<span class="count" id="unread-count">1</span>' in c.get("/").content.decode()
     c.post("/notifications/read-all/")
     assert '<span class="count">' not in c.get("/").content.decode()
 

@@ -185,7 +185,7 @@ def test_the_page_shows_each_parts_tiles_in_order_with_their_links(hazards, offi
     assert f'href="/hazards/?level=major&amp;status=active&amp;region={township}"' in page
     year = rules.today().year
     assert f'href="/accidents/?year={year}&amp;region={township}">事故清单 ›</a>' in page
-    assert '<div class="tile danger"><b>0</b><span>死亡（人）</span></div>' in page  # a figure without a list
+    assert '<div class="tile danger count"><b>0</b><span>死亡（人）</span></div>' in page  # a figure without a list
 
 
 @pytest.mark.django_db
