@@ -23,11 +23,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-Parser = Callable[[Any], Any]
+from .dates import NotADay, parse_day
 
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (with Lotus's leap-day bug)
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+\d{1,2}[:时].*)?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+Parser = Callable[[Any], Any]
 
 
 # Full-width letters, digits and a few signs (as typed with a Chinese IME) to ASCII; Chinese punctuation
@@ -78,30 +76,15 @@ def parse_code(raw: Any) -> Any:
 
 
 def parse_date(raw: Any) -> datetime.date | str | None:
-    """An Excel date, an Excel serial number, or text: 2024-03-01, 2024/3/1, 2024年3月1日, 2024.3.1, 20240301.
+    """A Beijing day by ``dates.parse_day``, the one reading of dates: an Excel date, an Excel serial
+    number, or text — 2024-03-01, 2024/3/1, 2024年3月1日, 2024.3.1, 20240301, with or without a time, and
+    an instant with an offset or Z (``2026-11-19T16:00:00.000Z``) as its Beijing day.
 
     Text that is not a date is handed on as it is, so the service names the field in its own words."""
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        if 1 <= raw < 2958466:  # Excel's serial range (to 9999-12-31)
-            return _EXCEL_EPOCH + datetime.timedelta(days=int(raw))
-        return str(raw)
-    text = normal_text(raw)  # spaces kept: "2024-3-1 19:30" is not 2024-3-11
-    if not text:
-        return None
-    for pattern in (_DATE, _DATE_COMPACT):
-        m = pattern.match(text)
-        if m:
-            try:
-                return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return text
-    return text
+    try:
+        return parse_day(raw, serials=True)
+    except NotADay:
+        return normal_text(raw)
 
 
 def parse_choice(aliases: dict[str, str]) -> Parser:
