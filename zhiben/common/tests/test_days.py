@@ -70,7 +70,8 @@ def test_excel_serials_only_from_spreadsheets() -> None:
     )
 )
 def test_an_instants_iso_text_gives_its_beijing_day(moment: datetime.datetime) -> None:
-    if moment.utcoffset() is None or moment.utcoffset() % datetime.timedelta(minutes=1):
+    offset = moment.utcoffset()
+    if offset is None or offset % datetime.timedelta(minutes=1):
         return  # ISO offsets are whole minutes; a zone of the 1900s with seconds in its offset is not written so
     expected = moment.astimezone(BEIJING).date()
     assert parse_day(moment.isoformat()) == expected
@@ -104,7 +105,7 @@ def test_the_inputs_have_date_fields() -> None:
 @pytest.mark.parametrize(("model", "name"), _every_date_field(), ids=lambda v: getattr(v, "__name__", v))
 def test_every_date_field_of_every_input_reads_an_instant_as_its_beijing_day(model: type[Input], name: str) -> None:
     # 2024-03-01T16:00Z is 2024-03-02 00:00 in Beijing; pydantic alone would give the 1st, or refuse
-    read = model._beijing_days({name: "2024-03-01T16:00:00Z"})
+    read = model._beijing_days({name: "2024-03-01T16:00:00Z"})  # type: ignore[operator]
     assert read[name] == datetime.date(2024, 3, 2)
     errors = _errors(model, {name: "2024-03-01T16:00:00Z"})
     assert name not in errors, errors
