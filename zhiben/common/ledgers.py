@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .dates import NotADay, parse_day
+from .validators import visible
 
 Parser = Callable[[Any], Any]
 
@@ -45,6 +47,23 @@ def normal_text(raw: Any) -> str:
         return "是" if raw else "否"
     text = str(raw).translate(_HALFWIDTH)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def keep_text(raw: Any) -> str:
+    """A text cell as the user typed it (names, titles, addresses, descriptions): Chinese punctuation
+    (：，（）、), full-width letters and inner spacing and line breaks are kept; only invisible format
+    characters (zero-width spaces, BOMs, direction marks) anywhere and whitespace at either end go.
+    Normalised forms are for comparing, never for storing. A whole-number float loses its ``.0``."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw)
+    if not text.isascii():
+        text = "".join(c for c in text if not (unicodedata.category(c) == "Cf" and ord(c) < 0xE0000))
+    return visible(text)
 
 
 def compact_text(raw: Any) -> str:
@@ -115,7 +134,7 @@ class Column:
     field: str
     header: str
     synonyms: tuple[str, ...] = ()
-    parser: Parser = normal_text
+    parser: Parser = keep_text  # what the user typed; codes, choices, numbers and dates have their own
     required: bool = False
     note: str = ""  # the instructions sheet's explanation
     choices: Callable[[], Sequence[str]] | None = None  # the template's drop-down list
