@@ -141,6 +141,8 @@ class Column:
     kind: str = "text"  # text | date | number: the template's cell format
     width: int = 16
     fallback: tuple[str, ...] = ()  # headers taken only when another field has its own column already
+    # group headers this (date) column is found under when its own header is lost: 整改情况 over 整改期限
+    groups: tuple[str, ...] = ()
 
 
 @dataclass

@@ -53,6 +53,9 @@ class _PreloadedLookups(HazardLookups):
 
 # fields an existing hazard may take from a re-import; the rest follow the lifecycle, on its page
 UPDATABLE = ("description", "location")
+# fields the lifecycle owns that a re-import may still fill in when the register has them blank (a ledger
+# first imported without its deadlines); a different value is refused
+ADDABLE = ("deadline", "criterion_id")
 FIXED = {
     "level": "隐患级别",
     "source": "隐患来源",
@@ -148,8 +151,13 @@ class HazardRows:
                 f"同一隐患（ID {existing['id']}）已撤销：撤销的隐患不能再导入，请改用新的编号或名称"
             )
             return out
-        # a blank cell says nothing; a different value of a field the lifecycle owns is refused
-        fixed = [label for f, label in FIXED.items() if cleaned.get(f) not in (None, "") and cleaned[f] != existing[f]]
+        # a blank cell says nothing; a value where the register has none is an addition; a different value
+        # of a field the lifecycle owns is refused
+        fixed = [
+            label
+            for f, label in FIXED.items()
+            if cleaned.get(f) not in (None, "") and existing[f] not in (None, "") and cleaned[f] != existing[f]
+        ]
         if fixed:
             out.errors[next(f for f, label in FIXED.items() if label == fixed[0])] = (
                 f"已导入过的隐患（ID {existing['id']}）的{'、'.join(fixed)}与表中不同："
@@ -159,6 +167,7 @@ class HazardRows:
         updatable = (*UPDATABLE, "title") if ref else UPDATABLE
         # a blank cell says nothing: it never clears what the register holds
         changed = {f: cleaned[f] for f in updatable if cleaned.get(f) and cleaned[f] != existing[f]}
+        changed.update({f: cleaned[f] for f in ADDABLE if cleaned.get(f) and existing[f] in (None, "")})
         out.target, out.cleaned = existing["id"], changed
         out.action = "update" if changed else "unchanged"
         return out
@@ -253,6 +262,7 @@ LEDGER = Ledger(
             note="如 2024-04-30；不填可在整改方案中确定",
             kind="date",
             width=12,
+            groups=("整改情况", "整改落实情况", "隐患整改情况", "整改", "整改要求", "整改信息"),
         ),
         Column(
             "criterion",

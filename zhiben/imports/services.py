@@ -105,15 +105,15 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
     if not job.file:
         return Analysis("", [], None, [], [], [], "上传的文件已按保留期限删除：请重新上传")
     try:
-        sheet, rows = read_rows(Path(job.file.path))
+        sheet, rows, merges = read_rows(Path(job.file.path))
     except WorkbookRejected as exc:
         return Analysis("", [], None, [], [], [], str(exc))
-    mapping = find_header(ledger, rows)
+    mapping = find_header(ledger, rows, merges)
     empty = Analysis(sheet, [], mapping, [], [], [])
     if mapping is None:
         empty.file_error = f"找不到列名行：请使用“{ledger.title}”模板，第一行写列名（如 {ledger.columns[0].header}）"
         return empty
-    header = list(rows[mapping.header_row])
+    header: list[Any] = list(mapping.labels)  # one label per column, a stacked header's joined with "/"
     empty.header = header
     found = {c.field for c in mapping.columns.values()}
     missing = [c.header for c in ledger.columns if c.required and c.field not in found]
@@ -121,11 +121,11 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
         if not found & set(group):
             missing.append("或".join(ledger.column(f).header for f in group))
     if missing:
-        empty.file_error = f"缺少必需的列：{'、'.join(missing)}（列名行在第 {mapping.header_row + 1} 行）"
+        empty.file_error = f"缺少必需的列：{'、'.join(missing)}（列名行在{_header_rows(mapping)}）"
         return empty
     data_rows = [
         (i + 1, list(cells))
-        for i, cells in enumerate(rows[mapping.header_row + 1 :], start=mapping.header_row + 1)
+        for i, cells in enumerate(rows[mapping.data_start :], start=mapping.data_start)
         if any(c not in (None, "") and str(c).strip() for c in cells)
     ]
     max_rows = _max_rows()
@@ -169,6 +169,11 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
     return Analysis(sheet, header, mapping, data_rows, checked, problems)
 
 
+def _header_rows(mapping: Mapping) -> str:
+    first = mapping.header_row + 1
+    return f"第 {first} 行" if mapping.header_rows == 1 else f"第 {first}–{first + mapping.header_rows - 1} 行"
+
+
 def _max_rows() -> int:
     return int(settings.ZHIBEN["IMPORT_MAX_ROWS"])
 
@@ -193,8 +198,10 @@ def _report(analysis: Analysis) -> dict[str, Any]:
     return {
         "sheet": analysis.sheet,
         "header_row": mapping.header_row + 1 if mapping else None,
-        "columns": {str(analysis.header[i]).strip(): c.header for i, c in mapping.columns.items()} if mapping else {},
+        "header_rows": mapping.header_rows if mapping else None,
+        "columns": {_label(analysis, i): c.header for i, c in sorted(mapping.columns.items())} if mapping else {},
         "ignored_columns": mapping.ignored if mapping else [],
+        "inferred_columns": [mapping.inferred[i] for i in sorted(mapping.inferred)] if mapping else [],
         "rows": len(analysis.rows),
         "file_error": analysis.file_error,
         "error_count": len(analysis.problems),
@@ -202,6 +209,11 @@ def _report(analysis: Analysis) -> dict[str, Any]:
         "errors": [{k: v for k, v in p.items() if k != "_index"} for p in analysis.problems[:MAX_REPORTED]],
         **counts,
     }
+
+
+def _label(analysis: Analysis, index: int) -> str:
+    label = str(analysis.header[index]).strip() if index < len(analysis.header) else ""
+    return label or f"{_column_letter(index)}列"
 
 
 def _save_errors(job: ImportJob, analysis: Analysis) -> None:

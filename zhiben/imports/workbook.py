@@ -73,17 +73,23 @@ def check_workbook(path: Path, size: int) -> None:
         raise WorkbookRejected("工作簿解压后过大，拒绝读取：请分成几个文件")
 
 
-def read_rows(path: Path) -> tuple[str, list[list[Any]]]:
-    """The first visible sheet that has data: its name and its rows from A1, so that a row's index + 1 is
-    the row number the user sees in Excel."""
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def read_rows(path: Path) -> tuple[str, list[list[Any]], list[Merge]]:
+    """The first visible sheet that has data: its name, its rows from A1 (so that a row's index + 1 is
+    the row number the user sees in Excel) and its merged ranges, ``((first row, first col), (last row,
+    last col))``, 0-based (a stacked header is read through them)."""
     try:
         book = CalamineWorkbook.from_path(str(path))
         for sheet in book.sheets_metadata:
             if sheet.visible != SheetVisibleEnum.Visible:
                 continue
-            rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+            found = book.get_sheet_by_name(sheet.name)
+            rows = found.to_python(skip_empty_area=False)
             if any(any(c not in ("", None) for c in row) for row in rows):
-                return sheet.name, rows
+                merges = [((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in found.merged_cell_ranges or ()]
+                return sheet.name, rows, merges
     except CalamineError as exc:
         raise WorkbookRejected("无法读取工作簿内容：文件可能已损坏") from exc
     except (ValueError, OSError) as exc:  # calamine raises these for malformed parts
