@@ -27,6 +27,10 @@ def book(rows: list[list[Any]], merges: tuple[str, ...] = ()) -> bytes:
     ws = wb.active
     for row in rows:
         ws.append(row)
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # typed as text (openpyxl would make it a formula)
     for rng in merges:
         ws.merge_cells(rng)
     out = io.BytesIO()
@@ -234,3 +238,33 @@ def test_the_handed_ledgers(api_as, officer, qingxi, cases) -> None:
     assert job["status"] == "done", job["report"]
     t3 = Hazard.objects.get(external_ref="T3-001")
     assert (t3.discovered_on, t3.deadline) == (datetime.date(2026, 11, 20), datetime.date(2026, 12, 1))
+
+
+def _error_workbook_of(api: Any, data: bytes) -> bytes:
+    job = run(api, "hazards", data)
+    assert job["status"] == "invalid", job["report"]
+    r = api.client.get(f"/api/v1/imports/{job['id']}/errors", headers=api.headers)
+    assert r.status_code == 200
+    return b"".join(r.streaming_content) if r.streaming else r.content
+
+
+def test_the_error_workbook_gives_back_what_was_typed(api_as, officer, firm) -> None:
+    from zhiben.common.tests.test_writers import LONG_URL, assert_text_only
+
+    texts = ['=HYPERLINK("http://198.51.100.7/x","点此查看整改照片")', "=1+1", "@SUM(A1)", "+86 138", LONG_URL]
+    rows = [
+        ["统一社会信用代码", "隐患名称", "隐患级别", "隐患来源", "发现日期", "隐患描述", "隐患部位"],
+        [firm.credit_code, texts[0], "一般", "检查", "2026年13月1日", texts[1], LONG_URL],
+        [firm.credit_code, texts[2], "一般", "检查", "2024-03-01", texts[3], "罐区"],
+    ]
+    data = _error_workbook_of(api_as(officer), book(rows))
+    assert_text_only(data, texts)
+
+
+def test_the_handed_formula_ledger(api_as, officer, qingxi, cases) -> None:
+    from zhiben.common.tests.test_writers import assert_text_only
+
+    source = openpyxl.load_workbook(cases / "T10-text-starting-with-equals.xlsx").active
+    typed = [c.value for c in source[2] if isinstance(c.value, str) and not c.value.startswith("2026")]
+    data = _error_workbook_of(api_as(officer), (cases / "T10-text-starting-with-equals.xlsx").read_bytes())
+    assert_text_only(data, typed)
