@@ -212,6 +212,9 @@ class Ledger:
     # fields of which at least one must be found among the headers (e.g. the enterprise by code or name)
     required_any: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
     error_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the fields an actor's role fixes (an enterprise user's own enterprise, 企业自查): their columns may be
+    # left out; the register's rows fill a blank cell and refuse a contradicting one, naming the column
+    fixed_by_role: Callable[[Any], frozenset[str]] = field(default=lambda actor: frozenset())
 
     def column(self, name: str) -> Column:
         """The column that fills ``name``."""

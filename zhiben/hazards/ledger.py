@@ -7,6 +7,8 @@ reports; the register checks and writes)."""
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -75,6 +77,8 @@ class HazardRows:
 
     def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
         codes, names = set(), set()
+        if self.actor.role == Role.ENTERPRISE and self.actor.enterprise is not None:
+            codes.add(self.actor.enterprise.credit_code)  # its rows may leave the enterprise out
         for r in rows:
             try:
                 codes.add(clean_credit_code(r.get("enterprise")))
@@ -109,9 +113,38 @@ class HazardRows:
             self.by_natural.setdefault((h["enterprise_id"], h["title"], h["discovered_on"]), h)
         self.seen: dict[tuple[Any, ...], int] = {}
 
+    def _own(self, out: Checked, values: dict[str, Any]) -> None:
+        """An enterprise user's rows are its own self-checks: a blank or missing 统一社会信用代码 / 企业名称 /
+        隐患来源 is filled from its account; a different one is refused, naming the column."""
+        own: Enterprise | None = self.actor.enterprise
+        if own is None:
+            return
+        code, name = values.get("enterprise"), str(values.get("enterprise_name") or "")
+        if code:
+            try:
+                given = clean_credit_code(code)
+            except ValueError:
+                given = str(code)
+            if given != own.credit_code:
+                out.errors["enterprise"] = (
+                    f"只能导入本企业的隐患：表中的统一社会信用代码 {given} 不是本企业（{own.name}）的"
+                )
+        elif name and _same_name(name) != _same_name(own.name):
+            out.errors["enterprise_name"] = f"只能导入本企业的隐患：表中的企业名称“{name}”不是本企业（{own.name}）"
+        values["enterprise"], values["enterprise_name"] = own.credit_code, own.name
+        source = values.get("source")
+        if source in (None, ""):
+            values["source"] = Source.SELF_CHECK
+        elif source not in (Source.SELF_CHECK, Source.SELF_CHECK.label):
+            out.errors["source"] = f"企业只能导入自查发现的隐患：隐患来源应为“{Source.SELF_CHECK.label}”（可不填此列）"
+
     def check(self, row: int, data: dict[str, Any]) -> Checked:
         out = Checked(row=row)
         values = dict(data)
+        if self.actor.role == Role.ENTERPRISE:
+            self._own(out, values)
+            if out.errors:
+                return out
         name = values.pop("enterprise_name", "") or ""
         if not values.get("enterprise"):
             matches = self.by_name.get(str(name), [])
@@ -173,8 +206,21 @@ class HazardRows:
         return out
 
 
+def _same_name(name: str) -> str:
+    """A name as compared (never as stored): NFKC (（）→(), full-width letters), no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _fixed_by_role(actor: User) -> frozenset[str]:
+    """An enterprise user imports its own self-checks: its enterprise and 企业自查 need no columns."""
+    if actor.role == Role.ENTERPRISE:
+        return frozenset({"enterprise", "enterprise_name", "source"})
+    return frozenset()
+
+
 LEDGER = Ledger(
     kind="hazards",
+    fixed_by_role=_fixed_by_role,
     rows=HazardRows,
     create_many=hazard_create_many,
     update_many=hazard_update_many,

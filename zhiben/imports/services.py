@@ -8,7 +8,7 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,6 +97,7 @@ class Analysis:
     checked: list[Checked]
     problems: list[dict[str, Any]]  # every error: sheet, row, column, field, message
     file_error: str = ""
+    filled_by_role: list[str] = field(default_factory=list)  # headers of the columns the role fills
 
 
 def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None] | None = None) -> Analysis:
@@ -110,12 +111,14 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
         return Analysis("", [], None, [], [], [], str(exc))
     mapping = find_header(ledger, rows, merges)
     empty = Analysis(sheet, [], mapping, [], [], [])
+    empty.filled_by_role = [c.header for c in ledger.columns if c.field in ledger.fixed_by_role(job.actor)]
     if mapping is None:
         empty.file_error = f"找不到列名行：请使用“{ledger.title}”模板，第一行写列名（如 {ledger.columns[0].header}）"
         return empty
     header: list[Any] = list(mapping.labels)  # one label per column, a stacked header's joined with "/"
     empty.header = header
-    found = {c.field for c in mapping.columns.values()}
+    fixed = ledger.fixed_by_role(job.actor)
+    found = {c.field for c in mapping.columns.values()} | fixed
     missing = [c.header for c in ledger.columns if c.required and c.field not in found]
     for group in ledger.required_any:
         if not found & set(group):
@@ -166,7 +169,7 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
             )
         if progress and n % PROGRESS_EVERY == 0:
             progress(n, len(data_rows))
-    return Analysis(sheet, header, mapping, data_rows, checked, problems)
+    return Analysis(sheet, header, mapping, data_rows, checked, problems, filled_by_role=empty.filled_by_role)
 
 
 def _header_rows(mapping: Mapping) -> str:
@@ -202,6 +205,7 @@ def _report(analysis: Analysis) -> dict[str, Any]:
         "columns": {_label(analysis, i): c.header for i, c in sorted(mapping.columns.items())} if mapping else {},
         "ignored_columns": mapping.ignored if mapping else [],
         "inferred_columns": [mapping.inferred[i] for i in sorted(mapping.inferred)] if mapping else [],
+        "filled_by_role": analysis.filled_by_role,
         "rows": len(analysis.rows),
         "file_error": analysis.file_error,
         "error_count": len(analysis.problems),

@@ -132,7 +132,7 @@ def test_a_stacked_header_without_merges(api_as, officer, firm) -> None:
         [firm.credit_code, "楼梯扶手松动", "一般", "检查", "2024-03-02", "紧固", "2024-04-02"],
     ]
     job = run(api_as(officer), "hazards", book(rows))
-    assert job["status"] == "done", job["report"]
+    assert job["status"] == "done", (str(job["report"]["errors"]), job["report"]["file_error"])
     # 期限 alone names no column; under 整改情况 the only column of dates is the deadline, and it says so
     assert job["report"]["columns"]["整改情况/期限"] == "整改期限"
     assert job["report"]["ignored_columns"] == ["整改情况/措施"]
@@ -149,7 +149,7 @@ def test_an_enterprise_ledger_with_a_stacked_header(api_as, officer, township) -
         [code, "重庆清溪建材有限公司：秀山分公司", "秀山县清溪场镇", "建材", "赵某", "13800000000"],
     ]
     job = run(api_as(officer), "enterprises", book(rows, ("A1:F1", "A2:D2", "E2:F2")))
-    assert job["status"] == "done", job["report"]
+    assert job["status"] == "done", (str(job["report"]["errors"]), job["report"]["file_error"])
     # 安全管理 over 联系电话 is the safety contact's phone (the stack read together), not the principal's
     assert job["report"]["columns"]["安全管理/联系电话"] == "安全管理联系电话"
     firm = Enterprise.objects.get(credit_code=code)
@@ -181,7 +181,7 @@ def test_dates_with_offsets_are_beijing_days(api_as, officer, firm) -> None:
         [firm.credit_code, "消防栓遮挡", "一般", "检查", "2024-03-01T23:59:00+08:00", "2024-04-01 08:00", "Z-3"],
     ]
     job = run(api_as(officer), "hazards", book(rows))
-    assert job["status"] == "done", job["report"]
+    assert job["status"] == "done", (str(job["report"]["errors"]), job["report"]["file_error"])
     got = {h.external_ref: (h.discovered_on.isoformat(), str(h.deadline)) for h in Hazard.objects.all()}
     assert got == {
         "Z-1": ("2024-03-02", "2024-03-31"),
@@ -205,7 +205,7 @@ def test_text_keeps_its_chinese_punctuation(api_as, officer, firm) -> None:
         ],
     ]
     job = run(api_as(officer), "hazards", book(rows))
-    assert job["status"] == "done", job["report"]
+    assert job["status"] == "done", (str(job["report"]["errors"]), job["report"]["file_error"])
     h = Hazard.objects.get()
     assert (h.title, h.location, h.description) == (title, "Ａ栋　二层", "第一行\n第二行：说明")
 
@@ -235,7 +235,7 @@ def test_the_handed_ledgers(api_as, officer, qingxi, cases) -> None:
     job = run(api_as(officer), "hazards", (cases / "T1-two-row-merged-header.xlsx").read_bytes())
     assert job["status"] == "done" and job["report"]["unchanged"] == 2, job["report"]
     job = run(api_as(officer), "hazards", (cases / "T3-iso-utc-dates.xlsx").read_bytes())
-    assert job["status"] == "done", job["report"]
+    assert job["status"] == "done", (str(job["report"]["errors"]), job["report"]["file_error"])
     t3 = Hazard.objects.get(external_ref="T3-001")
     assert (t3.discovered_on, t3.deadline) == (datetime.date(2026, 11, 20), datetime.date(2026, 12, 1))
 
@@ -268,3 +268,36 @@ def test_the_handed_formula_ledger(api_as, officer, qingxi, cases) -> None:
     typed = [c.value for c in source[2] if isinstance(c.value, str) and not c.value.startswith("2026")]
     data = _error_workbook_of(api_as(officer), (cases / "T10-text-starting-with-equals.xlsx").read_bytes())
     assert_text_only(data, typed)
+
+
+# ---------------------------------------------------------------- an enterprise importing its own ledger
+def test_an_enterprise_user_need_not_name_itself_or_the_source(api_as, firm_user, firm) -> None:
+    rows = [
+        ["隐患名称", "隐患级别", "发现日期", "整改期限"],
+        ["配电箱无门", "一般", "2024-03-01", "2024-03-15"],
+    ]
+    job = run(api_as(firm_user), "hazards", book(rows))
+    assert job["status"] == "done", (str(job["report"]["errors"]), job["report"]["file_error"])
+    assert set(job["report"]["filled_by_role"]) == {"统一社会信用代码", "企业名称", "隐患来源"}
+    h = Hazard.objects.get()
+    assert (h.enterprise_id, h.source) == (firm.pk, "self_check")
+
+
+def test_an_enterprise_user_naming_another_enterprise_or_source_is_refused_per_row(
+    api_as, firm_user, firm, other_firm
+) -> None:
+    rows = [
+        ["统一社会信用代码", "企业名称", "隐患名称", "隐患级别", "隐患来源", "发现日期"],
+        [firm.credit_code, firm.name, "自查的", "一般", "企业自查", "2024-03-01"],
+        ["", "", "空着的", "一般", "", "2024-03-01"],
+        [other_firm.credit_code, "", "别家的", "一般", "", "2024-03-01"],
+        ["", "别家有限公司", "别家名称", "一般", "", "2024-03-01"],
+        ["", f" {firm.name} ", "自家名称", "一般", "自查", "2024-03-01"],
+        ["", "", "检查发现的", "一般", "执法检查", "2024-03-01"],
+    ]
+    job = run(api_as(firm_user), "hazards", book(rows))
+    assert job["status"] == "invalid" and Hazard.objects.count() == 0
+    errors = {(e["row"], e["column"]): e["message"] for e in job["report"]["errors"]}
+    assert set(errors) == {(4, "A"), (5, "B"), (7, "E")}, errors
+    assert other_firm.credit_code in errors[(4, "A")] and "本企业" in errors[(4, "A")]
+    assert "企业自查" in errors[(7, "E")] and "self_check" not in errors[(7, "E")]
