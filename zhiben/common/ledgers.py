@@ -128,6 +128,17 @@ def parse_int(raw: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A list the template carries on a sheet of its own for a column (判定标准条款: code, sector, text):
+    its first column holds the values the column takes, and the column's drop-down list points at it."""
+
+    sheet: str
+    headers: tuple[str, ...]
+    rows: Callable[[], Iterable[Sequence[Any]]]
+    widths: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a ledger: the field it fills, its header in the template, what else people call it."""
 
@@ -143,6 +154,7 @@ class Column:
     fallback: tuple[str, ...] = ()  # headers taken only when another field has its own column already
     # group headers this (date) column is found under when its own header is lost: 整改情况 over 整改期限
     groups: tuple[str, ...] = ()
+    reference: Reference | None = None  # a sheet of the values it takes, with their meaning (the template's)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from zhiben.common.ledgers import (
     Checked,
     Column,
     Ledger,
+    Reference,
     compact_text,
     filter_in_chunks,
     labels,
@@ -30,7 +31,7 @@ from zhiben.common.ledgers import (
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
 from zhiben.enterprises.models import Enterprise
-from zhiben.reference.selectors import criterion_applies
+from zhiben.reference.selectors import criteria_for, criterion_applies
 
 from .models import Hazard, Level, Source
 from .services import HazardLookups, hazard_create_many, hazard_input, hazard_update_many, validate_hazard
@@ -206,6 +207,28 @@ class HazardRows:
         return out
 
 
+def _criteria_rows() -> list[tuple[str, str, str, str]]:
+    """The clauses in force, for the template's 判定标准条款 sheet: code, the sectors it applies to,
+    standard and article, text."""
+    return [
+        (
+            c.code,
+            "所有行业领域" if c.all_sectors else "、".join(s.name for s in c.sectors.all()),
+            f"{c.standard.title} {c.article}{c.part}".strip(),
+            c.text,
+        )
+        for c in criteria_for()
+    ]
+
+
+CRITERIA = Reference(
+    sheet="判定标准条款",
+    headers=("条款编码", "适用行业领域", "判定标准及条款", "内容"),
+    rows=_criteria_rows,
+    widths=(16, 28, 40, 80),
+)
+
+
 def _same_name(name: str) -> str:
     """A name as compared (never as stored): NFKC (（）→(), full-width letters), no spaces."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
@@ -315,8 +338,9 @@ LEDGER = Ledger(
             "判定依据",
             ("判定标准", "判定依据条款", "标准条款", "依据条款", "判定标准条款"),
             compact_text,
-            note="重大隐患必填：判定标准条款编号，如 SAWS121C-1",
+            note="重大隐患必填：判定标准条款编号，如 SAWS121C-1；可从下拉列表选择，条款内容见“判定标准条款”工作表",
             width=16,
+            reference=CRITERIA,
         ),
         Column("location", "隐患部位", ("部位", "位置", "隐患位置", "所在部位", "具体部位")),
         # 隐患描述 names the title when a ledger has no 隐患名称 (the issue's synonyms), else the description

@@ -19,7 +19,7 @@ import xlsxwriter
 from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from zhiben.common.ledgers import Ledger
+from zhiben.common.ledgers import Ledger, Reference
 from zhiben.common.xlsx import column_letters, new_workbook, write_cell
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -161,6 +161,22 @@ def template(ledger: Ledger) -> bytes:
                 },
             )
             list_col += 1
+        if col.reference is not None:
+            count = _reference_sheet(book, col.reference, head)
+            if count:
+                sheet.data_validation(
+                    1,
+                    i,
+                    100_000,
+                    i,
+                    {
+                        "validate": "list",
+                        "source": f"='{col.reference.sheet}'!$A$2:$A${count + 1}",
+                        "error_type": "warning",
+                        "error_message": f"请填写“{col.reference.sheet}”工作表中的编码",
+                        "ignore_blank": True,
+                    },
+                )
     lists.hide()
     notes = book.add_worksheet("填写说明")
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -188,6 +204,23 @@ def template(ledger: Ledger) -> bytes:
     sheet.activate()
     book.close()
     return out.getvalue()
+
+
+def _reference_sheet(book: Any, reference: Reference, head: Any) -> int:
+    """The reference sheet of a column (its values in column A, with what they mean); answers how many."""
+    sheet = book.add_worksheet(reference.sheet)
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for c, title in enumerate(reference.headers):
+        sheet.write_string(0, c, title, head)
+        sheet.set_column(c, c, reference.widths[c] if c < len(reference.widths) else 20)
+    sheet.freeze_panes(1, 0)
+    count = 0
+    for count, row in enumerate(reference.rows(), start=1):
+        for c, value in enumerate(row):
+            write_cell(sheet, count, c, value, wrap)
+    if count:
+        sheet.autofilter(0, 0, count, len(reference.headers) - 1)
+    return count
 
 
 def error_workbook(

@@ -301,3 +301,24 @@ def test_an_enterprise_user_naming_another_enterprise_or_source_is_refused_per_r
     assert set(errors) == {(4, "A"), (5, "B"), (7, "E")}, errors
     assert other_firm.credit_code in errors[(4, "A")] and "本企业" in errors[(4, "A")]
     assert "企业自查" in errors[(7, "E")] and "self_check" not in errors[(7, "E")]
+
+
+# ------------------------------------------------------------------------------------- the template
+def test_the_hazard_template_lists_the_clauses_and_offers_them(api_as, officer) -> None:
+    from zhiben.reference.models import Criterion
+
+    r = api_as(officer).get("/api/v1/imports/templates/hazards")
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    clauses = wb["判定标准条款"]
+    rows = list(clauses.iter_rows(values_only=True))
+    assert rows[0] == ("条款编码", "适用行业领域", "判定标准及条款", "内容")
+    in_force = Criterion.objects.filter(withdrawn=False)
+    assert {r[0] for r in rows[1:]} == set(in_force.values_list("code", flat=True)) and len(rows) > 1
+    one = in_force.select_related("standard").exclude(all_sectors=True).first()
+    row = next(r for r in rows if r[0] == one.code)
+    assert row[3] == one.text and one.sectors.first().name in row[1]
+    ledger = wb.worksheets[0]
+    column = [c.column_letter for c in ledger[1] if c.value == "判定依据"][0]
+    lists = [dv for dv in ledger.data_validations.dataValidation if column in str(dv.sqref)]
+    assert lists and lists[0].type == "list" and lists[0].formula1 == f"'判定标准条款'!$A$2:$A${len(rows)}"
