@@ -28,7 +28,7 @@ from zhiben.common.ledgers import CellProblem, Checked, Ledger, LedgerRows
 from .headers import Mapping, find_header
 from .ledgers import ledger_get
 from .models import ImportJob, JobStatus
-from .workbook import WorkbookRejected, check_workbook, error_workbook, max_bytes, read_rows
+from .workbook import Merge, WorkbookRejected, check_workbook, error_workbook, max_bytes, read_rows
 
 log = logging.getLogger(__name__)
 MAX_REPORTED = 500  # errors kept in the job's report (the error workbook has them all)
@@ -115,6 +115,7 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
     if mapping is None:
         empty.file_error = f"找不到列名行：请使用“{ledger.title}”模板，第一行写列名（如 {ledger.columns[0].header}）"
         return empty
+    _fill_merged_data(rows, merges, mapping.data_start)
     header: list[Any] = list(mapping.labels)  # one label per column, a stacked header's joined with "/"
     empty.header = header
     fixed = ledger.fixed_by_role(job.actor)
@@ -170,6 +171,19 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
         if progress and n % PROGRESS_EVERY == 0:
             progress(n, len(data_rows))
     return Analysis(sheet, header, mapping, data_rows, checked, problems, filled_by_role=empty.filled_by_role)
+
+
+def _fill_merged_data(rows: list[list[Any]], merges: list[Merge], start: int) -> None:
+    """A cell merged down (or across) the data rows, such as one enterprise's name over its hazards, holds
+    its value in every row it covers: Excel keeps it in the top-left cell only."""
+    for (r0, c0), (r1, c1) in merges:
+        if r0 < start or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value
 
 
 def _header_rows(mapping: Mapping) -> str:

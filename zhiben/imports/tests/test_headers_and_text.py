@@ -157,6 +157,23 @@ def test_an_enterprise_ledger_with_a_stacked_header(api_as, officer, township) -
     assert (firm.principal, firm.safety_phone) == ("赵某", "13800000000")
 
 
+def test_a_cell_merged_down_the_data_rows_holds_for_each(api_as, officer, firm) -> None:
+    """One enterprise's code and name merged down over its hazards, under a two-row header."""
+    rows: list[list[Any]] = [
+        ["统一社会信用代码", "企业名称", "隐患名称", "隐患级别", "隐患来源", "发现日期", "整改情况", None],
+        [None, None, None, None, None, None, "整改措施", "整改期限"],
+        [firm.credit_code, firm.name, "消防通道堵塞", "一般", "检查", "2024-03-02", "清理", "2024-04-02"],
+        [None, None, "楼梯扶手松动", "一般", "检查", "2024-03-02", "紧固", "2024-04-03"],
+    ]
+    merges = ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:E2", "F1:F2", "G1:H1", "A3:A4", "B3:B4")
+    job = run(api_as(officer), "hazards", book(rows, merges))
+    assert job["status"] == "done", str(job["report"]["errors"])
+    assert sorted(Hazard.objects.values_list("enterprise_id", "deadline")) == [
+        (firm.pk, datetime.date(2024, 4, 2)),
+        (firm.pk, datetime.date(2024, 4, 3)),
+    ]
+
+
 def test_dates_with_offsets_are_beijing_days(api_as, officer, firm) -> None:
     rows = [
         ["统一社会信用代码", "隐患名称", "隐患级别", "隐患来源", "发现日期", "整改期限", "隐患编号"],
@@ -320,6 +337,6 @@ def test_the_hazard_template_lists_the_clauses_and_offers_them(api_as, officer) 
     row = next(r for r in rows if r[0] == one.code)
     assert row[3] == one.text and all(s.name in str(row[1]) for s in one.sectors.all())
     ledger = wb.worksheets[0]
-    column = [c.column_letter for c in ledger[1] if c.value == "判定依据"][0]
+    column = next(c.column_letter for c in ledger[1] if c.value == "判定依据")
     lists = [dv for dv in ledger.data_validations.dataValidation if column in str(dv.sqref)]
     assert lists and lists[0].type == "list" and lists[0].formula1 == f"'判定标准条款'!$A$2:$A${len(rows)}"
