@@ -340,3 +340,20 @@ def test_the_hazard_template_lists_the_clauses_and_offers_them(api_as, officer) 
     column = next(c.column_letter for c in ledger[1] if c.value == "判定依据")
     lists = [dv for dv in ledger.data_validations.dataValidation if column in str(dv.sqref)]
     assert lists and lists[0].type == "list" and lists[0].formula1 == f"'判定标准条款'!$A$2:$A${len(rows)}"
+
+
+def test_the_page_shows_the_stacked_header_and_what_was_inferred(officer, firm) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(officer)
+    data = stacked_hazard_ledger(firm.credit_code)
+    page = client.post("/imports/", {"kind": "hazards", "file": SimpleUploadedFile("台账.xlsx", data)}, follow=True)
+    text = page.content.decode()
+    assert "列名在第 3–4 行" in text and "“整改情况/整改期限” → 整改期限" in text
+    assert "忽略的列：序号、整改情况/整改措施、整改情况/整改责任人" in text
+    lost = stacked_hazard_ledger(firm.credit_code, lower_row=False)
+    page = client.post("/imports/", {"kind": "hazards", "file": SimpleUploadedFile("台账.xlsx", lost)}, follow=True)
+    text = page.content.decode()
+    assert "按内容识别的列" in text and "识别为整改期限" in text and "<details open>" in text
