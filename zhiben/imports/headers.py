@@ -171,8 +171,8 @@ def find_header(
                 break  # a lower row is data: no deeper block from here
             if _cuts_a_merge(merges, i, i + depth - 1):
                 continue
-            if any(len({keep_text(v) for v in rows[r] if _is_label(v)}) < 2 for r in range(i, i + depth - 1)):
-                break  # a title or 填报 row (one label, often merged across) is no part of a header
+            if any(not _spans_the_header(rows, merges, r, labels) for r in range(i, i + depth - 1)):
+                break  # a title or 填报 row is no part of a header
             found = match_headers(ledger, labels, i, depth=depth)
             # more columns named wins; on a tie the deeper block (group labels over the header are part
             # of it, as are notes under it), then the first
@@ -182,6 +182,21 @@ def find_header(
         _infer_in_groups(ledger, best, rows, merges)
         _unnamed_with_data(best, rows)
     return best
+
+
+def _spans_the_header(rows: Sequence[Sequence[Any]], merges: Sequence[Merge], r: int, labels: list[str]) -> bool:
+    """Whether row ``r`` can stand over a header: two labels or more, covering (by themselves or merged
+    across) at least half the labelled columns. A title (one label merged across) or a 填报 row
+    ("填报单位：…" on the left, "填报日期：…" on the right) does not."""
+    row = rows[r]
+    if len({keep_text(v) for v in row if _is_label(v)}) < 2:
+        return False
+    covered = {c for c, v in enumerate(row) if _is_label(v)}
+    for (r0, c0), (r1, c1) in merges:
+        if r0 <= r <= r1 and c0 < len(row) and _is_label(rows[r0][c0]):
+            covered.update(range(c0, c1 + 1))
+    width = sum(1 for label in labels if label)
+    return 2 * len(covered) >= width
 
 
 def _cuts_a_merge(merges: Sequence[Merge], first: int, last: int) -> bool:

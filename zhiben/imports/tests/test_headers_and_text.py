@@ -357,3 +357,18 @@ def test_the_page_shows_the_stacked_header_and_what_was_inferred(officer, firm) 
     page = client.post("/imports/", {"kind": "hazards", "file": SimpleUploadedFile("台账.xlsx", lost)}, follow=True)
     text = page.content.decode()
     assert "按内容识别的列" in text and "识别为整改期限" in text and "<details open>" in text
+
+
+def test_a_split_fill_in_row_is_no_part_of_the_header(api_as, officer, firm) -> None:
+    """填报单位 on the left and 填报日期 on the right, unmerged, over a one-row header."""
+    rows: list[list[Any]] = [
+        ["隐患排查治理台账"],
+        ["填报单位：某某公司", None, None, None, None, "填报日期：2024年3月28日"],
+        ["统一社会信用代码", "隐患名称", "隐患级别", "隐患来源", "发现日期", "整改期限"],
+        [firm.credit_code, "消防通道堵塞", "一般", "检查", "2024-03-02", "2024-04-02"],
+    ]
+    job = run(api_as(officer), "hazards", book(rows))
+    report = job["report"]
+    assert job["status"] == "done", str(report["errors"])
+    assert (report["header_row"], report["header_rows"]) == (3, 1)
+    assert "整改期限" in report["columns"] and report["ignored_columns"] == []
