@@ -129,8 +129,8 @@ def _block_labels(
         return value
 
     for r in range(1, depth):
-        if any(v not in (None, "") and not _is_label(v) for v in block[r]):
-            return None
+        if any(v not in (None, "") and not _is_label(v) for v in block[r]) or _column_numbers(block[r]):
+            return None  # a data row, or the 栏次 row under the header (taken with it afterwards)
     grid = [[cell(r, c) for c in range(width)] for r in range(depth)]
     # An upper label left of blank cells with labels under them spans them, merged or not
     # (整改情况 | "" | "" over 整改措施 | 整改责任人 | 整改期限, the merge lost in a copy).
@@ -171,7 +171,8 @@ def find_header(
                 break  # a lower row is data: no deeper block from here
             if _cuts_a_merge(merges, i, i + depth - 1):
                 continue
-            if any(not _spans_the_header(rows, merges, r, labels) for r in range(i, i + depth - 1)):
+            width = sum(1 for label in labels if label)
+            if any(not _spans_the_header(rows, merges, r, i + depth - 1, width) for r in range(i, i + depth - 1)):
                 break  # a title or 填报 row is no part of a header
             found = match_headers(ledger, labels, i, depth=depth)
             # more columns named wins; on a tie the deeper block (group labels over the header are part
@@ -179,15 +180,37 @@ def find_header(
             if found.columns and (best is None or (len(found.columns), depth) > (len(best.columns), best.header_rows)):
                 best = found
     if best is not None:
+        if best.data_start < len(rows) and _column_numbers(rows[best.data_start]):
+            best.header_rows += 1  # the 栏次 row (1, 2, 3 … under the header) is part of it
         _infer_in_groups(ledger, best, rows, merges)
         _unnamed_with_data(best, rows)
     return best
 
 
-def _spans_the_header(rows: Sequence[Sequence[Any]], merges: Sequence[Merge], r: int, labels: list[str]) -> bool:
-    """Whether row ``r`` can stand over a header: two labels or more, covering (by themselves or merged
-    across) at least half the labelled columns. A title (one label merged across) or a 填报 row
-    ("填报单位：…" on the left, "填报日期：…" on the right) does not."""
+_NUMBER = re.compile(r"[(（]?(\d{1,3})[)）]?")
+
+
+def _column_numbers(row: Sequence[Any]) -> bool:
+    """Whether a row only numbers the columns (栏次: 1, 2, 3 … or （1）（2）…), as official forms do under
+    their header."""
+    numbers = []
+    for value in row:
+        if value in (None, ""):
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+            numbers.append(int(value))
+        elif isinstance(value, str) and (m := _NUMBER.fullmatch(value.strip())):
+            numbers.append(int(m.group(1)))
+        else:
+            return False
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _spans_the_header(rows: Sequence[Sequence[Any]], merges: Sequence[Merge], r: int, last: int, width: int) -> bool:
+    """Whether row ``r`` can stand over the header rows below it, down to ``last``: two labels or more, and
+    either merged across at least half the ``width`` labelled columns, or a header of its own standing down
+    (a label with nothing under it, 序号 beside 整改情况). A title (one label) or a 填报 row ("填报单位：…"
+    left, "填报日期：…" right, a full header under both) does not."""
     row = rows[r]
     if len({keep_text(v) for v in row if _is_label(v)}) < 2:
         return False
@@ -195,8 +218,12 @@ def _spans_the_header(rows: Sequence[Sequence[Any]], merges: Sequence[Merge], r:
     for (r0, c0), (r1, c1) in merges:
         if r0 <= r <= r1 and c0 < len(row) and _is_label(rows[r0][c0]):
             covered.update(range(c0, c1 + 1))
-    width = sum(1 for label in labels if label)
-    return 2 * len(covered) >= width
+    if 2 * len(covered) >= width:
+        return True
+    below = range(r + 1, last + 1)
+    return any(
+        _is_label(v) and not any(c < len(rows[b]) and _is_label(rows[b][c]) for b in below) for c, v in enumerate(row)
+    )
 
 
 def _cuts_a_merge(merges: Sequence[Merge], first: int, last: int) -> bool:

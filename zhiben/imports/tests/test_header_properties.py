@@ -1,6 +1,7 @@
-"""Properties of the header finder over generated layouts: whatever the title rows above it, the order of
-the columns and whether a group label is stacked over some of them (merged or not), every column is
-found, the data start right under the header, and nothing is listed as ignored that was mapped."""
+"""Properties of the header finder over generated layouts: whatever the title and 填报 rows above it, the
+order of the columns and whether a group label is stacked over some of them (merged or not), every column
+is found, the data start right under the header (and its 栏次 row of column numbers, if any), and nothing
+is listed as ignored that was mapped."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def layouts(draw: Any) -> tuple[list[list[Any]], list[Any], dict[int, str], int]
     rows: list[list[Any]] = []
     merges: list[Any] = []
     for t in range(titles):
+        if draw(st.booleans()) and width > 2:  # a 填报 row split over two cells
+            rows.append(["填报单位：某某公司", *([None] * (width - 2)), "填报日期：2024年3月28日"])
+            continue
         rows.append([f"某某公司台账（第{t}行）"] + [None] * (width - 1))
         if draw(st.booleans()) and width > 1:
             merges.append(((t, 0), (t, width - 1)))
@@ -47,6 +51,8 @@ def layouts(draw: Any) -> tuple[list[list[Any]], list[Any], dict[int, str], int]
                     rows[top + 1][c] = None
     else:
         rows.append(list(names))
+    if draw(st.booleans()) and width >= 3:  # a 栏次 row numbering the columns
+        rows.append(list(range(1, width + 1)) if draw(st.booleans()) else [f"（{n}）" for n in range(1, width + 1)])
     data_start = len(rows)
     rows.append([_value(c.field) for c in columns])
     return rows, merges, {i: c.field for i, c in enumerate(columns)}, data_start
@@ -56,7 +62,7 @@ def _value(field: str) -> Any:
     return datetime.date(2024, 3, 1) if field in ("discovered_on", "deadline") else f"值{field}"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(layouts())
 def test_every_column_is_found_in_any_layout(layout: tuple[list[list[Any]], list[Any], dict[int, str], int]) -> None:
     rows, merges, wanted, data_start = layout

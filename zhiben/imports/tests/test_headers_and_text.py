@@ -12,6 +12,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from zhiben.analytics.tallies import tally_drift
+from zhiben.audit.models import Event
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards.models import Hazard
 from zhiben.tests_support import factories
@@ -99,6 +101,9 @@ def test_filling_in_a_blank_deadline_on_reimport_is_an_addition(api_as, officer,
     job = run(api_as(officer), "hazards", book([[*header, "整改期限"], *again]))
     assert job["status"] == "done" and job["report"]["update"] == 2, job["report"]
     assert deadlines() == WANTED
+    assert tally_drift() == []  # the overdue counts follow the deadlines filled in
+    event = Event.objects.filter(subject_type="hazard", kind="updated").latest("id")
+    assert event.payload["changes"]["deadline"][0] is None
     # a deadline that differs from one the register holds is still refused (it moves by an extension)
     moved = [[*r[:5], datetime.date(2024, 5, 1)] for r in again]
     job = run(api_as(officer), "hazards", book([[*header, "整改期限"], *moved]))
@@ -372,3 +377,15 @@ def test_a_split_fill_in_row_is_no_part_of_the_header(api_as, officer, firm) -> 
     assert job["status"] == "done", str(report["errors"])
     assert (report["header_row"], report["header_rows"]) == (3, 1)
     assert "整改期限" in report["columns"] and report["ignored_columns"] == []
+
+
+def test_a_row_numbering_the_columns_under_the_header_is_no_data(api_as, officer, firm) -> None:
+    rows: list[list[Any]] = [
+        ["统一社会信用代码", "隐患名称", "隐患级别", "隐患来源", "发现日期", "整改期限"],
+        [1, 2, 3, 4, 5, 6],
+        [firm.credit_code, "消防通道堵塞", "一般", "检查", "2024-03-02", "2024-04-02"],
+    ]
+    job = run(api_as(officer), "hazards", book(rows))
+    assert job["status"] == "done" and job["report"]["rows"] == 1, str(job["report"]["errors"])
+    numbered = [rows[0], ["（1）", "（2）", "（3）", "（4）", "（5）", "（6）"], rows[2]]
+    assert run(api_as(officer), "hazards", book(numbered))["report"]["unchanged"] == 1
