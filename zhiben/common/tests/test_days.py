@@ -81,11 +81,11 @@ def test_an_instants_iso_text_gives_its_beijing_day(moment: datetime.datetime) -
 
 def _inputs() -> list[type[Input]]:
     found: list[type[Input]] = []
-    todo = list(Input.__subclasses__())
-    while todo:
-        cls = todo.pop()
+    pending = list(Input.__subclasses__())
+    while pending:
+        cls = pending.pop()
         found.append(cls)
-        todo.extend(cls.__subclasses__())
+        pending.extend(cls.__subclasses__())
     return found
 
 
