@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from zhiben.common.inputs import form_field
+from zhiben.common.inputs import DayField, form_field
 from zhiben.reference.models import Sector
 
 from .inputs import AccidentReport, SupplementReport
@@ -81,7 +81,7 @@ class AccidentForm(forms.Form):
 class SupplementForm(forms.Form):
     """The page's shape of ``SupplementReport``."""
 
-    reported_on = form_field(SupplementReport, "reported_on", forms.DateField, required=True, widget=DATE)
+    reported_on = form_field(SupplementReport, "reported_on", DayField, required=True, widget=DATE)
     deaths = form_field(SupplementReport, "deaths", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER))
     serious_injuries = form_field(
         SupplementReport, "serious_injuries", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from ninja import Field
 from pydantic import BeforeValidator
 
+from zhiben.common.dates import parse_day
 from zhiben.common.inputs import Input, choice, required, text
 from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
@@ -34,14 +35,8 @@ def _clean_bool(raw: Any, label: str) -> bool:
 
 
 def _clean_date(raw: Any, label: str) -> datetime.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
+    """A Beijing day (``dates.parse_day``) or None for blank; ValueError naming ``label`` otherwise."""
+    return parse_day(raw, label=label)
 
 
 def _clean_industry_code(raw: Any) -> str:

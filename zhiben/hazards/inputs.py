@@ -37,17 +37,9 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 
 def parse_date(raw: Any, label: str) -> datetime.date | None:
-    """A date (``date``, ``datetime`` or ISO text) or None for blank; ValueError in Chinese otherwise."""
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
+    """A Beijing day (``dates.parse_day``: a date, an instant's Beijing day, ISO or Chinese date text) or
+    None for blank; ValueError in Chinese naming ``label`` otherwise."""
+    return dates.parse_day(raw, label=label)
 
 
 def _discovered(raw: Any) -> datetime.date:

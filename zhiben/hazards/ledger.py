@@ -18,6 +18,7 @@ from zhiben.common.ledgers import (
     Checked,
     Column,
     Ledger,
+    Reference,
     compact_text,
     filter_in_chunks,
     labels,
@@ -28,7 +29,7 @@ from zhiben.common.ledgers import (
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
 from zhiben.enterprises.models import Enterprise, enterprise_name_key
-from zhiben.reference.selectors import criterion_applies
+from zhiben.reference.selectors import criteria_for, criterion_applies
 
 from .models import Hazard, Level, Source
 from .services import HazardLookups, hazard_create_many, hazard_input, hazard_update_many, validate_hazard
@@ -53,6 +54,9 @@ class _PreloadedLookups(HazardLookups):
 
 # fields an existing hazard may take from a re-import; the rest follow the lifecycle, on its page
 UPDATABLE = ("description", "location")
+# fields the lifecycle owns that a re-import may still fill in when the register has them blank (a ledger
+# first imported without its deadlines); a different value is refused
+ADDABLE = ("deadline", "criterion_id")
 FIXED = {
     "level": "隐患级别",
     "source": "隐患来源",
@@ -72,6 +76,8 @@ class HazardRows:
 
     def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
         codes, names = set(), set()
+        if self.actor.role == Role.ENTERPRISE and self.actor.enterprise is not None:
+            codes.add(self.actor.enterprise.credit_code)  # its rows may leave the enterprise out
         for r in rows:
             try:
                 codes.add(clean_credit_code(r.get("enterprise")))
@@ -108,9 +114,38 @@ class HazardRows:
             self.by_natural.setdefault((h["enterprise_id"], h["title"], h["discovered_on"]), h)
         self.seen: dict[tuple[Any, ...], int] = {}
 
+    def _own(self, out: Checked, values: dict[str, Any]) -> None:
+        """An enterprise user's rows are its own self-checks: a blank or missing 统一社会信用代码 / 企业名称 /
+        隐患来源 is filled from its account; a different one is refused, naming the column."""
+        own: Enterprise | None = self.actor.enterprise
+        if own is None:
+            return
+        code, name = values.get("enterprise"), str(values.get("enterprise_name") or "")
+        if code:
+            try:
+                given = clean_credit_code(code)
+            except ValueError:
+                given = str(code)
+            if given != own.credit_code:
+                out.errors["enterprise"] = (
+                    f"只能导入本企业的隐患：表中的统一社会信用代码 {given} 不是本企业（{own.name}）的"
+                )
+        elif name and enterprise_name_key(name) != own.name_key:
+            out.errors["enterprise_name"] = f"只能导入本企业的隐患：表中的企业名称“{name}”不是本企业（{own.name}）"
+        values["enterprise"], values["enterprise_name"] = own.credit_code, own.name
+        source = values.get("source")
+        if source in (None, ""):
+            values["source"] = Source.SELF_CHECK
+        elif source not in (Source.SELF_CHECK, Source.SELF_CHECK.label):
+            out.errors["source"] = f"企业只能导入自查发现的隐患：隐患来源应为“{Source.SELF_CHECK.label}”（可不填此列）"
+
     def check(self, row: int, data: dict[str, Any]) -> Checked:
         out = Checked(row=row)
         values = dict(data)
+        if self.actor.role == Role.ENTERPRISE:
+            self._own(out, values)
+            if out.errors:
+                return out
         name = values.pop("enterprise_name", "") or ""
         if not values.get("enterprise"):
             matches = self.by_name.get(enterprise_name_key(name), []) if name else []
@@ -150,8 +185,13 @@ class HazardRows:
                 f"同一隐患（ID {existing['id']}）已撤销：撤销的隐患不能再导入，请改用新的编号或名称"
             )
             return out
-        # a blank cell says nothing; a different value of a field the lifecycle owns is refused
-        fixed = [label for f, label in FIXED.items() if cleaned.get(f) not in (None, "") and cleaned[f] != existing[f]]
+        # a blank cell says nothing; a value where the register has none is an addition; a different value
+        # of a field the lifecycle owns is refused
+        fixed = [
+            label
+            for f, label in FIXED.items()
+            if cleaned.get(f) not in (None, "") and existing[f] not in (None, "") and cleaned[f] != existing[f]
+        ]
         if fixed:
             out.errors[next(f for f, label in FIXED.items() if label == fixed[0])] = (
                 f"已导入过的隐患（ID {existing['id']}）的{'、'.join(fixed)}与表中不同："
@@ -161,13 +201,44 @@ class HazardRows:
         updatable = (*UPDATABLE, "title") if ref else UPDATABLE
         # a blank cell says nothing: it never clears what the register holds
         changed = {f: cleaned[f] for f in updatable if cleaned.get(f) and cleaned[f] != existing[f]}
+        changed.update({f: cleaned[f] for f in ADDABLE if cleaned.get(f) and existing[f] in (None, "")})
         out.target, out.cleaned = existing["id"], changed
         out.action = "update" if changed else "unchanged"
         return out
 
 
+def _criteria_rows() -> list[tuple[str, str, str, str]]:
+    """The clauses in force, for the template's 判定标准条款 sheet: code, the sectors it applies to,
+    standard and article, text."""
+    return [
+        (
+            c.code,
+            "所有行业领域" if c.all_sectors else "、".join(s.name for s in c.sectors.all()),
+            f"{c.standard.title} {c.article}{c.part}".strip(),
+            c.text,
+        )
+        for c in criteria_for()
+    ]
+
+
+CRITERIA = Reference(
+    sheet="判定标准条款",
+    headers=("条款编码", "适用行业领域", "判定标准及条款", "内容"),
+    rows=_criteria_rows,
+    widths=(16, 28, 40, 80),
+)
+
+
+def _fixed_by_role(actor: User) -> frozenset[str]:
+    """An enterprise user imports its own self-checks: its enterprise and 企业自查 need no columns."""
+    if actor.role == Role.ENTERPRISE:
+        return frozenset({"enterprise", "enterprise_name", "source"})
+    return frozenset()
+
+
 LEDGER = Ledger(
     kind="hazards",
+    fixed_by_role=_fixed_by_role,
     rows=HazardRows,
     create_many=hazard_create_many,
     update_many=hazard_update_many,
@@ -255,14 +326,16 @@ LEDGER = Ledger(
             note="如 2024-04-30；不填可在整改方案中确定",
             kind="date",
             width=12,
+            groups=("整改情况", "整改落实情况", "隐患整改情况", "整改", "整改要求", "整改信息"),
         ),
         Column(
             "criterion",
             "判定依据",
             ("判定标准", "判定依据条款", "标准条款", "依据条款", "判定标准条款"),
             compact_text,
-            note="重大隐患必填：判定标准条款编号，如 SAWS121C-1",
+            note="重大隐患必填：判定标准条款编号，如 SAWS121C-1；可从下拉列表选择，条款内容见“判定标准条款”工作表",
             width=16,
+            reference=CRITERIA,
         ),
         Column("location", "隐患部位", ("部位", "位置", "隐患位置", "所在部位", "具体部位")),
         # 隐患描述 names the title when a ledger has no 隐患名称 (the issue's synonyms), else the description

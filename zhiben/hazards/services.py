@@ -287,7 +287,10 @@ def hazard_create(
 BULK_CHUNK = 5000  # rows inserted (and hazards updated) at a time: an import's memory stays bounded
 ALLOCATE_FROM = 1000  # from this many rows, keys allocated up front and rows inserted by executemany / COPY
 # the fields a re-import may change on a registered hazard; the rest follow the lifecycle, on its page
-IMPORT_UPDATABLE = frozenset({"title", "description", "location"})
+IMPORT_UPDATABLE = frozenset({"title", "description", "location", "deadline", "criterion_id"})
+# of those, the ones a re-import may only fill in where the register has none (a ledger first imported
+# without its deadlines): it never moves a deadline (that is an extension's)
+IMPORT_ADDABLE = frozenset({"deadline", "criterion_id"})
 
 
 def hazard_create_many(
@@ -426,8 +429,9 @@ def hazard_update_many(
     """Change the descriptive fields of many hazards at once (a ledger re-import); returns how many.
 
     ``rows`` are ``(hazard id, {field: value})`` with values cleaned by ``validate_hazard`` and only the
-    fields ``IMPORT_UPDATABLE`` (title, description, location): the rest follow the lifecycle, through
-    its own services (ValueError otherwise). The ids are the caller's, already within the actor's scope
+    fields ``IMPORT_UPDATABLE`` (title, description, location; a deadline or criterion only where the
+    hazard has none): the rest follow the lifecycle, through its own services (ValueError otherwise).
+    The ids are the caller's, already within the actor's scope
     (NotFound for one that does not exist). Each hazard gets ``updated_at`` and one ``updated`` event with
     the before and after of every given field (plus, in order, ``context``'s additions, as in
     ``hazard_create_many``); the summary counts are fed once for the batch. One transaction."""
@@ -447,6 +451,8 @@ def hazard_update_many(
                 if hazard is None:
                     raise NotFound("隐患不存在")
                 before, shape = {f: getattr(hazard, f) for f in values}, shape_of(hazard)
+                if any(before[f] not in (None, "") for f in IMPORT_ADDABLE & values.keys()):
+                    raise ValueError("a re-import only fills a blank deadline or criterion")
                 for name, value in values.items():
                     setattr(hazard, name, value)
                 hazard.updated_at = now  # bulk_update does not apply auto_now

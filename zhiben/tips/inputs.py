@@ -22,7 +22,7 @@ from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
 from zhiben.common import dates
-from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.inputs import Input, choice, day, required, text
 from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
@@ -145,7 +145,7 @@ class TipVerification(Input):
     )
     hazard_title: str | None = Field(None, max_length=200, title="隐患名称")
     criterion: str | None = Field(None, max_length=32, title="判定依据")
-    deadline: datetime.date | None = Field(None, title="整改期限")
+    deadline: Annotated[datetime.date | None, day("整改期限")] = Field(None, title="整改期限")
     fine: Annotated[Decimal | None, BeforeValidator(_fine)] = Field(
         None, title="罚款金额", description="行政罚款（元）"
     )
@@ -204,15 +204,9 @@ def _paid_on(raw: Any) -> datetime.date:
     """发放日期: a day that has come (the service checks it against the decision)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValueError("请填写发放日期")
-    if isinstance(raw, datetime.datetime):
-        raise ValueError("发放日期应为日期，如 2025-03-01")
-    if isinstance(raw, datetime.date):
-        day = raw
-    else:
-        try:
-            day = datetime.date.fromisoformat(str(raw).strip())
-        except ValueError as exc:
-            raise ValueError("发放日期应为日期，如 2025-03-01") from exc
+    day = dates.parse_day(raw, label="发放日期")
+    if day is None:
+        raise ValueError("请填写发放日期")
     if day > dates.today():
         raise ValueError(PAID_ON)
     return day
