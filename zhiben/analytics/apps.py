@@ -15,6 +15,12 @@ def count_hazards_not_counted(sender: AppConfig, apps: Any = None, verbosity: in
                 apps.get_model("analytics", name)
         except LookupError:  # migrating backwards to before these tables existed
             return
+        from zhiben.hazards.models import Hazard
+
+        # migrating backwards to before a hazard column the code reads: the rows cannot be counted now
+        known = {f.attname for f in apps.get_model("hazards", "Hazard")._meta.concrete_fields}
+        if any(f.attname not in known for f in Hazard._meta.concrete_fields):
+            return
     from zhiben.analytics.models import ClosedLoopTally, EnterpriseDeadline, HazardTally
     from zhiben.analytics.tallies import counted_hazards, rebuild_tallies
     from zhiben.hazards.models import Status
