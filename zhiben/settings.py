@@ -229,9 +229,14 @@ ZHIBEN = {
     # 临期提醒: this many days before a due day (0: none), for every deadline the escalation engine runs.
     "REMIND_BEFORE_DAYS": env.int("ZHIBEN_REMIND_BEFORE_DAYS", default=3),
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
-    # 待办: a major hazard still without a rectification plan this many days after its discovery is on the
-    # to-do list of the officers over it.
-    "NO_PLAN_DAYS": env.int("ZHIBEN_NO_PLAN_DAYS", default=7),
+    # The regulator's review of a major hazard's close-out (审核销号), in calendar days from the submission:
+    # a listed hazard within 10 days (16号令 第十八、二十二条, FACTS §1); an unlisted one by a setting
+    # (no national figure was found; the same 10 by default).
+    "REVIEW_DAYS_LISTED": env.int("ZHIBEN_REVIEW_DAYS_LISTED", default=10),
+    "REVIEW_DAYS": env.int("ZHIBEN_REVIEW_DAYS", default=10),
+    # A major hazard still without a plan (五落实) this many days after its discovery is flagged and climbs
+    # the ladder (no national figure was found: a setting).
+    "PLAN_DAYS": env.int("ZHIBEN_PLAN_DAYS", default=7),
     # Excel imports: a bigger file or more rows is refused with a message (split the file)
     "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),
     "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),

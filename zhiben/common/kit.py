@@ -407,8 +407,13 @@ class Measure:
     scope, cut to ``level`` and ``cohort`` when given. ``year`` counts only the records discovered in that
     Beijing year, relative to this one (0: this year, -1: last year). ``as_of`` names a date setting
     (``ZHIBEN[...]``): the figure as it stood at the end of that day — None until that day is over, or
-    when the counts cannot tell (rebuilt since; a scope counted from its rows). ``then`` turns the number
-    into the value shown (not applied to None)."""
+    when the counts cannot tell (rebuilt since; a scope counted from its rows). ``by`` names a date setting
+    too, for the other question (DESIGN.md §3, business dates): the records ``open`` at the end of that day
+    by their own dates (close-out day), whatever day they were typed in — None until that day is over.
+    ``then`` turns the number into the value shown (not applied to None).
+
+    Besides the figures of DESIGN.md §6, ``review_overdue`` counts the close-outs whose review (the
+    regulator's clock) is late today."""
 
     figure: str
     level: str | None = None
@@ -416,6 +421,7 @@ class Measure:
     year: int | None = None
     as_of: str | None = None
     then: Callable[[Any], Any] | None = None
+    by: str | None = None
 
 
 @dataclass(frozen=True)

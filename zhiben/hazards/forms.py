@@ -11,8 +11,12 @@ from zhiben.reference.selectors import criteria_for
 
 from .inputs import (
     Decision,
+    ExtensionVerdict,
     HazardCancellation,
+    HazardDelisting,
     HazardDualReport,
+    HazardExtension,
+    HazardExtensionDecision,
     HazardPlan,
     HazardReviewDecision,
     HazardSubmission,
@@ -94,9 +98,42 @@ class CancelForm(forms.Form):
 
 
 class SuperviseForm(forms.Form):
+    """挂牌督办: no level chosen beforehand, and only the levels the officer may list at (``levels``)."""
+
     level = form_field(HazardSupervision, "level", forms.ChoiceField, choices=SupervisionLevel.choices)
     notice_no = form_field(HazardSupervision, "notice_no")
     deadline = form_field(HazardSupervision, "deadline", DayField, widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, levels: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["level"]
+        assert isinstance(field, forms.ChoiceField)
+        allowed = [(k, v) for k, v in SupervisionLevel.choices if levels is None or k in levels]
+        field.choices = [("", "— 请选择 —"), *allowed]
+        field.initial = None
+
+
+class DelistForm(forms.Form):
+    on = form_field(HazardDelisting, "on", forms.DateField, widget=DATE_INPUT)
+    reason = form_field(HazardDelisting, "reason", help_text="如：已整改销号")
+
+
+class ExtensionForm(forms.Form):
+    deadline = form_field(HazardExtension, "deadline", forms.DateField, widget=DATE_INPUT)
+    reason = form_field(HazardExtension, "reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = form_field(
+        HazardExtensionDecision,
+        "decision",
+        forms.ChoiceField,
+        choices=ExtensionVerdict.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = form_field(
+        HazardExtensionDecision, "comment", widget=forms.Textarea(attrs={"rows": 2}), help_text="不批准时必填"
+    )
 
 
 class ReportForm(forms.Form):

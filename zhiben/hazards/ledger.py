@@ -31,7 +31,9 @@ from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
 from zhiben.enterprises.models import Enterprise, enterprise_name_key
 from zhiben.reference.selectors import criteria_for, criterion_applies
 
-from .models import Hazard, Level, Source
+from . import rules
+from .inputs import parse_date as parse_iso_date
+from .models import Hazard, Level, Source, Status
 from .services import HazardLookups, hazard_create_many, hazard_input, hazard_update_many, validate_hazard
 
 
@@ -64,6 +66,43 @@ FIXED = {
     "deadline": "整改期限",
     "criterion_id": "判定依据",
 }
+
+
+# 整改状态: what ledgers write for an item already dealt with, and for one still open.
+CLOSED_WORDS = ("已整改", "已销号", "已完成", "整改完成", "已闭环", "完成", "已消除", "已整改销号", "是")
+OPEN_WORDS = ("未整改", "整改中", "未完成", "待整改", "正在整改", "未销号", "否")
+STATUS_ALIASES = {
+    **dict.fromkeys(CLOSED_WORDS, Status.CLOSED.value),
+    **dict.fromkeys(OPEN_WORDS, Status.OPEN.value),
+    "已销号（历史）": Status.CLOSED.value,
+}
+
+
+def historical_close(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A row's 整改状态 and 销号日期 (popped from ``values``): the fields a closed historical row is stored
+    with (``status`` closed, ``closed_on`` and ``submitted_on`` the sheet's close-out date, ``historical``),
+    ``{}`` for an open row, or errors by field. A closed row needs its close-out date (business dates, not
+    the day of the import: DESIGN.md §3); a close-out date says the row is closed unless the status says
+    otherwise. The close-out date against the discovery is the caller's check."""
+    status = values.pop("status", None) or ""
+    raw_closed = values.pop("closed_on", None)
+    try:
+        closed_on = parse_iso_date(raw_closed, "销号日期")
+    except ValueError as exc:
+        return {}, {"closed_on": str(exc)}
+    if status not in ("", Status.CLOSED, Status.OPEN):
+        words = "、".join(CLOSED_WORDS[:3] + OPEN_WORDS[:2])
+        return {}, {"status": f"整改状态“{status}”无法识别，可填：{words}"}
+    if status == Status.OPEN and closed_on is not None:
+        return {}, {"closed_on": "整改状态为未整改，却填写了销号日期（整改完成时间）"}
+    if status == Status.CLOSED and closed_on is None:
+        return {}, {"closed_on": "已整改（已销号）的隐患须填写销号日期（整改完成时间或销号时间）"}
+    if closed_on is None:
+        return {}, {}
+    if closed_on > rules.today():
+        return {}, {"closed_on": "销号日期不能晚于今天"}
+    fields = {"status": Status.CLOSED, "closed_on": closed_on, "submitted_on": closed_on, "historical": True}
+    return fields, {}
 
 
 class HazardRows:
@@ -160,11 +199,19 @@ class HazardRows:
                 )
                 return out
             values["enterprise"] = matches[0].credit_code
+        closed, closing_errors = historical_close(values)
         try:
             report = hazard_input(values, actor=self.actor, lookups=self.lookups)
             cleaned = validate_hazard(report, actor=self.actor, lookups=self.lookups)
         except FieldErrors as exc:
+            out.errors.update(closing_errors)
             out.errors.update(exc.errors)
+            return out
+        if closing_errors:
+            out.errors.update(closing_errors)
+            return out
+        if closed and closed["closed_on"] < cleaned["discovered_on"]:
+            out.errors["closed_on"] = "销号日期不能早于发现日期"
             return out
         enterprise: Enterprise = cleaned["enterprise"]
         ref = cleaned.get("external_ref") or ""
@@ -178,6 +225,7 @@ class HazardRows:
         existing = self.by_ref.get(key) if ref else self.by_natural.get(key)
         out.cleaned = cleaned
         if existing is None:
+            out.cleaned.update(closed)  # an old ledger's closed item: stored closed, flagged historical
             out.action = "create"
             return out
         if existing["status"] == "cancelled":
@@ -255,7 +303,10 @@ LEDGER = Ledger(
             "3. 再次导入同一文件不会重复：有“隐患编号”的按企业+编号识别，没有的按企业+隐患名称+发现日期识别。"
             "已有隐患只更新隐患描述、部位（有编号时也更新名称）；级别、来源、日期等请在隐患页面处理。"
         ),
-        "4. 任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。导入的隐患为“待整改”，此后按闭环流程办理。",
+        (
+            "4. 任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。导入的隐患为“待整改”，此后按闭环流程办理；"
+            "整改状态为“已整改”“已销号”等的历史隐患须填写销号日期（整改完成时间），按该日期记为已销号（历史台账）。"
+        ),
     ),
     columns=(
         Column(
@@ -321,7 +372,7 @@ LEDGER = Ledger(
         Column(
             "deadline",
             "整改期限",
-            ("整改时限", "整改完成时间", "整改完成期限", "要求整改完成时间", "整改期限（日期）"),
+            ("整改时限", "整改完成期限", "要求整改完成时间", "整改期限（日期）"),
             parse_date,
             note="如 2024-04-30；不填可在整改方案中确定",
             kind="date",
@@ -341,6 +392,23 @@ LEDGER = Ledger(
         # 隐患描述 names the title when a ledger has no 隐患名称 (the issue's synonyms), else the description
         Column(
             "description", "详细描述", ("情况说明", "具体情况", "备注"), width=36, fallback=("隐患描述", "隐患内容")
+        ),
+        Column(
+            "status",
+            "整改状态",
+            ("状态", "整改情况", "是否整改", "销号情况", "是否销号", "整改结果"),
+            parse_choice(STATUS_ALIASES),
+            note="已整改、已销号等：须同时填写销号日期；不填或未整改：记为待整改",
+            choices=lambda: ["已整改", "已销号", "未整改"],
+        ),
+        Column(
+            "closed_on",
+            "销号日期",
+            ("销号时间", "整改完成时间", "实际完成时间", "整改完成日期", "完成时间", "销号日期（整改完成时间）"),
+            parse_date,
+            note="已整改的历史隐患必填，如 2023-11-20",
+            kind="date",
+            width=12,
         ),
         Column(
             "external_ref",

@@ -104,7 +104,18 @@ SCOPED_OBJECT = {
     ("GET", HAZARD),
     *{
         ("POST", f"{HAZARD}/{step}")
-        for step in ("plan", "attachments", "submit", "review", "cancel", "supervise", "reports")
+        for step in (
+            "plan",
+            "attachments",
+            "submit",
+            "review",
+            "cancel",
+            "supervise",
+            "delist",
+            "extension",
+            "extension/decision",
+            "reports",
+        )
     },
     ("GET", f"{HAZARD}/attachments/{{attachment_id}}"),
     ("GET", f"{HAZARD}/events/export"),

@@ -127,7 +127,7 @@ def test_an_officer_who_applied_for_close_out_does_not_review_it(world: World) -
 def test_hazards_without_a_plan_wait_on_the_enterprise_and_late_major_ones_on_its_officers(
     world: World, settings: Any
 ) -> None:
-    settings.ZHIBEN = {**settings.ZHIBEN, "NO_PLAN_DAYS": 7}
+    settings.ZHIBEN = {**settings.ZHIBEN, "PLAN_DAYS": 7}
     today = dates.today()
     old = new_hazard(
         world.officer, world.firm, source="inspection", discovered_on=str(today - datetime.timedelta(days=7))

@@ -53,6 +53,7 @@ def world(admin_user: User) -> dict[str, User]:
     works_t = factories.enterprise(region=TOWNSHIP, sector="machinery")
     chem_t2 = factories.enterprise(region=TOWNSHIP_2, sector="hazardous_chemicals")
     far = factories.enterprise(region=OTHER_COUNTY, sector="hazardous_chemicals")
+    confirmer = factories.user("confirmer", role="admin")  # a major hazard's cancellation takes two (issue 11)
 
     def made(firm: Any, level: str, discovered: datetime.date | str, deadline: Any = None, *then: str) -> None:
         h = factories.hazard(admin_user, firm, level=level, discovered_on=discovered, deadline=deadline)
@@ -65,7 +66,8 @@ def world(admin_user: User) -> dict[str, User]:
                 hazard_submit(hazard_id=h.pk, actor=admin_user, submission=submission)
             elif step == "cancelled":
                 cancellation = parse(HazardCancellation, {"reason": "误报"})
-                hazard_cancel(hazard_id=h.pk, actor=admin_user, cancellation=cancellation)
+                for who in (admin_user, confirmer) if level == "major" else (admin_user,):
+                    hazard_cancel(hazard_id=h.pk, actor=who, cancellation=cancellation)
 
     # the county's own (本级)
     made(chem_c, "major", this_year, later)

@@ -88,6 +88,8 @@ def old_headline(actor: User, region: str | None) -> dict[str, Any]:
         "stock_deadline": zero["stock"]["deadline"],
         "days_to_stock_deadline": zero["stock"]["days_to_deadline"],
         "stock_cleared_by_deadline": zero["stock"]["cleared_by_deadline"],
+        # issue 11: the close-outs whose review is late (none here)
+        "review_overdue": 0,
         "year": today.year,
         "increment_this_year": increment.get(str(today.year), 0),
         "increment_last_year": increment.get(str(today.year - 1), 0),
