@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL, lone surrogates and unreadable bodies refused before any view (422/400/413/415, never a 500)
+    "zhiben.common.middleware.RequestScreenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhiben.common.middleware.SecurityHeadersMiddleware",
@@ -215,6 +217,8 @@ ZHIBEN = {
     # that hazards recorded at once in different counties do not queue on their province's row; readers
     # sum the stripes and the nightly fold merges them (docs/adr/0001-tallies-in-the-transaction.md).
     "TALLY_STRIPES": env.int("ZHIBEN_TALLY_STRIPES", default=16),
+    # Any request body: a bigger Content-Length is refused at once (413), before anything is read.
+    "REQUEST_MAX_BYTES": env.int("ZHIBEN_REQUEST_MAX_MB", default=200) * 1024 * 1024,
     # Evidence files (photos, PDF): size cap per file.
     "ATTACHMENT_MAX_BYTES": env.int("ZHIBEN_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024,
     # The escalation ladder: days overdue -> step (DESIGN.md §3 defaults; local rules differ).
@@ -283,6 +287,7 @@ CACHES = (
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "zhiben.common.pagination.LimitOffset"
 
 LOGGING = {
     "version": 1,
