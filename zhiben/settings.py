@@ -7,7 +7,10 @@ Defaults give a working embedded setup (SQLite under ``data/``, Huey on SQLite);
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -187,13 +190,33 @@ if env.str("SECURE_PROXY_SSL_HEADER", default=""):
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+
+def database_identity(database: dict[str, Any]) -> str:
+    """``<name>-<12 hex digits>``: the database's name and a hash of what makes it that database — the
+    resolved file of SQLite, the engine, host, port and name of a server (not the password, so that
+    rotating it keeps the identity). State kept outside the database by path or by key (the Huey queue, the
+    cache) is named with it, so that two servers of one checkout on two databases never share it."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(str(database["NAME"]))
+        key, name = f"sqlite:{path.resolve()}", path.stem
+    else:
+        host, port, name = database.get("HOST", ""), database.get("PORT", ""), str(database["NAME"])
+        key = f"{database['ENGINE']}://{host}:{port}/{name}"
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:40] or "db"
+    return f"{readable}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+DATABASE_IDENTITY = database_identity(DATABASES["default"])
+
 # Huey: SQLite storage in the embedded default, Redis when REDIS_URL is set (any number of consumers).
+# The queue belongs to its database (case 13 of the field trials: two servers of one checkout on two
+# databases once shared one queue file, and each ran the other's import jobs against its own database).
 REDIS_URL = env.str("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "zhiben",
+        "name": f"zhiben-{DATABASE_IDENTITY}",
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
@@ -201,8 +224,8 @@ if REDIS_URL:
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "zhiben",
-        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "name": f"zhiben-{DATABASE_IDENTITY}",
+        "filename": str(DATA_DIR / f"huey-{DATABASE_IDENTITY}.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }
@@ -278,8 +301,15 @@ if PRODUCTION and not ZHIBEN["TIP_KEYS"]:
     raise ImproperlyConfigured("ZHIBEN_TIP_KEYS is required in production (see docs/operators.md, tips)")
 
 # The cache holds the rate-limit counters of the public tip pages: shared through Redis when there is one.
+# Its keys carry the database's identity: servers of two databases on one Redis count apart.
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": DATABASE_IDENTITY,
+        }
+    }
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
