@@ -98,7 +98,8 @@ def _hazard_api(officer: Any, hazard: Hazard, photo: bytes) -> Any:
 def _hazard_page(officer: Any, hazard: Hazard, photo: bytes) -> Any:
     client = Client()
     client.force_login(officer)
-    body = {"title": "配电房电缆沟积水", "level": "general", "discovered_on": "2025-05-01", "source": "inspection"}
+    body: dict[str, Any] = {"title": "配电房电缆沟积水", "level": "general", "discovered_on": "2025-05-01"}
+    body["source"] = "inspection"
     body |= {"enterprise": hazard.enterprise.credit_code, "files": [SimpleUploadedFile("p.jpg", photo)]}
     return client.post("/hazards/new/", body)
 
