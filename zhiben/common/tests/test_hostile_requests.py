@@ -18,6 +18,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -448,3 +449,42 @@ def test_a_broken_body_to_any_page_is_a_chinese_400(paths, template) -> None:
             r = call(client, "POST", url, body, content_type)
             assert r.status_code == 400, (url, r.status_code)
             assert "请求有误" in r.content.decode()
+
+
+# ------------------------------------------------------------------------------ pages: every form field
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: their method, action and the names of their fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, str, set[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "form":
+            self.forms.append(((named.get("method") or "get").lower(), named.get("action") or "", set()))
+        elif tag in ("input", "select", "textarea") and self.forms and named.get("name") and not self._skipped(named):
+            self.forms[-1][2].add(str(named["name"]))
+
+    @staticmethod
+    def _skipped(named: dict[str, str | None]) -> bool:
+        return named.get("type") in ("file", "hidden", "submit")
+
+
+@pytest.mark.parametrize("template", [t for t in PAGES if not t.startswith(("/accounts/", "/healthz"))])
+def test_huge_numbers_in_every_field_of_every_page_form(world, template) -> None:
+    """Every field of every form a page shows (filters by GET, forms by POST) given numbers no column holds."""
+    client = world.client()
+    url = world.url(template)
+    page = client.get(url)
+    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+        return
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    for method, action, names in parser.forms:
+        for value in ("99999999999999999999999", "-9223372036854775809", "1e400", str(2**63)):
+            send = client.post if method == "post" else client.get
+            r = send(action or url, {**dict.fromkeys(names, value), "page": value})
+            assert r.status_code < 500, (method, action or url, value, r.status_code)
