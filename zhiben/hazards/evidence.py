@@ -78,6 +78,9 @@ def _identify(content: bytes) -> tuple[str, str, bytes | None]:
         with Image.open(io.BytesIO(content)) as probe:
             fmt = probe.format or ""
             size = probe.size
+            # a progressive JPEG is decoded through a buffer of the whole image's coefficients, whatever
+            # the scale: it is bounded like a PNG
+            reducible = fmt == "JPEG" and not probe.info.get("progressive")
             probe.verify()  # structure check; the image must be reopened to be used
     except Image.DecompressionBombError as exc:
         # an image, but one whose header claims more pixels than anything is decoded for
@@ -86,7 +89,7 @@ def _identify(content: bytes) -> tuple[str, str, bytes | None]:
         raise EvidenceRejected(FORMAT_MESSAGE) from exc
     if fmt not in ALLOWED_IMAGE_FORMATS:
         raise EvidenceRejected(FORMAT_MESSAGE)
-    check_pixels(fmt, size)
+    check_pixels(size, reducible=reducible)
     content_type, extension = ALLOWED_IMAGE_FORMATS[fmt]
     try:
         with Image.open(io.BytesIO(content)) as img:
@@ -116,10 +119,11 @@ def too_many_pixels(size: tuple[int, int] | None, limit: int) -> str:
     return f"图片像素过多{said}，超过可处理的 {_count(limit)}像素：请用手机或相机较低的分辨率拍摄，或将图片缩小后再上传"
 
 
-def check_pixels(fmt: str, size: tuple[int, int]) -> None:
+def check_pixels(size: tuple[int, int], *, reducible: bool) -> None:
     """Refuse (EvidenceRejected) an image whose header claims more pixels than it may be decoded with:
-    a JPEG up to MAX_JPEG_PIXELS (decoded reduced), a PNG or WebP up to MAX_DECODE_PIXELS."""
-    limit = MAX_JPEG_PIXELS if fmt == "JPEG" else MAX_DECODE_PIXELS
+    a baseline JPEG (``reducible``: decoded at a reduced scale) up to MAX_JPEG_PIXELS, a progressive JPEG,
+    a PNG or a WebP up to MAX_DECODE_PIXELS."""
+    limit = MAX_JPEG_PIXELS if reducible else MAX_DECODE_PIXELS
     if size[0] * size[1] > limit:
         raise EvidenceRejected(too_many_pixels(size, limit))
 
@@ -128,7 +132,7 @@ def reduce_for_decoding(img: Image.Image) -> None:
     """Ask a JPEG over MAX_DECODE_PIXELS to decode at the largest of 1/2, 1/4, 1/8 of its size that fits
     (``img.size`` becomes that); other images are left whole (check_pixels bounded them)."""
     width, height = img.size
-    if img.format != "JPEG" or width * height <= MAX_DECODE_PIXELS:
+    if img.format != "JPEG" or img.info.get("progressive") or width * height <= MAX_DECODE_PIXELS:
         return
     for scale in (2, 4, 8):
         if -(-width // scale) * -(-height // scale) <= MAX_DECODE_PIXELS:

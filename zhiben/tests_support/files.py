@@ -61,11 +61,12 @@ def png_header_only(size: tuple[int, int]) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + data + chunk(b"IEND", b"")
 
 
-def image(fmt: str, size: tuple[int, int], *, exif_gps: bool = False) -> bytes:
-    """A real ``fmt`` image (JPEG, PNG, WEBP) of ``size``, with a maker and a GPS block when asked."""
+def image(fmt: str, size: tuple[int, int], *, exif_gps: bool = False, progressive: bool = False) -> bytes:
+    """A real ``fmt`` image (JPEG, PNG, WEBP) of ``size``, with a maker and a GPS block when asked; a
+    progressive JPEG when asked."""
     img = Image.new("RGB", size, (120, 160, 200))
     out = io.BytesIO()
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"progressive": True} if progressive else {}
     if exif_gps:
         exif = Image.Exif()
         exif[0x010F] = "PhoneMaker"

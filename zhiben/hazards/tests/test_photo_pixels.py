@@ -67,6 +67,13 @@ def test_a_png_or_webp_over_the_decode_limit_is_refused_for_its_pixels(small_lim
     assert "只接受" not in said
 
 
+def test_a_progressive_jpeg_is_bounded_like_a_png(small_limits) -> None:
+    """libjpeg holds a progressive JPEG's coefficients for the whole image at any scale."""
+    said = _refusal(files.image("JPEG", (1000, 700), progressive=True))
+    assert "像素过多" in said and "1000×700" in said, said
+    assert check_upload(io.BytesIO(files.image("JPEG", (700, 700), progressive=True)), name="p").thumbnail
+
+
 def test_a_jpeg_over_the_jpeg_limit_is_refused_for_its_pixels(small_limits) -> None:
     said = _refusal(files.image("JPEG", (2500, 1500)))
     assert "像素过多" in said and "2500×1500" in said, said
