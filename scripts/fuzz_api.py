@@ -109,7 +109,8 @@ def main() -> int:
         if args.seed is not None:
             command += ["--seed", str(args.seed)]
         print(f"== fuzz ({label}): schemathesis for {args.max_time} s against {base}", flush=True)
-        status = subprocess.run(command, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"}, check=False).returncode
+        # in the temporary folder: schemathesis keeps its own state (.schemathesis/) where it runs
+        status = subprocess.run(command, cwd=data_dir, env={**os.environ, "NO_COLOR": "1"}, check=False).returncode
         if status != 0:
             print(f"== fuzz ({label}): the server's log (tracebacks of the 5xx above)", flush=True)
             print(_errors(log_path.read_text(errors="replace")), flush=True)
