@@ -7,7 +7,10 @@ Defaults give a working embedded setup (SQLite under ``data/``, Huey on SQLite);
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL, lone surrogates and unreadable bodies refused before any view (422/400/413/415, never a 500)
+    "zhiben.common.middleware.RequestScreenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhiben.common.middleware.SecurityHeadersMiddleware",
@@ -186,13 +191,33 @@ if env.str("SECURE_PROXY_SSL_HEADER", default=""):
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+
+def database_identity(database: dict[str, Any]) -> str:
+    """``<name>-<12 hex digits>``: the database's name and a hash of what makes it that database — the
+    resolved file of SQLite, the engine, host, port and name of a server (not the password, so that
+    rotating it keeps the identity). State kept outside the database by path or by key (the Huey queue, the
+    cache) is named with it, so that two servers of one checkout on two databases never share it."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(str(database["NAME"]))
+        key, name = f"sqlite:{path.resolve()}", path.stem
+    else:
+        host, port, name = database.get("HOST", ""), database.get("PORT", ""), str(database["NAME"])
+        key = f"{database['ENGINE']}://{host}:{port}/{name}"
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:40] or "db"
+    return f"{readable}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+DATABASE_IDENTITY = database_identity(DATABASES["default"])
+
 # Huey: SQLite storage in the embedded default, Redis when REDIS_URL is set (any number of consumers).
+# The queue belongs to its database (case 13 of the field trials: two servers of one checkout on two
+# databases once shared one queue file, and each ran the other's import jobs against its own database).
 REDIS_URL = env.str("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "zhiben",
+        "name": f"zhiben-{DATABASE_IDENTITY}",
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
@@ -200,8 +225,8 @@ if REDIS_URL:
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "zhiben",
-        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "name": f"zhiben-{DATABASE_IDENTITY}",
+        "filename": str(DATA_DIR / f"huey-{DATABASE_IDENTITY}.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }
@@ -216,6 +241,8 @@ ZHIBEN = {
     # that hazards recorded at once in different counties do not queue on their province's row; readers
     # sum the stripes and the nightly fold merges them (docs/adr/0001-tallies-in-the-transaction.md).
     "TALLY_STRIPES": env.int("ZHIBEN_TALLY_STRIPES", default=16),
+    # Any request body: a bigger Content-Length is refused at once (413), before anything is read.
+    "REQUEST_MAX_BYTES": env.int("ZHIBEN_REQUEST_MAX_MB", default=200) * 1024 * 1024,
     # Evidence files (photos, PDF): size cap per file.
     "ATTACHMENT_MAX_BYTES": env.int("ZHIBEN_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024,
     # The escalation ladder: days overdue -> step (DESIGN.md §3 defaults; local rules differ).
@@ -283,8 +310,15 @@ if PRODUCTION and not ZHIBEN["TIP_KEYS"]:
     raise ImproperlyConfigured("ZHIBEN_TIP_KEYS is required in production (see docs/operators.md, tips)")
 
 # The cache holds the rate-limit counters of the public tip pages: shared through Redis when there is one.
+# Its keys carry the database's identity: servers of two databases on one Redis count apart.
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": DATABASE_IDENTITY,
+        }
+    }
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
@@ -292,6 +326,7 @@ CACHES = (
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "zhiben.common.pagination.LimitOffset"
 
 LOGGING = {
     "version": 1,

@@ -24,7 +24,7 @@ from ninja import Field
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from .dates import NotADay, parse_day
-from .errors import FieldErrors
+from .errors import FieldErrors, UnsupportedMediaType
 from .validators import clean_choice, clean_text
 
 T = TypeVar("T", bound="Input")
@@ -72,6 +72,8 @@ MESSAGES = {
     "string_unicode": "含有无法识别的字符",
     "json_invalid": "JSON 格式错误",
     "body_type": "请求体应为 JSON 对象",
+    "json_content_type": "请求体应为 JSON（Content-Type: application/json）",
+    "multipart_content_type": "上传文件应以 multipart/form-data 提交",
 }
 # a model (the body, or a nested object such as ``reporter``) given a list, a number, text or null
 _NOT_AN_OBJECT = {"model_type", "model_attributes_type", "dict_type"}
@@ -269,10 +271,21 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(walk(schema))
 
 
+def json_content(content_type: str) -> bool:
+    """``application/json`` and its suffixed kinds (``application/merge-patch+json``)."""
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 def json_body(request: Any) -> dict[str, Any]:
     """The request's JSON object, for an action on an existing record that checks the caller's scope
     before it looks at the input (a bad value must not tell an outsider that the record exists).
-    Raises ``FieldErrors`` on ``body`` when it is not a JSON object."""
+    Raises ``FieldErrors`` on ``body`` when it is not a JSON object, ``UnsupportedMediaType`` when a
+    body is sent as something other than JSON."""
+    if not json_content(request.content_type or "") and str(request.META.get("CONTENT_LENGTH") or "0") != "0":
+        # before the body is touched: a form body has been read as a form already (zhiben.common.middleware)
+        raise UnsupportedMediaType(MESSAGES["json_content_type"])
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import json_body, openapi_body, parse
 from zhiben.common.names import code_key
+from zhiben.common.pagination import LimitOffset
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
 from .exports import enterprises_xlsx, export_filename
@@ -80,7 +81,7 @@ def create_enterprise(request: HttpRequest) -> Status[Enterprise]:
 
 
 @router.get("", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> object:
     return enterprise_list(actor=request_actor(request), filters=query_params(query))
 

@@ -8,12 +8,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema
 from ninja import Status as Answer
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import Input, json_body, openapi_body, parse
+from zhiben.common.pagination import LimitOffset
 from zhiben.common.schemas import EventOut
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
@@ -254,7 +255,7 @@ def create_hazard(request: HttpRequest, payload: HazardReport) -> Answer[Hazard]
 
 
 @router.get("", response=list[HazardOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
     return hazard_list(actor=request_actor(request), filters=query_params(query), related=API_LIST_RELATED)
 
