@@ -8,10 +8,11 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.pagination import DB_INT_MAX, LimitOffset
 
 from .models import Notification
 from .selectors import notifications_for
@@ -39,7 +40,7 @@ class TodoOut(Schema):
 
 class TodoQuery(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=100_000)
+    offset: int = Field(0, ge=0, le=DB_INT_MAX)
 
 
 @todo_router.get("", response=TodoOut, summary="我的待办")
@@ -70,7 +71,7 @@ class NotificationQuery(Schema):
 
 
 @router.get("", response=list[NotificationOut], summary="我的通知")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def notification_list(request: HttpRequest, filters: Query[NotificationQuery]) -> object:
     """The caller's notifications, newest first; ``unread=true`` keeps the unread ones."""
     qs = notifications_for(actor=request_actor(request))

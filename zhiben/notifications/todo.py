@@ -51,12 +51,15 @@ def todo_for(actor: Any, *, limit: int = 50, offset: int = 0, today: datetime.da
     """``actor``'s to-do list: the items of every source for their role, merged by due day (a date, Beijing;
     None last), ``offset``/``limit`` of them. A user without a role that any source names has an empty list."""
     day = today or dates.today()
-    groups, pool, total = [], [], 0
-    window = offset + limit
+    groups, pool = [], []
+    counted = []
     for spec, source in sources_for(actor):
         qs = source.items(actor, day).order_by(*source.ordering())
-        count = qs.count()
-        total += count
+        counted.append((spec, source, qs, qs.count()))
+    total = sum(count for *_, count in counted)
+    # never more rows than exist: an offset up to 2**63-1 must not reach SQL as a LIMIT past a 64-bit integer
+    window = min(offset + limit, total) if offset < total else 0
+    for spec, source, qs, count in counted:
         shown = []
         if count and window:
             for record in qs[:window]:

@@ -439,9 +439,13 @@ class Command(BaseCommand):
             hazard_supervise(hazard_id=made["id"], actor=county, supervision=parse(HazardSupervision, supervision))
 
         def cancel() -> None:
-            hazard_cancel(
-                hazard_id=made["id"], actor=county, cancellation=parse(HazardCancellation, {"reason": "复核为重复登记"})
-            )
+            # a major hazard is cancelled by two officers: one proposes, another confirms (DESIGN §3)
+            for officer in (county, self.second):
+                hazard_cancel(
+                    hazard_id=made["id"],
+                    actor=officer,
+                    cancellation=parse(HazardCancellation, {"reason": "复核为重复登记"}),
+                )
 
         at = clock.moment
         timeline.add(at(recorded, 9, i % 60), record)
