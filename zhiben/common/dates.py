@@ -10,6 +10,7 @@ import datetime
 import functools
 import re
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -80,7 +81,7 @@ def parse_day(raw: Any, *, label: str = "日期", serials: bool = False) -> date
     if isinstance(raw, NotADay):  # already refused, by Input's reading of every date field
         raise raw
     if isinstance(raw, datetime.datetime):
-        return beijing_day(raw)
+        return _within_calendar(lambda: beijing_day(raw), label, raw)
     if isinstance(raw, datetime.date):
         return raw
     if serials and isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < _EXCEL_LAST:
@@ -124,10 +125,23 @@ def _day_from_text(text: str, label: str) -> datetime.date:
         if hours > 23 or minutes > 59:
             raise wrong
         zone = datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
-    moment = datetime.datetime.combine(day, datetime.time(0), zone) + datetime.timedelta(
-        hours=hour, minutes=minute, seconds=min(second, 59), microseconds=fraction
+    return _within_calendar(
+        lambda: beijing_day(
+            datetime.datetime.combine(day, datetime.time(0), zone)
+            + datetime.timedelta(hours=hour, minutes=minute, seconds=min(second, 59), microseconds=fraction)
+        ),
+        label,
+        text,
     )
-    return beijing_day(moment)
+
+
+def _within_calendar(day: Callable[[], datetime.date], label: str, shown: object) -> datetime.date:
+    """``day()``, or ``NotADay`` when the instant's Beijing day falls outside years 1–9999
+    (``9999-12-31T23:59:59-12:00`` is already 10000-01-01 in Beijing): Python's dates end there."""
+    try:
+        return day()
+    except OverflowError:
+        raise NotADay(f"{label}超出可用的日期范围（公元 1–9999 年）：“{str(shown)[:40]}”") from None
 
 
 # Full-width digits and signs (as typed with a Chinese IME) to ASCII, for reading dates.

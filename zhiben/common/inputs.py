@@ -288,7 +288,7 @@ def json_body(request: Any) -> dict[str, Any]:
         raise UnsupportedMediaType(MESSAGES["json_content_type"])
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nesting past the limit
         raise FieldErrors({"body": MESSAGES["json_invalid"]}) from exc
     if not isinstance(data, dict):
         raise FieldErrors({"body": MESSAGES["body_type"]})

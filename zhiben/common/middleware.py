@@ -250,15 +250,23 @@ def _multipart_reason(exc: MultiPartParserError) -> str:
     return "格式不完整或已截断"
 
 
+# Fewer brackets than this cannot nest deep enough to exhaust the JSON parser's recursion (its limit is near
+# 1000), so the body is not parsed here twice.
+_FLAT_ENOUGH = 200
+
+
 def _screen_json(body: bytes) -> None:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Refusal(400, "body", "body", "请求体不是有效的 UTF-8 文本", "body_encoding") from exc
-    if "\x00" not in text and "\\u" not in text:
+    nested = body.count(b"[") + body.count(b"{") > _FLAT_ENOUGH
+    if not nested and "\x00" not in text and "\\u" not in text:
         return  # nothing to decode into a NUL or a surrogate; the endpoint parses it as usual
     try:
         data = json.loads(text)
+    except RecursionError as exc:  # a parser, ours or the framework's, would fail the same way: a 500
+        raise Refusal(400, "body", "body", "JSON 嵌套层数过多，无法解析", "json_depth") from exc
     except ValueError:
         return  # the endpoint answers a malformed document itself ("JSON 格式错误")
     found = _json_problem(data, "")

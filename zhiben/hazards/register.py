@@ -218,6 +218,8 @@ TALLIES = kit.TallySource(
 EVERYONE_IN_SCOPE = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER, Role.ENTERPRISE})
 # the regulators who review close-outs and follow listings (not the committee office's admins)
 REVIEWERS = frozenset({Role.OFFICER, Role.TIP_HANDLER})
+# who may take a verdict waiting in the to-do list: the reviewers and the admins (their scope is everything)
+DECIDERS = REVIEWERS | {Role.ADMIN}
 
 
 def _approved_body(values: Mapping[str, Any]) -> str:
@@ -337,7 +339,7 @@ WAITING = (
     kit.TodoSource(
         "hazard_review",
         "待审核销号",
-        REVIEWERS,
+        DECIDERS,
         lambda actor, today: reviews_waiting(actor),
         url="/hazards/{record.pk}/",
         title=_named,
@@ -370,7 +372,7 @@ WAITING = (
     kit.TodoSource(
         "hazard_extension",
         "待审批延期申请",
-        REVIEWERS,
+        DECIDERS,
         lambda actor, today: extensions_to_decide(actor),
         url="/hazards/{record.pk}/",
         title=_named,
@@ -381,7 +383,7 @@ WAITING = (
     kit.TodoSource(
         "hazard_cancellation",
         "待确认撤销重大隐患",
-        REVIEWERS,
+        DECIDERS,
         lambda actor, today: cancellations_to_confirm(actor),
         url="/hazards/{record.pk}/",
         title=_named,

@@ -746,8 +746,17 @@ def hazard_extension_request(*, hazard_id: int, actor: User, extension: HazardEx
             raise Conflict("已有待审批的延期申请")
         if rules.deadline_owner(hazard) == rules.REGULATOR and hazard.deadline < rules.today():
             raise Conflict(f"监管部门责令的整改期限 {hazard.deadline:%Y-%m-%d} 已过，不能再申请延期", field="deadline")
+        # a listing's 督办期限 is the listing authority's order: past, it cannot be extended; an extension
+        # of the hazard's own deadline beyond it would change nothing (the earlier governs, rules.due)
+        listed_until = hazard.supervision_deadline if rules.is_listed(hazard) else None
+        if listed_until is not None and listed_until < rules.today():
+            raise Conflict(f"挂牌督办期限 {listed_until:%Y-%m-%d} 已过，不能再申请延期", field="deadline")
         if extension.deadline <= hazard.deadline:
             raise FieldErrors({"deadline": f"延期后的整改期限应晚于现有期限 {hazard.deadline:%Y-%m-%d}"})
+        if listed_until is not None and extension.deadline > listed_until:
+            raise FieldErrors(
+                {"deadline": f"该隐患已挂牌督办，督办期限为 {listed_until:%Y-%m-%d}：延期不能晚于督办期限"}
+            )
         hazard.extension_deadline, hazard.extension_reason = extension.deadline, extension.reason
         hazard.extension_status, hazard.extension_requested_by = ExtensionStatus.PENDING, actor
         hazard.extension_comment = ""

@@ -288,13 +288,19 @@ def _progress(job: ImportJob) -> Callable[[int, int], None]:
 
 
 def validate_job(job_id: str) -> ImportJob:
-    """Check every row and keep the report (and an error workbook when there are errors)."""
+    """Check every row and keep the report (and an error workbook when there are errors). A fault of the
+    checker itself ends the job as 校验未通过 with the reason in its report, never a job left 校验中."""
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
-    analysis = analyse(job, _ledger(job), _progress(job))
-    job.report = _report(analysis)
-    job.total = job.progress = len(analysis.rows)
-    _save_errors(job, analysis)
-    job.status = JobStatus.INVALID if analysis.problems or analysis.file_error else JobStatus.VALIDATED
+    try:
+        analysis = analyse(job, _ledger(job), _progress(job))
+        job.report = _report(analysis)
+        job.total = job.progress = len(analysis.rows)
+        _save_errors(job, analysis)
+        job.status = JobStatus.INVALID if analysis.problems or analysis.file_error else JobStatus.VALIDATED
+    except Exception as exc:  # the user must hear of it: the job would otherwise wait for ever
+        log.exception("validation of import %s failed", job.pk)
+        job.report = {**(job.report or {}), "file_error": f"校验时出错，未写入任何数据：{exc.__class__.__name__}"}
+        job.status = JobStatus.INVALID
     job.finished_at = timezone.now()
     job.save()
     return job

@@ -102,12 +102,15 @@ def _tip_title(tip: Tip) -> str:
     return f"{tip.get_category_display()}：{where}（受理 {tip.accepted_on:%Y-%m-%d}）"
 
 
+# the tip handlers and the admins (who may take every step) work the tips; officers read them
+TIP_WORKERS = TIP_HANDLERS | {Role.ADMIN}
+
 # What waits on the tip handlers in scope (待办): verification within its deadline, then the reply.
 WAITING = (
     kit.TodoSource(
         "tip_verify",
         "待核查举报",
-        TIP_HANDLERS,
+        TIP_WORKERS,
         lambda actor, today: tip_list(actor=actor).filter(status=TipStatus.ACCEPTED),
         url="/tips/{record.pk}/",
         title=_tip_title,
@@ -117,7 +120,7 @@ WAITING = (
     kit.TodoSource(
         "tip_reply",
         "待答复举报人",
-        TIP_HANDLERS,
+        TIP_WORKERS,
         lambda actor, today: tip_list(actor=actor).filter(status=TipStatus.VERIFIED),
         url="/tips/{record.pk}/",
         title=_tip_title,

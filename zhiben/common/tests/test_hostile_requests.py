@@ -488,3 +488,59 @@ def test_huge_numbers_in_every_field_of_every_page_form(world, template) -> None
             send = client.post if method == "post" else client.get
             r = send(action or url, {**dict.fromkeys(names, value), "page": value})
             assert r.status_code < 500, (method, action or url, value, r.status_code)
+
+
+# ------------------------------------------------------------------ JSON nested past the parser's recursion
+DEEP = b"[" * 5000 + b"1" + b"]" * 5000
+DEEP_ESCAPED = b'{"title": ' + b"[" * 5000 + b'"\\u0041"' + b"]" * 5000 + b"}"
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_OPS, ids=[f"{m} {p}" for m, p in JSON_OPS])
+def test_json_nested_past_the_parsers_limit_is_400(paths, method, path) -> None:
+    for body in (DEEP, DEEP_ESCAPED):
+        r = call(paths.client(), method, paths.url(path), body, "application/json")
+        assert r.status_code == 400, (r.status_code, r.content[:300])
+        assert CJK.search(r.json()["errors"]["body"])
+
+
+def test_deep_json_is_400_without_signing_in() -> None:
+    for url in ("/api/v1/auth/token", "/api/v1/tips", "/api/v1/hazards"):
+        r = Client().post(url, DEEP, content_type="application/json")
+        assert r.status_code == 400, (url, r.status_code, r.content[:200])
+
+
+# ------------------------------------------------------------------ instants whose Beijing day leaves the calendar
+JSON_DATES = [
+    (m, p, n)
+    for m, p, op in OPERATIONS
+    for n, prop in _body_properties(op).items()
+    if any(_resolve(b).get("format") in ("date", "date-time") for b in [prop, *prop.get("anyOf", [])])
+]
+
+
+def test_the_date_fields_are_found() -> None:
+    assert len(JSON_DATES) >= 10 and ("POST", "/api/v1/hazards", "deadline") in JSON_DATES
+
+
+@pytest.mark.parametrize(("method", "path", "name"), JSON_DATES, ids=[f"{m} {p} {n}" for m, p, n in JSON_DATES])
+def test_an_instant_past_the_calendars_end_is_refused_naming_the_field(world, method, path, name) -> None:
+    """9999-12-31T23:59:59-12:00 is already year 10000 in Beijing; 0001-01-01T00:00:00+14:00 is year 0."""
+    for text in ("9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"):
+        r = call(world.client(), method, world.url(path), json.dumps({name: text}).encode(), "application/json")
+        assert r.status_code in (400, 404, 409, 422), (text, r.status_code, r.content[:300])
+        if r.status_code == 422 and name in r.json().get("errors", {}):
+            assert CJK.search(r.json()["errors"][name])
+
+
+def test_the_calendars_end_on_the_hazard_report(world) -> None:
+    body = {
+        "enterprise": world.firm.credit_code,
+        "title": "储罐区报警器失效",
+        "level": "general",
+        "source": "inspection",
+        "discovered_on": "2025-03-01",
+        "deadline": "9999-12-31T23:59:59-12:00",
+    }
+    r = world.client().post("/api/v1/hazards", json.dumps(body), content_type="application/json")
+    assert_names(r, "deadline", 422)
+    assert "9999" in r.json()["errors"]["deadline"]

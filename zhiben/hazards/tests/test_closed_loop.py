@@ -714,3 +714,22 @@ def test_error_messages_speak_chinese_terms(api_as, firm_user, other_firm) -> No
     assert r.status_code == 422
     text = str(r.json())
     assert "企业自查" in text and "self_check" not in text and "source=" not in text
+
+
+def test_a_listing_deadline_bounds_extensions(api_as, firm_user, officer, today) -> None:
+    """The 督办期限 is the listing authority's order: an extension may not pass it, and once it has passed
+    none is taken (the hazard's own deadline being the enterprise's changes nothing)."""
+    h = with_plan(firm_user, new_hazard(firm_user, firm_user.enterprise, discovered_on="2025-03-01"), "2031-06-30")
+    listed_until = today + datetime.timedelta(days=30)
+    r = api_as(officer).post(
+        f"/api/v1/hazards/{h.pk}/supervise", {"level": "county", "deadline": listed_until.isoformat()}
+    )
+    assert r.status_code == 200, r.content
+    url = f"/api/v1/hazards/{h.pk}/extension"
+    ent = api_as(firm_user)
+    r = ent.post(url, {"deadline": "2031-09-30", "reason": "设备到货延迟"})
+    assert r.status_code == 422 and "督办期限" in r.json()["errors"]["deadline"], r.content
+    Hazard.objects.filter(pk=h.pk).update(supervision_deadline=today - datetime.timedelta(days=1))
+    r = ent.post(url, {"deadline": "2031-09-30", "reason": "设备到货延迟"})
+    assert r.status_code == 409 and "deadline" in r.json()["errors"], r.content
+    assert Hazard.objects.get(pk=h.pk).extension_status == ""

@@ -389,3 +389,16 @@ def test_a_row_numbering_the_columns_under_the_header_is_no_data(api_as, officer
     assert job["status"] == "done" and job["report"]["rows"] == 1, str(job["report"]["errors"])
     numbered = [rows[0], ["（1）", "（2）", "（3）", "（4）", "（5）", "（6）"], rows[2]]
     assert run(api_as(officer), "hazards", book(numbered))["report"]["unchanged"] == 1
+
+
+def test_an_instant_past_the_calendars_end_is_a_row_error_and_the_job_ends(api_as, officer, firm) -> None:
+    rows = [
+        ["统一社会信用代码", "隐患名称", "隐患级别", "隐患来源", "发现日期", "整改期限", "隐患编号"],
+        [firm.credit_code, "罐区静电接地线断开", "一般", "检查", "2024-03-01", "9999-12-31T23:59:59-12:00", "E-1"],
+        [firm.credit_code, "配电箱无门", "一般", "检查", "0001-01-01T00:00:00+14:00", "", "E-2"],
+    ]
+    job = run(api_as(officer), "hazards", book(rows))
+    assert job["status"] == "invalid", job
+    fields = {(e["row"], e["field"]) for e in job["report"]["errors"]}
+    assert {(2, "deadline"), (3, "discovered_on")} <= fields, job["report"]["errors"]
+    assert not Hazard.objects.exists()

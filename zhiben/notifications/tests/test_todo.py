@@ -439,3 +439,11 @@ def test_the_verification_form_offers_the_picker_for_an_unmatched_tip(world: Wor
     assert response.status_code in (200, 302)
     tip.refresh_from_db()
     assert tip.enterprise_id == world.firm.pk
+
+
+def test_an_admin_may_take_every_verdict_so_it_waits_on_admins_too(world: World) -> None:
+    """Admins may review, decide and verify anywhere (their scope is everything): their list is not empty
+    while something waits on a regulator."""
+    here, there = tip_in(COUNTY), tip_in(OTHER_COUNTY)
+    found = kinds(api(world.users["admin"]))
+    assert {here.pk, there.pk} <= found["tip_verify"]
