@@ -13,13 +13,13 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
+from zhiben.common.views import post_or_back
 from zhiben.regions.views import picker_context, picker_root
 
 from . import rules
@@ -163,7 +163,7 @@ def accident_detail_view(request: HttpRequest, accident_id: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@post_or_back("accident-detail")
 def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResponse:
     """A refusal re-renders the detail page with the form's errors (422)."""
     actor = request_actor(request)

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
@@ -19,6 +18,7 @@ from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
+from zhiben.common.views import post_or_back
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 from zhiben.regions.views import picker_context
@@ -222,7 +222,7 @@ def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("hazard-detail")
 def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> HttpResponse:
     """One POST endpoint per step; a refusal re-renders the page with the form's errors."""
     actor = request_actor(request)
