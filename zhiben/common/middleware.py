@@ -35,10 +35,18 @@ DRAFT_FIELD = "_draft"
 DRAFT_COOKIE = "zb_draft_saved"
 
 
+def form_saved(response: HttpResponse) -> HttpResponse:
+    """Mark a page answering a form as its success (most forms answer success with a redirect, which
+    needs no mark): forms.js then forgets the form's draft."""
+    response.headers["X-Form-Saved"] = "1"
+    return response
+
+
 def _succeeded(request: HttpRequest, response: HttpResponse) -> bool:
-    """A form answered with success: a page (2xx) or a redirect elsewhere than the login page."""
+    """A form answered with success: a redirect elsewhere than the login page, or a page marked by
+    :func:`form_saved` (a page may as well be the form again with its errors)."""
     if 200 <= response.status_code < 300:
-        return True
+        return response.headers.get("X-Form-Saved") == "1"
     if 300 <= response.status_code < 400:
         return not urlsplit(response.get("Location", "")).path.startswith(resolve_url(settings.LOGIN_URL))
     return False
@@ -47,8 +55,8 @@ def _succeeded(request: HttpRequest, response: HttpResponse) -> bool:
 class DraftSavedMiddleware:
     """Tells forms.js which draft to forget. A page form sent by forms.js carries ``_draft`` (the key its
     draft is kept under in the browser); when the server answers it with success, the cookie
-    ``zb_draft_saved`` names that key, and the next page the browser loads deletes the draft. A refusal
-    (4xx: errors, an expired CSRF token, a lapsed login) leaves the draft for the form's next showing."""
+    ``zb_draft_saved`` names that key, and the next page the browser loads deletes the draft. Anything
+    else (errors, an expired CSRF token, a lapsed login) leaves the draft for the form's next showing."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -28,7 +28,7 @@ from .inputs import (
     HazardSubmission,
     HazardSupervision,
 )
-from .models import Attachment, Hazard
+from .models import Attachment, AttachmentKind, Hazard
 from .selectors import (
     API_LIST_RELATED,
     API_RELATED,
@@ -55,6 +55,7 @@ StepInput = TypeVar("StepInput", bound=Input)
 
 class AttachmentOut(Schema):
     id: int
+    kind: str = Field(..., description="photo: 隐患现场照片; evidence: 整改佐证材料")
     name: str = Field(..., alias="original_name")
     content_type: str
     size: int
@@ -176,6 +177,7 @@ class HazardQuery(query_schema(HazardFilterSet)):  # type: ignore[misc]  # a gen
 
 class AttachmentCreated(Schema):
     id: int
+    kind: str
     content_type: str
     size: int
     sha256: str
@@ -242,10 +244,14 @@ def plan(request: HttpRequest, hazard_id: int) -> Hazard:
 
 
 @router.post("/{int:hazard_id}/attachments", response={201: AttachmentCreated})
-def attach(request: HttpRequest, hazard_id: int, file: File[UploadedFile]) -> Status[Attachment]:
-    """Upload evidence: JPEG, PNG, WebP or PDF (detected from content), size-capped."""
+def attach(
+    request: HttpRequest, hazard_id: int, file: File[UploadedFile], kind: Form[str] = AttachmentKind.EVIDENCE
+) -> Status[Attachment]:
+    """Upload a file: JPEG, PNG, WebP or PDF (detected from content), size-capped. ``kind`` is
+    ``evidence`` (整改佐证材料, the default: what a close-out may cite) or ``photo`` (隐患现场照片). The same
+    content uploaded again to the same hazard answers the file already kept."""
     attachment = hazard_attach(
-        hazard_id=hazard_id, actor=request_actor(request), uploads=[(file, file.name or "", file.size)]
+        hazard_id=hazard_id, actor=request_actor(request), uploads=[(file, file.name or "", file.size)], kind=kind
     )[0]
     return Status(201, attachment)
 

@@ -20,6 +20,7 @@ from zhiben.common import idempotency
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
+from zhiben.common.middleware import form_saved
 from zhiben.common.views import post_or_back
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
@@ -200,7 +201,8 @@ def check(request: HttpRequest) -> HttpResponse:
         "error": error,
         "added": added,
     }
-    return render(request, "tips/status.html", context, status=422 if error else 200)
+    response = render(request, "tips/status.html", context, status=422 if error else 200)
+    return form_saved(response) if added or request.POST.get("action") != "add" else response
 
 
 # ---------------------------------------------------------------------------------------- handlers

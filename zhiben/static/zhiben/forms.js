@@ -333,6 +333,7 @@
   }
   function onSubmit(event) {
     var form = event.target;
+    if (form.dataset && !form.dataset.draftKey) wire(form); // a form brought in by htmx after the page loaded
     if (!form.dataset || !form.dataset.draftKey) return;
     var submitter = event.submitter || null;
     if (form._zbPending) {
@@ -401,6 +402,7 @@
     Array.prototype.forEach.call(root.querySelectorAll("form"), wire);
   }
   document.addEventListener("submit", onSubmit);
+  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
   window.addEventListener("pageshow", function (e) {
     // back to a page kept in memory: its buttons pressed before are usable again
     if (e.persisted) Array.prototype.forEach.call(document.querySelectorAll("form[data-submitted]"), function (f) { delete f.dataset.submitted; busy(f, false); });
