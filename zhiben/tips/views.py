@@ -34,6 +34,7 @@ from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
     tip_by_receipt,
     tip_extend,
+    tip_files_check,
     tip_reply,
     tip_reporter,
     tip_reporter_message,
@@ -121,9 +122,16 @@ def report(request: HttpRequest) -> HttpResponse:
             "reporter": {k: values[k] for k in ("name", "phone", "id_number") if values[k].strip()},
         }
         try:  # checked even when the place was not understood, so every problem is named at once
-            parsed = parse(TipReport, data)
-            if errors:
-                raise FieldErrors(errors)
+            try:
+                parsed = parse(TipReport, data)
+                if errors:
+                    raise FieldErrors(errors)
+            except FieldErrors as refused:
+                try:  # the files too, in the same answer
+                    tip_files_check(_uploads(request))
+                except FieldErrors as files:
+                    raise FieldErrors({**files.errors, **refused.errors}) from refused
+                raise
             idempotency.once(scope=REPORT_SCOPE, token=token, work=lambda: _tip_receipt(parsed, _uploads(request)))
         except idempotency.Replayed:
             return _to_receipt(token)
