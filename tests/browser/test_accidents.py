@@ -56,6 +56,7 @@ def test_report_from_a_phone_then_a_supplement_raises_the_grade(live_server, bro
     desktop.fill("#supplement [name=deaths]", "3")
     desktop.fill("#supplement [name=note]", "1名重伤人员经抢救无效死亡")
     desktop.click("#supplement button[type=submit]")
+    desktop.click("dialog.confirm button.primary")  # 确认补报？
     expect(desktop.locator(".badges")).to_contain_text("较大事故")
     expect(desktop.locator(".timeline")).to_contain_text("事故等级由一般升为较大")
     desktop.goto(f"{live_server.url}/accidents/?grade=relatively_major")

@@ -312,8 +312,10 @@
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100); };
     xhr.onload = function () {
+      // the answer is shown as it came (a redirect's page included: its one-time messages are in it), and
+      // the address becomes the page's own, so that a reload is a GET of it, never the form sent again
       var landed = xhr.responseURL && xhr.responseURL.split("#")[0] !== new URL(action, location.href).href.split("#")[0];
-      if (landed) { location.assign(xhr.responseURL); return; }
+      if (landed) history.replaceState(null, "", xhr.responseURL);
       showPage(xhr.responseText);
     };
     var lost = "网络不稳定，未能确认提交结果。您填写的内容和选择的文件已保存在本机，请稍后再点一次提交（重复提交不会产生两条记录）。";
@@ -362,8 +364,9 @@
       sendWithProgress(form, submitter);
       return;
     }
-    // disabled after this turn: a disabled submitter would not be sent with the form
-    setTimeout(function () { busy(form, true); }, 0);
+    // a named submitter is sent with the form only if still enabled: that one is disabled after this turn
+    if (submitter && submitter.name) setTimeout(function () { busy(form, true); }, 0);
+    else busy(form, true);
   }
 
   // -------------------------------------------------------------------------------------- wire up

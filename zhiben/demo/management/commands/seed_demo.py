@@ -30,7 +30,14 @@ from zhiben.enterprises.services import enterprise_create
 from zhiben.hazards import rules
 from zhiben.hazards.inputs import HazardPlan, HazardReport, HazardReviewDecision, HazardSubmission, HazardSupervision
 from zhiben.hazards.models import Hazard
-from zhiben.hazards.services import hazard_create, hazard_plan, hazard_review, hazard_submit, hazard_supervise
+from zhiben.hazards.services import (
+    hazard_attach,
+    hazard_create,
+    hazard_plan,
+    hazard_review,
+    hazard_submit,
+    hazard_supervise,
+)
 from zhiben.reference.models import Sector
 from zhiben.reference.selectors import criteria_for
 from zhiben.regions.models import Region
@@ -270,15 +277,16 @@ class Command(BaseCommand):
             )
             if stage == 1:
                 continue  # rectifying
+            # the close-out cites a photo taken after the rectification, never the photo of the hazard
+            evidence = hazard_attach(
+                hazard_id=hazard.pk, actor=actor, uploads=[(io.BytesIO(_photo(rng)), "整改后照片.jpg", None)]
+            )
             hazard_submit(
                 hazard_id=hazard.pk,
                 actor=actor,
                 submission=parse(
                     HazardSubmission,
-                    {
-                        "summary": "已按方案完成整改",
-                        "attachments": list(hazard.attachments.values_list("pk", flat=True)),
-                    },
+                    {"summary": "已按方案完成整改", "attachments": [a.pk for a in evidence]},
                 ),
             )
             if level == "major" and stage >= 3:
