@@ -58,9 +58,8 @@ def _draft_saved(page: Page) -> None:
     page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('zb-draft:'))")
 
 
-def test_a_tip_survives_an_expired_token_with_its_photo(
-    live_server, browser: Browser, tmp_path, _public_limits
-) -> None:
+@pytest.mark.usefixtures("_public_limits")
+def test_a_tip_survives_an_expired_token_with_its_photo(live_server, browser: Browser, tmp_path) -> None:
     seed()
     before = set(Tip.objects.values_list("pk", flat=True))
     photo = tmp_path / "现场.png"
@@ -102,9 +101,8 @@ def test_a_tip_survives_an_expired_token_with_its_photo(
         contexts.close()
 
 
-def test_the_button_pressed_once_is_disabled_and_the_form_sent_once(
-    live_server, browser: Browser, _public_limits
-) -> None:
+@pytest.mark.usefixtures("_public_limits")
+def test_the_button_pressed_once_is_disabled_and_the_form_sent_once(live_server, browser: Browser) -> None:
     seed()
     before = set(Tip.objects.values_list("pk", flat=True))
     contexts = _context(browser, **PHONE)

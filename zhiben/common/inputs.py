@@ -231,8 +231,9 @@ def more_errors(form: forms.Form, check: Callable[[dict[str, Any]], object]) -> 
         if field.disabled:
             continue
         key = form.add_prefix(name)
-        many = isinstance(field, forms.MultipleChoiceField) and hasattr(form.data, "getlist")
-        raw = form.data.getlist(key) if many else form.data.get(key)
+        getlist = getattr(form.data, "getlist", None)
+        many = isinstance(field, forms.MultipleChoiceField) and getlist is not None
+        raw = getlist(key) if many and getlist is not None else form.data.get(key)
         if raw not in (None, "", []):
             data[name] = raw
     data.update({k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "", [])})
