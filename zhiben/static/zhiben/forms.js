@@ -90,7 +90,7 @@
   }
   function save(form) {
     try {
-      localStorage.setItem(PREFIX + form.dataset.draftKey, JSON.stringify({ at: Date.now(), fields: snapshot(form) }));
+      localStorage.setItem(PREFIX + form._zbKey, JSON.stringify({ at: Date.now(), fields: snapshot(form) }));
     } catch (e) { /* private mode or full: the form still works */ }
   }
   function restoreFields(form, fields) {
@@ -115,7 +115,7 @@
     var inputs = form.querySelectorAll("input[type=file][name]");
     return Promise.all(Array.prototype.map.call(inputs, function (input) {
       if (input.files && input.files.length) return false;
-      return getFiles(form.dataset.draftKey + "|" + input.name).then(function (items) {
+      return getFiles(form._zbKey + "|" + input.name).then(function (items) {
         if (!items || !items.length || !window.DataTransfer) return false;
         var dt = new DataTransfer();
         items.forEach(function (it) { dt.items.add(new File([it.blob], it.name, { type: it.type, lastModified: it.lastModified })); });
@@ -135,7 +135,7 @@
       clear.className = "link";
       clear.textContent = "清空";
       clear.addEventListener("click", function () {
-        forgetDraft(form.dataset.draftKey);
+        forgetDraft(form._zbKey);
         form.reset();
         Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), showChosen);
         p.remove();
@@ -212,7 +212,7 @@
         var box = input.nextElementSibling;
         if (box) box.textContent += "；照片已缩小：" + size(before) + " → " + size(after);
       }
-      return putFiles(form.dataset.draftKey + "|" + input.name, Array.prototype.slice.call(input.files || []));
+      return putFiles(form._zbKey + "|" + input.name, Array.prototype.slice.call(input.files || []));
     });
     form._zbPending = work;
     work.then(function () { if (form._zbPending === work) form._zbPending = null; });
@@ -279,7 +279,7 @@
       hidden.name = "_draft";
       form.appendChild(hidden);
     }
-    hidden.value = form.dataset.draftKey;
+    hidden.value = form._zbKey;
   }
   function hasFiles(form) {
     return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (i) { return i.files && i.files.length; });
@@ -335,8 +335,8 @@
   }
   function onSubmit(event) {
     var form = event.target;
-    if (form.dataset && !form.dataset.draftKey) wire(form); // a form brought in by htmx after the page loaded
-    if (!form.dataset || !form.dataset.draftKey) return;
+    if (form.dataset && !form._zbKey) wire(form); // a form brought in by htmx after the page loaded
+    if (!form.dataset || !form._zbKey) return;
     var submitter = event.submitter || null;
     if (form._zbPending) {
       event.preventDefault();
@@ -377,10 +377,10 @@
     return decodeURIComponent(m[1]).split(",").filter(Boolean);
   }
   function wire(form) {
-    if (form.dataset.draftKey || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (form._zbKey || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
     if (form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) return; // htmx sends these itself
     var key = draftKey(form);
-    form.dataset.draftKey = key;
+    form._zbKey = key;
     var timer = null;
     var off = form.getAttribute("data-draft") === "off";
     if (!off) {
