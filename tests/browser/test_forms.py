@@ -177,3 +177,31 @@ def test_a_big_photo_is_shrunk_upright_before_it_is_sent_with_progress(
         assert problems.errors == []
     finally:
         contexts.close()
+
+
+def test_chosen_photos_survive_a_page_of_errors(live_server, browser: Browser, tmp_path) -> None:
+    seed()
+    photo = tmp_path / "现场.png"
+    Image.new("RGB", (320, 240), "teal").save(photo, "PNG")
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        sign_in(page, live_server.url, "firm")
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.check("input[name=level][value=general]")
+        page.fill("#id_location", "2号储罐区")
+        page.set_input_files("#id_files", str(photo))
+        _draft_saved(page)
+        page.click("#hazard-form button[type=submit]")  # no title: refused
+        expect(page.locator("#hazard-form .field-error").first).to_be_visible()
+        # the page of errors keeps what was typed (server) and what was chosen (the browser's draft)
+        expect(page.locator("#id_location")).to_have_value("2号储罐区")
+        page.wait_for_function("document.querySelector('#id_files').files.length === 1")
+        page.fill("#id_title", "储罐区静电接地失效")
+        page.click("#hazard-form button[type=submit]")
+        expect(page.locator("main h1")).to_have_text("储罐区静电接地失效")
+        hazard = Hazard.objects.filter(title="储罐区静电接地失效", created_by__username="firm").latest("id")
+        assert hazard.attachments.count() == 1
+        assert [e for e in problems.errors if "status of 422" not in e] == [], problems.errors
+    finally:
+        contexts.close()

@@ -3,6 +3,7 @@ ever travels in a POST body, never in a URL. Handlers: the queue, a tip, its ver
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from zhiben.regions.views import picker_context
 from . import limits
 from .filters import TipFilterSet
 from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
-from .models import Category, Outcome, Tip, TipAttachment, TipReward
+from .models import Category, Outcome, TipAttachment, TipReward
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
@@ -56,7 +57,12 @@ REPORT_SCOPE = "tips.report"
 
 def _tip_receipt(report: TipReport, files: list[tuple[Any, str, int | None]]) -> dict[str, Any]:
     tip, receipt = tip_submit(report=report, files=files)
-    return {"receipt": receipt, "tip": tip.pk}
+    # what the receipt page shows, kept with the receipt (sealed): the page reads nothing else
+    return {
+        "receipt": receipt,
+        "accepted_on": tip.accepted_on.isoformat(),
+        "verification_due": tip.verification_due.isoformat(),
+    }
 
 
 def _to_receipt(token: str) -> HttpResponse:
@@ -155,11 +161,11 @@ def receipt(request: HttpRequest) -> HttpResponse:
     """回执: the receipt of the tip this browser just sent (its form token, in a cookie), for as long as the
     submission is kept; otherwise back to the form with a word on why."""
     found = idempotency.recall(scope=REPORT_SCOPE, token=request.COOKIES.get(RECEIPT_COOKIE, ""))
-    tip = Tip.objects.filter(pk=found["tip"]).first() if found else None
-    if found is None or tip is None:
+    if found is None:
         messages.info(request, "回执页面已过期：回执码只在提交后的短时间内显示。请凭抄下的回执码查询。")
         return redirect("tip-check")
-    return render(request, "tips/receipt.html", {"receipt": found["receipt"], "tip": tip})
+    dates = {k: datetime.date.fromisoformat(found[k]) for k in ("accepted_on", "verification_due")}
+    return render(request, "tips/receipt.html", {"receipt": found["receipt"], "tip": dates})
 
 
 @never_cache
