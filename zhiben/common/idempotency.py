@@ -158,7 +158,7 @@ def _replay_if_done(key: str, token: str, sent: str) -> None:
 # ------------------------------------------------------------------------------------------ pages
 def once_per_form(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A page view that creates a record, run once per form token (the hidden ``form_token`` the form
-    carries, :func:`zhiben.common.templatetags.forms.form_token`). The view's success is its redirect
+    carries, ``{% form_token %}`` of ``zb_forms``). The view's success is its redirect
     (POST-redirect-GET): a repeat of the same form is sent to the same place, without a second record.
     A refusal (the page again with its errors) is not remembered. Put it under ``login_required``."""
 

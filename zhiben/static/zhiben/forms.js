@@ -212,6 +212,8 @@
         var box = input.nextElementSibling;
         if (box) box.textContent += "；照片已缩小：" + size(before) + " → " + size(after);
       }
+      if (form.getAttribute("data-draft") === "off") return null;
+      save(form); // a draft of chosen files alone is a draft too
       return putFiles(form._zbKey + "|" + input.name, Array.prototype.slice.call(input.files || []));
     });
     form._zbPending = work;
@@ -356,7 +358,7 @@
     }
     form._zbConfirmed = false;
     if (form.dataset.submitted === "1") { event.preventDefault(); return; }
-    save(form);
+    if (form.getAttribute("data-draft") !== "off") save(form);
     markDraft(form);
     form.dataset.submitted = "1";
     if (hasFiles(form) && window.FormData && window.XMLHttpRequest) {
