@@ -18,6 +18,7 @@ cat <<MSG
   演示账号 · demo logins (用户名 / 密码):
     admin  / zhiben-admin-2024   委员会办公室管理员（全部范围，含系统管理）
     county / zhiben-demo-2024    县级监管人员（重庆市秀山县）
+    county2/ zhiben-demo-2024    县级监管人员（第二位，审核与复核）
     town   / zhiben-demo-2024    乡镇监管人员（清溪场镇）
     chem   / zhiben-demo-2024    县危化股（仅危险化学品、烟花爆竹）
     tips   / zhiben-demo-2024    举报受理人员

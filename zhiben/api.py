@@ -4,26 +4,34 @@ Errors are mapped in one place: domain errors to 404/409/422/403, Ninja's input 
 naming the field, unparseable bodies to 400. Nothing reaches the client as a 500.
 """
 
+import functools
 import itertools
 import logging
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
+from ninja.types import DictStrAny
 
 from zhiben.accidents.api import router as accidents_router
 from zhiben.accounts.api import auth_router, users_router
 from zhiben.accounts.services import token_user
 from zhiben.analytics.api import router as stats_router
-from zhiben.common.errors import Conflict, DomainError, FieldErrors
-from zhiben.common.inputs import MESSAGES, message
+from zhiben.common.errors import Conflict, DomainError, FieldErrors, UnsupportedMediaType
+from zhiben.common.inputs import MESSAGES, json_content, message
+from zhiben.common.middleware import use_field_labels
 from zhiben.documents.api import router as documents_router
 from zhiben.enterprises.api import router as enterprises_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
+from zhiben.notifications.api import router as notifications_router
+from zhiben.notifications.api import todo_router
 from zhiben.reference.api import criteria_router, sectors_router
 from zhiben.regions.api import router as regions_router
 from zhiben.tips.api import router as tips_router
@@ -41,12 +49,23 @@ class BearerToken(HttpBearer):
         return user
 
 
+class JsonParser(Parser):
+    """Ninja's body parser, reading JSON only when the body says it is JSON: a form or a multipart body sent
+    to a JSON endpoint is answered 415, not guessed at."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        if not json_content(request.content_type or ""):
+            raise UnsupportedMediaType(MESSAGES["json_content_type"])
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
     title="zhiben 治本 API",
     version="1",
     description="安全生产治本攻坚：重大事故隐患数据库 · 闭环整改 · 动态清零。见 docs/api.md。",
     urls_namespace="api",
     auth=[BearerToken(), django_auth],
+    parser=JsonParser(),
 )
 
 
@@ -64,8 +83,18 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     return "body" if name in ("", "payload") else name
 
 
+def _refusal(request: HttpRequest, status: int, message_: str, kind: str) -> HttpResponse:
+    detail = [{"loc": ["body"], "msg": message_, "type": kind}]
+    return api.create_response(request, {"detail": detail, "errors": {"body": message_}}, status=status)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if not (request.content_type or "").startswith("multipart/") and any(
+        err.get("type") == "missing" and tuple(err.get("loc", ()))[:1] == ("file",) for err in exc.errors
+    ):
+        # an upload endpoint given JSON or a form: the body's kind is wrong, not a field
+        return _refusal(request, 415, MESSAGES["multipart_content_type"], "content_type")
     detail = []
     errors: dict[str, str] = {}
     for err in exc.errors:
@@ -92,6 +121,8 @@ def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, UnsupportedMediaType):
+        return _refusal(request, 415, exc.message, "content_type")
     return api.create_response(request, {"detail": exc.message or "请求被拒绝"}, status=exc.status)
 
 
@@ -105,8 +136,34 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
+@api.exception_handler(MultiPartParserError)
+def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # zhiben.common.middleware screens bodies first; this answers a parser failure it could not foresee
+    return _refusal(request, 400, "multipart 请求体无法解析（格式不完整或已截断）", "multipart")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
+        return _refusal(request, 413, "请求体过大", "body_too_large")
+    return _refusal(request, 400, "请求无法解析（字段或文件过多）", "bad_request")
+
+
+@api.exception_handler(RawPostDataException)
+def on_body_read_as_form(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form or multipart body (parsed as such before the view) sent to an endpoint that reads JSON
+    return _refusal(request, 415, MESSAGES["json_content_type"], "content_type")
+
+
+@api.exception_handler(UnreadablePostError)
+def on_unreadable(request: HttpRequest, exc: UnreadablePostError) -> HttpResponse:
+    return _refusal(request, 400, "请求体不完整（连接中断）", "body_incomplete")
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        return _refusal(request, 415, exc.__cause__.message, "content_type")
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         # A body that is not JSON: the same Chinese answer as the endpoints that read their body themselves.
         errors = {"body": MESSAGES["json_invalid"]}
@@ -122,6 +179,26 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "服务器内部错误"}, status=500)
 
 
+@functools.cache
+def _document() -> dict[str, Any]:
+    return dict(api.get_openapi_schema())
+
+
+@functools.cache
+def field_labels(method: str, template: str) -> dict[str, str]:
+    """``{field: 中文标签}`` of an operation's JSON body, from the OpenAPI document (the inputs' titles)."""
+    document = _document()
+    operation = document["paths"].get(template, {}).get(method.lower(), {})
+    schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    titles = {name: str(prop.get("title", "")) for name, prop in schema.get("properties", {}).items()}
+    return {name: title for name, title in titles.items() if re.search(r"[\u4e00-\u9fff]", title)}
+
+
+use_field_labels(field_labels)
+
 # Each register's and engine's router, under its path (DESIGN.md §6).
 api.add_router("/auth", auth_router)
 api.add_router("/users", users_router)
@@ -134,5 +211,7 @@ api.add_router("/stats", stats_router)
 api.add_router("/imports", imports_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/tips", tips_router)
+api.add_router("/todo", todo_router)
+api.add_router("/notifications", notifications_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
 api.add_router("", documents_router)

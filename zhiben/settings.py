@@ -7,7 +7,10 @@ Defaults give a working embedded setup (SQLite under ``data/``, Huey on SQLite);
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -72,9 +75,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL, lone surrogates and unreadable bodies refused before any view (422/400/413/415, never a 500)
+    "zhiben.common.middleware.RequestScreenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhiben.common.middleware.SecurityHeadersMiddleware",
+    "zhiben.common.middleware.ListMemoryMiddleware",
     "zhiben.common.middleware.DraftSavedMiddleware",
     "zhiben.common.idempotency.IdempotencyKeyMiddleware",
     # axes last, as its documentation asks.
@@ -138,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # the to-do page, or home for admins (web.views.start)
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock a username after repeated failures from any address (an attacker rotating
@@ -189,13 +195,33 @@ if env.str("SECURE_PROXY_SSL_HEADER", default=""):
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+
+def database_identity(database: dict[str, Any]) -> str:
+    """``<name>-<12 hex digits>``: the database's name and a hash of what makes it that database — the
+    resolved file of SQLite, the engine, host, port and name of a server (not the password, so that
+    rotating it keeps the identity). State kept outside the database by path or by key (the Huey queue, the
+    cache) is named with it, so that two servers of one checkout on two databases never share it."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(str(database["NAME"]))
+        key, name = f"sqlite:{path.resolve()}", path.stem
+    else:
+        host, port, name = database.get("HOST", ""), database.get("PORT", ""), str(database["NAME"])
+        key = f"{database['ENGINE']}://{host}:{port}/{name}"
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:40] or "db"
+    return f"{readable}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+DATABASE_IDENTITY = database_identity(DATABASES["default"])
+
 # Huey: SQLite storage in the embedded default, Redis when REDIS_URL is set (any number of consumers).
+# The queue belongs to its database (case 13 of the field trials: two servers of one checkout on two
+# databases once shared one queue file, and each ran the other's import jobs against its own database).
 REDIS_URL = env.str("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "zhiben",
+        "name": f"zhiben-{DATABASE_IDENTITY}",
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
@@ -203,8 +229,8 @@ if REDIS_URL:
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "zhiben",
-        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "name": f"zhiben-{DATABASE_IDENTITY}",
+        "filename": str(DATA_DIR / f"huey-{DATABASE_IDENTITY}.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }
@@ -219,6 +245,8 @@ ZHIBEN = {
     # that hazards recorded at once in different counties do not queue on their province's row; readers
     # sum the stripes and the nightly fold merges them (docs/adr/0001-tallies-in-the-transaction.md).
     "TALLY_STRIPES": env.int("ZHIBEN_TALLY_STRIPES", default=16),
+    # Any request body: a bigger Content-Length is refused at once (413), before anything is read.
+    "REQUEST_MAX_BYTES": env.int("ZHIBEN_REQUEST_MAX_MB", default=200) * 1024 * 1024,
     # Evidence files (photos, PDF): size cap per file.
     "ATTACHMENT_MAX_BYTES": env.int("ZHIBEN_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024,
     # The escalation ladder: days overdue -> step (DESIGN.md §3 defaults; local rules differ).
@@ -232,6 +260,14 @@ ZHIBEN = {
     # 临期提醒: this many days before a due day (0: none), for every deadline the escalation engine runs.
     "REMIND_BEFORE_DAYS": env.int("ZHIBEN_REMIND_BEFORE_DAYS", default=3),
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
+    # The regulator's review of a major hazard's close-out (审核销号), in calendar days from the submission:
+    # a listed hazard within 10 days (16号令 第十八、二十二条, FACTS §1); an unlisted one by a setting
+    # (no national figure was found; the same 10 by default).
+    "REVIEW_DAYS_LISTED": env.int("ZHIBEN_REVIEW_DAYS_LISTED", default=10),
+    "REVIEW_DAYS": env.int("ZHIBEN_REVIEW_DAYS", default=10),
+    # A major hazard still without a plan (五落实) this many days after its discovery is flagged and climbs
+    # the ladder (no national figure was found: a setting).
+    "PLAN_DAYS": env.int("ZHIBEN_PLAN_DAYS", default=7),
     # Excel imports: a bigger file or more rows is refused with a message (split the file)
     "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),
     "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),
@@ -281,8 +317,15 @@ if PRODUCTION and not ZHIBEN["TIP_KEYS"]:
     raise ImproperlyConfigured("ZHIBEN_TIP_KEYS is required in production (see docs/operators.md, tips)")
 
 # The cache holds the rate-limit counters of the public tip pages: shared through Redis when there is one.
+# Its keys carry the database's identity: servers of two databases on one Redis count apart.
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": DATABASE_IDENTITY,
+        }
+    }
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
@@ -290,6 +333,7 @@ CACHES = (
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "zhiben.common.pagination.LimitOffset"
 
 LOGGING = {
     "version": 1,
@@ -319,3 +363,6 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="zhiben@localhost")
 ZHIBEN_EMAIL_ENABLED = bool(EMAIL_HOST) or env.bool("ZHIBEN_EMAIL_ENABLED", default=False)
+# SMS or enterprise messaging (企业微信/钉钉): the dotted path of a class with ``send(messages)`` (see
+# zhiben/notifications/channels.py and docs/operators.md); the default only logs what it would send.
+ZHIBEN_MESSENGER = env.str("ZHIBEN_MESSENGER", default="zhiben.notifications.channels.LogMessenger")

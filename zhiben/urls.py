@@ -9,6 +9,7 @@ admin.site.site_header = "治本 · 安全生产治本攻坚管理"
 admin.site.site_title = "治本管理"
 admin.site.index_title = "系统管理"
 
+handler400 = "zhiben.common.views.bad_request"
 handler404 = "zhiben.common.views.not_found"
 
 urlpatterns = [

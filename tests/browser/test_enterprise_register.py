@@ -47,7 +47,10 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base_url}/")
+    # everyone who works items lands on their to-do (待办); the steps after this start from the home page
+    expect(page).to_have_url(f"{base_url}/todo/")
+    expect(page.locator("main h1")).to_contain_text("待办")
+    page.goto(f"{base_url}/")
     expect(page.locator("main h1")).to_contain_text("您好")
 
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import json_body, openapi_body, parse
+from zhiben.common.pagination import LimitOffset
 from zhiben.common.schemas import EventOut
 
 from . import rules
@@ -126,7 +127,7 @@ def create_accident(request: HttpRequest, payload: AccidentReport) -> Status[Acc
 
 
 @router.get("", response=list[AccidentOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_accidents(request: HttpRequest, query: Query[AccidentQuery]) -> object:
     return accident_list(actor=request_actor(request), filters=query_params(query))
 

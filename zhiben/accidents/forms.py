@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from zhiben.common.inputs import form_field
+from zhiben.common.inputs import DayField, form_field
 from zhiben.reference.models import Sector
 
 from .inputs import AccidentReport, SupplementReport
@@ -67,6 +67,9 @@ class AccidentForm(forms.Form):
             self.fields["enterprise"].disabled = True
             self.fields["enterprise"].help_text = "企业人员报告本企业的事故"
         self.fields["enterprise"].widget.attrs.setdefault("autocapitalize", "characters")
+        if not enterprise_user:
+            # find it by name (static/zhiben/enterprise-picker.js); the plain code input works without it
+            self.fields["enterprise"].widget.attrs["data-enterprise-picker"] = ""
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
@@ -78,7 +81,7 @@ class AccidentForm(forms.Form):
 class SupplementForm(forms.Form):
     """The page's shape of ``SupplementReport``."""
 
-    reported_on = form_field(SupplementReport, "reported_on", forms.DateField, required=True, widget=DATE)
+    reported_on = form_field(SupplementReport, "reported_on", DayField, required=True, widget=DATE)
     deaths = form_field(SupplementReport, "deaths", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER))
     serious_injuries = form_field(
         SupplementReport, "serious_injuries", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER)

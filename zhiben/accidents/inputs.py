@@ -15,10 +15,11 @@ from functools import partial
 from typing import Annotated, Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from ninja import Field
 from pydantic import BeforeValidator
 
+from zhiben.common.dates import parse_day
 from zhiben.common.inputs import Input, text
 from zhiben.common.validators import has_more_places, places_message, to_decimal, to_halfwidth
 
@@ -94,19 +95,8 @@ def clean_moment(raw: Any, *, label: str, required: bool = True) -> datetime.dat
 
 
 def clean_day(raw: Any, *, label: str) -> datetime.date | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, datetime.datetime):
-        return timezone.localtime(raw).date() if timezone.is_aware(raw) else raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        value = parse_date(str(raw).strip())
-    except ValueError:
-        value = None
-    if value is None:
-        raise ValueError(f"{label}应为日期，如 2025-03-01")
-    return value
+    """A Beijing day (``dates.parse_day``) or None for blank; ValueError naming ``label`` otherwise."""
+    return parse_day(raw, label=label)
 
 
 Persons = Annotated[int, BeforeValidator(lambda v, info: clean_count(v, label=_LABELS[info.field_name]))]

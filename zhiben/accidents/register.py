@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from zhiben.accounts.models import Role
@@ -13,7 +16,7 @@ from zhiben.common import kit
 from . import rules
 from .events import CATALOGUE
 from .filters import AccidentFilterSet
-from .selectors import accident_figures, accident_get
+from .selectors import accident_figures, accident_get, accident_list
 
 # The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
 get_scoped = kit.scoped_get(lambda actor, key: accident_get(actor=actor, accident_id=key), "事故不存在")
@@ -70,6 +73,43 @@ NOTICES = (
 )
 
 
+def _in_supplement_window(actor: Any, today: datetime.date) -> Any:
+    """The accidents in scope whose 补报 window (rules.supplement_deadline) is still open on ``today``."""
+    z = settings.ZHIBEN
+    short = list(z["ACCIDENT_SHORT_WINDOW_SECTORS"])
+
+    def since(days: int) -> datetime.datetime:
+        day = today - datetime.timedelta(days=days)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    within = Q(sector_id__in=short, occurred_at__gte=since(int(z["ACCIDENT_SHORT_SUPPLEMENT_DAYS"]))) | (
+        ~Q(sector_id__in=short) & Q(occurred_at__gte=since(int(z["ACCIDENT_SUPPLEMENT_DAYS"])))
+    )
+    return accident_list(actor=actor).filter(within)
+
+
+def _accident_title(accident: Any) -> str:
+    where = accident.enterprise.name if accident.enterprise else accident.region.name
+    return f"{where}：{accident.get_grade_display()}事故（{timezone.localtime(accident.occurred_at):%Y-%m-%d}）"
+
+
+# What waits (待办): an accident's casualties may change within its 补报 window (第十三条); the unit and the
+# officers over it keep it in view until the window closes.
+WAITING = (
+    kit.TodoSource(
+        "accident_supplement",
+        "事故补报期内（伤亡变化须补报）",
+        frozenset({Role.ENTERPRISE, Role.OFFICER}),
+        _in_supplement_window,
+        url="/accidents/{record.pk}/",
+        title=_accident_title,
+        due=lambda a: rules.supplement_deadline(occurred_at=a.occurred_at, sector=a.sector_id),
+        order_by=("occurred_at",),
+        order=80,
+    ),
+)
+
+
 REGISTER = kit.register(
     kit.Register(
         name="accident",
@@ -82,5 +122,6 @@ REGISTER = kit.register(
         nav=kit.NavEntry("事故", "accident-list", frozenset(), order=60),
         dashboard=(DASHBOARD,),
         notification_rules=NOTICES,
+        todo=WAITING,
     )
 )

@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.common.errors import DomainError, PermissionDenied
+from zhiben.common.pagination import LimitOffset
 
 from .lockout import MESSAGE as LOCKED_OUT
 from .models import Role, User
@@ -100,7 +101,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status[User]:
 
 
 @users_router.get("", response=list[UserOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_users(request: HttpRequest) -> object:
     """Every user (admin only)."""
     _require_admin(request)

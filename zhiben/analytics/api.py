@@ -1,12 +1,13 @@
 """/api/v1/stats — hazard figures and dynamic zeroing (DESIGN.md §6), from the summary counts."""
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from zhiben.accounts.request import request_actor
+from zhiben.common.inputs import day
 from zhiben.hazards.models import Level
 from zhiben.regions.selectors import parse_region
 
@@ -44,7 +45,9 @@ class StatsQuery(Schema):
     region: str | None = Field(None, max_length=12, description="区划（默认为本人辖区）；按 region 分组时为其直接下级")
     level: Level | None = None
     group_by: Literal["region", "sector", "source", "cohort", "month"] = "region"
-    as_of: datetime.date | None = Field(None, description="截至该日（北京时间）日终的数字")
+    as_of: Annotated[datetime.date | None, day("截至日期")] = Field(
+        None, description="截至该日（北京时间）日终的数字；带时区的时刻取其北京日期"
+    )
 
 
 class ZeroingQuery(Schema):

@@ -2,6 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.models import Q
 from django.db.models.signals import post_migrate
 
 
@@ -10,17 +11,30 @@ def count_hazards_not_counted(sender: AppConfig, apps: Any = None, verbosity: in
     a summary table, a database from before the counts), count them once from the rows."""
     if apps is not None:
         try:
-            for name in ("HazardTally", "EnterpriseDeadline", "SummaryRebuild"):
+            for name in ("HazardTally", "EnterpriseDeadline", "SummaryRebuild", "ClosedLoopTally"):
                 apps.get_model("analytics", name)
         except LookupError:  # migrating backwards to before these tables existed
             return
-    from zhiben.analytics.models import EnterpriseDeadline, HazardTally
+        from zhiben.hazards.models import Hazard
+
+        # migrating backwards to before a hazard column the code reads: the rows cannot be counted now
+        known = {f.attname for f in apps.get_model("hazards", "Hazard")._meta.concrete_fields}
+        if any(f.attname not in known for f in Hazard._meta.concrete_fields):
+            return
+    from zhiben.analytics.models import ClosedLoopTally, EnterpriseDeadline, HazardTally
     from zhiben.analytics.tallies import counted_hazards, rebuild_tallies
-    from zhiben.hazards.rules import q_active
+    from zhiben.hazards.models import Status
+    from zhiben.hazards.rules import STOCK, q_active, q_cohort
 
     counted = counted_hazards()
-    missing = (counted.exists() and not HazardTally.objects.exists()) or (
-        counted.filter(q_active(), deadline__isnull=False).exists() and not EnterpriseDeadline.objects.exists()
+    facts = Q(status=Status.PENDING_REVIEW, submitted_on__isnull=False) | (
+        Q(status=Status.CLOSED, level="major", closed_on__isnull=False) & q_cohort(STOCK)
+    )
+    missing = (
+        (counted.exists() and not HazardTally.objects.exists())
+        or (counted.filter(q_active(), deadline__isnull=False).exists() and not EnterpriseDeadline.objects.exists())
+        # the closed loop's facts (issue 11): pending reviews, closed major hazards the stock may include
+        or (counted.filter(facts).exists() and not ClosedLoopTally.objects.exists())
     )
     if missing:
         rows = rebuild_tallies()

@@ -133,6 +133,32 @@ class ActiveDeadlineMonth(Keyed):
         return f"{self.node} {self.deadline} {self.day}"
 
 
+class ClosedLoopTally(Keyed):
+    """Dated facts of the closed loop, per node and dimension (all / sector) and level: close-outs waiting
+    for review by submission day (``kind`` ``review``, or ``review_listed`` for a listed hazard: the review
+    clocks differ), and stock hazards closed, by close-out day (``stock_closed``). The regulator's late
+    reviews on a day and whether the stock was cleared by its deadline (business dates) are sums over a
+    range of ``fact_on``, never a scan of the hazards. Running totals only (``day`` is always CURRENT)."""
+
+    dim = models.CharField(max_length=8)
+    dim_value = models.CharField(max_length=32, blank=True)
+    kind = models.CharField(max_length=16)
+    fact_on = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "dim", "dim_value", "level", "kind", "fact_on", "day", "stripe"],
+                name="closed_loop_tally_key",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "kind", "dim", "depth", "node"]), striped("closed_loop_tally")]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.kind} {self.fact_on}"
+
+
 class EnterpriseDeadline(models.Model):
     """Active hazards per enterprise, region, sector and deadline day: the most overdue enterprises of a
     subtree (逾期隐患最多的企业). Running totals only (``day`` is always CURRENT): the list has no ``as_of``.

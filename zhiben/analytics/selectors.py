@@ -24,6 +24,7 @@ from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules
 from zhiben.hazards.models import Hazard, Level, Source, Status
+from zhiben.hazards.selectors import stock_remaining_at_deadline
 from zhiben.reference.models import Sector
 from zhiben.regions.models import Region
 
@@ -32,11 +33,13 @@ from .models import (
     PAST,
     ActiveDeadline,
     ActiveDeadlineMonth,
+    ClosedLoopTally,
     EnterpriseDeadline,
     HazardMonthTally,
     HazardTally,
     SummaryRebuild,
 )
+from .tallies import REVIEW, REVIEW_LISTED, STOCK_CLOSED
 
 FIGURES = (
     "total",
@@ -289,7 +292,7 @@ def _stats_from_rows(
         "f_stock_open": Count("id", filter=stock & rules.q_active()),
         "f_increment_total": Count("id", filter=~stock),
         "f_increment_open": Count("id", filter=~stock & rules.q_active()),
-        "f_listed": Count("id", filter=~Q(supervision_level="")),
+        "f_listed": Count("id", filter=rules.q_listed()),
     }
     rows = qs.annotate(k=key).values("k").annotate(**counts)
     return {str(r["k"]): {f: int(r[f"f_{f}"]) for f in FIGURES} for r in rows}
@@ -304,21 +307,28 @@ def hazard_stats_from_rows(
 
 
 def zeroing(*, actor: User, region: str | None = None) -> dict[str, Any]:
-    """Dynamic zeroing of major hazards (动态清零): stock cleared? increment by year, open overdue now."""
+    """Dynamic zeroing of major hazards (动态清零): stock cleared? increment by year, open overdue now.
+
+    ``stock.cleared_by_deadline`` and ``stock.remaining_at_deadline`` follow business dates (DESIGN.md §3):
+    the stock major hazards known now that were not closed (by their close-out date) on or before the
+    stock deadline, whenever they were typed in. ``stock.recorded_open_at_deadline`` is the other question
+    — what the system knew at the end of that day (the ``as_of`` counts; None where they cannot tell)."""
     today = rules.today()
     deadline = rules.stock_deadline()
     by_cohort = hazard_stats(actor=actor, region=region, level=Level.MAJOR, group_by="cohort")
     stock = next((g for g in by_cohort["groups"] if g["key"] == "stock"), dict.fromkeys(FIGURES, 0))
     cleared: bool | None = None
     remaining_at_deadline: int | None = None
+    recorded: int | None = None
     if deadline < today:
+        remaining_at_deadline = stock_open_on(actor=actor, scope=stats_scope(actor=actor, region=region), day=deadline)
+        cleared = remaining_at_deadline == 0
         try:
             then = hazard_stats(actor=actor, region=region, level=Level.MAJOR, group_by="cohort", as_of=deadline)
             at = next((g for g in then["groups"] if g["key"] == "stock"), dict.fromkeys(FIGURES, 0))
-            remaining_at_deadline = at["open"]
-            cleared = remaining_at_deadline == 0
+            recorded = at["open"]
         except FieldErrors:
-            cleared = None  # a rows-only scope keeps no history
+            recorded = None  # a rows-only scope keeps no history, or the counts were rebuilt since
     by_month = hazard_stats(actor=actor, region=region, level=Level.MAJOR, group_by="month")
     cutoff = rules.stock_cutoff().strftime("%Y-%m")
     years: dict[str, dict[str, int]] = defaultdict(lambda: {"total": 0, "closed": 0, "open": 0, "overdue": 0})
@@ -339,11 +349,46 @@ def zeroing(*, actor: User, region: str | None = None) -> dict[str, Any]:
             "days_to_deadline": (deadline - today).days,
             "remaining_at_deadline": remaining_at_deadline,
             "cleared_by_deadline": cleared,
+            "recorded_open_at_deadline": recorded,
         },
         "increment": [{"year": y, **v} for y, v in sorted(years.items())],
         "open_overdue_major": by_cohort["totals"]["overdue"],
         "open_major": by_cohort["totals"]["open"],
     }
+
+
+def _facts(scope: Scope, kinds: tuple[str, ...], level: str | None = None) -> QuerySet[Any]:
+    """The closed loop's dated facts (``ClosedLoopTally``) of the scope's subtree, cut to its sectors."""
+    qs = ClosedLoopTally.objects.filter(day=CURRENT, kind__in=kinds)
+    if level:
+        qs = qs.filter(level=level)
+    qs = qs.filter(dim="sector", dim_value__in=scope.sectors) if scope.sectors else qs.filter(dim="all")
+    own = scope.region.code if scope.region else None
+    return qs.filter(node=own, depth=DEPTH[len(own)]) if own else qs.filter(depth=1)
+
+
+def stock_open_on(*, actor: User, scope: Scope, day: datetime.date) -> int:
+    """Stock major hazards known now that were still open at the end of ``day`` by their close-out dates
+    (business dates, DESIGN.md §3): the stock's total less those closed on or before ``day``, from the
+    counts; an enterprise user's from its rows."""
+    if scope.rows_only:
+        return stock_remaining_at_deadline(actor=actor, region=None, day=day)
+    stock = hazard_stats(actor=actor, level=Level.MAJOR, group_by="cohort", scope=scope)
+    total = next((g["total"] for g in stock["groups"] if g["key"] == rules.STOCK), 0)
+    closed = _facts(scope, (STOCK_CLOSED,), Level.MAJOR).filter(fact_on__lte=day).aggregate(n=Sum("n"))["n"]
+    return int(total) - int(closed or 0)
+
+
+def review_overdue_count(*, actor: User, scope: Scope, on: datetime.date) -> int:
+    """Close-outs waiting for review past the review clock on ``on`` (the regulator's overdue): from the
+    counts by submission day (listed hazards have ``REVIEW_DAYS_LISTED``, others ``REVIEW_DAYS``); an
+    enterprise user's from its rows."""
+    if scope.rows_only:
+        return scoped(Hazard.objects, actor).filter(rules.q_review_overdue(on=on)).order_by().count()
+    listed = on - datetime.timedelta(days=int(settings.ZHIBEN["REVIEW_DAYS_LISTED"]))
+    other = on - datetime.timedelta(days=int(settings.ZHIBEN["REVIEW_DAYS"]))
+    late = Q(kind=REVIEW_LISTED, fact_on__lt=listed) | Q(kind=REVIEW, fact_on__lt=other)
+    return int(_facts(scope, (REVIEW, REVIEW_LISTED)).filter(late).aggregate(n=Sum("n"))["n"] or 0)
 
 
 def top_overdue_enterprises(
@@ -441,6 +486,16 @@ class Tallies:
 
     def measure(self, measure: kit.Measure) -> Any:
         """The measure's value (``kit.Measure``'s meaning), ``then`` applied to a number."""
+        if measure.figure == "review_overdue":
+            return review_overdue_count(actor=self.actor, scope=self.scope, on=self.today)
+        if measure.by is not None:
+            if (measure.figure, measure.level, measure.cohort) != ("open", Level.MAJOR, rules.STOCK):
+                raise ImproperlyConfigured("by= is kept for the open stock major hazards only")
+            day = datetime.date.fromisoformat(str(settings.ZHIBEN[measure.by]))
+            if day >= self.today:
+                return None  # that day is not over yet
+            value = stock_open_on(actor=self.actor, scope=self.scope, day=day)
+            return measure.then(value) if measure.then is not None else value
         if measure.figure not in FIGURES:
             raise ImproperlyConfigured(f"{measure.figure!r} is not one of the tallies' figures {FIGURES}")
         if measure.cohort not in (None, rules.STOCK, rules.INCREMENT):
@@ -533,13 +588,18 @@ def dashboard_data(*, actor: User, region: str | None = None) -> dict[str, Any]:
 
 
 def ranking(*, actor: User, region: str | None = None, sort: str = "on_time_rate") -> list[dict[str, Any]]:
-    """晾晒: the child regions ranked by on-time close-out rate, overdue count or stock remaining."""
+    """晾晒: the child regions ranked by on-time close-out rate, overdue count or stock remaining
+    (``[{key, name, rank, own, …figures}]``). The hazards registered at the region's own code (本级: the
+    county's own enterprises, not a child region) are a row apart: ``own`` true, no ``rank``, last."""
     stats = hazard_stats(actor=actor, region=region, group_by="region")
+    base = region or (actor.region_id if actor.role != Role.ADMIN else None)
     names = dict(Region.objects.filter(code__in=[g["key"] for g in stats["groups"]]).values_list("code", "name"))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    own: list[dict[str, Any]] = []
     for g in stats["groups"]:
         rate = g["closed_on_time"] / g["closed"] if g["closed"] else None
-        rows.append({**g, "name": names.get(g["key"], g["key"]), "on_time_rate": rate})
+        row = {**g, "name": names.get(g["key"], g["key"]), "on_time_rate": rate, "own": g["key"] == base}
+        (own if row["own"] else rows).append(row)
     if sort == "overdue":
         rows.sort(key=lambda r: (r["overdue"], r["key"]))
     elif sort == "stock_open":
@@ -548,4 +608,7 @@ def ranking(*, actor: User, region: str | None = None, sort: str = "on_time_rate
         rows.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), r["overdue"], r["key"]))
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
-    return rows
+    for r in own:
+        r["rank"] = None
+        r["name"] = f"{r['name']}（本级）"
+    return rows + own

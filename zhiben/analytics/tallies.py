@@ -14,14 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Length, Substr
 
 from zhiben.common import kit
 from zhiben.common.bulk import bulk_insert
 from zhiben.hazards import rules
 from zhiben.hazards.models import Hazard, Status
-from zhiben.hazards.rules import cohort_expression, q_active, q_closed_on_time
+from zhiben.hazards.rules import clock_expression, cohort_expression, q_active, q_closed_on_time, q_listed
 from zhiben.hazards.tallies import Shape
 
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     PAST,
     ActiveDeadline,
     ActiveDeadlineMonth,
+    ClosedLoopTally,
     EnterpriseDeadline,
     HazardMonthTally,
     HazardTally,
@@ -52,6 +53,20 @@ def _deadline(s: Shape) -> dict[str, int]:
 
 def _enterprise_deadline(s: Shape) -> dict[str, int]:
     return {"n": 1, "major": int(s.level == "major")} if s.active and s.deadline is not None else {}
+
+
+REVIEW, REVIEW_LISTED, STOCK_CLOSED = "review", "review_listed", "stock_closed"
+
+
+def _facts(s: Shape) -> list[tuple[str, datetime.date]]:
+    """The closed loop's dated facts of one hazard (``ClosedLoopTally``): its pending review by submission
+    day, its stock close-out by close-out day."""
+    out = []
+    if s.submitted_on is not None:
+        out.append((REVIEW_LISTED if s.listed else REVIEW, s.submitted_on))
+    if s.stock_closed_on is not None:
+        out.append((STOCK_CLOSED, s.stock_closed_on))
+    return out
 
 
 DEPTHS = {2: 1, 4: 2, 6: 3, 9: 4}
@@ -107,6 +122,19 @@ SPECS = (
         ("n",),
     ),
     Spec(
+        ClosedLoopTally,
+        lambda s: [
+            (n, d, dim, v, s.level, kind, on)
+            for n, d in nodes(s.region)
+            for dim, v in (("all", ""), ("sector", s.sector))
+            for kind, on in _facts(s)
+        ],
+        ("node", "depth", "dim", "dim_value", "level", "kind", "fact_on"),
+        lambda s: {"n": 1} if _facts(s) else {},
+        ("n",),
+        history=False,
+    ),
+    Spec(
         EnterpriseDeadline,
         lambda s: [(s.enterprise, s.region, s.sector, s.deadline)],
         ("enterprise_id", "node", "sector", "deadline"),
@@ -115,7 +143,7 @@ SPECS = (
         history=False,
     ),
 )
-HISTOGRAMS = (SPECS[2], SPECS[3], SPECS[4])
+HISTOGRAMS = (SPECS[2], SPECS[3], SPECS[5])
 
 
 UPSERT_ROWS = 500  # rows per statement on SQLite (it binds at most 32,766 values)
@@ -283,7 +311,7 @@ def expected_tallies() -> dict[str, dict[tuple[Any, ...], dict[str, int]]]:
         "c_active": Count("id", filter=q_active()),
         "c_closed": Count("id", filter=Q(status=Status.CLOSED)),
         "c_closed_on_time": Count("id", filter=q_closed_on_time()),
-        "c_listed": Count("id", filter=~Q(supervision_level="")),
+        "c_listed": Count("id", filter=q_listed()),
     }
     month = Substr(Cast("discovered_on", models.CharField()), 1, 7)
     out: dict[str, dict[tuple[Any, ...], dict[str, int]]] = {spec.model.__name__: {} for spec in SPECS}
@@ -295,7 +323,8 @@ def expected_tallies() -> dict[str, dict[tuple[Any, ...], dict[str, int]]]:
             .filter(region_length__gte=length)
             .annotate(node_key=Substr("region_id", 1, length), cohort_key=cohort_expression(), month_key=month)
         )
-        active = base.filter(q_active(), deadline__isnull=False)
+        # the due day each active hazard's overdue runs against (rules.clock), as the services count it
+        active = base.filter(q_active()).annotate(clock=clock_expression()).filter(clock__isnull=False)
         for dim, column in (("all", None), ("sector", "sector_id"), ("source", "source")):
             dim_value: Any = F(column) if column else Value("")
             rows = base.annotate(dv=dim_value).values("node_key", "dv", "level", "cohort_key").annotate(**counters)
@@ -304,28 +333,62 @@ def expected_tallies() -> dict[str, dict[tuple[Any, ...], dict[str, int]]]:
                 out["HazardTally"][key] = {f: r[f"c_{f}"] for f in COUNTER_FIELDS}
             rows = (
                 active.annotate(dv=dim_value)
-                .values("node_key", "dv", "level", "cohort_key", "deadline")
+                .values("node_key", "dv", "level", "cohort_key", "clock")
                 .annotate(c_n=Count("id"))
             )
             for r in rows:
-                hkey = (r["node_key"], depth, dim, r["dv"], r["level"], r["cohort_key"], r["deadline"])
+                hkey = (r["node_key"], depth, dim, r["dv"], r["level"], r["cohort_key"], r["clock"])
                 out["ActiveDeadline"][hkey] = {"n": r["c_n"]}
         for r in base.values("node_key", "level", "month_key").annotate(**counters):
             out["HazardMonthTally"][(r["node_key"], depth, r["level"], r["month_key"])] = {
                 f: r[f"c_{f}"] for f in COUNTER_FIELDS
             }
-        for r in active.values("node_key", "level", "month_key", "deadline").annotate(c_n=Count("id")):
-            out["ActiveDeadlineMonth"][(r["node_key"], depth, r["level"], r["month_key"], r["deadline"])] = {
-                "n": r["c_n"]
-            }
+        for r in active.values("node_key", "level", "month_key", "clock").annotate(c_n=Count("id")):
+            out["ActiveDeadlineMonth"][(r["node_key"], depth, r["level"], r["month_key"], r["clock"])] = {"n": r["c_n"]}
     per_enterprise = (
-        Hazard.objects.filter(q_active(), deadline__isnull=False)
+        Hazard.objects.filter(q_active())
+        .annotate(clock=clock_expression())
+        .filter(clock__isnull=False)
         .order_by()
-        .values_list("enterprise_id", "region_id", "sector_id", "deadline")
+        .values_list("enterprise_id", "region_id", "sector_id", "clock")
         .annotate(c_n=Count("id"), c_major=Count("id", filter=Q(level="major")))
     )
     out["EnterpriseDeadline"] = {(e, r, s, d): {"n": n, "major": m} for e, r, s, d, n, m in per_enterprise}
+    out["ClosedLoopTally"] = _expected_facts()
     return out
+
+
+def _expected_facts() -> dict[tuple[Any, ...], dict[str, int]]:
+    """``ClosedLoopTally`` as the rows say: pending reviews by submission day (listed or not), closed
+    stock major hazards by close-out day, at every depth, along all and sector."""
+    review = Case(When(q_listed(), then=Value(REVIEW_LISTED)), default=Value(REVIEW), output_field=models.CharField())
+    facts = (
+        counted_hazards()
+        .filter(status=Status.PENDING_REVIEW, submitted_on__isnull=False)
+        .annotate(kind=review, fact=F("submitted_on")),
+        counted_hazards()
+        .filter(rules.q_cohort(rules.STOCK), status=Status.CLOSED, level="major", closed_on__isnull=False)
+        .annotate(kind=Value(STOCK_CLOSED, output_field=models.CharField()), fact=F("closed_on")),
+    )
+    out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(("n",)))
+    for qs in facts:
+        for length, depth in DEPTHS.items():
+            base = (
+                qs.order_by()
+                .annotate(region_length=Length("region_id"))
+                .filter(region_length__gte=length)
+                .annotate(node_key=Substr("region_id", 1, length))
+            )
+            for dim, column in (("all", None), ("sector", "sector_id")):
+                dim_value: Any = F(column) if column else Value("")
+                rows = (
+                    base.annotate(dv=dim_value)
+                    .values("node_key", "dv", "level", "kind", "fact")
+                    .annotate(c=Count("id"))
+                )
+                for r in rows:
+                    out[(r["node_key"], depth, dim, r["dv"], r["level"], r["kind"], r["fact"])]["n"] += r["c"]
+    return dict(out)
 
 
 def _fold(

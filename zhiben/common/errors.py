@@ -45,6 +45,12 @@ class PermissionDenied(DomainError):
     status = 403
 
 
+class UnsupportedMediaType(DomainError):
+    """The body is of a kind the endpoint does not read (a form sent to a JSON endpoint, JSON to an upload)."""
+
+    status = 415
+
+
 class ErrorCollector:
     """Gathers field errors while validating, so one answer names every bad field."""
 

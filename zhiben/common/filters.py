@@ -27,6 +27,7 @@ from pydantic import Field, WithJsonSchema, create_model
 
 from .dates import today
 from .errors import FieldErrors
+from .names import code_key, name_key
 
 M = TypeVar("M", bound=Model)
 ALL = "全部"
@@ -214,36 +215,47 @@ class ChoiceFilter(Described, django_filters.ChoiceFilter):
 
 
 class UpperCodeField(forms.CharField):
-    """A code compared exactly, trimmed and upper-cased (credit codes)."""
+    """A code compared exactly, as :func:`~zhiben.common.names.code_key` makes it (full-width letters, spaces,
+    invisible characters and dashes undone, upper case): credit codes."""
 
     def clean(self, value: Any) -> str:
-        return str(super().clean(value) or "").strip().upper()
+        return code_key(super().clean(value) or "")
 
 
 class CodeFilter(Described, django_filters.CharFilter):
-    """An exact code (a credit code), trimmed and upper-cased."""
+    """An exact code (a credit code), as typed: ``code_key`` compared with the stored code."""
 
     field_class = UpperCodeField
 
 
 class SearchFilter(Described, django_filters.CharFilter):
-    """Free text: the trimmed term ``icontains`` any of ``fields``, or equal (upper-cased) to any of ``exact``."""
+    """Free text: the trimmed term ``icontains`` any of ``fields``; its :func:`~zhiben.common.names.name_key`
+    within any of ``keyed`` (columns holding ``name_key`` of a name: ``(秀山分公司)`` finds ``（秀山分公司）``);
+    its :func:`~zhiben.common.names.code_key` at the start of any of ``codes`` (a credit code, whole or its
+    first characters, typed with spaces or in full width)."""
 
-    def __init__(self, *, fields: Iterable[str], exact: Iterable[str] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *, fields: Iterable[str] = (), keyed: Iterable[str] = (), codes: Iterable[str] = (), **kwargs: Any
+    ) -> None:
         self.search_fields = tuple(fields)
-        self.exact_fields = tuple(exact)
+        self.keyed_fields = tuple(keyed)
+        self.code_fields = tuple(codes)
         kwargs.setdefault("max_length", 100)
         super().__init__(**kwargs)
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         term = str(value or "").strip()
-        if not term:
+        key, code = name_key(term), code_key(term)
+        if not key:
             return qs
         q = Q()
         for name in self.search_fields:
             q |= Q(**{f"{name}__icontains": term})
-        for name in self.exact_fields:
-            q |= Q(**{name: term.upper()})
+        for name in self.keyed_fields:
+            q |= Q(**{f"{name}__contains": key})
+        if code.isascii() and code.isalnum():  # a code's characters only: 9150 0241 or ９１５００２４１
+            for name in self.code_fields:
+                q |= Q(**{f"{name}__startswith": code})
         return qs.filter(q)
 
 

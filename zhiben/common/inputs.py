@@ -10,16 +10,21 @@ Checks that need the actor or the database (scope, existence) stay in the servic
 
 from __future__ import annotations
 
+import datetime
+import functools
 import json
+import types
+import typing
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django import forms
 from ninja import Field
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
-from .errors import FieldErrors
+from .dates import NotADay, parse_day
+from .errors import FieldErrors, UnsupportedMediaType
 from .validators import clean_choice, clean_phone, clean_text
 
 T = TypeVar("T", bound="Input")
@@ -67,6 +72,8 @@ MESSAGES = {
     "string_unicode": "含有无法识别的字符",
     "json_invalid": "JSON 格式错误",
     "body_type": "请求体应为 JSON 对象",
+    "json_content_type": "请求体应为 JSON（Content-Type: application/json）",
+    "multipart_content_type": "上传文件应以 multipart/form-data 提交",
 }
 # a model (the body, or a nested object such as ``reporter``) given a list, a number, text or null
 _NOT_AN_OBJECT = {"model_type", "model_attributes_type", "dict_type"}
@@ -82,6 +89,8 @@ def _expected(ctx: Mapping[str, Any]) -> dict[str, Any]:
 def message(err: Mapping[str, Any]) -> str:
     """The Chinese sentence for one pydantic error (``ValidationError.errors()`` item). A ``ValueError``
     raised by a field's own parser is shown as it was written."""
+    if isinstance(err.get("input"), NotADay):  # refused by the reading of date fields (Input)
+        return str(err["input"])
     if err.get("type") == "value_error":
         cause = (err.get("ctx") or {}).get("error")
         if cause is not None:
@@ -131,12 +140,61 @@ def _schema_required(schema: dict[str, Any]) -> None:
         schema["required"] = sorted({*schema.get("required", []), *names}, key=list(properties).index)
 
 
+def day(label: str) -> BeforeValidator:
+    """The parser of a date field (``dates.parse_day``): a Beijing calendar day; text with an offset or
+    ``Z`` is the Beijing day of that instant; anything else refused in Chinese naming ``label``."""
+    return BeforeValidator(partial(parse_day, label=label))
+
+
+# A date field for a model that is not an ``Input`` (a query's Ninja ``Schema``); ``Input`` models read
+# every date field this way already.
+Day = Annotated[datetime.date, day("日期")]
+
+
+def _is_day(annotation: Any) -> bool:
+    """Whether a field holds a calendar day: ``date``, ``date | None`` (not ``datetime``, a subclass)."""
+    if annotation is datetime.date:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_day(a) for a in typing.get_args(annotation))
+    return False
+
+
+@functools.cache
+def _day_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """``(name, label)`` of the model's date fields."""
+    return tuple((n, f.title or n) for n, f in model.model_fields.items() if _is_day(f.annotation))
+
+
 class Input(BaseModel):
     """Base of every use case's input: unknown fields are refused, values are read as typed. A plain
     pydantic model (Ninja takes it as a body): Ninja's ``Schema`` adds an ORM-reading root validator that
-    costs more than all the fields of a ledger row."""
+    costs more than all the fields of a ledger row.
+
+    Every date field is read by ``dates.parse_day`` before its own parser, whatever that is: pydantic
+    alone takes ``2026-11-19T00:00:00+09:00`` as 2026-11-19, dropping the offset (its Beijing day is
+    the 18th). An instant with an offset or ``Z`` becomes its Beijing day; text that is no day is refused
+    naming the field."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_schema_required)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _beijing_days(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = None
+        for name, title in _day_fields(cls):
+            raw = data.get(name)
+            if isinstance(raw, str | datetime.datetime):
+                try:
+                    value: Any = parse_day(raw, label=title)
+                except NotADay as exc:
+                    value = exc  # refused by the field's parser, under the field's name
+                if out is None:
+                    out = dict(data)
+                out[name] = value
+        return data if out is None else out
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:
@@ -179,6 +237,19 @@ def form_field(model: type[Input], name: str, field_class: type[forms.Field] = f
     return field_class(**kwargs)
 
 
+class DayField(forms.DateField):
+    """A page's date field read by ``dates.parse_day`` (the API's and the importer's reading): an instant
+    with an offset is its Beijing day, Chinese date text is taken, anything else refused naming the field."""
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_day(value, label=str(self.label or "日期"))
+        except NotADay as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
 def openapi_body(model: type[Input]) -> dict[str, Any]:
     """``openapi_extra`` for an endpoint that reads its JSON body itself (see :func:`json_body`): the OpenAPI
     document still shows ``model`` as the request body."""
@@ -206,10 +277,21 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(walk(schema))
 
 
+def json_content(content_type: str) -> bool:
+    """``application/json`` and its suffixed kinds (``application/merge-patch+json``)."""
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 def json_body(request: Any) -> dict[str, Any]:
     """The request's JSON object, for an action on an existing record that checks the caller's scope
     before it looks at the input (a bad value must not tell an outsider that the record exists).
-    Raises ``FieldErrors`` on ``body`` when it is not a JSON object."""
+    Raises ``FieldErrors`` on ``body`` when it is not a JSON object, ``UnsupportedMediaType`` when a
+    body is sent as something other than JSON."""
+    if not json_content(request.content_type or "") and str(request.META.get("CONTENT_LENGTH") or "0") != "0":
+        # before the body is touched: a form body has been read as a form already (zhiben.common.middleware)
+        raise UnsupportedMediaType(MESSAGES["json_content_type"])
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import F
 from django.urls import reverse
 
 from zhiben.common.errors import Conflict, NotFound, PermissionDenied
@@ -274,7 +275,8 @@ class NotificationRule:
 
     The notices are written in the transaction that wrote the event (or ran the sweep): a change and its
     notices commit together. ``kind`` is the notification's kind (default ``escalation`` for deadlines,
-    ``<register>.<event>`` for events)."""
+    ``<register>.<event>`` for events). ``dated`` notices carry the day (Beijing midnight), not the moment,
+    and are not sent on at once: for steps whose time of day could point at a person (a tipster's)."""
 
     event: str | OnDeadline
     roles: frozenset[str]
@@ -283,6 +285,46 @@ class NotificationRule:
     link: str | Callable[[Mapping[str, Any]], str] = ""
     only: Mapping[str, Any] = field(default_factory=dict)
     kind: str = ""
+    dated: bool = False
+
+
+# --- to-do (read by the notifications engine's to-do list) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    """Something that waits on a person (待办): ``GET /api/v1/todo`` and the 待办 page list, for each user
+    whose role is in ``roles``, the records ``items(actor, today)`` answers — a queryset that starts from
+    the register's scoped selector (so an item outside the actor's scope never shows) and keeps only what
+    waits on this actor (e.g. not the submitter's own close-out application). ``today`` is the Beijing date.
+
+    ``kind`` names the item's kind in the API (``hazard_review``: stable, clients rely on it); ``label``
+    is its Chinese heading on the page. ``title`` is a format string of ``{record}`` or a function of the
+    record; ``due`` the record's field holding its due day (the list is ordered by it, nearest first, those
+    without one last), or a function of the record with ``order`` the fields the queryset is ordered by;
+    ``url`` a format string of ``{record}`` (the record's page). Sources show in ``order``."""
+
+    kind: str
+    label: str
+    roles: frozenset[str]
+    items: Callable[[Any, Any], Any]
+    url: str
+    title: str | Callable[[Any], str] = "{record.title}"
+    due: str | Callable[[Any], Any] = ""
+    order_by: tuple[str, ...] = ()
+    order: int = 100
+
+    def ordering(self) -> tuple[Any, ...]:
+        """The queryset's order: the due field (nulls last) or ``order_by``, then the primary key."""
+        if isinstance(self.due, str) and self.due:
+            return (F(self.due).asc(nulls_last=True), "pk")
+        return (*self.order_by, "pk")
+
+    def view(self, record: Any) -> dict[str, Any]:
+        """One item as the API answers it: ``{"kind", "id", "title", "due", "url"}`` (``due`` a date or None)."""
+        title = self.title(record) if callable(self.title) else self.title.format(record=record)
+        due = self.due(record) if callable(self.due) else (getattr(record, self.due) if self.due else None)
+        return {"kind": self.kind, "id": record.pk, "title": title, "due": due, "url": self.url.format(record=record)}
 
 
 # --- documents (read by the documents engine) ------------------------------------------------------
@@ -365,8 +407,13 @@ class Measure:
     scope, cut to ``level`` and ``cohort`` when given. ``year`` counts only the records discovered in that
     Beijing year, relative to this one (0: this year, -1: last year). ``as_of`` names a date setting
     (``ZHIBEN[...]``): the figure as it stood at the end of that day — None until that day is over, or
-    when the counts cannot tell (rebuilt since; a scope counted from its rows). ``then`` turns the number
-    into the value shown (not applied to None)."""
+    when the counts cannot tell (rebuilt since; a scope counted from its rows). ``by`` names a date setting
+    too, for the other question (DESIGN.md §3, business dates): the records ``open`` at the end of that day
+    by their own dates (close-out day), whatever day they were typed in — None until that day is over.
+    ``then`` turns the number into the value shown (not applied to None).
+
+    Besides the figures of DESIGN.md §6, ``review_overdue`` counts the close-outs whose review (the
+    regulator's clock) is late today."""
 
     figure: str
     level: str | None = None
@@ -374,6 +421,7 @@ class Measure:
     year: int | None = None
     as_of: str | None = None
     then: Callable[[Any], Any] | None = None
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -485,6 +533,7 @@ class Register:
     filters: Any = None  # the FilterSet of its list (API, pages and exports)
     ledgers: tuple[Any, ...] = ()  # import/export ledger declarations
     notification_rules: tuple[NotificationRule, ...] = ()
+    todo: tuple[TodoSource, ...] = ()
     panels: tuple[Panel, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 

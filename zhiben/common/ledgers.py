@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-Parser = Callable[[Any], Any]
+from .dates import NotADay, parse_day
+from .validators import visible
 
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (with Lotus's leap-day bug)
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+\d{1,2}[:时].*)?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+Parser = Callable[[Any], Any]
 
 
 # Full-width letters, digits and a few signs (as typed with a Chinese IME) to ASCII; Chinese punctuation
@@ -47,6 +47,23 @@ def normal_text(raw: Any) -> str:
         return "是" if raw else "否"
     text = str(raw).translate(_HALFWIDTH)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def keep_text(raw: Any) -> str:
+    """A text cell as the user typed it (names, titles, addresses, descriptions): Chinese punctuation
+    (：，（）、), full-width letters and inner spacing and line breaks are kept; only invisible format
+    characters (zero-width spaces, BOMs, direction marks) anywhere and whitespace at either end go.
+    Normalised forms are for comparing, never for storing. A whole-number float loses its ``.0``."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw)
+    if not text.isascii():
+        text = "".join(c for c in text if not (unicodedata.category(c) == "Cf" and ord(c) < 0xE0000))
+    return visible(text)
 
 
 def compact_text(raw: Any) -> str:
@@ -78,30 +95,15 @@ def parse_code(raw: Any) -> Any:
 
 
 def parse_date(raw: Any) -> datetime.date | str | None:
-    """An Excel date, an Excel serial number, or text: 2024-03-01, 2024/3/1, 2024年3月1日, 2024.3.1, 20240301.
+    """A Beijing day by ``dates.parse_day``, the one reading of dates: an Excel date, an Excel serial
+    number, or text — 2024-03-01, 2024/3/1, 2024年3月1日, 2024.3.1, 20240301, with or without a time, and
+    an instant with an offset or Z (``2026-11-19T16:00:00.000Z``) as its Beijing day.
 
     Text that is not a date is handed on as it is, so the service names the field in its own words."""
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        if 1 <= raw < 2958466:  # Excel's serial range (to 9999-12-31)
-            return _EXCEL_EPOCH + datetime.timedelta(days=int(raw))
-        return str(raw)
-    text = normal_text(raw)  # spaces kept: "2024-3-1 19:30" is not 2024-3-11
-    if not text:
-        return None
-    for pattern in (_DATE, _DATE_COMPACT):
-        m = pattern.match(text)
-        if m:
-            try:
-                return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return text
-    return text
+    try:
+        return parse_day(raw, serials=True)
+    except NotADay:
+        return normal_text(raw)
 
 
 def parse_choice(aliases: dict[str, str]) -> Parser:
@@ -126,19 +128,33 @@ def parse_int(raw: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A list the template carries on a sheet of its own for a column (判定标准条款: code, sector, text):
+    its first column holds the values the column takes, and the column's drop-down list points at it."""
+
+    sheet: str
+    headers: tuple[str, ...]
+    rows: Callable[[], Iterable[Sequence[Any]]]
+    widths: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a ledger: the field it fills, its header in the template, what else people call it."""
 
     field: str
     header: str
     synonyms: tuple[str, ...] = ()
-    parser: Parser = normal_text
+    parser: Parser = keep_text  # what the user typed; codes, choices, numbers and dates have their own
     required: bool = False
     note: str = ""  # the instructions sheet's explanation
     choices: Callable[[], Sequence[str]] | None = None  # the template's drop-down list
     kind: str = "text"  # text | date | number: the template's cell format
     width: int = 16
     fallback: tuple[str, ...] = ()  # headers taken only when another field has its own column already
+    # group headers this (date) column is found under when its own header is lost: 整改情况 over 整改期限
+    groups: tuple[str, ...] = ()
+    reference: Reference | None = None  # a sheet of the values it takes, with their meaning (the template's)
 
 
 @dataclass
@@ -208,6 +224,9 @@ class Ledger:
     # fields of which at least one must be found among the headers (e.g. the enterprise by code or name)
     required_any: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
     error_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the fields an actor's role fixes (an enterprise user's own enterprise, 企业自查): their columns may be
+    # left out; the register's rows fill a blank cell and refuse a contradicting one, naming the column
+    fixed_by_role: Callable[[Any], frozenset[str]] = field(default=lambda actor: frozenset())
 
     def column(self, name: str) -> Column:
         """The column that fills ``name``."""

@@ -1,15 +1,22 @@
-"""Headers Django does not set by itself."""
+"""Headers Django does not set by itself, the drafts a form's success lets go, the list queries back links keep,
+and the screening of every request before its view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
+from django.urls import Resolver404, resolve
+
+from .inputs import json_content
 
 # No inline scripts on our pages, and nothing from other origins: intranets have no CDN anyway.
 CSP = (
@@ -79,3 +86,275 @@ class DraftSavedMiddleware:
                 secure=settings.CSRF_COOKIE_SECURE,
             )
         return response
+
+
+# The list pages whose filters a detail page's back link keeps (url names).
+LIST_PAGES = frozenset({"hazard-list", "enterprise-list", "tip-queue", "accident-list", "import-list"})
+SESSION_KEY = "zhiben:list-query"
+
+
+class ListMemoryMiddleware:
+    """Remembers, per list page, the query of the last time the user looked at it (filters, page), so that a
+    detail page's back link (``{% back_to "hazard-list" %}``, zhiben/common/templatetags/lists.py) returns
+    to the same results — after the detail page's own forms and redirects too. Kept in the session; the
+    session is written only when the query changed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        name = match.url_name if match is not None else None
+        if (
+            name in LIST_PAGES
+            and request.method == "GET"
+            and response.status_code == 200
+            and "format" not in request.GET
+            and hasattr(request, "session")
+        ):
+            query = request.GET.urlencode()[:1000]
+            kept = request.session.get(SESSION_KEY, {})
+            if kept.get(name) != query:
+                request.session[SESSION_KEY] = {**kept, name: query}
+        return response
+
+
+# ------------------------------------------------------------------------------------------------------
+# Screening of every request before any view sees it: what no database can store (NUL, lone surrogates)
+# and bodies no parser can read are answered here, once, naming the field or the problem, so that no
+# endpoint or page can turn them into a 500 (PostgreSQL refuses NUL in text; a multipart body without its
+# boundary makes Django's parser raise).
+
+NUL = "含有无法保存的控制字符（NUL）"
+UNREADABLE = "含有无法识别的字符"
+
+
+def unsavable(text: str) -> str | None:
+    """Why ``text`` cannot be stored (a Chinese clause to follow a field's name), or None."""
+    if "\x00" in text:
+        return NUL
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, as JSON's "\ud800" decodes
+            return UNREADABLE
+    return None
+
+
+def _json_problem(value: Any, path: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        why = unsavable(value)
+        return (path or "body", why) if why else None
+    items: Iterable[tuple[str, Any]]
+    if isinstance(value, dict):
+        for key in value:
+            why = unsavable(str(key))
+            if why:
+                return (f"{path}.{key}" if path else str(key)).replace("\x00", "\\u0000"), f"字段名{why}"
+        items = ((str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((str(i), v) for i, v in enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        found = _json_problem(item, f"{path}.{key}" if path else key)
+        if found:
+            return found
+    return None
+
+
+# (method, route as in the OpenAPI document) → {field: its Chinese label}; zhiben/api.py supplies it, so that a
+# refusal here names a field as the endpoint's own input would ("隐患名称含有…").
+FieldLabels = Callable[[str, str], Mapping[str, str]]
+_field_labels: list[FieldLabels] = []
+
+
+def use_field_labels(source: FieldLabels) -> None:
+    """Name refused API fields with the labels ``source`` gives for a method and route template."""
+    _field_labels[:] = [source]
+
+
+def _label(request: HttpRequest, field: str) -> str:
+    if not _field_labels or not request.path.startswith("/api/"):
+        return ""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return ""
+    template = "/" + re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", match.route)
+    return _field_labels[0](str(request.method), template).get(field, "")
+
+
+class Refusal(Exception):
+    """A request refused before its view: HTTP ``status``, the ``field`` (or ``body``) and a Chinese message."""
+
+    def __init__(self, status: int, where: str, field: str, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.status, self.where, self.field, self.message, self.kind = status, where, field, message, kind
+
+
+def _printable(name: str) -> str:
+    return name.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _screen_pairs(pairs: Iterable[tuple[str, list[Any]]], where: str) -> None:
+    for key, values in pairs:
+        why = unsavable(key)
+        if why:
+            raise Refusal(422, where, _printable(key), f"参数名{why}", "string_unsavable")
+        for value in values:
+            text = value if isinstance(value, str) else getattr(value, "name", "") or ""
+            why = unsavable(text)
+            if why:
+                what = "文件名" if not isinstance(value, str) else ""
+                raise Refusal(422, where, key, f"{what}{why}", "string_unsavable")
+
+
+def max_request_bytes() -> int:
+    return int(settings.ZHIBEN.get("REQUEST_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def _screen_body(request: HttpRequest) -> None:
+    raw_length = request.META.get("CONTENT_LENGTH") or "0"
+    try:
+        length = int(raw_length)
+    except ValueError:
+        length = -1
+    if length < 0:
+        raise Refusal(400, "header", "Content-Length", "Content-Length 不是有效的字节数", "content_length")
+    if length > max_request_bytes():
+        limit = max_request_bytes() // (1024 * 1024)
+        raise Refusal(413, "body", "body", f"请求体过大：不能超过 {limit} MB", "body_too_large")
+    content_type = request.content_type or ""
+    try:
+        if content_type.startswith("multipart/"):
+            if content_type != "multipart/form-data":
+                raise Refusal(415, "body", "body", "multipart 请求体应为 multipart/form-data", "content_type")
+            if not (request.content_params or {}).get("boundary"):  # whatever the method: nothing can split the body
+                raise Refusal(400, "body", "body", "multipart 请求体无法解析（缺少或无效的 boundary）", "multipart")
+            if request.method == "POST":
+                tail = _Tail.watch(request)
+                _screen_pairs(request.POST.lists(), "form")
+                _screen_pairs(request.FILES.lists(), "file")
+                if tail is not None and not tail.closes((request.content_params or {}).get("boundary", "")):
+                    # Django's parser keeps what it read of a cut-off body: the upload was interrupted
+                    raise Refusal(
+                        400, "body", "body", "multipart 请求体不完整（缺少结束标记，上传可能中断）", "multipart"
+                    )
+        elif content_type == "application/x-www-form-urlencoded":
+            if request.method == "POST":
+                _screen_pairs(request.POST.lists(), "form")
+        elif json_content(content_type) and length:
+            _screen_json(request.body)
+    except MultiPartParserError as exc:
+        raise Refusal(
+            400, "body", "body", f"multipart 请求体无法解析（{_multipart_reason(exc)}）", "multipart"
+        ) from exc
+    except RequestDataTooBig as exc:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        raise Refusal(413, "body", "body", f"请求体过大：表单与 JSON 不能超过 {limit} MB", "body_too_large") from exc
+    except SuspiciousOperation as exc:  # too many fields or files
+        raise Refusal(400, "body", "body", "请求体中的字段或文件过多", "too_many_fields") from exc
+    except UnreadablePostError as exc:
+        raise Refusal(400, "body", "body", "请求体不完整（连接中断）", "body_incomplete") from exc
+
+
+class _Tail:
+    """The request's input stream, remembering its last bytes: a multipart body ends with its closing
+    delimiter (``--boundary--``), and one that does not was cut off."""
+
+    KEEP = 512
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.tail = b""
+
+    @classmethod
+    def watch(cls, request: HttpRequest) -> _Tail | None:
+        stream = getattr(request, "_stream", None)  # WSGIRequest's body stream, read by the multipart parser
+        if stream is None or hasattr(request, "_body") or hasattr(request, "_post"):
+            return None
+        tail = cls(stream)
+        request._stream = tail  # type: ignore[assignment]  # read as a stream by Django's parser
+        return tail
+
+    def _keep(self, data: bytes) -> bytes:
+        self.tail = (self.tail + data)[-self.KEEP :]
+        return data
+
+    def read(self, *args: Any) -> bytes:
+        return self._keep(self.stream.read(*args))
+
+    def readline(self, *args: Any) -> bytes:
+        return self._keep(self.stream.readline(*args))
+
+    def closes(self, boundary: str) -> bool:
+        return self.tail.rstrip(b"\r\n").endswith(b"--" + boundary.encode("latin-1", "replace") + b"--")
+
+
+def _multipart_reason(exc: MultiPartParserError) -> str:
+    text = str(exc)
+    if "boundary" in text.lower():
+        return "缺少或无效的 boundary"
+    if "content length" in text.lower():
+        return "Content-Length 无效"
+    return "格式不完整或已截断"
+
+
+def _screen_json(body: bytes) -> None:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refusal(400, "body", "body", "请求体不是有效的 UTF-8 文本", "body_encoding") from exc
+    if "\x00" not in text and "\\u" not in text:
+        return  # nothing to decode into a NUL or a surrogate; the endpoint parses it as usual
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return  # the endpoint answers a malformed document itself ("JSON 格式错误")
+    found = _json_problem(data, "")
+    if found:
+        raise Refusal(422, "body", found[0], found[1], "string_unsavable")
+
+
+class RequestScreenMiddleware:
+    """Refuses, before any view, a request whose query string, form fields, file names, JSON strings or
+    path parameters hold what no database column can store, and a body that cannot be parsed: 422 naming
+    the field, 400/413/415 naming the problem; JSON under /api/, a Chinese page elsewhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            _screen_pairs(request.GET.lists(), "query")
+            if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+                _screen_body(request)
+        except Refusal as refusal:
+            return refused(request, refusal)
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        for name, value in kwargs.items():
+            why = unsavable(value) if isinstance(value, str) else None
+            if why:
+                return refused(request, Refusal(422, "path", name, why, "string_unsavable"))
+        return None
+
+
+def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The answer to a refused request: the API's error shape under /api/, the Chinese 400 page elsewhere."""
+    if request.path.startswith("/api/"):
+        if refusal.status == 422:
+            refusal.message = _label(request, refusal.field) + refusal.message
+        loc = [refusal.where] if refusal.field == refusal.where else [refusal.where, refusal.field]
+        body: dict[str, Any] = {
+            "detail": [{"loc": loc, "msg": refusal.message, "type": refusal.kind}],
+            "errors": {refusal.field: refusal.message},
+        }
+        return JsonResponse(body, status=refusal.status)
+    label = "" if refusal.field == "body" else f"「{refusal.field}」"
+    return render(request, "400.html", {"message": f"{label}{refusal.message}"}, status=refusal.status)

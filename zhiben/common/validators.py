@@ -13,6 +13,8 @@ from phonenumbers import PhoneNumberType
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import uscc
 
+from .names import code_key
+
 # 统一社会信用代码 (GB 32100-2015) is checked by python-stdnum, not by hand (FACTS.md §6).
 _USCC_MESSAGES: dict[type[Exception], str] = {
     stdnum_exc.InvalidLength: "统一社会信用代码应为18位",
@@ -26,7 +28,7 @@ def clean_credit_code(raw: Any) -> str:
     """Return the compact, upper-case code or raise ValueError with a Chinese message."""
     if raw is None or not str(raw).strip():
         raise ValueError("请填写统一社会信用代码")
-    code, message = _checked_code(str(raw).strip().translate(_FULLWIDTH))
+    code, message = _checked_code(code_key(raw))
     if message:
         raise ValueError(message)
     return code

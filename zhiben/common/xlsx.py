@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import math
 import re
 import tempfile
@@ -29,6 +30,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from xlsxwriter.utility import xl_col_to_name
 
+log = logging.getLogger(__name__)
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_CHARS = 32_767  # Excel's limit for one cell's text
@@ -73,12 +75,52 @@ def column_letters(index: int) -> str:
     return str(xl_col_to_name(index))
 
 
-def _text(value: Any) -> str:
+# What every workbook zhiben writes is opened with: text is text. XlsxWriter's ``write`` would otherwise
+# guess — a user's "=1+1" a live formula, a URL a link (and a URL past Excel's 2,079-character link limit
+# dropped with a warning), "0012" a number.
+SAFE_OPTIONS: dict[str, Any] = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+TRUNCATED = "…［已截断：原文 {n:,} 字，超过 Excel 单元格 {limit:,} 字的上限］"
+
+
+def new_workbook(out: Any, options: dict[str, Any] | None = None) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook that never guesses a type from text (``SAFE_OPTIONS`` over ``options``)."""
+    return xlsxwriter.Workbook(out, {**(options or {}), **SAFE_OPTIONS})
+
+
+def cell_text(value: Any) -> tuple[str, bool]:
+    """``value`` as a cell's text, and whether it was cut: characters XML cannot hold are dropped, and a
+    text over Excel's 32,767-character cell limit is cut with a visible mark saying how long it was."""
     if value.__class__ is not str:
         value = ("是" if value else "否") if isinstance(value, bool) else str(value)
-    if len(value) > MAX_CHARS:
-        value = value[:MAX_CHARS]
-    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
+    if _NOT_XML.search(value):
+        value = _NOT_XML.sub("", value)
+    if len(value) <= MAX_CHARS:
+        return value, False
+    mark = TRUNCATED.format(n=len(value), limit=MAX_CHARS)
+    return value[: MAX_CHARS - len(mark)] + mark, True
+
+
+def _text(value: Any) -> str:
+    return cell_text(value)[0]
+
+
+def write_cell(sheet: Any, row: int, col: int, value: Any, fmt: Any = None, date_format: Any = None) -> bool:
+    """One cell written by the Python type of ``value``, never by what its text looks like: ``None`` and
+    ``""`` blank, a ``bool`` a boolean, a finite number a number, a date or naive datetime a date (in
+    ``date_format``, else ``fmt``), anything else text (``cell_text``). Returns whether the text was cut."""
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float | Decimal) and math.isfinite(float(value)):
+        sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+    elif isinstance(value, datetime.date) and getattr(value, "tzinfo", None) is None:
+        sheet.write_datetime(row, col, value, date_format or fmt)
+    else:
+        text, cut = cell_text(value)
+        sheet.write_string(row, col, text, fmt)
+        return cut
+    return False
 
 
 def write_table(
@@ -97,17 +139,7 @@ def write_table(
     tz = timezone.get_current_timezone()  # Asia/Shanghai
     with tempfile.TemporaryDirectory() as tmp:
         out = io.BytesIO()
-        book = xlsxwriter.Workbook(
-            out,
-            {
-                "constant_memory": True,
-                "tmpdir": tmp,
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-                "remove_timezone": True,
-            },
-        )
+        book = new_workbook(out, {"constant_memory": True, "tmpdir": tmp, "remove_timezone": True})
         sheet = book.add_worksheet(_sheet_title(sheet_title))
         head = book.add_format(
             {"bold": True, "font_color": "#FFFFFF", "bg_color": f"#{HEADER_FILL}", "border": 1, "valign": "vcenter"}
@@ -123,6 +155,7 @@ def write_table(
             sheet.write_string(header_row, i, column.header, head)
         kinds = [c.kind for c in columns]
         last = header_row
+        cut = 0
         for last, row in enumerate(rows, start=header_row + 1):
             if last == MAX_ROWS - 1:
                 sheet.write_string(last, 0, f"超过 Excel 行数上限，仅导出前 {MAX_ROWS - 2 - header_row:,} 行")
@@ -130,15 +163,22 @@ def write_table(
             for i, value in enumerate(row):
                 if value is None or value == "":
                     continue
-                _write(sheet, last, i, value, kinds[i], formats, tz)
+                cut += _write(sheet, last, i, value, kinds[i], formats, tz)
         sheet.autofilter(header_row, 0, last, len(columns) - 1)
+        if cut:  # said in the log, and in the workbook itself under the table (where a row is left)
+            log.warning("xlsx %s: %d cells cut at Excel's %d-character limit", sheet_title, cut, MAX_CHARS)
+            sheet.write_string(
+                last + 1,
+                0,
+                f"注：{cut} 个单元格的文字超过 Excel 单元格 {MAX_CHARS:,} 字的上限，已截断（以“已截断”标明）",
+            )
         book.close()
         return out.getvalue()
 
 
-def _write(sheet: Any, row: int, col: int, value: Any, kind: Kind, formats: dict[str, Any], tz: Any) -> None:
+def _write(sheet: Any, row: int, col: int, value: Any, kind: Kind, formats: dict[str, Any], tz: Any) -> bool:
     """One non-empty cell: a real date, time or number where the column's kind and the value agree,
-    else text (a "—" in a number column, a date before 1900-03-01)."""
+    else text (a "—" in a number column, a date before 1900-03-01). Returns whether the text was cut."""
     if kind in ("date", "datetime") and isinstance(value, datetime.date):
         if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
             value = value.astimezone(tz)
@@ -147,7 +187,7 @@ def _write(sheet: Any, row: int, col: int, value: Any, kind: Kind, formats: dict
         day = value.date() if isinstance(value, datetime.datetime) else value
         if day >= _FIRST_SERIAL_DAY:
             sheet.write_datetime(row, col, value, formats[kind])
-            return
+            return False
     elif (
         kind in ("int", "decimal", "percent")
         and isinstance(value, int | float | Decimal)
@@ -155,8 +195,10 @@ def _write(sheet: Any, row: int, col: int, value: Any, kind: Kind, formats: dict
         and math.isfinite(float(value))
     ):
         sheet.write_number(row, col, value if isinstance(value, int) else float(value), formats[kind])
-        return
-    sheet.write_string(row, col, _text(value))
+        return False
+    text, cut = cell_text(value)
+    sheet.write_string(row, col, text)
+    return cut
 
 
 def _sheet_title(title: str) -> str:

@@ -8,6 +8,8 @@ from typing import Any
 
 from stdnum.cn import uscc
 
+from zhiben.common.names import name_key
+
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -115,9 +117,11 @@ def enterprise_rows(
             credit = make_credit_code(rng, code[:6])
         seen.add(credit)
         risky = sector in high_risk
+        name = enterprise_name(rng, short_place(region_name), sector)
         yield {
             "credit_code": credit,
-            "name": enterprise_name(rng, short_place(region_name), sector),
+            "name": name,
+            "name_key": name_key(name),
             "region_id": code,
             "sector_id": sector,
             "high_risk": risky,

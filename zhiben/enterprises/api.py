@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import json_body, openapi_body, parse
+from zhiben.common.names import code_key
+from zhiben.common.pagination import LimitOffset
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
 from .exports import enterprises_xlsx, export_filename
@@ -79,7 +81,7 @@ def create_enterprise(request: HttpRequest) -> Status[Enterprise]:
 
 
 @router.get("", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> object:
     return enterprise_list(actor=request_actor(request), filters=query_params(query))
 
@@ -111,7 +113,7 @@ def update_enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
     if enterprise_get(actor=actor, credit_code=credit_code) is None:
         raise NotFound("企业不存在")
     change = parse(EnterpriseChange, json_body(request))
-    enterprise_update(actor=actor, credit_code=credit_code.strip().upper(), change=change)
+    enterprise_update(actor=actor, credit_code=code_key(credit_code), change=change)
     found = enterprise_get(actor=actor, credit_code=credit_code)
     if found is None:
         raise NotFound("企业不存在")

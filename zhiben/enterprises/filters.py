@@ -25,7 +25,11 @@ class EnterpriseFilterSet(FilterSet):
     insured = YesNoFilter(label="安责险", yes="已投保", no="未投保", field_name="insured")
     status = ChoiceFilter(label="经营状态", choices=OperatingStatus.choices)
     q = SearchFilter(
-        label="搜索", fields=("name", "address"), exact=("credit_code",), description="名称、地址或统一社会信用代码"
+        label="搜索",
+        fields=("address",),
+        keyed=("name_key",),
+        codes=("credit_code",),
+        description="名称（全角半角、空格、括号、间隔号、连接号不论）、地址或统一社会信用代码（可只填前几位）",
     )
 
     class Meta:

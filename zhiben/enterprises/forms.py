@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from zhiben.common.inputs import DayField
 from zhiben.reference.models import Sector
 
 from .models import OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
@@ -32,11 +33,11 @@ class EnterpriseForm(forms.Form):
     standardisation_grade = forms.ChoiceField(
         label="安全生产标准化等级", choices=BLANK + StandardisationGrade.choices, required=False
     )
-    standardisation_valid_until = forms.DateField(
+    standardisation_valid_until = DayField(
         label="标准化有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     insured = forms.BooleanField(label="投保安责险", required=False)
-    insurance_valid_until = forms.DateField(
+    insurance_valid_until = DayField(
         label="安责险有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     principal = forms.CharField(label="主要负责人", max_length=60, required=False)

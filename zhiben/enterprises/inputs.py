@@ -15,8 +15,10 @@ from typing import Annotated, Any
 from ninja import Field
 from pydantic import BeforeValidator
 
+from zhiben.common.dates import parse_day
 from zhiben.common.inputs import Input, choice, phone, required, text
-from zhiben.common.validators import clean_credit_code, clean_decimal, to_halfwidth
+from zhiben.common.names import code_key
+from zhiben.common.validators import clean_credit_code, clean_decimal
 
 from .models import OperatingStatus, RiskLevel, Scale, StandardisationGrade, SupervisionClass
 
@@ -33,19 +35,13 @@ def _clean_bool(raw: Any, label: str) -> bool:
 
 
 def _clean_date(raw: Any, label: str) -> datetime.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
+    """A Beijing day (``dates.parse_day``) or None for blank; ValueError naming ``label`` otherwise."""
+    return parse_day(raw, label=label)
 
 
 def _clean_industry_code(raw: Any) -> str:
     """GB/T 4754-2017 code: optional section letter, then a 2-, 3- or 4-digit division/group/class."""
-    text = to_halfwidth("" if raw is None else str(raw)).strip().upper()
+    text = code_key(raw)
     if not text:
         return ""
     digits = text[1:] if text[:1].isalpha() else text

@@ -19,6 +19,7 @@ from zhiben.common.ledgers import (
     compact_text,
     filter_in_chunks,
     labels,
+    normal_text,
     parse_bool,
     parse_choice,
     parse_code,
@@ -73,13 +74,14 @@ class EnterpriseRows:
         self.regions: dict[str, str | ValueError] = {}
         self.within = self.actor.region_id if self.actor.role != Role.ADMIN else None
 
-    def _region(self, text: str) -> str:
-        if text not in self.regions:
+    def _region(self, text: str, *, address: bool = False) -> str:
+        key = f"{'@' if address else ''}{text}"
+        if key not in self.regions:
             try:
-                self.regions[text] = resolve_region(text, within=self.within)
+                self.regions[key] = resolve_region(text, within=self.within, address=address)
             except ValueError as exc:
-                self.regions[text] = exc
-        found = self.regions[text]
+                self.regions[key] = exc
+        found = self.regions[key]
         if isinstance(found, ValueError):
             raise found
         return found
@@ -140,7 +142,7 @@ class EnterpriseRows:
 
     def _address(self, text: str) -> str:
         try:
-            return self._region(text)
+            return self._region(text, address=True)
         except ValueError as exc:
             raise ValueError(f"未填所在区划，按地址也无法确定：{exc}") from exc
 
@@ -198,6 +200,7 @@ LEDGER = Ledger(
                 "所在乡镇（街道）",
                 "属地",
             ),
+            normal_text,
             note="区划代码，或区县/乡镇名称；不填时按地址识别",
             width=18,
         ),
@@ -206,6 +209,7 @@ LEDGER = Ledger(
             "sector",
             "行业领域",
             ("行业", "所属行业", "行业类别", "行业分类", "监管行业"),
+            normal_text,
             required=True,
             choices=_sector_names,
         ),
@@ -294,10 +298,10 @@ LEDGER = Ledger(
         Column("insurance_valid_until", "安责险有效期至", ("安责险有效期", "保险有效期"), parse_date, kind="date"),
         Column("employees", "从业人数", ("职工人数", "员工人数", "从业人员数", "从业人员"), parse_int, kind="number"),
         Column("principal", "主要负责人", ("负责人", "法定代表人", "法人代表")),
-        Column("principal_phone", "主要负责人电话", ("负责人电话", "负责人联系电话", "联系电话")),
+        Column("principal_phone", "主要负责人电话", ("负责人电话", "负责人联系电话", "联系电话"), normal_text),
         Column("actual_controller", "实际控制人", ()),
         Column("safety_contact", "安全管理联系人", ("安全负责人", "安全管理人员", "安全联系人")),
-        Column("safety_phone", "安全管理联系电话", ("安全负责人电话", "安全联系人电话")),
+        Column("safety_phone", "安全管理联系电话", ("安全负责人电话", "安全联系人电话"), normal_text),
         Column("industry_code", "国民经济行业代码", ("行业代码", "国民经济行业分类代码"), compact_text),
         Column("longitude", "经度", (), _coordinate, kind="number"),
         Column("latitude", "纬度", (), _coordinate, kind="number"),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from zhiben.accounts.scope import ScopePaths
+from zhiben.common.names import name_key
+
+NAME_KEY_LENGTH = 800  # a name of 200 characters, with room for NFKC's expansions (㈱ → (株))
 
 
 class Scale(models.TextChoices):
@@ -52,6 +57,9 @@ class Enterprise(models.Model):
 
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("单位名称", max_length=200)
+    # the name as compared (common.names.name_key), kept with every save: imports, searches and the tip form
+    # find （秀山分公司） when (秀山分公司) is typed, with an index
+    name_key = models.CharField("名称比较键", max_length=NAME_KEY_LENGTH, editable=False, default="")
     region = models.ForeignKey("regions.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
     sector = models.ForeignKey("reference.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="+")
     industry_code = models.CharField("国民经济行业代码", max_length=5, blank=True)
@@ -91,7 +99,21 @@ class Enterprise(models.Model):
             models.Index(fields=["region", "sector"]),
             models.Index(fields=["sector", "region"]),
             models.Index(fields=["name"]),
+            models.Index(fields=["name_key"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = enterprise_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+
+def enterprise_name_key(name: object) -> str:
+    """The stored comparison key of an enterprise's name (``name_key`` within the column's length); what a
+    lookup by name compares with ``Enterprise.name_key``."""
+    return name_key(name)[:NAME_KEY_LENGTH]

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from zhiben.accounts.models import User
 from zhiben.accounts.scope import scoped
 from zhiben.common.filters import apply, bind
+from zhiben.common.names import code_key
 
 from .filters import EnterpriseFilterSet
 from .models import Enterprise
@@ -32,6 +33,6 @@ def enterprise_get(*, actor: User, credit_code: str) -> Enterprise | None:
     return (
         scoped(Enterprise.objects, actor)
         .select_related("region", "sector")
-        .filter(credit_code=str(credit_code).strip().upper())
+        .filter(credit_code=code_key(credit_code))
         .first()
     )

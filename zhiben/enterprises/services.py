@@ -24,6 +24,7 @@ from .models import (
     Scale,
     StandardisationGrade,
     SupervisionClass,
+    enterprise_name_key,
 )
 
 F = TypeVar("F", bound=EnterpriseFields)
@@ -177,6 +178,7 @@ def enterprise_create_many(
         cleaned = dict(row)
         region, sector = cleaned.pop("region"), cleaned.pop("sector")
         made.append(Enterprise(region_id=region, sector_id=sector, **cleaned))
+        made[-1].name_key = enterprise_name_key(made[-1].name)  # bulk_create does not call save()
     extras = iter(context) if context is not None else None
     with transaction.atomic():
         Enterprise.objects.bulk_create(made, batch_size=2000)

@@ -5,14 +5,16 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Status as Answer
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import Input, json_body, openapi_body, parse
+from zhiben.common.pagination import LimitOffset
 from zhiben.common.schemas import EventOut
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
@@ -21,14 +23,17 @@ from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xl
 from .filters import HazardFilterSet
 from .inputs import (
     HazardCancellation,
+    HazardDelisting,
     HazardDualReport,
+    HazardExtension,
+    HazardExtensionDecision,
     HazardPlan,
     HazardReport,
     HazardReviewDecision,
     HazardSubmission,
     HazardSupervision,
 )
-from .models import Attachment, AttachmentKind, Hazard
+from .models import Attachment, AttachmentKind, Hazard, Status
 from .selectors import (
     API_LIST_RELATED,
     API_RELATED,
@@ -42,6 +47,9 @@ from .services import (
     hazard_attach,
     hazard_cancel,
     hazard_create,
+    hazard_delist,
+    hazard_extension_decide,
+    hazard_extension_request,
     hazard_plan,
     hazard_report,
     hazard_review,
@@ -89,11 +97,19 @@ class HazardOut(Schema):
     external_ref: str
     discovered_on: datetime.date
     deadline: datetime.date | None
+    deadline_owner: str | None = Field(None, description="enterprise（企业自定）| regulator（监管部门责令）| null")
+    due: datetime.date | None = Field(None, description="起作用的期限：整改期限与督办期限中较早者")
     cohort: str
     overdue: bool
     closed_on_time: bool
     self_check_missed: bool
     listed: bool
+    submitted_on: datetime.date | None = Field(None, description="申请销号日期（企业完成整改之日）")
+    review_due: datetime.date | None = Field(None, description="审核销号期限（待审核时）")
+    review_overdue: bool
+    without_plan: bool = Field(..., description="重大隐患超过 ZHIBEN_PLAN_DAYS 天仍未制定整改方案")
+    cancel_proposed_by: int | None = Field(None, alias="cancel_proposed_by_id")
+    historical: bool
     closed_on: datetime.date | None
     created_at: datetime.datetime
 
@@ -121,6 +137,26 @@ class HazardOut(Schema):
     def resolve_self_check_missed(obj: Hazard) -> bool:
         return rules.self_check_missed(obj)
 
+    @staticmethod
+    def resolve_deadline_owner(obj: Hazard) -> str | None:
+        return rules.deadline_owner(obj)
+
+    @staticmethod
+    def resolve_due(obj: Hazard) -> datetime.date | None:
+        return rules.due(obj)
+
+    @staticmethod
+    def resolve_review_due(obj: Hazard) -> datetime.date | None:
+        return rules.review_due(obj)
+
+    @staticmethod
+    def resolve_review_overdue(obj: Hazard) -> bool:
+        return rules.review_overdue(obj)
+
+    @staticmethod
+    def resolve_without_plan(obj: Hazard) -> bool:
+        return rules.without_plan(obj)
+
 
 class PlanOut(Schema):
     responsible_person: str
@@ -135,6 +171,16 @@ class SupervisionOut(Schema):
     notice_no: str = Field(..., alias="supervision_notice_no")
     listed_on: datetime.date | None
     deadline: datetime.date | None = Field(None, alias="supervision_deadline")
+    delisted_on: datetime.date | None
+    delist_reason: str
+
+
+class ExtensionOut(Schema):
+    deadline: datetime.date | None = Field(None, alias="extension_deadline")
+    reason: str = Field(..., alias="extension_reason")
+    status: str = Field(..., alias="extension_status", description="pending|approved|rejected")
+    requested_by: int | None = Field(None, alias="extension_requested_by_id")
+    comment: str = Field(..., alias="extension_comment")
 
 
 class ReportsOut(Schema):
@@ -145,6 +191,7 @@ class ReportsOut(Schema):
 class HazardDetail(HazardOut):
     plan: PlanOut | None
     supervision: SupervisionOut | None
+    extension: ExtensionOut | None
     reports: ReportsOut
     cancel_reason: str
     attachments: list[AttachmentOut]
@@ -157,6 +204,10 @@ class HazardDetail(HazardOut):
     @staticmethod
     def resolve_supervision(obj: Hazard) -> Hazard | None:
         return obj if obj.supervision_level else None
+
+    @staticmethod
+    def resolve_extension(obj: Hazard) -> Hazard | None:
+        return obj if obj.extension_status else None
 
     @staticmethod
     def resolve_reports(obj: Hazard) -> Hazard:
@@ -199,14 +250,14 @@ def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
 
 
 @router.post("", response={201: HazardDetail})
-def create_hazard(request: HttpRequest, payload: HazardReport) -> Status[Hazard]:
+def create_hazard(request: HttpRequest, payload: HazardReport) -> Answer[Hazard]:
     """Record a hazard. An enterprise user may only self-report (source=self_check) for its own enterprise."""
     # The service's hazard as recorded: its creator sees it (no second read, no seven-table join).
-    return Status(201, hazard_recorded(hazard_create(actor=request_actor(request), report=payload)))
+    return Answer(201, hazard_recorded(hazard_create(actor=request_actor(request), report=payload)))
 
 
 @router.get("", response=list[HazardOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_hazards(request: HttpRequest, query: Query[HazardQuery]) -> object:
     return hazard_list(actor=request_actor(request), filters=query_params(query), related=API_LIST_RELATED)
 
@@ -246,14 +297,14 @@ def plan(request: HttpRequest, hazard_id: int) -> Hazard:
 @router.post("/{int:hazard_id}/attachments", response={201: AttachmentCreated})
 def attach(
     request: HttpRequest, hazard_id: int, file: File[UploadedFile], kind: Form[str] = AttachmentKind.EVIDENCE
-) -> Status[Attachment]:
+) -> Answer[Attachment]:
     """Upload a file: JPEG, PNG, WebP or PDF (detected from content), size-capped. ``kind`` is
     ``evidence`` (整改佐证材料, the default: what a close-out may cite) or ``photo`` (隐患现场照片). The same
     content uploaded again to the same hazard answers the file already kept."""
     attachment = hazard_attach(
         hazard_id=hazard_id, actor=request_actor(request), uploads=[(file, file.name or "", file.size)], kind=kind
     )[0]
-    return Status(201, attachment)
+    return Answer(201, attachment)
 
 
 @router.get("/{int:hazard_id}/attachments/{int:attachment_id}")
@@ -293,19 +344,55 @@ def review(request: HttpRequest, hazard_id: int) -> Hazard:
     return _detail(request, hazard_id)
 
 
-@router.post("/{int:hazard_id}/cancel", response=HazardDetail, openapi_extra=openapi_body(HazardCancellation))
-def cancel(request: HttpRequest, hazard_id: int) -> Hazard:
-    """Cancel a record that is not a hazard (误报/不构成), with a reason."""
+@router.post(
+    "/{int:hazard_id}/cancel",
+    response={200: HazardDetail, 202: HazardDetail},
+    openapi_extra=openapi_body(HazardCancellation),
+)
+def cancel(request: HttpRequest, hazard_id: int) -> Answer[Hazard]:
+    """Cancel a record that is not a hazard (误报/不构成), with a reason. A general hazard: 200, cancelled.
+    A major one takes two regulators: the first call records the proposal and answers 202 with the hazard
+    unchanged (``cancel_proposed_by`` set); the same person again 409; another regulator in scope 200."""
     cancellation = _input(request, hazard_id, HazardCancellation)
-    hazard_cancel(hazard_id=hazard_id, actor=request_actor(request), cancellation=cancellation)
-    return _detail(request, hazard_id)
+    hazard = hazard_cancel(hazard_id=hazard_id, actor=request_actor(request), cancellation=cancellation)
+    return Answer(200 if hazard.status == Status.CANCELLED else 202, _detail(request, hazard_id))
 
 
 @router.post("/{int:hazard_id}/supervise", response=HazardDetail, openapi_extra=openapi_body(HazardSupervision))
 def supervise(request: HttpRequest, hazard_id: int) -> Hazard:
-    """List for supervision (挂牌督办)."""
+    """List for supervision (挂牌督办): at most at the level of the caller's own region (403 above it)."""
     supervision = _input(request, hazard_id, HazardSupervision)
     hazard_supervise(hazard_id=hazard_id, actor=request_actor(request), supervision=supervision)
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/delist", response=HazardDetail, openapi_extra=openapi_body(HazardDelisting))
+def delist(request: HttpRequest, hazard_id: int) -> Hazard:
+    """End a supervision listing (摘牌) with its date and reason; 403 above the caller's listing authority."""
+    delisting = _input(request, hazard_id, HazardDelisting)
+    hazard_delist(hazard_id=hazard_id, actor=request_actor(request), delisting=delisting)
+    return _detail(request, hazard_id)
+
+
+@router.post("/{int:hazard_id}/extension", response=HazardDetail, openapi_extra=openapi_body(HazardExtension))
+def extension(request: HttpRequest, hazard_id: int) -> Hazard:
+    """Ask for a later deadline (延期申请). 409 (naming ``deadline``) once a regulator-ordered deadline has
+    passed, or with no deadline yet; 409 while another request is pending; 422 for a deadline not later."""
+    asked = _input(request, hazard_id, HazardExtension)
+    hazard_extension_request(hazard_id=hazard_id, actor=request_actor(request), extension=asked)
+    return _detail(request, hazard_id)
+
+
+@router.post(
+    "/{int:hazard_id}/extension/decision",
+    response=HazardDetail,
+    openapi_extra=openapi_body(HazardExtensionDecision),
+)
+def extension_decision(request: HttpRequest, hazard_id: int) -> Hazard:
+    """Approve or reject the pending extension: a regulator in scope other than the requester (403 for the
+    requester or an enterprise user; 409 when nothing is pending)."""
+    decision = _input(request, hazard_id, HazardExtensionDecision)
+    hazard_extension_decide(hazard_id=hazard_id, actor=request_actor(request), decision=decision)
     return _detail(request, hazard_id)
 
 

@@ -25,9 +25,14 @@ EVENT_KINDS = {
     "approved": "审核通过",
     "rejected": "退回整改",
     "closed": "销号",
+    "cancel_proposed": "提议撤销（待另一名监管人员确认）",
     "cancelled": "撤销",
     "listed": "挂牌督办",
     "relisted": "重新挂牌督办",
+    "delisted": "摘牌",
+    "extension_requested": "申请延期",
+    "extension_approved": "批准延期",
+    "extension_rejected": "不批准延期",
     "reported": "记录报告（双报告）",
     "escalated": "期限督办",  # 临期提醒 before the deadline, 提醒 · 函告 · 通报 · 约谈 after it
     "updated": "台账导入更新",
@@ -85,8 +90,20 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
         return part("comment")
     if kind == "closed":
         return _join(part("closed_on", "销号日期 {}"), part("by", labels=CLOSED_BY))
-    if kind == "cancelled":
+    if kind in ("cancelled", "cancel_proposed"):
         return part("reason")
+    if kind == "delisted":
+        return _join(part("on", "摘牌日期 {}"), part("reason", "理由：{}"))
+    if kind == "extension_requested":
+        return _join(part("current", "原期限 {}"), part("deadline", "申请延至 {}"), part("reason", "理由：{}"))
+    if kind in ("extension_approved", "extension_rejected"):
+        late = payload.get("overdue_days") or 0
+        return _join(
+            part("previous", "原期限 {}"),
+            part("deadline", "延至 {}" if kind == "extension_approved" else "申请延至 {}"),
+            f"原期限已逾期 {late} 天" if late else "",
+            part("comment", "意见：{}"),
+        )
     if kind in ("listed", "relisted"):
         return _join(
             part("level", labels=dict(SupervisionLevel.choices)),
@@ -97,6 +114,10 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
     if kind == "reported":
         return _join(part("to", labels=REPORT_TO), part("on"))
     if kind == "escalated":
+        if text.get("source") == "plan":  # a major hazard still without a plan (五落实)
+            if text.get("step") == "due_soon":
+                return _join(part("label"), part("deadline", "应于 {} 前制定整改方案"))
+            return _join(part("label"), part("deadline", "超过制定整改方案期限 {}"))
         if text.get("step") == "due_soon":  # a reminder before the deadline: nothing is late yet
             return _join(part("label"), part("deadline", "整改期限 {}"))
         return _join(part("label"), part("deadline", "超过整改期限 {}"))

@@ -17,12 +17,20 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 PDF = ("application/pdf", "pdf")
 THUMB_SIZE = (360, 360)
-# A decompression bomb (a tiny file that expands to gigapixels) is refused, not rendered.
-Image.MAX_IMAGE_PIXELS = 60_000_000
+# Pixels decoded at most. A decompression bomb (a small file whose header claims gigapixels) is refused
+# from its header, before anything is decoded.
+MAX_DECODE_PIXELS = 60_000_000
+# A JPEG need not be decoded whole: libjpeg decodes it at 1/2, 1/4 or 1/8 of its size (Pillow's
+# ``Image.draft``), so photos of a phone's 200-MP mode (16320×12240) are taken, thumbnailed at 1/8. Past
+# this, or a PNG or WebP past MAX_DECODE_PIXELS (they have no reduced decode), is refused for its size.
+MAX_JPEG_PIXELS = 300_000_000
+# Pillow's own guard, as a backstop behind the checks above (it refuses past twice this at open).
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
+FORMAT_MESSAGE = "只接受 JPEG、PNG、WebP 图片或 PDF 文件"
 
 
 class EvidenceRejected(ValueError):
-    """The file is not an accepted, intact JPEG, PNG, WebP or PDF, or is too large."""
+    """The file is not an accepted, intact JPEG, PNG, WebP or PDF, or is too large (in bytes or pixels)."""
 
 
 @dataclass(frozen=True)
@@ -69,14 +77,24 @@ def _identify(content: bytes) -> tuple[str, str, bytes | None]:
     try:
         with Image.open(io.BytesIO(content)) as probe:
             fmt = probe.format or ""
+            size = probe.size
+            # a progressive JPEG is decoded through a buffer of the whole image's coefficients, whatever
+            # the scale: it is bounded like a PNG
+            reducible = fmt == "JPEG" and not probe.info.get("progressive")
             probe.verify()  # structure check; the image must be reopened to be used
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise EvidenceRejected("只接受 JPEG、PNG、WebP 图片或 PDF 文件") from exc
+    except Image.DecompressionBombError as exc:
+        # an image, but one whose header claims more pixels than anything is decoded for
+        raise EvidenceRejected(too_many_pixels(None, MAX_JPEG_PIXELS)) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise EvidenceRejected(FORMAT_MESSAGE) from exc
     if fmt not in ALLOWED_IMAGE_FORMATS:
-        raise EvidenceRejected("只接受 JPEG、PNG、WebP 图片或 PDF 文件")
+        raise EvidenceRejected(FORMAT_MESSAGE)
+    check_pixels(size, reducible=reducible)
     content_type, extension = ALLOWED_IMAGE_FORMATS[fmt]
     try:
         with Image.open(io.BytesIO(content)) as img:
+            if fmt == "JPEG":
+                img.draft("RGB", THUMB_SIZE)  # decoded at the smallest scale still as big as the thumbnail
             img.load()
             thumb = ImageOps.exif_transpose(img)  # phone photos carry their rotation in EXIF
             thumb = thumb.convert("RGB")
@@ -86,6 +104,41 @@ def _identify(content: bytes) -> tuple[str, str, bytes | None]:
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise EvidenceRejected("图片已损坏，无法读取") from exc
     return content_type, extension, out.getvalue()
+
+
+def _count(pixels: int) -> str:
+    """Pixels as people say them: 2.0 亿, 6000 万."""
+    if pixels >= 100_000_000:
+        return f"{pixels / 100_000_000:.1f} 亿"
+    return f"{pixels // 10_000} 万"
+
+
+def too_many_pixels(size: tuple[int, int] | None, limit: int) -> str:
+    """The refusal of a picture too large in pixels, saying what to do."""
+    said = f"（{size[0]}×{size[1]}，约 {_count(size[0] * size[1])}像素）" if size else ""
+    return f"图片像素过多{said}，超过可处理的 {_count(limit)}像素：请用手机或相机较低的分辨率拍摄，或将图片缩小后再上传"
+
+
+def check_pixels(size: tuple[int, int], *, reducible: bool) -> None:
+    """Refuse (EvidenceRejected) an image whose header claims more pixels than it may be decoded with:
+    a baseline JPEG (``reducible``: decoded at a reduced scale) up to MAX_JPEG_PIXELS, a progressive JPEG,
+    a PNG or a WebP up to MAX_DECODE_PIXELS."""
+    limit = MAX_JPEG_PIXELS if reducible else MAX_DECODE_PIXELS
+    if size[0] * size[1] > limit:
+        raise EvidenceRejected(too_many_pixels(size, limit))
+
+
+def reduce_for_decoding(img: Image.Image) -> None:
+    """Ask a JPEG over MAX_DECODE_PIXELS to decode at the largest of 1/2, 1/4, 1/8 of its size that fits
+    (``img.size`` becomes that); other images are left whole (check_pixels bounded them)."""
+    width, height = img.size
+    if img.format != "JPEG" or img.info.get("progressive") or width * height <= MAX_DECODE_PIXELS:
+        return
+    for scale in (2, 4, 8):
+        if -(-width // scale) * -(-height // scale) <= MAX_DECODE_PIXELS:
+            img.draft(img.mode, (width // scale, height // scale))
+            return
+    raise EvidenceRejected(too_many_pixels((width, height), MAX_JPEG_PIXELS))
 
 
 def _safe_name(name: str) -> str:

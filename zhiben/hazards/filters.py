@@ -63,7 +63,23 @@ class HazardFilterSet(FilterSet):
         label="存量/增量", choices=[(rules.STOCK, "存量"), (rules.INCREMENT, "增量")], q=rules.q_cohort
     )
     overdue = YesNoFilter(label="逾期", yes="已逾期", no="未逾期", q=rules.q_overdue)
-    listed = YesNoFilter(label="挂牌督办", yes="已挂牌", no="未挂牌", q=lambda: ~Q(supervision_level=""))
+    listed = YesNoFilter(
+        label="挂牌督办", yes="已挂牌", no="未挂牌", q=rules.q_listed, description="挂牌督办中（未摘牌）"
+    )
+    review_overdue = YesNoFilter(
+        label="审核超期",
+        yes="审核已超期",
+        no="未超期",
+        q=rules.q_review_overdue,
+        description="待审核销号且超过审核时限（挂牌督办的 ZHIBEN_REVIEW_DAYS_LISTED 天，其他 ZHIBEN_REVIEW_DAYS 天）",
+    )
+    without_plan = YesNoFilter(
+        label="未制定方案",
+        yes="逾期未制定方案",
+        no="否",
+        q=rules.q_without_plan,
+        description="重大隐患发现后超过 ZHIBEN_PLAN_DAYS 天仍未制定整改方案（无整改期限或方案）",
+    )
     self_check_missed = YesNoFilter(
         label="自查未发现",
         q=rules.q_self_check_missed,
@@ -71,7 +87,12 @@ class HazardFilterSet(FilterSet):
     )
     sector = KeyFilter(label="行业领域", field_name="sector_id", options=_sectors)
     enterprise = CodeFilter(label="统一社会信用代码", field_name="enterprise__credit_code", max_length=30)
-    q = SearchFilter(label="搜索", fields=("title", "enterprise__name", "location"), description="隐患名称、企业、部位")
+    q = SearchFilter(
+        label="搜索",
+        fields=("title", "location"),
+        keyed=("enterprise__name_key",),
+        description="隐患名称、企业名称（全角半角、空格、括号、间隔号、连接号不论）、部位",
+    )
 
     class Meta:
         model = Hazard

@@ -6,13 +6,17 @@ from typing import Any
 
 from django import forms
 
-from zhiben.common.inputs import form_field
+from zhiben.common.inputs import DayField, form_field
 from zhiben.reference.selectors import criteria_for
 
 from .inputs import (
     Decision,
+    ExtensionVerdict,
     HazardCancellation,
+    HazardDelisting,
     HazardDualReport,
+    HazardExtension,
+    HazardExtensionDecision,
     HazardPlan,
     HazardReviewDecision,
     HazardSubmission,
@@ -31,8 +35,8 @@ class HazardForm(forms.Form):
     level = forms.ChoiceField(label="隐患级别", choices=Level.choices, widget=forms.RadioSelect, initial=Level.GENERAL)
     source = forms.ChoiceField(label="来源", choices=Source.choices, initial=Source.INSPECTION)
     criterion = forms.ChoiceField(label="判定依据（重大隐患必填）", required=False)
-    discovered_on = forms.DateField(label="发现日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    discovered_on = DayField(label="发现日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    deadline = DayField(label="整改期限", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     location = forms.CharField(label="隐患部位", max_length=200, required=False)
     description = forms.CharField(
         label="隐患描述", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -67,7 +71,7 @@ class PlanForm(forms.Form):
     responsible_person = form_field(HazardPlan, "responsible_person")
     measures = form_field(HazardPlan, "measures", widget=forms.Textarea(attrs={"rows": 3}))
     funds = form_field(HazardPlan, "funds", forms.DecimalField, min_value=0, max_digits=14, decimal_places=2)
-    deadline = form_field(HazardPlan, "deadline", forms.DateField, widget=DATE_INPUT)
+    deadline = form_field(HazardPlan, "deadline", DayField, widget=DATE_INPUT)
     interim_measures = form_field(
         HazardPlan, "interim_measures", widget=forms.Textarea(attrs={"rows": 2}), help_text="重大隐患必填"
     )
@@ -99,11 +103,44 @@ class CancelForm(forms.Form):
 
 
 class SuperviseForm(forms.Form):
+    """挂牌督办: no level chosen beforehand, and only the levels the officer may list at (``levels``)."""
+
     level = form_field(HazardSupervision, "level", forms.ChoiceField, choices=SupervisionLevel.choices)
     notice_no = form_field(HazardSupervision, "notice_no")
-    deadline = form_field(HazardSupervision, "deadline", forms.DateField, widget=DATE_INPUT)
+    deadline = form_field(HazardSupervision, "deadline", DayField, widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, levels: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["level"]
+        assert isinstance(field, forms.ChoiceField)
+        allowed = [(k, v) for k, v in SupervisionLevel.choices if levels is None or k in levels]
+        field.choices = [("", "— 请选择 —"), *allowed]
+        field.initial = None
+
+
+class DelistForm(forms.Form):
+    on = form_field(HazardDelisting, "on", forms.DateField, widget=DATE_INPUT)
+    reason = form_field(HazardDelisting, "reason", help_text="如：已整改销号")
+
+
+class ExtensionForm(forms.Form):
+    deadline = form_field(HazardExtension, "deadline", forms.DateField, widget=DATE_INPUT)
+    reason = form_field(HazardExtension, "reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = form_field(
+        HazardExtensionDecision,
+        "decision",
+        forms.ChoiceField,
+        choices=ExtensionVerdict.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = form_field(
+        HazardExtensionDecision, "comment", widget=forms.Textarea(attrs={"rows": 2}), help_text="不批准时必填"
+    )
 
 
 class ReportForm(forms.Form):
     to = form_field(HazardDualReport, "to", forms.ChoiceField, choices=ReportTo.choices)
-    on = form_field(HazardDualReport, "on", forms.DateField, widget=DATE_INPUT)
+    on = form_field(HazardDualReport, "on", DayField, widget=DATE_INPUT)

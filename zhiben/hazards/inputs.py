@@ -27,6 +27,7 @@ from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 from zhiben.common import dates
 from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 
 from . import rules
@@ -36,17 +37,9 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 
 def parse_date(raw: Any, label: str) -> datetime.date | None:
-    """A date (``date``, ``datetime`` or ISO text) or None for blank; ValueError in Chinese otherwise."""
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"{label}应为日期（如 2024-03-01）") from exc
+    """A Beijing day (``dates.parse_day``: a date, an instant's Beijing day, ISO or Chinese date text) or
+    None for blank; ValueError in Chinese naming ``label`` otherwise."""
+    return dates.parse_day(raw, label=label)
 
 
 def _discovered(raw: Any) -> datetime.date:
@@ -62,7 +55,7 @@ def _discovered(raw: Any) -> datetime.date:
 
 
 def _criterion(raw: Any) -> str:
-    return str(raw or "").strip().upper()
+    return code_key(raw, dash="-")
 
 
 Required = required
@@ -200,6 +193,50 @@ class HazardSupervision(Input):
         BeforeValidator(partial(parse_date, label="挂牌日期")),
         AfterValidator(partial(_not_future, label="挂牌日期")),
     ] = Field(None, title="挂牌日期", description="挂牌日期，默认为今天，不能晚于今天")
+
+
+class HazardExtension(Input):
+    """延期申请: the later deadline asked for, and why (decided by an officer other than the requester)."""
+
+    deadline: Annotated[datetime.date, BeforeValidator(partial(_required_date, label="延期后的整改期限"))] = required(
+        title="延期后的整改期限", description="晚于现有整改期限的日期"
+    )
+    reason: Annotated[str, text("延期理由", 400, required=True)] = required(max_length=400, title="延期理由")
+
+
+class ExtensionVerdict(models.TextChoices):
+    """延期审批的结论."""
+
+    APPROVE = "approve", "批准延期"
+    REJECT = "reject", "不批准"
+
+
+def _reason_for_refusal(comment: str, info: ValidationInfo) -> str:
+    if info.data.get("decision") == ExtensionVerdict.REJECT and not comment:
+        raise ValueError("不批准延期须写明理由")
+    return comment
+
+
+class HazardExtensionDecision(Input):
+    """延期审批: approve (the new deadline stands) or reject (the old one stays), with a comment."""
+
+    decision: Annotated[ExtensionVerdict, choice("审批结论", ExtensionVerdict.choices, allow_blank=False)] = required(
+        title="审批结论", description="approve|reject"
+    )
+    comment: Annotated[str, text("审批意见", 400), AfterValidator(_reason_for_refusal)] = Field(
+        "", validate_default=True, max_length=400, title="审批意见", description="不批准时必填"
+    )
+
+
+class HazardDelisting(Input):
+    """摘牌: the day the listing ended and why (usually after close-out)."""
+
+    on: Annotated[
+        datetime.date,
+        BeforeValidator(partial(_required_date, label="摘牌日期")),
+        AfterValidator(partial(_not_future, label="摘牌日期")),
+    ] = required(title="摘牌日期", description="不能晚于今天，不能早于挂牌日期")
+    reason: Annotated[str, text("摘牌理由", 400, required=True)] = required(max_length=400, title="摘牌理由")
 
 
 class ReportTo(models.TextChoices):

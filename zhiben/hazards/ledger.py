@@ -18,6 +18,7 @@ from zhiben.common.ledgers import (
     Checked,
     Column,
     Ledger,
+    Reference,
     compact_text,
     filter_in_chunks,
     labels,
@@ -27,10 +28,12 @@ from zhiben.common.ledgers import (
 )
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
-from zhiben.enterprises.models import Enterprise
-from zhiben.reference.selectors import criterion_applies
+from zhiben.enterprises.models import Enterprise, enterprise_name_key
+from zhiben.reference.selectors import criteria_for, criterion_applies
 
-from .models import Hazard, Level, Source
+from . import rules
+from .inputs import parse_date as parse_iso_date
+from .models import Hazard, Level, Source, Status
 from .services import HazardLookups, hazard_create_many, hazard_input, hazard_update_many, validate_hazard
 
 
@@ -53,6 +56,9 @@ class _PreloadedLookups(HazardLookups):
 
 # fields an existing hazard may take from a re-import; the rest follow the lifecycle, on its page
 UPDATABLE = ("description", "location")
+# fields the lifecycle owns that a re-import may still fill in when the register has them blank (a ledger
+# first imported without its deadlines); a different value is refused
+ADDABLE = ("deadline", "criterion_id")
 FIXED = {
     "level": "隐患级别",
     "source": "隐患来源",
@@ -60,6 +66,43 @@ FIXED = {
     "deadline": "整改期限",
     "criterion_id": "判定依据",
 }
+
+
+# 整改状态: what ledgers write for an item already dealt with, and for one still open.
+CLOSED_WORDS = ("已整改", "已销号", "已完成", "整改完成", "已闭环", "完成", "已消除", "已整改销号", "是")
+OPEN_WORDS = ("未整改", "整改中", "未完成", "待整改", "正在整改", "未销号", "否")
+STATUS_ALIASES = {
+    **dict.fromkeys(CLOSED_WORDS, Status.CLOSED.value),
+    **dict.fromkeys(OPEN_WORDS, Status.OPEN.value),
+    "已销号（历史）": Status.CLOSED.value,
+}
+
+
+def historical_close(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A row's 整改状态 and 销号日期 (popped from ``values``): the fields a closed historical row is stored
+    with (``status`` closed, ``closed_on`` and ``submitted_on`` the sheet's close-out date, ``historical``),
+    ``{}`` for an open row, or errors by field. A closed row needs its close-out date (business dates, not
+    the day of the import: DESIGN.md §3); a close-out date says the row is closed unless the status says
+    otherwise. The close-out date against the discovery is the caller's check."""
+    status = values.pop("status", None) or ""
+    raw_closed = values.pop("closed_on", None)
+    try:
+        closed_on = parse_iso_date(raw_closed, "销号日期")
+    except ValueError as exc:
+        return {}, {"closed_on": str(exc)}
+    if status not in ("", Status.CLOSED, Status.OPEN):
+        words = "、".join(CLOSED_WORDS[:3] + OPEN_WORDS[:2])
+        return {}, {"status": f"整改状态“{status}”无法识别，可填：{words}"}
+    if status == Status.OPEN and closed_on is not None:
+        return {}, {"closed_on": "整改状态为未整改，却填写了销号日期（整改完成时间）"}
+    if status == Status.CLOSED and closed_on is None:
+        return {}, {"closed_on": "已整改（已销号）的隐患须填写销号日期（整改完成时间或销号时间）"}
+    if closed_on is None:
+        return {}, {}
+    if closed_on > rules.today():
+        return {}, {"closed_on": "销号日期不能晚于今天"}
+    fields = {"status": Status.CLOSED, "closed_on": closed_on, "submitted_on": closed_on, "historical": True}
+    return fields, {}
 
 
 class HazardRows:
@@ -72,17 +115,21 @@ class HazardRows:
 
     def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
         codes, names = set(), set()
+        if self.actor.role == Role.ENTERPRISE and self.actor.enterprise is not None:
+            codes.add(self.actor.enterprise.credit_code)  # its rows may leave the enterprise out
         for r in rows:
             try:
                 codes.add(clean_credit_code(r.get("enterprise")))
             except ValueError:
                 if r.get("enterprise_name"):
-                    names.add(str(r["enterprise_name"]))
-        visible = scoped(Enterprise.objects, self.actor).only("id", "credit_code", "name", "region_id", "sector_id")
+                    names.add(enterprise_name_key(r["enterprise_name"]))
+        visible = scoped(Enterprise.objects, self.actor).only(
+            "id", "credit_code", "name", "name_key", "region_id", "sector_id"
+        )
         by_code = {e.credit_code: e for e in filter_in_chunks(visible, "credit_code", codes)}
         self.by_name: dict[str, list[Enterprise]] = defaultdict(list)
-        for e in filter_in_chunks(visible, "name", names):
-            self.by_name[e.name].append(e)
+        for e in filter_in_chunks(visible, "name_key", names):  # names compared as name_key makes them
+            self.by_name[e.name_key].append(e)
             by_code.setdefault(e.credit_code, e)
         self.lookups = _PreloadedLookups(by_code)
         ids = [e.pk for e in by_code.values()]
@@ -106,12 +153,41 @@ class HazardRows:
             self.by_natural.setdefault((h["enterprise_id"], h["title"], h["discovered_on"]), h)
         self.seen: dict[tuple[Any, ...], int] = {}
 
+    def _own(self, out: Checked, values: dict[str, Any]) -> None:
+        """An enterprise user's rows are its own self-checks: a blank or missing 统一社会信用代码 / 企业名称 /
+        隐患来源 is filled from its account; a different one is refused, naming the column."""
+        own: Enterprise | None = self.actor.enterprise
+        if own is None:
+            return
+        code, name = values.get("enterprise"), str(values.get("enterprise_name") or "")
+        if code:
+            try:
+                given = clean_credit_code(code)
+            except ValueError:
+                given = str(code)
+            if given != own.credit_code:
+                out.errors["enterprise"] = (
+                    f"只能导入本企业的隐患：表中的统一社会信用代码 {given} 不是本企业（{own.name}）的"
+                )
+        elif name and enterprise_name_key(name) != own.name_key:
+            out.errors["enterprise_name"] = f"只能导入本企业的隐患：表中的企业名称“{name}”不是本企业（{own.name}）"
+        values["enterprise"], values["enterprise_name"] = own.credit_code, own.name
+        source = values.get("source")
+        if source in (None, ""):
+            values["source"] = Source.SELF_CHECK
+        elif source not in (Source.SELF_CHECK, Source.SELF_CHECK.label):
+            out.errors["source"] = f"企业只能导入自查发现的隐患：隐患来源应为“{Source.SELF_CHECK.label}”（可不填此列）"
+
     def check(self, row: int, data: dict[str, Any]) -> Checked:
         out = Checked(row=row)
         values = dict(data)
+        if self.actor.role == Role.ENTERPRISE:
+            self._own(out, values)
+            if out.errors:
+                return out
         name = values.pop("enterprise_name", "") or ""
         if not values.get("enterprise"):
-            matches = self.by_name.get(str(name), [])
+            matches = self.by_name.get(enterprise_name_key(name), []) if name else []
             if not name:
                 out.errors["enterprise"] = "请填写企业的统一社会信用代码或企业名称"
                 return out
@@ -123,11 +199,19 @@ class HazardRows:
                 )
                 return out
             values["enterprise"] = matches[0].credit_code
+        closed, closing_errors = historical_close(values)
         try:
             report = hazard_input(values, actor=self.actor, lookups=self.lookups)
             cleaned = validate_hazard(report, actor=self.actor, lookups=self.lookups)
         except FieldErrors as exc:
+            out.errors.update(closing_errors)
             out.errors.update(exc.errors)
+            return out
+        if closing_errors:
+            out.errors.update(closing_errors)
+            return out
+        if closed and closed["closed_on"] < cleaned["discovered_on"]:
+            out.errors["closed_on"] = "销号日期不能早于发现日期"
             return out
         enterprise: Enterprise = cleaned["enterprise"]
         ref = cleaned.get("external_ref") or ""
@@ -141,6 +225,7 @@ class HazardRows:
         existing = self.by_ref.get(key) if ref else self.by_natural.get(key)
         out.cleaned = cleaned
         if existing is None:
+            out.cleaned.update(closed)  # an old ledger's closed item: stored closed, flagged historical
             out.action = "create"
             return out
         if existing["status"] == "cancelled":
@@ -148,8 +233,13 @@ class HazardRows:
                 f"同一隐患（ID {existing['id']}）已撤销：撤销的隐患不能再导入，请改用新的编号或名称"
             )
             return out
-        # a blank cell says nothing; a different value of a field the lifecycle owns is refused
-        fixed = [label for f, label in FIXED.items() if cleaned.get(f) not in (None, "") and cleaned[f] != existing[f]]
+        # a blank cell says nothing; a value where the register has none is an addition; a different value
+        # of a field the lifecycle owns is refused
+        fixed = [
+            label
+            for f, label in FIXED.items()
+            if cleaned.get(f) not in (None, "") and existing[f] not in (None, "") and cleaned[f] != existing[f]
+        ]
         if fixed:
             out.errors[next(f for f, label in FIXED.items() if label == fixed[0])] = (
                 f"已导入过的隐患（ID {existing['id']}）的{'、'.join(fixed)}与表中不同："
@@ -159,13 +249,44 @@ class HazardRows:
         updatable = (*UPDATABLE, "title") if ref else UPDATABLE
         # a blank cell says nothing: it never clears what the register holds
         changed = {f: cleaned[f] for f in updatable if cleaned.get(f) and cleaned[f] != existing[f]}
+        changed.update({f: cleaned[f] for f in ADDABLE if cleaned.get(f) and existing[f] in (None, "")})
         out.target, out.cleaned = existing["id"], changed
         out.action = "update" if changed else "unchanged"
         return out
 
 
+def _criteria_rows() -> list[tuple[str, str, str, str]]:
+    """The clauses in force, for the template's 判定标准条款 sheet: code, the sectors it applies to,
+    standard and article, text."""
+    return [
+        (
+            c.code,
+            "所有行业领域" if c.all_sectors else "、".join(s.name for s in c.sectors.all()),
+            f"{c.standard.title} {c.article}{c.part}".strip(),
+            c.text,
+        )
+        for c in criteria_for()
+    ]
+
+
+CRITERIA = Reference(
+    sheet="判定标准条款",
+    headers=("条款编码", "适用行业领域", "判定标准及条款", "内容"),
+    rows=_criteria_rows,
+    widths=(16, 28, 40, 80),
+)
+
+
+def _fixed_by_role(actor: User) -> frozenset[str]:
+    """An enterprise user imports its own self-checks: its enterprise and 企业自查 need no columns."""
+    if actor.role == Role.ENTERPRISE:
+        return frozenset({"enterprise", "enterprise_name", "source"})
+    return frozenset()
+
+
 LEDGER = Ledger(
     kind="hazards",
+    fixed_by_role=_fixed_by_role,
     rows=HazardRows,
     create_many=hazard_create_many,
     update_many=hazard_update_many,
@@ -182,7 +303,10 @@ LEDGER = Ledger(
             "3. 再次导入同一文件不会重复：有“隐患编号”的按企业+编号识别，没有的按企业+隐患名称+发现日期识别。"
             "已有隐患只更新隐患描述、部位（有编号时也更新名称）；级别、来源、日期等请在隐患页面处理。"
         ),
-        "4. 任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。导入的隐患为“待整改”，此后按闭环流程办理。",
+        (
+            "4. 任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。导入的隐患为“待整改”，此后按闭环流程办理；"
+            "整改状态为“已整改”“已销号”等的历史隐患须填写销号日期（整改完成时间），按该日期记为已销号（历史台账）。"
+        ),
     ),
     columns=(
         Column(
@@ -248,24 +372,43 @@ LEDGER = Ledger(
         Column(
             "deadline",
             "整改期限",
-            ("整改时限", "整改完成时间", "整改完成期限", "要求整改完成时间", "整改期限（日期）"),
+            ("整改时限", "整改完成期限", "要求整改完成时间", "整改期限（日期）"),
             parse_date,
             note="如 2024-04-30；不填可在整改方案中确定",
             kind="date",
             width=12,
+            groups=("整改情况", "整改落实情况", "隐患整改情况", "整改", "整改要求", "整改信息"),
         ),
         Column(
             "criterion",
             "判定依据",
             ("判定标准", "判定依据条款", "标准条款", "依据条款", "判定标准条款"),
             compact_text,
-            note="重大隐患必填：判定标准条款编号，如 SAWS121C-1",
+            note="重大隐患必填：判定标准条款编号，如 SAWS121C-1；可从下拉列表选择，条款内容见“判定标准条款”工作表",
             width=16,
+            reference=CRITERIA,
         ),
         Column("location", "隐患部位", ("部位", "位置", "隐患位置", "所在部位", "具体部位")),
         # 隐患描述 names the title when a ledger has no 隐患名称 (the issue's synonyms), else the description
         Column(
             "description", "详细描述", ("情况说明", "具体情况", "备注"), width=36, fallback=("隐患描述", "隐患内容")
+        ),
+        Column(
+            "status",
+            "整改状态",
+            ("状态", "整改情况", "是否整改", "销号情况", "是否销号", "整改结果"),
+            parse_choice(STATUS_ALIASES),
+            note="已整改、已销号等：须同时填写销号日期；不填或未整改：记为待整改",
+            choices=lambda: ["已整改", "已销号", "未整改"],
+        ),
+        Column(
+            "closed_on",
+            "销号日期",
+            ("销号时间", "整改完成时间", "实际完成时间", "整改完成日期", "完成时间", "销号日期（整改完成时间）"),
+            parse_date,
+            note="已整改的历史隐患必填，如 2023-11-20",
+            kind="date",
+            width=12,
         ),
         Column(
             "external_ref",

@@ -88,6 +88,14 @@ class SupervisionLevel(models.TextChoices):
     COUNTY = "county", "县级挂牌督办"
 
 
+class ExtensionStatus(models.TextChoices):
+    """A request to move the deadline later (延期申请), decided by an officer other than the requester."""
+
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
 # The attribute under which ``hazard_create`` leaves, on the hazard it returns, the events it wrote (its
 # timeline so far), so that the API answers without reading them back (selectors.hazard_events).
 TIMELINE = "_recorded_timeline"
@@ -132,6 +140,8 @@ class Hazard(models.Model):
     supervision_notice_no = models.CharField("督办文号", max_length=60, blank=True)
     listed_on = models.DateField("挂牌日期", null=True, blank=True)
     supervision_deadline = models.DateField("督办期限", null=True, blank=True)
+    delisted_on = models.DateField("摘牌日期", null=True, blank=True)
+    delist_reason = models.CharField("摘牌理由", max_length=400, blank=True)
 
     # 双报告 (安全生产法 第四十一条第二款)
     reported_to_regulator_on = models.DateField("报告监管部门日期", null=True, blank=True)
@@ -146,8 +156,35 @@ class Hazard(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    # The business date of the enterprise's completion (申请销号): overdue and on time are judged on it.
+    submitted_on = models.DateField("申请销号日期", null=True, blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
+    # A row of an old ledger recorded as already closed (its close-out date from the sheet).
+    historical = models.BooleanField("历史台账已销号", default=False)
     cancel_reason = models.CharField("撤销原因", max_length=400, blank=True)
+    # 撤销 of a major hazard takes two officers: the first proposes, another confirms.
+    cancel_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提议撤销人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # 延期: the latest request to move the deadline later, and its decision (every one is an event).
+    extension_deadline = models.DateField("申请延期至", null=True, blank=True)
+    extension_reason = models.CharField("延期理由", max_length=400, blank=True)
+    extension_status = models.CharField("延期申请状态", max_length=10, choices=ExtensionStatus.choices, blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="延期申请人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extension_comment = models.CharField("延期审批意见", max_length=400, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -191,7 +228,8 @@ class Hazard(models.Model):
 
     @property
     def listed(self) -> bool:
-        return bool(self.supervision_level)
+        """Under a supervision listing now (挂牌督办, not yet 摘牌)."""
+        return bool(self.supervision_level) and self.delisted_on is None
 
 
 class AttachmentKind(models.TextChoices):
@@ -283,6 +321,33 @@ class Escalation(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["hazard", "step", "deadline"], name="escalation_once_per_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.hazard_id} {self.get_step_display()}"
+
+
+class PlanEscalation(models.Model):
+    """A step of the ladder taken on a major hazard still without a plan or a deadline
+    ``ZHIBEN["PLAN_DAYS"]`` days after its discovery (``deadline``: the day the plan was due).
+    Append-only; one per hazard, step and due day. Its own table: the rectification ladder's rows of the
+    same hazard may fall on the same day."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="plan_escalations", db_index=False)
+    step = models.CharField("升级措施", max_length=20, choices=EscalationStep.choices)
+    region_id = models.CharField(max_length=9)
+    sector_id = models.CharField(max_length=32)
+    enterprise_id = models.BigIntegerField()
+    deadline = models.DateField("方案应制定日期")
+    escalated_on = models.DateField("升级日期")
+    sweep = models.ForeignKey(SweepRun, on_delete=models.PROTECT, related_name="plan_escalations", db_index=False)
+
+    class Meta:
+        verbose_name = "未制定方案升级"
+        verbose_name_plural = "未制定方案升级"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard", "step", "deadline"], name="plan_escalation_once_per_due_day"),
         ]
 
     def __str__(self) -> str:

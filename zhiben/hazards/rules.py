@@ -2,9 +2,19 @@
 
 - cohort: ``stock`` (存量) if discovered on or before the stock cut-off (a setting: plans differ), else
   ``increment`` (增量) — FACTS §1 programme targets.
-- overdue: not closed or cancelled, and today (Beijing calendar day) is past the deadline; a hazard
-  with no deadline is never overdue.
-- closed_on_time: closed on or before its deadline.
+- due: the deadline that governs — the earlier of the hazard's deadline and the listing's 督办期限.
+- overdue: not closed or cancelled, and today (Beijing calendar day) is past the due day; a hazard with
+  no deadline is never overdue. Overdue is the enterprise's: a hazard submitted for close-out on or before
+  its due day is not overdue while it waits for review (DESIGN.md §3).
+- closed_on_time: closed, and submitted (``submitted_on``, the enterprise's completion) on or before its
+  due day; a historical row without a submission day is judged on its close-out day.
+- review_due: the day the regulator's review of a pending close-out falls due (submission + the review
+  clock: ``REVIEW_DAYS_LISTED`` for a listed hazard, 16号令; ``REVIEW_DAYS`` otherwise).
+- plan_due / without_plan: a major hazard still open (no plan, so no 五落实 deadline) ``PLAN_DAYS`` after
+  its discovery.
+- deadline_owner: ``regulator`` for a deadline a regulator ordered (an inspection's or a tip's finding),
+  ``enterprise`` for the enterprise's own (self-check and other sources); a listing's 督办期限 is always
+  the regulator's.
 - self_check_missed: a major hazard found by ``inspection`` or a ``tip`` — "有问题查不出" is treated like an
   accident (参照事故调查处理) and flagged for accountability.
 """
@@ -12,15 +22,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, DateField, F, Func, Q, Value, When
 from django.db.models.expressions import Expression
+from django.db.models.functions import Coalesce
 
 from zhiben.common import dates
 
-from .models import ACTIVE_STATUSES, Level, Source, Status
+from .models import ACTIVE_STATUSES, Level, Source, Status, SupervisionLevel
 
 STOCK = "stock"
 INCREMENT = "increment"
@@ -34,6 +45,10 @@ class HazardLike(Protocol):
     discovered_on: datetime.date
     deadline: datetime.date | None
     closed_on: datetime.date | None
+    submitted_on: datetime.date | None
+    supervision_level: str
+    supervision_deadline: datetime.date | None
+    delisted_on: datetime.date | None
 
 
 # "Today" is the Beijing day, computed in one place for every register (zhiben/common/dates.py).
@@ -53,14 +68,107 @@ def cohort(h: HazardLike, *, cutoff: datetime.date | None = None) -> str:
     return STOCK if h.discovered_on <= (cutoff or stock_cutoff()) else INCREMENT
 
 
+REGULATOR, ENTERPRISE = "regulator", "enterprise"
+REGULATOR_SOURCES = (Source.INSPECTION, Source.TIP)
+
+
+def deadline_owner(h: HazardLike) -> str | None:
+    """Whose the hazard's deadline is: ``regulator`` (责令限期整改 after an inspection or a tip) or
+    ``enterprise`` (its own, for what it found itself); None without a deadline (DESIGN.md §3)."""
+    if h.deadline is None:
+        return None
+    return REGULATOR if h.source in REGULATOR_SOURCES else ENTERPRISE
+
+
+def due(h: HazardLike) -> datetime.date | None:
+    """The deadline that governs: the earlier of the hazard's deadline and the listing's 督办期限."""
+    days = [d for d in (h.deadline, h.supervision_deadline) if d is not None]
+    return min(days) if days else None
+
+
+def waiting_on_time(h: HazardLike) -> bool:
+    """Submitted for close-out on or before its due day and waiting for the regulator's review."""
+    if h.status != Status.PENDING_REVIEW or h.submitted_on is None:
+        return False
+    day = due(h)
+    return day is None or h.submitted_on <= day
+
+
+def clock(h: HazardLike) -> datetime.date | None:
+    """The due day that the overdue count and the ladder run against: None when closed, cancelled or
+    waiting for review after an on-time submission (review is the regulator's time)."""
+    if h.status not in ACTIVE_STATUSES or waiting_on_time(h):
+        return None
+    return due(h)
+
+
 def is_overdue(h: HazardLike, *, on: datetime.date | None = None) -> bool:
-    return h.status in ACTIVE_STATUSES and dates.is_past(h.deadline, on=on)
+    return dates.is_past(clock(h), on=on or today())
+
+
+def completed_on(h: HazardLike) -> datetime.date | None:
+    """The enterprise's completion: its submission day, else (an old ledger's row) its close-out day."""
+    return h.submitted_on or h.closed_on
 
 
 def closed_on_time(h: HazardLike) -> bool:
-    return (
-        h.status == Status.CLOSED and h.deadline is not None and h.closed_on is not None and h.closed_on <= h.deadline
-    )
+    day, done = due(h), completed_on(h)
+    return h.status == Status.CLOSED and day is not None and done is not None and done <= day
+
+
+def is_listed(h: HazardLike) -> bool:
+    return bool(h.supervision_level) and h.delisted_on is None
+
+
+def review_days(h: HazardLike) -> int:
+    """Calendar days the regulator has to review a close-out: ``REVIEW_DAYS_LISTED`` for a listed hazard
+    (16号令: 10 days), ``REVIEW_DAYS`` otherwise (settings)."""
+    key = "REVIEW_DAYS_LISTED" if is_listed(h) else "REVIEW_DAYS"
+    return int(settings.ZHIBEN[key])
+
+
+def review_due(h: HazardLike) -> datetime.date | None:
+    """The day the review of a pending close-out falls due; None when nothing waits for review."""
+    if h.status != Status.PENDING_REVIEW or h.submitted_on is None:
+        return None
+    return h.submitted_on + datetime.timedelta(days=review_days(h))
+
+
+def review_overdue(h: HazardLike, *, on: datetime.date | None = None) -> bool:
+    return dates.is_past(review_due(h), on=on or today())
+
+
+def plan_days() -> int:
+    return int(settings.ZHIBEN["PLAN_DAYS"])
+
+
+def plan_due(h: HazardLike) -> datetime.date | None:
+    """The day a major hazard's plan (五落实) was due: ``PLAN_DAYS`` after discovery; None for a general
+    hazard or one that has left ``open`` (a plan moves it to rectifying)."""
+    if h.level != Level.MAJOR or h.status != Status.OPEN:
+        return None
+    return h.discovered_on + datetime.timedelta(days=plan_days())
+
+
+def without_plan(h: HazardLike, *, on: datetime.date | None = None) -> bool:
+    """A major hazard with no plan (and so no plan deadline) past ``plan_due``."""
+    return dates.is_past(plan_due(h), on=on or today())
+
+
+# Listing levels by authority (DESIGN.md §3): an officer lists at most at the level of their own region.
+LEVEL_RANK = {SupervisionLevel.PROVINCE: 2, SupervisionLevel.CITY: 4, SupervisionLevel.COUNTY: 6}
+
+
+def listing_levels(*, role: str, region_code: str | None, is_admin: bool) -> list[str]:
+    """The supervision levels an actor may list at (and de-list from), highest first: an admin every
+    level; an officer or tip handler the levels at or below their region's, county at the lowest — a
+    province officer any, a city officer city or county, a county officer county; a township officer none
+    (a township is below the lowest listing level); anyone else none."""
+    if is_admin:
+        return list(LEVEL_RANK)
+    if role not in ("officer", "tip_handler") or not region_code:
+        return []
+    return [level for level, length in LEVEL_RANK.items() if length >= len(region_code)]
 
 
 def self_check_missed(h: HazardLike) -> bool:
@@ -73,16 +181,84 @@ def q_cohort(value: str, *, cutoff: datetime.date | None = None) -> Q:
     return Q(discovered_on__lte=boundary) if value == STOCK else Q(discovered_on__gt=boundary)
 
 
+def q_counting() -> Q:
+    """Active hazards whose due day counts for overdue: all but those waiting for review after an
+    on-time submission."""
+    late = (
+        Q(submitted_on__isnull=True) | Q(deadline__lt=F("submitted_on")) | Q(supervision_deadline__lt=F("submitted_on"))
+    )
+    return Q(status__in=(Status.OPEN, Status.RECTIFYING)) | (Q(status=Status.PENDING_REVIEW) & late)
+
+
 def q_overdue(*, on: datetime.date | None = None) -> Q:
-    return Q(status__in=ACTIVE_STATUSES, deadline__lt=on or today())
+    day = on or today()
+    return q_counting() & (Q(deadline__lt=day) | Q(supervision_deadline__lt=day))
 
 
 def q_active() -> Q:
     return Q(status__in=ACTIVE_STATUSES)
 
 
+def q_listed() -> Q:
+    return ~Q(supervision_level="") & Q(delisted_on__isnull=True)
+
+
 def q_closed_on_time() -> Q:
-    return Q(status=Status.CLOSED, deadline__isnull=False, closed_on__lte=F("deadline"))
+    done = Coalesce(F("submitted_on"), F("closed_on"))
+    return (
+        Q(status=Status.CLOSED)
+        & (Q(deadline__isnull=False) | Q(supervision_deadline__isnull=False))
+        & (Q(deadline__isnull=True) | Q(deadline__gte=done))
+        & (Q(supervision_deadline__isnull=True) | Q(supervision_deadline__gte=done))
+    )
+
+
+def q_review_overdue(*, on: datetime.date | None = None) -> Q:
+    """Close-outs waiting for review past the review clock (``review_due`` before ``on``)."""
+    day = on or today()
+    listed = Q(submitted_on__lt=day - datetime.timedelta(days=int(settings.ZHIBEN["REVIEW_DAYS_LISTED"])))
+    unlisted = Q(submitted_on__lt=day - datetime.timedelta(days=int(settings.ZHIBEN["REVIEW_DAYS"])))
+    return Q(status=Status.PENDING_REVIEW) & ((q_listed() & listed) | (~q_listed() & unlisted))
+
+
+def q_without_plan(*, on: datetime.date | None = None) -> Q:
+    """Major hazards still open (no plan, no plan deadline) past ``PLAN_DAYS`` after discovery."""
+    day = on or today()
+    return Q(level=Level.MAJOR, status=Status.OPEN, discovered_on__lt=day - datetime.timedelta(days=plan_days()))
+
+
+def due_expression() -> Expression:
+    """``due`` in SQL: the earlier of the deadline and the 督办期限 (either may be null)."""
+    return Case(
+        When(supervision_deadline__isnull=True, then=F("deadline")),
+        When(deadline__isnull=True, then=F("supervision_deadline")),
+        When(supervision_deadline__lt=F("deadline"), then=F("supervision_deadline")),
+        default=F("deadline"),
+        output_field=DateField(),
+    )
+
+
+def clock_expression() -> Expression:
+    """``clock`` in SQL for active hazards: the due day when it counts for overdue, else null."""
+    return Case(When(q_counting(), then=due_expression()), default=Value(None), output_field=DateField())
+
+
+class AddDays(Func):
+    """``date + n days`` in SQL, a date on both databases (SQLite's ``date()`` answers ISO text)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Expression | str, days: int) -> None:
+        super().__init__(F(expression) if isinstance(expression, str) else expression, Value(int(days)))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '+' || ", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST(%(expressions)s AS date)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" + interval '1 day' * ", **extra)
 
 
 def q_self_check_missed() -> Q:

@@ -24,6 +24,7 @@ from zhiben.common.bulk import allocate_ids, bulk_insert, insert_one
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.hooks import events_written, tallies_changed
 from zhiben.common.inputs import parse
+from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.selectors import criterion_applies
@@ -32,8 +33,12 @@ from . import rules
 from .evidence import CheckedFile, EvidenceRejected, check_upload, stored_files
 from .inputs import (
     Decision,
+    ExtensionVerdict,
     HazardCancellation,
+    HazardDelisting,
     HazardDualReport,
+    HazardExtension,
+    HazardExtensionDecision,
     HazardPlan,
     HazardReport,
     HazardReviewDecision,
@@ -49,10 +54,12 @@ from .models import (
     Action,
     Attachment,
     AttachmentKind,
+    ExtensionStatus,
     Hazard,
     Level,
     Source,
     Status,
+    SupervisionLevel,
 )
 from .tallies import SUBJECT, Shape, shape_of
 
@@ -66,6 +73,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "attach": EVERYONE,
     "report": EVERYONE,
     "supervise": REGULATORS,
+    "delist": REGULATORS,
+    "extend": EVERYONE,
+    "decide_extension": REGULATORS,
 }
 MAX_FILES = 9
 LEVELS, SOURCES = Level.choices, Source.choices  # built once: an import checks them on every row
@@ -177,7 +187,8 @@ def _attachment_payload(a: Attachment) -> dict[str, Any]:
 
 
 def snapshot(h: Hazard) -> dict[str, Any]:
-    return {
+    """The ``created`` event's payload; an old ledger's closed row adds its status and close-out date."""
+    out: dict[str, Any] = {
         "enterprise": h.enterprise.credit_code,
         "level": h.level,
         "source": h.source,
@@ -189,6 +200,9 @@ def snapshot(h: Hazard) -> dict[str, Any]:
         "deadline": h.deadline,
         "external_ref": h.external_ref,
     }
+    if h.historical:
+        out.update(historical=True, status=h.status, closed_on=h.closed_on)
+    return out
 
 
 # ----------------------------------------------------------------------------------------- create
@@ -244,7 +258,7 @@ def _role_and_criterion(
 ) -> list[tuple[str, str]]:
     out = []
     if actor.role == Role.ENTERPRISE and source not in (None, "", Source.SELF_CHECK):
-        out.append(("source", "企业只能上报自查发现的隐患（source=self_check）"))
+        out.append(("source", "企业只能上报“企业自查”发现的隐患，来源请选择企业自查"))
     if criterion:
         if enterprise is not None and not find.criterion_applies(criterion, enterprise.sector_id):
             out.append(("criterion", f"判定依据 {criterion} 不存在或不适用于该企业的行业领域"))
@@ -269,7 +283,7 @@ def hazard_input(data: Mapping[str, Any], *, actor: User, lookups: HazardLookups
                 found["enterprise"] = "企业不存在或不在您的管辖范围内"
         except ValueError:
             pass
-        criterion = str(data.get("criterion") or "").strip().upper()
+        criterion = code_key(data.get("criterion"), dash="-")
         found.update(_role_and_criterion(data.get("source"), data.get("level"), criterion, enterprise, actor, find))
         raise FieldErrors({**found, **exc.errors}) from exc
 
@@ -302,7 +316,10 @@ def hazard_create(
 BULK_CHUNK = 5000  # rows inserted (and hazards updated) at a time: an import's memory stays bounded
 ALLOCATE_FROM = 1000  # from this many rows, keys allocated up front and rows inserted by executemany / COPY
 # the fields a re-import may change on a registered hazard; the rest follow the lifecycle, on its page
-IMPORT_UPDATABLE = frozenset({"title", "description", "location"})
+IMPORT_UPDATABLE = frozenset({"title", "description", "location", "deadline", "criterion_id"})
+# of those, the ones a re-import may only fill in where the register has none (a ledger first imported
+# without its deadlines): it never moves a deadline (that is an extension's)
+IMPORT_ADDABLE = frozenset({"deadline", "criterion_id"})
 
 
 def hazard_create_many(
@@ -314,7 +331,9 @@ def hazard_create_many(
     enterprise's region and sector — with the same ``created`` event (``snapshot``) and the same summary
     counts (``shape_of``, handed to ``tallies_changed`` once for the batch), in one transaction (the
     caller's, if any). ``rows`` are ``validate_hazard``'s cleaned fields (the enterprise an instance the
-    actor may see; duplicates are the caller's check); ``context`` gives, for each row in order, what its
+    actor may see; duplicates are the caller's check), and for an old ledger's closed item also
+    ``status`` (closed), ``closed_on``, ``submitted_on`` and ``historical`` (ledger.historical_close: its
+    close-out date from the sheet, its event saying so); ``context`` gives, for each row in order, what its
     event's payload adds (an import's ``{"import": {"job", "file", "row"}}``).
 
     From ``ALLOCATE_FROM`` rows on, the keys are allocated up front and the rows inserted with executemany
@@ -441,8 +460,9 @@ def hazard_update_many(
     """Change the descriptive fields of many hazards at once (a ledger re-import); returns how many.
 
     ``rows`` are ``(hazard id, {field: value})`` with values cleaned by ``validate_hazard`` and only the
-    fields ``IMPORT_UPDATABLE`` (title, description, location): the rest follow the lifecycle, through
-    its own services (ValueError otherwise). The ids are the caller's, already within the actor's scope
+    fields ``IMPORT_UPDATABLE`` (title, description, location; a deadline or criterion only where the
+    hazard has none): the rest follow the lifecycle, through its own services (ValueError otherwise).
+    The ids are the caller's, already within the actor's scope
     (NotFound for one that does not exist). Each hazard gets ``updated_at`` and one ``updated`` event with
     the before and after of every given field (plus, in order, ``context``'s additions, as in
     ``hazard_create_many``); the summary counts are fed once for the batch. One transaction."""
@@ -462,6 +482,8 @@ def hazard_update_many(
                 if hazard is None:
                     raise NotFound("隐患不存在")
                 before, shape = {f: getattr(hazard, f) for f in values}, shape_of(hazard)
+                if any(before[f] not in (None, "") for f in IMPORT_ADDABLE & values.keys()):
+                    raise ValueError("a re-import only fills a blank deadline or criterion")
                 for name, value in values.items():
                     setattr(hazard, name, value)
                 hazard.updated_at = now  # bulk_update does not apply auto_now
@@ -506,6 +528,9 @@ def hazard_plan(*, hazard_id: int, actor: User, plan: HazardPlan) -> Hazard:
         target = _target(hazard, Action.PLAN, actor)
         if plan.deadline < hazard.discovered_on:
             errors.add("deadline", "整改期限不能早于发现日期")
+        elif hazard.deadline is not None and plan.deadline > hazard.deadline:
+            # a deadline moves later only by an extension decided by another officer (DESIGN.md §3)
+            errors.add("deadline", f"整改期限不能晚于现有期限 {hazard.deadline:%Y-%m-%d}；需要延长请申请延期")
         if hazard.level == Level.MAJOR and not plan.interim_measures:
             errors.add("interim_measures", "重大隐患须填写整改期间的安全防范和应急措施")
         errors.raise_if_any()
@@ -576,6 +601,7 @@ def hazard_submit(*, hazard_id: int, actor: User, submission: HazardSubmission) 
         hazard.status = target
         hazard.submitted_by = actor
         hazard.submitted_at = timezone.now()
+        hazard.submitted_on = rules.today()  # the enterprise's completion: overdue and on time judge by it
         if target == Status.CLOSED:
             hazard.closed_on = rules.today()
         hazard.save()
@@ -603,6 +629,8 @@ def hazard_review(*, hazard_id: int, actor: User, review: HazardReviewDecision) 
         hazard.status = target
         if target == Status.CLOSED:
             hazard.closed_on = rules.today()
+        else:  # back to rectifying: the next submission is the one judged (this one stays in the events)
+            hazard.submitted_on = None
         hazard.save()
         _tally(before, shape_of(hazard))
         _log(actor, hazard, "approved" if approve else "rejected", {"comment": review.comment})
@@ -612,17 +640,36 @@ def hazard_review(*, hazard_id: int, actor: User, review: HazardReviewDecision) 
 
 
 def hazard_cancel(*, hazard_id: int, actor: User, cancellation: HazardCancellation) -> Hazard:
-    """Cancel a record that is not a hazard (误报/不构成隐患), with the reason."""
+    """Cancel a record that is not a hazard (误报/不构成隐患), with the reason.
+
+    A general hazard is cancelled at once. A major one takes two regulators (DESIGN.md §3, two people for
+    every official verdict): the first call records the proposal (``cancel_proposed_by``, a
+    ``cancel_proposed`` event) and leaves the hazard as it was; the same person again is refused
+    (Conflict); another regulator in scope confirms, and the hazard is cancelled. Returns the hazard;
+    its status says which happened. Raises NotFound, PermissionDenied, Conflict."""
     reason = cancellation.reason
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "cancel")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
-        hazard.status = _target(hazard, Action.CANCEL, actor)
+        target = _target(hazard, Action.CANCEL, actor)
+        if hazard.level == Level.MAJOR and hazard.cancel_proposed_by_id is None:
+            hazard.cancel_proposed_by = actor
+            hazard.cancel_reason = reason
+            hazard.save(update_fields=["cancel_proposed_by", "cancel_reason", "updated_at"])
+            _log(actor, hazard, "cancel_proposed", {"reason": reason})
+            return hazard
+        if hazard.level == Level.MAJOR and hazard.cancel_proposed_by_id == actor.pk:
+            raise Conflict("您已提议撤销该重大隐患，须由另一名监管人员确认")
+        proposal = hazard.cancel_reason if hazard.cancel_proposed_by_id else ""
+        hazard.status = target
         hazard.cancel_reason = reason
         hazard.save()
         _tally(before, shape_of(hazard))
-        _log(actor, hazard, "cancelled", {"reason": reason})
+        payload: dict[str, Any] = {"reason": reason}
+        if hazard.cancel_proposed_by_id:
+            payload.update(proposed_by=hazard.cancel_proposed_by_id, proposal=proposal)
+        _log(actor, hazard, "cancelled", payload)
     return hazard
 
 
@@ -637,6 +684,7 @@ def hazard_supervise(*, hazard_id: int, actor: User, supervision: HazardSupervis
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "supervise")  # after the scope check: out of scope is 404
+        _require_listing_level(actor, supervision.level)
         before = shape_of(hazard)
         if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
             raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能挂牌督办")
@@ -647,7 +695,8 @@ def hazard_supervise(*, hazard_id: int, actor: User, supervision: HazardSupervis
             wrong["listed_on"] = "挂牌日期不能早于发现日期"
         if wrong:
             raise FieldErrors(wrong)
-        relisted = hazard.listed
+        relisted = bool(hazard.supervision_level)
+        hazard.delisted_on, hazard.delist_reason = None, ""  # a listing after 摘牌 is a new one
         for field, value in values.items():
             if relisted and value in ("", None) and field in ("supervision_notice_no", "supervision_deadline"):
                 continue  # a re-listing changes what it names, and keeps the rest
@@ -663,6 +712,118 @@ def hazard_supervise(*, hazard_id: int, actor: User, supervision: HazardSupervis
                 "notice_no": values["supervision_notice_no"],
                 "deadline": values["supervision_deadline"],
                 "listed_on": values["listed_on"],
+            },
+        )
+    return hazard
+
+
+def listing_levels(actor: User) -> list[str]:
+    """The supervision levels ``actor`` may list at or de-list from (rules.listing_levels)."""
+    return rules.listing_levels(role=actor.role, region_code=actor.region_id, is_admin=actor.role == Role.ADMIN)
+
+
+def _require_listing_level(actor: User, level: str) -> None:
+    """403 for a level above the actor's authority (DESIGN.md §3: at most the level of one's own region)."""
+    allowed = listing_levels(actor)
+    if level not in allowed:
+        labels = dict(SupervisionLevel.choices)
+        if not allowed:
+            raise PermissionDenied("您所在的层级不能挂牌督办（挂牌督办最低为县级）")
+        raise PermissionDenied(f"您只能进行{'、'.join(labels[a] for a in allowed)}")
+
+
+def hazard_delist(*, hazard_id: int, actor: User, delisting: HazardDelisting) -> Hazard:
+    """End a supervision listing (摘牌) on ``delisting.on`` with its reason, by a regulator with authority
+    at the listing's level. The listing's record (level, notice, 督办期限) stays; ``listed`` becomes false.
+    Raises NotFound, PermissionDenied, Conflict (not listed), FieldErrors (``on`` before the listing)."""
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "delist")
+        if not hazard.listed:
+            raise Conflict("该隐患未挂牌督办或已摘牌")
+        _require_listing_level(actor, hazard.supervision_level)
+        if hazard.listed_on is not None and delisting.on < hazard.listed_on:
+            raise FieldErrors({"on": f"摘牌日期不能早于挂牌日期 {hazard.listed_on:%Y-%m-%d}"})
+        before = shape_of(hazard)
+        hazard.delisted_on, hazard.delist_reason = delisting.on, delisting.reason
+        hazard.save()
+        _tally(before, shape_of(hazard))
+        _log(actor, hazard, "delisted", {"on": delisting.on, "reason": delisting.reason})
+    return hazard
+
+
+EXTENDABLE = (Status.OPEN, Status.RECTIFYING)
+
+
+def hazard_extension_request(*, hazard_id: int, actor: User, extension: HazardExtension) -> Hazard:
+    """Ask for a later deadline (延期申请), with the reason (DESIGN.md §3, who owns a deadline).
+
+    One request at a time, while the hazard is open or rectifying and has a deadline. The deadline asked
+    for is later than the present one. A deadline a regulator ordered (``rules.deadline_owner``) can no
+    longer be extended once it has passed (Conflict naming ``deadline``, 409: the state refuses, not the
+    input); the enterprise's own may be, and its overdue record stays. Until an officer approves, the old
+    deadline stands and the ladder counts from it. Raises NotFound, PermissionDenied, Conflict,
+    FieldErrors."""
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "extend")
+        if hazard.status not in EXTENDABLE:
+            raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能申请延期")
+        if hazard.deadline is None:
+            raise Conflict("尚未设定整改期限，请先制定整改方案", field="deadline")
+        if hazard.extension_status == ExtensionStatus.PENDING:
+            raise Conflict("已有待审批的延期申请")
+        if rules.deadline_owner(hazard) == rules.REGULATOR and hazard.deadline < rules.today():
+            raise Conflict(f"监管部门责令的整改期限 {hazard.deadline:%Y-%m-%d} 已过，不能再申请延期", field="deadline")
+        if extension.deadline <= hazard.deadline:
+            raise FieldErrors({"deadline": f"延期后的整改期限应晚于现有期限 {hazard.deadline:%Y-%m-%d}"})
+        hazard.extension_deadline, hazard.extension_reason = extension.deadline, extension.reason
+        hazard.extension_status, hazard.extension_requested_by = ExtensionStatus.PENDING, actor
+        hazard.extension_comment = ""
+        hazard.save()
+        _log(
+            actor,
+            hazard,
+            "extension_requested",
+            {"deadline": extension.deadline, "reason": extension.reason, "current": hazard.deadline},
+        )
+    return hazard
+
+
+def hazard_extension_decide(*, hazard_id: int, actor: User, decision: HazardExtensionDecision) -> Hazard:
+    """Approve or reject the pending extension (延期审批), by a regulator in scope other than the requester
+    (403 for the requester, 409 when nothing is pending). Approved, the new deadline replaces the old one
+    and the ladder starts again from it; the escalations already taken stay, and the event records how
+    many days the old deadline was overdue. Raises NotFound, PermissionDenied, Conflict."""
+    approve = decision.decision == ExtensionVerdict.APPROVE
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "decide_extension")
+        if hazard.extension_status != ExtensionStatus.PENDING:
+            raise Conflict("没有待审批的延期申请")
+        if hazard.extension_requested_by_id == actor.pk:
+            raise PermissionDenied("不能审批自己提出的延期申请")
+        if hazard.status not in EXTENDABLE:
+            raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能审批延期")
+        before = shape_of(hazard)
+        previous = hazard.deadline
+        today = rules.today()
+        late = (today - previous).days if previous is not None and previous < today else 0
+        hazard.extension_status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        hazard.extension_comment = decision.comment
+        if approve:
+            hazard.deadline = hazard.extension_deadline
+        hazard.save()
+        _tally(before, shape_of(hazard))
+        _log(
+            actor,
+            hazard,
+            "extension_approved" if approve else "extension_rejected",
+            {
+                "comment": decision.comment,
+                "deadline": hazard.extension_deadline,
+                "previous": previous,
+                "overdue_days": late,
             },
         )
     return hazard
@@ -702,10 +863,26 @@ def available_actions(hazard: Hazard, actor: User) -> list[str]:
         out.append("submit")
     if LIFECYCLE.allows(Action.APPROVE, hazard, actor) and hazard.submitted_by_id != actor.pk:
         out.append("review")
-    if actor.role in ROLE_ACTIONS["supervise"] and active:
+    if actor.role in ROLE_ACTIONS["supervise"] and active and listing_levels(actor):
         out.append("supervise")
+    if actor.role in ROLE_ACTIONS["delist"] and hazard.listed and hazard.supervision_level in listing_levels(actor):
+        out.append("delist")
+    if (
+        hazard.status in EXTENDABLE
+        and hazard.deadline is not None
+        and hazard.extension_status != ExtensionStatus.PENDING
+        and not (rules.deadline_owner(hazard) == rules.REGULATOR and hazard.deadline < rules.today())
+    ):
+        out.append("extend")
+    if (
+        actor.role in ROLE_ACTIONS["decide_extension"]
+        and hazard.status in EXTENDABLE
+        and hazard.extension_status == ExtensionStatus.PENDING
+        and hazard.extension_requested_by_id != actor.pk
+    ):
+        out.append("decide_extension")
     if actor.role in ROLE_ACTIONS["report"] and hazard.status != Status.CANCELLED:
         out.append("report")
-    if LIFECYCLE.allows(Action.CANCEL, hazard, actor):
+    if LIFECYCLE.allows(Action.CANCEL, hazard, actor) and hazard.cancel_proposed_by_id != actor.pk:
         out.append("cancel")
     return out

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from . import rules
-from .models import ACTIVE_STATUSES, Hazard, Status
+from .models import ACTIVE_STATUSES, Hazard, Level, Status
 
 SUBJECT = "hazard"
 
@@ -31,7 +31,13 @@ class Shape:
     closed: bool
     closed_on_time: bool
     listed: bool
+    # The due day the overdue count runs against (``rules.clock``): None when closed, or waiting for review
+    # after an on-time submission, so that such a hazard never counts as overdue whenever it is reviewed.
     deadline: datetime.date | None
+    # The closed loop's dated facts: the submission day of a close-out waiting for review, and the
+    # close-out day of a closed stock major hazard (the business date the stock clearance is judged on).
+    submitted_on: datetime.date | None = None
+    stock_closed_on: datetime.date | None = None
 
 
 def shape_of(h: Hazard) -> Shape | None:
@@ -49,5 +55,11 @@ def shape_of(h: Hazard) -> Shape | None:
         closed=h.status == Status.CLOSED,
         closed_on_time=rules.closed_on_time(h),
         listed=h.listed,
-        deadline=h.deadline,
+        deadline=rules.clock(h),
+        submitted_on=h.submitted_on if h.status == Status.PENDING_REVIEW else None,
+        stock_closed_on=h.closed_on if _stock_closed(h) else None,
     )
+
+
+def _stock_closed(h: Hazard) -> bool:
+    return h.status == Status.CLOSED and h.level == Level.MAJOR and rules.cohort(h) == rules.STOCK

@@ -19,9 +19,11 @@ from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, P
 from zhiben.common.filters import for_page
 from zhiben.common.idempotency import once_per_form
 from zhiben.common.inputs import Input, more_errors, parse
+from zhiben.common.names import code_key
 from zhiben.common.views import post_or_back
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
+from zhiben.regions.selectors import parse_region
 from zhiben.regions.views import picker_context
 
 from . import rules
@@ -30,6 +32,9 @@ from .exports import hazards_xlsx, list_filename, timeline_filename, timeline_xl
 from .filters import HazardFilterSet
 from .forms import (
     CancelForm,
+    DelistForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
     HazardForm,
     PlanForm,
     ReportForm,
@@ -40,25 +45,32 @@ from .forms import (
 )
 from .inputs import (
     HazardCancellation,
+    HazardDelisting,
     HazardDualReport,
+    HazardExtension,
+    HazardExtensionDecision,
     HazardPlan,
     HazardReviewDecision,
     HazardSubmission,
     HazardSupervision,
 )
-from .models import AttachmentKind, Hazard, Source
-from .selectors import hazard_events, hazard_get, hazard_list
+from .models import AttachmentKind, Hazard, Source, SupervisionLevel
+from .selectors import current_listings, hazard_events, hazard_get, hazard_list
 from .services import (
     available_actions,
     hazard_attach,
     hazard_cancel,
     hazard_create,
+    hazard_delist,
+    hazard_extension_decide,
+    hazard_extension_request,
     hazard_input,
     hazard_plan,
     hazard_report,
     hazard_review,
     hazard_submit,
     hazard_supervise,
+    listing_levels,
 )
 
 
@@ -96,7 +108,7 @@ def _enterprise_for_form(actor: User, code: str | None) -> Enterprise | None:
         return actor.enterprise
     if not code:
         return None
-    return scoped(Enterprise.objects, actor).filter(credit_code=code.strip().upper()).first()
+    return scoped(Enterprise.objects, actor).filter(credit_code=code_key(code)).first()
 
 
 @login_required
@@ -166,14 +178,24 @@ def _form_errors(form: Any, exc: DomainError, *, file_field: str = "") -> None:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-ACTION_FORMS = {
+ACTION_FORMS: dict[str, type[forms.Form]] = {
     "plan": PlanForm,
     "submit": SubmitForm,
     "review": ReviewForm,
     "cancel": CancelForm,
     "supervise": SuperviseForm,
+    "delist": DelistForm,
+    "extend": ExtensionForm,
+    "decide_extension": ExtensionDecisionForm,
     "report": ReportForm,
 }
+
+
+def _action_form(name: str, actor: User, data: Any = None, initial: dict[str, Any] | None = None) -> forms.Form:
+    """The step's form; 挂牌督办's offers only the levels ``actor`` may list at, none chosen."""
+    if name == "supervise":
+        return SuperviseForm(data, initial=initial, levels=listing_levels(actor))
+    return ACTION_FORMS[name](data, initial=initial)
 
 
 def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -195,9 +217,9 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
                 "deadline": hazard.deadline,
                 "interim_measures": hazard.interim_measures,
             }
-        if name == "report":
+        if name in ("report", "delist"):
             initial = {"on": rules.today()}
-        forms[name] = ACTION_FORMS[name](initial=initial)
+        forms[name] = _action_form(name, actor, initial=initial)
     attachments = list(hazard.attachments.all())
     evidence = [a for a in attachments if a.kind == AttachmentKind.EVIDENCE]
     if "submit" in forms:
@@ -219,6 +241,11 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         "overdue": rules.is_overdue(hazard),
         "closed_on_time": rules.closed_on_time(hazard),
         "self_check_missed": rules.self_check_missed(hazard),
+        "due": rules.due(hazard),
+        "deadline_owner": rules.deadline_owner(hazard),
+        "review_due": rules.review_due(hazard),
+        "review_overdue": rules.review_overdue(hazard),
+        "without_plan": rules.without_plan(hazard),
         "max_mb": settings.ZHIBEN["ATTACHMENT_MAX_BYTES"] // 1048576,
     }
 
@@ -251,7 +278,7 @@ def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> Htt
             hazard_attach(hazard_id=hazard.pk, actor=actor, uploads=files, kind=kind)
             messages.success(request, f"已上传 {len(uploads)} 个文件")
             return redirect("hazard-detail", hazard_id=hazard.pk)
-        form = ACTION_FORMS[action](request.POST)
+        form = _action_form(action, actor, request.POST)
         if action == "submit":
             field = form.fields["attachments"]
             assert isinstance(field, forms.MultipleChoiceField)
@@ -283,6 +310,9 @@ ACTION_INPUTS: dict[str, type[Input]] = {
     "review": HazardReviewDecision,
     "cancel": HazardCancellation,
     "supervise": HazardSupervision,
+    "delist": HazardDelisting,
+    "extend": HazardExtension,
+    "decide_extension": HazardExtensionDecision,
     "report": HazardDualReport,
 }
 
@@ -297,10 +327,37 @@ def _run(action: str, hazard_id: int, actor: User, d: dict[str, Any]) -> None:
         hazard_review(hazard_id=hazard_id, actor=actor, review=parse(HazardReviewDecision, d))
     elif action == "cancel":
         hazard_cancel(hazard_id=hazard_id, actor=actor, cancellation=parse(HazardCancellation, d))
+    elif action == "delist":
+        hazard_delist(hazard_id=hazard_id, actor=actor, delisting=parse(HazardDelisting, d))
+    elif action == "extend":
+        hazard_extension_request(hazard_id=hazard_id, actor=actor, extension=parse(HazardExtension, d))
+    elif action == "decide_extension":
+        hazard_extension_decide(hazard_id=hazard_id, actor=actor, decision=parse(HazardExtensionDecision, d))
     elif action == "supervise":
         hazard_supervise(hazard_id=hazard_id, actor=actor, supervision=parse(HazardSupervision, d))
     elif action == "report":
         hazard_report(hazard_id=hazard_id, actor=actor, dual_report=parse(HazardDualReport, d))
+
+
+def public_listings_view(request: HttpRequest) -> HttpResponse:
+    """挂牌督办公示 (no login): the listings in force by region — enterprise name, hazard title, level,
+    listed on, 督办期限, notice number; nothing private (DESIGN.md §3)."""
+    raw = (request.GET.get("region") or "").strip()
+    region, error = "", ""
+    if raw:
+        try:
+            region = parse_region(raw)
+        except FieldErrors as exc:
+            error = exc.errors["region"]
+    rows = [] if error else list(current_listings(region=region or None)[:PUBLIC_ROWS])
+    levels = dict(SupervisionLevel.choices)
+    for row in rows:
+        row["level_label"] = levels.get(row["supervision_level"], row["supervision_level"])
+    context = {"rows": rows, "region": region, "raw": raw, "error": error, "cap": PUBLIC_ROWS}
+    return render(request, "hazards/public_listings.html", context, status=422 if error else 200)
+
+
+PUBLIC_ROWS = 500  # newest listings shown; a region narrows the list
 
 
 @login_required

@@ -9,10 +9,11 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
+from zhiben.common.pagination import LimitOffset
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
 from .ledgers import ledger_get
@@ -70,7 +71,7 @@ def import_template(request: HttpRequest, kind: LedgerKind) -> HttpResponse:
 
 
 @router.get("", response=list[ImportJobOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_imports(request: HttpRequest) -> object:
     """Your imports, newest first (an admin sees everyone's)."""
     return import_jobs(actor=request_actor(request))

@@ -8,7 +8,7 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,7 +28,7 @@ from zhiben.common.ledgers import CellProblem, Checked, Ledger, LedgerRows
 from .headers import Mapping, find_header
 from .ledgers import ledger_get
 from .models import ImportJob, JobStatus
-from .workbook import WorkbookRejected, check_workbook, error_workbook, max_bytes, read_rows
+from .workbook import Merge, WorkbookRejected, check_workbook, error_workbook, max_bytes, read_rows
 
 log = logging.getLogger(__name__)
 MAX_REPORTED = 500  # errors kept in the job's report (the error workbook has them all)
@@ -118,6 +118,7 @@ class Analysis:
     checked: list[Checked]
     problems: list[dict[str, Any]]  # every error: sheet, row, column, field, message
     file_error: str = ""
+    filled_by_role: list[str] = field(default_factory=list)  # headers of the columns the role fills
 
 
 def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None] | None = None) -> Analysis:
@@ -126,27 +127,30 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
     if not job.file:
         return Analysis("", [], None, [], [], [], "上传的文件已按保留期限删除：请重新上传")
     try:
-        sheet, rows = read_rows(Path(job.file.path))
+        sheet, rows, merges = read_rows(Path(job.file.path))
     except WorkbookRejected as exc:
         return Analysis("", [], None, [], [], [], str(exc))
-    mapping = find_header(ledger, rows)
+    mapping = find_header(ledger, rows, merges)
     empty = Analysis(sheet, [], mapping, [], [], [])
+    empty.filled_by_role = [c.header for c in ledger.columns if c.field in ledger.fixed_by_role(job.actor)]
     if mapping is None:
         empty.file_error = f"找不到列名行：请使用“{ledger.title}”模板，第一行写列名（如 {ledger.columns[0].header}）"
         return empty
-    header = list(rows[mapping.header_row])
+    _fill_merged_data(rows, merges, mapping.data_start)
+    header: list[Any] = list(mapping.labels)  # one label per column, a stacked header's joined with "/"
     empty.header = header
-    found = {c.field for c in mapping.columns.values()}
+    fixed = ledger.fixed_by_role(job.actor)
+    found = {c.field for c in mapping.columns.values()} | fixed
     missing = [c.header for c in ledger.columns if c.required and c.field not in found]
     for group in ledger.required_any:
         if not found & set(group):
             missing.append("或".join(ledger.column(f).header for f in group))
     if missing:
-        empty.file_error = f"缺少必需的列：{'、'.join(missing)}（列名行在第 {mapping.header_row + 1} 行）"
+        empty.file_error = f"缺少必需的列：{'、'.join(missing)}（列名行在{_header_rows(mapping)}）"
         return empty
     data_rows = [
         (i + 1, list(cells))
-        for i, cells in enumerate(rows[mapping.header_row + 1 :], start=mapping.header_row + 1)
+        for i, cells in enumerate(rows[mapping.data_start :], start=mapping.data_start)
         if any(c not in (None, "") and str(c).strip() for c in cells)
     ]
     max_rows = _max_rows()
@@ -187,7 +191,25 @@ def analyse(job: ImportJob, ledger: Ledger, progress: Callable[[int, int], None]
             )
         if progress and n % PROGRESS_EVERY == 0:
             progress(n, len(data_rows))
-    return Analysis(sheet, header, mapping, data_rows, checked, problems)
+    return Analysis(sheet, header, mapping, data_rows, checked, problems, filled_by_role=empty.filled_by_role)
+
+
+def _fill_merged_data(rows: list[list[Any]], merges: list[Merge], start: int) -> None:
+    """A cell merged down (or across) the data rows, such as one enterprise's name over its hazards, holds
+    its value in every row it covers: Excel keeps it in the top-left cell only."""
+    for (r0, c0), (r1, c1) in merges:
+        if r0 < start or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value
+
+
+def _header_rows(mapping: Mapping) -> str:
+    first = mapping.header_row + 1
+    return f"第 {first} 行" if mapping.header_rows == 1 else f"第 {first}–{first + mapping.header_rows - 1} 行"
 
 
 def _max_rows() -> int:
@@ -214,8 +236,11 @@ def _report(analysis: Analysis) -> dict[str, Any]:
     return {
         "sheet": analysis.sheet,
         "header_row": mapping.header_row + 1 if mapping else None,
-        "columns": {str(analysis.header[i]).strip(): c.header for i, c in mapping.columns.items()} if mapping else {},
+        "header_rows": mapping.header_rows if mapping else None,
+        "columns": {_label(analysis, i): c.header for i, c in sorted(mapping.columns.items())} if mapping else {},
         "ignored_columns": mapping.ignored if mapping else [],
+        "inferred_columns": [mapping.inferred[i] for i in sorted(mapping.inferred)] if mapping else [],
+        "filled_by_role": analysis.filled_by_role,
         "rows": len(analysis.rows),
         "file_error": analysis.file_error,
         "error_count": len(analysis.problems),
@@ -223,6 +248,11 @@ def _report(analysis: Analysis) -> dict[str, Any]:
         "errors": [{k: v for k, v in p.items() if k != "_index"} for p in analysis.problems[:MAX_REPORTED]],
         **counts,
     }
+
+
+def _label(analysis: Analysis, index: int) -> str:
+    label = str(analysis.header[index]).strip() if index < len(analysis.header) else ""
+    return label or f"{_column_letter(index)}列"
 
 
 def _save_errors(job: ImportJob, analysis: Analysis) -> None:

@@ -21,13 +21,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import Place, ScopePaths, covers, place_of
 from zhiben.common import kit
 
 from .models import Notification
-from .tasks import mail_notifications
+from .tasks import mail_notifications, message_notifications
 
 TITLE_MAX = Notification._meta.get_field("title").max_length or 200
 LINK_MAX = Notification._meta.get_field("link").max_length or 300
@@ -92,23 +93,27 @@ def on_events(actor: Any, subject_type: str, model: Any, events: list[tuple[Any,
     actor_id = getattr(actor, "pk", None)
     name = str(actor) if actor is not None else "系统"
     paths: ScopePaths = model.scope
-    notes = []
+    notes: list[Notification] = []
+    dated: list[Notification] = []
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     for rule, record, payload in records:
         values = {**(payload if isinstance(payload, Mapping) else {}), "subject": record, "actor": name}
         title, body, link = _fill(rule.title, values), _fill(rule.body, values), _fill(rule.link, values)
         place = places[id(record)]
         for user, sectors in users:
             if user.role in rule.roles and user.pk != actor_id and covers(user, paths, place, sectors=sectors):
-                notes.append(
+                (dated if rule.dated else notes).append(
                     Notification(
                         user=user,
                         kind=rule.kind or f"{subject_type}.{rule.event}"[:32],
                         title=title[:TITLE_MAX],
                         body=body,
                         link=link[:LINK_MAX],
+                        **({"created_at": midnight} if rule.dated else {}),
                     )
                 )
     deliver(notes)
+    deliver(dated, send=False)
 
 
 def recipients_for(roles: Iterable[str], places: Iterable[Place]) -> list[tuple[User, frozenset[str]]]:
@@ -159,17 +164,24 @@ def deadline_notice(
     )
 
 
-def deliver(notes: list[Notification]) -> list[Notification]:
+def deliver(notes: list[Notification], *, send: bool = True) -> list[Notification]:
     """Write the notices in one ``bulk_create`` in the caller's transaction (RuntimeError outside one:
-    a notice commits with its change) and, when e-mail is on, mail those whose user has an address after
-    the commit. Answers the notices (with their ids)."""
+    a notice commits with its change) and, with ``send``, hand them on after the commit, through the task
+    queue (never inside the request): by e-mail when e-mail is on (those whose user has an address), and
+    to the messenger of ``ZHIBEN_MESSENGER`` (SMS, 企业微信, 钉钉 …; by default a log line). Answers the
+    notices (with their ids)."""
     if not notes:
         return notes
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notices must be written in the same transaction as the change")
     Notification.objects.bulk_create(notes, batch_size=2000)
+    if not send:
+        return notes
     if settings.ZHIBEN_EMAIL_ENABLED:
-        ids = [n.pk for n in notes if n.user.email and n.pk is not None]
-        if ids:
-            transaction.on_commit(lambda: mail_notifications(ids))
+        mailed = [n.pk for n in notes if n.user.email and n.pk is not None]
+        if mailed:
+            transaction.on_commit(lambda: mail_notifications(mailed))
+    ids = [n.pk for n in notes if n.pk is not None]
+    if ids and settings.ZHIBEN_MESSENGER:
+        transaction.on_commit(lambda: message_notifications(ids))
     return notes

@@ -4,9 +4,10 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.common.errors import FieldErrors
+from zhiben.common.pagination import LimitOffset
 
 from .models import Criterion, Sector
 from .selectors import criteria_for, sector_list
@@ -63,7 +64,7 @@ def list_sectors(request: HttpRequest) -> object:
 
 
 @criteria_router.get("", response=list[CriterionOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_criteria(request: HttpRequest, query: Query[CriteriaQuery]) -> object:
     if query.sector and not Sector.objects.filter(key=query.sector).exists():
         raise FieldErrors({"sector": f"行业领域 {query.sector} 不存在"})

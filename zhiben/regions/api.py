@@ -4,9 +4,10 @@ from typing import cast
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.common.errors import NotFound
+from zhiben.common.pagination import LimitOffset
 from zhiben.common.roles import Actor
 
 from .models import Region
@@ -37,7 +38,7 @@ class RegionQuery(Schema):
 
 
 @router.get("", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_regions(request: HttpRequest, query: Query[RegionQuery]) -> object:
     """Children of ``parent`` (no parent: the provinces). Region names are public reference data."""
     parent = parse_region(query.parent, field="parent") if query.parent else None

@@ -1,14 +1,25 @@
-"""A region given as people write it in a ledger — a code, a name, a short name or an address — to a code.
+"""A region given as people write it in a ledger or a form — a code, a name, a short name or an address — to
+a code.
 
 ``cpca-new`` reads the province, prefecture and county out of an address, but (DESIGN.md §2) it quietly
-picks one of several same-named counties (朝阳区 → Beijing, never Changchun) and misses short forms such
-as 秀山县 for 秀山土家族苗族自治县; it knows no townships. So it is wrapped:
+picks one of several same-named counties (朝阳区 → Beijing, never Changchun), and, as its authors say, it
+does not take a county without its 区/县 (too many would be misread); it knows no townships. So it is
+wrapped, with our own region table (the same GB/T 2260 data plus the townships admins add):
 
-* every name it could have meant is looked up in our own region table (which holds the same GB/T 2260
-  data plus the townships), with short forms of the autonomous counties and of provinces and cities;
-* a county name shared by several counties is refused as ambiguous unless the text also names a
-  province or prefecture that settles it, or only one of them lies in the user's scope;
-* a township named after the county in the text makes the answer the township.
+* every form a region is written in is indexed: its name; 秀山县, 秀山自治县 for 秀山土家族苗族自治县 (and
+  自治旗); 恩施州, 恩施自治州 for 恩施土家族苗族自治州; 四川 for 四川省; 某某街道办事处 for 某某街道 —
+  these are found anywhere in an address;
+* the bare forms — 秀山, 海淀, 浦东 without their 县/区/新区, 清溪场 without its 镇/乡/街道 — only when the
+  text is made of region names and nothing else (秀山, 重庆秀山, 秀山清溪场), never inside an address where
+  such a word is often a street's; a county's bare form is not taken when one of its ancestors is called
+  so (长沙 is 长沙市, not 长沙县);
+* a small slip in the ethnic part of an autonomous county's or prefecture's name (秀山土家苗族自治县) is mended
+  when the place and the kind (自治县/旗/州) say which unit is meant;
+* several regions fitting the text is refused naming them (AmbiguousRegion), unless the text also names a
+  parent that settles it, or only one of them lies in the user's scope;
+* a region name the table does not know (秀山县某某镇, 重庆市某某县) is refused as unrecognised, never taken
+  as its parent: the text named something deeper. Only an address (``address=True``) is placed at the
+  deepest region it names that is known, as townships are mostly not in the table.
 """
 
 from __future__ import annotations
@@ -17,14 +28,19 @@ import importlib.util
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
-from .codes import InvalidRegionCode, normalize_code
+from zhiben.common.names import strip_invisible
+
+from .codes import InvalidRegionCode, Level, normalize_code
 from .models import Region
 
 
@@ -39,12 +55,28 @@ def _nations() -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
-_NATION = "|".join(map(re.escape, _nations()))
+_NATION_NAMES = _nations()
+_NATION = "|".join(map(re.escape, _NATION_NAMES))
+_NATION_CHARS = frozenset("".join(_NATION_NAMES))
 # 秀山土家族苗族自治县 → 秀山县 (only where a place name precedes the nations: not 鄂伦春自治旗)
-_ETHNIC = re.compile(rf"(?:{_NATION})+自治(县|旗)$")
+_ETHNIC = re.compile(rf"(?:{_NATION})+自治(县|旗|州)$")
 _ETHNIC_STEM = re.compile(rf"(?:{_NATION})+$")
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "省", "市", "盟")
+_COUNTY_SUFFIXES = ("新区", "林区", "特区", "区", "县", "市", "旗")
+_TOWNSHIP_SUFFIXES = ("街道办事处", "民族乡", "民族苏木", "街道", "苏木", "镇", "乡")
+# names too short or too generic to stand for a region
+_GENERIC = frozenset({"市辖区", "县", "城区", "郊区", "矿区", "新区", "林区", "市", "区"})
+_COUNTRY = re.compile(r"^(?:中华人民共和国|中国)")
+# what, after the last region name of a region name (not an address), says the text named a region the
+# table does not know: 某某县, 某某镇, 某某街道 … (but not 工业园区, 开发区, 小区, 社区: they are no regions)
+# (市 is left out: 市场, 超市 are no regions; an unknown city before a known county is still a name the table
+# knows the county by)
+_UNKNOWN_REGION = re.compile(r"^[^\d\W]{1,8}?(?:省|自治州|州|盟|地区|区|县|旗|镇|乡|街道|苏木)")
+_NOT_A_REGION = re.compile(
+    r"(?:园区|开发区|工业区|小区|社区|景区|保护区|示范区|试验区|片区|城区|市区|镇区|厂区|矿区|库区|街区|辖区|全区|全县|全镇|全乡)$"
+)
 _MAX_CANDIDATES = 5
+_MAX_FORM = 24  # characters: no form of a region name is longer
 
 
 class AmbiguousRegion(ValueError):
@@ -52,68 +84,184 @@ class AmbiguousRegion(ValueError):
 
 
 @dataclass(frozen=True)
+class _Autonomous:
+    """An autonomous county, banner or prefecture: its place name, kind and ethnic part (秀山, 县, 土家族苗族)."""
+
+    stem: str
+    kind: str
+    ethnic: str
+
+
+@dataclass(frozen=True)
 class _Index:
-    names: dict[str, frozenset[str]]  # name or short form -> codes
+    names: dict[str, frozenset[str]]  # name or short form -> codes (found anywhere in an address)
+    bare: dict[str, frozenset[str]]  # bare forms -> codes (only when the text is region names alone)
     stems: frozenset[str]  # province and city names without 省/市…: common inside street names
     full_names: dict[str, str]
+    autonomous: tuple[_Autonomous, ...]
     automaton: Any
 
 
-def _short_forms(name: str, level: int) -> set[str]:
-    forms = {name}
+def _forms(name: str, level: int) -> tuple[set[str], set[str], _Autonomous | None]:
+    """(forms found anywhere, bare forms, the autonomous unit's parts) of one region's name."""
+    forms, bare = {name}, set()
+    autonomous = None
     match = _ETHNIC.search(name)
     if match and len(name) > len(match.group(0)):
-        forms.add(name[: match.start()] + match.group(1))  # 秀山土家族苗族自治县 → 秀山县
-    if level <= 2:  # 四川省 → 四川, 成都市 → 成都, 恩施土家族苗族自治州 → 恩施
+        place, kind = name[: match.start()], match.group(1)
+        ethnic = name[match.start() : match.end() - 3]
+        autonomous = _Autonomous(place, kind, ethnic)
+        forms |= {place + kind, f"{place}自治{kind}"}  # 秀山县, 秀山自治县; 恩施州, 恩施自治州
+        if level >= Level.COUNTY:
+            bare.add(place)
+    if level <= Level.PREFECTURE:  # 四川省 → 四川, 成都市 → 成都, 恩施土家族苗族自治州 → 恩施
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 stem = name[: -len(suffix)]
                 stem = _ETHNIC_STEM.sub("", stem) or stem
                 forms.add(stem)
                 break
-    # names too short or too generic to find inside an address
-    return {f for f in forms if len(f) >= 2 and f not in ("市辖区", "县", "城区", "郊区", "矿区")}
+    elif level == Level.COUNTY and not autonomous:  # 海淀区 → 海淀, 浦东新区 → 浦东, 都江堰市 → 都江堰
+        bare |= {name[: -len(s)] for s in _COUNTY_SUFFIXES if name.endswith(s)}
+    elif level == Level.TOWNSHIP:  # 清溪场镇 → 清溪场, 某某街道 ↔ 某某街道办事处
+        for suffix in _TOWNSHIP_SUFFIXES:
+            if name.endswith(suffix):
+                bare.add(_ETHNIC_STEM.sub("", name[: -len(suffix)]) or name[: -len(suffix)])
+                break
+        if name.endswith("街道"):
+            forms.add(name + "办事处")
+    keep = {f for f in forms if len(f) >= 2 and f not in _GENERIC}
+    return keep, {f for f in bare if len(f) >= 2 and f not in _GENERIC} - keep, autonomous
 
 
 @lru_cache(maxsize=4)
-def _index(version: tuple[int, str]) -> _Index:
+def _index(version: tuple[int, int, str]) -> _Index:
     names: dict[str, set[str]] = defaultdict(set)
+    bare: dict[str, set[str]] = defaultdict(set)
     stems: set[str] = set()
     full_names: dict[str, str] = {}
+    autonomous: dict[str, _Autonomous] = {}
     for code, name, level, full_name in Region.objects.values_list("code", "name", "level", "full_name"):
         full_names[code] = full_name or name
-        for form in _short_forms(name, level):
+        forms, bare_forms, unit = _forms(name, level)
+        for form in forms:
             names[form].add(code)
-            if level <= 2 and form != name:
+            if level <= Level.PREFECTURE and form != name:
                 stems.add(form)
+        for form in bare_forms:
+            bare[form].add(code)
+        if unit is not None:
+            autonomous[code] = unit
+    # 长沙 is 长沙市, not also 长沙县: a bare form an ancestor is already called is its ancestor's
+    for form, codes in list(bare.items()):
+        above = names.get(form, set())
+        kept = {c for c in codes if not any(c.startswith(a) and c != a for a in above)}
+        if kept:
+            bare[form] = kept
+        else:
+            del bare[form]
     automaton = ahocorasick.Automaton()
     for form in names:
         automaton.add_word(form, form)
     automaton.make_automaton()
-    return _Index({k: frozenset(v) for k, v in names.items()}, frozenset(stems), full_names, automaton)
+    return _Index(
+        {k: frozenset(v) for k, v in names.items()},
+        {k: frozenset(v) for k, v in bare.items()},
+        frozenset(stems),
+        full_names,
+        tuple(autonomous.values()),
+        automaton,
+    )
+
+
+_generation = 0  # bumped by every save or delete of a region in this process
+
+
+@receiver([post_save, post_delete], sender=Region, dispatch_uid="regions.resolve.generation")
+def _region_changed(**kwargs: Any) -> None:
+    global _generation
+    _generation += 1
 
 
 def _current_index() -> _Index:
-    # regions change rarely (an admin adds a township): the count and the newest code key the cache
-    newest = Region.objects.order_by("-code").values_list("code", flat=True).first() or ""
-    return _index((Region.objects.count(), newest))
+    # Regions change rarely (an admin adds or renames a township). In this process every change bumps the
+    # generation; another process's additions show in the count and the highest township code (the national
+    # tree's codes never change between migrations, and "65…" outranks every township as text).
+    townships = Region.objects.filter(level=Level.TOWNSHIP).order_by("-code").values_list("code", flat=True)
+    return _index((_generation, Region.objects.count(), townships.first() or ""))
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC, without spaces or invisible characters, and without a leading 中国."""
+    return _COUNTRY.sub("", strip_invisible(unicodedata.normalize("NFKC", text)))
 
 
-def _describe(codes: list[str], index: _Index) -> str:
-    shown = "、".join(index.full_names.get(c, c) for c in sorted(codes)[:_MAX_CANDIDATES])
-    more = "等" if len(codes) > _MAX_CANDIDATES else ""
+def _describe(codes: Iterable[str], index: _Index) -> str:
+    ordered = sorted(codes)
+    shown = "、".join(index.full_names.get(c, c) for c in ordered[:_MAX_CANDIDATES])
+    more = "等" if len(ordered) > _MAX_CANDIDATES else ""
     return f"{shown}{more}"
 
 
-def resolve_region(raw: Any, *, within: str | None = None) -> str:
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance of two short strings (an ethnic name and its slip)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _mend(text: str, index: _Index) -> str:
+    """The text with a slip in an autonomous unit's ethnic part mended to the unit's short form:
+    秀山土家苗族自治县 → 秀山自治县 (the nations written otherwise, a character missing, added or mistyped)."""
+    for m in reversed(list(re.finditer("自治(县|旗|州)", text))):
+        best: tuple[int, str] | None = None
+        for unit in index.autonomous:
+            if unit.kind != m.group(1):
+                continue
+            at = text.rfind(unit.stem, 0, m.start())
+            if at < 0:
+                continue
+            typed = text[at + len(unit.stem) : m.start()]
+            if typed == unit.ethnic or not typed:
+                continue  # the true name, or the short form: nothing to mend
+            close = len(typed) <= len(unit.ethnic) + 3 and (
+                set(typed) <= _NATION_CHARS or _distance(typed, unit.ethnic) <= 2
+            )
+            if close and (best is None or len(unit.stem) > best[0]):
+                best = (at, unit.stem)
+        if best is not None:
+            text = f"{text[: best[0]]}{best[1]}自治{m.group(1)}{text[m.end() :]}"
+    return text
+
+
+def _whole(text: str, index: _Index) -> list[str] | None:
+    """The text as a sequence of region forms and nothing else, the fewest forms (longest first), or None."""
+    n = len(text)
+    best: list[list[str] | None] = [[]] + [None] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _MAX_FORM), end):
+            before = best[start]
+            piece = text[start:end]
+            if before is None or (piece not in index.names and piece not in index.bare):
+                continue
+            current = best[end]
+            if current is None or len(before) + 1 < len(current):
+                best[end] = [*before, piece]
+    return best[n]
+
+
+def resolve_region(raw: Any, *, within: str | None = None, address: bool = False) -> str:
     """The short code of the region ``raw`` names, or ValueError (AmbiguousRegion when several fit).
 
-    ``within``: the user's region code; candidates outside it are not considered."""
-    text = _normal("" if raw is None else str(raw))
+    ``raw``: a code (short, padded or 12-digit), a region name in any accepted form (see the module), or,
+    with ``address=True``, an address, placed at the deepest known region it names. ``within``: the user's
+    region code; candidates outside it are not considered. A region name that names a region the table
+    does not know is refused as unrecognised (never answered with its parent)."""
+    shown = "" if raw is None else str(raw).strip()
+    text = _normal(shown)
     if not text:
         raise ValueError("请填写所在区划")
     if text.isdigit():
@@ -124,29 +272,61 @@ def resolve_region(raw: Any, *, within: str | None = None) -> str:
         if not Region.objects.filter(code=code).exists():
             raise ValueError(f"行政区划代码 {code} 不存在")
         return code
+    unknown = f"无法识别区划“{shown}”：请填写区县或乡镇名称，或区划代码"
     index = _current_index()
-    found = _names_in(text, index)
-    if not found:
-        found = _names_from_cpca(text, index)
-    if not found:
-        raise ValueError(f"无法识别区划“{raw}”：请填写区县或乡镇名称，或区划代码")
-    codes = {c for name in found for c in index.names[name]}
-    if within:
-        codes = {c for c in codes if c.startswith(within) or within.startswith(c)}
-        if not codes:
-            raise ValueError(f"“{raw}”不在您的管辖范围内")
-    # How many of the names in the text each candidate, or an ancestor of it, answers to.
-    support = {c: sum(1 for name in found if any(c.startswith(o) for o in index.names[name])) for c in codes}
-    deepest = [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
-    best = max(support[c] for c in deepest)
-    chosen = [c for c in deepest if support[c] == best]
+    text = _mend(text, index)
+    pieces = _whole(text, index)
+    if pieces is not None:
+        groups = [index.names.get(p, frozenset()) | index.bare.get(p, frozenset()) for p in pieces]
+    else:
+        spans = _names_in(text, index)
+        rest = text[max(end for _, end, _ in spans) + 1 :] if spans else ""
+        found = {name for _, _, name in spans}
+        if not found:
+            found, rest = _names_from_cpca(text, index)
+        if not found:
+            raise ValueError(unknown)
+        groups = [index.names[name] for name in found]
+        named = _names_unknown_region(rest)
+        if named and not address:
+            known = _describe(_deepest(groups, within), index)
+            raise ValueError(
+                f"无法识别区划“{shown}”：不认识其中的“{named}”（已识别到{known}）；请核对名称，或填写区划代码"
+            )
+    chosen = _deepest(groups, within)
+    if not chosen:
+        raise ValueError(f"“{shown}”不在您的管辖范围内")
     if len(chosen) > 1:
-        raise AmbiguousRegion(f"区划“{raw}”有多个可能：{_describe(chosen, index)}；请写明上级区划或填写区划代码")
+        raise AmbiguousRegion(f"区划“{shown}”有多个可能：{_describe(chosen, index)}；请写明上级区划或填写区划代码")
     return chosen[0]
 
 
-def _names_in(text: str, index: _Index) -> set[str]:
-    """The region names in the text, the longest at each place (朝阳区 rather than 朝阳)."""
+def _deepest(groups: list[frozenset[str]], within: str | None) -> list[str]:
+    """The candidates the names (each a set of codes) support most, of those not above another candidate,
+    within ``within`` (``[]`` when none is)."""
+    codes = {c for group in groups for c in group}
+    if within:
+        codes = {c for c in codes if c.startswith(within) or within.startswith(c)}
+    if not codes:
+        return []
+    # How many of the names in the text each candidate, or an ancestor of it, answers to.
+    support = {c: sum(1 for group in groups if any(c.startswith(o) for o in group)) for c in codes}
+    deepest = [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
+    best = max(support[c] for c in deepest)
+    return sorted(c for c in deepest if support[c] == best)
+
+
+def _names_unknown_region(rest: str) -> str:
+    """The region-shaped name at the start of ``rest`` (某某镇 of 某某镇某某村), or ``""``."""
+    m = _UNKNOWN_REGION.match(rest)
+    if m is None or _NOT_A_REGION.search(m.group(0)):
+        return ""
+    return m.group(0)
+
+
+def _names_in(text: str, index: _Index) -> list[tuple[int, int, str]]:
+    """The region names in the text as (start, end, name), end inclusive, the longest at each place
+    (朝阳区 rather than 朝阳)."""
     spans: list[tuple[int, int, str]] = [(end - len(name) + 1, end, name) for end, name in index.automaton.iter(text)]
     longest = [
         (start, end, name)
@@ -155,18 +335,23 @@ def _names_in(text: str, index: _Index) -> set[str]:
     ]
     # a bare stem (成都, 中山) counts only at the start or right after a province: 四川成都…, not 秀山县中山路
     after_province = {end + 1 for _, end, name in longest if any(len(c) == 2 for c in index.names[name])}
-    return {name for start, _, name in longest if name not in index.stems or start == 0 or start in after_province}
+    return [
+        (start, end, name)
+        for start, end, name in longest
+        if name not in index.stems or start == 0 or start in after_province
+    ]
 
 
-def _names_from_cpca(text: str, index: _Index) -> set[str]:
-    """What cpca-new reads out of an address our names missed (its province and city abbreviations)."""
+def _names_from_cpca(text: str, index: _Index) -> tuple[set[str], str]:
+    """What cpca-new reads out of an address our names missed (its province and city abbreviations), and
+    the rest of the text after them (its 地址 column), as its authors mean it to be read."""
     import cpca_new
 
-    frame = cpca_new.transform([text])
-    row = frame.iloc[0]
+    row = cpca_new.transform([text], pos_sensitive=True).iloc[0]
     out = set()
     for column in ("省", "市", "区"):
         value = row.get(column)
-        if isinstance(value, str) and value in index.names:
+        if isinstance(value, str) and value in index.names and row.get(f"{column}_pos", -1) >= 0:
             out.add(value)
-    return out
+    rest = row.get("地址")
+    return out, rest if isinstance(rest, str) else ""

@@ -12,14 +12,15 @@ from django.http import FileResponse, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import json_body, openapi_body, parse
+from zhiben.common.pagination import LimitOffset
 
-from . import limits
+from . import limits, receipts
 from .filters import TipFilterSet
 from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from .models import Category, Tip, TipAttachment, TipReward, TipStatus
@@ -186,6 +187,8 @@ def _public(tip: Tip) -> dict[str, Any]:
 def _receipt_tip(request: HttpRequest, receipt: str) -> Tip:
     if limits.lookup_limited(request):
         raise HttpError(429, TOO_MANY)
+    if not receipts.well_formed(receipt):  # not a code at all: said so, and no strike toward the lockout
+        raise FieldErrors({"receipt": receipts.MALFORMED})
     tip = tip_by_receipt(receipt)
     if tip is None:
         limits.lookup_failed(request)
@@ -244,7 +247,7 @@ def _detail(request: HttpRequest, tip_id: int) -> Tip:
 
 
 @router.get("", response=list[TipOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_tips(request: HttpRequest, query: Query[TipQuery]) -> object:
     """The queue of tips in your region (identity never shown here)."""
     return tip_list(actor=request_actor(request), filters=query_params(query))

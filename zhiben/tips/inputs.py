@@ -20,8 +20,9 @@ from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
 from zhiben.common import dates
-from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.inputs import Input, choice, day, required, text
 from zhiben.common.inputs import phone as phone_number
+from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
 
@@ -48,7 +49,7 @@ def _credit_code(raw: Any) -> str:
 
 
 def _id_number(raw: Any) -> str:
-    text = str(raw or "").strip().upper()
+    text = code_key(raw)
     if not text:
         return ""
     try:
@@ -122,9 +123,15 @@ class TipVerification(Input):
         title="隐患编号",
         description="已有隐患的编号；不填则按 hazard_title、criterion 新建重大隐患（来源：群众举报）",
     )
+    enterprise: Annotated[str, BeforeValidator(_credit_code)] = Field(
+        "",
+        max_length=30,
+        title="被举报单位",
+        description="被举报单位的统一社会信用代码：举报未能对应到已登记企业时，核查人在此指明（须在本人管辖范围内）",
+    )
     hazard_title: str | None = Field(None, max_length=200, title="隐患名称")
     criterion: str | None = Field(None, max_length=32, title="判定依据")
-    deadline: datetime.date | None = Field(None, title="整改期限")
+    deadline: Annotated[datetime.date | None, day("整改期限")] = Field(None, title="整改期限")
     fine: Annotated[Decimal | None, BeforeValidator(_fine)] = Field(
         None, title="罚款金额", description="行政罚款（元）"
     )
@@ -137,8 +144,8 @@ class TipVerification(Input):
 # What a confirmed tip's verification uses, by the tip's category (the detail page shows just these);
 # an unfounded tip's uses none of them.
 USED_BY_CATEGORY: dict[str, frozenset[str]] = {
-    "major_hazard": frozenset({"hazard", "hazard_title", "criterion", "deadline", "fine"}),
-    "violation": frozenset({"fine"}),
+    "major_hazard": frozenset({"enterprise", "hazard", "hazard_title", "criterion", "deadline", "fine"}),
+    "violation": frozenset({"enterprise", "fine"}),
     "concealed_accident": frozenset({"accident", "concealed_deaths"}),
     "other": frozenset(),
 }
@@ -183,15 +190,9 @@ def _paid_on(raw: Any) -> datetime.date:
     """发放日期: a day that has come (the service checks it against the decision)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValueError("请填写发放日期")
-    if isinstance(raw, datetime.datetime):
-        raise ValueError("发放日期应为日期，如 2025-03-01")
-    if isinstance(raw, datetime.date):
-        day = raw
-    else:
-        try:
-            day = datetime.date.fromisoformat(str(raw).strip())
-        except ValueError as exc:
-            raise ValueError("发放日期应为日期，如 2025-03-01") from exc
+    day = dates.parse_day(raw, label="发放日期")
+    if day is None:
+        raise ValueError("请填写发放日期")
     if day > dates.today():
         raise ValueError(PAID_ON)
     return day

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
+
+from zhiben.common.names import code_key
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # 30 letters: no 0/O, 1/I/L, U
 LENGTH = 20
@@ -21,9 +22,21 @@ def new_receipt() -> str:
     return "-".join(code[i : i + 4] for i in range(0, LENGTH, 4))
 
 
-def normalize(raw: str) -> str:
-    """What the tipster typed, as stored: upper case, without spaces or dashes."""
-    return re.sub(r"[\s\-－—_]", "", str(raw)).upper()
+MALFORMED = "回执码应为20位字母和数字（如 XXXX-XXXX-XXXX-XXXX-XXXX），请核对后重新输入"
+
+
+def normalize(raw: object) -> str:
+    """What the tipster typed or pasted, as hashed: ``code_key`` (full-width letters and digits to ASCII;
+    spaces of every kind, invisible format characters such as a zero-width space, and dashes of every
+    kind removed; upper case), and the underscores some people put between the groups."""
+    return code_key(raw).replace("_", "")
+
+
+def well_formed(raw: object) -> bool:
+    """Whether the text could be a receipt at all: 20 letters of ``ALPHABET`` once normalised. Text that
+    could not be one is refused without counting toward the lockout (it guesses nothing)."""
+    code = normalize(raw)
+    return len(code) == LENGTH and all(c in ALPHABET for c in code)
 
 
 def digest(raw: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from zhiben.accounts.models import Role
 from zhiben.common import kit
 
@@ -9,7 +12,7 @@ from . import document_data
 from .events import CATALOGUE
 from .filters import TipFilterSet
 from .models import LIFECYCLE, Tip, TipEscalation, TipStatus
-from .selectors import tip_get
+from .selectors import tip_get, tip_list
 
 # The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
 get_scoped = kit.scoped_get(lambda actor, key: tip_get(actor=actor, tip_id=key), "举报不存在")
@@ -61,9 +64,67 @@ DEADLINES = (
     _deadline("tip_reply", "举报答复期限", TipStatus.VERIFIED, "reply_due"),
 )
 
-# Who is told what: only the deadlines' digests. A tipster's own steps (received, reporter_added) tell no
-# one by a notice: a notice's time would date what the event log keeps to the day (services._log).
-NOTICES = (*_notices("tip_verification"), *_notices("tip_reply"))
+
+def _reply_body(values: Mapping[str, Any]) -> str:
+    due = values["subject"].reply_due
+    return f"{values['actor']}完成了核查，请" + (f"在答复期限 {due:%Y-%m-%d} 前" if due else "按期") + "答复举报人。"
+
+
+# Who handles a tip's next step: the tip handlers in scope (officers read tips, the handlers work them).
+TIP_HANDLERS = frozenset({Role.TIP_HANDLER})
+
+# Who is told what: the deadlines' digests, and the tip handlers in scope of each step that waits on them
+# (a tip to verify, a verified tip to reply to). The tipster's own step is told dated, not timed: a notice's
+# time would date what the event log keeps to the day (services._log).
+NOTICES = (
+    *_notices("tip_verification"),
+    *_notices("tip_reply"),
+    kit.NotificationRule(
+        event="received",
+        roles=TIP_HANDLERS,
+        title="新举报待核查（{subject.region.name}）",
+        body="收到一件群众举报，请在核查期限 {subject.verification_due:%Y-%m-%d} 前核查。",
+        link="/tips/{subject.pk}/",
+        dated=True,
+    ),
+    kit.NotificationRule(
+        event="verified",
+        roles=TIP_HANDLERS,
+        title="举报已核查，待答复（{subject.region.name}）",
+        body=_reply_body,
+        link="/tips/{subject.pk}/",
+    ),
+)
+
+
+def _tip_title(tip: Tip) -> str:
+    where = tip.enterprise_name or tip.region.name
+    return f"{tip.get_category_display()}：{where}（受理 {tip.accepted_on:%Y-%m-%d}）"
+
+
+# What waits on the tip handlers in scope (待办): verification within its deadline, then the reply.
+WAITING = (
+    kit.TodoSource(
+        "tip_verify",
+        "待核查举报",
+        TIP_HANDLERS,
+        lambda actor, today: tip_list(actor=actor).filter(status=TipStatus.ACCEPTED),
+        url="/tips/{record.pk}/",
+        title=_tip_title,
+        due="verification_due",
+        order=60,
+    ),
+    kit.TodoSource(
+        "tip_reply",
+        "待答复举报人",
+        TIP_HANDLERS,
+        lambda actor, today: tip_list(actor=actor).filter(status=TipStatus.VERIFIED),
+        url="/tips/{record.pk}/",
+        title=_tip_title,
+        due="reply_due",
+        order=70,
+    ),
+)
 
 DOCUMENTS = (
     kit.DocumentSpec(
@@ -92,5 +153,6 @@ REGISTER = kit.register(
         nav=kit.NavEntry("群众举报", "tip-queue", REGULATORS, order=70),
         deadline_sources=DEADLINES,
         notification_rules=NOTICES,
+        todo=WAITING,
     )
 )

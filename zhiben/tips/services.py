@@ -25,7 +25,7 @@ from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound
 from zhiben.common.hooks import events_written
 from zhiben.common.inputs import parse
 from zhiben.common.validators import plain
-from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.models import Enterprise, enterprise_name_key
 from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.evidence import EvidenceRejected, check_upload
 from zhiben.hazards.inputs import HazardReport
@@ -92,7 +92,14 @@ def tip_submit(*, report: TipReport, files: Sequence[tuple[IO[bytes], str, int |
     errors.raise_if_any()
     enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
     if enterprise is None and cleaned["enterprise_name"]:
-        matches = list(Enterprise.objects.filter(name=cleaned["enterprise_name"], region__code__prefix=region.code)[:2])
+        # the name as compared everywhere (name_key), within the county of the place: a tip placed at a
+        # township names firms registered at its county too
+        matches = list(
+            Enterprise.objects.filter(
+                name_key=enterprise_name_key(cleaned["enterprise_name"]),
+                region__code__prefix=region.parent_id if region.is_township and region.parent_id else region.code,
+            )[:2]
+        )
         enterprise = matches[0] if len(matches) == 1 else None
     receipt = receipts.new_receipt()
     today = _today()
@@ -156,7 +163,7 @@ def _store(tip: Tip, checked: Any) -> TipAttachment:
 
 def tip_by_receipt(receipt: str) -> Tip | None:
     """The tip a receipt opens, or None — the same for a wrong and a missing code."""
-    if not receipt or len(receipts.normalize(receipt)) != receipts.LENGTH:
+    if not receipts.well_formed(receipt):
         return None
     wanted = receipts.digest(receipt)
     tip = Tip.objects.filter(receipt_digest=wanted).first()
@@ -255,6 +262,8 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
         unused = unused_fields(verification, tip.category)
         if unused:
             raise FieldErrors(unused)
+        if verification.enterprise:
+            _link_enterprise(actor, tip, verification.enterprise)
         if confirmed and tip.category == Category.MAJOR_HAZARD:
             hazard = _hazard_for(actor, tip, verification)
         if confirmed and tip.category == Category.CONCEALED_ACCIDENT:
@@ -281,6 +290,7 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
             "verified",
             {
                 "outcome": outcome,
+                **({"enterprise": tip.credit_code} if verification.enterprise else {}),
                 "hazard": hazard.pk if hazard else None,
                 "accident": tip.accident_id,
                 "fine": fine,
@@ -289,6 +299,18 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
             },
         )
     return tip
+
+
+def _link_enterprise(actor: User, tip: Tip, credit_code: str) -> None:
+    """Name the reported unit (被举报单位) as a registered enterprise in the handler's scope: the tip's
+    enterprise, its credit code and, if the tipster gave none, its name. FieldErrors naming ``enterprise``
+    when no such enterprise is in scope (a missing and a forbidden one look the same)."""
+    enterprise = scoped(Enterprise.objects, actor).filter(credit_code=credit_code).first()
+    if enterprise is None:
+        raise FieldErrors({"enterprise": "未找到该统一社会信用代码对应的企业（须为您管辖范围内已登记的企业）"})
+    tip.enterprise = enterprise
+    tip.credit_code = enterprise.credit_code
+    tip.enterprise_name = tip.enterprise_name or enterprise.name
 
 
 def _hazard_for(actor: User, tip: Tip, verification: TipVerification) -> Hazard:
@@ -300,7 +322,7 @@ def _hazard_for(actor: User, tip: Tip, verification: TipVerification) -> Hazard:
             raise FieldErrors({"hazard": "隐患不存在或不在您的管辖范围内"})
         return hazard
     if tip.enterprise is None:
-        raise FieldErrors({"hazard": "被举报单位未登记：请先登记企业，或指定已有的隐患编号"})
+        raise FieldErrors({"hazard": "被举报单位未对应到已登记企业：请指明被举报单位，或填写已有的隐患编号"})
     title = verification.hazard_title
     if not str(title or "").strip():
         # the handler words the hazard: the tip's own text could tell the firm who wrote it

@@ -26,7 +26,7 @@ from zhiben.common.views import post_or_back
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
 
-from . import limits
+from . import limits, receipts
 from .filters import TipFilterSet
 from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from .models import Category, Outcome, TipAttachment, TipReward
@@ -176,6 +176,8 @@ def check(request: HttpRequest) -> HttpResponse:
     receipt = request.POST.get("receipt", "")
     if limits.lookup_limited(request):
         return render(request, "tips/check.html", {"error": "查询过于频繁，请稍后再试"}, status=429)
+    if not receipts.well_formed(receipt):  # not a code at all: said so, and no strike toward the lockout
+        return render(request, "tips/check.html", {"error": receipts.MALFORMED, "typed": receipt}, status=422)
     tip = tip_by_receipt(receipt)
     if tip is None:
         limits.lookup_failed(request)
@@ -292,7 +294,16 @@ def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
     p = request.POST
     try:
         if action == "verify":
-            fields = ("outcome", "hazard_title", "criterion", "fine", "hazard", "accident", "concealed_deaths")
+            fields = (
+                "outcome",
+                "enterprise",
+                "hazard_title",
+                "criterion",
+                "fine",
+                "hazard",
+                "accident",
+                "concealed_deaths",
+            )
             data: dict[str, Any] = {k: p[k].strip() for k in fields if p.get(k, "").strip()}
             tip_verify(actor=actor, tip_id=tip.pk, verification=parse(TipVerification, data))
         elif action == "extend":

@@ -14,6 +14,7 @@ NOT_ENTERPRISE = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER})
 
 # The pages of the web and platform layers; the registers bring their own entries.
 PAGES = (
+    kit.NavEntry("待办", "todo", frozenset(), order=5),
     kit.NavEntry("首页", "home", frozenset(), order=10),
     kit.NavEntry("一屏观全域", "dashboard", NOT_ENTERPRISE, order=20),
     kit.NavEntry("晾晒排名", "ranking", NOT_ENTERPRISE, order=21),

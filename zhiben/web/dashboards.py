@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -67,9 +68,17 @@ def dashboard_parts(data: dict[str, Any]) -> list[dict[str, Any]]:
     return parts
 
 
+def _regulators_only(actor: Any) -> None:
+    """The dashboard and the ranking are the regulators' pages (DESIGN.md §1): an enterprise user is
+    refused (403), whatever region the URL names."""
+    if actor.role == Role.ENTERPRISE:
+        raise PermissionDenied("企业用户不能查看一屏观全域和晾晒排名")
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
+    _regulators_only(actor)
     try:
         data = dashboard_data(actor=actor, region=_region(request))
     except (NotFound, FieldErrors) as exc:
@@ -81,6 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def ranking_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
+    _regulators_only(actor)
     sort = request.GET.get("sort", "on_time_rate")
     sort = sort if sort in SORTS else "on_time_rate"
     region = _region(request)

@@ -6,6 +6,8 @@ from . import dashboards, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
+    path("todo/", views.todo, name="todo"),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("dashboard/ranking/", dashboards.ranking_view, name="ranking"),
 ]

@@ -25,6 +25,7 @@ CASES: dict[str, list[str]] = {
     "sector": ["machinery", "hazardous_chemicals", "mining"],
     "late_report": ["1", "0", "true", "false"],
     "enterprise": ["FIRM", " firm "],
+    "region_exact": ["1", "0", "true"],  # with region=500241 (see _params)
 }
 BAD: dict[str, str] = {
     "region": "x1",
@@ -33,6 +34,7 @@ BAD: dict[str, str] = {
     "sector": "Machinery",
     "late_report": "late",
     "enterprise": "9" * 31,
+    "region_exact": "maybe",
 }
 
 
@@ -67,6 +69,8 @@ def _client(user) -> Client:
 
 def _params(name: str, value: str, firm) -> dict[str, str]:
     code = firm.credit_code
+    if name == "region_exact":  # a modifier of region: the county's own accidents, not its townships'
+        return {"region": "500241", name: value}
     return {name: value.replace("FIRM", code).replace("firm", code.lower())}
 
 
@@ -120,3 +124,14 @@ def test_the_page_offers_the_years_up_to_this_one(officer) -> None:
     html = _client(officer).get("/accidents/", {"year": "2024"}).content.decode()
     assert f'<option value="{THIS_YEAR}">{THIS_YEAR}年</option>' in html
     assert '<option value="2024" selected>2024年</option>' in html
+
+
+def test_region_exact_keeps_the_regions_own_accidents_and_needs_a_region(officer, accidents) -> None:
+    client = _client(officer)
+    own = api_ids(client, "/api/v1/accidents", {"region": "500241", "region_exact": "1"})
+    assert accidents["bad"].pk in own and accidents["town"].pk not in own
+    assert api_ids(client, "/api/v1/accidents", {"region": "500241", "region_exact": "0"}) >= own | {
+        accidents["town"].pk
+    }
+    r = client.get("/api/v1/accidents", {"region_exact": "1"})
+    assert r.status_code == 422 and "region_exact" in r.json()["errors"]

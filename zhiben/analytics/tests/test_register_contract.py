@@ -17,10 +17,6 @@ from zhiben.tests_support.contract import COUNTY, Call, Listing, RegisterContrac
 A = {"region": COUNTY}
 OFFICERS_OUTSIDE = ("outsider", "township_officer")
 ENTERPRISES = ("enterprise", "other_enterprise")
-ISSUE_11 = (
-    "issue 11: an enterprise user can open the dashboard and the ranking by typing their URLs "
-    "(the views do not check the role; the figures are cut to the user's own enterprise)"
-)
 NEW = {
     "title": "储罐区可燃气体报警器失效",
     "level": "major",
@@ -63,12 +59,9 @@ SPEC = Spec(
     outside=(*OFFICERS_OUTSIDE, *ENTERPRISES),
     calls=(
         # the county's pages, asked for by name: 404 outside it; to enterprise users, 403/404 for any region
-        *(Call("GET", url, xfail=dict.fromkeys(ENTERPRISES, ISSUE_11), refused=(403, 404)) for url in COUNTY_PAGES),
+        *(Call("GET", url, refused=(403, 404)) for url in COUNTY_PAGES),
         # one's own figures (an officer's own region): enterprise users are refused
-        *(
-            Call("GET", url, outside=ENTERPRISES, xfail=dict.fromkeys(ENTERPRISES, ISSUE_11), refused=(403, 404))
-            for url in OWN_PAGES
-        ),
+        *(Call("GET", url, outside=ENTERPRISES, refused=(403,)) for url in OWN_PAGES),
         # the API's figures for the county: 404 to officers outside it (enterprise users: the lists below)
         *(
             Call("GET", f"/api/v1/stats/{name}?region={{county}}", outside=OFFICERS_OUTSIDE)

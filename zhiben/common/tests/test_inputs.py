@@ -42,9 +42,8 @@ def test_a_record_number_is_never_a_yes_or_no(value) -> None:
 
 def test_choices_and_dates_are_refused_in_chinese() -> None:
     assert "属实" in refused(TipVerification, {"outcome": "bogus"}, "outcome")
-    assert (
-        refused(TipVerification, {"outcome": "confirmed", "deadline": 1.5}, "deadline") == "应为日期（如 2024-03-01）"
-    )
+    wrong = refused(TipVerification, {"outcome": "confirmed", "deadline": 1.5}, "deadline")
+    assert wrong == "整改期限应为日期（如 2024-03-01）"
 
 
 def test_the_openapi_body_lists_required_fields_and_has_no_dangling_references() -> None:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from zhiben.accounts.models import User
 from zhiben.audit.models import Event
 from zhiben.common.validators import clean_credit_code
-from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.models import Enterprise, enterprise_name_key
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,7 @@ def test_seed_demo_twice_adds_nothing_the_second_time() -> None:
     assert (User.objects.count(), Enterprise.objects.count(), Event.objects.count()) == counts
     firm = User.objects.get(username="firm").enterprise
     assert firm is not None
+    assert all(key == enterprise_name_key(name) for name, key in Enterprise.objects.values_list("name", "name_key"))
     assert firm.credit_code == "91500241MA5U0DEM30"
     assert User.objects.get(username="town").region_id == "500241100"
     call_command("verify_events")
@@ -31,6 +32,7 @@ def test_generate_demo_makes_valid_enterprises_in_counties_and_townships() -> No
     for e in Enterprise.objects.select_related("region")[:100]:
         assert clean_credit_code(e.credit_code) == e.credit_code
         assert e.region.can_host_enterprises
+        assert e.name_key == enterprise_name_key(e.name)  # bulk-inserted rows carry their name key
     call_command("generate_demo", "--enterprises", "10", "--seed", "3", "--region", "50")
     assert Enterprise.objects.filter(region__code__prefix="50").count() >= 10
 
@@ -59,3 +61,38 @@ def test_generate_demo_refuses_bad_numbers() -> None:
         call_command("generate_demo", "--enterprises", "1", "--hazards", "-5")
     with pytest.raises(CommandError):
         call_command("generate_demo", "--enterprises", "1", "--hazards", "5", "--overdue-share", "2")
+
+
+def test_the_demo_looks_like_a_countys_programme_with_something_to_do_for_every_login() -> None:
+    from django.db.models import F
+    from django.utils import timezone
+
+    from zhiben.hazards import rules
+    from zhiben.hazards.models import Hazard
+    from zhiben.notifications.todo import todo_for
+    from zhiben.tips.models import Tip
+
+    call_command("seed_demo")
+    county = Hazard.objects.filter(region__code__startswith="500241")
+    closed = county.filter(status="closed")
+    assert closed.filter(closed_on__lte=F("deadline")).count() >= 10  # on time
+    assert closed.filter(closed_on__gt=F("deadline")).exists()  # late
+    assert county.filter(rules.q_overdue()).exists()  # overdue
+    assert county.filter(rules.q_active(), level="major", discovered_on__lte=rules.stock_cutoff()).exists()
+    assert county.exclude(supervision_level="").exists()  # listed
+    assert county.filter(status="pending_review").exists() and county.filter(status="cancelled").exists()
+    # tips at every stage: new, late for verification, extended, waiting for the reply, replied and paid
+    tips = Tip.objects.filter(region_code__startswith="500241")
+    assert set(tips.values_list("status", flat=True)) == {"accepted", "verified", "replied"}
+    assert tips.filter(status="accepted", verification_due__lt=rules.today()).exists()
+    assert tips.filter(extended=True).exists() and tips.filter(reward__paid_on__isnull=False).exists()
+    # the timelines were written as they happened: the events span the programme, in the chain's order
+    hazard_events = Event.objects.filter(subject_type="hazard").order_by("id")
+    times = list(hazard_events.values_list("at", flat=True))
+    assert times == sorted(times) and (times[-1] - times[0]).days > 300
+    for h in closed:
+        last = Event.objects.filter(subject_type="hazard", subject_id=str(h.pk), kind__in=["approved", "submitted"])
+        assert timezone.localtime(last.latest("id").at).date() == h.closed_on
+    for user in User.objects.exclude(role="admin"):
+        assert todo_for(user).count > 0, user.username
+    call_command("verify_events")

@@ -66,7 +66,8 @@ def test_numbers_count_per_unit_and_year_and_never_repeat(api_as, officer, firm,
 
 def test_each_unit_and_prefix_has_its_own_sequence(api_as, officer, admin_user, firm, other_firm) -> None:
     county = listed_hazard(api_as(officer), firm)
-    province = listed_hazard(api_as(officer), firm, level="province", title="储罐区静电接地失效")
+    # a province listing takes a province's (or an admin's) authority (issue 11)
+    province = listed_hazard(api_as(admin_user), firm, level="province", title="储罐区静电接地失效")
     elsewhere = listed_hazard(api_as(admin_user), other_firm, criterion="MEM10-A3-1")
     assert f"秀山安委办督〔{THIS_YEAR}〕1号" in download_name(notice(api_as(officer), county))
     assert f"渝安委办督〔{THIS_YEAR}〕1号" in download_name(notice(api_as(officer), province))
@@ -289,11 +290,12 @@ def test_a_document_not_due_yet_is_refused_with_409(api_as, officer, firm, tip_h
     assert NumberSequence.objects.count() == 0
 
 
-def test_a_hazard_listed_again_higher_gets_a_notice_from_the_new_unit(api_as, officer, firm) -> None:
+def test_a_hazard_listed_again_higher_gets_a_notice_from_the_new_unit(api_as, officer, admin_user, firm) -> None:
     api = api_as(officer)
     hazard_id = listed_hazard(api, firm)
     county = download_name(notice(api, hazard_id))
-    ok(api.post(f"/api/v1/hazards/{hazard_id}/supervise", {"level": "province"}))
+    # listed again higher, by someone with that authority (a county officer lists at county level only)
+    ok(api_as(admin_user).post(f"/api/v1/hazards/{hazard_id}/supervise", {"level": "province"}))
     province = notice(api, hazard_id)
     assert county != download_name(province) and "渝安委办督" in download_name(province)
     assert "重庆市安全生产委员会办公室" in document_text(province.content)

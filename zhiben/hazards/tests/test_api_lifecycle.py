@@ -96,13 +96,15 @@ def test_a_rejected_submission_goes_back_to_rectifying(api_as, firm_user, office
     assert r.status_code == 200 and r.json()["status"] == "rectifying"
 
 
-def test_wrong_states_answer_409(api_as, firm_user, officer) -> None:
+def test_wrong_states_answer_409(api_as, firm_user, officer, tip_handler) -> None:
     firm = firm_user.enterprise
     ent = api_as(firm_user)
     hid = ent.post("/api/v1/hazards", body(firm)).json()["id"]
     assert ent.post(f"/api/v1/hazards/{hid}/submit", {"summary": "x"}).status_code == 409  # major without plan
     assert api_as(officer).post(f"/api/v1/hazards/{hid}/review", {"decision": "approve"}).status_code == 409
-    assert api_as(officer).post(f"/api/v1/hazards/{hid}/cancel", {"reason": "误报"}).status_code == 200
+    # a major hazard is cancelled by two regulators (issue 11): proposed, then confirmed by another
+    assert api_as(officer).post(f"/api/v1/hazards/{hid}/cancel", {"reason": "误报"}).status_code == 202
+    assert api_as(tip_handler).post(f"/api/v1/hazards/{hid}/cancel", {"reason": "误报"}).status_code == 200
     assert api_as(officer).post(f"/api/v1/hazards/{hid}/cancel", {"reason": "误报"}).status_code == 409
     assert (
         ent.post(
@@ -268,28 +270,33 @@ def test_unknown_api_paths_answer_json_404(api_as, officer) -> None:
     assert r.status_code == 404 and r.json()["detail"] == "未找到"
 
 
-def test_the_active_filter_and_the_self_check_missed_filter(api_as, officer, firm) -> None:
+def test_the_active_filter_and_the_self_check_missed_filter(api_as, officer, tip_handler, firm) -> None:
     client = api_as(officer)
     a = client.post("/api/v1/hazards", body(firm, source="inspection")).json()["id"]
     client.post("/api/v1/hazards", body(firm, level="general", criterion=None, source="self_check"))
-    client.post(f"/api/v1/hazards/{a}/cancel", {"reason": "误报"})
+    client.post(f"/api/v1/hazards/{a}/cancel", {"reason": "误报"})  # a major hazard: proposed …
+    api_as(tip_handler).post(f"/api/v1/hazards/{a}/cancel", {"reason": "误报"})  # … and confirmed by another
     assert client.get("/api/v1/hazards", {"status": "active"}).json()["count"] == 1
     assert client.get("/api/v1/hazards", {"self_check_missed": "true"}).json()["count"] == 1
     bad = client.get("/api/v1/hazards", {"status": "bogus"})
     assert bad.status_code == 422 and list(bad.json()["errors"]) == ["status"]
 
 
-def test_relisting_keeps_what_it_does_not_name(api_as, officer, firm) -> None:
+def test_relisting_keeps_what_it_does_not_name(api_as, officer, admin_user, firm) -> None:
     hid = api_as(officer).post("/api/v1/hazards", body(firm, source="inspection")).json()["id"]
     api_as(officer).post(
         f"/api/v1/hazards/{hid}/supervise",
         {"level": "county", "notice_no": "秀安委督〔2025〕3号", "deadline": "2025-09-30"},
     )
-    r = api_as(officer).post(f"/api/v1/hazards/{hid}/supervise", {"level": "city"})
+    # a city listing takes a city's (or higher) authority: the county officer may not (issue 11)
+    assert api_as(officer).post(f"/api/v1/hazards/{hid}/supervise", {"level": "city"}).status_code == 403
+    r = api_as(admin_user).post(f"/api/v1/hazards/{hid}/supervise", {"level": "city"})
     assert r.json()["supervision"] == {
         "level": "city",
         "notice_no": "秀安委督〔2025〕3号",
         "listed_on": r.json()["supervision"]["listed_on"],
         "deadline": "2025-09-30",
+        "delisted_on": None,
+        "delist_reason": "",
     }
     assert [e["kind"] for e in r.json()["events"]][-2:] == ["listed", "relisted"]

@@ -22,13 +22,16 @@ STEPS = {
     "review": {"decision": "approve", "comment": "同意"},
     "cancel": {"reason": "误报"},
     "supervise": {"level": "county"},
+    "delist": {"on": "2025-01-03", "reason": "已整改销号"},
+    "extension": {"deadline": "2031-03-01", "reason": "设备到货延迟"},
+    "extension/decision": {"decision": "approve", "comment": "同意"},
     "reports": {"to": "regulator", "on": "2025-01-02"},
 }
 STEP = {k: v for body in STEPS.values() for k, v in body.items()}  # the pages' forms take what they know
 NEW = {"title": "契约测试隐患", "level": "general", "source": "inspection", "discovered_on": "2025-01-01"}
 CREATE = {"enterprise": "{credit_code}", **NEW}
 OFFICERS_OUTSIDE = ("outsider", "sector_officer", "township_officer")
-PAGE_STEPS = ("plan", "submit", "review", "cancel", "supervise", "report")
+PAGE_STEPS = ("plan", "submit", "review", "cancel", "supervise", "delist", "extend", "decide_extension", "report")
 
 
 def make_hazard(world: World, *, evidence: bool = True) -> Subject:
@@ -82,6 +85,8 @@ SPEC = Spec(
         Call("GET", f"{HAZARD}/documents/{{document}}", inside=(), optional=True),
         Call("GET", "/documents/hazards/{id}/{document}/", inside=(), optional=True),
     ),
+    # the public list of listings (no login, nothing private): zhiben/hazards/tests/test_closed_loop.py
+    elsewhere={"GET /hazards/listings/": "test_the_public_list_shows_current_listings_only"},
     lists=(
         Listing("/api/v1/hazards", {"enterprise": "{credit_code}"}, count=api_count, baseline=5),
         Listing("/api/v1/hazards/export", {"enterprise": "{credit_code}"}, marker="{credit_code}", baseline=4),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from zhiben.hazards import rules
@@ -24,6 +25,10 @@ class H:
     discovered_on: datetime.date
     deadline: datetime.date | None
     closed_on: datetime.date | None = None
+    submitted_on: datetime.date | None = None
+    supervision_level: str = ""
+    supervision_deadline: datetime.date | None = None
+    delisted_on: datetime.date | None = None
 
 
 @given(discovered=dates, cutoff=dates)
@@ -90,6 +95,7 @@ def test_today_is_the_beijing_calendar_day(monkeypatch) -> None:
 
 @pytest.mark.django_db
 @given(discovered=dates, offset=st.integers(0, 200), today=dates)
+@hsettings(deadline=None)  # each example writes rows: a busy machine is no failure
 def test_the_sql_filters_agree_with_the_python_rules(discovered, offset, today) -> None:
     """The list filters (SQL) and the answers (Python) must never disagree."""
     from zhiben.hazards.models import Hazard

@@ -99,10 +99,12 @@ def make(state: str, firm, users) -> Hazard:
     )
     if state == "rectifying":
         return h
-    if state == "cancelled":
-        return hazard_cancel(
-            hazard_id=h.pk, actor=users["officer"], cancellation=parse(HazardCancellation, {"reason": "误报"})
-        )
+    if state == "cancelled":  # a major hazard: proposed by one officer, confirmed by another
+        for who in ("officer", "tip_handler"):
+            h = hazard_cancel(
+                hazard_id=h.pk, actor=users[who], cancellation=parse(HazardCancellation, {"reason": "误报"})
+            )
+        return h
     aid = hazard_attach(hazard_id=h.pk, actor=ent, uploads=[(BytesIO(files.jpeg()), "a.jpg", None)])[0].pk
     hazard_submit(
         hazard_id=h.pk, actor=ent, submission=parse(HazardSubmission, {"summary": "done", "attachments": [aid]})
@@ -116,7 +118,11 @@ def make(state: str, firm, users) -> Hazard:
     )
 
 
-def act(action: str, h: Hazard, user) -> Hazard:
+def act(action: str, h: Hazard, user, users=None) -> Hazard:
+    if action == "cancel" and h.level == "major" and users and user.role in REGULATORS:
+        # cancelling a major hazard takes two regulators (issue 11): another one proposes first
+        other = users["admin"] if user.role != "admin" else users["officer"]
+        hazard_cancel(hazard_id=h.pk, actor=other, cancellation=parse(HazardCancellation, {"reason": "不构成"}))
     if action == "plan":
         return hazard_plan(
             hazard_id=h.pk,
@@ -127,7 +133,8 @@ def act(action: str, h: Hazard, user) -> Hazard:
                     "responsible_person": "p",
                     "measures": "m",
                     "funds": "1",
-                    "deadline": "2025-04-01",
+                    # not later than the plan's 2025-03-01: a deadline moves later only by an extension
+                    "deadline": "2025-02-20",
                     "interim_measures": "i",
                 },
             ),
@@ -158,12 +165,12 @@ def test_transition(world, state, action, role) -> None:
     outcome = expected(state, action, role)
     if outcome == "403":
         with pytest.raises(PermissionDenied):
-            act(action, h, users[role])
+            act(action, h, users[role], users)
     elif outcome == "409":
         with pytest.raises(Conflict):
-            act(action, h, users[role])
+            act(action, h, users[role], users)
     else:
-        assert act(action, h, users[role]).status == outcome
+        assert act(action, h, users[role], users).status == outcome
         return
     assert Hazard.objects.get(pk=h.pk).status == before
 

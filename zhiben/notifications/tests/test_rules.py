@@ -10,6 +10,7 @@ import string
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 from django.test import TestCase
@@ -46,7 +47,19 @@ def _rules(events: bool | None = None) -> list[Any]:
 RULES, EVENT_RULES, DEADLINE_RULES = _rules(), _rules(events=True), _rules(events=False)
 DAY = datetime.date(2025, 6, 1)
 # What an item of a source needs besides its due day to be among the source's open items.
-OPEN_ITEM = {"tip_reply": {"status": "verified"}}
+OPEN_ITEM = {"tip_reply": {"status": "verified"}, "hazard_plan": {"level": "major", "criterion_id": "SAWS121C-1"}}
+# Sources whose due day is computed rather than a column: the fields that put it on ``day``.
+COMPUTED_DUE = {
+    "hazard": lambda day: {"deadline": day},  # the earlier of the deadline and the 督办期限 (none here)
+    "hazard_plan": lambda day: {"discovered_on": day - datetime.timedelta(days=settings.ZHIBEN["PLAN_DAYS"])},
+}
+
+
+def due_on(source: kit.DeadlineSource, day: datetime.date) -> dict[str, Any]:
+    """The update that makes an item of ``source`` due on ``day``."""
+    if source.key in COMPUTED_DUE:
+        return COMPUTED_DUE[source.key](day)
+    return {source.columns[source.due_column]: day}
 
 
 def contract_spec(name: str) -> Spec:
@@ -166,7 +179,7 @@ def test_a_deadline_rule_tells_exactly_the_users_with_its_roles_who_see_the_reco
     # due today (临期提醒), or a day ago (the first rung of the ladder)
     late = {kit.DUE_SOON: 0, "reminder": 1}
     step = next(s for s in rule.event.steps if s in late)
-    change = {source.columns[source.due_column]: DAY - datetime.timedelta(days=late[step])}
+    change = due_on(source, DAY - datetime.timedelta(days=late[step]))
     type(record)._default_manager.filter(pk=record.pk).update(**change, **OPEN_ITEM.get(source.key, {}))
     assert source.items().filter(pk=record.pk).exists(), f"{source.key}: the record is not an open item"
     Notification.objects.all().delete()
@@ -379,7 +392,7 @@ def test_the_sweeps_digests_read_as_before(name, key, step, title, body, link, s
     world = world_for(spec)
     record = spec.make(world).obj
     late = 1 if step == "reminder" else 0
-    change = {source.columns[source.due_column]: DAY - datetime.timedelta(days=late)}
+    change = due_on(source, DAY - datetime.timedelta(days=late))
     type(record)._default_manager.filter(pk=record.pk).update(**change, **OPEN_ITEM.get(key, {}))
     Notification.objects.all().delete()
     sweep(today=DAY)

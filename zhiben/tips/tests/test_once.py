@@ -29,7 +29,8 @@ BODY = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits(settings: Any) -> None:
+def _fresh_limits(settings: Any, township: Any) -> None:
+    # the township named in BODY's place exists (an unknown township is refused, not taken as its county)
     cache.clear()
     settings.ZHIBEN = {**settings.ZHIBEN, "TIP_RATE_LIMIT": "1000/h", "TIP_RECEIPT_RATE_LIMIT": "1000/h"}
 

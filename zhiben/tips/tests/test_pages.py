@@ -60,7 +60,7 @@ def test_a_wrong_receipt_on_the_page_says_only_that() -> None:
     assert r.status_code == 404 and "回执码不正确" in r.content.decode()
 
 
-def test_handlers_verify_and_reply_on_the_page(tip_handler, officer, firm_user) -> None:
+def test_handlers_verify_and_reply_on_the_page(tip_handler, officer, firm_user, township) -> None:
     report(Client())
     tip = Tip.objects.get()
     client = Client()

@@ -75,15 +75,19 @@ def test_a_member_of_the_public_reports_and_follows_up_by_receipt(firm) -> None:
         assert NAME not in dumped and SECRET_TEXT not in dumped
 
 
-def test_a_wrong_receipt_answers_like_a_missing_one_and_guessing_locks_out(settings) -> None:
+def test_a_wrong_receipt_is_a_strike_and_guessing_locks_out(settings) -> None:
     settings.ZHIBEN = {**settings.ZHIBEN, "TIP_RECEIPT_FAILURES": "3/h"}
     receipt = submit().json()["receipt"]
     client = Client()
     wrong = client.get("/api/v1/tips/by-receipt/ABCD-EFGH-JKMN-PQRS-TVWX")
-    malformed = client.get("/api/v1/tips/by-receipt/x")
-    assert wrong.status_code == malformed.status_code == 404 and wrong.content == malformed.content
+    assert wrong.status_code == 404
+    for malformed in ("x", "ABCD-EFGH-JKMN-PQRS-TVW", "ABCD-EFGH-JKMN-PQRS-TVW0", "ABCD-EFGH-JKMN-PQRS-TVWXY"):
+        refused = client.get(f"/api/v1/tips/by-receipt/{malformed}")  # cannot be a receipt: no strike
+        assert refused.status_code == 422 and "receipt" in refused.json()["errors"], malformed
+    assert client.get(f"/api/v1/tips/by-receipt/{receipt}").status_code == 200  # one strike of three so far
     client.get("/api/v1/tips/by-receipt/ABCD-EFGH-JKMN-PQRS-TVW2")
     client.get("/api/v1/tips/by-receipt/ABCD-EFGH-JKMN-PQRS-TVW3")
+    client.get("/api/v1/tips/by-receipt/ABCD-EFGH-JKMN-PQRS-TVW4")
     assert client.get(f"/api/v1/tips/by-receipt/{receipt}").status_code == 429  # locked, even for the right code
 
 

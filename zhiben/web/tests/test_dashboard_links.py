@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from zhiben.accidents.tests import support as accidents
 from zhiben.accounts.models import User
 from zhiben.common.inputs import parse
 from zhiben.hazards import rules
@@ -51,6 +53,7 @@ def world(admin_user: User) -> dict[str, User]:
     works_t = factories.enterprise(region=TOWNSHIP, sector="machinery")
     chem_t2 = factories.enterprise(region=TOWNSHIP_2, sector="hazardous_chemicals")
     far = factories.enterprise(region=OTHER_COUNTY, sector="hazardous_chemicals")
+    confirmer = factories.user("confirmer", role="admin")  # a major hazard's cancellation takes two (issue 11)
 
     def made(firm: Any, level: str, discovered: datetime.date | str, deadline: Any = None, *then: str) -> None:
         h = factories.hazard(admin_user, firm, level=level, discovered_on=discovered, deadline=deadline)
@@ -63,7 +66,8 @@ def world(admin_user: User) -> dict[str, User]:
                 hazard_submit(hazard_id=h.pk, actor=admin_user, submission=submission)
             elif step == "cancelled":
                 cancellation = parse(HazardCancellation, {"reason": "误报"})
-                hazard_cancel(hazard_id=h.pk, actor=admin_user, cancellation=cancellation)
+                for who in (admin_user, confirmer) if level == "major" else (admin_user,):
+                    hazard_cancel(hazard_id=h.pk, actor=who, cancellation=cancellation)
 
     # the county's own (本级)
     made(chem_c, "major", this_year, later)
@@ -85,6 +89,19 @@ def world(admin_user: User) -> dict[str, User]:
     # another county: the admin's only
     made(far, "major", this_year, later)
     made(far, "general", last_year, None, "cancelled")
+    # accidents this year at the county's own code, at a township (two sectors), and last year's
+    recent = timezone.now() - datetime.timedelta(hours=3)
+    for region, sector, when in (
+        (COUNTY, "machinery", recent),
+        (COUNTY, "hazardous_chemicals", recent),
+        (TOWNSHIP, "hazardous_chemicals", recent),
+        (TOWNSHIP_2, "machinery", recent),
+        (COUNTY, "machinery", datetime.datetime(today.year - 1, 6, 1, 10, tzinfo=datetime.UTC)),
+        (OTHER_COUNTY, "machinery", recent),
+    ):
+        accidents.make(
+            admin_user, region=region, sector=sector, occurred_at=when.isoformat(), reported_at=when.isoformat()
+        )
     return {
         "county officer": factories.user("county-o", role="officer", region=COUNTY),
         "township officer": factories.user("town-o", role="officer", region=TOWNSHIP),
@@ -136,9 +153,12 @@ def test_every_linked_number_counts_the_list_it_opens(world, who, region) -> Non
     client = Client()
     client.force_login(world[who])
     numbers, data = linked_numbers(client, region)
-    # every linked headline tile (the rate aside) and the six numbers of each 分区划明细 row were read
+    # every linked headline tile (the rate aside), the six numbers of each 分区划明细 row and the accident
+    # count of each grade, region and sector row were read
     tiles = [t for part in dashboard_parts(data) for t in part["tiles"] if t["url"] and t["format"] != "rate"]
-    assert len(numbers) == len(tiles) + 6 * len(data["regions"]), numbers
+    acc = data["accidents"]
+    rows = len(acc["grades"]) + len(acc["regions"]) + len(acc["sectors"])
+    assert len(numbers) == len(tiles) + 6 * len(data["regions"]) + rows, numbers
     wrong = [(href, shown, n) for href, shown in numbers if (n := listed_count(client, href)) != shown]
     assert wrong == [], wrong
 
@@ -155,5 +175,39 @@ def test_the_data_has_what_the_links_must_tell_apart(world) -> None:
     whole = listed_count(client, f"/hazards/?region={COUNTY}")
     every_year = listed_count(client, f"/hazards/?level=major&cohort=increment&region={COUNTY}")
     assert whole == 15 and every_year == 7  # the cancelled and the other years' are in the plain lists
-    assert any("region_exact=1" in href for href, _ in numbers)
+    assert any("region_exact=1" in href for href, _ in numbers if href.startswith("/hazards/"))
+    own_accidents = [n for href, n in numbers if href.startswith("/accidents/") and "region_exact=1" in href]
+    assert own_accidents == [2]  # the county's own two of this year, not its townships' nor last year's
     assert any(f"year={rules.today().year}" in href for href, _ in numbers)
+
+
+RANKED = re.compile(r'<a href="(/hazards/\?[^"]*)">([\d,]+)<')
+
+
+@pytest.mark.parametrize(("who", "region"), [("county officer", None), ("admin", COUNTY), ("sector officer", None)])
+def test_the_ranking_sets_the_own_level_apart_and_every_number_opens_its_list(world, who, region) -> None:
+    client = Client()
+    client.force_login(world[who])
+    for sort in ("on_time_rate", "overdue", "stock_open"):
+        r = client.get("/dashboard/ranking/", {"sort": sort, **({"region": region} if region else {})})
+        rows = r.context["rows"]
+        assert [row["key"] for row in rows][-1] == COUNTY and rows[-1]["own"] and rows[-1]["rank"] is None
+        assert [row["rank"] for row in rows[:-1]] == list(range(1, len(rows)))
+        assert rows[-1]["name"].endswith("（本级）") and not any(row["own"] for row in rows[:-1])
+    page = r.content.decode()
+    assert 'class="own-row"' in page
+    numbers = [(html.unescape(href), int(n.replace(",", ""))) for href, n in RANKED.findall(page)]
+    assert len(numbers) == 2 * len(rows)
+    wrong = [(href, shown, n) for href, shown in numbers if (n := listed_count(client, href)) != shown]
+    assert wrong == [], wrong
+
+
+@pytest.mark.parametrize(
+    "url", ["/dashboard/", "/dashboard/?region=500241", "/dashboard/ranking/", "/dashboard/ranking/?format=xlsx"]
+)
+def test_an_enterprise_user_is_refused_the_dashboard_and_the_ranking(url: str) -> None:
+    firm = factories.enterprise(region=COUNTY)
+    client = Client()
+    client.force_login(factories.user("firm-u", role="enterprise", enterprise=firm))
+    assert client.get(url).status_code == 403
+    assert "一屏观全域" not in client.get("/").content.decode()

@@ -88,6 +88,8 @@ def old_headline(actor: User, region: str | None) -> dict[str, Any]:
         "stock_deadline": zero["stock"]["deadline"],
         "days_to_stock_deadline": zero["stock"]["days_to_deadline"],
         "stock_cleared_by_deadline": zero["stock"]["cleared_by_deadline"],
+        # issue 11: the close-outs whose review is late (none here)
+        "review_overdue": 0,
         "year": today.year,
         "increment_this_year": increment.get(str(today.year), 0),
         "increment_last_year": increment.get(str(today.year - 1), 0),
@@ -185,7 +187,7 @@ def test_the_page_shows_each_parts_tiles_in_order_with_their_links(hazards, offi
     assert f'href="/hazards/?level=major&amp;status=active&amp;region={township}"' in page
     year = rules.today().year
     assert f'href="/accidents/?year={year}&amp;region={township}">事故清单 ›</a>' in page
-    assert '<div class="tile danger"><b>0</b><span>死亡（人）</span></div>' in page  # a figure without a list
+    assert '<div class="tile danger count"><b>0</b><span>死亡（人）</span></div>' in page  # a figure without a list
 
 
 @pytest.mark.django_db

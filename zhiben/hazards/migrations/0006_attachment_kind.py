@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0004_alter_escalation_step'),
+        ('hazards', '0005_closed_loop'),
     ]
 
     operations = [
