@@ -396,7 +396,8 @@ LEDGER = Ledger(
         Column(
             "status",
             "整改状态",
-            ("状态", "整改情况", "是否整改", "销号情况", "是否销号", "整改结果"),
+            # not 整改情况: ledgers use it as the group heading over 整改措施/整改责任人/整改期限
+            ("状态", "是否整改", "销号情况", "是否销号", "整改结果", "完成情况"),
             parse_choice(STATUS_ALIASES),
             note="已整改、已销号等：须同时填写销号日期；不填或未整改：记为待整改",
             choices=lambda: ["已整改", "已销号", "未整改"],

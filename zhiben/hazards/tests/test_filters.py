@@ -14,6 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from zhiben.common.inputs import parse
+from zhiben.common.middleware import unsavable
 from zhiben.hazards import rules
 from zhiben.hazards.filters import HazardFilterSet
 from zhiben.hazards.inputs import HazardCancellation, HazardSubmission, HazardSupervision
@@ -202,6 +203,10 @@ def test_the_api_and_the_page_accept_and_refuse_the_same_parameters(params, admi
     api = client.get("/api/v1/hazards", params)
     page = client.get("/hazards/", params)
     assert api.status_code in (200, 422), (params, api.content[:300])
+    if any(unsavable(v) for v in params.values()):
+        # NUL and lone surrogates are refused before any view, on both, naming the parameter
+        assert api.status_code == page.status_code == 422, params
+        return
     assert page.status_code == 200, params
     refused = set(api.json().get("errors", {})) if api.status_code == 422 else set()
     shown = {line_id.removeprefix("id_").removesuffix("_error") for line_id, _ in page.context["filter_errors"]}
