@@ -185,7 +185,9 @@ def test_a_mobile_is_read_however_it_is_typed(number: str, sep: str, prefix: str
     assert clean_phone(clean_phone(typed)) == number  # the kept form reads back as itself
 
 
-@given(st.sampled_from(["010", "023", "0851", "0755", "0571"]), st.from_regex(r"[2-8][0-9]{7}", fullmatch=True))
+# local numbers as the plan assigns them: not 0 or 1 first, and not 80… (Beijing's 010-800x is unassigned;
+# phonenumbers refuses it)
+@given(st.sampled_from(["010", "023", "0851", "0755", "0571"]), st.from_regex(r"[2-8][1-9][0-9]{6}", fullmatch=True))
 @hsettings(max_examples=100, deadline=None)
 def test_a_landline_keeps_its_area_code(area: str, local: str) -> None:
     local = local[:7] if area in ("0851",) else local
