@@ -167,6 +167,10 @@ def test_a_big_photo_is_shrunk_upright_before_it_is_sent_with_progress(
         count = hazard.attachments.count()
         page.click("#attach-form button[type=submit]")
         expect(page.locator("#attach-form progress.upload")).to_be_visible()  # sent by XHR, with progress
+        for _ in range(200):  # the route's handler runs when Playwright next reads the browser's events
+            if held:
+                break
+            page.wait_for_timeout(50)
         assert len(held) == 1
         held[0].continue_()
         expect(page.locator(".msg.success")).to_contain_text("已上传 1 个文件")
