@@ -33,6 +33,8 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a Chinese page that links back to it; the browser's draft brings its input back.
+CSRF_FAILURE_VIEW = "zhiben.common.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "zhiben.common.middleware.SecurityHeadersMiddleware",
     "zhiben.common.middleware.ListMemoryMiddleware",
+    "zhiben.common.middleware.DraftSavedMiddleware",
+    "zhiben.common.idempotency.IdempotencyKeyMiddleware",
     # axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -283,6 +287,9 @@ ZHIBEN = {
     },
     # Keys sealing tipsters' identity and the tips' text (Fernet, newest first; see docs/operators.md).
     "TIP_KEYS": env.list("ZHIBEN_TIP_KEYS", default=[]),
+    # A form token or Idempotency-Key sent again within this many minutes answers the first result
+    # (a double tap on a slow phone, a retry after a lost answer); rows older than this are deleted.
+    "SUBMISSION_KEEP_MINUTES": env.int("ZHIBEN_SUBMISSION_KEEP_MINUTES", default=120),
     # Public endpoints, per client: submissions and follow-ups; receipt look-ups; wrong receipts before lockout.
     "TIP_RATE_LIMIT": env.str("TIP_RATE_LIMIT", default="10/h"),
     "TIP_RECEIPT_RATE_LIMIT": env.str("TIP_RECEIPT_RATE_LIMIT", default="60/h"),

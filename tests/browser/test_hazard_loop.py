@@ -51,12 +51,20 @@ def test_report_with_a_photo_then_an_officer_closes_it_out(
     page.click("#action-plan button[type=submit]")
     expect(page.locator(".status").first).to_have_text("整改中")
 
-    page.set_input_files(".inline-form input[type=file]", str(photo))
-    page.click(".inline-form button[type=submit]")
+    # rectification evidence is uploaded as such (the photo of the hazard as found is not evidence)
+    after = tmp_path / "整改后.jpg"
+    after.write_bytes(files.jpeg((1000, 750)))
+    page.set_input_files("#attach-form input[type=file]", str(after))
+    page.click("#attach-form button[type=submit]")
     expect(page.locator(".thumbs img")).to_have_count(2)
     page.locator("#action-submit summary").click()
     page.fill("#action-submit [name=summary]", "已重新敷设接地线，检测合格")
+    evidence = page.locator("#action-submit input[name=attachments]")
+    expect(evidence).to_have_count(1)
+    expect(evidence).not_to_be_checked()  # chosen, not pre-ticked
+    evidence.check()
     page.click("#action-submit button[type=submit]")
+    page.click("dialog.confirm button.primary")  # 确认申请销号？
     expect(page.locator(".status").first).to_have_text("待审核销号")
     expect(page.locator("#action-review")).to_have_count(0)  # an enterprise does not review
     page.screenshot(path=str(artifacts / "hazard-submitted-phone.png"), full_page=True)
@@ -71,6 +79,8 @@ def test_report_with_a_photo_then_an_officer_closes_it_out(
     page.check("#action-review input[name=decision][value=approve]")
     page.fill("#action-review [name=comment]", "现场核查，接地电阻合格")
     page.click("#action-review button[type=submit]")
+    expect(page.locator("dialog.confirm")).to_contain_text("销号后该隐患关闭")
+    page.click("dialog.confirm button.primary")
     expect(page.locator(".status").first).to_have_text("已销号")
     expect(page.locator(".timeline")).to_contain_text("审核通过：现场核查，接地电阻合格")
     page.screenshot(path=str(artifacts / "hazard-closed.png"), full_page=True)

@@ -61,6 +61,8 @@ def test_an_officer_imports_a_ledger(
     expect(page.locator(".badge.ok")).to_have_text("校验通过，待确认")
     page.screenshot(path=str(artifacts / "import-validated.png"), full_page=True)
     page.click("text=确认导入")
+    expect(page.locator("dialog.confirm")).to_contain_text("确认导入？")
+    page.click("dialog.confirm button.primary")
     expect(page.locator(".badge.ok")).to_have_text("已导入")
     assert Hazard.objects.filter(external_ref="T-1").count() == 1
     assert problems.errors == []

@@ -60,8 +60,17 @@ def _report_then_follow(live_server, artifacts: Path, contexts, handler_ctx, bef
     assert "13912345678" not in handler.content()
     handler.check("input[name=outcome][value=unfounded]")
     handler.click("text=提交核查结论")
+    # not founded is final: the dialog names what happens, and 取消 changes nothing
+    expect(handler.locator("dialog.confirm")).to_contain_text("不属实")
+    handler.click("dialog.confirm >> text=取消")
+    expect(handler.locator("dialog.confirm")).to_have_count(0)
+    tip.refresh_from_db()
+    assert tip.status == "accepted"
+    handler.click("text=提交核查结论")
+    handler.click("dialog.confirm button.primary")
     handler.fill("textarea[name=body]", "经核查，该批发部已于上月取得许可并搬离居民楼。")
     handler.click("text=答复举报人")
+    handler.click("dialog.confirm button.primary")
     expect(handler.locator(".badges .badge").first).to_contain_text("已答复")
 
     # back on the phone, the receipt alone shows the outcome and the reply

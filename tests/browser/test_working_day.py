@@ -165,6 +165,7 @@ def test_a_tip_handler_links_a_tip_to_the_enterprise_found_by_name(
     page.fill("input[name=fine]", "0")
     page.screenshot(path=str(artifacts / "tip-link-enterprise.png"), full_page=True)
     page.click("text=提交核查结论")
+    page.click("dialog.confirm button.primary")  # the verdict cannot be taken back: the page asks first
     expect(page.locator("main")).to_contain_text("已核查")
     tip.refresh_from_db()
     assert tip.enterprise is not None and tip.enterprise.credit_code == DEMO_CODE

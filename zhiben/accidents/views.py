@@ -13,13 +13,14 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
-from zhiben.common.inputs import parse
+from zhiben.common.idempotency import once_per_form
+from zhiben.common.inputs import more_errors, parse
+from zhiben.common.views import post_or_back
 from zhiben.regions.views import picker_context, picker_root
 
 from . import rules
@@ -77,6 +78,7 @@ def _report(actor: User, data: dict[str, Any]) -> AccidentReport:
 
 
 @login_required
+@once_per_form("accidents.create")
 def accident_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     enterprise_user = actor.role == Role.ENTERPRISE
@@ -101,8 +103,11 @@ def accident_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记事故 #{accident.pk}（{accident.get_grade_display()}事故）")
             return redirect("accident-detail", accident_id=accident.pk)
+    elif request.method == "POST":
+        more_errors(form, lambda d: _report(actor, d))
     picker = picker_context(actor=actor, selected=request.POST.get("region"), field_name="region", label="事故发生地")
-    return render(request, "accidents/form.html", {"form": form, "picker": picker})
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accidents/form.html", {"form": form, "picker": picker}, status=status)
 
 
 def _money(raw: Any) -> str:
@@ -163,7 +168,8 @@ def accident_detail_view(request: HttpRequest, accident_id: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@post_or_back("accident-detail")
+@once_per_form("accidents.supplement")
 def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResponse:
     """A refusal re-renders the detail page with the form's errors (422)."""
     actor = request_actor(request)
@@ -184,4 +190,6 @@ def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResp
             grade = fresh.get_grade_display() if fresh else accident.get_grade_display()
             messages.success(request, f"已补报，事故等级：{grade}")
             return redirect("accident-detail", accident_id=accident.pk)
+    else:
+        more_errors(form, lambda d: parse(SupplementReport, d))
     return render(request, "accidents/detail.html", _detail_context(request, accident, form), status=422)

@@ -15,7 +15,7 @@ import functools
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
@@ -25,7 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, mo
 
 from .dates import NotADay, parse_day
 from .errors import FieldErrors, UnsupportedMediaType
-from .validators import clean_choice, clean_text
+from .validators import clean_choice, clean_phone, clean_text
 
 T = TypeVar("T", bound="Input")
 
@@ -110,6 +110,12 @@ def text(label: str, max_length: int, *, required: bool = False) -> BeforeValida
     """The parser of a text field: trimmed, full-width spaces folded, at most ``max_length`` characters,
     and, when ``required``, not blank — each refusal a Chinese sentence naming ``label``."""
     return BeforeValidator(partial(clean_text, label=label, max_length=max_length, required=required))
+
+
+def phone(label: str) -> BeforeValidator:
+    """The parser of every phone field: a Chinese mobile or a landline with its area code, normalised
+    (``13912345678``, ``023-61234567``), blank allowed; a refusal names ``label`` and says what to write."""
+    return BeforeValidator(partial(clean_phone, label=label))
 
 
 def choice(label: str, choices: Any, *, allow_blank: bool = True) -> BeforeValidator:
@@ -293,3 +299,29 @@ def json_body(request: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise FieldErrors({"body": MESSAGES["body_type"]})
     return data
+
+
+def more_errors(form: forms.Form, check: Callable[[dict[str, Any]], object]) -> None:
+    """One round of errors on a page: when ``form`` is already refused, ``check`` (the use case's parser,
+    e.g. ``lambda d: parse(HazardPlan, d)``) still runs on what was typed, and the fields it refuses that
+    the form did not are added — so that one answer names every bad field. What the form already refused
+    is not named twice; a refusal that names no field of the form is left to the next submission."""
+    if not form.is_bound:
+        return
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        key = form.add_prefix(name)
+        getlist = getattr(form.data, "getlist", None)
+        many = isinstance(field, forms.MultipleChoiceField) and getlist is not None
+        raw = getlist(key) if many and getlist is not None else form.data.get(key)
+        if raw not in (None, "", []):
+            data[name] = raw
+    data.update({k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "", [])})
+    try:
+        check(data)
+    except FieldErrors as exc:
+        for field_name, text in exc.errors.items():
+            if field_name in form.fields and field_name not in form.errors:
+                form.add_error(field_name, text)

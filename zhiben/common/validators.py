@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+import phonenumbers
+from phonenumbers import PhoneNumberType
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import uscc
 
@@ -158,3 +160,62 @@ def clean_decimal(raw: Any, *, label: str, minimum: Decimal, maximum: Decimal, p
     if has_more_places(value, places):
         raise ValueError(places_message(label, places))
     return value.quantize(Decimal(1).scaleb(-places))
+
+
+# Phone numbers: a mainland mobile (11 digits, 1[3-9]…) or a landline with its area code (checked against
+# the numbering plan by ``phonenumbers``). Separators people type or paste, a +86/0086 prefix and an
+# extension (转123, ext 123, #123) are understood; what is kept is 13912345678 or 023-61234567[-123].
+PHONE_HELP = "请填写11位手机号码，或带区号的座机号码（如 023-61234567，分机写在“转”后）"
+_PHONE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―－()（）.·]")
+_EXTENSION = re.compile(r"(?:转|ext\.?|x|#|分机)(\d{1,6})$", re.IGNORECASE)
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def clean_phone(raw: Any, *, label: str = "电话") -> str:
+    """A Chinese mobile or landline number, normalised (``13912345678``, ``023-61234567``, with an
+    extension ``023-61234567-8001``); "" for blank. Raises ValueError naming ``label`` otherwise."""
+    text = "".join(ch for ch in to_halfwidth(str(raw or "")) if not _invisible(ch))
+    text = _PHONE_SEPARATORS.sub("", text)
+    if not text:
+        return ""
+    extension = ""
+    found = _EXTENSION.search(text)
+    if found:
+        extension, text = found.group(1), text[: found.start()]
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            if not _MOBILE.fullmatch(text) and not text.startswith("0"):
+                text = "0" + text  # +86 23 6123 4567: the trunk 0 of the area code is dropped abroad
+            break
+    if text.startswith("86") and _MOBILE.fullmatch(text[2:]):
+        text = text[2:]
+    if not text.isdigit():
+        raise ValueError(f"{label}不正确：只能填写数字。{PHONE_HELP}")
+    if _MOBILE.fullmatch(text):
+        if extension:
+            raise ValueError(f"{label}不正确：手机号码没有分机号")
+        return text
+    if text.startswith("0") and 10 <= len(text) <= 12:
+        landline = _landline(text)
+        if landline:
+            return f"{landline}-{extension}" if extension else landline
+    if len(text) in (7, 8) and not text.startswith(("0", "1")):
+        raise ValueError(f"{label}缺少区号：座机号码请带区号，如 023-{text}")
+    raise ValueError(f"{label}不正确：{PHONE_HELP}")
+
+
+@lru_cache(maxsize=4096)
+def _landline(digits: str) -> str:
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return ""
+    kinds = (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in kinds:
+        return ""
+    national = phonenumbers.national_significant_number(number)
+    area = phonenumbers.length_of_geographical_area_code(number)
+    if not area:
+        return ""
+    return f"0{national[:area]}-{national[area:]}"

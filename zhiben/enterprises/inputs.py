@@ -16,7 +16,7 @@ from ninja import Field
 from pydantic import BeforeValidator
 
 from zhiben.common.dates import parse_day
-from zhiben.common.inputs import Input, choice, required, text
+from zhiben.common.inputs import Input, choice, phone, required, text
 from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 
@@ -105,10 +105,10 @@ class EnterpriseFields(Input):
         datetime.date | None, BeforeValidator(partial(_clean_date, label="安责险有效期至"))
     ] = Field(None, title="安责险有效期至")
     principal: Annotated[str, text("主要负责人", 60)] = Field("", max_length=60, title="主要负责人")
-    principal_phone: Annotated[str, text("主要负责人电话", 32)] = Field("", max_length=32, title="主要负责人电话")
+    principal_phone: Annotated[str, phone("主要负责人电话")] = Field("", max_length=32, title="主要负责人电话")
     actual_controller: Annotated[str, text("实际控制人", 60)] = Field("", max_length=60, title="实际控制人")
     safety_contact: Annotated[str, text("安全管理联系人", 60)] = Field("", max_length=60, title="安全管理联系人")
-    safety_phone: Annotated[str, text("安全管理联系电话", 32)] = Field("", max_length=32, title="安全管理联系电话")
+    safety_phone: Annotated[str, phone("安全管理联系电话")] = Field("", max_length=32, title="安全管理联系电话")
     status: Annotated[str, choice("经营状态", OperatingStatus.choices)] = Field(
         "", max_length=12, title="经营状态", description="operating|suspended|closed"
     )

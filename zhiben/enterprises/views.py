@@ -17,6 +17,8 @@ from zhiben.audit.selectors import events_of
 from zhiben.common import kit
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
 from zhiben.common.filters import for_page
+from zhiben.common.idempotency import once_per_form
+from zhiben.common.inputs import more_errors
 from zhiben.common.xlsx import xlsx_response
 from zhiben.regions.views import picker_context
 
@@ -90,6 +92,7 @@ def _apply_errors(form: EnterpriseForm, exc: FieldErrors | Conflict) -> None:
 
 
 @login_required
+@once_per_form("enterprises.create")
 def enterprise_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     if not _can_write(actor):
@@ -106,8 +109,12 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记：{enterprise.name}")
             return redirect("enterprise-detail", credit_code=enterprise.credit_code)
+    elif request.method == "POST":
+        more_errors(form, lambda d: enterprise_input(EnterpriseRegistration, d, actor=actor))
     picker = picker_context(actor=actor, selected=request.POST.get("region"), field_name="region")
-    return render(request, "enterprises/form.html", {"form": form, "picker": picker, "editing": False})
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "picker": picker, "editing": False}
+    return render(request, "enterprises/form.html", context, status=status)
 
 
 @login_required
@@ -130,6 +137,9 @@ def enterprise_edit_view(request: HttpRequest, credit_code: str) -> HttpResponse
         else:
             messages.success(request, "已保存")
             return redirect("enterprise-detail", credit_code=enterprise.credit_code)
+    elif request.method == "POST":
+        more_errors(form, lambda d: enterprise_input(EnterpriseChange, d, actor=actor))
     selected = request.POST.get("region") if request.method == "POST" else enterprise.region_id
     picker = picker_context(actor=actor, selected=selected, field_name="region")
-    return render(request, "enterprises/form.html", {"form": form, "picker": picker, "editing": True, "e": enterprise})
+    context = {"form": form, "picker": picker, "editing": True, "e": enterprise}
+    return render(request, "enterprises/form.html", context, status=422 if request.method == "POST" else 200)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as Answer
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -33,7 +33,7 @@ from .inputs import (
     HazardSubmission,
     HazardSupervision,
 )
-from .models import Attachment, Hazard, Status
+from .models import Attachment, AttachmentKind, Hazard, Status
 from .selectors import (
     API_LIST_RELATED,
     API_RELATED,
@@ -63,6 +63,7 @@ StepInput = TypeVar("StepInput", bound=Input)
 
 class AttachmentOut(Schema):
     id: int
+    kind: str = Field(..., description="photo: 隐患现场照片; evidence: 整改佐证材料")
     name: str = Field(..., alias="original_name")
     content_type: str
     size: int
@@ -227,6 +228,7 @@ class HazardQuery(query_schema(HazardFilterSet)):  # type: ignore[misc]  # a gen
 
 class AttachmentCreated(Schema):
     id: int
+    kind: str
     content_type: str
     size: int
     sha256: str
@@ -293,10 +295,14 @@ def plan(request: HttpRequest, hazard_id: int) -> Hazard:
 
 
 @router.post("/{int:hazard_id}/attachments", response={201: AttachmentCreated})
-def attach(request: HttpRequest, hazard_id: int, file: File[UploadedFile]) -> Answer[Attachment]:
-    """Upload evidence: JPEG, PNG, WebP or PDF (detected from content), size-capped."""
+def attach(
+    request: HttpRequest, hazard_id: int, file: File[UploadedFile], kind: Form[str] = AttachmentKind.EVIDENCE
+) -> Answer[Attachment]:
+    """Upload a file: JPEG, PNG, WebP or PDF (detected from content), size-capped. ``kind`` is
+    ``evidence`` (整改佐证材料, the default: what a close-out may cite) or ``photo`` (隐患现场照片). The same
+    content uploaded again to the same hazard answers the file already kept."""
     attachment = hazard_attach(
-        hazard_id=hazard_id, actor=request_actor(request), uploads=[(file, file.name or "", file.size)]
+        hazard_id=hazard_id, actor=request_actor(request), uploads=[(file, file.name or "", file.size)], kind=kind
     )[0]
     return Answer(201, attachment)
 

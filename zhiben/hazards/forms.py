@@ -80,7 +80,12 @@ class PlanForm(forms.Form):
 class SubmitForm(forms.Form):
     summary = form_field(HazardSubmission, "summary", widget=forms.Textarea(attrs={"rows": 3}))
     attachments = form_field(
-        HazardSubmission, "attachments", forms.MultipleChoiceField, widget=forms.CheckboxSelectMultiple
+        HazardSubmission,
+        "attachments",
+        forms.MultipleChoiceField,
+        widget=forms.CheckboxSelectMultiple,
+        label="整改佐证材料",
+        help_text="勾选能证明整改完成的材料；隐患现场照片不在此列。还没有的，请先在上方上传“整改佐证材料”。",
     )
 
 

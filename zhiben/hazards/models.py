@@ -232,10 +232,19 @@ class Hazard(models.Model):
         return bool(self.supervision_level) and self.delisted_on is None
 
 
+class AttachmentKind(models.TextChoices):
+    """What a file shows: the hazard as found, or its rectification (only the latter supports a close-out)."""
+
+    PHOTO = "photo", "隐患现场照片"
+    EVIDENCE = "evidence", "整改佐证材料"
+
+
 class Attachment(models.Model):
-    """Evidence (photos, PDF), stored under a random name; served only through a scoped view."""
+    """A photo of the hazard or rectification evidence (photos, PDF), stored under a random name; served
+    only through a scoped view."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField("类别", max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.EVIDENCE)
     file = models.FileField(upload_to="evidence/%Y/%m/", max_length=200)
     thumbnail = models.FileField(upload_to="thumbs/%Y/%m/", max_length=200, blank=True)
     content_type = models.CharField(max_length=40)

@@ -53,6 +53,7 @@ from .models import (
     TIMELINE,
     Action,
     Attachment,
+    AttachmentKind,
     ExtensionStatus,
     Hazard,
     Level,
@@ -117,21 +118,29 @@ def _tally(before: Shape | None, after: Shape | None) -> None:
 
 
 def _check_files(uploads: Iterable[tuple[IO[bytes], str, int | None]], field: str) -> list[CheckedFile]:
-    checked = []
+    """Every file checked, every refusal named at once; the same file chosen twice is kept once."""
+    checked: list[CheckedFile] = []
+    problems: list[str] = []
     for stream, name, size in uploads:
         try:
-            checked.append(check_upload(stream, name=name, size=size))
+            item = check_upload(stream, name=name, size=size)
         except EvidenceRejected as exc:
-            raise FieldErrors({field: f"{name or '文件'}：{exc}"}) from exc
+            problems.append(f"{name or '文件'}：{exc}")
+        else:
+            if all(c.sha256 != item.sha256 for c in checked):
+                checked.append(item)
     if len(checked) > MAX_FILES:
-        raise FieldErrors({field: f"一次最多上传 {MAX_FILES} 个文件"})
+        problems.append(f"一次最多上传 {MAX_FILES} 个文件")
+    if problems:
+        raise FieldErrors({field: "；".join(problems)})
     return checked
 
 
-def _store(hazard: Hazard, actor: User, checked: CheckedFile) -> Attachment:
+def _store(hazard: Hazard, actor: User, checked: CheckedFile, kind: str = AttachmentKind.EVIDENCE) -> Attachment:
     main, thumb = stored_files(checked)
     attachment = Attachment(
         hazard=hazard,
+        kind=kind,
         content_type=checked.content_type,
         size=len(checked.content),
         sha256=checked.sha256,
@@ -167,7 +176,14 @@ class _FileGuard:
 
 
 def _attachment_payload(a: Attachment) -> dict[str, Any]:
-    return {"id": a.pk, "name": a.original_name, "type": a.content_type, "size": a.size, "sha256": a.sha256}
+    return {
+        "id": a.pk,
+        "name": a.original_name,
+        "type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "kind": a.kind,
+    }
 
 
 def snapshot(h: Hazard) -> dict[str, Any]:
@@ -289,8 +305,8 @@ def hazard_create(
         ):
             raise Conflict("该企业已有相同外部编号的隐患", field="external_ref")
         hazard = _hazards_create(actor=actor, rows=[cleaned], context=None)[1][0]
-        for item in checked:
-            attachment = _store(hazard, actor, item)
+        for item in checked:  # the photos of the hazard as found, never evidence of its rectification
+            attachment = _store(hazard, actor, item, AttachmentKind.PHOTO)
             _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
         if checked:  # the kept timeline would lack the attachments' events
             hazard.__dict__.pop(TIMELINE, None)
@@ -530,10 +546,18 @@ def hazard_plan(*, hazard_id: int, actor: User, plan: HazardPlan) -> Hazard:
 
 
 def hazard_attach(
-    *, hazard_id: int, actor: User, uploads: Sequence[tuple[IO[bytes], str, int | None]]
+    *,
+    hazard_id: int,
+    actor: User,
+    uploads: Sequence[tuple[IO[bytes], str, int | None]],
+    kind: str = AttachmentKind.EVIDENCE,
 ) -> list[Attachment]:
-    """Upload evidence files (photos or PDF), all or none."""
+    """Upload files (photos or PDF), all or none: rectification evidence, or (kind ``photo``) more
+    photos of the hazard as found. A file this hazard already has (the same content, as when a slow
+    upload is sent twice) is not stored again: the one kept is returned in its place."""
     _visible(hazard_id, actor)
+    if kind not in AttachmentKind.values:
+        raise FieldErrors({"kind": "类别只能是“隐患现场照片”或“整改佐证材料”"})
     checked = _check_files(uploads, "file")
     if not checked:
         raise FieldErrors({"file": "请选择要上传的照片或PDF文件"})
@@ -542,10 +566,13 @@ def hazard_attach(
         _require_role(actor, "attach")  # after the scope check: out of scope is 404
         if hazard.status not in (Status.OPEN, Status.RECTIFYING, Status.PENDING_REVIEW):
             raise Conflict(f"当前状态为“{hazard.get_status_display()}”，不能再上传材料")
+        kept = {a.sha256: a for a in hazard.attachments.all()}
         attachments = []
         for item in checked:
-            attachment = _store(hazard, actor, item)
-            _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
+            attachment = kept.get(item.sha256)
+            if attachment is None:
+                attachment = _store(hazard, actor, item, kind)
+                _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
             attachments.append(attachment)
     return attachments
 
@@ -560,9 +587,11 @@ def hazard_submit(*, hazard_id: int, actor: User, submission: HazardSubmission) 
         _require_role(actor, "submit")  # after the scope check: out of scope is 404
         before = shape_of(hazard)
         target = _target(hazard, Action.SUBMIT, actor)
-        own = set(hazard.attachments.filter(pk__in=ids).values_list("pk", flat=True))
-        if own != set(ids):
+        own = dict(hazard.attachments.filter(pk__in=ids).values_list("pk", "kind"))
+        if set(own) != set(ids):
             raise FieldErrors({"attachments": "佐证材料不属于该隐患"})
+        if AttachmentKind.PHOTO in own.values():
+            raise FieldErrors({"attachments": "隐患现场照片不能作为整改佐证，请选择整改后的照片或材料"})
         if hazard.level == Level.MAJOR:
             if not ids:
                 raise FieldErrors({"attachments": "重大隐患销号须附整改佐证材料（至少一个文件）"})
@@ -595,7 +624,7 @@ def hazard_review(*, hazard_id: int, actor: User, review: HazardReviewDecision) 
         target = _target(hazard, Action.APPROVE if approve else Action.REJECT, actor)
         if hazard.submitted_by_id == actor.pk:
             raise PermissionDenied("不能审核自己提交的销号申请")
-        if approve and not hazard.attachments.exists():
+        if approve and not hazard.attachments.filter(kind=AttachmentKind.EVIDENCE).exists():
             raise Conflict("没有整改佐证材料，不能销号")
         hazard.status = target
         if target == Status.CLOSED:

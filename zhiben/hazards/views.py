@@ -11,15 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
-from zhiben.common.inputs import parse
+from zhiben.common.idempotency import once_per_form
+from zhiben.common.inputs import Input, more_errors, parse
 from zhiben.common.names import code_key
+from zhiben.common.views import post_or_back
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 from zhiben.regions.selectors import parse_region
@@ -53,7 +54,7 @@ from .inputs import (
     HazardSubmission,
     HazardSupervision,
 )
-from .models import Hazard, Source, SupervisionLevel
+from .models import AttachmentKind, Hazard, Source, SupervisionLevel
 from .selectors import current_listings, hazard_events, hazard_get, hazard_list
 from .services import (
     available_actions,
@@ -111,6 +112,7 @@ def _enterprise_for_form(actor: User, code: str | None) -> Enterprise | None:
 
 
 @login_required
+@once_per_form("hazards.create")
 def hazard_create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     enterprise_user = actor.role == Role.ENTERPRISE
@@ -127,11 +129,15 @@ def hazard_create_view(request: HttpRequest) -> HttpResponse:
         sector=enterprise.sector_id if enterprise else None,
         enterprise_user=enterprise_user,
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+
+    def own(data: dict[str, Any]) -> dict[str, Any]:
         if enterprise_user and enterprise is not None:
             data["enterprise"] = enterprise.credit_code
             data["source"] = Source.SELF_CHECK
+        return data
+
+    if request.method == "POST" and form.is_valid():
+        data = own({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
         uploads = [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
         try:
             hazard = hazard_create(actor=actor, report=hazard_input(data, actor=actor), files=uploads)
@@ -140,10 +146,13 @@ def hazard_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记隐患 #{hazard.pk}")
             return redirect("hazard-detail", hazard_id=hazard.pk)
+    elif request.method == "POST":
+        more_errors(form, lambda d: hazard_input(own(d), actor=actor))
     return render(
         request,
         "hazards/form.html",
         {"form": form, "enterprise": enterprise, "max_mb": settings.ZHIBEN["ATTACHMENT_MAX_BYTES"] // 1048576},
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -212,17 +221,21 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
             initial = {"on": rules.today()}
         forms[name] = _action_form(name, actor, initial=initial)
     attachments = list(hazard.attachments.all())
+    evidence = [a for a in attachments if a.kind == AttachmentKind.EVIDENCE]
     if "submit" in forms:
+        # only rectification evidence is offered, and none ticked: the officer chooses what proves the
+        # rectification (the photos of the hazard as found prove nothing of it)
         field = forms["submit"].fields["attachments"]
-        field.choices = [(str(a.pk), a.original_name or f"附件{a.pk}") for a in attachments]
-        if not bound or "submit" not in bound:
-            forms["submit"].initial["attachments"] = [str(a.pk) for a in attachments]
+        field.choices = [(str(a.pk), a.original_name or f"附件{a.pk}") for a in evidence]
     return {
         "h": hazard,
         "actions": actions,
         "forms": forms,
         "attach_error": (bound or {}).get("attach_error"),
         "attachments": attachments,
+        "photos": [a for a in attachments if a.kind == AttachmentKind.PHOTO],
+        "evidence": evidence,
+        "attachment_kinds": AttachmentKind.choices,
         "events": hazard_events(hazard),
         "cohort": rules.cohort(hazard),
         "overdue": rules.is_overdue(hazard),
@@ -249,7 +262,7 @@ def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("hazard-detail")
 def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> HttpResponse:
     """One POST endpoint per step; a refusal re-renders the page with the form's errors."""
     actor = request_actor(request)
@@ -260,19 +273,22 @@ def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> Htt
     try:
         if action == "attach":
             uploads = request.FILES.getlist("files")
-            hazard_attach(hazard_id=hazard.pk, actor=actor, uploads=[(f, f.name or "", f.size) for f in uploads])
+            kind = request.POST.get("kind") or AttachmentKind.EVIDENCE
+            files = [(f, f.name or "", f.size) for f in uploads]
+            hazard_attach(hazard_id=hazard.pk, actor=actor, uploads=files, kind=kind)
             messages.success(request, f"已上传 {len(uploads)} 个文件")
             return redirect("hazard-detail", hazard_id=hazard.pk)
         form = _action_form(action, actor, request.POST)
         if action == "submit":
             field = form.fields["attachments"]
             assert isinstance(field, forms.MultipleChoiceField)
-            field.choices = [(str(a.pk), str(a.pk)) for a in hazard.attachments.all()]
+            field.choices = [(str(a.pk), str(a.pk)) for a in hazard.attachments.filter(kind=AttachmentKind.EVIDENCE)]
         bound[action] = form
         if form.is_valid():
             _run(action, hazard.pk, actor, form.cleaned_data)
             messages.success(request, "操作已完成")
             return redirect("hazard-detail", hazard_id=hazard.pk)
+        more_errors(form, lambda d: parse(ACTION_INPUTS[action], d))
     except FieldErrors as exc:
         if action == "attach":
             bound["attach_error"] = "；".join(exc.errors.values())
@@ -286,6 +302,19 @@ def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> Htt
     fresh = hazard_get(actor=actor, hazard_id=hazard.pk)
     assert fresh is not None
     return render(request, "hazards/detail.html", _detail_context(request, fresh, bound), status=422)
+
+
+ACTION_INPUTS: dict[str, type[Input]] = {
+    "plan": HazardPlan,
+    "submit": HazardSubmission,
+    "review": HazardReviewDecision,
+    "cancel": HazardCancellation,
+    "supervise": HazardSupervision,
+    "delist": HazardDelisting,
+    "extend": HazardExtension,
+    "decide_extension": HazardExtensionDecision,
+    "report": HazardDualReport,
+}
 
 
 def _run(action: str, hazard_id: int, actor: User, d: dict[str, Any]) -> None:

@@ -53,6 +53,9 @@ def import_create(*, actor: User, kind: str, stream: IO[bytes], name: str) -> Im
             digest.update(chunk)
             tmp.write(chunk)
         tmp.flush()
+        again = _same_upload(actor, kind, digest.hexdigest(), size)
+        if again is not None:
+            return again
         try:
             check_workbook(Path(tmp.name), size)
         except WorkbookRejected as exc:
@@ -65,6 +68,24 @@ def import_create(*, actor: User, kind: str, stream: IO[bytes], name: str) -> Im
     job.save()
     validate_import(str(job.id))  # queued (run at once where Huey is immediate, as in the tests)
     return job
+
+
+def _same_upload(actor: User, kind: str, sha256: str, size: int) -> ImportJob | None:
+    """The job of the same workbook uploaded by the same user a moment ago and not yet imported (a double
+    tap, a retry after a lost answer): answered instead of a second job. Within SUBMISSION_KEEP_MINUTES."""
+    since = timezone.now() - datetime.timedelta(minutes=settings.ZHIBEN["SUBMISSION_KEEP_MINUTES"])
+    return (
+        ImportJob.objects.filter(
+            actor=actor,
+            kind=kind,
+            sha256=sha256,
+            size=size,
+            created_at__gte=since,
+            status__in=(JobStatus.VALIDATING, JobStatus.VALIDATED),
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _limit() -> int:

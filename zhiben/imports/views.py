@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import Conflict, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.views import post_or_back
 from zhiben.common.xlsx import xlsx_response
 
 from .ledgers import ledger_get, ledgers
@@ -78,7 +78,7 @@ def import_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("import-detail")
 def import_confirm_view(request: HttpRequest, job_id: str) -> HttpResponse:
     job = _job(request, job_id)
     try:

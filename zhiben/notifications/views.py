@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from zhiben.accounts.request import request_actor
+from zhiben.common.views import post_or_back
 
 from .selectors import notifications_for
 from .services import notifications_mark_read
@@ -19,7 +19,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("notification-list")
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     notifications_mark_read(actor=request_actor(request))
     return redirect("notification-list")

@@ -2,8 +2,8 @@
 (verification, extension, reply, reward payment).
 
 The API takes them as request bodies, the pages build them from their forms, the services take them.
-Each field's parser says in Chinese what is wrong; identity fields are checked (phone numbers with
-``phonenumbers``, ID numbers with ``stdnum.cn.ric``) and never echoed back.
+Each field's parser says in Chinese what is wrong; identity fields are checked (phone numbers by the
+shared ``phone`` rule, ID numbers with ``stdnum.cn.ric``) and never echoed back.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from functools import partial
 from typing import Annotated, Any, Literal
 
 from ninja import Field
-from phonenumbers import NumberParseException, is_valid_number
-from phonenumbers import parse as parse_phone
 from pydantic import AfterValidator, BeforeValidator
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
 from zhiben.common import dates
 from zhiben.common.inputs import Input, choice, day, required, text
+from zhiben.common.inputs import phone as phone_number
 from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
@@ -49,19 +48,6 @@ def _credit_code(raw: Any) -> str:
     return clean_credit_code(raw) if str(raw or "").strip() else ""
 
 
-def _phone(raw: Any) -> str:
-    text = code_key(raw)  # typed in full width, or pasted with spaces, dashes or a zero-width space
-    if not text:
-        return ""
-    try:
-        number = parse_phone(text, "CN")
-        if not is_valid_number(number):
-            raise NumberParseException(NumberParseException.NOT_A_NUMBER, "invalid")
-    except NumberParseException as exc:
-        raise ValueError("电话号码不正确") from exc
-    return f"+{number.country_code} {number.national_number}"
-
-
 def _id_number(raw: Any) -> str:
     text = code_key(raw)
     if not text:
@@ -76,7 +62,7 @@ class Reporter(Input):
     """The tipster's identity (optional: a tip may be anonymous). Sealed at rest; never shown but to tip handlers."""
 
     name: Annotated[str, text("姓名", 60)] = Field("", max_length=60, title="姓名")
-    phone: Annotated[str, BeforeValidator(_phone)] = Field("", max_length=32, title="电话")
+    phone: Annotated[str, phone_number("电话")] = Field("", max_length=32, title="电话")
     id_number: Annotated[str, BeforeValidator(_id_number)] = Field("", max_length=32, title="居民身份证号码")
 
     def kept(self) -> dict[str, str]:

@@ -86,12 +86,7 @@ def tip_submit(*, report: TipReport, files: Sequence[tuple[IO[bytes], str, int |
     code = report.credit_code
     reporter = report.reporter.kept() if report.reporter else {}
     cleaned = {"enterprise_name": report.enterprise_name}
-    checked = []
-    for stream, name, size in files:
-        try:
-            checked.append(stripped(check_upload(stream, name=name, size=size)))
-        except EvidenceRejected as exc:
-            errors.add("files", f"{name or '文件'}：{exc}")
+    checked = _checked(files, errors)
     if len(checked) > MAX_FILES:
         errors.add("files", f"最多上传 {MAX_FILES} 个文件")
     errors.raise_if_any()
@@ -129,6 +124,33 @@ def tip_submit(*, report: TipReport, files: Sequence[tuple[IO[bytes], str, int |
     return tip, receipt
 
 
+def tip_files_check(files: Sequence[tuple[IO[bytes], str, int | None]]) -> None:
+    """The files of a report that is refused for other reasons, checked all the same so that one answer
+    names every problem. Raises FieldErrors naming ``files``."""
+    errors = ErrorCollector()
+    if len(_checked(files, errors)) > MAX_FILES:
+        errors.add("files", f"最多上传 {MAX_FILES} 个文件")
+    errors.raise_if_any()
+
+
+def _checked(files: Sequence[tuple[IO[bytes], str, int | None]], errors: ErrorCollector) -> list[Any]:
+    """Each file checked by content and stripped of EXIF/GPS; every refusal added to ``errors``; the same
+    file chosen twice kept once."""
+    checked: list[Any] = []
+    problems: list[str] = []
+    for stream, name, size in files:
+        try:
+            item = stripped(check_upload(stream, name=name, size=size))
+        except EvidenceRejected as exc:
+            problems.append(f"{name or '文件'}：{exc}")
+        else:
+            if all(c.sha256 != item.sha256 for c in checked):
+                checked.append(item)
+    if problems:
+        errors.add("files", "；".join(problems))
+    return checked
+
+
 def _store(tip: Tip, checked: Any) -> TipAttachment:
     attachment = TipAttachment(
         tip=tip, content_type=checked.content_type, size=len(checked.content), sha256=checked.sha256
@@ -159,12 +181,9 @@ def tip_reporter_message(
     text = addition.body
     if not text and not files:
         errors.add("body", "请填写补充内容")
-    checked = []
-    for stream, name, size in files:
-        try:
-            checked.append(stripped(check_upload(stream, name=name, size=size)))
-        except EvidenceRejected as exc:
-            errors.add("files", f"{name or '文件'}：{exc}")
+    kept = set(tip.attachments.values_list("sha256", flat=True))
+    # a file the tip already has (a slow upload sent twice) is not stored again
+    checked = [item for item in _checked(files, errors) if item.sha256 not in kept]
     if tip.attachments.count() + len(checked) > MAX_FILES * 2:
         errors.add("files", "附件过多")
     errors.raise_if_any()

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.queue, name="tip-queue"),
     path("report/", views.report, name="tip-report"),
+    path("report/receipt/", views.receipt, name="tip-receipt"),
     path("check/", views.check, name="tip-check"),
     path("<int:tip_id>/", views.detail, name="tip-detail"),
     path("<int:tip_id>/reporter/", views.reporter, name="tip-reporter"),

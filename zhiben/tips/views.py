@@ -3,21 +3,26 @@ ever travels in a POST body, never in a URL. Handlers: the queue, a tip, its ver
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.audit.models import Event
+from zhiben.common import idempotency
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
+from zhiben.common.middleware import form_saved
+from zhiben.common.views import post_or_back
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
 
@@ -30,6 +35,7 @@ from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
     tip_by_receipt,
     tip_extend,
+    tip_files_check,
     tip_reply,
     tip_reporter,
     tip_reporter_message,
@@ -45,9 +51,42 @@ def _uploads(request: HttpRequest) -> list[tuple[Any, str, int | None]]:
     return [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
 
 
+RECEIPT_COOKIE = "zb_tip_form"
+REPORT_SCOPE = "tips.report"
+
+
+def _tip_receipt(report: TipReport, files: list[tuple[Any, str, int | None]]) -> dict[str, Any]:
+    tip, receipt = tip_submit(report=report, files=files)
+    # what the receipt page shows, kept with the receipt (sealed): the page reads nothing else
+    return {
+        "receipt": receipt,
+        "accepted_on": tip.accepted_on.isoformat(),
+        "verification_due": tip.verification_due.isoformat(),
+    }
+
+
+def _to_receipt(token: str) -> HttpResponse:
+    """POST-redirect-GET: the receipt page is reached by a GET, which a reload repeats harmlessly. The form
+    token rides in a cookie scoped to the tip pages (never in the URL); only it can open the receipt kept
+    for this submission (common/idempotency.py)."""
+    response = redirect("tip-receipt")
+    response.status_code = 303
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        token,
+        max_age=settings.ZHIBEN["SUBMISSION_KEEP_MINUTES"] * 60,
+        path="/tips/report/",
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
 @never_cache
 def report(request: HttpRequest) -> HttpResponse:
-    """举报: the public form. No account, nothing about the visitor kept."""
+    """举报: the public form. No account, nothing about the visitor kept. One tip per form: the same form
+    sent again (a double tap, a retry after a lost answer) is answered with the first receipt."""
     values = {
         k: request.POST.get(k, "")
         for k in (
@@ -64,6 +103,9 @@ def report(request: HttpRequest) -> HttpResponse:
     }
     errors: dict[str, str] = {}
     if request.method == "POST":
+        token = idempotency.usable(request.POST.get(idempotency.TOKEN_FIELD)) or idempotency.new_token()
+        if idempotency.recall(scope=REPORT_SCOPE, token=token) is not None:
+            return _to_receipt(token)  # already accepted: neither the rate limit nor a second tip
         if limits.submission_limited(request):
             return render(
                 request,
@@ -86,18 +128,44 @@ def report(request: HttpRequest) -> HttpResponse:
             "reporter": {k: values[k] for k in ("name", "phone", "id_number") if values[k].strip()},
         }
         try:  # checked even when the place was not understood, so every problem is named at once
-            tip, receipt = tip_submit(report=parse(TipReport, data), files=_uploads(request))
+            try:
+                parsed = parse(TipReport, data)
+                if errors:
+                    raise FieldErrors(errors)
+            except FieldErrors as refused:
+                try:  # the files too, in the same answer
+                    tip_files_check(_uploads(request))
+                except FieldErrors as files:
+                    raise FieldErrors({**files.errors, **refused.errors}) from refused
+                raise
+            idempotency.once(scope=REPORT_SCOPE, token=token, work=lambda: _tip_receipt(parsed, _uploads(request)))
+        except idempotency.Replayed:
+            return _to_receipt(token)
         except FieldErrors as exc:
             named = {("place" if k == "region" else k.replace("reporter.", "")): v for k, v in exc.errors.items()}
             errors = {**named, **errors}
+        except Conflict as exc:
+            errors = {"form": exc.message}
         else:
-            return render(request, "tips/receipt.html", {"receipt": receipt, "tip": tip})
+            return _to_receipt(token)
     return render(
         request,
         "tips/report.html",
         {"values": values, "errors": errors, "categories": Category.choices},
         status=422 if errors else 200,
     )
+
+
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    """回执: the receipt of the tip this browser just sent (its form token, in a cookie), for as long as the
+    submission is kept; otherwise back to the form with a word on why."""
+    found = idempotency.recall(scope=REPORT_SCOPE, token=request.COOKIES.get(RECEIPT_COOKIE, ""))
+    if found is None:
+        messages.info(request, "回执页面已过期：回执码只在提交后的短时间内显示。请凭抄下的回执码查询。")
+        return redirect("tip-check")
+    dates = {k: datetime.date.fromisoformat(found[k]) for k in ("accepted_on", "verification_due")}
+    return render(request, "tips/receipt.html", {"receipt": found["receipt"], "tip": dates})
 
 
 @never_cache
@@ -115,15 +183,31 @@ def check(request: HttpRequest) -> HttpResponse:
         limits.lookup_failed(request)
         return render(request, "tips/check.html", {"error": "回执码不正确，请核对后重新输入"}, status=404)
     error = ""
+    added = False
     if request.POST.get("action") == "add":
-        if limits.submission_limited(request):
+        # one addition per form: the same form sent twice adds once (keyed by the form token and the tip)
+        scope, token = f"tips.add:{tip.pk}", request.POST.get(idempotency.TOKEN_FIELD, "")
+        if idempotency.recall(scope=scope, token=token) is not None:
+            added = True
+        elif limits.submission_limited(request):
             error = TOO_MANY
         else:
             try:
                 addition = parse(TipAddition, {"body": request.POST.get("body", "")})
-                tip = tip_reporter_message(receipt=receipt, addition=addition, files=_uploads(request))
+                idempotency.once(
+                    scope=scope,
+                    token=token,
+                    work=lambda: {
+                        "tip": tip_reporter_message(receipt=receipt, addition=addition, files=_uploads(request)).pk
+                    },
+                )
+                added = True
+            except idempotency.Replayed:
+                added = True
             except FieldErrors as exc:
                 error = "；".join(exc.errors.values())
+            except Conflict as exc:
+                error = exc.message
     context = {
         "tip": tip,
         "receipt": receipt,
@@ -131,8 +215,10 @@ def check(request: HttpRequest) -> HttpResponse:
         "messages_": tip_messages(tip),
         "reward": TipReward.objects.filter(tip=tip).first(),
         "error": error,
+        "added": added,
     }
-    return render(request, "tips/status.html", context, status=422 if error else 200)
+    response = render(request, "tips/status.html", context, status=422 if error else 200)
+    return form_saved(response) if added or request.POST.get("action") != "add" else response
 
 
 # ---------------------------------------------------------------------------------------- handlers
@@ -201,7 +287,7 @@ def detail(request: HttpRequest, tip_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("tip-detail")
 def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
     tip = _tip(request, tip_id)
     actor = request_actor(request)
@@ -239,7 +325,7 @@ def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("tip-detail")
 @never_cache
 def reporter(request: HttpRequest, tip_id: int) -> HttpResponse:
     """The identity, shown once to a tip handler who asked (recorded as an event); 404 to anyone else."""

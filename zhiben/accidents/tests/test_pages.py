@@ -96,7 +96,7 @@ def test_the_form_names_bad_fields_in_chinese(officer) -> None:
             "description": "x",
         },
     )
-    assert r.status_code == 200
+    assert r.status_code == 422
     page = r.content.decode()
     assert "请修改标红的字段" in page
     assert "发生时间不能晚于当前时间" in page and "死亡人数不能为负数" in page and "不在您的管辖范围内" in page

@@ -87,7 +87,7 @@ def test_the_form_names_bad_fields_in_chinese_and_saves_nothing(officer, firm) -
         },
     )
     page = r.content.decode()
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert "请修改标红的字段" in page
     assert "输入整数" in page or "整数" in page  # Django's Chinese message for employees
     r = c.post(

@@ -87,7 +87,8 @@ def _open_limits(settings: Any) -> None:
 )
 def test_the_public_tip_form_takes_the_short_forms(township, place: str, code: str) -> None:
     r = _report(place)
-    assert r.status_code == 200, r.content.decode()[:3000]
+    # the report is answered by a redirect to its receipt (POST-redirect-GET)
+    assert r.status_code == 303 and r["Location"] == "/tips/report/receipt/", r.content.decode()[:3000]
     assert Tip.objects.get().region_code == code
 
 

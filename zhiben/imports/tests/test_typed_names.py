@@ -125,6 +125,7 @@ def test_a_public_tip_naming_the_enterprise_however_typed_is_linked(settings, br
         "enterprise_name": typed,
     }
     r = client.post("/tips/report/", body)
-    assert r.status_code == 200, r.content.decode()[:2000]
+    # the report is answered by a redirect to its receipt (POST-redirect-GET)
+    assert r.status_code == 303 and r["Location"] == "/tips/report/receipt/", r.content.decode()[:2000]
     tip = Tip.objects.get()
     assert tip.enterprise_id == branch.pk and tip.enterprise_name == typed  # kept as typed, linked by key

@@ -28,7 +28,7 @@ def report(client: Client, **fields: str) -> Any:
         "description": "烟花爆竹仓库超量储存，就在居民楼下",
         **fields,
     }
-    return client.post("/tips/report/", body)
+    return client.post("/tips/report/", body, follow=True)
 
 
 def test_anyone_reports_on_the_page_and_follows_up_with_the_receipt(township) -> None:

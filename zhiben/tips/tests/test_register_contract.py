@@ -90,6 +90,7 @@ SPEC = Spec(
     elsewhere={
         "POST /api/v1/tips": "public submission: zhiben/tips/tests/test_tips.py",
         "GET /tips/report/": "public form: zhiben/tips/tests/test_pages.py",
+        "GET /tips/report/receipt/": "the receipt by the form token's cookie: zhiben/tips/tests/test_once.py",
         "GET /api/v1/tips/by-receipt/R": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",
         "POST /api/v1/tips/by-receipt/R/messages": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",
         "POST /api/v1/tips/by-receipt/R/attachments": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",

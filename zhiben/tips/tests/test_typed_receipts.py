@@ -110,7 +110,8 @@ def test_a_credit_code_typed_on_the_tip_form_links_the_enterprise(settings, firm
         "credit_code": typed,
     }
     r = Client().post("/tips/report/", body)
-    assert r.status_code == 200, r.content.decode()[:2000]
+    # the report is answered by a redirect to its receipt (POST-redirect-GET)
+    assert r.status_code == 303 and r["Location"] == "/tips/report/receipt/", r.content.decode()[:2000]
     assert Tip.objects.get().enterprise_id == firm.pk
 
 

@@ -39,8 +39,9 @@ from zhiben.hazards.inputs import (
     HazardSubmission,
     HazardSupervision,
 )
-from zhiben.hazards.models import Hazard
+from zhiben.hazards.models import AttachmentKind, Hazard
 from zhiben.hazards.services import (
+    hazard_attach,
     hazard_cancel,
     hazard_create,
     hazard_plan,
@@ -426,8 +427,15 @@ class Command(BaseCommand):
             hazard_plan(hazard_id=made["id"], actor=actor, plan=parse(HazardPlan, values))
 
         def submit() -> None:
-            ids = list(Hazard.objects.get(pk=made["id"]).attachments.values_list("pk", flat=True))
-            submission = {"summary": "已按方案完成整改，附整改后照片", "attachments": ids}
+            # the close-out cites a photo taken after the rectification, never the photo of the hazard as found
+            after = _photo(random.Random(f"after-{i}"))  # an rng of its own: the other hazards' draws stay as they were
+            evidence = hazard_attach(
+                hazard_id=made["id"],
+                actor=actor,
+                uploads=[(io.BytesIO(after), "整改后照片.jpg", None)],
+                kind=AttachmentKind.EVIDENCE,
+            )
+            submission = {"summary": "已按方案完成整改，附整改后照片", "attachments": [a.pk for a in evidence]}
             hazard_submit(hazard_id=made["id"], actor=actor, submission=parse(HazardSubmission, submission))
 
         def review() -> None:

@@ -1,0 +1,211 @@
+"""Forms on a weak phone connection (forms.js): what was typed and chosen survives an expired security
+token, the button pressed once is disabled and the form is sent once, photos are shrunk in the browser
+(EXIF orientation applied) and sent with a progress bar."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from PIL import Image
+from playwright.sync_api import Browser, Page, Route, expect
+
+from zhiben.hazards.models import Hazard
+from zhiben.tips.models import Tip
+
+from .conftest import PHONE, _context
+from .test_enterprise_register import seed, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESCRIPTION = "烟花爆竹仓库超量储存，仓库就在居民楼一楼，晚上还有人在里面抽烟"
+
+
+@pytest.fixture
+def _public_limits(settings: Any) -> None:
+    cache.clear()
+    settings.ZHIBEN = {**settings.ZHIBEN, "TIP_RATE_LIMIT": "1000/h", "TIP_RECEIPT_RATE_LIMIT": "1000/h"}
+
+
+def _noise_jpeg(path: Path, size: tuple[int, int], *, orientation: int | None = None) -> None:
+    """A photo that does not compress well (so that it is over the shrinking threshold)."""
+    img = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    img.save(path, "JPEG", quality=95, exif=exif.tobytes())
+
+
+def _draft_saved(page: Page) -> None:
+    """Wait until the draft (fields in localStorage, files in IndexedDB) holds the chosen file."""
+    page.wait_for_function(
+        """() => new Promise(resolve => {
+            const req = indexedDB.open("zhiben-drafts", 1);
+            req.onsuccess = () => {
+              const db = req.result;
+              if (!db.objectStoreNames.contains("files")) { db.close(); return resolve(false); }
+              const tx = db.transaction("files", "readonly");
+              const all = tx.objectStore("files").getAllKeys();
+              all.onsuccess = () => { db.close(); resolve(all.result.length > 0); };
+            };
+            req.onerror = () => resolve(false);
+        })"""
+    )
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('zb-draft:'))")
+
+
+@pytest.mark.usefixtures("_public_limits")
+def test_a_tip_survives_an_expired_token_with_its_photo(live_server, browser: Browser, tmp_path) -> None:
+    seed()
+    before = set(Tip.objects.values_list("pk", flat=True))
+    photo = tmp_path / "现场.png"
+    Image.new("RGB", (320, 240), "orange").save(photo, "PNG")
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        page.goto(f"{live_server.url}/tips/report/")
+        page.fill("#id_place", "秀山县清溪场镇")
+        page.select_option("#id_category", "major_hazard")
+        page.fill("#id_description", DESCRIPTION)
+        page.fill("#id_phone", "139 1234 5678")
+        page.set_input_files("#id_files", str(photo))
+        _draft_saved(page)
+        # the tab restored after the browser was closed: the CSRF cookie is gone
+        page.context.clear_cookies()
+        page.click("#tip-report button[type=submit]")
+        expect(page.locator("#csrf-failure h1")).to_contain_text("页面已过期")
+        assert not set(Tip.objects.values_list("pk", flat=True)) - before  # nothing accepted, nothing replayed
+        page.click("#csrf-back")
+        # the form again, as it was: the text and the chosen photo put back from the browser's draft
+        expect(page.locator("#id_description")).to_have_value(DESCRIPTION)
+        expect(page.locator("#id_place")).to_have_value("秀山县清溪场镇")
+        expect(page.locator(".draft-note")).to_contain_text("已恢复")
+        assert page.evaluate("document.querySelector('#id_files').files[0].name") == "现场.png"
+        page.click("#tip-report button[type=submit]")
+        expect(page.locator("#receipt")).to_be_visible()
+        tip = Tip.objects.exclude(pk__in=before).get()
+        assert tip.attachments.count() == 1
+        # reloading the receipt page sends nothing again; the draft is gone once the tip was accepted
+        page.reload()
+        expect(page.locator("#receipt")).to_be_visible()
+        assert Tip.objects.exclude(pk__in=before).count() == 1
+        page.goto(f"{live_server.url}/tips/report/")
+        expect(page.locator("#id_description")).to_have_value("")
+        assert page.evaluate("document.querySelector('#id_files').files.length") == 0
+        assert problems.errors == [] or all("403" in e for e in problems.errors), problems.errors
+    finally:
+        contexts.close()
+
+
+@pytest.mark.usefixtures("_public_limits")
+def test_the_button_pressed_once_is_disabled_and_the_form_sent_once(live_server, browser: Browser) -> None:
+    seed()
+    before = set(Tip.objects.values_list("pk", flat=True))
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        page.goto(f"{live_server.url}/tips/report/")
+        page.fill("#id_place", "秀山县清溪场镇")
+        page.fill("#id_description", DESCRIPTION)
+        posts: list[str] = []
+        page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+        # a tap, then a second tap and a second submission by script, all before any answer can come back
+        state = page.evaluate(
+            """() => {
+                const form = document.querySelector('#tip-report');
+                const button = form.querySelector('button[type=submit]');
+                button.click();
+                const after = [button.disabled, button.textContent];
+                button.click();
+                form.requestSubmit();
+                return after;
+            }"""
+        )
+        assert state == [True, "正在提交…"]
+        expect(page.locator("#receipt")).to_be_visible()
+        assert len(posts) == 1 and Tip.objects.exclude(pk__in=before).count() == 1
+        assert problems.errors == []
+    finally:
+        contexts.close()
+
+
+def test_a_big_photo_is_shrunk_upright_before_it_is_sent_with_progress(
+    live_server, browser: Browser, tmp_path, settings
+) -> None:
+    seed()
+    big = tmp_path / "手机原图.jpg"
+    _noise_jpeg(big, (3600, 2400), orientation=6)  # stored landscape, shown portrait (rotated 90°)
+    assert big.stat().st_size > 2 * 1024 * 1024
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        sign_in(page, live_server.url, "firm")
+        hazard = Hazard.objects.filter(enterprise__credit_code="91500241MA5U0DEM30", status="open").first()
+        assert hazard is not None, "the demo has an open hazard of the demo firm"
+        page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
+        page.set_input_files("#attach-form input[type=file]", str(big))
+        expect(page.locator("#attach-form .chosen-files")).to_contain_text("照片已缩小")
+        shrunk = page.evaluate(
+            """async () => {
+                const f = document.querySelector('#attach-form input[type=file]').files[0];
+                const b = await createImageBitmap(f);
+                return {name: f.name, type: f.type, size: f.size, w: b.width, h: b.height};
+            }"""
+        )
+        assert shrunk["type"] == "image/jpeg" and shrunk["name"] == "手机原图.jpg"
+        assert max(shrunk["w"], shrunk["h"]) == 2560 and shrunk["h"] > shrunk["w"]  # upright, long side 2560
+        assert shrunk["size"] < big.stat().st_size
+        held: list[Route] = []
+        page.route(
+            f"**/hazards/{hazard.pk}/attach/",
+            lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+        )
+        count = hazard.attachments.count()
+        page.click("#attach-form button[type=submit]")
+        expect(page.locator("#attach-form progress.upload")).to_be_visible()  # sent by XHR, with progress
+        for _ in range(200):  # the route's handler runs when Playwright next reads the browser's events
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert len(held) == 1
+        held[0].continue_()
+        expect(page.locator(".msg.success")).to_contain_text("已上传 1 个文件")
+        kept = hazard.attachments.order_by("-pk").first()
+        assert hazard.attachments.count() == count + 1 and kept is not None
+        with Image.open(io.BytesIO(kept.file.read())) as img:
+            assert img.size[1] == 2560 and img.size[0] < img.size[1]
+        assert problems.errors == []
+    finally:
+        contexts.close()
+
+
+def test_chosen_photos_survive_a_page_of_errors(live_server, browser: Browser, tmp_path) -> None:
+    seed()
+    photo = tmp_path / "现场.png"
+    Image.new("RGB", (320, 240), "teal").save(photo, "PNG")
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        sign_in(page, live_server.url, "firm")
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.check("input[name=level][value=general]")
+        page.fill("#id_location", "2号储罐区")
+        page.set_input_files("#id_files", str(photo))
+        _draft_saved(page)
+        page.click("#hazard-form button[type=submit]")  # no title: refused
+        expect(page.locator("#hazard-form .field-error").first).to_be_visible()
+        # the page of errors keeps what was typed (server) and what was chosen (the browser's draft)
+        expect(page.locator("#id_location")).to_have_value("2号储罐区")
+        page.wait_for_function("document.querySelector('#id_files').files.length === 1")
+        page.fill("#id_title", "储罐区静电接地失效")
+        page.click("#hazard-form button[type=submit]")
+        expect(page.locator("main h1")).to_have_text("储罐区静电接地失效")
+        hazard = Hazard.objects.filter(title="储罐区静电接地失效", created_by__username="firm").latest("id")
+        assert hazard.attachments.count() == 1
+        assert [e for e in problems.errors if "status of 422" not in e] == [], problems.errors
+    finally:
+        contexts.close()
