@@ -221,6 +221,10 @@ class DeadlineSource:
     Who is told is the register's :class:`NotificationRule` s on :class:`OnDeadline` of this source; the
     record's ``region_column`` (and ``sector_column``, ``enterprise_column`` when set) say where each row
     is, so that each recipient's digest counts only the rows within their scope.
+
+    When the due day is computed (not a column), ``narrow(bounds)`` answers a ``Q`` on stored, indexed
+    columns that every item with its due day within ``bounds`` (lookups such as ``{"lte": day}``) meets —
+    a superset the database can find by an index; the engine adds it to each rung's query.
     """
 
     key: str
@@ -239,6 +243,7 @@ class DeadlineSource:
     sector_column: str | None = None
     enterprise_column: str | None = None
     extra_rungs: tuple[Rung, ...] = ()
+    narrow: Callable[[Mapping[str, Any]], Any] | None = None
 
     def steps(self) -> tuple[str, ...]:
         """Every rung an item of this source can reach, mildest first."""

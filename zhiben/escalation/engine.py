@@ -115,6 +115,8 @@ def _insert(
     due_path = source.columns[source.due_column]
     subject_path = source.columns[source.subject_column]
     qs = source.items().filter(**{f"{due_path}__{op}": value for op, value in bounds.items()})
+    if source.narrow is not None:  # a computed due day: let the database find the candidates by an index
+        qs = qs.filter(source.narrow(bounds))
     if only:
         qs = qs.filter(**only)
     done = record._default_manager.filter(

@@ -201,6 +201,9 @@ class Hazard(models.Model):
             # status first: a list filtered by status (or "active") and a region prefix reads one range per status
             models.Index(fields=["status", "region", "deadline"]),
             models.Index(fields=["status", "deadline"]),
+            # the ladder finds due days (the earlier of deadline and 督办期限) and late plans by range
+            models.Index(fields=["status", "supervision_deadline"], name="hazard_status_listed_due"),
+            models.Index(fields=["status", "discovered_on"], name="hazard_status_discovered"),
             models.Index(fields=["enterprise", "status"]),
             models.Index(fields=["sector", "region"]),
             models.Index(fields=["discovered_on"]),

@@ -19,7 +19,7 @@ from . import document_data, rules
 from .events import CATALOGUE
 from .filters import HazardFilterSet
 from .ledger import LEDGER
-from .models import LIFECYCLE, Escalation, Hazard, Level, PlanEscalation, Status, SweepRun
+from .models import ACTIVE_STATUSES, LIFECYCLE, Escalation, Hazard, Level, PlanEscalation, Status, SweepRun
 from .selectors import (
     cancellations_to_confirm,
     extensions_to_decide,
@@ -139,6 +139,22 @@ def _counting_deadlines() -> Any:
     )
 
 
+def _due_within(bounds: Mapping[str, Any]) -> Q:
+    """Active hazards whose deadline or 督办期限 lies within ``bounds``: the earlier of the two (the due
+    day) can only lie there if one of them does. Each branch is one range of the (status, deadline) or
+    (status, supervision_deadline) index."""
+    active = {"status__in": ACTIVE_STATUSES}
+    by_deadline = {f"deadline__{op}": day for op, day in bounds.items()}
+    by_listing = {f"supervision_deadline__{op}": day for op, day in bounds.items()}
+    return Q(**active, **by_deadline) | Q(**active, **by_listing)
+
+
+def _discovered_within(bounds: Mapping[str, Any]) -> Q:
+    """Open hazards discovered within ``bounds`` shifted back by ``PLAN_DAYS`` (a plan is due then)."""
+    shift = datetime.timedelta(days=rules.plan_days())
+    return Q(status=Status.OPEN, **{f"discovered_on__{op}": day - shift for op, day in bounds.items()})
+
+
 def _plans_due() -> Any:
     """Major hazards still without a plan, with the day it was due (``PLAN_DAYS`` after discovery)."""
     return Hazard.objects.filter(level=Level.MAJOR, status=Status.OPEN).annotate(
@@ -155,6 +171,7 @@ DEADLINES = kit.DeadlineSource(
     label="隐患整改期限",
     subject="hazard",
     items=_counting_deadlines,
+    narrow=_due_within,
     record=lambda: Escalation,
     columns={
         "hazard_id": "id",
@@ -185,6 +202,7 @@ PLAN_DEADLINES = kit.DeadlineSource(
     label="重大隐患整改方案",
     subject="hazard",
     items=_plans_due,
+    narrow=_discovered_within,
     record=lambda: PlanEscalation,
     columns={
         "hazard_id": "id",
