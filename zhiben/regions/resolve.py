@@ -85,6 +85,7 @@ _NOT_A_REGION = re.compile(
 _ADDRESS = re.compile(
     r"\d|路|街|巷|弄|道|号|村|组|社区|小区|园|楼|栋|幢|单元|室|厂|店|广场|市场|超市|农场|公司|大厦|中心|院|站|桥|旁|附近|对面|内|外|处|城区"
 )
+_THE_PLACE_ITSELF = frozenset({"城", "本级", "全境", "境内"})  # 秀山县城 is the county seat, in the county
 _MAX_CANDIDATES = 5
 _MAX_FORM = 24  # characters: no form of a region name is longer
 
@@ -356,7 +357,14 @@ def resolve_region(raw: Any, *, within: str | None = None, address: bool = False
         # or the unique start of one in the county named (秀山县清溪 → 清溪场镇); an address's rest is let be
         cut = max(end for end, found in enumerate(best) if found is not None)
         rest = text[cut:]
-        if cut and not _ADDRESS.search(rest) and not (_NOT_A_REGION.search(rest) and _names_unknown_region(rest) == ""):
+        if cut and not re.search(r"[^\W_]", rest):
+            pieces = best[cut]  # only punctuation after the names (秀山县。)
+        elif (
+            cut
+            and rest not in _THE_PLACE_ITSELF
+            and not _ADDRESS.search(rest)
+            and not (_NOT_A_REGION.search(rest) and _names_unknown_region(rest) == "")
+        ):
             head = best[cut] or []
             return _beyond(shown, rest, _in_context(head, index, shown, text), within, index)
     if pieces is not None:

@@ -134,3 +134,20 @@ def test_a_generic_child_under_a_mere_group_keeps_its_own_meaning() -> None:
     found = find_header(LEDGER, rows)
     assert found is not None
     assert {c.field for c in found.columns.values()} >= {"principal", "principal_phone"}
+
+
+def test_three_rows_with_nothing_merged() -> None:
+    rows: list[list[Any]] = [
+        ["基本情况", None, None, None, "联系人", None, None, None],
+        [*BASIC, "主要负责人", None, "安全管理联系人", None],
+        [None] * len(BASIC) + ["姓名", "联系电话", "姓名", "电话"],
+        ["x"] * (len(BASIC) + 4),
+    ]
+    found = find_header(LEDGER, rows)
+    assert found is not None and found.data_start == 3 and not found.ignored
+    assert [found.columns[i].field for i in range(len(BASIC), len(BASIC) + 4)] == [
+        "principal",
+        "principal_phone",
+        "safety_contact",
+        "safety_phone",
+    ]

@@ -216,3 +216,8 @@ def test_an_address_still_stands_at_the_deepest_known_region(text: str) -> None:
 )
 def test_a_region_field_with_an_address_after_the_county_keeps_the_county(text: str) -> None:
     assert resolve_region(text) == "500241"
+
+
+@pytest.mark.parametrize(("text", "code"), [("秀山县。", "500241"), ("秀山县城", "500241"), ("秀山，", "500241")])
+def test_punctuation_or_the_county_seat_after_a_county_leaves_the_county(text: str, code: str) -> None:
+    assert resolve_region(text) == code
