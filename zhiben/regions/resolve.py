@@ -320,6 +320,8 @@ def _beyond(shown: str, rest: str, groups: list[frozenset[str]], within: str | N
             .values_list("code", flat=True)
         )
         if len(townships) == 1:
+            if within and not townships[0].startswith(within):
+                raise ValueError(f"“{shown}”不在您的管辖范围内")
             return townships[0]
         if townships:
             raise AmbiguousRegion(
@@ -385,7 +387,8 @@ def resolve_region(raw: Any, *, within: str | None = None, address: bool = False
                 f"无法识别区划“{shown}”：不认识其中的“{named}”（已识别到{known}）；请核对名称，或填写区划代码"
             )
     chosen = _deepest(groups, within)
-    if not chosen:
+    if not chosen or (pieces is not None and not _deepest(groups[-1:], within)):
+        # the last name is out of scope: the names before it, above the user's region, are no answer
         raise ValueError(f"“{shown}”不在您的管辖范围内")
     if len(chosen) > 1:
         raise AmbiguousRegion(f"区划“{shown}”有多个可能：{_describe(chosen, index)}；请写明上级区划或填写区划代码")

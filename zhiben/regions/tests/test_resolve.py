@@ -221,3 +221,10 @@ def test_a_region_field_with_an_address_after_the_county_keeps_the_county(text: 
 @pytest.mark.parametrize(("text", "code"), [("秀山县。", "500241"), ("秀山县城", "500241"), ("秀山，", "500241")])
 def test_punctuation_or_the_county_seat_after_a_county_leaves_the_county(text: str, code: str) -> None:
     assert resolve_region(text) == code
+
+
+def test_a_township_found_by_its_start_is_still_held_to_the_scope(township) -> None:
+    factories.township("500241101", "洪安镇", "500241")
+    assert resolve_region("秀山县洪安", within="500241") == "500241101"
+    with pytest.raises(ValueError, match="不在您的管辖范围内"):
+        resolve_region("秀山县洪安", within=township)
