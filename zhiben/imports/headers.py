@@ -5,7 +5,9 @@ names people give columns (synonyms) are all expected, and so is a header stacke
 a group (整改情况) merged across the columns under it (整改措施 / 整改责任人 / 整改期限), the other
 headers merged down. The header block is the run of rows (one to three, text only) that names the most
 columns; each column's label is its stack of labels read as one ("整改情况/整改期限"), matched by its
-lowest label, by the stack written together (检查 over 日期: 检查日期) or by a label it names itself.
+lowest label, by the stack written together (检查 over 日期: 检查日期) or by a label it names itself. A
+label that says what but not whose (姓名, 电话, 日期, 编号 …) is its parent's: 主要负责人 over 姓名 and 联系电话
+is the principal's name and phone, 安全管理联系人 over 电话 the safety contact's — never the principal's.
 
 A column whose header was lost (the lower row of a stacked header deleted, leaving 整改情况 over blank
 headers) is still taken when the ledger says which column is found under that group and its cells say
@@ -65,14 +67,40 @@ def _parts(label: str) -> list[str]:
     return [p for p in (header_key(x) for x in label.split("/")) if p]
 
 
-def _candidates(label: str) -> list[str]:
+# Labels that say what a value is but not whose: under a parent label they are the parent's (主要负责人 over
+# 姓名 and 电话: the principal's name and phone), and the words of one kind stand for each other there.
+_GENERIC = {
+    "name": ("姓名", "名字", "名称"),
+    "phone": ("电话", "联系电话", "手机", "手机号", "手机号码", "移动电话", "电话号码", "联系方式"),
+    "date": ("日期", "时间"),
+    "number": ("编号", "号码", "代码"),
+}
+_GENERIC_KIND = {word: kind for kind, words in _GENERIC.items() for word in words}
+
+
+def _candidates(label: str, owners: frozenset[str] = frozenset()) -> list[str]:
     """The keys a column's label is matched by, best first: its lowest label, then it with each label
-    above it in turn written together."""
+    above it in turn written together. A generic lowest label (姓名, 电话, 日期, 编号 …) under a parent goes
+    with its parent first (主要负责人/姓名: 主要负责人姓名, 主要负责人; 安全管理联系人/手机: 安全管理联系人电话 …);
+    alone it is taken last, and not at all when the parent is itself a column's label (``owners``: whose
+    电话 it is, then, is said — it is not another person's)."""
     parts = _parts(label)
     if not parts:
         return []
-    # the lowest label, then the labels above it written together with it (排查 over 日期: 排查日期)
-    out = ["".join(parts[-n:]) for n in range(1, len(parts) + 1)]
+    kind = _GENERIC_KIND.get(parts[-1])
+    if kind is None or len(parts) == 1:
+        # the lowest label, then the labels above it written together with it (排查 over 日期: 排查日期)
+        out = ["".join(parts[-n:]) for n in range(1, len(parts) + 1)]
+    else:
+        words = (parts[-1], *(w for w in _GENERIC[kind] if w != parts[-1]))
+        out = []
+        for n in range(2, len(parts) + 1):
+            head = "".join(parts[-n:-1])
+            out += [head + w for w in words]
+            if kind == "name":
+                out.append(head)  # 主要负责人 over 姓名 is the column 主要负责人
+        if parts[-2] not in owners:
+            out.append(parts[-1])
     return list(dict.fromkeys(k for k in out if k))
 
 
@@ -81,7 +109,9 @@ def match_headers(ledger: Ledger, cells: Sequence[Any], row_index: int, *, depth
     headers first, then synonyms for the fields still free, then fallbacks, so that a sheet with both
     隐患名称 and 隐患描述 keeps them apart."""
     labels = ["" if c is None else keep_text(c) for c in cells]
-    keys = [_candidates(label) for label in labels]
+    owners = frozenset(header_key(n) for c in ledger.columns for n in (c.header, *c.synonyms, *c.fallback))
+    keys = [_candidates(label, owners) for label in labels]
+    depth_of_keys = max((len(ks) for ks in keys), default=0)
     taken: dict[int, Column] = {}
     used: set[str] = set()
     for names in (lambda c: (c.header,), lambda c: c.synonyms, lambda c: c.fallback):
@@ -89,7 +119,7 @@ def match_headers(ledger: Ledger, cells: Sequence[Any], row_index: int, *, depth
             if col.field in used:
                 continue
             wanted = {header_key(n) for n in names(col)}
-            for rank in range(MAX_DEPTH):  # a match on the lowest label beats one on the stack
+            for rank in range(depth_of_keys):  # a match on the lowest label beats one on the stack
                 hit = next(
                     (i for i, ks in enumerate(keys) if i not in taken and len(ks) > rank and ks[rank] in wanted), None
                 )

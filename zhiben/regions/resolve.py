@@ -17,9 +17,14 @@ wrapped, with our own region table (the same GB/T 2260 data plus the townships a
   when the place and the kind (自治县/旗/州) say which unit is meant;
 * several regions fitting the text is refused naming them (AmbiguousRegion), unless the text also names a
   parent that settles it, or only one of them lies in the user's scope;
-* a region name the table does not know (秀山县某某镇, 重庆市某某县) is refused as unrecognised, never taken
-  as its parent: the text named something deeper. Only an address (``address=True``) is placed at the
-  deepest region it names that is known, as townships are mostly not in the table.
+* a region name the table does not know (秀山县某某镇, 重庆市某某县, and 秀山县洪安 without its 镇) is refused
+  as unrecognised, never taken as its parent: the text named something deeper. A name after a county is
+  looked for in that county only (秀山县梅江 is no 梅州市梅江区: 梅江 is no known township of 秀山县);
+* a word after a county named in the text that starts exactly one of its townships' names, two characters
+  or more, is that township (秀山县清溪 → 清溪场镇); without a county named it is not guessed (清溪 alone is
+  refused), and text after the county that is plainly an address (路, 号, 村, 社区 …) leaves the county.
+  Only an address (``address=True``) is placed at the deepest region it names that is known, as townships
+  are mostly not in the table.
 """
 
 from __future__ import annotations
@@ -75,6 +80,12 @@ _UNKNOWN_REGION = re.compile(r"^[^\d\W]{1,8}?(?:省|自治州|州|盟|地区|区
 _NOT_A_REGION = re.compile(
     r"(?:园区|开发区|工业区|小区|社区|景区|保护区|示范区|试验区|片区|城区|市区|镇区|厂区|矿区|库区|街区|辖区|全区|全县|全镇|全乡)$"
 )
+# what, after the region names of a region field, says the rest is an address (路, 号, 村 …), which leaves
+# the region at the last name; a word without any of these (洪安, 梅江) names an unknown township
+_ADDRESS = re.compile(
+    r"\d|路|街|巷|弄|道|号|村|组|社区|小区|园|楼|栋|幢|单元|室|厂|店|广场|市场|超市|农场|公司|大厦|中心|院|站|桥|旁|附近|对面|内|外|处|城区"
+)
+_THE_PLACE_ITSELF = frozenset({"城", "本级", "全境", "境内"})  # 秀山县城 is the county seat, in the county
 _MAX_CANDIDATES = 5
 _MAX_FORM = 24  # characters: no form of a region name is longer
 
@@ -237,8 +248,9 @@ def _mend(text: str, index: _Index) -> str:
     return text
 
 
-def _whole(text: str, index: _Index) -> list[str] | None:
-    """The text as a sequence of region forms and nothing else, the fewest forms (longest first), or None."""
+def _prefixes(text: str, index: _Index) -> list[list[str] | None]:
+    """For each length ``k`` of the text, ``text[:k]`` as a sequence of region forms and nothing else, the
+    fewest forms (longest first), or None. The last entry is the whole text's."""
     n = len(text)
     best: list[list[str] | None] = [[]] + [None] * n
     for end in range(1, n + 1):
@@ -250,7 +262,72 @@ def _whole(text: str, index: _Index) -> list[str] | None:
             current = best[end]
             if current is None or len(before) + 1 < len(current):
                 best[end] = [*before, piece]
-    return best[n]
+    return best
+
+
+def _in_context(
+    pieces: list[str], index: _Index, shown: str, text: str, *, within: str | None = None, address: bool = False
+) -> list[frozenset[str]]:
+    """Each piece's candidates among those above or below the pieces before it (北京朝阳: the 朝阳区 of
+    北京市). A piece with none there is no region of the place named before it: refused, naming it and the
+    place (秀山县梅江 is not 梅州市梅江区, it names a township of 秀山县 the table does not know); in an
+    address, the names before it stand."""
+    groups: list[frozenset[str]] = []
+    for piece in pieces:
+        group = index.names.get(piece, frozenset()) | index.bare.get(piece, frozenset())
+        if groups:
+            context = groups[-1]
+            related = frozenset(c for c in group if any(c.startswith(o) or o.startswith(c) for o in context))
+            if not related and address:
+                break
+            if not related:
+                raise ValueError(_unknown_under(shown, text[text.find(piece) :], context, index, within))
+            group = related
+        groups.append(group)
+    return groups
+
+
+def _unknown_under(shown: str, rest: str, context: Iterable[str], index: _Index, within: str | None) -> str:
+    """The refusal of a text whose ``rest`` names nothing known under the region(s) ``context``."""
+    word = _names_unknown_region(rest) or _leading_word(rest)
+    place = [c for c in context if not within or c.startswith(within) or within.startswith(c)] or list(context)
+    if len(place) == 1 and len(place[0]) == 6:
+        return (
+            f"无法识别区划“{shown}”：“{word}”不是{index.full_names.get(place[0], place[0])}已知的乡镇（街道）；"
+            "请核对名称，或填写区划代码"
+        )
+    return (
+        f"无法识别区划“{shown}”：不认识其中的“{word}”（已识别到{_describe(place, index)}）；请核对名称，或填写区划代码"
+    )
+
+
+def _leading_word(rest: str) -> str:
+    m = re.match(r"[^\d\W]{1,12}", rest)
+    return m.group(0) if m else rest[:12]
+
+
+def _beyond(shown: str, rest: str, groups: list[frozenset[str]], within: str | None, index: _Index) -> str:
+    """The region of a text made of region names followed by ``rest``, a word that is none: the one
+    township of the county named whose name starts with it (two characters or more: 秀山县清溪 → 清溪场镇);
+    else refused as unrecognised — never the county itself."""
+    chosen = _deepest(groups, within)
+    if not chosen:
+        raise ValueError(f"“{shown}”不在您的管辖范围内")
+    if len(chosen) == 1 and len(chosen[0]) == 6 and len(rest) >= 2 and _names_unknown_region(rest) == "":
+        townships = list(
+            Region.objects.filter(level=Level.TOWNSHIP, parent_id=chosen[0], name__startswith=rest)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        if len(townships) == 1:
+            if within and not townships[0].startswith(within):
+                raise ValueError(f"“{shown}”不在您的管辖范围内")
+            return townships[0]
+        if townships:
+            raise AmbiguousRegion(
+                f"区划“{shown}”有多个可能：{_describe(townships, index)}；请写全乡镇（街道）名称或填写区划代码"
+            )
+    raise ValueError(_unknown_under(shown, rest, chosen, index, within))
 
 
 def resolve_region(raw: Any, *, within: str | None = None, address: bool = False) -> str:
@@ -275,9 +352,25 @@ def resolve_region(raw: Any, *, within: str | None = None, address: bool = False
     unknown = f"无法识别区划“{shown}”：请填写区县或乡镇名称，或区划代码"
     index = _current_index()
     text = _mend(text, index)
-    pieces = _whole(text, index)
+    best = _prefixes(text, index)
+    pieces = best[-1]
+    if pieces is None and not address:
+        # region names, then a word that is none (秀山县洪安, 秀山洪安): a township the table does not know,
+        # or the unique start of one in the county named (秀山县清溪 → 清溪场镇); an address's rest is let be
+        cut = max(end for end, found in enumerate(best) if found is not None)
+        rest = text[cut:]
+        if cut and not re.search(r"[^\W_]", rest):
+            pieces = best[cut]  # only punctuation after the names (秀山县。)
+        elif (
+            cut
+            and rest not in _THE_PLACE_ITSELF
+            and not _ADDRESS.search(rest)
+            and not (_NOT_A_REGION.search(rest) and _names_unknown_region(rest) == "")
+        ):
+            head = best[cut] or []
+            return _beyond(shown, rest, _in_context(head, index, shown, text), within, index)
     if pieces is not None:
-        groups = [index.names.get(p, frozenset()) | index.bare.get(p, frozenset()) for p in pieces]
+        groups = _in_context(pieces, index, shown, text, within=within, address=address)
     else:
         spans = _names_in(text, index)
         rest = text[max(end for _, end, _ in spans) + 1 :] if spans else ""
@@ -294,7 +387,8 @@ def resolve_region(raw: Any, *, within: str | None = None, address: bool = False
                 f"无法识别区划“{shown}”：不认识其中的“{named}”（已识别到{known}）；请核对名称，或填写区划代码"
             )
     chosen = _deepest(groups, within)
-    if not chosen:
+    if not chosen or (pieces is not None and not _deepest(groups[-1:], within)):
+        # the last name is out of scope: the names before it, above the user's region, are no answer
         raise ValueError(f"“{shown}”不在您的管辖范围内")
     if len(chosen) > 1:
         raise AmbiguousRegion(f"区划“{shown}”有多个可能：{_describe(chosen, index)}；请写明上级区划或填写区划代码")

@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhiben.enterprises.ledger import LEDGER as ENTERPRISE
 from zhiben.hazards.ledger import LEDGER
 from zhiben.imports.headers import find_header
 
@@ -71,3 +72,79 @@ def test_every_column_is_found_in_any_layout(layout: tuple[list[list[Any]], list
     assert {i: c.field for i, c in found.columns.items()} == wanted
     assert found.data_start == data_start
     assert not found.ignored and not found.inferred
+
+
+PEOPLE = {"principal": ("主要负责人", "principal_phone"), "safety_contact": ("安全管理联系人", "safety_phone")}
+NAME_WORDS = ("姓名", "名字")
+PHONE_WORDS = ("电话", "联系电话", "手机", "手机号码", "联系方式")
+PERSON_FIELDS = {f for name, (_, phone) in PEOPLE.items() for f in (name, phone)}
+ENTERPRISE_FIELDS = [c for c in ENTERPRISE.columns if c.field not in PERSON_FIELDS]
+
+
+@st.composite
+def enterprise_layouts(draw: Any) -> tuple[list[list[Any]], list[Any], dict[int, str], int]:
+    """An enterprise ledger: some plain columns (any of their names, in any order), and each person the
+    ledger keeps (主要负责人, 安全管理联系人) either as plain columns or as a parent over 姓名 / 电话 in any of
+    their words, merged across or not, the other headers merged down or not, under titles."""
+    plain = draw(st.lists(st.sampled_from(ENTERPRISE_FIELDS), min_size=1, max_size=6, unique_by=lambda c: c.field))
+    blocks: list[list[tuple[str | None, str, str]]] = [
+        [(None, draw(st.sampled_from((c.header, *c.synonyms))), c.field)] for c in plain
+    ]
+    for name_field, (parent, phone_field) in PEOPLE.items():
+        shape = draw(st.sampled_from(("none", "stacked", "plain")))
+        if shape == "plain":
+            blocks.append([(None, parent, name_field)])
+            continue
+        if shape == "none":
+            continue
+        children = [(parent, draw(st.sampled_from(NAME_WORDS)), name_field)]
+        children.append((parent, draw(st.sampled_from(PHONE_WORDS)), phone_field))
+        blocks.append(draw(st.permutations(children)))
+    order = draw(st.permutations(blocks))
+    cells = [cell for block in order for cell in block]
+    width = len(cells)
+    rows: list[list[Any]] = []
+    merges: list[Any] = []
+    for t in range(draw(st.integers(0, 2))):
+        rows.append([f"企业基本情况台账（第{t}行）"] + [None] * (width - 1))
+        if draw(st.booleans()) and width > 1:
+            merges.append(((t, 0), (t, width - 1)))
+    top = len(rows)
+    stacked = any(parent for parent, _, _ in cells)
+    merged = draw(st.booleans())
+    if stacked:
+        upper: list[Any] = []
+        lower: list[Any] = []
+        c = 0
+        for block in order:
+            parent = block[0][0]
+            if parent is None:
+                upper.append(block[0][1])
+                lower.append(None)
+                if merged:
+                    merges.append(((top, c), (top + 1, c)))
+            else:
+                upper += [parent, *([None] * (len(block) - 1))]
+                lower += [label for _, label, _ in block]
+                if merged:
+                    merges.append(((top, c), (top, c + len(block) - 1)))
+            c += len(block)
+        rows += [upper, lower]
+    else:
+        rows.append([label for _, label, _ in cells])
+    data_start = len(rows)
+    rows.append([f"值{field}" for _, _, field in cells])
+    return rows, merges, {i: field for i, (_, _, field) in enumerate(cells)}, data_start
+
+
+@settings(max_examples=200, deadline=None)
+@given(enterprise_layouts())
+def test_every_enterprise_column_is_found_with_each_persons_sub_columns(
+    layout: tuple[list[list[Any]], list[Any], dict[int, str], int],
+) -> None:
+    rows, merges, wanted, data_start = layout
+    found = find_header(ENTERPRISE, rows, merges)
+    assert found is not None
+    assert {i: c.field for i, c in found.columns.items()} == wanted, found.labels
+    assert found.data_start == data_start
+    assert not found.ignored

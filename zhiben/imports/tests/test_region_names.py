@@ -99,3 +99,43 @@ def test_the_public_tip_form_refuses_an_unknown_place_and_names_ambiguous_ones()
     r = _report("朝阳")
     assert r.status_code == 422 and "北京市 朝阳区" in r.content.decode() and "长春市 朝阳区" in r.content.decode()
     assert Tip.objects.count() == 0
+
+
+def test_a_region_column_naming_a_bare_unknown_township_is_refused_not_placed_at_its_county(
+    api_as, admin_user, township
+) -> None:
+    rows = [
+        ["统一社会信用代码", "单位名称", "所在区划", "地址", "行业领域"],
+        [factories.credit_code(), "庚公司", "秀山县洪安", "", "商贸"],
+        [factories.credit_code(), "辛公司", "秀山县梅江", "", "商贸"],
+        [factories.credit_code(), "壬公司", "秀山县清溪", "", "商贸"],
+    ]
+    job = run(api_as(admin_user), "enterprises", workbook(rows))
+    assert job["status"] == "invalid" and Enterprise.objects.count() == 0
+    found = {row: message for row, column, message in errors_of(job) if column == "C"}
+    assert set(found) == {2, 3}, found  # 秀山县清溪 is 清溪场镇, the only township of 秀山县 so starting
+    assert "“洪安”不是" in found[2] and "“梅江”不是" in found[3] and "梅州" not in found[3]
+
+
+def test_an_address_column_still_places_an_unknown_township_at_its_county(api_as, admin_user) -> None:
+    rows = [
+        ["统一社会信用代码", "单位名称", "地址", "行业领域"],
+        [factories.credit_code(), "癸公司", "秀山县洪安", "商贸"],
+    ]
+    assert run(api_as(admin_user), "enterprises", workbook(rows))["status"] == "done"
+    assert Enterprise.objects.get().region_id == "500241"
+
+
+@pytest.mark.usefixtures("_open_limits")
+@pytest.mark.parametrize(("place", "word"), [("秀山县洪安", "洪安"), ("秀山县梅江", "梅江"), ("秀山洪安", "洪安")])
+def test_the_public_tip_form_refuses_a_bare_unknown_township(township, place: str, word: str) -> None:
+    r = _report(place)
+    text = r.content.decode()
+    assert r.status_code == 422 and "无法识别" in text and f"“{word}”不是" in text
+    assert Tip.objects.count() == 0
+
+
+@pytest.mark.usefixtures("_open_limits")
+def test_the_public_tip_form_takes_a_unique_township_start_inside_its_county(township) -> None:
+    assert _report("秀山县清溪").status_code == 200
+    assert Tip.objects.get().region_code == township

@@ -142,3 +142,89 @@ def test_every_autonomous_county_answers_to_its_short_forms_and_a_slip() -> None
             assert answer == code or (not answer.isdigit() and name in answer), (text, name, answer)
             checked += 1
     assert checked > 200  # about 110 autonomous counties and banners, two or three forms each
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("秀山县洪安", "洪安"),  # a township the table does not know, written without 镇
+        ("秀山洪安", "洪安"),
+        ("重庆秀山县洪安", "洪安"),
+        ("重庆市秀山县平凯", "平凯"),
+        ("秀山自治县钟灵", "钟灵"),
+        ("秀山县洪安镇", "洪安镇"),
+        ("北京市朝阳区望京", "望京"),
+    ],
+)
+def test_a_bare_unknown_township_after_its_county_is_refused_naming_it(township, text: str, word: str) -> None:
+    with pytest.raises(ValueError, match="无法识别") as exc:
+        resolve_region(text)
+    assert not isinstance(exc.value, AmbiguousRegion)
+    assert f"“{word}”" in str(exc.value), str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "county"),
+    [
+        ("秀山县梅江", "秀山土家族苗族自治县"),  # 梅江 is also 梅州市梅江区: not offered, it is not in 秀山县
+        ("秀山梅江", "秀山土家族苗族自治县"),
+        ("秀山县中和", "秀山土家族苗族自治县"),  # 台湾省 新北市 中和区
+        ("北京朝阳鼓楼", "北京市 朝阳区"),  # 鼓楼区 of 南京, of 福州 …
+    ],
+)
+def test_a_name_after_a_county_is_looked_for_in_that_county_only(text: str, county: str) -> None:
+    with pytest.raises(ValueError, match="无法识别") as exc:
+        resolve_region(text)
+    message = str(exc.value)
+    assert not isinstance(exc.value, AmbiguousRegion), message
+    assert "无法识别" in message and county in message and "不是" in message and "区划" in message
+    assert "广东省" not in message and "台湾省" not in message and "南京市" not in message
+
+
+def test_a_region_after_a_province_it_is_not_in_is_refused() -> None:
+    with pytest.raises(ValueError, match="朝阳区") as exc:
+        resolve_region("上海市朝阳区")
+    assert not isinstance(exc.value, AmbiguousRegion) and "上海市" in str(exc.value)
+
+
+@pytest.mark.parametrize("text", ["秀山县清溪", "秀山清溪", "重庆市秀山县清溪", "秀山县清溪场"])
+def test_a_unique_start_of_a_township_name_resolves_inside_the_county_named(township, text: str) -> None:
+    assert resolve_region(text) == township
+
+
+def test_a_township_prefix_resolves_only_inside_a_named_county_and_only_when_unique(township) -> None:
+    # without a county the start of a name is not taken (清溪 is refused, even in the county's own scope)
+    for within in (None, "500241"):
+        with pytest.raises(ValueError, match="无法识别"):
+            resolve_region("清溪", within=within)
+    with pytest.raises(ValueError, match="“清”"):
+        resolve_region("秀山县清")  # one character is no name
+    factories.township("500241101", "清溪河乡", "500241")
+    with pytest.raises(AmbiguousRegion) as exc:
+        resolve_region("秀山县清溪")
+    assert "清溪场镇" in str(exc.value) and "清溪河乡" in str(exc.value)
+    assert resolve_region("秀山县清溪河") == "500241101"
+
+
+@pytest.mark.parametrize("text", ["秀山县洪安", "秀山县梅江", "秀山县洪安镇洪安村"])
+def test_an_address_still_stands_at_the_deepest_known_region(text: str) -> None:
+    assert resolve_region(text, address=True) == "500241"
+
+
+@pytest.mark.parametrize(
+    "text", ["秀山县洪安村", "秀山县某某社区", "秀山县城南超市旁", "秀山县开发区", "秀山县中山路8号", "秀山县12号"]
+)
+def test_a_region_field_with_an_address_after_the_county_keeps_the_county(text: str) -> None:
+    assert resolve_region(text) == "500241"
+
+
+@pytest.mark.parametrize(("text", "code"), [("秀山县。", "500241"), ("秀山县城", "500241"), ("秀山，", "500241")])
+def test_punctuation_or_the_county_seat_after_a_county_leaves_the_county(text: str, code: str) -> None:
+    assert resolve_region(text) == code
+
+
+def test_a_township_found_by_its_start_is_still_held_to_the_scope(township) -> None:
+    factories.township("500241101", "洪安镇", "500241")
+    assert resolve_region("秀山县洪安", within="500241") == "500241101"
+    with pytest.raises(ValueError, match="不在您的管辖范围内"):
+        resolve_region("秀山县洪安", within=township)
