@@ -162,33 +162,41 @@ def _plans_due() -> Any:
     )
 
 
+def _hazard_ladder(due: str, **declared: Any) -> kit.DeadlineSource:
+    """A hazard's deadline source: its rows (Escalation, PlanEscalation) carry the hazard's region, sector
+    and enterprise so that who is told is counted without a join; ``due`` is the item's due-day path."""
+    return kit.DeadlineSource(
+        subject="hazard",
+        columns={
+            "hazard_id": "id",
+            "deadline": due,
+            "region_id": "region",
+            "sector_id": "sector",
+            "enterprise_id": "enterprise",
+        },
+        subject_column="hazard_id",
+        due_column="deadline",
+        day_column="escalated_on",
+        run_column="sweep_id",
+        run_model=lambda: SweepRun,
+        digest_columns=("id", "hazard_id", "step", "deadline", "escalated_on", "sweep_id"),
+        region_column="region_id",
+        sector_column="sector_id",
+        enterprise_column="enterprise_id",
+        **declared,
+    )
+
+
 # Rectification deadlines climb the ladder (DESIGN.md §3); major hazards 90 days late are proposed for
-# listing (挂牌督办, FACTS §1). Rows carry the hazard's region, sector and enterprise so that who is told
-# is counted without a join. Until an extension is approved the old deadline stands, and the rows of a
+# listing (挂牌督办, FACTS §1). Until an extension is approved the old deadline stands, and the rows of a
 # deadline later extended stay (the overdue record never disappears).
-DEADLINES = kit.DeadlineSource(
+DEADLINES = _hazard_ladder(
+    "due_on",
     key="hazard",
     label="隐患整改期限",
-    subject="hazard",
     items=_counting_deadlines,
     narrow=_due_within,
     record=lambda: Escalation,
-    columns={
-        "hazard_id": "id",
-        "deadline": "due_on",
-        "region_id": "region",
-        "sector_id": "sector",
-        "enterprise_id": "enterprise",
-    },
-    subject_column="hazard_id",
-    due_column="deadline",
-    day_column="escalated_on",
-    run_column="sweep_id",
-    run_model=lambda: SweepRun,
-    digest_columns=("id", "hazard_id", "step", "deadline", "escalated_on", "sweep_id"),
-    region_column="region_id",
-    sector_column="sector_id",
-    enterprise_column="enterprise_id",
     # Proposed for listing only while not listed already.
     extra_rungs=(
         kit.Rung("listing_proposed", "LISTING_PROPOSAL_DAYS", {"level": Level.MAJOR, "supervision_level": ""}),
@@ -197,29 +205,13 @@ DEADLINES = kit.DeadlineSource(
 
 # A major hazard with no plan (五落实, so no deadline of its own) ``PLAN_DAYS`` after discovery climbs the
 # ladder too, from that day (DESIGN.md §3 and issue 11: a major hazard with no deadline or no plan).
-PLAN_DEADLINES = kit.DeadlineSource(
+PLAN_DEADLINES = _hazard_ladder(
+    "plan_due",
     key="hazard_plan",
     label="重大隐患整改方案",
-    subject="hazard",
     items=_plans_due,
     narrow=_discovered_within,
     record=lambda: PlanEscalation,
-    columns={
-        "hazard_id": "id",
-        "deadline": "plan_due",
-        "region_id": "region",
-        "sector_id": "sector",
-        "enterprise_id": "enterprise",
-    },
-    subject_column="hazard_id",
-    due_column="deadline",
-    day_column="escalated_on",
-    run_column="sweep_id",
-    run_model=lambda: SweepRun,
-    digest_columns=("id", "hazard_id", "step", "deadline", "escalated_on", "sweep_id"),
-    region_column="region_id",
-    sector_column="sector_id",
-    enterprise_column="enterprise_id",
 )
 
 # Summary counts (统计汇总) by region, sector, source, level, cohort, month and deadline: what one hazard
