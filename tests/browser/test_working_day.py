@@ -170,3 +170,24 @@ def test_a_tip_handler_links_a_tip_to_the_enterprise_found_by_name(
     tip.refresh_from_db()
     assert tip.enterprise is not None and tip.enterprise.credit_code == DEMO_CODE
     assert problems.errors == []
+
+
+def test_a_long_unbroken_title_wraps_inside_its_card_on_a_phone(
+    live_server, phone: tuple[Page, PageProblems], artifacts: Path
+) -> None:
+    """A pasted URL as a hazard's title (200 characters, no space) must not widen the page."""
+    seed()
+    url = "https://example.gov.cn/" + "a" * 177
+    firm = User.objects.get(username="firm")
+    mine = Hazard.objects.filter(enterprise=firm.enterprise, status__in=("open", "rectifying")).first()
+    assert mine is not None
+    Hazard.objects.filter(pk=mine.pk).update(title=url)
+    page, problems = phone
+    log_in(page, live_server.url, "firm")
+    expect(page).to_have_url(f"{live_server.url}/todo/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{live_server.url}/hazards/?q=example.gov.cn")
+    expect(page.locator("#results tbody tr").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "hazard-list-long-title-phone.png"), full_page=True)
+    assert problems.errors == []
