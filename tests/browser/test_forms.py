@@ -209,3 +209,28 @@ def test_chosen_photos_survive_a_page_of_errors(live_server, browser: Browser, t
         assert [e for e in problems.errors if "status of 422" not in e] == [], problems.errors
     finally:
         contexts.close()
+
+
+def test_a_draft_is_its_typists_and_signing_out_forgets_it(live_server, browser: Browser) -> None:
+    """Another officer on the same phone never sees what the first typed; signing out forgets it."""
+    seed()
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        sign_in(page, live_server.url, "county")
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.fill("#id_title", "县局检查发现的储罐区隐患")
+        page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('zb-draft:'))")
+        # a reload by the same officer brings it back
+        page.reload()
+        expect(page.locator("#id_title")).to_have_value("县局检查发现的储罐区隐患")
+        page.click(".nav-button")  # the menu is folded on a phone
+        page.click("header form[action$='/logout/'] button")
+        page.wait_for_function("() => !Object.keys(localStorage).some(k => k.startsWith('zb-draft:'))")
+        sign_in(page, live_server.url, "county2")
+        page.goto(f"{live_server.url}/hazards/new/")
+        expect(page.locator("#id_title")).to_have_value("")
+        assert not page.locator("text=已恢复您上次").count()
+        assert problems.errors == []
+    finally:
+        contexts.close()

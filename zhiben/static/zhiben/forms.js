@@ -61,8 +61,17 @@
   }
 
   // ------------------------------------------------------------------------------------- drafts
+  // A draft belongs to whoever typed it (the signed-in user, or "anon" on the public pages): another
+  // user on the same browser never sees it, and signing out forgets every draft (data-draft-clear).
   function draftKey(form) {
-    return location.pathname + "|" + (form.getAttribute("action") || "") + "|" + (form.id || "");
+    var owner = document.body.getAttribute("data-draft-owner") || "anon";
+    return owner + "|" + location.pathname + "|" + (form.getAttribute("action") || "") + "|" + (form.id || "");
+  }
+  function forgetAllDrafts() {
+    try {
+      Object.keys(localStorage).forEach(function (k) { if (k.indexOf(PREFIX) === 0) localStorage.removeItem(k); });
+    } catch (e) { /* storage refused: nothing kept */ }
+    try { if (window.indexedDB) indexedDB.deleteDatabase("zhiben-drafts"); } catch (e) { /* nothing kept */ }
   }
   function kept(el) {
     if (!el.name || el.disabled || el.closest("[data-draft=off]")) return false;
@@ -379,6 +388,10 @@
     return decodeURIComponent(m[1]).split(",").filter(Boolean);
   }
   function wire(form) {
+    if (form.hasAttribute("data-draft-clear") && !form._zbClear) {
+      form._zbClear = true;
+      form.addEventListener("submit", forgetAllDrafts);
+    }
     if (form._zbKey || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
     if (form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) return; // htmx sends these itself
     var key = draftKey(form);
