@@ -22,7 +22,7 @@ def new_receipt() -> str:
     return "-".join(code[i : i + 4] for i in range(0, LENGTH, 4))
 
 
-MALFORMED = "回执码应为20位字母和数字（如 XXXX-XXXX-XXXX-XXXX-XXXX），请核对后重新输入"
+MALFORMED = "回执码应为20位字母和数字（每4位一组，用短横线分隔），请核对后重新输入"
 
 
 def normalize(raw: object) -> str:
