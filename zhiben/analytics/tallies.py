@@ -37,22 +37,17 @@ from .models import (
 )
 
 
-def _counters(s: Shape) -> dict[str, int]:
-    return {
-        "total": 1,
-        "active": int(s.active),
-        "closed": int(s.closed),
-        "closed_on_time": int(s.closed_on_time),
-        "listed": int(s.listed),
-    }
+# What a shape adds to a key's value fields, in ``Spec.value_fields`` order; None when it adds nothing.
+def _counters(s: Shape) -> tuple[int, ...]:
+    return (1, int(s.active), int(s.closed), int(s.closed_on_time), int(s.listed))
 
 
-def _deadline(s: Shape) -> dict[str, int]:
-    return {"n": 1} if s.active and s.deadline is not None else {}
+def _deadline(s: Shape) -> tuple[int, ...] | None:
+    return (1,) if s.active and s.deadline is not None else None
 
 
-def _enterprise_deadline(s: Shape) -> dict[str, int]:
-    return {"n": 1, "major": int(s.level == "major")} if s.active and s.deadline is not None else {}
+def _enterprise_deadline(s: Shape) -> tuple[int, ...] | None:
+    return (1, int(s.level == "major")) if s.active and s.deadline is not None else None
 
 
 REVIEW, REVIEW_LISTED, STOCK_CLOSED = "review", "review_listed", "stock_closed"
@@ -84,39 +79,43 @@ def _dims(s: Shape) -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class Spec:
     model: type[models.Model]
+    # A shape's keys, its region first when ``rollup``: the key is then counted at the region and each of
+    # its ancestors (``nodes``), as ``(node, depth, *rest)`` in the table. Summing at the region first and
+    # rolling up once per distinct key costs an import a quarter of the work of expanding every hazard.
     keys: Callable[[Shape], list[tuple[Any, ...]]]
     key_fields: tuple[str, ...]
-    values: Callable[[Shape], dict[str, int]]
+    values: Callable[[Shape], tuple[int, ...] | None]  # in ``value_fields`` order
     value_fields: tuple[str, ...]
     history: bool = True  # a delta row per day beside the running totals (for ``as_of``)
+    rollup: bool = True
 
 
 COUNTER_FIELDS = ("total", "active", "closed", "closed_on_time", "listed")
 SPECS = (
     Spec(
         HazardTally,
-        lambda s: [(n, d, dim, v, s.level, s.cohort) for n, d in nodes(s.region) for dim, v in _dims(s)],
+        lambda s: [(s.region, dim, v, s.level, s.cohort) for dim, v in _dims(s)],
         ("node", "depth", "dim", "dim_value", "level", "cohort"),
         _counters,
         COUNTER_FIELDS,
     ),
     Spec(
         HazardMonthTally,
-        lambda s: [(n, d, s.level, s.month) for n, d in nodes(s.region)],
+        lambda s: [(s.region, s.level, s.month)],
         ("node", "depth", "level", "month"),
         _counters,
         COUNTER_FIELDS,
     ),
     Spec(
         ActiveDeadline,
-        lambda s: [(n, d, dim, v, s.level, s.cohort, s.deadline) for n, d in nodes(s.region) for dim, v in _dims(s)],
+        lambda s: [(s.region, dim, v, s.level, s.cohort, s.deadline) for dim, v in _dims(s)],
         ("node", "depth", "dim", "dim_value", "level", "cohort", "deadline"),
         _deadline,
         ("n",),
     ),
     Spec(
         ActiveDeadlineMonth,
-        lambda s: [(n, d, s.level, s.month, s.deadline) for n, d in nodes(s.region)],
+        lambda s: [(s.region, s.level, s.month, s.deadline)],
         ("node", "depth", "level", "month", "deadline"),
         _deadline,
         ("n",),
@@ -124,13 +123,12 @@ SPECS = (
     Spec(
         ClosedLoopTally,
         lambda s: [
-            (n, d, dim, v, s.level, kind, on)
-            for n, d in nodes(s.region)
+            (s.region, dim, v, s.level, kind, on)
             for dim, v in (("all", ""), ("sector", s.sector))
             for kind, on in _facts(s)
         ],
         ("node", "depth", "dim", "dim_value", "level", "kind", "fact_on"),
-        lambda s: {"n": 1} if _facts(s) else {},
+        lambda s: (1,) if _facts(s) else None,
         ("n",),
         history=False,
     ),
@@ -141,6 +139,7 @@ SPECS = (
         _enterprise_deadline,
         ("n", "major"),
         history=False,
+        rollup=False,
     ),
 )
 HISTOGRAMS = (SPECS[2], SPECS[3], SPECS[5])
@@ -226,11 +225,12 @@ def tally_change_many(
     # its rows freed before the next table's are built.
     together = len(pairs) <= TOGETHER
     for spec in SPECS:
-        delta: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_zeros(spec.value_fields))
+        width = len(spec.value_fields)
         # A deadline already past on the day of the change is stored folded (as the nightly fold would):
         # every figure asked for that day or later counts it overdue either way, and an import of an
         # old ledger then touches a row per key, not one per key and deadline day.
-        at = spec.key_fields.index("deadline") if spec in HISTOGRAMS else None
+        at = spec.key_fields.index("deadline") - (1 if spec.rollup else 0) if spec in HISTOGRAMS else None
+        summed: dict[tuple[Any, ...], list[int]] = {}
         for before, after in pairs:
             for shape, sign in ((before, -1), (after, 1)):
                 if shape is None:
@@ -238,16 +238,32 @@ def tally_change_many(
                 values = spec.values(shape)
                 if not values:
                     continue
+                vector = [sign * v for v in values]
                 for key in spec.keys(shape):
                     if at is not None and key[at] < when:
                         key = (*key[:at], PAST, *key[at + 1 :])
-                    row = delta[key]
-                    for name, value in values.items():
-                        row[name] += sign * value
+                    row = summed.get(key)
+                    if row is None:
+                        summed[key] = vector.copy()
+                    else:
+                        for i in range(width):
+                            row[i] += vector[i]
+        if spec.rollup:
+            delta: dict[tuple[Any, ...], list[int]] = {}
+            for (region, *rest), vector in summed.items():
+                for node, depth in nodes(region):
+                    key = (node, depth, *rest)
+                    row = delta.get(key)
+                    if row is None:
+                        delta[key] = vector.copy()
+                    else:
+                        for i in range(width):
+                            row[i] += vector[i]
+        else:
+            delta = summed
         rows = []
-        for key, values in delta.items():
-            if any(values.values()):
-                ordered = [values[f] for f in spec.value_fields]
+        for key, ordered in delta.items():
+            if any(ordered):
                 rows.append((*key, lane, CURRENT, *ordered))
                 if spec.history:
                     rows.append((*key, lane, when, *ordered))
@@ -259,7 +275,7 @@ def tally_change_many(
         elif rows:
             with connection.cursor() as cursor:
                 _upsert(cursor, [(spec, rows)])
-        del delta, rows
+        del summed, delta, rows
     if batches:
         with connection.cursor() as cursor:
             _upsert(cursor, batches)

@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zhiben.common.bulk import bulk_insert, insert_one
+from zhiben.common.bulk import JSONText, bulk_insert, insert_one
 
 from .models import ChainHead, Event, chain_of, chains_of
 
@@ -29,9 +29,11 @@ class NewEvent:
     payload: dict[str, Any]
 
 
-def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
-    # Round-trip through JSON so what is hashed is exactly what the JSON column gives back.
-    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
+def _jsonable(payload: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The payload as the JSON column gives it back (what is hashed), and its JSON text (what is stored:
+    a batch writes the text as it is rather than serialising the payload a second time)."""
+    text = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return json.loads(text), text
 
 
 def canonical(
@@ -100,7 +102,7 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
             for head in _locked_heads(chains_of(new.subject_type) if bulk else [chain]):
                 if head.chain not in heads:
                     heads[head.chain], prev[head.chain], made[head.chain] = head, head.last_hash, 0
-        payload = _jsonable(new.payload)
+        payload, text = _jsonable(new.payload)
         content = canonical(
             subject_type=new.subject_type,
             subject_id=new.subject_id,
@@ -120,7 +122,7 @@ def _append(*, actor: Any, events: Iterable[NewEvent], at: datetime | None) -> t
                 "actor_id": actor_id,
                 "actor_name": actor_name,
                 "at": at,
-                "payload": payload,
+                "payload": JSONText(text) if bulk else payload,
                 "prev_hash": prev[chain],
                 "hash": digest,
             }

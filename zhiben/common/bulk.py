@@ -11,6 +11,11 @@ from django.db.models import Model
 from django.utils import timezone
 
 
+class JSONText(str):
+    """A JSON column's value already serialised by the caller (``json.dumps`` of it): ``bulk_insert``
+    writes it as it is, not serialised again."""
+
+
 def bulk_insert(model: type[Model], rows: Iterable[dict[str, Any]], batch_size: int, *, with_ids: bool = False) -> int:
     """Insert field dicts in batches with ``executemany``, in one transaction; returns how many.
 
@@ -139,7 +144,9 @@ def _preparer(field: Any, *, memo: bool = True) -> Any:
             return last[1]
 
         return prepare
-    if isinstance(field, (models.DecimalField, models.JSONField)):
+    if isinstance(field, models.JSONField):
+        return lambda v: v if isinstance(v, JSONText) else field.get_db_prep_value(v, connection)
+    if isinstance(field, models.DecimalField):
         return lambda v: field.get_db_prep_value(v, connection)
     if isinstance(field, models.DateField) and connection.vendor == "sqlite":
         return lambda v: v.isoformat()

@@ -99,10 +99,11 @@ def clean_choice(raw: Any, *, label: str, choices: Any, allow_blank: bool = True
         if allow_blank:
             return ""
         raise ValueError(f"请选择{label}")
-    values = {str(v) for v, _ in choices}
-    if text in values:
-        return text
-    # Accept the Chinese label too (ledgers are typed by people).
+    # The key first, then the Chinese label (ledgers are typed by people); a handful of choices, so two
+    # passes cost less than building a set on every call.
+    for value, _ in choices:
+        if text == str(value):
+            return text
     for value, name in choices:
         if text == str(name):
             return str(value)

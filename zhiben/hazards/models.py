@@ -104,12 +104,20 @@ TIMELINE = "_recorded_timeline"
 class Hazard(models.Model):
     """A hazard found at an enterprise: general or major, from any of the channels."""
 
+    # No index of its own on enterprise or sector: (enterprise, status) and (sector, region) below begin
+    # with them, and every index an import must also write costs it time.
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="hazards"
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="hazards",
+        db_index=False,
     )
     # Copied from the enterprise so that scoped queries and statistics never join.
     region = models.ForeignKey("regions.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
-    sector = models.ForeignKey("reference.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(
+        "reference.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     level = models.CharField("隐患级别", max_length=8, choices=Level.choices)
     source = models.CharField("来源", max_length=12, choices=Source.choices)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -154,6 +162,7 @@ class Hazard(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # no list or count looks hazards up by the officer who acted
     )
     submitted_at = models.DateTimeField("申请销号时间", null=True, blank=True)
     # The business date of the enterprise's completion (申请销号): overdue and on time are judged on it.
@@ -170,6 +179,7 @@ class Hazard(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # no list or count looks hazards up by the officer who acted
     )
 
     # 延期: the latest request to move the deadline later, and its decision (every one is an event).
@@ -183,10 +193,16 @@ class Hazard(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # no list or count looks hazards up by the officer who acted
     )
     extension_comment = models.CharField("延期审批意见", max_length=400, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # as the other user references: never looked up by
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
