@@ -220,6 +220,7 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         if name in ("report", "delist"):
             initial = {"on": rules.today()}
         forms[name] = _action_form(name, actor, initial=initial)
+    ask_by = rules.extension_ask_by(hazard.deadline) if hazard.deadline else None
     attachments = list(hazard.attachments.all())
     evidence = [a for a in attachments if a.kind == AttachmentKind.EVIDENCE]
     if "submit" in forms:
@@ -246,6 +247,11 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         "review_due": rules.review_due(hazard),
         "review_overdue": rules.review_overdue(hazard),
         "without_plan": rules.without_plan(hazard),
+        "extension_decide_by": rules.extension_decide_by(hazard),
+        "extension_overdue": rules.extension_overdue(hazard),
+        "extension_notice": settings.ZHIBEN["EXTENSION_NOTICE_WORKING_DAYS"],
+        "extension_ask_by": ask_by,
+        "extension_late": ask_by is not None and rules.today() > ask_by,
         "max_mb": settings.ZHIBEN["ATTACHMENT_MAX_BYTES"] // 1048576,
     }
 
