@@ -269,8 +269,11 @@ def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
 
 @login_required
 @post_or_back("hazard-detail")
+@once_per_form("hazards.step")
 def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> HttpResponse:
-    """One POST endpoint per step; a refusal re-renders the page with the form's errors."""
+    """One POST endpoint per step; a refusal re-renders the page with the form's errors. Each step's form
+    carries a form token: the same form sent again (a double tap, a retry after a lost answer) is sent to
+    the page the first one reached, and the step is not taken twice."""
     actor = request_actor(request)
     hazard = hazard_get(actor=actor, hazard_id=hazard_id)
     if hazard is None or (action not in ACTION_FORMS and action != "attach"):
