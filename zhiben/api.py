@@ -24,6 +24,7 @@ from zhiben.accounts.api import auth_router, users_router
 from zhiben.accounts.services import token_user
 from zhiben.analytics.api import router as stats_router
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, UnsupportedMediaType
+from zhiben.common.idempotency import OPENAPI_HEADER
 from zhiben.common.inputs import MESSAGES, json_content, message
 from zhiben.common.middleware import use_field_labels
 from zhiben.documents.api import router as documents_router
@@ -59,7 +60,22 @@ class JsonParser(Parser):
         return super().parse_body(request)
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    """The API, its OpenAPI document declaring ``Idempotency-Key`` on every POST: the middleware
+    (common/idempotency.py) honours it on all of them, creates and lifecycle steps alike."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            post = operations.get("post")
+            if post is not None:
+                parameters = post.setdefault("parameters", [])
+                if all(p.get("name") != OPENAPI_HEADER["name"] for p in parameters):
+                    parameters.append(dict(OPENAPI_HEADER))
+        return schema
+
+
+api = Api(
     title="zhiben 治本 API",
     version="1",
     description="安全生产治本攻坚：重大事故隐患数据库 · 闭环整改 · 动态清零。见 docs/api.md。",

@@ -268,6 +268,10 @@ ZHIBEN = {
     # A major hazard still without a plan (五落实) this many days after its discovery is flagged and climbs
     # the ladder (no national figure was found: a setting).
     "PLAN_DAYS": env.int("ZHIBEN_PLAN_DAYS", default=7),
+    # Extensions (延期), in working days of the official calendar (FACTS §1, escalation practice: asked at
+    # least 20 working days before the deadline, decided within 10 working days of the request).
+    "EXTENSION_NOTICE_WORKING_DAYS": env.int("ZHIBEN_EXTENSION_NOTICE_WORKING_DAYS", default=20),
+    "EXTENSION_DECISION_WORKING_DAYS": env.int("ZHIBEN_EXTENSION_DECISION_WORKING_DAYS", default=10),
     # Excel imports: a bigger file or more rows is refused with a message (split the file)
     "IMPORT_MAX_MB": env.int("ZHIBEN_IMPORT_MAX_MB", default=50),
     "IMPORT_MAX_ROWS": env.int("ZHIBEN_IMPORT_MAX_ROWS", default=200_000),

@@ -13,6 +13,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
+import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
@@ -40,6 +41,61 @@ def days_overdue(due: datetime.date | None, *, on: datetime.date | None = None) 
 def is_past(due: datetime.date | None, *, on: datetime.date | None = None) -> bool:
     """True when ``due`` is set and ``on`` (default today, Beijing) is after it: the day itself is still on time."""
     return due is not None and (on or today()) > due
+
+
+# ----------------------------------------------------------------------------------------- working days
+# The official calendar (国务院办公厅 holiday notices: 法定节假日 and the 调休 weekends worked in their
+# place), as chinese-calendar keeps it. Its data ends with the last year announced (a notice comes out
+# each November); for a year beyond it (or before 2004) a working day is Monday to Friday.
+_DAY_ONE = datetime.timedelta(days=1)
+
+
+@functools.lru_cache(maxsize=8192)
+def is_working_day(day: datetime.date) -> bool:
+    """True for a working day (工作日) of the official calendar: Monday to Friday except the holidays, plus
+    the weekend days worked in exchange (调休上班); Monday to Friday for a year the calendar has no data for."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:  # a year not announced yet
+        return day.weekday() < 5
+
+
+def add_working_days(day: datetime.date, n: int) -> datetime.date:
+    """The ``n``-th working day after ``day`` (``day`` itself not counted; ``day`` for ``n <= 0``):
+    2026-09-30 plus 1 is 2026-10-08, after 国庆."""
+    while n > 0:
+        day += _DAY_ONE
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def working_day_back(day: datetime.date, n: int) -> datetime.date:
+    """The ``n``-th working day counting back from ``day`` (``day`` counts if it is one; ``n >= 1``)."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    while True:
+        if is_working_day(day):
+            n -= 1
+            if n == 0:
+                return day
+        day -= _DAY_ONE
+
+
+def last_day_before(deadline: datetime.date, n: int) -> datetime.date:
+    """The last day on which something is still ``n`` working days before ``deadline``: the latest ``a``
+    with ``add_working_days(a, n) <= deadline`` (every earlier day qualifies too). May be a rest day."""
+    if n <= 0:
+        return deadline
+    return working_day_back(deadline, n) - _DAY_ONE
+
+
+def first_day_not_past(on: datetime.date, n: int) -> datetime.date:
+    """The earliest start ``a`` whose ``add_working_days(a, n)`` is not yet past on ``on``: a thing started
+    before it, with ``n`` working days to run, is late on ``on`` (for a set-based filter)."""
+    if n <= 0:
+        return on
+    return working_day_back(on - _DAY_ONE, n)
 
 
 # ----------------------------------------------------------------------------------------- reading a day

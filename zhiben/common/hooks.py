@@ -22,11 +22,15 @@ ChainCheck = Callable[[], "str | None"]
 # (record or its primary key, event kind, payload): an event a register's service has just written
 Written = tuple[Any, str, Any]
 EventsReceiver = Callable[[Any, str, Any, list[Written]], None]
+# (enterprise's primary key, its region code before, after): an enterprise registered in another region
+Move = tuple[int, str, str]
+MovesReceiver = Callable[[Any, list[Move]], Any]
 
 _tally: dict[str, list[TallyReceiver]] = defaultdict(list)
 _day_started: list[DayReceiver] = []
 _chain_checks: list[tuple[str, ChainCheck]] = []
 _events_written: list[EventsReceiver] = []
+_enterprises_moved: list[MovesReceiver] = []
 
 
 def on_tallies_changed(subject: str, receiver: TallyReceiver) -> None:
@@ -92,3 +96,24 @@ def events_written(*, actor: Any, subject_type: str, model: Any, events: Iterabl
         return
     for receiver in _events_written:
         receiver(actor, subject_type, model, batch)
+
+
+def on_enterprises_moved(receiver: MovesReceiver) -> None:
+    """Connect ``receiver(actor, moves)`` to enterprises moved to another region (a register whose records
+    copy their enterprise's region, e.g. hazards, for scoped queries)."""
+    if receiver not in _enterprises_moved:
+        _enterprises_moved.append(receiver)
+
+
+def enterprises_moved(*, actor: Any, moves: Iterable[Move]) -> None:
+    """Tell the receivers that enterprises changed region, ``[(enterprise_id, before, after)]``, so that the
+    records that copy it follow (with their counts and events). Must run inside the enterprise service's
+    ``transaction.atomic()``: the records move with the enterprise or not at all; raises RuntimeError
+    otherwise."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("records must follow their enterprise in the same transaction")
+    batch = [m for m in moves if m[1] != m[2]]
+    if not batch:
+        return
+    for receiver in _enterprises_moved:
+        receiver(actor, batch)

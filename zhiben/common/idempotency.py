@@ -244,5 +244,19 @@ class IdempotencyKeyMiddleware:
         return HttpResponse(result["body"], status=result["status"], content_type=result["content_type"])
 
 
+# The header as the OpenAPI document declares it on every POST (zhiben/api.py): the middleware above reads it
+# on every API POST — creates, uploads and every step of a lifecycle alike.
+OPENAPI_HEADER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "可选。客户端为每个请求生成的唯一键（16–200 个可见 ASCII 字符，如 UUID）：用同一键重发同一请求，"
+        "得到第一次的应答（Idempotent-Replayed: true），不会重复执行；同一键配不同请求体为 422。见 docs/api.md。"
+    ),
+    "schema": {"type": "string", "minLength": 16, "maxLength": 200, "pattern": "^[!-~]+$"},
+}
+
+
 def _json(status: int, body: dict[str, Any]) -> HttpResponse:
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")

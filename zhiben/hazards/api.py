@@ -181,6 +181,24 @@ class ExtensionOut(Schema):
     status: str = Field(..., alias="extension_status", description="pending|approved|rejected")
     requested_by: int | None = Field(None, alias="extension_requested_by_id")
     comment: str = Field(..., alias="extension_comment")
+    requested_on: datetime.date | None = Field(None, alias="extension_requested_on", description="申请日期")
+    late: bool = Field(
+        ...,
+        alias="extension_late",
+        description="申请时距整改期限不足 ZHIBEN_EXTENSION_NOTICE_WORKING_DAYS 个工作日（企业自定期限仍受理）",
+    )
+    decide_by: datetime.date | None = Field(
+        None, description="审批期限：申请日后第 ZHIBEN_EXTENSION_DECISION_WORKING_DAYS 个工作日（待审批时）"
+    )
+    overdue: bool = Field(..., description="待审批且已过审批期限")
+
+    @staticmethod
+    def resolve_decide_by(obj: Hazard) -> datetime.date | None:
+        return rules.extension_decide_by(obj)
+
+    @staticmethod
+    def resolve_overdue(obj: Hazard) -> bool:
+        return rules.extension_overdue(obj)
 
 
 class ReportsOut(Schema):

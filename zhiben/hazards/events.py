@@ -36,6 +36,7 @@ EVENT_KINDS = {
     "reported": "记录报告（双报告）",
     "escalated": "期限督办",  # 临期提醒 before the deadline, 提醒 · 函告 · 通报 · 约谈 after it
     "updated": "台账导入更新",
+    "region_changed": "随企业变更所在区划",
 }
 REPORT_TO = {"regulator": "监管部门", "workers_congress": "职工代表大会"}
 CLOSED_BY = {"enterprise_self": "企业自行整改销号", "review": "审核销号"}
@@ -111,6 +112,8 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
             part("listed_on", "挂牌日期 {}"),
             part("deadline", "督办期限 {}"),
         )
+    if kind == "region_changed":
+        return _join(part("from", "原区划 {}"), part("to", "现区划 {}"))
     if kind == "reported":
         return _join(part("to", labels=REPORT_TO), part("on"))
     if kind == "escalated":

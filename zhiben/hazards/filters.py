@@ -73,6 +73,13 @@ class HazardFilterSet(FilterSet):
         q=rules.q_review_overdue,
         description="待审核销号且超过审核时限（挂牌督办的 ZHIBEN_REVIEW_DAYS_LISTED 天，其他 ZHIBEN_REVIEW_DAYS 天）",
     )
+    extension_overdue = YesNoFilter(
+        label="延期审批超期",
+        yes="延期审批已超期",
+        no="否",
+        q=rules.q_extension_overdue,
+        description="延期申请待审批，已过申请日后 ZHIBEN_EXTENSION_DECISION_WORKING_DAYS 个工作日的审批期限",
+    )
     without_plan = YesNoFilter(
         label="未制定方案",
         yes="逾期未制定方案",

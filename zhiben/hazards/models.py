@@ -196,6 +196,11 @@ class Hazard(models.Model):
         db_index=False,  # no list or count looks hazards up by the officer who acted
     )
     extension_comment = models.CharField("延期审批意见", max_length=400, blank=True)
+    # the Beijing day it was asked (its decision falls due EXTENSION_DECISION_WORKING_DAYS working days
+    # later, rules.extension_decide_by), and whether it came later than the practice asks (an enterprise's
+    # own deadline: accepted, shown to the decider)
+    extension_requested_on = models.DateField("延期申请日期", null=True, blank=True)
+    extension_late = models.BooleanField("延期申请提出较晚", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",

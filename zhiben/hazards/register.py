@@ -51,6 +51,7 @@ def home_figures(actor: Any) -> dict[str, int]:
             overdue=Count("id", filter=rules.q_overdue()),
             pending=Count("id", filter=Q(status=Status.PENDING_REVIEW)),
             review_overdue=Count("id", filter=rules.q_review_overdue()),
+            extension_overdue=Count("id", filter=rules.q_extension_overdue()),
             listed=Count("id", filter=rules.q_active() & rules.q_listed()),
             without_plan=Count("id", filter=rules.q_without_plan()),
         )
@@ -65,6 +66,7 @@ TILES = kit.TileGroup(
         kit.Tile("overdue", "逾期未整改", "hazard-list", "overdue=1", "danger"),
         kit.Tile("pending", "待审核销号", "hazard-list", "status=pending_review"),
         kit.Tile("review_overdue", "销号审核超期", "hazard-list", "review_overdue=1", "danger"),
+        kit.Tile("extension_overdue", "延期审批超期", "hazard-list", "extension_overdue=1", "danger"),
         kit.Tile("listed", "挂牌督办中", "hazard-list", "listed=1&status=active", "warn"),
         kit.Tile("without_plan", "重大隐患逾期未制定方案", "hazard-list", "without_plan=1", "danger"),
     ),
@@ -333,6 +335,14 @@ def _named(hazard: Hazard) -> str:
     return f"{hazard.enterprise.name}：{hazard.title}"
 
 
+def _extension_title(hazard: Hazard) -> str:
+    """The hazard, and for a request made later than the practice asks (an enterprise's own deadline,
+    accepted) a word saying so, for the decider to weigh."""
+    notice = int(settings.ZHIBEN["EXTENSION_NOTICE_WORKING_DAYS"])
+    late = f"（申请时距期限不足 {notice} 个工作日）" if hazard.extension_late else ""
+    return f"{_named(hazard)}{late}"
+
+
 def _deadline_near(actor: Any, today: datetime.date) -> Any:
     """Rectifications due (by the governing due day: the earlier of the deadline and the 督办期限) within
     ``REMIND_BEFORE_DAYS`` of ``today``, or already past it."""
@@ -385,8 +395,11 @@ WAITING = (
         DECIDERS,
         lambda actor, today: extensions_to_decide(actor),
         url="/hazards/{record.pk}/",
-        title=_named,
-        due="deadline",
+        title=_extension_title,
+        # decided within EXTENSION_DECISION_WORKING_DAYS working days of the request (FACTS §1, escalation
+        # practice); that day grows with the request day, so the oldest request comes first
+        due=rules.extension_decide_by,
+        order_by=("extension_requested_on", "deadline"),
         order=15,
     ),
     # a major hazard's cancellation proposed by one regulator waits for another (two people per verdict)

@@ -10,6 +10,10 @@
   due day; a historical row without a submission day is judged on its close-out day.
 - review_due: the day the regulator's review of a pending close-out falls due (submission + the review
   clock: ``REVIEW_DAYS_LISTED`` for a listed hazard, 16号令; ``REVIEW_DAYS`` otherwise).
+- extension_ask_by / extension_decide_by / extension_overdue: an extension (延期) is asked at least
+  ``EXTENSION_NOTICE_WORKING_DAYS`` working days before the deadline and decided within
+  ``EXTENSION_DECISION_WORKING_DAYS`` working days of the request (FACTS §1, escalation practice; working
+  days by the official calendar, ``dates.is_working_day``).
 - plan_due / without_plan: a major hazard still open (no plan, so no 五落实 deadline) ``PLAN_DAYS`` after
   its discovery.
 - deadline_owner: ``regulator`` for a deadline a regulator ordered (an inspection's or a tip's finding),
@@ -31,7 +35,7 @@ from django.db.models.functions import Coalesce
 
 from zhiben.common import dates
 
-from .models import ACTIVE_STATUSES, Level, Source, Status, SupervisionLevel
+from .models import ACTIVE_STATUSES, ExtensionStatus, Level, Source, Status, SupervisionLevel
 
 STOCK = "stock"
 INCREMENT = "increment"
@@ -138,6 +142,37 @@ def review_overdue(h: HazardLike, *, on: datetime.date | None = None) -> bool:
     return dates.is_past(review_due(h), on=on or today())
 
 
+def extension_ask_by(deadline: datetime.date) -> datetime.date:
+    """The last day an extension of ``deadline`` may be asked: ``EXTENSION_NOTICE_WORKING_DAYS`` (20)
+    working days before it (FACTS §1, escalation practice) — asked on that day, the deadline is the 20th
+    working day after it or later. Every earlier day qualifies too."""
+    return dates.last_day_before(deadline, int(settings.ZHIBEN["EXTENSION_NOTICE_WORKING_DAYS"]))
+
+
+class ExtensionLike(Protocol):
+    status: str
+    extension_status: str
+    extension_requested_on: datetime.date | None
+
+
+def extension_decide_by(h: ExtensionLike) -> datetime.date | None:
+    """The day a pending extension is to be decided by: ``EXTENSION_DECISION_WORKING_DAYS`` (10) working
+    days after it was asked (FACTS §1, escalation practice); None when nothing is pending (or the hazard
+    has left open/rectifying: nothing is left to extend)."""
+    if (
+        h.extension_status != ExtensionStatus.PENDING
+        or h.extension_requested_on is None
+        or h.status not in (Status.OPEN, Status.RECTIFYING)
+    ):
+        return None
+    return dates.add_working_days(h.extension_requested_on, int(settings.ZHIBEN["EXTENSION_DECISION_WORKING_DAYS"]))
+
+
+def extension_overdue(h: ExtensionLike, *, on: datetime.date | None = None) -> bool:
+    """A pending extension not decided by ``extension_decide_by`` (the regulator's overdue)."""
+    return dates.is_past(extension_decide_by(h), on=on or today())
+
+
 def plan_days() -> int:
     return int(settings.ZHIBEN["PLAN_DAYS"])
 
@@ -219,6 +254,17 @@ def q_review_overdue(*, on: datetime.date | None = None) -> Q:
     listed = Q(submitted_on__lt=day - datetime.timedelta(days=int(settings.ZHIBEN["REVIEW_DAYS_LISTED"])))
     unlisted = Q(submitted_on__lt=day - datetime.timedelta(days=int(settings.ZHIBEN["REVIEW_DAYS"])))
     return Q(status=Status.PENDING_REVIEW) & ((q_listed() & listed) | (~q_listed() & unlisted))
+
+
+def q_extension_overdue(*, on: datetime.date | None = None) -> Q:
+    """Pending extensions of active hazards past their decision day (``extension_overdue``): asked before
+    the first day whose decision day is not yet past (the decision day grows with the request day)."""
+    first = dates.first_day_not_past(on or today(), int(settings.ZHIBEN["EXTENSION_DECISION_WORKING_DAYS"]))
+    return Q(
+        extension_status=ExtensionStatus.PENDING,
+        status__in=(Status.OPEN, Status.RECTIFYING),
+        extension_requested_on__lt=first,
+    )
 
 
 def q_without_plan(*, on: datetime.date | None = None) -> Q:

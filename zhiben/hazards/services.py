@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.base import ModelState
@@ -761,9 +762,13 @@ def hazard_extension_request(*, hazard_id: int, actor: User, extension: HazardEx
     One request at a time, while the hazard is open or rectifying and has a deadline. The deadline asked
     for is later than the present one. A deadline a regulator ordered (``rules.deadline_owner``) can no
     longer be extended once it has passed (Conflict naming ``deadline``, 409: the state refuses, not the
-    input); the enterprise's own may be, and its overdue record stays. Until an officer approves, the old
-    deadline stands and the ladder counts from it. Raises NotFound, PermissionDenied, Conflict,
-    FieldErrors."""
+    input); the enterprise's own may be, and its overdue record stays. The request is due at least
+    ``EXTENSION_NOTICE_WORKING_DAYS`` (20) working days before the deadline (FACTS §1): later, a
+    regulator-ordered deadline is refused (Conflict naming ``deadline``, with the last day it could have
+    been asked) and the enterprise's own is accepted with ``extension_late`` set. The decision is due
+    ``EXTENSION_DECISION_WORKING_DAYS`` (10) working days after the request (``rules.extension_decide_by``).
+    Until an officer approves, the old deadline stands and the ladder counts from it. Raises NotFound,
+    PermissionDenied, Conflict, FieldErrors."""
     with transaction.atomic():
         hazard = _locked(hazard_id, actor)
         _require_role(actor, "extend")
@@ -773,8 +778,22 @@ def hazard_extension_request(*, hazard_id: int, actor: User, extension: HazardEx
             raise Conflict("尚未设定整改期限，请先制定整改方案", field="deadline")
         if hazard.extension_status == ExtensionStatus.PENDING:
             raise Conflict("已有待审批的延期申请")
-        if rules.deadline_owner(hazard) == rules.REGULATOR and hazard.deadline < rules.today():
+        today = rules.today()
+        regulator_ordered = rules.deadline_owner(hazard) == rules.REGULATOR
+        if regulator_ordered and hazard.deadline < today:
             raise Conflict(f"监管部门责令的整改期限 {hazard.deadline:%Y-%m-%d} 已过，不能再申请延期", field="deadline")
+        # FACTS §1, escalation practice: an extension is asked at least EXTENSION_NOTICE_WORKING_DAYS (20)
+        # working days before the deadline. A regulator's order is refused after that day; the enterprise's
+        # own deadline may still be extended, the request marked late for the decider to weigh.
+        ask_by = rules.extension_ask_by(hazard.deadline)
+        late = today > ask_by
+        if late and regulator_ordered:
+            notice = int(settings.ZHIBEN["EXTENSION_NOTICE_WORKING_DAYS"])
+            raise Conflict(
+                f"延期申请应在整改期限 {hazard.deadline:%Y-%m-%d} 前至少 {notice} 个工作日提出"
+                f"（最迟 {ask_by:%Y-%m-%d}），监管部门责令的期限现已不能申请延期",
+                field="deadline",
+            )
         # a listing's 督办期限 is the listing authority's order: past, it cannot be extended; an extension
         # of the hazard's own deadline beyond it would change nothing (the earlier governs, rules.due)
         listed_until = hazard.supervision_deadline if rules.is_listed(hazard) else None
@@ -789,13 +808,18 @@ def hazard_extension_request(*, hazard_id: int, actor: User, extension: HazardEx
         hazard.extension_deadline, hazard.extension_reason = extension.deadline, extension.reason
         hazard.extension_status, hazard.extension_requested_by = ExtensionStatus.PENDING, actor
         hazard.extension_comment = ""
+        hazard.extension_requested_on, hazard.extension_late = today, late
         hazard.save()
-        _log(
-            actor,
-            hazard,
-            "extension_requested",
-            {"deadline": extension.deadline, "reason": extension.reason, "current": hazard.deadline},
-        )
+        payload: dict[str, Any] = {
+            "deadline": extension.deadline,
+            "reason": extension.reason,
+            "current": hazard.deadline,
+            "decide_by": rules.extension_decide_by(hazard),
+        }
+        if late:
+            payload["late"] = True
+            payload["ask_by"] = ask_by
+        _log(actor, hazard, "extension_requested", payload)
     return hazard
 
 
@@ -836,6 +860,42 @@ def hazard_extension_decide(*, hazard_id: int, actor: User, decision: HazardExte
             },
         )
     return hazard
+
+
+def hazards_follow_enterprises(actor: User | None, moves: Sequence[tuple[int, str, str]]) -> int:
+    """Move the hazards of enterprises registered in another region, ``[(enterprise_id, before, after)]``
+    (region codes), with them: every hazard of each enterprise — open, closed or cancelled — takes the
+    enterprise's new region, so that the new region's officers see them and the old one's no longer do.
+    ``Hazard.region`` is the enterprise's region copied for scoped queries (DESIGN.md §3), not a record of
+    where it was found: that stays in each hazard's event ``region_changed`` (``from``, ``to``). The
+    summary counts move with them (``tallies_changed``), so every figure follows the enterprise's present
+    region. Runs in the caller's transaction (the enterprise service's, by the ``enterprises_moved``
+    hook); returns how many hazards moved."""
+    target = {enterprise_id: after for enterprise_id, _, after in moves}
+    moved: list[Hazard] = []
+    changes: list[tuple[Shape | None, Shape | None]] = []
+    events: list[NewEvent] = []
+    now = timezone.now()
+    with transaction.atomic():
+        hazards = Hazard.objects.select_for_update().filter(enterprise_id__in=target).order_by("pk")
+        for hazard in hazards.iterator(chunk_size=BULK_CHUNK):
+            before, old = shape_of(hazard), hazard.region_id
+            hazard.region_id = target[hazard.enterprise_id]
+            if hazard.region_id == old:
+                continue
+            hazard.updated_at = now
+            moved.append(hazard)
+            changes.append((before, shape_of(hazard)))
+            payload = {"from": old, "to": hazard.region_id}
+            events.append(
+                NewEvent(subject_type="hazard", subject_id=str(hazard.pk), kind="region_changed", payload=payload)
+            )
+        Hazard.objects.bulk_update(moved, ["region", "updated_at"], batch_size=BULK_CHUNK)
+        tallies_changed(SUBJECT, changes)
+        event_append_many(actor=actor, events=events)
+        written = [(h, e.kind, e.payload) for h, e in zip(moved, events, strict=True)]
+        events_written(actor=actor, subject_type="hazard", model=Hazard, events=written)
+    return len(moved)
 
 
 REPORT_FIELDS = {
@@ -880,7 +940,9 @@ def available_actions(hazard: Hazard, actor: User) -> list[str]:
         hazard.status in EXTENDABLE
         and hazard.deadline is not None
         and hazard.extension_status != ExtensionStatus.PENDING
-        and not (rules.deadline_owner(hazard) == rules.REGULATOR and hazard.deadline < rules.today())
+        and not (
+            rules.deadline_owner(hazard) == rules.REGULATOR and rules.today() > rules.extension_ask_by(hazard.deadline)
+        )
     ):
         out.append("extend")
     if (

@@ -220,6 +220,7 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         if name in ("report", "delist"):
             initial = {"on": rules.today()}
         forms[name] = _action_form(name, actor, initial=initial)
+    ask_by = rules.extension_ask_by(hazard.deadline) if hazard.deadline else None
     attachments = list(hazard.attachments.all())
     evidence = [a for a in attachments if a.kind == AttachmentKind.EVIDENCE]
     if "submit" in forms:
@@ -246,6 +247,11 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         "review_due": rules.review_due(hazard),
         "review_overdue": rules.review_overdue(hazard),
         "without_plan": rules.without_plan(hazard),
+        "extension_decide_by": rules.extension_decide_by(hazard),
+        "extension_overdue": rules.extension_overdue(hazard),
+        "extension_notice": settings.ZHIBEN["EXTENSION_NOTICE_WORKING_DAYS"],
+        "extension_ask_by": ask_by,
+        "extension_late": ask_by is not None and rules.today() > ask_by,
         "max_mb": settings.ZHIBEN["ATTACHMENT_MAX_BYTES"] // 1048576,
     }
 
@@ -263,8 +269,11 @@ def hazard_detail_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
 
 @login_required
 @post_or_back("hazard-detail")
+@once_per_form("hazards.step")
 def hazard_action_view(request: HttpRequest, hazard_id: int, action: str) -> HttpResponse:
-    """One POST endpoint per step; a refusal re-renders the page with the form's errors."""
+    """One POST endpoint per step; a refusal re-renders the page with the form's errors. Each step's form
+    carries a form token: the same form sent again (a double tap, a retry after a lost answer) is sent to
+    the page the first one reached, and the step is not taken twice."""
     actor = request_actor(request)
     hazard = hazard_get(actor=actor, hazard_id=hazard_id)
     if hazard is None or (action not in ACTION_FORMS and action != "attach"):

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from zhiben.analytics.selectors import hazard_stats
 from zhiben.analytics.tallies import rebuild_tallies, tally_drift
 from zhiben.audit.models import Event
+from zhiben.common import dates
 from zhiben.common.inputs import parse
 from zhiben.escalation.engine import sweep
 from zhiben.hazards import rules
@@ -118,12 +119,17 @@ def test_an_extension_is_requested_then_decided_by_another_officer(api_as, firm_
     assert r.status_code == 200, r.content
     answer = r.json()
     assert answer["deadline"] == "2031-06-30"  # the old deadline stands until approved
+    asked_on = rules.today()
     assert answer["extension"] == {
         "deadline": "2031-09-30",
         "reason": "设备到货延迟",
         "status": "pending",
         "requested_by": firm_user.pk,
         "comment": "",
+        "requested_on": asked_on.isoformat(),
+        "late": False,
+        "decide_by": dates.add_working_days(asked_on, 10).isoformat(),
+        "overdue": False,
     }
     assert ent.post(url, {"deadline": "2031-10-30", "reason": "再延"}).status_code == 409  # one at a time
     # the enterprise does not decide, nor does the requester
@@ -162,8 +168,8 @@ def test_a_regulator_ordered_deadline_cannot_be_extended_once_passed(api_as, off
     r = ent.post(f"/api/v1/hazards/{ordered.pk}/extension", body)
     assert r.status_code == 409 and "deadline" in r.json()["errors"], r.content
     assert ent.post(f"/api/v1/hazards/{own.pk}/extension", body).status_code == 200  # its own: late, but allowed
-    # on the deadline day itself it is not passed yet
-    on_time = new_hazard(officer, firm, source="inspection", discovered_on="2025-03-01", deadline="2025-06-01")
+    # asked 20 working days ahead (FACTS §1): 2025-06-03 (after 端午 05-31..06-02) to 2025-06-30 is 20
+    on_time = new_hazard(officer, firm, source="inspection", discovered_on="2025-03-01", deadline="2025-06-30")
     assert ent.post(f"/api/v1/hazards/{on_time.pk}/extension", body).status_code == 200
     # no deadline yet: a plan sets one
     bare = new_hazard(officer, firm, source="inspection", discovered_on="2025-03-01", title="未定期限")
@@ -174,7 +180,8 @@ def test_a_regulator_ordered_deadline_cannot_be_extended_once_passed(api_as, off
 @given(offset=st.integers(-40, 40), source=st.sampled_from(["self_check", "inspection", "tip", "other"]))
 @hsettings(max_examples=25, deadline=None)
 def test_the_passed_deadline_rule_at_its_boundary(offset, source) -> None:
-    """Extendable unless a regulator ordered the deadline and today is after it (the day itself is not)."""
+    """Extendable unless a regulator ordered the deadline and today is after it, or less than 20 working
+    days before it (FACTS §1); the enterprise's own deadline is extendable either way."""
     from zhiben.common.errors import Conflict
     from zhiben.hazards.inputs import HazardExtension
     from zhiben.hazards.services import hazard_extension_request
@@ -188,7 +195,7 @@ def test_the_passed_deadline_rule_at_its_boundary(offset, source) -> None:
         actor, firm, source=source, discovered_on=str(min(today, deadline)), deadline=str(deadline), title="边界"
     )
     ask = parse(HazardExtension, {"deadline": str(deadline + datetime.timedelta(days=30)), "reason": "理由"})
-    refused = source in ("inspection", "tip") and offset < 0
+    refused = source in ("inspection", "tip") and today > dates.last_day_before(deadline, 20)
     if refused:
         with pytest.raises(Conflict) as err:
             hazard_extension_request(hazard_id=h.pk, actor=actor, extension=ask)
