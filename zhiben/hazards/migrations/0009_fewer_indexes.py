@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("enterprises", "0002_name_key"),
-        ("hazards", "0007_due_indexes"),
+        ("hazards", "0008_extension_timing"),
         ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
