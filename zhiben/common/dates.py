@@ -64,6 +64,8 @@ def add_working_days(day: datetime.date, n: int) -> datetime.date:
     """The ``n``-th working day after ``day`` (``day`` itself not counted; ``day`` for ``n <= 0``):
     2026-09-30 plus 1 is 2026-10-08, after 国庆."""
     while n > 0:
+        if day == datetime.date.max:  # the calendar's end: a due day there is never reached anyway
+            return day
         day += _DAY_ONE
         if is_working_day(day):
             n -= 1
@@ -79,6 +81,8 @@ def working_day_back(day: datetime.date, n: int) -> datetime.date:
             n -= 1
             if n == 0:
                 return day
+        if day == datetime.date.min:  # a deadline typed as year 1: nothing lies before it
+            return day
         day -= _DAY_ONE
 
 
@@ -87,7 +91,8 @@ def last_day_before(deadline: datetime.date, n: int) -> datetime.date:
     with ``add_working_days(a, n) <= deadline`` (every earlier day qualifies too). May be a rest day."""
     if n <= 0:
         return deadline
-    return working_day_back(deadline, n) - _DAY_ONE
+    back = working_day_back(deadline, n)
+    return back - _DAY_ONE if back > datetime.date.min else back
 
 
 def first_day_not_past(on: datetime.date, n: int) -> datetime.date:
@@ -95,7 +100,7 @@ def first_day_not_past(on: datetime.date, n: int) -> datetime.date:
     before it, with ``n`` working days to run, is late on ``on`` (for a set-based filter)."""
     if n <= 0:
         return on
-    return working_day_back(on - _DAY_ONE, n)
+    return working_day_back(on - _DAY_ONE if on > datetime.date.min else on, n)
 
 
 # ----------------------------------------------------------------------------------------- reading a day
