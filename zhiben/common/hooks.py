@@ -22,8 +22,9 @@ ChainCheck = Callable[[], "str | None"]
 # (record or its primary key, event kind, payload): an event a register's service has just written
 Written = tuple[Any, str, Any]
 EventsReceiver = Callable[[Any, str, Any, list[Written]], None]
-# (enterprise's primary key, its region code before, after): an enterprise registered in another region
-Move = tuple[int, str, str]
+# (enterprise's primary key, {copied field: (before, after)}): an enterprise registered in another region
+# or reclassified to another sector ("region", "sector", as codes)
+Move = tuple[int, dict[str, tuple[str, str]]]
 MovesReceiver = Callable[[Any, list[Move]], Any]
 
 _tally: dict[str, list[TallyReceiver]] = defaultdict(list)
@@ -99,20 +100,25 @@ def events_written(*, actor: Any, subject_type: str, model: Any, events: Iterabl
 
 
 def on_enterprises_moved(receiver: MovesReceiver) -> None:
-    """Connect ``receiver(actor, moves)`` to enterprises moved to another region (a register whose records
-    copy their enterprise's region, e.g. hazards, for scoped queries)."""
+    """Connect ``receiver(actor, moves)`` to enterprises moved to another region or sector (a register
+    whose records copy their enterprise's region and sector, e.g. hazards, for scoped queries)."""
     if receiver not in _enterprises_moved:
         _enterprises_moved.append(receiver)
 
 
 def enterprises_moved(*, actor: Any, moves: Iterable[Move]) -> None:
-    """Tell the receivers that enterprises changed region, ``[(enterprise_id, before, after)]``, so that the
-    records that copy it follow (with their counts and events). Must run inside the enterprise service's
+    """Tell the receivers that enterprises changed region or sector, ``[(enterprise_id, {"region": (before,
+    after), "sector": (before, after)})]`` (only the fields that changed), so that the records that copy
+    them follow (with their counts and events). Must run inside the enterprise service's
     ``transaction.atomic()``: the records move with the enterprise or not at all; raises RuntimeError
     otherwise."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("records must follow their enterprise in the same transaction")
-    batch = [m for m in moves if m[1] != m[2]]
+    batch = [
+        (pk, changed)
+        for pk, fields in moves
+        if (changed := {f: (old, new) for f, (old, new) in fields.items() if old != new})
+    ]
     if not batch:
         return
     for receiver in _enterprises_moved:

@@ -11,7 +11,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import region_in_scope, scoped, sector_in_scope
 from zhiben.audit.services import NewEvent, event_append_many
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
-from zhiben.common.hooks import enterprises_moved, events_written
+from zhiben.common.hooks import Move, enterprises_moved, events_written
 from zhiben.common.inputs import parse
 from zhiben.reference.models import Sector
 from zhiben.regions.selectors import host_region
@@ -231,13 +231,13 @@ def enterprise_update_many(
     each changed field (plus, for each row in order, ``context``'s additions); the others are left as
     they are. The given instances are brought up to date with what was written. One transaction. Raises
     PermissionDenied unless the actor registers enterprises, NotFound for an enterprise no longer there.
-    An enterprise moved to another region takes its hazards along (``enterprises_moved``: the hazards
-    register moves them, their counts and their events, in this transaction)."""
+    An enterprise moved to another region or sector takes its hazards along (``enterprises_moved``: the
+    hazards register moves them, their counts and their events, in this transaction)."""
     _require_writer(actor)
     extras = iter(context) if context is not None else None
     events = []
     changed = []
-    moves: list[tuple[int, str, str]] = []
+    moves: list[Move] = []
     with transaction.atomic():
         current = _locked_for_update(sorted({enterprise.pk for enterprise, _ in rows}))
         for given, cleaned in rows:
@@ -253,8 +253,9 @@ def enterprise_update_many(
             if changes:
                 enterprise.save()
                 changed.append(enterprise)
-                if "region" in changes:
-                    moves.append((enterprise.pk, str(before["region"]), str(after["region"])))
+                copied = {f: (str(before[f]), str(after[f])) for f in ("region", "sector") if f in changes}
+                if copied:
+                    moves.append((enterprise.pk, copied))
                 events.append(
                     NewEvent(
                         subject_type="enterprise",
@@ -269,7 +270,7 @@ def enterprise_update_many(
         event_append_many(actor=actor, events=events)
         written = [(e, event.kind, event.payload) for e, event in zip(changed, events, strict=True)]
         events_written(actor=actor, subject_type="enterprise", model=Enterprise, events=written)
-        # the records that copy the enterprise's region (hazards) follow it, in this transaction
+        # the records that copy the enterprise's region and sector (hazards) follow it, in this transaction
         enterprises_moved(actor=actor, moves=moves)
     return len(events)
 

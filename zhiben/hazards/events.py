@@ -37,6 +37,7 @@ EVENT_KINDS = {
     "escalated": "期限督办",  # 临期提醒 before the deadline, 提醒 · 函告 · 通报 · 约谈 after it
     "updated": "台账导入更新",
     "region_changed": "随企业变更所在区划",
+    "sector_changed": "随企业变更行业领域",
 }
 REPORT_TO = {"regulator": "监管部门", "workers_congress": "职工代表大会"}
 CLOSED_BY = {"enterprise_self": "企业自行整改销号", "review": "审核销号"}
@@ -114,6 +115,8 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
         )
     if kind == "region_changed":
         return _join(part("from", "原区划 {}"), part("to", "现区划 {}"))
+    if kind == "sector_changed":
+        return _join(part("from", "原行业领域 {}"), part("to", "现行业领域 {}"))
     if kind == "reported":
         return _join(part("to", labels=REPORT_TO), part("on"))
     if kind == "escalated":

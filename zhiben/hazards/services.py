@@ -23,7 +23,7 @@ from zhiben.accounts.scope import scoped
 from zhiben.audit.services import NewEvent, event_append, event_append_many
 from zhiben.common.bulk import allocate_ids, bulk_insert, insert_one
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
-from zhiben.common.hooks import events_written, tallies_changed
+from zhiben.common.hooks import Move, events_written, tallies_changed
 from zhiben.common.inputs import parse
 from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code
@@ -862,38 +862,43 @@ def hazard_extension_decide(*, hazard_id: int, actor: User, decision: HazardExte
     return hazard
 
 
-def hazards_follow_enterprises(actor: User | None, moves: Sequence[tuple[int, str, str]]) -> int:
-    """Move the hazards of enterprises registered in another region, ``[(enterprise_id, before, after)]``
-    (region codes), with them: every hazard of each enterprise — open, closed or cancelled — takes the
-    enterprise's new region, so that the new region's officers see them and the old one's no longer do.
-    ``Hazard.region`` is the enterprise's region copied for scoped queries (DESIGN.md §3), not a record of
-    where it was found: that stays in each hazard's event ``region_changed`` (``from``, ``to``). The
-    summary counts move with them (``tallies_changed``), so every figure follows the enterprise's present
-    region. Runs in the caller's transaction (the enterprise service's, by the ``enterprises_moved``
-    hook); returns how many hazards moved."""
-    target = {enterprise_id: after for enterprise_id, _, after in moves}
+def hazards_follow_enterprises(actor: User | None, moves: Sequence[Move]) -> int:
+    """Move the hazards of enterprises registered in another region or reclassified to another sector,
+    ``[(enterprise_id, {"region"|"sector": (before, after)})]`` (codes), with them: every hazard of each
+    enterprise — open, closed or cancelled — takes the enterprise's new region and sector, so that the new
+    region's (or sector's) officers see them and the old ones no longer do. ``Hazard.region`` and
+    ``Hazard.sector`` are the enterprise's copied for scoped queries (DESIGN.md §3), not a record of where
+    or under which sector it was found: that stays in each hazard's events ``region_changed`` and
+    ``sector_changed`` (``from``, ``to``). The summary counts move with them (``tallies_changed``), so every
+    figure follows the enterprise's present region and sector. Runs in the caller's transaction (the
+    enterprise service's, by the ``enterprises_moved`` hook); returns how many hazards moved."""
+    target = {enterprise_id: {f: new for f, (_, new) in fields.items()} for enterprise_id, fields in moves}
     moved: list[Hazard] = []
     changes: list[tuple[Shape | None, Shape | None]] = []
     events: list[NewEvent] = []
+    written: list[tuple[Hazard, str, dict[str, Any]]] = []
     now = timezone.now()
     with transaction.atomic():
         hazards = Hazard.objects.select_for_update().filter(enterprise_id__in=target).order_by("pk")
         for hazard in hazards.iterator(chunk_size=BULK_CHUNK):
-            before, old = shape_of(hazard), hazard.region_id
-            hazard.region_id = target[hazard.enterprise_id]
-            if hazard.region_id == old:
+            before = shape_of(hazard)
+            kinds = []
+            for field, new in target[hazard.enterprise_id].items():
+                old = getattr(hazard, f"{field}_id")
+                if old != new:
+                    setattr(hazard, f"{field}_id", new)
+                    kinds.append((f"{field}_changed", {"from": old, "to": new}))
+            if not kinds:
                 continue
             hazard.updated_at = now
             moved.append(hazard)
             changes.append((before, shape_of(hazard)))
-            payload = {"from": old, "to": hazard.region_id}
-            events.append(
-                NewEvent(subject_type="hazard", subject_id=str(hazard.pk), kind="region_changed", payload=payload)
-            )
-        Hazard.objects.bulk_update(moved, ["region", "updated_at"], batch_size=BULK_CHUNK)
+            for kind, payload in kinds:
+                events.append(NewEvent(subject_type="hazard", subject_id=str(hazard.pk), kind=kind, payload=payload))
+                written.append((hazard, kind, payload))
+        Hazard.objects.bulk_update(moved, ["region", "sector", "updated_at"], batch_size=BULK_CHUNK)
         tallies_changed(SUBJECT, changes)
         event_append_many(actor=actor, events=events)
-        written = [(h, e.kind, e.payload) for h, e in zip(moved, events, strict=True)]
         events_written(actor=actor, subject_type="hazard", model=Hazard, events=written)
     return len(moved)
 

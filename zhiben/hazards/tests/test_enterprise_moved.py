@@ -141,3 +141,35 @@ def test_a_change_that_keeps_the_region_moves_nothing(api_as, officer, towns, mo
     assert r.status_code == 200, r.content
     assert not Event.objects.filter(kind="region_changed").exists()
     assert Hazard.objects.get(pk=moving["open"].pk).region_id == TOWN_A
+
+
+def test_the_hazards_follow_their_enterprise_to_a_new_sector(api_as, officer, towns, moving) -> None:
+    """A reclassified enterprise (行业领域 corrected) takes its hazards to the new sector: an officer who
+    answers for chemicals only no longer sees them, one for building materials does, and the counts by
+    sector follow."""
+    firm, open_ = moving["firm"], moving["open"]
+    chem = factories.user("chem_only", role="officer", region=TOWN_A, sectors=["hazardous_chemicals"])
+    build = factories.user("build_only", role="officer", region=TOWN_A, sectors=["building_materials"])
+    every = {open_.pk, moving["closed"].pk, moving["cancelled"].pk}
+    assert seen(api_as, chem) == every and seen(api_as, build) == set()
+    r = api_as(officer).patch(f"/api/v1/enterprises/{firm.credit_code}", {"sector": "building_materials"})
+    assert r.status_code == 200, r.content
+    assert set(Hazard.objects.filter(enterprise=firm).values_list("sector_id", flat=True)) == {"building_materials"}
+    assert seen(api_as, chem) == set() and seen(api_as, build) == every
+    assert tally_drift() == []
+    call_command("check_summaries")
+    moved = Event.objects.filter(subject_type="hazard", subject_id=str(open_.pk), kind="sector_changed")
+    assert [e.payload for e in moved] == [{"from": "hazardous_chemicals", "to": "building_materials"}]
+    # the region did not change: no region event
+    assert not Event.objects.filter(subject_id=str(open_.pk), kind="region_changed").exists()
+
+
+def test_a_move_of_region_and_sector_at_once(api_as, officer, towns, moving) -> None:
+    firm = moving["firm"]
+    body = {"region": TOWN_B, "sector": "building_materials"}
+    assert api_as(officer).patch(f"/api/v1/enterprises/{firm.credit_code}", body).status_code == 200
+    rows = set(Hazard.objects.filter(enterprise=firm).values_list("region_id", "sector_id"))
+    assert rows == {(TOWN_B, "building_materials")}
+    kinds = sorted(Event.objects.filter(subject_id=str(moving["open"].pk)).values_list("kind", flat=True))
+    assert kinds.count("region_changed") == 1 and kinds.count("sector_changed") == 1
+    assert tally_drift() == []
