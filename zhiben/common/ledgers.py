@@ -37,6 +37,9 @@ _HALFWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c).isalnum() o
 _HALFWIDTH[0x3000] = 0x20
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normal_text(raw: Any) -> str:
     """A cell as text: full-width letters and digits to ASCII, trimmed, inner runs of whitespace to one
     space; whole-number floats without their ``.0`` (Excel stores 120 as 120.0)."""
@@ -47,7 +50,7 @@ def normal_text(raw: Any) -> str:
     if isinstance(raw, bool):
         return "是" if raw else "否"
     text = str(raw).translate(_HALFWIDTH)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def keep_text(raw: Any) -> str:

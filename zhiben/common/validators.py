@@ -63,6 +63,9 @@ def _invisible(char: str) -> bool:
 def visible(text: str) -> str:
     """``text`` without whitespace and invisible format characters at either end."""
     text = text.strip()
+    # Most text ends in printable characters (never a format character nor, after strip, whitespace).
+    if not text or (text[0].isprintable() and text[-1].isprintable()):
+        return text
     start, end = 0, len(text)
     while start < end and _invisible(text[start]):
         start += 1
