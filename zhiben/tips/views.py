@@ -21,7 +21,7 @@ from zhiben.common import idempotency
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
-from zhiben.common.middleware import form_saved
+from zhiben.common.middleware import form_saved, page_field_labels
 from zhiben.common.views import post_or_back
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
@@ -151,6 +151,12 @@ def report(request: HttpRequest) -> HttpResponse:
         {"values": values, "errors": errors, "categories": Category.choices},
         status=422 if errors else 200,
     )
+
+
+# the public pages' fields written in their templates (tips/report.html, check.html, status.html)
+page_field_labels(
+    "tips", {"place": "所在地区", "receipt": "回执码", "action": "操作", "body": "补充内容", "files": "现场照片或材料"}
+)
 
 
 def _retry_after(response: HttpResponse, limited: limits.Limited) -> HttpResponse:

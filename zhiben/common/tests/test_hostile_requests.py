@@ -14,6 +14,8 @@ Run on PostgreSQL too (DATABASE_URL), where NUL in text is an error of the datab
 
 from __future__ import annotations
 
+import html
+
 import json
 import re
 import uuid
@@ -488,6 +490,39 @@ def test_huge_numbers_in_every_field_of_every_page_form(world, template) -> None
             send = client.post if method == "post" else client.get
             r = send(action or url, {**dict.fromkeys(names, value), "page": value})
             assert r.status_code < 500, (method, action or url, value, r.status_code)
+
+
+@pytest.mark.parametrize("template", [t for t in PAGES if not t.startswith(("/healthz",))])
+def test_a_refused_page_field_is_named_by_its_chinese_label(world, template) -> None:
+    """NUL in each field of each form of each page (the hazard report, the tip form, filters, actions, the
+    import upload…): the refusal names the field by its Chinese label, never by the program's name."""
+    client = world.client() if not template.startswith("/tips/report") else Client()
+    url = world.url(template)
+    page = client.get(url)
+    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+        return
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    for method, action, names in parser.forms:
+        for name in names:
+            send = client.post if method == "post" else client.get
+            r = send(action or url, {name: "a\x00"})
+            assert r.status_code == 422, (action or url, name, r.status_code)
+            said = re.search(r'<p id="refusal">(.*?)</p>', r.content.decode(), re.S)
+            assert said, (action or url, name)
+            text = html.unescape(said[1])
+            assert not re.search(r"[A-Za-z_]{2,}", text.replace("NUL", "")), (action or url, name, text)
+            assert re.match(r"「[^」]*[\u4e00-\u9fff][^」]*」", text), (action or url, name, text)
+
+
+def test_a_page_refusal_before_the_view_names_the_label(world) -> None:
+    r = world.client().post("/hazards/new/", {"title": "储罐\x00区", "location": "x"})
+    assert r.status_code == 422
+    assert "「隐患名称」含有无法保存的控制字符（NUL）" in r.content.decode()
+    r = Client().post("/tips/report/", {"place": "秀山\x00", "description": "x"})
+    assert "「所在地区」" in r.content.decode()
+    r = world.client().get("/hazards/", {"no_such_filter": "\x00"})
+    assert "地址中的一个参数" in r.content.decode() and "no_such_filter" not in r.content.decode()
 
 
 # ------------------------------------------------------------------ JSON nested past the parser's recursion
