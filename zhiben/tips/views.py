@@ -45,7 +45,6 @@ from .services import (
 )
 
 
-
 def _uploads(request: HttpRequest) -> list[tuple[Any, str, int | None]]:
     return [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
 

@@ -15,7 +15,6 @@ Run on PostgreSQL too (DATABASE_URL), where NUL in text is an error of the datab
 from __future__ import annotations
 
 import html
-
 import json
 import re
 import uuid
