@@ -236,14 +236,20 @@ def _screen_body(request: HttpRequest) -> None:
             if not (request.content_params or {}).get("boundary"):  # whatever the method: nothing can split the body
                 raise Refusal(400, "body", "body", "multipart 请求体无法解析（缺少或无效的 boundary）", "multipart")
             if request.method == "POST":
-                tail = _Tail.watch(request)
-                _screen_pairs(request.POST.lists(), "form")
-                _screen_pairs(request.FILES.lists(), "file")
-                if tail is not None and not tail.closes((request.content_params or {}).get("boundary", "")):
+                boundary = (request.content_params or {}).get("boundary", "")
+                tail = _Tail.watch(request, boundary)
+                form, files = request.POST, request.FILES  # parsed here, checked below
+                if tail is not None and not tail.seen:
+                    # Django's parser reads a body split by another boundary as one odd part (the file's bytes
+                    # in a "field"): the body is malformed, whatever those bytes hold
+                    raise Refusal(400, "body", "body", BOUNDARY_MISMATCH, "multipart_boundary")
+                if tail is not None and not tail.closes():
                     # Django's parser keeps what it read of a cut-off body: the upload was interrupted
                     raise Refusal(
                         400, "body", "body", "multipart 请求体不完整（缺少结束标记，上传可能中断）", "multipart"
                     )
+                _screen_pairs(form.lists(), "form")
+                _screen_pairs(files.lists(), "file")
         elif content_type == "application/x-www-form-urlencoded":
             if request.method == "POST":
                 _screen_pairs(request.POST.lists(), "form")
@@ -262,27 +268,35 @@ def _screen_body(request: HttpRequest) -> None:
         raise Refusal(400, "body", "body", "请求体不完整（连接中断）", "body_incomplete") from exc
 
 
+BOUNDARY_MISMATCH = "multipart 请求体格式错误：正文的分隔标记与 Content-Type 声明的 boundary 不一致，无法读取"
+
+
 class _Tail:
-    """The request's input stream, remembering its last bytes: a multipart body ends with its closing
-    delimiter (``--boundary--``), and one that does not was cut off."""
+    """The request's input stream, remembering whether the declared delimiter (``--boundary``) went by and
+    the last bytes: a multipart body is split by its delimiter and ends with its closing one
+    (``--boundary--``); one without the delimiter is malformed, one without the closing one was cut off."""
 
     KEEP = 512
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, boundary: str) -> None:
         self.stream = stream
         self.tail = b""
+        self.delimiter = b"--" + boundary.encode("latin-1", "replace")
+        self.seen = False
 
     @classmethod
-    def watch(cls, request: HttpRequest) -> _Tail | None:
+    def watch(cls, request: HttpRequest, boundary: str) -> _Tail | None:
         stream = getattr(request, "_stream", None)  # WSGIRequest's body stream, read by the multipart parser
         if stream is None or hasattr(request, "_body") or hasattr(request, "_post"):
             return None
-        tail = cls(stream)
+        tail = cls(stream, boundary)
         request._stream = tail  # type: ignore[assignment]  # read as a stream by Django's parser
         return tail
 
     def _keep(self, data: bytes) -> bytes:
-        self.tail = (self.tail + data)[-self.KEEP :]
+        window = self.tail + data  # the delimiter may straddle two reads
+        self.seen = self.seen or self.delimiter in window
+        self.tail = window[-self.KEEP :]
         return data
 
     def read(self, *args: Any) -> bytes:
@@ -291,8 +305,8 @@ class _Tail:
     def readline(self, *args: Any) -> bytes:
         return self._keep(self.stream.readline(*args))
 
-    def closes(self, boundary: str) -> bool:
-        return self.tail.rstrip(b"\r\n").endswith(b"--" + boundary.encode("latin-1", "replace") + b"--")
+    def closes(self) -> bool:
+        return self.tail.rstrip(b"\r\n").endswith(self.delimiter + b"--")
 
 
 def _multipart_reason(exc: MultiPartParserError) -> str:

@@ -381,6 +381,61 @@ def test_a_cut_off_multipart_body_is_400(world, method, path) -> None:
     assert CJK.search(r.json()["errors"]["body"])
 
 
+# a photo sent under another boundary than the header declares: its bytes (NUL among them) are not a field
+WRONG_BOUNDARY = (
+    b'--xyz\r\nContent-Disposition: form-data; name="title"\r\n\r\nabc\r\n'
+    b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\r\n--xyz--\r\n"
+)
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_OPS, ids=[f"{m} {p}" for m, p in BODY_OPS])
+def test_a_multipart_body_under_another_boundary_is_400_saying_so(world, method, path) -> None:
+    r = call(world.client(), method, world.url(path), WRONG_BOUNDARY, "multipart/form-data; boundary=abc")
+    if method != "POST":  # a PUT or PATCH body is not parsed as a form: the JSON endpoint refuses its kind
+        assert r.status_code == 415 and "JSON" in r.json()["errors"]["body"], (r.status_code, r.content)
+        return
+    assert r.status_code == 400, (r.status_code, r.content)
+    said = r.json()["errors"]["body"]
+    assert "boundary" in said and "格式错误" in said and "NUL" not in said
+    assert r.json()["detail"][0]["type"] == "multipart_boundary"
+
+
+@pytest.mark.parametrize("template", PAGES)
+def test_a_page_form_under_another_boundary_is_a_chinese_400_saying_so(paths, template) -> None:
+    r = call(paths.client(), "POST", paths.url(template), WRONG_BOUNDARY, "multipart/form-data; boundary=abc")
+    assert r.status_code == 400, (template, r.status_code)
+    text = r.content.decode()
+    assert "请求有误" in text and "格式错误" in text and "NUL" not in text
+
+
+def test_each_reason_of_the_screen_has_its_own_message(world, settings) -> None:
+    """Every refusal before the view says what is wrong, and no two reasons share a message."""
+    settings.ZHIBEN = {**settings.ZHIBEN, "REQUEST_MAX_BYTES": 1024}
+    client, url = world.client(), f"/api/v1/hazards/{world.hazard.pk}/attachments"
+    multipart = "multipart/form-data; boundary=xyz"
+    many = b"".join(b'--xyz\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n' % i for i in range(1100))
+    cases = {
+        "content_length": call(client, "POST", url, b"", multipart, CONTENT_LENGTH="abc"),
+        "body_too_large": call(client, "POST", url, b"x" * 2048, multipart),
+        "content_type": call(client, "POST", url, A_FORM, "multipart/mixed; boundary=xyz"),
+        "no_boundary": call(client, "POST", url, b"--x\r\n\r\n", NO_BOUNDARY),
+        "wrong_boundary": call(client, "POST", url, WRONG_BOUNDARY[:900], "multipart/form-data; boundary=abc"),
+        "cut_off": call(client, "POST", url, CUT_OFF, multipart),
+        "nul": call(client, "POST", url, A_FORM.replace(b"\r\nx\r\n", b"\r\nx\x00\r\n"), multipart),
+    }
+    settings.ZHIBEN = {**settings.ZHIBEN, "REQUEST_MAX_BYTES": 200 * 1024 * 1024}
+    cases["too_many_fields"] = call(client, "POST", url, many + b"--xyz--\r\n", multipart)
+    cases["utf8"] = call(client, "POST", "/api/v1/hazards", b'{"title": "\xff"}', "application/json")
+    said = {}
+    for reason, r in cases.items():
+        assert 400 <= r.status_code < 500, (reason, r.status_code, r.content)
+        said[reason] = next(iter(r.json()["errors"].values()))
+        assert CJK.search(said[reason]), (reason, said[reason])
+    assert "NUL" in said["nul"] and all("NUL" not in m for k, m in said.items() if k != "nul"), said
+    assert len(set(said.values())) == len(said), said
+
+
 @pytest.mark.parametrize(("method", "path"), JSON_OPS, ids=[f"{m} {p}" for m, p in JSON_OPS])
 def test_a_json_endpoint_refuses_another_kind_of_body_415(world, method, path) -> None:
     client = world.client()
