@@ -40,5 +40,5 @@ def active_filters(context: Any) -> int:
     return sum(
         1
         for key, values in request.GET.lists()
-        if key not in NOT_FILTERS and any(v.strip() and v.strip() != everywhere.get(key, None) for v in values)
+        if key not in NOT_FILTERS and any(v.strip() and v.strip() != everywhere.get(key) for v in values)
     )
