@@ -183,8 +183,8 @@ def check(request: HttpRequest) -> HttpResponse:
     receipt = request.POST.get("receipt", "")
     limited = limits.lookup_limited(request)
     if limited:
-        context = {"error": limited.message("查询")}
-        return _retry_after(render(request, "tips/check.html", context, status=429), limited)
+        answer = render(request, "tips/check.html", {"error": limited.message("查询")}, status=429)
+        return _retry_after(answer, limited)
     if not receipts.well_formed(receipt):  # not a code at all: said so, and no strike toward the lockout
         return render(request, "tips/check.html", {"error": receipts.MALFORMED, "typed": receipt}, status=422)
     tip = tip_by_receipt(receipt)

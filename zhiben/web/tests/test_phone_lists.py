@@ -70,7 +70,8 @@ def test_the_filters_are_behind_one_button_that_counts_them(world: Any, list_url
     client.force_login(w.users["handler"])
     page = client.get(list_url).content.decode()
     assert re.search(
-        r"<details class=\"filters-box card\" data-filters>\s*<summary><span class=\"button\" id=\"filter-summary\">筛选</span>",
+        r"<details class=\"filters-box card\" data-filters>\s*"
+        r"<summary><span class=\"button\" id=\"filter-summary\">筛选</span>",
         page,
     )
     page = client.get(f"{list_url}?region={TOWNSHIP}&_rp={COUNTY}&_rp={TOWNSHIP}&page=2").content.decode()
