@@ -330,3 +330,29 @@ def test_restored_is_said_only_when_something_was_put_back(live_server, browser:
         assert problems.errors == []
     finally:
         contexts.close()
+
+
+def test_a_draft_keeps_what_was_typed_before_a_page_of_errors(live_server, browser: Browser) -> None:
+    """The page of errors shows the typed values as its own; typing on after it keeps them in the draft, so
+    that the blank form opened again later gets all of it back."""
+    seed()
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        sign_in(page, live_server.url, "firm")
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.check("input[name=level][value=general]")
+        page.fill("#id_location", "3号仓库")
+        page.click("#hazard-form button[type=submit]")  # no title: refused, the values shown again
+        expect(page.locator("#hazard-form .field-error").first).to_be_visible()
+        page.fill("#id_title", "仓库消防通道堵塞")
+        page.wait_for_function(
+            "() => Object.values(localStorage).some(v => v.includes('仓库消防通道堵塞') && v.includes('3号仓库'))"
+        )
+        page.goto(f"{live_server.url}/hazards/new/")
+        expect(page.locator("#id_title")).to_have_value("仓库消防通道堵塞")
+        expect(page.locator("#id_location")).to_have_value("3号仓库")
+        expect(page.locator(".draft-note")).to_contain_text("已恢复")
+        assert [e for e in problems.errors if "status of 422" not in e] == [], problems.errors
+    finally:
+        contexts.close()

@@ -89,11 +89,13 @@
     if (el.tagName === "SELECT") return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
     return type !== "hidden" && el.value !== el.defaultValue;
   }
-  function snapshot(form) {
+  function snapshot(form, before) {
     // only what the user changed is a draft (and the form token, so that a second copy is still harmless):
-    // a page's own defaults put back another day would be "restored" although nobody typed them
+    // a page's own defaults put back another day would be "restored" although nobody typed them. What the
+    // draft held already stays in it (a page of errors shows the typed values as its own defaults).
     var fields = {};
     var dirty = {};
+    Object.keys(before || {}).forEach(function (name) { dirty[name] = true; });
     Array.prototype.forEach.call(form.elements, function (el) {
       if (kept(el) && edited(el)) dirty[el.name] = true;
     });
@@ -109,7 +111,8 @@
         fields[el.name] = el.value;
       }
     });
-    return { fields: fields, edited: Object.keys(dirty).length > 0 };
+    var any = Object.keys(dirty).some(function (name) { return name !== "form_token"; });
+    return { fields: fields, edited: any };
   }
   function chosenNames(form) {
     // the names only: the files themselves go to IndexedDB, which a browser may refuse (private mode)
@@ -122,7 +125,8 @@
   }
   function save(form) {
     try {
-      var shot = snapshot(form);
+      var held = readDraft(form._zbKey);
+      var shot = snapshot(form, held && held.fields);
       var files = chosenNames(form);
       if (!shot.edited && !Object.keys(files).length) return localStorage.removeItem(PREFIX + form._zbKey);
       localStorage.setItem(PREFIX + form._zbKey, JSON.stringify({ at: Date.now(), fields: shot.fields, files: files }));
