@@ -569,6 +569,34 @@ def test_a_refused_page_field_is_named_by_its_chinese_label(world, template) -> 
             assert re.match(r"「[^」]*[\u4e00-\u9fff][^」]*」", text), (action or url, name, text)
 
 
+_ERROR_TEXT = re.compile(
+    r'<(p|ul|li|div)[^>]*class="[^"]*(?:field-error|errorlist|msg error)[^"]*"[^>]*>(.*?)</\1>', re.S
+)
+
+
+@pytest.mark.parametrize("template", [t for t in PAGES if not t.startswith(("/healthz", "/accounts/"))])
+@pytest.mark.parametrize("value", ["", "x", "-1", "2025-13-45", "99999999999999999999"])
+def test_the_errors_of_every_page_form_name_no_program_word(world, template, value) -> None:
+    """Every form of every page sent with a value its fields refuse (empty, a word, a negative, an impossible
+    date, a huge number): the errors shown are Chinese, naming fields by their labels — no field name, no
+    enum value, no ``key=value`` of the program."""
+    client = world.client() if not template.startswith("/tips/report") else Client()
+    url = world.url(template)
+    page = client.get(url)
+    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+        return
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    for method, action, names in parser.forms:
+        send = client.post if method == "post" else client.get
+        r = send(action or url, dict.fromkeys(names, value))
+        for _, found in _ERROR_TEXT.findall(r.content.decode()):
+            text = html.unescape(re.sub(r"<[^>]+>", "", found))
+            words = re.findall(r"[A-Za-z_]+(?:[=_][A-Za-z_]+)*", text)
+            program = [w for w in words if "_" in w or "=" in w or w in names or (w.islower() and len(w) > 2)]
+            assert not program, (action or url, value, text)
+
+
 def test_a_page_refusal_before_the_view_names_the_label(world) -> None:
     r = world.client().post("/hazards/new/", {"title": "储罐\x00区", "location": "x"})
     assert r.status_code == 422
