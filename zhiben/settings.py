@@ -343,12 +343,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Receipt codes never reach a log line (django.request logs the path of every 4xx).
-    "filters": {"no_receipts": {"()": "zhiben.common.logfilters.RedactReceipts"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_receipts"]}},
+    "filters": {
+        "no_receipts": {"()": "zhiben.common.logfilters.RedactReceipts"},
+        # a 4xx is one WARNING line (status, path, user), never a traceback: only a 5xx is an error
+        "refusals": {"()": "zhiben.common.logfilters.RefusalsWithoutTraceback"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals", "no_receipts"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # replaces Django's own "django" handlers (its console handler would print paths unfiltered)
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["refusals"]},
         "django.db.backends": {"level": "INFO"},
         "huey": {"level": "INFO"},
     },

@@ -102,6 +102,48 @@ def test_a_tip_survives_an_expired_token_with_its_photo(live_server, browser: Br
 
 
 @pytest.mark.usefixtures("_public_limits")
+@pytest.mark.parametrize("with_photo", [True, False], ids=["photo", "text-only"])
+def test_back_after_an_expired_page_returns_to_the_form_with_its_draft(
+    live_server, browser: Browser, tmp_path, with_photo: bool
+) -> None:
+    """The browser's Back button on the expired-page answer leads to the form, not to the page before it,
+    with the typed text put back (and the photo, where the browser kept it)."""
+    seed()
+    photo = tmp_path / "仓库.png"
+    Image.new("RGB", (320, 240), "red").save(photo, "PNG")
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        page.goto(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/tips/report/")
+        page.fill("#id_place", "秀山县中和街道")
+        page.select_option("#id_category", "major_hazard")
+        page.fill("#id_description", DESCRIPTION)
+        if with_photo:
+            page.set_input_files("#id_files", str(photo))
+            _draft_saved(page)
+        else:
+            page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('zb-draft:'))")
+        page.context.clear_cookies()
+        page.click("#tip-report button[type=submit]")
+        failure = page.locator("#csrf-failure")
+        expect(failure.locator("h1")).to_contain_text("页面已过期")
+        expect(failure).to_contain_text("填写的文字")
+        expect(failure).to_contain_text("重新选择")
+        expect(page.locator("#csrf-back")).to_have_attribute("href", "/tips/report/")
+        page.go_back()
+        expect(page).to_have_url(f"{live_server.url}/tips/report/")
+        expect(page.locator("#id_description")).to_have_value(DESCRIPTION)
+        expect(page.locator("#id_place")).to_have_value("秀山县中和街道")
+        if with_photo:
+            page.wait_for_function("document.querySelector('#id_files').files.length === 1")
+            assert page.evaluate("document.querySelector('#id_files').files[0].name") == "仓库.png"
+        assert all("403" in e for e in problems.errors), problems.errors
+    finally:
+        contexts.close()
+
+
+@pytest.mark.usefixtures("_public_limits")
 def test_the_button_pressed_once_is_disabled_and_the_form_sent_once(live_server, browser: Browser) -> None:
     seed()
     before = set(Tip.objects.values_list("pk", flat=True))
@@ -232,5 +274,85 @@ def test_a_draft_is_its_typists_and_signing_out_forgets_it(live_server, browser:
         expect(page.locator("#id_title")).to_have_value("")
         assert not page.locator("text=已恢复您上次").count()
         assert problems.errors == []
+    finally:
+        contexts.close()
+
+
+def test_restored_is_said_only_when_something_was_put_back(live_server, browser: Browser) -> None:
+    """A cancelled confirmation leaves no draft of untouched fields, and a draft whose values the form no
+    longer takes (a listing level not offered to this officer) puts nothing back and says nothing."""
+    seed()
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        sign_in(page, live_server.url, "county")
+        hazard = Hazard.objects.filter(status="open", level="major", region__code__startswith="500241").first()
+        assert hazard is not None
+        url = f"{live_server.url}/hazards/{hazard.pk}/"
+        page.goto(url)
+        page.evaluate("document.querySelector('#form-supervise').closest('details').open = true")
+        options = page.eval_on_selector_all("#form-supervise select[name=level] option", "os => os.map(o => o.value)")
+        assert "province" not in options
+        # chosen, confirmation cancelled, chosen back: nothing of the user's is left to restore
+        page.select_option("#form-supervise select[name=level]", "county")
+        page.click("#form-supervise button[type=submit]")
+        page.click("dialog.confirm button:has-text('取消')")
+        page.select_option("#form-supervise select[name=level]", "")
+        page.reload()
+        expect(page.locator("#form-supervise")).to_be_attached()
+        page.wait_for_timeout(300)  # the restore runs after the files' store answered
+        assert page.locator(".draft-note").count() == 0
+        # a draft holding a value the field no longer offers
+        key = page.evaluate(
+            """() => {
+                const f = document.querySelector('#form-supervise');
+                return document.body.getAttribute('data-draft-owner') + '|' + location.pathname + '|'
+                    + f.getAttribute('action') + '|' + f.id;
+            }"""
+        )
+        page.evaluate(
+            "k => localStorage.setItem('zb-draft:' + k, JSON.stringify({at: Date.now(), fields: {level: 'province'}}))",
+            key,
+        )
+        page.reload()
+        expect(page.locator("#form-supervise")).to_be_attached()
+        page.wait_for_timeout(300)
+        assert page.locator(".draft-note").count() == 0
+        expect(page.locator("#form-supervise select[name=level]")).to_have_value("")
+        # a value it does take is put back, and said so
+        page.evaluate(
+            "k => localStorage.setItem('zb-draft:' + k, JSON.stringify({at: Date.now(), fields: {level: 'county'}}))",
+            key,
+        )
+        page.reload()
+        expect(page.locator("#form-supervise .draft-note")).to_contain_text("已恢复")
+        expect(page.locator("#form-supervise select[name=level]")).to_have_value("county")
+        assert problems.errors == []
+    finally:
+        contexts.close()
+
+
+def test_a_draft_keeps_what_was_typed_before_a_page_of_errors(live_server, browser: Browser) -> None:
+    """The page of errors shows the typed values as its own; typing on after it keeps them in the draft, so
+    that the blank form opened again later gets all of it back."""
+    seed()
+    contexts = _context(browser, **PHONE)
+    try:
+        page, problems = next(contexts)
+        sign_in(page, live_server.url, "firm")
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.check("input[name=level][value=general]")
+        page.fill("#id_location", "3号仓库")
+        page.click("#hazard-form button[type=submit]")  # no title: refused, the values shown again
+        expect(page.locator("#hazard-form .field-error").first).to_be_visible()
+        page.fill("#id_title", "仓库消防通道堵塞")
+        page.wait_for_function(
+            "() => Object.values(localStorage).some(v => v.includes('仓库消防通道堵塞') && v.includes('3号仓库'))"
+        )
+        page.goto(f"{live_server.url}/hazards/new/")
+        expect(page.locator("#id_title")).to_have_value("仓库消防通道堵塞")
+        expect(page.locator("#id_location")).to_have_value("3号仓库")
+        expect(page.locator(".draft-note")).to_contain_text("已恢复")
+        assert [e for e in problems.errors if "status of 422" not in e] == [], problems.errors
     finally:
         contexts.close()

@@ -128,8 +128,9 @@ def for_page(
 def error_lines(filterset: FilterSet, errors: Mapping[str, str]) -> list[tuple[str, str]]:
     """``(element id, "标签：message")`` for a page: the id is the one the invalid field's
     ``aria-describedby`` names."""
-    labels = {name: str(f.label or name) for name, f in filterset.filters.items()}
-    return [(f"id_{name}_error", f"{labels.get(name, name)}：{message}") for name, message in errors.items()]
+    # a parameter no filter declares is named as such on a page, never by its program name
+    labels = {name: str(f.label or "筛选条件") for name, f in filterset.filters.items()}
+    return [(f"id_{name}_error", f"{labels.get(name, '筛选条件')}：{message}") for name, message in errors.items()]
 
 
 # --- fields and filters --------------------------------------------------------------------------------

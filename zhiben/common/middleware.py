@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import django_filters
+from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
@@ -16,7 +18,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render, resolve_url
 from django.urls import Resolver404, resolve
 
-from .inputs import json_content
+from .inputs import Input, json_content
 
 # No inline scripts on our pages, and nothing from other origins: intranets have no CDN anyway.
 CSP = (
@@ -234,14 +236,20 @@ def _screen_body(request: HttpRequest) -> None:
             if not (request.content_params or {}).get("boundary"):  # whatever the method: nothing can split the body
                 raise Refusal(400, "body", "body", "multipart 请求体无法解析（缺少或无效的 boundary）", "multipart")
             if request.method == "POST":
-                tail = _Tail.watch(request)
-                _screen_pairs(request.POST.lists(), "form")
-                _screen_pairs(request.FILES.lists(), "file")
-                if tail is not None and not tail.closes((request.content_params or {}).get("boundary", "")):
+                boundary = (request.content_params or {}).get("boundary", "")
+                tail = _Tail.watch(request, boundary)
+                form, files = request.POST, request.FILES  # parsed here, checked below
+                if tail is not None and not tail.seen:
+                    # Django's parser reads a body split by another boundary as one odd part (the file's bytes
+                    # in a "field"): the body is malformed, whatever those bytes hold
+                    raise Refusal(400, "body", "body", BOUNDARY_MISMATCH, "multipart_boundary")
+                if tail is not None and not tail.closes():
                     # Django's parser keeps what it read of a cut-off body: the upload was interrupted
                     raise Refusal(
                         400, "body", "body", "multipart 请求体不完整（缺少结束标记，上传可能中断）", "multipart"
                     )
+                _screen_pairs(form.lists(), "form")
+                _screen_pairs(files.lists(), "file")
         elif content_type == "application/x-www-form-urlencoded":
             if request.method == "POST":
                 _screen_pairs(request.POST.lists(), "form")
@@ -260,27 +268,35 @@ def _screen_body(request: HttpRequest) -> None:
         raise Refusal(400, "body", "body", "请求体不完整（连接中断）", "body_incomplete") from exc
 
 
+BOUNDARY_MISMATCH = "multipart 请求体格式错误：正文的分隔标记与 Content-Type 声明的 boundary 不一致，无法读取"
+
+
 class _Tail:
-    """The request's input stream, remembering its last bytes: a multipart body ends with its closing
-    delimiter (``--boundary--``), and one that does not was cut off."""
+    """The request's input stream, remembering whether the declared delimiter (``--boundary``) went by and
+    the last bytes: a multipart body is split by its delimiter and ends with its closing one
+    (``--boundary--``); one without the delimiter is malformed, one without the closing one was cut off."""
 
     KEEP = 512
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, boundary: str) -> None:
         self.stream = stream
         self.tail = b""
+        self.delimiter = b"--" + boundary.encode("latin-1", "replace")
+        self.seen = False
 
     @classmethod
-    def watch(cls, request: HttpRequest) -> _Tail | None:
+    def watch(cls, request: HttpRequest, boundary: str) -> _Tail | None:
         stream = getattr(request, "_stream", None)  # WSGIRequest's body stream, read by the multipart parser
         if stream is None or hasattr(request, "_body") or hasattr(request, "_post"):
             return None
-        tail = cls(stream)
+        tail = cls(stream, boundary)
         request._stream = tail  # type: ignore[assignment]  # read as a stream by Django's parser
         return tail
 
     def _keep(self, data: bytes) -> bytes:
-        self.tail = (self.tail + data)[-self.KEEP :]
+        window = self.tail + data  # the delimiter may straddle two reads
+        self.seen = self.seen or self.delimiter in window
+        self.tail = window[-self.KEEP :]
         return data
 
     def read(self, *args: Any) -> bytes:
@@ -289,8 +305,8 @@ class _Tail:
     def readline(self, *args: Any) -> bytes:
         return self._keep(self.stream.readline(*args))
 
-    def closes(self, boundary: str) -> bool:
-        return self.tail.rstrip(b"\r\n").endswith(b"--" + boundary.encode("latin-1", "replace") + b"--")
+    def closes(self) -> bool:
+        return self.tail.rstrip(b"\r\n").endswith(self.delimiter + b"--")
 
 
 def _multipart_reason(exc: MultiPartParserError) -> str:
@@ -353,6 +369,74 @@ class RequestScreenMiddleware:
         return None
 
 
+def _subclasses(base: type) -> Iterable[type]:
+    for cls in base.__subclasses__():
+        yield cls
+        yield from _subclasses(cls)
+
+
+def _label_text(value: object) -> str:
+    text = str(value or "")
+    return text if re.search(r"[\u4e00-\u9fff]", text) else ""
+
+
+# The fields every page form carries, and those of pages written without a form class (page_field_labels).
+_PLAIN_LABELS: dict[str, dict[str, str]] = {
+    "": {
+        "form_token": "表单校验码",
+        "csrfmiddlewaretoken": "安全校验码",
+        "_draft": "草稿标记",
+        "file": "上传的文件",
+        "files": "照片和文件",
+        "page": "页码",
+        "format": "导出格式",
+        "next": "登录后返回的页面",
+        "_rp": "区划",  # the region picker's levels (regions/picker.html)
+        "sort": "排序方式",
+        "kind": "类别",
+    }
+}
+
+
+def page_field_labels(app: str, labels: Mapping[str, str]) -> None:
+    """Name the fields of ``app``'s pages that no form, filter or input class declares (a page whose
+    fields are written in its template), for refusals before the view (:func:`page_label`)."""
+    _PLAIN_LABELS.setdefault(app, {}).update(labels)
+
+
+def _page_labels() -> dict[str, dict[str, str]]:
+    """{app (the first segment of its pages' paths): {field: Chinese label}} of every page form, list filter
+    and typed input of the project (each register's forms.py, filters.py and inputs.py), read from the
+    classes themselves, so that a new form is covered without being listed here."""
+    found: dict[str, dict[str, str]] = {app: dict(labels) for app, labels in _PLAIN_LABELS.items()}
+
+    def add(cls: type, name: str, label: object) -> None:
+        parts = cls.__module__.split(".")
+        text = _label_text(label)
+        if parts[0] == "zhiben" and len(parts) > 1 and text:
+            found.setdefault(parts[1], {}).setdefault(name, text)
+            found.setdefault("", {}).setdefault(name, text)
+
+    for form in _subclasses(forms.BaseForm):
+        for name, field in getattr(form, "base_fields", {}).items():
+            add(form, name, field.label)
+    for filterset in _subclasses(django_filters.FilterSet):
+        for name, item in getattr(filterset, "base_filters", {}).items():
+            add(filterset, name, item.label or item.extra.get("label"))
+    for model in _subclasses(Input):
+        for name, info in getattr(model, "model_fields", {}).items():
+            add(model, name, info.title)
+    return found
+
+
+def page_label(request: HttpRequest, field: str) -> str:
+    """The Chinese label of ``field`` on the page at ``request.path`` (its register's forms, filters and
+    inputs first, then any), or "" when none is known: a page never shows the program's name of a field."""
+    labels = _page_labels()
+    app = request.path.strip("/").split("/", 1)[0]
+    return labels.get(app, {}).get(field) or labels.get("", {}).get(field, "")
+
+
 def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     """The answer to a refused request: the API's error shape under /api/, the Chinese 400 page elsewhere."""
     if request.path.startswith("/api/"):
@@ -364,5 +448,11 @@ def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
             "errors": {refusal.field: refusal.message},
         }
         return JsonResponse(body, status=refusal.status)
-    label = "" if refusal.field == "body" else f"「{refusal.field}」"
+    label = ""
+    if refusal.where not in ("body", "header"):
+        # the field's Chinese label, never its program name; unknown (a parameter no form has): said as such
+        known = page_label(request, refusal.field)
+        label = f"「{known}」" if known else ("地址中的一个参数" if refusal.where == "query" else "提交的一项内容")
+    elif refusal.where == "header":
+        label = "请求头："
     return render(request, "400.html", {"message": f"{label}{refusal.message}"}, status=refusal.status)

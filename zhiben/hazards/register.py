@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, Least
 
 from zhiben.accounts.models import Role
 from zhiben.common import kit
@@ -354,6 +355,18 @@ def _deadline_near(actor: Any, today: datetime.date) -> Any:
     )
 
 
+def _plans_to_make(actor: Any, today: datetime.date) -> Any:
+    """The enterprise's open hazards (no plan yet), each with the day its plan (五落实) is due: ``PLAN_DAYS``
+    after discovery, or the hazard's deadline when one was set earlier than that (a regulator's order, a
+    deadline typed at the report) — so that every item says by when, deadline or not."""
+    expected = rules.AddDays("discovered_on", rules.plan_days())
+    return (
+        hazard_list(actor=actor)
+        .filter(status=Status.OPEN)
+        .annotate(plan_expected=Coalesce(Least(F("deadline"), expected), expected))
+    )
+
+
 WAITING = (
     # a close-out application waits for a regulator in scope, not the one who applied (审核销号)
     kit.TodoSource(
@@ -371,9 +384,9 @@ WAITING = (
         "hazard_plan",
         "待制定整改方案",
         frozenset({Role.ENTERPRISE}),
-        lambda actor, today: hazard_list(actor=actor).filter(status=Status.OPEN),
+        _plans_to_make,
         url="/hazards/{record.pk}/",
-        due="deadline",
+        due="plan_expected",
         order=20,
     ),
     # officers: major hazards in scope still without a plan PLAN_DAYS after their discovery (the flag

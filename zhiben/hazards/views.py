@@ -19,6 +19,7 @@ from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, P
 from zhiben.common.filters import for_page
 from zhiben.common.idempotency import once_per_form
 from zhiben.common.inputs import Input, more_errors, parse
+from zhiben.common.middleware import page_field_labels
 from zhiben.common.names import code_key
 from zhiben.common.views import post_or_back
 from zhiben.common.xlsx import xlsx_response
@@ -177,6 +178,9 @@ def _form_errors(form: Any, exc: DomainError, *, file_field: str = "") -> None:
     elif isinstance(exc, Conflict):
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
+
+# the upload form of the detail page is written in its template (hazards/detail.html)
+page_field_labels("hazards", {"kind": "材料类别", "files": "照片或PDF"})
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "plan": PlanForm,

@@ -38,7 +38,12 @@ from .services import (
 )
 
 router = Router(tags=["tips"])
-TOO_MANY = "请求过于频繁，请稍后再试"
+
+
+def _refuse_if_limited(limited: limits.Limited | None, what: str = "提交") -> None:
+    """429 saying when the client may try again (Beijing time)."""
+    if limited:
+        raise HttpError(429, limited.message(what))
 
 
 class ReceiptOut(Schema):
@@ -185,8 +190,7 @@ def _public(tip: Tip) -> dict[str, Any]:
 
 
 def _receipt_tip(request: HttpRequest, receipt: str) -> Tip:
-    if limits.lookup_limited(request):
-        raise HttpError(429, TOO_MANY)
+    _refuse_if_limited(limits.lookup_limited(request), "查询")
     if not receipts.well_formed(receipt):  # not a code at all: said so, and no strike toward the lockout
         raise FieldErrors({"receipt": receipts.MALFORMED})
     tip = tip_by_receipt(receipt)
@@ -201,9 +205,9 @@ def _receipt_tip(request: HttpRequest, receipt: str) -> Tip:
 def submit(request: HttpRequest) -> Status[dict[str, str]]:
     """Report a danger without an account. Answers the receipt code — keep it: it is the only way back.
     The rate limit is checked before the body is read."""
-    if limits.submission_limited(request):
-        raise HttpError(429, TOO_MANY)
+    _refuse_if_limited(limits.submission_limited(request))
     tip, receipt = tip_submit(report=parse(TipReport, json_body(request)))
+    limits.submission_accepted(request)  # a report refused for bad input does not count
     return Status(201, {"receipt": receipt, "status": tip.status})
 
 
@@ -219,9 +223,9 @@ def by_receipt(request: HttpRequest, receipt: str) -> dict[str, Any]:
 def add_message(request: HttpRequest, receipt: str) -> Status[dict[str, Any]]:
     """Add information to a tip, by receipt. The body is read after the receipt and the rate limit."""
     _receipt_tip(request, receipt)
-    if limits.submission_limited(request):
-        raise HttpError(429, TOO_MANY)
+    _refuse_if_limited(limits.submission_limited(request))
     tip = tip_reporter_message(receipt=receipt, addition=parse(TipAddition, json_body(request)))
+    limits.submission_accepted(request)
     return Status(201, _public(tip))
 
 
@@ -229,12 +233,12 @@ def add_message(request: HttpRequest, receipt: str) -> Status[dict[str, Any]]:
 def add_attachment(request: HttpRequest, receipt: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Add a photo (its EXIF and GPS are removed before storage) or a PDF, by receipt."""
     _receipt_tip(request, receipt)
-    if limits.submission_limited(request):
-        raise HttpError(429, TOO_MANY)
+    _refuse_if_limited(limits.submission_limited(request))
     try:
         tip = tip_reporter_message(receipt=receipt, addition=TipAddition(), files=[(file, file.name or "", file.size)])
     except FieldErrors as exc:  # the upload's field is "file" here
         raise FieldErrors({("file" if k == "files" else k): v for k, v in exc.errors.items()}) from exc
+    limits.submission_accepted(request)
     return Status(201, _public(tip))
 
 

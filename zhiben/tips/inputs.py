@@ -76,7 +76,9 @@ class TipReport(Input):
     region: Annotated[str, BeforeValidator(_region)] = Field(
         ..., max_length=12, title="所在地区", description="区县或乡镇（街道）代码"
     )
-    category: CategoryKey = Field(..., title="举报类别")
+    category: Annotated[CategoryKey, choice("举报类别", Category.choices, allow_blank=False)] = Field(
+        ..., title="举报类别"
+    )
     description: Annotated[
         str,
         text("举报内容", 4000, required=True),

@@ -21,7 +21,7 @@ from zhiben.common import idempotency
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
-from zhiben.common.middleware import form_saved
+from zhiben.common.middleware import form_saved, page_field_labels
 from zhiben.common.views import post_or_back
 from zhiben.regions.resolve import resolve_region
 from zhiben.regions.views import picker_context
@@ -43,8 +43,6 @@ from .services import (
     tip_submit,
     tip_verify,
 )
-
-TOO_MANY = "提交过于频繁，请稍后再试"
 
 
 def _uploads(request: HttpRequest) -> list[tuple[Any, str, int | None]]:
@@ -106,13 +104,10 @@ def report(request: HttpRequest) -> HttpResponse:
         token = idempotency.usable(request.POST.get(idempotency.TOKEN_FIELD)) or idempotency.new_token()
         if idempotency.recall(scope=REPORT_SCOPE, token=token) is not None:
             return _to_receipt(token)  # already accepted: neither the rate limit nor a second tip
-        if limits.submission_limited(request):
-            return render(
-                request,
-                "tips/report.html",
-                {"values": values, "errors": {"form": TOO_MANY}, "categories": Category.choices},
-                status=429,
-            )
+        limited = limits.submission_limited(request)
+        if limited:
+            context = {"values": values, "errors": {"form": limited.message()}, "categories": Category.choices}
+            return _retry_after(render(request, "tips/report.html", context, status=429), limited)
         region = ""
         try:
             region = resolve_region(values["place"])
@@ -139,6 +134,7 @@ def report(request: HttpRequest) -> HttpResponse:
                     raise FieldErrors({**files.errors, **refused.errors}) from refused
                 raise
             idempotency.once(scope=REPORT_SCOPE, token=token, work=lambda: _tip_receipt(parsed, _uploads(request)))
+            limits.submission_accepted(request)  # only an accepted tip counts toward the limit
         except idempotency.Replayed:
             return _to_receipt(token)
         except FieldErrors as exc:
@@ -154,6 +150,17 @@ def report(request: HttpRequest) -> HttpResponse:
         {"values": values, "errors": errors, "categories": Category.choices},
         status=422 if errors else 200,
     )
+
+
+# the public pages' fields written in their templates (tips/report.html, check.html, status.html)
+page_field_labels(
+    "tips", {"place": "所在地区", "receipt": "回执码", "action": "操作", "body": "补充内容", "files": "现场照片或材料"}
+)
+
+
+def _retry_after(response: HttpResponse, limited: limits.Limited) -> HttpResponse:
+    response.headers["Retry-After"] = str(limited.seconds)
+    return response
 
 
 @never_cache
@@ -174,8 +181,10 @@ def check(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "tips/check.html", {})
     receipt = request.POST.get("receipt", "")
-    if limits.lookup_limited(request):
-        return render(request, "tips/check.html", {"error": "查询过于频繁，请稍后再试"}, status=429)
+    limited = limits.lookup_limited(request)
+    if limited:
+        answer = render(request, "tips/check.html", {"error": limited.message("查询")}, status=429)
+        return _retry_after(answer, limited)
     if not receipts.well_formed(receipt):  # not a code at all: said so, and no strike toward the lockout
         return render(request, "tips/check.html", {"error": receipts.MALFORMED, "typed": receipt}, status=422)
     tip = tip_by_receipt(receipt)
@@ -189,8 +198,8 @@ def check(request: HttpRequest) -> HttpResponse:
         scope, token = f"tips.add:{tip.pk}", request.POST.get(idempotency.TOKEN_FIELD, "")
         if idempotency.recall(scope=scope, token=token) is not None:
             added = True
-        elif limits.submission_limited(request):
-            error = TOO_MANY
+        elif limited := limits.submission_limited(request):
+            error = limited.message()
         else:
             try:
                 addition = parse(TipAddition, {"body": request.POST.get("body", "")})
@@ -201,6 +210,7 @@ def check(request: HttpRequest) -> HttpResponse:
                         "tip": tip_reporter_message(receipt=receipt, addition=addition, files=_uploads(request)).pk
                     },
                 )
+                limits.submission_accepted(request)
                 added = True
             except idempotency.Replayed:
                 added = True

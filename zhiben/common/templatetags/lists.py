@@ -13,8 +13,9 @@ from zhiben.common.middleware import SESSION_KEY
 
 register = template.Library()
 
-# query parameters that are not filters
-NOT_FILTERS = frozenset({"page", "format"})
+# query parameters that are not filters: the page, the export, and the region picker's own selects (its
+# hidden field carries the region filter; regions/picker.html)
+NOT_FILTERS = frozenset({"page", "format", "_rp"})
 
 
 @register.simple_tag(takes_context=True)
@@ -32,4 +33,12 @@ def active_filters(context: Any) -> int:
     request = context.get("request")
     if request is None:
         return 0
-    return sum(1 for key, values in request.GET.lists() if key not in NOT_FILTERS and any(v.strip() for v in values))
+    # the region picker's field set to the user's own area (its root, the picker's default) narrows nothing
+    picker = context.get("picker") or {}
+    root = getattr(picker.get("root_region"), "code", "") or ""
+    everywhere = {picker.get("field_name"): root} if picker.get("field_name") else {}
+    return sum(
+        1
+        for key, values in request.GET.lists()
+        if key not in NOT_FILTERS and any(v.strip() and v.strip() != everywhere.get(key) for v in values)
+    )

@@ -14,6 +14,7 @@ Run on PostgreSQL too (DATABASE_URL), where NUL in text is an error of the datab
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
@@ -380,6 +381,61 @@ def test_a_cut_off_multipart_body_is_400(world, method, path) -> None:
     assert CJK.search(r.json()["errors"]["body"])
 
 
+# a photo sent under another boundary than the header declares: its bytes (NUL among them) are not a field
+WRONG_BOUNDARY = (
+    b'--xyz\r\nContent-Disposition: form-data; name="title"\r\n\r\nabc\r\n'
+    b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\r\n--xyz--\r\n"
+)
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_OPS, ids=[f"{m} {p}" for m, p in BODY_OPS])
+def test_a_multipart_body_under_another_boundary_is_400_saying_so(world, method, path) -> None:
+    r = call(world.client(), method, world.url(path), WRONG_BOUNDARY, "multipart/form-data; boundary=abc")
+    if method != "POST":  # a PUT or PATCH body is not parsed as a form: the JSON endpoint refuses its kind
+        assert r.status_code == 415 and "JSON" in r.json()["errors"]["body"], (r.status_code, r.content)
+        return
+    assert r.status_code == 400, (r.status_code, r.content)
+    said = r.json()["errors"]["body"]
+    assert "boundary" in said and "格式错误" in said and "NUL" not in said
+    assert r.json()["detail"][0]["type"] == "multipart_boundary"
+
+
+@pytest.mark.parametrize("template", PAGES)
+def test_a_page_form_under_another_boundary_is_a_chinese_400_saying_so(paths, template) -> None:
+    r = call(paths.client(), "POST", paths.url(template), WRONG_BOUNDARY, "multipart/form-data; boundary=abc")
+    assert r.status_code == 400, (template, r.status_code)
+    text = r.content.decode()
+    assert "请求有误" in text and "格式错误" in text and "NUL" not in text
+
+
+def test_each_reason_of_the_screen_has_its_own_message(world, settings) -> None:
+    """Every refusal before the view says what is wrong, and no two reasons share a message."""
+    settings.ZHIBEN = {**settings.ZHIBEN, "REQUEST_MAX_BYTES": 1024}
+    client, url = world.client(), f"/api/v1/hazards/{world.hazard.pk}/attachments"
+    multipart = "multipart/form-data; boundary=xyz"
+    many = b"".join(b'--xyz\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n' % i for i in range(1100))
+    cases = {
+        "content_length": call(client, "POST", url, b"", multipart, CONTENT_LENGTH="abc"),
+        "body_too_large": call(client, "POST", url, b"x" * 2048, multipart),
+        "content_type": call(client, "POST", url, A_FORM, "multipart/mixed; boundary=xyz"),
+        "no_boundary": call(client, "POST", url, b"--x\r\n\r\n", NO_BOUNDARY),
+        "wrong_boundary": call(client, "POST", url, WRONG_BOUNDARY[:900], "multipart/form-data; boundary=abc"),
+        "cut_off": call(client, "POST", url, CUT_OFF, multipart),
+        "nul": call(client, "POST", url, A_FORM.replace(b"\r\nx\r\n", b"\r\nx\x00\r\n"), multipart),
+    }
+    settings.ZHIBEN = {**settings.ZHIBEN, "REQUEST_MAX_BYTES": 200 * 1024 * 1024}
+    cases["too_many_fields"] = call(client, "POST", url, many + b"--xyz--\r\n", multipart)
+    cases["utf8"] = call(client, "POST", "/api/v1/hazards", b'{"title": "\xff"}', "application/json")
+    said = {}
+    for reason, r in cases.items():
+        assert 400 <= r.status_code < 500, (reason, r.status_code, r.content)
+        said[reason] = next(iter(r.json()["errors"].values()))
+        assert CJK.search(said[reason]), (reason, said[reason])
+    assert "NUL" in said["nul"] and all("NUL" not in m for k, m in said.items() if k != "nul"), said
+    assert len(set(said.values())) == len(said), said
+
+
 @pytest.mark.parametrize(("method", "path"), JSON_OPS, ids=[f"{m} {p}" for m, p in JSON_OPS])
 def test_a_json_endpoint_refuses_another_kind_of_body_415(world, method, path) -> None:
     client = world.client()
@@ -488,6 +544,67 @@ def test_huge_numbers_in_every_field_of_every_page_form(world, template) -> None
             send = client.post if method == "post" else client.get
             r = send(action or url, {**dict.fromkeys(names, value), "page": value})
             assert r.status_code < 500, (method, action or url, value, r.status_code)
+
+
+@pytest.mark.parametrize("template", [t for t in PAGES if not t.startswith(("/healthz",))])
+def test_a_refused_page_field_is_named_by_its_chinese_label(world, template) -> None:
+    """NUL in each field of each form of each page (the hazard report, the tip form, filters, actions, the
+    import upload…): the refusal names the field by its Chinese label, never by the program's name."""
+    client = world.client() if not template.startswith("/tips/report") else Client()
+    url = world.url(template)
+    page = client.get(url)
+    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+        return
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    for method, action, names in parser.forms:
+        for name in names:
+            send = client.post if method == "post" else client.get
+            r = send(action or url, {name: "a\x00"})
+            assert r.status_code == 422, (action or url, name, r.status_code)
+            said = re.search(r'<p id="refusal">(.*?)</p>', r.content.decode(), re.S)
+            assert said, (action or url, name)
+            text = html.unescape(said[1])
+            assert not re.search(r"[A-Za-z_]{2,}", text.replace("NUL", "")), (action or url, name, text)
+            assert re.match(r"「[^」]*[\u4e00-\u9fff][^」]*」", text), (action or url, name, text)
+
+
+_ERROR_TEXT = re.compile(
+    r'<(p|ul|li|div)[^>]*class="[^"]*(?:field-error|errorlist|msg error)[^"]*"[^>]*>(.*?)</\1>', re.S
+)
+
+
+@pytest.mark.parametrize("template", [t for t in PAGES if not t.startswith(("/healthz", "/accounts/"))])
+@pytest.mark.parametrize("value", ["", "x", "-1", "2025-13-45", "99999999999999999999"])
+def test_the_errors_of_every_page_form_name_no_program_word(world, template, value) -> None:
+    """Every form of every page sent with a value its fields refuse (empty, a word, a negative, an impossible
+    date, a huge number): the errors shown are Chinese, naming fields by their labels — no field name, no
+    enum value, no ``key=value`` of the program."""
+    client = world.client() if not template.startswith("/tips/report") else Client()
+    url = world.url(template)
+    page = client.get(url)
+    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+        return
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    for method, action, names in parser.forms:
+        send = client.post if method == "post" else client.get
+        r = send(action or url, dict.fromkeys(names, value))
+        for _, found in _ERROR_TEXT.findall(r.content.decode()):
+            text = html.unescape(re.sub(r"<[^>]+>", "", found))
+            words = re.findall(r"[A-Za-z_]+(?:[=_][A-Za-z_]+)*", text)
+            program = [w for w in words if "_" in w or "=" in w or w in names or (w.islower() and len(w) > 2)]
+            assert not program, (action or url, value, text)
+
+
+def test_a_page_refusal_before_the_view_names_the_label(world) -> None:
+    r = world.client().post("/hazards/new/", {"title": "储罐\x00区", "location": "x"})
+    assert r.status_code == 422
+    assert "「隐患名称」含有无法保存的控制字符（NUL）" in r.content.decode()
+    r = Client().post("/tips/report/", {"place": "秀山\x00", "description": "x"})
+    assert "「所在地区」" in r.content.decode()
+    r = world.client().get("/hazards/", {"no_such_filter": "\x00"})
+    assert "地址中的一个参数" in r.content.decode() and "no_such_filter" not in r.content.decode()
 
 
 # ------------------------------------------------------------------ JSON nested past the parser's recursion

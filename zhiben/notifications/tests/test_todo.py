@@ -447,3 +447,26 @@ def test_an_admin_may_take_every_verdict_so_it_waits_on_admins_too(world: World)
     here, there = tip_in(COUNTY), tip_in(OTHER_COUNTY)
     found = kinds(api(world.users["admin"]))
     assert {here.pk, there.pk} <= found["tip_verify"]
+
+
+def test_a_plan_to_make_says_by_when_deadline_or_not(world: World, settings: Any) -> None:
+    """待制定整改方案 (the enterprise's hazards without a plan): due ``PLAN_DAYS`` after discovery when no
+    deadline is set, and by the deadline when one was set earlier — on the API and on the page."""
+    settings.ZHIBEN = {**settings.ZHIBEN, "PLAN_DAYS": 15}
+    firm_user = world.users["enterprise"]
+    bare = new_hazard(firm_user, world.firm, title="无期限的重大隐患", discovered_on="2025-03-01")
+    general = new_hazard(
+        firm_user, world.firm, title="无期限的一般隐患", level="general", criterion="", discovered_on="2025-03-10"
+    )
+    early = new_hazard(firm_user, world.firm, title="期限较早的隐患", discovered_on="2025-03-01", deadline="2025-03-05")
+    late = new_hazard(firm_user, world.firm, title="期限较晚的隐患", discovered_on="2025-03-01", deadline="2025-06-30")
+    assert bare.deadline is None and general.deadline is None
+    due = {item["id"]: item["due"] for item in api(firm_user)["items"] if item["kind"] == "hazard_plan"}
+    assert due[bare.pk] == "2025-03-16"
+    assert due[general.pk] == "2025-03-25"
+    assert due[early.pk] == "2025-03-05"
+    assert due[late.pk] == "2025-03-16"
+    client = Client()
+    client.force_login(firm_user)
+    page = client.get("/todo/").content.decode()
+    assert "2025-03-16" in page and "2025-03-25" in page

@@ -18,6 +18,7 @@
   var SHRINK_OVER = 1.5 * 1024 * 1024;
   var QUALITY = 0.85;
   var SHRINKABLE = ["image/jpeg", "image/png", "image/webp"];
+  var answerShown = false; // the page shown is a form's answer put in place by sendWithProgress
 
   // ----------------------------------------------------------------------------------- storage
   function openDb() {
@@ -81,10 +82,25 @@
     if (/one-time-code|password/.test(el.getAttribute("autocomplete") || "")) return false;
     return el.name !== "csrfmiddlewaretoken" && el.name !== "_draft";
   }
-  function snapshot(form) {
+  function edited(el) {
+    // changed by the user from what the page came with (the value attributes, the server's own answer)
+    var type = (el.type || "").toLowerCase();
+    if (type === "checkbox" || type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    return type !== "hidden" && el.value !== el.defaultValue;
+  }
+  function snapshot(form, before) {
+    // only what the user changed is a draft (and the form token, so that a second copy is still harmless):
+    // a page's own defaults put back another day would be "restored" although nobody typed them. What the
+    // draft held already stays in it (a page of errors shows the typed values as its own defaults).
     var fields = {};
+    var dirty = {};
+    Object.keys(before || {}).forEach(function (name) { dirty[name] = true; });
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!kept(el)) return;
+      if (kept(el) && edited(el)) dirty[el.name] = true;
+    });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!kept(el) || !(dirty[el.name] || (el.type || "").toLowerCase() === "hidden")) return;
       var type = (el.type || "").toLowerCase();
       if (type === "checkbox" || type === "radio") {
         fields[el.name] = fields[el.name] || [];
@@ -95,14 +111,34 @@
         fields[el.name] = el.value;
       }
     });
-    return fields;
+    var any = Object.keys(dirty).some(function (name) { return name !== "form_token"; });
+    return { fields: fields, edited: any };
+  }
+  function chosenNames(form) {
+    // the names only: the files themselves go to IndexedDB, which a browser may refuse (private mode)
+    var names = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file][name]"), function (input) {
+      var list = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      if (list.length) names[input.name] = list;
+    });
+    return names;
   }
   function save(form) {
     try {
-      localStorage.setItem(PREFIX + form._zbKey, JSON.stringify({ at: Date.now(), fields: snapshot(form) }));
+      var held = readDraft(form._zbKey);
+      var shot = snapshot(form, held && held.fields);
+      var files = chosenNames(form);
+      if (!shot.edited && !Object.keys(files).length) return localStorage.removeItem(PREFIX + form._zbKey);
+      localStorage.setItem(PREFIX + form._zbKey, JSON.stringify({ at: Date.now(), fields: shot.fields, files: files }));
     } catch (e) { /* private mode or full: the form still works */ }
   }
+  function unset(el) {
+    if (el.tagName === "SELECT") Array.prototype.forEach.call(el.options, function (o) { o.selected = o.defaultSelected; });
+    else el.value = el.defaultValue;
+  }
   function restoreFields(form, fields) {
+    // true only when a visible field now shows what the draft held and did not show it before: a value
+    // the field cannot take (an option no longer offered) or a hidden token is not something put back
     var changed = false;
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!kept(el) || !(el.name in fields)) return;
@@ -110,12 +146,17 @@
       var type = (el.type || "").toLowerCase();
       if (type === "checkbox" || type === "radio") {
         var on = Array.isArray(value) && value.indexOf(el.value) >= 0;
-        if (el.checked !== on) { el.checked = on; changed = true; }
+        // a radio is only ever chosen (choosing one lets the others go): a value no longer offered clears nothing
+        if (el.checked !== on && (on || type === "checkbox")) { el.checked = on; changed = true; }
       } else if (el.tagName === "SELECT" && el.multiple) {
-        Array.prototype.forEach.call(el.options, function (o) { o.selected = Array.isArray(value) && value.indexOf(o.value) >= 0; });
+        Array.prototype.forEach.call(el.options, function (o) {
+          var want = Array.isArray(value) && value.indexOf(o.value) >= 0;
+          if (o.selected !== want) { o.selected = want; changed = true; }
+        });
       } else if (typeof value === "string" && el.value !== value) {
         el.value = value;
-        changed = type !== "hidden" || changed;
+        if (el.value !== value) unset(el); // refused by the field: left as the page had it
+        else if (type !== "hidden") changed = true;
       }
     });
     return changed;
@@ -327,6 +368,9 @@
       // the address becomes the page's own, so that a reload is a GET of it, never the form sent again
       var landed = xhr.responseURL && xhr.responseURL.split("#")[0] !== new URL(action, location.href).href.split("#")[0];
       if (landed) history.replaceState(null, "", xhr.responseURL);
+      // an answer shown at the form's own address (its errors, an expired page) is a step of its own, as
+      // a form sent without script would be: the browser's Back then leads to the form, not the page before
+      else { history.pushState({ zbAnswer: true }, "", location.href); answerShown = true; }
       showPage(xhr.responseText);
     };
     var lost = "网络不稳定，未能确认提交结果。您填写的内容和选择的文件已保存在本机，请稍后再点一次提交（重复提交不会产生两条记录）。";
@@ -407,8 +451,19 @@
       var draft = readDraft(key);
       if (draft) {
         var changed = restoreFields(form, draft.fields || {});
-        restoreFiles(form).then(function (restored) {
-          if (changed || restored.some(Boolean)) notice(form, "已恢复您上次在本机填写但未提交成功的内容。", true);
+        restoreFiles(form).then(function () {
+          // what was put back is said; files the browser could not keep are named, to be chosen again
+          var put = 0;
+          var missing = [];
+          var wanted = draft.files || {};
+          Array.prototype.forEach.call(form.querySelectorAll("input[type=file][name]"), function (input) {
+            var n = (input.files || []).length;
+            if (n && (wanted[input.name] || []).length) put += n;
+            else if (!n) missing = missing.concat(wanted[input.name] || []);
+          });
+          var text = changed || put ? "已恢复您上次在本机填写但未提交成功的内容" + (put ? "（含 " + put + " 个文件）" : "") + "。" : "";
+          if (missing.length) text += "上次选择的文件未能保留，请重新选择：" + missing.join("、") + "。";
+          if (text) notice(form, text, true);
         });
       }
     } else {
@@ -421,6 +476,10 @@
   }
   document.addEventListener("submit", onSubmit);
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+  window.addEventListener("popstate", function () {
+    // Back from an answer shown in place: the form's page is loaded again (a GET), and its draft put back
+    if (answerShown && !(history.state && history.state.zbAnswer)) location.reload();
+  });
   window.addEventListener("pageshow", function (e) {
     // back to a page kept in memory: its buttons pressed before are usable again
     if (e.persisted) Array.prototype.forEach.call(document.querySelectorAll("form[data-submitted]"), function (f) { delete f.dataset.submitted; busy(f, false); });

@@ -97,6 +97,61 @@ def test_submissions_are_rate_limited_per_client(settings) -> None:
     assert [submit(client).status_code for _ in range(3)] == [201, 201, 429]
 
 
+def _retry_time(message: str) -> datetime.datetime:
+    """The 「请于 HH:MM 后再试」 of a rate-limited answer, as today's Beijing time."""
+    import re
+
+    from django.utils import timezone
+
+    found = re.search(r"请于 (\d\d):(\d\d) 后再试（约 (\d+) 分钟后，北京时间）", message)
+    assert found, message
+    now = timezone.localtime()
+    at = now.replace(hour=int(found[1]), minute=int(found[2]), second=0, microsecond=0)
+    return at if at >= now - datetime.timedelta(minutes=1) else at + datetime.timedelta(days=1)
+
+
+def test_refused_reports_do_not_count_and_the_limit_says_when_to_retry(settings) -> None:
+    """Bad input (API and page, report and addition) costs nothing of the quota; a client over it is told
+    the Beijing time it may try again, within the window."""
+    from django.utils import timezone
+
+    settings.ZHIBEN = {**settings.ZHIBEN, "TIP_RATE_LIMIT": "2/h"}
+    client = Client()
+    assert [submit(client, description="").status_code for _ in range(4)] == [422] * 4
+    page = {"place": "500241", "category": "major_hazard", "description": ""}
+    assert [client.post("/tips/report/", page).status_code for _ in range(3)] == [422] * 3
+    receipt = submit(client).json()["receipt"]
+    for _ in range(3):  # an empty addition, by the page and by the API
+        assert client.post("/tips/check/", {"receipt": receipt, "action": "add", "body": ""}).status_code == 422
+        empty = client.post(
+            f"/api/v1/tips/by-receipt/{receipt}/messages", json.dumps({"body": ""}), content_type="application/json"
+        )
+        assert empty.status_code == 422
+    assert submit(client).status_code == 201  # the second accepted one: still within 2/h
+    refused = submit(client)
+    assert refused.status_code == 429
+    when = _retry_time(refused.json()["detail"])
+    assert timezone.localtime() <= when <= timezone.localtime() + datetime.timedelta(hours=1, minutes=1)
+    on_page = client.post("/tips/report/", {**page, "description": SECRET_TEXT})
+    assert on_page.status_code == 429 and int(on_page["Retry-After"]) <= 3600
+    assert _retry_time(on_page.content.decode()) == when
+    added = client.post("/tips/check/", {"receipt": receipt, "action": "add", "body": "补充"})
+    assert _retry_time(added.content.decode()) == when
+
+
+def test_a_locked_out_lookup_says_when_to_retry(settings) -> None:
+    settings.ZHIBEN = {**settings.ZHIBEN, "TIP_RECEIPT_RATE_LIMIT": "2/h"}
+    client = Client()
+    for _ in range(2):
+        client.post("/tips/check/", {"receipt": "ABCD-EFGH-JKMN-PQRS-TVW2"})
+    page = client.post("/tips/check/", {"receipt": "ABCD-EFGH-JKMN-PQRS-TVW2"})
+    assert page.status_code == 429 and "查询过于频繁" in page.content.decode()
+    _retry_time(page.content.decode())
+    api = client.get("/api/v1/tips/by-receipt/ABCD-EFGH-JKMN-PQRS-TVW2")
+    assert api.status_code == 429
+    _retry_time(api.json()["detail"])
+
+
 def test_identity_is_sealed_and_only_tip_handlers_read_it(
     officer, tip_handler, outsider, firm_user, admin_user
 ) -> None:
