@@ -41,7 +41,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             try:
                 job = import_create(actor=actor, kind=chosen, stream=upload, name=upload.name or "")
             except FieldErrors as exc:
-                error = next(iter(exc.errors.values()))
+                error = "；".join(exc.errors.values())  # every refusal at once (one round of errors)
             except (PermissionDenied, NotFound) as exc:
                 error = str(exc)
             else:
