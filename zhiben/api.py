@@ -23,7 +23,7 @@ from zhiben.accidents.api import router as accidents_router
 from zhiben.accounts.api import auth_router, users_router
 from zhiben.accounts.services import token_user
 from zhiben.analytics.api import router as stats_router
-from zhiben.common.errors import Conflict, DomainError, FieldErrors, UnsupportedMediaType
+from zhiben.common.errors import Conflict, DomainError, FieldErrors, TooManyRequests, UnsupportedMediaType
 from zhiben.common.idempotency import OPENAPI_HEADER
 from zhiben.common.inputs import MESSAGES, json_content, message
 from zhiben.common.middleware import use_field_labels
@@ -139,7 +139,10 @@ def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, UnsupportedMediaType):
         return _refusal(request, 415, exc.message, "content_type")
-    return api.create_response(request, {"detail": exc.message or "请求被拒绝"}, status=exc.status)
+    answer = api.create_response(request, {"detail": exc.message or "请求被拒绝"}, status=exc.status)
+    if isinstance(exc, TooManyRequests):
+        answer.headers["Retry-After"] = str(exc.retry_after)
+    return answer
 
 
 @api.exception_handler(Http404)

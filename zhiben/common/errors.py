@@ -33,6 +33,17 @@ class Conflict(DomainError):
         self.field = field
 
 
+class TooManyRequests(DomainError):
+    """Refused for the rate (429): ``retry_after`` seconds until the client may try again (sent as the
+    ``Retry-After`` header, RFC 9110 §10.2.3)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
+
+
 class NotFound(DomainError):
     """Missing, or outside the caller's scope: the two look the same."""
 

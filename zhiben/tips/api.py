@@ -10,12 +10,11 @@ from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from zhiben.accounts.request import request_actor
-from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.common.errors import FieldErrors, NotFound, TooManyRequests
 from zhiben.common.filters import query_params, query_schema
 from zhiben.common.inputs import json_body, openapi_body, parse
 from zhiben.common.pagination import LimitOffset
@@ -43,7 +42,7 @@ router = Router(tags=["tips"])
 def _refuse_if_limited(limited: limits.Limited | None, what: str = "提交") -> None:
     """429 saying when the client may try again (Beijing time)."""
     if limited:
-        raise HttpError(429, limited.message(what))
+        raise TooManyRequests(limited.message(what), limited.seconds)
 
 
 class ReceiptOut(Schema):
