@@ -228,7 +228,8 @@ class Hazard(models.Model):
             models.Index(fields=["enterprise", "status"]),
             models.Index(fields=["sector", "region"]),
             models.Index(fields=["discovered_on"]),
-            models.Index(fields=["enterprise", "external_ref"]),
+            # a hazard looked up by its enterprise and 外部编号 reads (enterprise, status): a firm's few
+            # hazards, no index of its own to write on every insert
         ]
         constraints = [
             models.CheckConstraint(

@@ -87,4 +87,8 @@ class Migration(migrations.Migration):
                 verbose_name="申请销号人",
             ),
         ),
+        migrations.RemoveIndex(
+            model_name="hazard",
+            name="hazards_haz_enterpr_3ffad7_idx",
+        ),
     ]
