@@ -225,7 +225,6 @@ def tally_change_many(
     # its rows freed before the next table's are built.
     together = len(pairs) <= TOGETHER
     for spec in SPECS:
-        width = len(spec.value_fields)
         # A deadline already past on the day of the change is stored folded (as the nightly fold would):
         # every figure asked for that day or later counts it overdue either way, and an import of an
         # old ledger then touches a row per key, not one per key and deadline day.
@@ -242,23 +241,12 @@ def tally_change_many(
                 for key in spec.keys(shape):
                     if at is not None and key[at] < when:
                         key = (*key[:at], PAST, *key[at + 1 :])
-                    row = summed.get(key)
-                    if row is None:
-                        summed[key] = vector.copy()
-                    else:
-                        for i in range(width):
-                            row[i] += vector[i]
+                    _add(summed, key, vector)
         if spec.rollup:
             delta: dict[tuple[Any, ...], list[int]] = {}
             for (region, *rest), vector in summed.items():
                 for node, depth in nodes(region):
-                    key = (node, depth, *rest)
-                    row = delta.get(key)
-                    if row is None:
-                        delta[key] = vector.copy()
-                    else:
-                        for i in range(width):
-                            row[i] += vector[i]
+                    _add(delta, (node, depth, *rest), vector)
         else:
             delta = summed
         rows = []
@@ -279,6 +267,16 @@ def tally_change_many(
     if batches:
         with connection.cursor() as cursor:
             _upsert(cursor, batches)
+
+
+def _add(sums: dict[tuple[Any, ...], list[int]], key: tuple[Any, ...], vector: list[int]) -> None:
+    """Add ``vector`` to the sum kept for ``key`` (a copy of it for a new key)."""
+    row = sums.get(key)
+    if row is None:
+        sums[key] = vector.copy()
+    else:
+        for i, v in enumerate(vector):
+            row[i] += v
 
 
 # The count tables this engine keeps, by the subject a register's ``kit.TallySource`` declares: a register
