@@ -298,7 +298,11 @@ def detail(request: HttpRequest, tip_id: int) -> HttpResponse:
 
 @login_required
 @post_or_back("tip-detail")
+@idempotency.once_per_form("tips.step")
 def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
+    """One POST endpoint per handling step (verify, extend, reply, reward paid). Each form carries a form
+    token: the same form sent again (a double tap, a retry after a lost answer) goes to the page the first
+    one reached, and a reply is never sent twice."""
     tip = _tip(request, tip_id)
     actor = request_actor(request)
     p = request.POST

@@ -82,3 +82,22 @@ def test_handlers_verify_and_reply_on_the_page(tip_handler, officer, firm_user, 
     firm_client = Client()
     firm_client.force_login(firm_user)
     assert firm_client.get("/tips/").status_code == 404 and firm_client.get(f"/tips/{tip.pk}/").status_code == 404
+
+
+def test_a_handling_step_sent_twice_from_its_form_is_taken_once(tip_handler, township) -> None:
+    """A double tap or a retry after a lost answer: the reply form's token makes it one reply."""
+    report(Client())
+    tip = Tip.objects.get()
+    client = Client()
+    client.force_login(tip_handler)
+    assert client.post(f"/tips/{tip.pk}/verify/", {"outcome": "unfounded"}).status_code == 302
+    page = client.get(f"/tips/{tip.pk}/").content.decode()
+    form = page[page.index(f'action="/tips/{tip.pk}/reply/"') :]
+    token = re.search(r'name="form_token" value="([^"]+)"', form)
+    assert token is not None, "the reply form carries a form token"
+    body = {"body": "经核查，该仓库已于上月关停。", "form_token": token.group(1)}
+    before = Event.objects.filter(subject_type="tip").count()
+    first = client.post(f"/tips/{tip.pk}/reply/", body)
+    again = client.post(f"/tips/{tip.pk}/reply/", body)
+    assert {first.status_code, again.status_code} <= {302, 303} and again["Location"] == first["Location"]
+    assert Event.objects.filter(subject_type="tip").count() == before + 1
