@@ -108,8 +108,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "zhiben.wsgi.application"
 
+# An empty DATABASE_URL (a copied .env with the value left out) means the embedded default, as an unset one.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'zhiben.sqlite3'}"),
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'zhiben.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task consumer read while one of them writes; IMMEDIATE

@@ -96,3 +96,14 @@ def test_the_redis_queue_and_cache_keys_are_named_by_the_database(tmp_path: Path
         names.append(json.loads(done.stdout))
     assert names[0][0] != names[1][0] and names[0][1] != names[1][1]
     assert "zhiben_a" in names[0][0] and "zhiben_b" in names[1][1]
+
+
+def test_an_empty_database_url_means_the_embedded_default(tmp_path: Path) -> None:
+    """A copied .env with ``DATABASE_URL=`` left empty starts on the embedded SQLite file, as an unset one
+    (it was a KeyError at start-up)."""
+    data = tmp_path / "data"
+    seen = server("", data)
+    assert Path(seen["queue"]).parent == data
+    assert seen["identity"] == database_identity(
+        {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data / "zhiben.sqlite3")}
+    )
