@@ -269,6 +269,9 @@ ZHIBEN = {
     # A major hazard still without a plan (五落实) this many days after its discovery is flagged and climbs
     # the ladder (no national figure was found: a setting).
     "PLAN_DAYS": env.int("ZHIBEN_PLAN_DAYS", default=7),
+    # The longest rectification period, from the day a deadline is set (or the discovery, if later), plans
+    # and extensions alike (FACTS §1, escalation practice: 整改期限最长不超过一年; rules.latest_deadline).
+    "RECTIFICATION_MAX_MONTHS": env.int("ZHIBEN_RECTIFICATION_MAX_MONTHS", default=12),
     # Extensions (延期), in working days of the official calendar (FACTS §1, escalation practice: asked at
     # least 20 working days before the deadline, decided within 10 working days of the request).
     "EXTENSION_NOTICE_WORKING_DAYS": env.int("ZHIBEN_EXTENSION_NOTICE_WORKING_DAYS", default=20),

@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from typing import Any, Protocol
 
@@ -140,6 +141,32 @@ def review_due(h: HazardLike) -> datetime.date | None:
 
 def review_overdue(h: HazardLike, *, on: datetime.date | None = None) -> bool:
     return dates.is_past(review_due(h), on=on or today())
+
+
+def latest_deadline(discovered_on: datetime.date, *, on: datetime.date | None = None) -> datetime.date:
+    """The latest deadline that may be set on ``on`` (today) for a hazard found on ``discovered_on``:
+    ``RECTIFICATION_MAX_MONTHS`` (12) months after the later of the two, the same day of the month or
+    the month's last; the calendar's last day at most.
+
+    FACTS §1 (escalation practice, local rules) gives a rectification period of at most one year. Counted
+    from the day the period is set, not from discovery, so that an old ledger's stock hazard typed in now
+    with the programme's clearance deadline is accepted, while no plan or extension sets a deadline more
+    than a year ahead (nor 9999-12-31)."""
+    start = max(discovered_on, on or today())
+    months = start.month - 1 + int(settings.ZHIBEN["RECTIFICATION_MAX_MONTHS"])
+    year, month = start.year + months // 12, months % 12 + 1
+    if year > datetime.MAXYEAR:
+        return datetime.date.max
+    return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def deadline_too_late(discovered_on: datetime.date, deadline: datetime.date) -> str:
+    """The refusal of a deadline past ``latest_deadline`` today (naming the last allowed day), or ""."""
+    latest = latest_deadline(discovered_on)
+    if deadline <= latest:
+        return ""
+    months = int(settings.ZHIBEN["RECTIFICATION_MAX_MONTHS"])
+    return f"整改期限最长为 {months} 个月，不能晚于 {latest:%Y-%m-%d}"
 
 
 def extension_ask_by(deadline: datetime.date) -> datetime.date:

@@ -236,6 +236,8 @@ def validate_hazard(report: HazardReport, *, actor: User, lookups: HazardLookups
     if report.deadline is not None and report.deadline < report.discovered_on:
         # A deadline may lie in the past (ledgers are entered late), never before discovery.
         errors.add("deadline", "整改期限不能早于发现日期")
+    elif report.deadline is not None and (too_late := rules.deadline_too_late(report.discovered_on, report.deadline)):
+        errors.add("deadline", too_late)
     errors.raise_if_any()
     assert enterprise is not None
     cleaned: dict[str, Any] = {
@@ -529,6 +531,8 @@ def hazard_plan(*, hazard_id: int, actor: User, plan: HazardPlan) -> Hazard:
         target = _target(hazard, Action.PLAN, actor)
         if plan.deadline < hazard.discovered_on:
             errors.add("deadline", "整改期限不能早于发现日期")
+        elif too_late := rules.deadline_too_late(hazard.discovered_on, plan.deadline):
+            errors.add("deadline", too_late)
         elif hazard.deadline is not None and plan.deadline > hazard.deadline:
             # a deadline moves later only by an extension decided by another officer (DESIGN.md §3)
             errors.add("deadline", f"整改期限不能晚于现有期限 {hazard.deadline:%Y-%m-%d}；需要延长请申请延期")
@@ -801,6 +805,8 @@ def hazard_extension_request(*, hazard_id: int, actor: User, extension: HazardEx
             raise Conflict(f"挂牌督办期限 {listed_until:%Y-%m-%d} 已过，不能再申请延期", field="deadline")
         if extension.deadline <= hazard.deadline:
             raise FieldErrors({"deadline": f"延期后的整改期限应晚于现有期限 {hazard.deadline:%Y-%m-%d}"})
+        if too_late := rules.deadline_too_late(hazard.discovered_on, extension.deadline):
+            raise FieldErrors({"deadline": too_late})
         if listed_until is not None and extension.deadline > listed_until:
             raise FieldErrors(
                 {"deadline": f"该隐患已挂牌督办，督办期限为 {listed_until:%Y-%m-%d}：延期不能晚于督办期限"}

@@ -39,6 +39,15 @@ from zhiben.tests_support import factories
 from .conftest import evidence, new_hazard
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _long_deadlines(settings) -> None:
+    """These tests set deadlines years ahead, clear of the 20-working-day notice for extensions; the
+    12-month cap on a rectification period (RECTIFICATION_MAX_MONTHS) has tests of its own."""
+    settings.ZHIBEN = {**settings.ZHIBEN, "RECTIFICATION_MAX_MONTHS": 120}
+
+
 TODAY = datetime.date(2025, 6, 1)
 SERIAL = itertools.count()
 

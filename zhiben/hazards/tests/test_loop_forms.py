@@ -19,6 +19,14 @@ from .conftest import new_hazard
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _long_deadlines(settings) -> None:
+    """These tests set deadlines years ahead, clear of the 20-working-day notice for extensions; the
+    12-month cap on a rectification period (RECTIFICATION_MAX_MONTHS) has tests of its own."""
+    settings.ZHIBEN = {**settings.ZHIBEN, "RECTIFICATION_MAX_MONTHS": 120}
+
+
 PLAN = {"responsible_person": "陈建国", "measures": "更换报警器并联锁", "interim_measures": "停用该区域，专人值守"}
 
 

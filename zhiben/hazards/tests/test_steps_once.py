@@ -18,6 +18,15 @@ from zhiben.hazards.models import Hazard, Status
 from .conftest import evidence, new_hazard, planned
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _long_deadlines(settings) -> None:
+    """These tests set deadlines years ahead, clear of the 20-working-day notice for extensions; the
+    12-month cap on a rectification period (RECTIFICATION_MAX_MONTHS) has tests of its own."""
+    settings.ZHIBEN = {**settings.ZHIBEN, "RECTIFICATION_MAX_MONTHS": 120}
+
+
 KEYS = (f"retry-key-{n:08d}-abcdef" for n in itertools.count())
 STEP = re.compile(r"^/api/v1/hazards/\{hazard_id\}/(?!attachments)(.+)$")
 

@@ -129,6 +129,21 @@ def test_a_three_row_header(api_as, officer, firm) -> None:
     assert (h.discovered_on, h.deadline) == (datetime.date(2024, 3, 2), datetime.date(2024, 4, 2))
 
 
+def test_a_deadline_headed_completion_limit_under_its_group(api_as, officer, firm) -> None:
+    """完成时限 under 整改落实 (a layout tried by a new user): the deadline, not an ignored column."""
+    rows: list[list[Any]] = [
+        ["隐患排查治理台账"],
+        ["单位基本情况", None, "隐患情况", None, None, None, "整改落实", None],
+        ["统一社会信用代码", "企业名称", "隐患名称", "隐患级别", "隐患来源", "排查日期", "完成时限", "责任人"],
+        [firm.credit_code, firm.name, "配电箱无门", "一般", "检查", "2024-03-02", "2024-04-02", "李某"],
+    ]
+    merges = ("A1:H1", "A2:B2", "C2:F2", "G2:H2")
+    job = run(api_as(officer), "hazards", book(rows, merges))
+    assert job["status"] == "done", (str(job["report"]["errors"]), job["report"]["file_error"])
+    assert job["report"]["columns"]["整改落实/完成时限"] == "整改期限"
+    assert Hazard.objects.get().deadline == datetime.date(2024, 4, 2)
+
+
 def test_a_stacked_header_without_merges(api_as, officer, firm) -> None:
     """The merges lost in a copy: the group label left of blank cells still spans the labels under them."""
     rows: list[list[Any]] = [
