@@ -72,8 +72,12 @@ def test_a_tip_survives_an_expired_token_with_its_photo(live_server, browser: Br
         page.select_option("#id_category", "major_hazard")
         page.fill("#id_description", DESCRIPTION)
         page.fill("#id_phone", "139 1234 5678")
+        page.fill("#id_name", "王五")
         page.set_input_files("#id_files", str(photo))
         _draft_saved(page)
+        # the reporter's identity is never kept on the device (a shared phone keeps drafts)
+        kept = page.evaluate("JSON.stringify(localStorage)")
+        assert "王五" not in kept and "1234" not in kept and DESCRIPTION in kept
         # the tab restored after the browser was closed: the CSRF cookie is gone
         page.context.clear_cookies()
         page.click("#tip-report button[type=submit]")
@@ -83,6 +87,7 @@ def test_a_tip_survives_an_expired_token_with_its_photo(live_server, browser: Br
         # the form again, as it was: the text and the chosen photo put back from the browser's draft
         expect(page.locator("#id_description")).to_have_value(DESCRIPTION)
         expect(page.locator("#id_place")).to_have_value("秀山县清溪场镇")
+        expect(page.locator("#id_name")).to_have_value("")  # typed again, or left anonymous
         expect(page.locator(".draft-note")).to_contain_text("已恢复")
         assert page.evaluate("document.querySelector('#id_files').files[0].name") == "现场.png"
         page.click("#tip-report button[type=submit]")
