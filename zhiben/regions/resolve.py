@@ -125,6 +125,9 @@ def _forms(name: str, level: int) -> tuple[set[str], set[str], _Autonomous | Non
         forms |= {place + kind, f"{place}自治{kind}"}  # 秀山县, 秀山自治县; 恩施州, 恩施自治州
         if level >= Level.COUNTY:
             bare.add(place)
+    elif match:  # named for its nation alone: 鄂伦春自治旗 → 鄂伦春旗, 鄂温克族自治旗 → 鄂温克旗
+        nation, kind = name[: match.end() - 3], match.group(1)
+        forms.add(nation.removesuffix("族") + kind)
     if level <= Level.PREFECTURE:  # 四川省 → 四川, 成都市 → 成都, 恩施土家族苗族自治州 → 恩施
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
