@@ -3,12 +3,14 @@ phone, files the plan, uploads evidence and applies for close-out; a county offi
 
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from zhiben.hazards import rules
 from zhiben.hazards.models import Hazard
 from zhiben.tests_support import files
 
@@ -46,7 +48,8 @@ def test_report_with_a_photo_then_an_officer_closes_it_out(
     page.fill("#action-plan [name=responsible_person]", "陈建国")
     page.fill("#action-plan [name=measures]", "重新敷设接地线并检测")
     page.fill("#action-plan [name=funds]", "6000")
-    page.fill("#action-plan [name=deadline]", "2030-12-31")
+    # within the 12-month cap on a rectification period (RECTIFICATION_MAX_MONTHS)
+    page.fill("#action-plan [name=deadline]", str(rules.today() + datetime.timedelta(days=90)))
     page.fill("#action-plan [name=interim_measures]", "停用2号储罐，专人巡检")
     page.click("#action-plan button[type=submit]")
     expect(page.locator(".status").first).to_have_text("整改中")
