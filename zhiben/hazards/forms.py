@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
 from zhiben.common.inputs import DayField, form_field
-from zhiben.reference.selectors import criteria_for
+from zhiben.reference.models import Criterion, Kind
+from zhiben.reference.rules import places
+from zhiben.reference.selectors import composite_elements, coverage, criteria_in_force
 
 from .inputs import (
     Decision,
@@ -34,7 +38,18 @@ class HazardForm(forms.Form):
     title = forms.CharField(label="隐患名称", max_length=200)
     level = forms.ChoiceField(label="隐患级别", choices=Level.choices, widget=forms.RadioSelect, initial=Level.GENERAL)
     source = forms.ChoiceField(label="来源", choices=Source.choices, initial=Source.INSPECTION)
-    criterion = forms.ChoiceField(label="判定依据（重大隐患必填）", required=False)
+    criterion = forms.ChoiceField(
+        label="判定依据（重大隐患必填）",
+        required=False,
+        help_text="只列出发现日期当天有效、适用于该企业行业领域的条款；更改企业或发现日期后列表随之更新。",
+    )
+    elements = forms.MultipleChoiceField(
+        label="综合判定要素（引用综合判定条款时填写）",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="综合判定要素不能单独判定为重大火灾隐患：勾选同一场所存在的要素，数量达到场所类别规定的条数才成立。",
+    )
+    place_type = forms.ChoiceField(label="场所类别（引用综合判定条款时填写）", required=False)
     discovered_on = DayField(label="发现日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     deadline = DayField(label="整改期限", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     location = forms.CharField(label="隐患部位", max_length=200, required=False)
@@ -43,26 +58,86 @@ class HazardForm(forms.Form):
     )
     external_ref = forms.CharField(label="外部编号", max_length=64, required=False)
 
-    def __init__(self, *args: Any, sector: str | None = None, enterprise_user: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sector: str | None = None,
+        on: datetime.date | None = None,
+        enterprise_user: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.catalogue = CriterionCatalogue(sector, on)
         criterion = self.fields["criterion"]
         assert isinstance(criterion, forms.ChoiceField)
-        criterion.choices = criterion_choices(sector)
+        criterion.choices = self.catalogue.choices()
+        elements = self.fields["elements"]
+        assert isinstance(elements, forms.MultipleChoiceField)
+        elements.choices = self.catalogue.element_choices()
+        place = self.fields["place_type"]
+        assert isinstance(place, forms.ChoiceField)
+        place.choices = [("", "—"), *self.catalogue.place_choices()]
+        # the clauses in force depend on the discovery date: reload the citation block when it changes
+        self.fields["discovered_on"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("hazard-criteria-options"),
+                "hx-trigger": "change",
+                "hx-target": "#criterion-block",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_enterprise, #id_discovered_on, #id_criterion",
+            }
+        )
         if enterprise_user:
             for name in ("enterprise", "source"):
                 self.fields[name].disabled = True
             self.fields["source"].initial = Source.SELF_CHECK
 
 
-def criterion_choices(sector: str | None) -> list[Any]:
-    """Clauses for the sector, grouped by standard (optgroups), plus the general ones."""
-    if not sector:
-        return [("", "—（先填写企业）")]
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for c in criteria_for(sector=sector):
-        label = f"{c.standard.title}（{c.standard.number}）"
-        groups.setdefault(label, []).append((c.code, f"{c.article} {c.text}"[:90]))
-    return [("", "— 不引用（一般隐患）—"), *groups.items()]
+class CriterionCatalogue:
+    """What the report form offers to cite for a hazard of ``sector`` found on ``on`` (FACTS §2): the clauses
+    in force that day, grouped by standard (optgroups, labelled with the edition and its dates), the
+    composite fire elements and types of place of a determination, the standards' notes (e.g. GB 35181's
+    exclusions) and, instead of a silent empty list, notices of what is missing (``selectors.coverage``)."""
+
+    def __init__(self, sector: str | None, on: datetime.date | None) -> None:
+        self.sector, self.on = sector, on
+        self.clauses: list[Criterion] = list(criteria_in_force(sector, on)) if sector and on else []
+        self.determinations = [c for c in self.clauses if c.kind == Kind.DETERMINATION]
+        self.elements: list[Criterion] = []
+        self.notices: list[str] = []
+        if sector and on:
+            for d in self.determinations:
+                self.elements.extend(composite_elements(d, on))
+            self.notices = coverage(sector, on)["notices"]
+        notes = {c.standard.note for c in self.clauses if c.standard.note}
+        self.notes = sorted(notes)
+
+    def choices(self) -> list[Any]:
+        if not self.sector:
+            return [("", "—（先填写企业）")]
+        if not self.on:
+            return [("", "—（先填写发现日期）")]
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for c in self.clauses:
+            s = c.standard
+            until = f"至{s.effective_to}" if s.effective_to else "起施行"
+            local = "地方标准 · " if s.local else ""
+            label = f"{local}{s.title}（{s.number}，{s.effective_from or ''}{until}）"
+            text = f"{c.article} {c.text}"[:80]
+            if not c.text_available:
+                text = f"{text}【{c.label}】"
+            groups.setdefault(label, []).append((c.code, text))
+        return [("", "— 不引用（一般隐患）—"), *groups.items()]
+
+    def element_choices(self) -> list[tuple[str, str]]:
+        return [(c.code, f"{c.article} {c.text}"[:90]) for c in self.elements]
+
+    def place_choices(self) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for d in self.determinations:
+            for p in places(d):
+                seen.setdefault(p["key"], f"{p['name']}（{p['threshold']}条以上）")
+        return list(seen.items())
 
 
 # The steps' forms are the pages' shape of the typed inputs (inputs.py): labels, requiredness and limits come

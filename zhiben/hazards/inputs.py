@@ -58,6 +58,20 @@ def _criterion(raw: Any) -> str:
     return code_key(raw, dash="-")
 
 
+def parse_elements(raw: Any) -> list[str]:
+    """综合判定要素: a list of clause codes (or one code per line / separated by commas on a page)."""
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, str):
+        raw = re.split(r"[\s,，、；;]+", raw.strip())
+    if not isinstance(raw, list | tuple):
+        raise ValueError("综合判定要素应为条款编码的列表")
+    codes = [code_key(item, dash="-") for item in raw if str(item).strip()]
+    if len(codes) > 60:
+        raise ValueError("综合判定要素最多60条")
+    return codes
+
+
 Required = required
 
 
@@ -73,6 +87,14 @@ class HazardReport(Input):
     discovered_on: Annotated[datetime.date, BeforeValidator(_discovered)] = Required(title="发现日期")
     criterion: Annotated[str, BeforeValidator(_criterion)] = Field(
         "", max_length=32, title="判定依据", description="判定标准条款编码（重大隐患必填），见 /criteria"
+    )
+    elements: Annotated[list[str], BeforeValidator(parse_elements)] = Field(
+        default_factory=list,
+        title="综合判定要素",
+        description="引用综合判定条款（如 GB35181-D）时列出的综合判定要素条款编码",
+    )
+    place_type: Annotated[str, text("场所类别", 16)] = Field(
+        "", max_length=16, title="场所类别", description="引用综合判定条款时的场所类别代码，如 crowded"
     )
     deadline: Annotated[datetime.date | None, BeforeValidator(partial(parse_date, label="整改期限"))] = Field(
         None, title="整改期限"

@@ -29,7 +29,8 @@ from zhiben.common.ledgers import (
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
 from zhiben.enterprises.models import Enterprise, enterprise_name_key
-from zhiben.reference.selectors import criteria_for, criterion_applies
+from zhiben.reference.models import Criterion
+from zhiben.reference.selectors import criteria_for, criterion_lookup
 
 from . import rules
 from .inputs import parse_date as parse_iso_date
@@ -42,16 +43,16 @@ class _PreloadedLookups(HazardLookups):
 
     def __init__(self, enterprises: dict[str, Enterprise]) -> None:
         self.enterprises = enterprises
-        self.criteria: dict[tuple[str, str], bool] = {}
+        self.criteria: dict[str, Criterion | None] = {}
 
     def enterprise(self, actor: User, credit_code: str) -> Enterprise | None:
         return self.enterprises.get(credit_code)
 
-    def criterion_applies(self, code: str, sector: str) -> bool:
-        key = (code, sector)
-        if key not in self.criteria:
-            self.criteria[key] = criterion_applies(code=code, sector=sector)
-        return self.criteria[key]
+    def criterion(self, code: str) -> Criterion | None:
+        # each clause cited looked up once; its sector and dates are checked per row (discovered_on)
+        if code not in self.criteria:
+            self.criteria[code] = criterion_lookup(code)
+        return self.criteria[code]
 
 
 # fields an existing hazard may take from a re-import; the rest follow the lifecycle, on its page
@@ -255,15 +256,21 @@ class HazardRows:
         return out
 
 
-def _criteria_rows() -> list[tuple[str, str, str, str]]:
-    """The clauses in force, for the template's 判定标准条款 sheet: code, the sectors it applies to,
-    standard and article, text."""
+def _criteria_rows() -> list[tuple[str, str, str, str, str]]:
+    """Every clause, for the template's 判定标准条款 sheet: code, the sectors it applies to, standard and
+    article, the dates it is in force (a row cites a clause in force on its discovery date), text."""
+
+    def dates(c: Criterion) -> str:
+        start, end = c.effective_from, c.effective_to
+        return f"{start or ''}至{end or '今'}"
+
     return [
         (
             c.code,
             "所有行业领域" if c.all_sectors else "、".join(s.name for s in c.sectors.all()),
-            f"{c.standard.title} {c.article}{c.part}".strip(),
-            c.text,
+            f"{c.standard.title}（{c.standard.number}） {c.article}{c.part}".strip(),
+            dates(c),
+            c.text if c.text_available else f"{c.text}（{c.label}）",
         )
         for c in criteria_for()
     ]
@@ -271,9 +278,9 @@ def _criteria_rows() -> list[tuple[str, str, str, str]]:
 
 CRITERIA = Reference(
     sheet="判定标准条款",
-    headers=("条款编码", "适用行业领域", "判定标准及条款", "内容"),
+    headers=("条款编码", "适用行业领域", "判定标准及条款", "有效期间", "内容"),
     rows=_criteria_rows,
-    widths=(16, 28, 40, 80),
+    widths=(16, 28, 40, 24, 80),
 )
 
 

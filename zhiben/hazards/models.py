@@ -132,6 +132,9 @@ class Hazard(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A fire determination (GB 35181 综合判定) cites its composite elements and the type of place counted.
+    criterion_elements = models.JSONField("综合判定要素", default=list, blank=True)
+    place_type = models.CharField("场所类别", max_length=16, blank=True)
     external_ref = models.CharField("外部编号", max_length=64, blank=True)
     discovered_on = models.DateField("发现日期")
     deadline = models.DateField("整改期限", null=True, blank=True)

@@ -10,7 +10,7 @@ import datetime
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -28,7 +28,9 @@ from zhiben.common.inputs import parse
 from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import Enterprise
-from zhiben.reference.selectors import criterion_applies
+from zhiben.reference.models import Criterion
+from zhiben.reference.rules import determination_errors, is_determination
+from zhiben.reference.selectors import composite_elements, criterion_lookup, refusal
 
 from . import rules
 from .evidence import CheckedFile, EvidenceRejected, check_upload, stored_files
@@ -46,6 +48,8 @@ from .inputs import (
     HazardSubmission,
     HazardSupervision,
     ReportTo,
+    parse_date,
+    parse_elements,
 )
 from .models import (
     EVERYONE,
@@ -201,6 +205,8 @@ def snapshot(h: Hazard) -> dict[str, Any]:
         "deadline": h.deadline,
         "external_ref": h.external_ref,
     }
+    if h.criterion_elements:  # a fire determination: the elements counted and the type of place
+        out.update(criterion_elements=h.criterion_elements, place_type=h.place_type)
     if h.historical:
         out.update(historical=True, status=h.status, closed_on=h.closed_on)
     return out
@@ -216,8 +222,13 @@ class HazardLookups:
         found = list(scoped(Enterprise.objects, actor).filter(credit_code=credit_code)[:1])
         return found[0] if found else None
 
-    def criterion_applies(self, code: str, sector: str) -> bool:
-        return criterion_applies(code=code, sector=sector)
+    def criterion(self, code: str) -> Criterion | None:
+        """Clause ``code`` with its sectors, standard and successors (``selectors.refusal`` reads them)."""
+        return criterion_lookup(code)
+
+    def composites(self, determination: Criterion, on: datetime.date) -> dict[str, Criterion]:
+        """The composite elements a determination counts, in force on ``on``, by code."""
+        return {c.code: c for c in composite_elements(determination, on)}
 
 
 def validate_hazard(report: HazardReport, *, actor: User, lookups: HazardLookups | None = None) -> dict[str, Any]:
@@ -231,7 +242,8 @@ def validate_hazard(report: HazardReport, *, actor: User, lookups: HazardLookups
     enterprise = find.enterprise(actor, report.enterprise)
     if enterprise is None:
         errors.add("enterprise", "企业不存在或不在您的管辖范围内")
-    for field, text in _role_and_criterion(report.source, report.level, report.criterion, enterprise, actor, find):
+    cited = Cited(report.criterion, report.discovered_on, report.elements, report.place_type)
+    for field, text in _role_and_criterion(report.source, report.level, cited, enterprise, actor, find):
         errors.add(field, text)
     if report.deadline is not None and report.deadline < report.discovered_on:
         # A deadline may lie in the past (ledgers are entered late), never before discovery.
@@ -253,20 +265,49 @@ def validate_hazard(report: HazardReport, *, actor: User, lookups: HazardLookups
     }
     if report.criterion:
         cleaned["criterion_id"] = report.criterion
+    if report.elements:
+        cleaned["criterion_elements"] = report.elements
+        cleaned["place_type"] = report.place_type
     return cleaned
 
 
+class Cited(NamedTuple):
+    """What a hazard cites: a clause code, on its discovery date (None: not readable), and for a fire
+    determination the composite elements and the type of place."""
+
+    criterion: str
+    on: datetime.date | None
+    elements: list[str]
+    place_type: str
+
+
 def _role_and_criterion(
-    source: Any, level: Any, criterion: str, enterprise: Enterprise | None, actor: User, find: HazardLookups
+    source: Any, level: Any, cited: Cited, enterprise: Enterprise | None, actor: User, find: HazardLookups
 ) -> list[tuple[str, str]]:
+    """The role's and the citation's refusals, by field. FACTS §2: the clause applies to the enterprise's
+    sector and is in force on the discovery date; GB 35181: a composite element is never cited alone, a
+    determination lists elements reaching its place's threshold."""
     out = []
     if actor.role == Role.ENTERPRISE and source not in (None, "", Source.SELF_CHECK):
         out.append(("source", "企业只能上报“企业自查”发现的隐患，来源请选择企业自查"))
-    if criterion:
-        if enterprise is not None and not find.criterion_applies(criterion, enterprise.sector_id):
-            out.append(("criterion", f"判定依据 {criterion} 不存在或不适用于该企业的行业领域"))
-    elif level == Level.MAJOR:
-        out.append(("criterion", "重大隐患必须引用所属行业（或通用）的判定标准条款"))
+    code = cited.criterion
+    if not code:
+        if level == Level.MAJOR:
+            out.append(("criterion", "重大隐患必须引用所属行业（或通用）的判定标准条款"))
+        if cited.elements or cited.place_type:
+            out.append(("elements", "列出综合判定要素时须引用综合判定条款"))
+        return out
+    if enterprise is None or cited.on is None:
+        return out  # the enterprise or the date is refused on its own
+    c = find.criterion(code)
+    why = refusal(c, code, enterprise.sector_id, cited.on)
+    if why is not None:
+        out.append(("criterion", why))
+    elif is_determination(c):
+        assert c is not None
+        out.extend(determination_errors(c, cited.elements, cited.place_type, find.composites(c, cited.on)).items())
+    elif cited.elements or cited.place_type:
+        out.append(("elements", f"{code} 不是综合判定条款，不列综合判定要素和场所类别"))
     return out
 
 
@@ -286,8 +327,16 @@ def hazard_input(data: Mapping[str, Any], *, actor: User, lookups: HazardLookups
                 found["enterprise"] = "企业不存在或不在您的管辖范围内"
         except ValueError:
             pass
-        criterion = code_key(data.get("criterion"), dash="-")
-        found.update(_role_and_criterion(data.get("source"), data.get("level"), criterion, enterprise, actor, find))
+        try:
+            on = parse_date(data.get("discovered_on"), "发现日期")
+        except ValueError:
+            on = None
+        try:
+            elements = parse_elements(data.get("elements"))
+        except ValueError:
+            elements = []
+        cited = Cited(code_key(data.get("criterion"), dash="-"), on, elements, str(data.get("place_type") or ""))
+        found.update(_role_and_criterion(data.get("source"), data.get("level"), cited, enterprise, actor, find))
         raise FieldErrors({**found, **exc.errors}) from exc
 
 

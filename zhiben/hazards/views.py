@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -42,7 +43,6 @@ from .forms import (
     ReviewForm,
     SubmitForm,
     SuperviseForm,
-    criterion_choices,
 )
 from .inputs import (
     HazardCancellation,
@@ -54,6 +54,7 @@ from .inputs import (
     HazardReviewDecision,
     HazardSubmission,
     HazardSupervision,
+    parse_date,
 )
 from .models import AttachmentKind, Hazard, Source, SupervisionLevel
 from .selectors import current_listings, hazard_events, hazard_get, hazard_list
@@ -128,6 +129,7 @@ def hazard_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial=initial,
         sector=enterprise.sector_id if enterprise else None,
+        on=_day_or_today(request.POST.get("discovered_on") if request.method == "POST" else None),
         enterprise_user=enterprise_user,
     )
 
@@ -157,14 +159,29 @@ def hazard_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _day_or_today(raw: str | None) -> datetime.date | None:
+    """The form's discovery date, for the clauses in force that day: today when blank, None when unreadable
+    (the form then says so on the field and offers no clause)."""
+    if not raw:
+        return rules.today()
+    try:
+        return parse_date(raw, "发现日期")
+    except ValueError:
+        return None
+
+
 @login_required
 def criteria_options(request: HttpRequest) -> HttpResponse:
-    """The criterion <select> for the enterprise typed in the form (htmx)."""
+    """The citation block of the report form (clauses in force for the enterprise's sector on the discovery
+    date, grouped by standard; fire elements and types of place; notices), reloaded by htmx when the
+    enterprise or the date changes. The service checks the choice again on submit."""
     enterprise = _enterprise_for_form(request_actor(request), request.GET.get("enterprise"))
-    choices = criterion_choices(enterprise.sector_id if enterprise else None)
-    plain = [(v, label) for v, label in choices if isinstance(label, str)]
-    groups = [(name, options) for name, options in choices if isinstance(options, list)]
-    return render(request, "hazards/_criterion_options.html", {"plain": plain, "groups": groups})
+    form = HazardForm(
+        initial={"criterion": request.GET.get("criterion", "")},
+        sector=enterprise.sector_id if enterprise else None,
+        on=_day_or_today(request.GET.get("discovered_on")),
+    )
+    return render(request, "hazards/_criterion_block.html", {"form": form})
 
 
 def _form_errors(form: Any, exc: DomainError, *, file_field: str = "") -> None:

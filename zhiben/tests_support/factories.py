@@ -74,10 +74,17 @@ def hazard(
         "source": source,
         "discovered_on": discovered_on,
         "deadline": deadline,
-        "criterion": fields.pop("criterion", "SAWS121C-1" if level == "major" else ""),
+        "criterion": fields.pop("criterion", chemicals_criterion(discovered_on) if level == "major" else ""),
         **fields,
     }
     return hazard_create(actor=actor, report=parse(HazardReport, report))
+
+
+def chemicals_criterion(on: Any) -> str:
+    """A hazardous-chemicals clause in force on ``on`` (FACTS §2): 安监总管三〔2017〕121号 （一） to 2026-09-29,
+    AQ 3067-2026 5.2.1 (topic-only, citable) from 2026-09-30."""
+    day = on if isinstance(on, datetime.date) else datetime.date.fromisoformat(str(on))
+    return "SAWS121C-1" if day <= datetime.date(2026, 9, 29) else "AQ3067-5-2-1"
 
 
 def user(

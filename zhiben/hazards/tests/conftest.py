@@ -10,6 +10,7 @@ from zhiben.hazards.inputs import HazardPlan, HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_attach, hazard_create, hazard_plan
 from zhiben.tests_support import files
+from zhiben.tests_support.factories import chemicals_criterion
 
 
 @pytest.fixture(autouse=True)
@@ -25,9 +26,9 @@ def new_hazard(actor, firm, **over) -> Hazard:
         "level": "major",
         "source": "self_check",
         "discovered_on": "2025-03-01",
-        "criterion": "SAWS121C-1",
     }
     data.update(over)
+    data.setdefault("criterion", chemicals_criterion(data["discovered_on"]) if data["level"] == "major" else "")
     return hazard_create(actor=actor, report=parse(HazardReport, data))
 
 

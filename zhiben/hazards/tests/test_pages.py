@@ -24,7 +24,9 @@ def test_an_enterprise_user_reports_a_major_hazard_with_photos(firm_user) -> Non
     c = signed_in(firm_user)
     form = c.get("/hazards/new/").content.decode()
     assert 'type="file" name="files"' in form and "multiple" in form and firm_user.enterprise.credit_code in form
-    assert "SAWS121C-1" in form  # the criterion list is the firm's sector's
+    # the criterion list is the firm's sector's, in force today (FACTS §2: AQ 3067-2026 from 2026-09-30, topic
+    # entries labelled as such; 121号 no longer offered)
+    assert "AQ3067-5-1-1" in form and "仅条目主题，正文见标准原文" in form and "SAWS121C-1" not in form
     r = c.post(
         "/hazards/new/",
         {
@@ -133,9 +135,27 @@ def test_quick_filters(officer, firm) -> None:
     assert "逾期的" in page and "没逾期的" not in page
 
 
-def test_the_criterion_list_follows_the_enterprise(officer, firm) -> None:
-    r = signed_in(officer).get("/hazards/criteria-options/", {"enterprise": firm.credit_code})
-    assert "SAWS121C-1" in r.content.decode() and "MEM4-" not in r.content.decode()
+def test_the_criterion_list_follows_the_enterprise_and_the_date(officer, firm) -> None:
+    # FACTS §2: 安监总管三〔2017〕121号 to 2026-09-29, AQ 3067-2026 from 2026-09-30; coal clauses are not chemicals'
+    c = signed_in(officer)
+    page = c.get("/hazards/criteria-options/", {"enterprise": firm.credit_code, "discovered_on": "2026-09-29"})
+    body = page.content.decode()
+    assert "SAWS121C-1" in body and "AQ3067-" not in body and "MEM4-" not in body
+    assert "<optgroup" in body and "安监总管三〔2017〕121号" in body
+    body = c.get(
+        "/hazards/criteria-options/", {"enterprise": firm.credit_code, "discovered_on": "2026-09-30"}
+    ).content.decode()
+    assert "SAWS121C-1" not in body and "AQ3067-5-1-1" in body
+
+
+def test_no_national_fire_clause_after_2025_10_31_is_said_not_left_silent(officer, firm) -> None:
+    # GB 35181-2017 ends 2025-10-31 (FACTS §2); the 2025 text is not in the catalogue
+    c = signed_in(officer)
+    before = c.get("/hazards/criteria-options/", {"enterprise": firm.credit_code, "discovered_on": "2025-10-31"})
+    assert "GB35181-6-1" in before.content.decode() and "综合判定要素" in before.content.decode()
+    after = c.get("/hazards/criteria-options/", {"enterprise": firm.credit_code, "discovered_on": "2025-11-01"})
+    body = after.content.decode()
+    assert "GB35181-" not in body and "没有收录现行的国家重大火灾隐患判定条款" in body
 
 
 def test_the_home_page_counts_hazards_in_scope(officer, firm) -> None:
