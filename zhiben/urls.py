@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("zhiben.accounts.urls")),
     path("regions/", include("zhiben.regions.urls")),
+    path("criteria/", include("zhiben.reference.urls")),
     path("enterprises/", include("zhiben.enterprises.urls")),
     path("hazards/", include("zhiben.hazards.urls")),
     path("notifications/", include("zhiben.notifications.urls")),

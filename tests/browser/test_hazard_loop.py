@@ -35,7 +35,7 @@ def test_report_with_a_photo_then_an_officer_closes_it_out(
     expect(page.locator("#id_enterprise")).to_have_value(DEMO_CODE)
     page.fill("#id_title", "储罐区静电接地失效")
     page.check("input[name=level][value=major]")
-    page.select_option("#id_criterion", "SAWS121C-1")
+    page.select_option("#id_criterion", "AQ3067-5-2-1")  # in force from 2026-09-30 (FACTS §2)
     page.fill("#id_location", "2号储罐区")
     page.set_input_files("#id_files", str(photo))
     page.screenshot(path=str(artifacts / "hazard-report-phone.png"), full_page=True)

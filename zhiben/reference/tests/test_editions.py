@@ -314,3 +314,12 @@ def test_the_admin_enters_a_local_standard_with_its_source(admin_user, client) -
     std = CriteriaStandard.objects.get(key="HB2025")
     assert std.local and std.clauses.get().sectors.get().key == "education"
     assert criterion_applies(code="HB2025-1", sector="education", on=D(2025, 6, 1))
+
+
+def test_the_catalogue_page_shows_editions_dates_source_and_status(officer, client) -> None:
+    client.force_login(officer)
+    page = client.get("/criteria/", {"on": "2026-08-01"}).content.decode()
+    assert "应急管理部令第4号" in page and "2026-06-30" in page and "已废止" in page and "尚未施行" in page
+    page = client.get("/criteria/", {"standard": "AQ3067"}).content.decode()
+    assert "仅条目主题，正文见标准原文" in page
+    assert client.get("/criteria/", {"on": "nope"}).status_code == 422

@@ -51,7 +51,7 @@ from zhiben.hazards.services import (
 )
 from zhiben.notifications.models import Notification
 from zhiben.reference.models import Sector
-from zhiben.reference.selectors import criteria_for
+from zhiben.reference.selectors import criteria_in_force
 from zhiben.regions.models import Region
 from zhiben.regions.services import region_create
 from zhiben.tips.inputs import TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
@@ -395,7 +395,11 @@ class Command(BaseCommand):
         else:
             actor, source = county, rng.choice(["inspection", "self_check", "self_check", "other"])
         reviewer = county if actor != county else self.second
-        criteria = list(criteria_for(sector=firm.sector_id).values_list("code", flat=True)[:8])
+        # clauses in force on the discovery date (FACTS §2), cited alone (not the fire determination)
+        in_force = criteria_in_force(firm.sector_id, discovered).exclude(kind="determination")
+        criteria = list(in_force.values_list("code", flat=True)[:8])
+        if level == "major" and not criteria:  # no clause in force that day: the sector has no list here
+            level = "general"
         title = TITLES[level][i % len(TITLES[level])]
         photo = _photo(rng)
         made: dict[str, int] = {}
