@@ -349,13 +349,14 @@ def test_the_hazard_template_lists_the_clauses_and_offers_them(api_as, officer) 
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     clauses = wb["判定标准条款"]
     rows = list(clauses.iter_rows(values_only=True))
-    assert rows[0] == ("条款编码", "适用行业领域", "判定标准及条款", "内容")
+    # each clause with the dates it is in force (FACTS §2: a row cites a clause in force on its discovery date)
+    assert rows[0] == ("条款编码", "适用行业领域", "判定标准及条款", "有效期间", "内容")
     in_force = Criterion.objects.filter(withdrawn=False)
     assert {r[0] for r in rows[1:]} == set(in_force.values_list("code", flat=True)) and len(rows) > 1
     one = in_force.exclude(all_sectors=True).first()
     assert one is not None
     row = next(r for r in rows if r[0] == one.code)
-    assert row[3] == one.text and all(s.name in str(row[1]) for s in one.sectors.all())
+    assert row[4].startswith(one.text) and all(s.name in str(row[1]) for s in one.sectors.all())
     ledger = wb.worksheets[0]
     column = next(c.column_letter for c in ledger[1] if c.value == "判定依据")
     lists = [dv for dv in ledger.data_validations.dataValidation if column in str(dv.sqref)]

@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from zhiben.audit.models import Event
+from zhiben.common import dates
 from zhiben.common.inputs import parse
 from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.tests_support import files
+from zhiben.tests_support.factories import chemicals_criterion
 from zhiben.tips import rules
 from zhiben.tips.models import Tip, TipAttachment
 
@@ -263,7 +265,12 @@ def test_verification_creates_the_hazard_and_decides_the_reward(tip_handler, fir
     r = post(
         client,
         f"/api/v1/tips/{tip.pk}/verify",
-        {"outcome": "confirmed", "fine": "50000", "hazard_title": "储罐区违规动火", "criterion": "SAWS121C-1"},
+        {
+            "outcome": "confirmed",
+            "fine": "50000",
+            "hazard_title": "储罐区违规动火",
+            "criterion": chemicals_criterion(dates.today()),
+        },
     )
     assert r.status_code == 200, r.content
     body = r.json()
@@ -304,7 +311,7 @@ def test_a_hazard_the_enterprise_had_already_found_earns_no_reward(tip_handler, 
                 "level": "major",
                 "source": "self_check",
                 "discovered_on": datetime.date.today().isoformat(),
-                "criterion": "SAWS121C-1",
+                "criterion": chemicals_criterion(dates.today()),
                 "deadline": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
             },
         ),

@@ -80,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError("没有企业：请同时生成企业（--enterprises N）")
         criteria: dict[str, list[str]] = {}
         for sector in {e[2] for e in enterprises}:
-            criteria[sector] = list(criteria_for(sector=sector).values_list("code", flat=True))
+            criteria[sector] = list(criteria_for(sector=sector).filter(kind="clause").values_list("code", flat=True))
         rows = hazard_rows(
             rng, enterprises=enterprises, criteria=criteria, count=count, today=today(), overdue_share=overdue_share
         )
