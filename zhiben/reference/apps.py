@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models.signals import post_migrate
 
 
@@ -20,7 +21,8 @@ def load_reference_data(sender: AppConfig, apps: Any = None, verbosity: int = 1,
     try:
         region_model = apps.get_model("regions", "Region")
         apps.get_model("reference", "Criterion")
-    except LookupError:  # migrating backwards to before these tables existed
+        apps.get_model("reference", "CriteriaStandard")._meta.get_field("effective_to")
+    except (LookupError, FieldDoesNotExist):  # migrating backwards to before these tables (or editions) existed
         return
     regions = load_regions(region_model)
     counts = load_reference(apps)
