@@ -84,6 +84,26 @@ def test_editions_carry_their_dates_source_and_predecessor() -> None:
     assert CriteriaStandard.objects.get(key="GB35181").effective_to == D(2025, 10, 31)
 
 
+def test_each_successor_edition_starts_the_day_after_its_predecessor_ends() -> None:
+    """No gap and no overlap between editions (FACTS §2: 10号令 from 2023-05-15 replaces 129号 to 2023-05-14;
+    建质规〔2024〕5号 from 2024-12-13; 工信部安全〔2024〕234号 from 2024-12-03; 第21号 from 2026-07-01; AQ 3067 from
+    2026-09-30)."""
+    pairs = {
+        (s.supersedes_id, s.key)
+        for s in CriteriaStandard.objects.exclude(supersedes=None).select_related("supersedes")
+        if s.supersedes is not None
+        and s.effective_from is not None
+        and s.supersedes.effective_to == s.effective_from - datetime.timedelta(days=1)
+    }
+    assert pairs == {
+        ("SAWS129", "MEM10"),
+        ("JZG2022", "JZG2024"),
+        ("MIIT337", "MIIT234"),
+        ("MEM4", "MEM21"),
+        ("SAWS121C", "AQ3067"),
+    }
+
+
 def test_topic_only_entries_are_labelled_and_their_warning_prefix_stripped() -> None:
     c = Criterion.objects.get(code="AQ3067-5-1-1")
     assert not c.text_available and c.label == TOPIC_ONLY_LABEL
