@@ -16,7 +16,8 @@ from zhiben.enterprises.models import Enterprise
 from zhiben.hazards.inputs import HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.services import hazard_create
-from zhiben.reference.models import Sector
+from zhiben.reference.models import Kind, Sector
+from zhiben.reference.selectors import criteria_in_force
 from zhiben.regions.codes import Level
 from zhiben.regions.models import Region
 
@@ -85,6 +86,16 @@ def chemicals_criterion(on: Any) -> str:
     AQ 3067-2026 5.2.1 (topic-only, citable) from 2026-09-30."""
     day = on if isinstance(on, datetime.date) else datetime.date.fromisoformat(str(on))
     return "SAWS121C-1" if day <= datetime.date(2026, 9, 29) else "AQ3067-5-2-1"
+
+
+def criterion_for(sector: str, on: Any) -> str:
+    """The first clause a major hazard of ``sector`` found on ``on`` may cite by itself (FACTS §2: by sector and
+    discovery date; never a fire determination, which needs its elements). Raises LookupError if none is in force."""
+    day = on if isinstance(on, datetime.date) else datetime.date.fromisoformat(str(on))
+    found = criteria_in_force(sector, day).exclude(kind=Kind.DETERMINATION).exclude(all_sectors=True).first()
+    if found is None:
+        raise LookupError(f"no clause of {sector} in force on {day}")
+    return found.code
 
 
 def user(

@@ -83,9 +83,7 @@ class Transitions(RuleBasedStateMachine):
                     "source": source,
                     "discovered_on": discovered,
                     "deadline": deadline,
-                    "criterion": ("SAWS121C-1" if f.sector_id == "hazardous_chemicals" else "MEM10-A7-1")
-                    if major
-                    else "",
+                    "criterion": factories.criterion_for(f.sector_id, discovered) if major else "",
                 },
             ),
         )

@@ -80,6 +80,8 @@ REFERENCE = {
     ("GET", "/api/v1/regions/{code}"),
     ("GET", "/api/v1/sectors"),
     ("GET", "/api/v1/criteria"),
+    ("GET", "/api/v1/criteria/standards"),
+    ("GET", "/api/v1/criteria/coverage"),
 }  # public reference data, same for every signed-in user
 ADMIN_ONLY = {("POST", "/api/v1/users"), ("GET", "/api/v1/users"), ("POST", "/api/v1/regions")}
 SELF = {("GET", "/api/v1/users/me")}
@@ -345,6 +347,7 @@ def test_no_payload_makes_a_500(payload, admin_user) -> None:
                 "level",
                 "source",
                 "enterprise",
+                "on",
             ]
         ),
         st.text(max_size=20),
@@ -358,6 +361,9 @@ def test_no_query_makes_a_500(params, admin_user) -> None:
         "/api/v1/enterprises",
         "/api/v1/regions",
         "/api/v1/criteria",
+        "/api/v1/criteria/standards",
+        "/api/v1/criteria/coverage",
+        "/criteria/",
         "/enterprises/",
         "/api/v1/hazards",
         "/hazards/",
