@@ -19,8 +19,8 @@ from zhiben.enterprises.models import Enterprise
 
 from . import exports
 from .models import Filing
-from .periods import NotAPeriod, Period, parse_period
-from .selectors import enterprise_get, filing_get, filing_of, filing_status, rollup, statistics
+from .periods import NotAPeriod, Period, last_ended, parse_period
+from .selectors import enterprise_get, filing_get, filing_of, filing_status, rollup, statistics, subtree
 from .services import filing_create
 
 router = Router(tags=["filings"])
@@ -66,9 +66,10 @@ class StatusOut(Schema):
     filing: int | None
 
 
-def _period(raw: str | None, *, required: bool = True) -> Period:
-    if raw in (None, "") and required:
-        raise FieldErrors({"period": "请给出统计期（如 2026Q3 或 2026）"})
+def _period(raw: str | None) -> Period:
+    """The period asked for; without one, the latest quarter that has ended (Beijing)."""
+    if raw is None or not raw.strip():
+        return last_ended(dates.today())
     try:
         return parse_period(raw)
     except NotAPeriod as exc:
@@ -126,15 +127,17 @@ def list_filings(
     limit: str = "",
     offset: str = "",
 ) -> dict[str, Any]:
-    """Each enterprise in scope that owes ``period``'s statistics (``2026Q3`` or ``2026``; required) with its
+    """Each enterprise in scope that owes ``period``'s statistics (``2026Q3`` or ``2026``; default: the latest
+    ended quarter) with its
     filing: ``filed``, ``filed_on``, ``late`` (filed after ``due_on``), ``overdue`` (not filed and the due day
     past). Filters: ``region`` (subtree), ``sector``, ``filed``, ``overdue`` (true/false). Paged by
     ``limit``/``offset``."""
     when = _period(period)
+    actor = request_actor(request)
     qs = filing_status(
-        actor=request_actor(request),
+        actor=actor,
         period=when,
-        region=region.strip() or None,
+        region=subtree(actor=actor, region=region),
         sector=sector.strip() or None,
         filed=_yes_no("filed", filed),
         overdue=_yes_no("overdue", overdue),
@@ -171,13 +174,15 @@ def file_statistics(request: HttpRequest) -> Status[Filing]:
 def summary(request: HttpRequest, period: str = "", region: str = "") -> dict[str, Any]:
     """The roll-up for ``period``: per child region and per sector, enterprises ``due``, ``filed``,
     ``filed_late``, ``not_filed`` and ``overdue`` (not filed past the due day), and the ``totals``."""
-    return rollup(actor=request_actor(request), period=_period(period), region=region.strip() or None)
+    actor = request_actor(request)
+    return rollup(actor=actor, period=_period(period), region=subtree(actor=actor, region=region))
 
 
 @router.get("/summary.xlsx", openapi_extra=xlsx_openapi("报送情况汇总 (.xlsx)"))
 def summary_xlsx(request: HttpRequest, period: str = "", region: str = "") -> HttpResponse:
     """The roll-up as a workbook."""
-    data = rollup(actor=request_actor(request), period=_period(period), region=region.strip() or None)
+    actor = request_actor(request)
+    data = rollup(actor=actor, period=_period(period), region=subtree(actor=actor, region=region))
     return xlsx_response(exports.rollup_xlsx(data), f"{data['label']}统计分析表报送情况.xlsx", fallback="filings.xlsx")
 
 

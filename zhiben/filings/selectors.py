@@ -13,10 +13,12 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from zhiben.accounts.models import User
 from zhiben.accounts.scope import scoped
 from zhiben.common import dates
+from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.enterprises.models import Enterprise, OperatingStatus
 from zhiben.hazards import rules
 from zhiben.hazards.models import Hazard, Level, Status
 from zhiben.regions.models import Region
+from zhiben.regions.selectors import parse_region
 
 from .models import Filing
 from .periods import Period
@@ -39,6 +41,19 @@ MAJOR_FIGURES: tuple[tuple[str, str], ...] = (
 def enterprise_get(*, actor: User, credit_code: str) -> Enterprise | None:
     """The enterprise with ``credit_code`` if ``actor`` may see it (missing and forbidden look the same)."""
     return scoped(Enterprise.objects, actor).select_related("region", "sector").filter(credit_code=credit_code).first()
+
+
+def subtree(*, actor: User, region: str | None) -> str | None:
+    """The region code asked for (normalised; None for none), as the figures take it: FieldErrors naming
+    ``region`` for a code that is not one or names no region; NotFound outside an officer's own subtree."""
+    if not region or not str(region).strip():
+        return None
+    code = parse_region(region)
+    if not Region.objects.filter(code=code).exists():
+        raise FieldErrors({"region": f"行政区划代码 {code} 不存在"})
+    if actor.is_regulator and actor.region_id and not code.startswith(actor.region_id):
+        raise NotFound("该区划不在您的管辖范围内")
+    return code
 
 
 def _in(day: datetime.date | None, period: Period) -> bool:

@@ -14,12 +14,15 @@ from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import DomainError, FieldErrors
+from zhiben.common.middleware import page_field_labels
 
 from .periods import NotAPeriod, last_ended, parse_period
-from .selectors import figure_rows, filing_of, filing_status, rollup, statistics
+from .selectors import figure_rows, filing_of, filing_status, rollup, statistics, subtree
 from .services import filing_create
 
 LIST_ROWS = 200
+# The page's fields, written in its template: their Chinese names for a refusal before the view.
+page_field_labels("filings", {"period": "统计期", "region": "区划代码", "scan": "签字盖章扫描件"})
 
 
 @login_required
@@ -60,11 +63,16 @@ def filing_list_view(request: HttpRequest) -> HttpResponse:
             can_file=period.ended(today),
         )
     else:
-        region = request.GET.get("region", "").strip() or None
+        region = None
+        try:
+            region = subtree(actor=actor, region=request.GET.get("region", ""))
+        except FieldErrors as exc:
+            error = exc.errors["region"]
         context.update(
             summary=rollup(actor=actor, period=period, region=region, today=today),
-            owing=list(filing_status(actor=actor, period=period, region=region, filed=False, today=today)[:LIST_ROWS]),
+            enterprises=list(filing_status(actor=actor, period=period, region=region, today=today)[:LIST_ROWS]),
             overdue=today > period.due,
             region=region or "",
+            error=error,
         )
     return render(request, "filings/list.html", context, status=422 if error else 200)

@@ -73,7 +73,9 @@ def test_figures_count_the_quarter_by_business_dates(stocked, officer) -> None:
     assert q4["general"]["found"] == 1 and q4["general"]["rectified"] == 1 and q4["funds"] is None
 
 
-def test_the_api_answers_the_figures_and_scope_hides_them(api_as, stocked, officer, outsider, firm_user) -> None:
+def test_the_api_answers_the_figures_and_scope_hides_them(
+    api_as, stocked, officer, outsider, firm_user, on_day
+) -> None:
     url = f"/api/v1/enterprises/{stocked.credit_code}/statistics"
     r = api_as(officer).get(url, {"period": "2026Q3"})
     assert r.status_code == 200, r.content
@@ -81,7 +83,9 @@ def test_the_api_answers_the_figures_and_scope_hides_them(api_as, stocked, offic
     assert api_as(firm_user).get(url, {"period": "2026Q3"}).status_code == 200
     bad = api_as(officer).get(url, {"period": "2026Q5"})
     assert bad.status_code == 422 and "period" in bad.json()["errors"]
-    assert api_as(officer).get(url).status_code == 422
+    # without a period: the latest quarter that has ended
+    on_day(D(2027, 1, 1))
+    assert api_as(officer).get(url).json()["period"] == "2026Q4"
     for suffix in ("", ".xlsx", ".docx"):
         assert api_as(outsider).get(url + suffix, {"period": "2026Q3"}).status_code == 404
 
@@ -202,6 +206,14 @@ def test_the_list_and_roll_up_api_and_their_scope(api_as, county, officer, outsi
     # out of scope: nothing listed, counted or readable
     assert api_as(outsider).get("/api/v1/filings", {"period": "2026Q3"}).json()["count"] == 0
     assert api_as(outsider).get("/api/v1/filings/summary", {"period": "2026Q3"}).json()["totals"]["due"] == 0
+    x = api_as(outsider).get("/api/v1/filings/summary.xlsx", {"period": "2026Q3"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(x.content)).get_sheet_by_index(0).to_python()
+    assert ["合计", "合计", 0, 0, 0, 0, 0] in rows
+    for path in ("/api/v1/filings", "/api/v1/filings/summary", "/api/v1/filings/summary.xlsx"):
+        r = api_as(outsider).get(path, {"period": "2026Q3", "region": "500241"})
+        assert r.status_code == 404, path
+        r = api_as(officer).get(path, {"period": "2026Q3", "region": "999999"})
+        assert r.status_code == 422 and "region" in r.json()["errors"], path
     filing = Filing.objects.first()
     assert filing is not None
     assert api_as(outsider).get(f"/api/v1/filings/{filing.pk}").status_code == 404
