@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpResponse
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from zhiben.common.xlsx import Column, content_disposition, write_table
@@ -65,6 +66,7 @@ def statistics_docx(enterprise: Enterprise, period: Period, figures: dict[str, A
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "宋体"
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")  # Chinese text's own font
     style.font.size = Pt(12)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
