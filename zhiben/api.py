@@ -29,6 +29,8 @@ from zhiben.common.inputs import MESSAGES, json_content, message
 from zhiben.common.middleware import use_field_labels
 from zhiben.documents.api import router as documents_router
 from zhiben.enterprises.api import router as enterprises_router
+from zhiben.filings.api import router as filings_router
+from zhiben.filings.api import statistics_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
 from zhiben.notifications.api import router as notifications_router
@@ -225,6 +227,8 @@ api.add_router("/regions", regions_router)
 api.add_router("/sectors", sectors_router)
 api.add_router("/criteria", criteria_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/enterprises", statistics_router)
+api.add_router("/filings", filings_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/stats", stats_router)
 api.add_router("/imports", imports_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhiben.web",
     "zhiben.accidents",
     "zhiben.tips",
+    "zhiben.filings",
     "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",
@@ -317,6 +318,14 @@ ZHIBEN = {
     "ACCIDENT_SUPPLEMENT_DAYS": env.int("ZHIBEN_ACCIDENT_SUPPLEMENT_DAYS", default=30),
     "ACCIDENT_SHORT_SUPPLEMENT_DAYS": env.int("ZHIBEN_ACCIDENT_SHORT_SUPPLEMENT_DAYS", default=7),
     "ACCIDENT_SHORT_WINDOW_SECTORS": env.list("ZHIBEN_ACCIDENT_SHORT_WINDOW_SECTORS", default=["road_transport"]),
+    # A major hazard an enterprise of these sectors finds itself is reported to the regulator within this many
+    # working days of the official calendar (电力: 国家发展改革委令第41号 第十八条, FACTS §2; text not read).
+    "REGULATOR_REPORT_SECTORS": env.list("ZHIBEN_REGULATOR_REPORT_SECTORS", default=["power"]),
+    "REGULATOR_REPORT_WORKING_DAYS": env.int("ZHIBEN_REGULATOR_REPORT_WORKING_DAYS", default=3),
+    # 16号令 第十四条 statistics (FACTS §1): a quarter's by this day of the next quarter's first month, a
+    # year's by this day of January of the next year.
+    "STATISTICS_QUARTER_DUE_DAY": env.int("ZHIBEN_STATISTICS_QUARTER_DUE_DAY", default=15),
+    "STATISTICS_YEAR_DUE_DAY": env.int("ZHIBEN_STATISTICS_YEAR_DUE_DAY", default=31),
 }
 
 if PRODUCTION and not ZHIBEN["TIP_KEYS"]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/", include("zhiben.imports.urls")),
     path("accidents/", include("zhiben.accidents.urls")),
     path("tips/", include("zhiben.tips.urls")),
+    path("filings/", include("zhiben.filings.urls")),
     path("documents/", include("zhiben.documents.urls")),
     path("", include("zhiben.web.urls")),
     path("", include("zhiben.common.urls")),

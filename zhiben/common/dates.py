@@ -26,6 +26,11 @@ def today() -> datetime.date:
     return timezone.now().astimezone(_zone(settings.TIME_ZONE)).date()
 
 
+def zone() -> zoneinfo.ZoneInfo:
+    """zhiben's zone (``TIME_ZONE``, Asia/Shanghai), e.g. for a Beijing day in SQL (``TruncDate(tzinfo=…)``)."""
+    return _zone(settings.TIME_ZONE)
+
+
 @functools.cache
 def _zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)

@@ -108,6 +108,7 @@ class HazardOut(Schema):
     review_due: datetime.date | None = Field(None, description="审核销号期限（待审核时）")
     review_overdue: bool
     without_plan: bool = Field(..., description="重大隐患超过 ZHIBEN_PLAN_DAYS 天仍未制定整改方案")
+    report_late: bool = Field(..., description="重大隐患向监管部门报告晚于期限（电力：3 个工作日）")
     cancel_proposed_by: int | None = Field(None, alias="cancel_proposed_by_id")
     historical: bool
     closed_on: datetime.date | None
@@ -157,6 +158,10 @@ class HazardOut(Schema):
     def resolve_without_plan(obj: Hazard) -> bool:
         return rules.without_plan(obj)
 
+    @staticmethod
+    def resolve_report_late(obj: Hazard) -> bool:
+        return rules.report_late(obj)
+
 
 class PlanOut(Schema):
     responsible_person: str
@@ -204,6 +209,16 @@ class ExtensionOut(Schema):
 class ReportsOut(Schema):
     regulator: datetime.date | None = Field(None, alias="reported_to_regulator_on")
     workers_congress: datetime.date | None = Field(None, alias="reported_to_workers_congress_on")
+    regulator_due: datetime.date | None = Field(
+        None,
+        alias="regulator_report_due",
+        description="向监管部门报告期限：电力企业自查发现的重大隐患，发现后第 3 个工作日（发改委令第41号 第十八条）",
+    )
+    regulator_late: bool = Field(..., description="登记与报告监管部门均晚于报告期限（迟报）")
+
+    @staticmethod
+    def resolve_regulator_late(obj: Hazard) -> bool:
+        return rules.report_late(obj)
 
 
 class HazardDetail(HazardOut):

@@ -87,6 +87,13 @@ class HazardFilterSet(FilterSet):
         q=rules.q_without_plan,
         description="重大隐患发现后超过 ZHIBEN_PLAN_DAYS 天仍未制定整改方案（无整改期限或方案）",
     )
+    report_late = YesNoFilter(
+        label="报告迟报",
+        yes="迟报",
+        no="否",
+        q=rules.q_report_late,
+        description="重大隐患晚于报告期限才登记或报告监管部门（电力：发现后 3 个工作日，发改委令第41号 第十八条）",
+    )
     self_check_missed = YesNoFilter(
         label="自查未发现",
         q=rules.q_self_check_missed,

@@ -157,6 +157,10 @@ class Hazard(models.Model):
     # 双报告 (安全生产法 第四十一条第二款)
     reported_to_regulator_on = models.DateField("报告监管部门日期", null=True, blank=True)
     reported_to_workers_congress_on = models.DateField("报告职工代表大会日期", null=True, blank=True)
+    # The day a major hazard is to be reported to the regulator by (power: 3 working days, rules.
+    # regulator_report_due_for), fixed when it is recorded from the official calendar then known; null where
+    # no such rule applies. Stored so that late reports are found by SQL (working days are not).
+    regulator_report_due = models.DateField("向监管部门报告期限", null=True, blank=True)
 
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -19,6 +19,9 @@
 - deadline_owner: ``regulator`` for a deadline a regulator ordered (an inspection's or a tip's finding),
   ``enterprise`` for the enterprise's own (self-check and other sources); a listing's 督办期限 is always
   the regulator's.
+- regulator_report_due / report_late: a major hazard a power enterprise found itself is reported to the
+  regulator within 3 working days (国家发展改革委令第41号 第十八条; sectors and days are settings); reported
+  means registered here or ``reported_to_regulator_on``, whichever is earlier.
 - self_check_missed: a major hazard found by ``inspection`` or a ``tip`` — "有问题查不出" is treated like an
   accident (参照事故调查处理) and flagged for accountability.
 """
@@ -32,7 +35,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db.models import Case, DateField, F, Func, Q, Value, When
 from django.db.models.expressions import Expression
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from zhiben.common import dates
 
@@ -174,6 +177,46 @@ def extension_ask_by(deadline: datetime.date) -> datetime.date:
     working days before it (FACTS §1, escalation practice) — asked on that day, the deadline is the 20th
     working day after it or later. Every earlier day qualifies too."""
     return dates.last_day_before(deadline, int(settings.ZHIBEN["EXTENSION_NOTICE_WORKING_DAYS"]))
+
+
+# 电力: 国家发展改革委令第41号 第十八条 — a power enterprise reports a major hazard it finds to the 国家能源局
+# 派出机构 and the local electricity department within 3 working days (FACTS §2; the order's text could not be
+# read here: encoded from FACTS.md). Which sectors and how many working days are settings.
+def regulator_report_due_for(
+    *, sector: str, level: str, source: str, discovered_on: datetime.date
+) -> datetime.date | None:
+    """The day by which the enterprise reports a major hazard to its regulator (Beijing date):
+    ``REGULATOR_REPORT_WORKING_DAYS`` (3) working days of the official calendar after ``discovered_on``
+    (``dates.add_working_days``: the discovery day itself not counted), for a major hazard of a sector in
+    ``REGULATOR_REPORT_SECTORS`` (power) that the enterprise found (not an inspection's or a tip's: the
+    regulator found those itself); None otherwise."""
+    z = settings.ZHIBEN
+    if level != Level.MAJOR or source in REGULATOR_SOURCES or sector not in set(z["REGULATOR_REPORT_SECTORS"]):
+        return None
+    return dates.add_working_days(discovered_on, int(z["REGULATOR_REPORT_WORKING_DAYS"]))
+
+
+def reported_on(h: Any) -> datetime.date | None:
+    """The day the regulator knew of the hazard: the earlier of its registration here (the regulator's own
+    database, Beijing day of ``created_at``) and an explicit ``reported_to_regulator_on``."""
+    days = [d for d in (h.reported_to_regulator_on, dates.beijing_day(h.created_at) if h.created_at else None) if d]
+    return min(days) if days else None
+
+
+def report_late(h: Any) -> bool:
+    """Reported to the regulator after ``regulator_report_due`` (迟报; 第四十一号令 第十八条)."""
+    due_day, day = h.regulator_report_due, reported_on(h)
+    return due_day is not None and day is not None and day > due_day
+
+
+def q_report_late() -> Q:
+    """``report_late`` in SQL: registered after the report's due day and not reported by it otherwise."""
+    registered = TruncDate("created_at", tzinfo=dates.zone())
+    return (
+        Q(regulator_report_due__isnull=False)
+        & Q(regulator_report_due__lt=registered)
+        & (Q(reported_to_regulator_on__isnull=True) | Q(reported_to_regulator_on__gt=F("regulator_report_due")))
+    )
 
 
 class ExtensionLike(Protocol):

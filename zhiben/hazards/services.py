@@ -492,7 +492,14 @@ def _hazard_new(actor: User, cleaned: Mapping[str, Any], now: datetime.datetime)
         created_at=now,
         updated_at=now,
     )
+    fields["regulator_report_due"] = _report_due(hazard)
     return hazard
+
+
+def _report_due(hazard: Hazard) -> datetime.date | None:
+    return rules.regulator_report_due_for(
+        sector=hazard.sector_id, level=hazard.level, source=hazard.source, discovered_on=hazard.discovered_on
+    )
 
 
 @functools.cache
@@ -945,13 +952,16 @@ def hazards_follow_enterprises(actor: User | None, moves: Sequence[Move]) -> int
                     kinds.append((f"{field}_changed", {"from": old, "to": new}))
             if not kinds:
                 continue
+            hazard.regulator_report_due = _report_due(hazard)  # a sector's report rule follows the sector
             hazard.updated_at = now
             moved.append(hazard)
             changes.append((before, shape_of(hazard)))
             for kind, payload in kinds:
                 events.append(NewEvent(subject_type="hazard", subject_id=str(hazard.pk), kind=kind, payload=payload))
                 written.append((hazard, kind, payload))
-        Hazard.objects.bulk_update(moved, ["region", "sector", "updated_at"], batch_size=BULK_CHUNK)
+        Hazard.objects.bulk_update(
+            moved, ["region", "sector", "regulator_report_due", "updated_at"], batch_size=BULK_CHUNK
+        )
         tallies_changed(SUBJECT, changes)
         event_append_many(actor=actor, events=events)
         events_written(actor=actor, subject_type="hazard", model=Hazard, events=written)

@@ -268,6 +268,8 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         "review_due": rules.review_due(hazard),
         "review_overdue": rules.review_overdue(hazard),
         "without_plan": rules.without_plan(hazard),
+        "report_late": rules.report_late(hazard),
+        "report_days": settings.ZHIBEN["REGULATOR_REPORT_WORKING_DAYS"],
         "extension_decide_by": rules.extension_decide_by(hazard),
         "extension_overdue": rules.extension_overdue(hazard),
         "extension_notice": settings.ZHIBEN["EXTENSION_NOTICE_WORKING_DAYS"],

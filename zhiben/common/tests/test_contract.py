@@ -36,7 +36,7 @@ def _operations() -> list[tuple[str, str]]:
     ops = []
     for path, methods in schema["paths"].items():
         for method in methods:
-            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id)\}", "1", path)
+            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id)\}", "1", path)
             concrete = concrete.replace("{job_id}", "00000000-0000-4000-8000-000000000000")
             concrete = concrete.replace("{kind}", "hazards")
             concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", concrete)
@@ -158,8 +158,25 @@ DOCUMENTS = {
     ("GET", "/api/v1/{segment}/{subject_id}/documents"),
     ("GET", "/api/v1/{segment}/{subject_id}/documents/{kind}"),
 }
+# 16号令 statistics filings: the list, the roll-up and an enterprise's statistics are cut to the caller's scope, a
+# filing or an enterprise outside it answers 404 (zhiben/filings/tests/test_register_contract.py); filing is the
+# enterprise's own (403 for an officer, 404 for another enterprise).
+FILING = "/api/v1/filings/{filing_id}"
+STATISTICS = "/api/v1/enterprises/{credit_code}/statistics"
+FILINGS = {
+    ("GET", "/api/v1/filings"),
+    ("POST", "/api/v1/filings"),
+    ("GET", "/api/v1/filings/summary"),
+    ("GET", "/api/v1/filings/summary.xlsx"),
+    ("GET", FILING),
+    ("GET", f"{FILING}/scan"),
+    ("GET", STATISTICS),
+    ("GET", f"{STATISTICS}.xlsx"),
+    ("GET", f"{STATISTICS}.docx"),
+}
 CLASSIFIED = (
-    PUBLIC
+    FILINGS
+    | PUBLIC
     | DOCUMENTS
     | TIP_LIST
     | TIP_OBJECT

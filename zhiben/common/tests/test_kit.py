@@ -12,7 +12,13 @@ from zhiben.common import kit
 
 def test_every_register_is_declared_with_its_path() -> None:
     names = {spec.name: spec.path for spec in kit.registers()}
-    assert names == {"enterprise": "enterprises", "hazard": "hazards", "tip": "tips", "accident": "accidents"}
+    assert names == {
+        "enterprise": "enterprises",
+        "hazard": "hazards",
+        "tip": "tips",
+        "accident": "accidents",
+        "filing": "filings",
+    }
     assert kit.by_path("hazards") is kit.get("hazard")
 
 

@@ -56,6 +56,11 @@ SPEC = Spec(
         Listing("/enterprises/", {"q": "{credit_code}"}, marker='href="/enterprises/{credit_code}/"', baseline=9),
         Listing("/enterprises/?format=xlsx", {"q": "{credit_code}"}, marker="{credit_code}", baseline=4),
     ),
+    elsewhere={
+        f"GET {ENTERPRISE}/statistics": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
+        f"GET {ENTERPRISE}/statistics.xlsx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
+        f"GET {ENTERPRISE}/statistics.docx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
+    },
 )
 
 

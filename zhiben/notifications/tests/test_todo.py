@@ -187,7 +187,7 @@ def test_the_list_is_ordered_by_due_day_and_paged(world: World) -> None:
     user = world.users["enterprise"]
     full = todo_for(user, limit=10)
     dues = [i["due"] for i in full.items if i["due"] is not None]
-    assert dues == sorted(dues) and len(dues) == 3
+    assert dues == sorted(dues) and len([i for i in full.items if i["subject"] == "hazard"]) == 3
     page = api(user, "/api/v1/todo?limit=1&offset=1")
     assert page["count"] == full.count and len(page["items"]) == 1
     assert page["items"][0]["id"] == full.items[1]["id"]
