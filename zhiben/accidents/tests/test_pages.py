@@ -33,7 +33,7 @@ def test_the_list_shows_the_scope_counts_and_filters(officer, outsider, township
     c = signed_in(officer)
     page = c.get("/accidents/").content.decode()
     assert "生产安全事故" in page and "共 <b>3</b> 起事故" in page
-    assert "较大 1 起" in page and "一般 2 起" in page and 'title="首报晚于发生时间1小时以上">迟报' in page
+    assert "较大 1 起" in page and "一般 2 起" in page and 'title="首报晚于单位负责人接报时间1小时以上">迟报' in page
     page = c.get("/accidents/", {"grade": "relatively_major"}).content.decode()
     assert "县城化工厂爆炸" in page and "清溪场镇车间坠落" not in page
     page = c.get("/accidents/", {"region": township}).content.decode()
@@ -119,10 +119,12 @@ def test_the_detail_shows_supplements_and_the_timeline(officer) -> None:
     assert AccidentSupplement.objects.count() == 1
 
 
-def test_a_late_supplement_is_refused_on_the_page(officer) -> None:
+def test_a_late_supplement_is_recorded_as_a_later_fact_on_the_page(officer) -> None:
+    """条例 第十三条: after the window the figures are recorded, not counted."""
     occurred = beijing_day_ago(40)
     accident = make(officer, occurred_at=occurred.isoformat(), reported_at=None)
-    r = signed_in(officer).post(
+    c = signed_in(officer)
+    r = c.post(
         f"/accidents/{accident.pk}/supplement/",
         {
             "reported_on": str(occurred.date() + datetime.timedelta(31)),
@@ -131,9 +133,11 @@ def test_a_late_supplement_is_refused_on_the_page(officer) -> None:
             "direct_loss": "1",
         },
     )
-    assert r.status_code == 422
-    assert "已超过补报期限" in r.content.decode()
-    assert not AccidentSupplement.objects.exists()
+    assert r.status_code == 302
+    page = c.get(f"/accidents/{accident.pk}/").content.decode()
+    assert "已过补报期，已作为后续情况记录" in page and "后续情况" in page
+    accident.refresh_from_db()
+    assert accident.deaths == 1 and AccidentSupplement.objects.get().counted is False
 
 
 def test_pages_outside_scope_are_404(officer, outsider, firm_user, firm) -> None:
