@@ -138,28 +138,36 @@ class SupplementForm(forms.Form):
     )
 
 
+# The government steps' forms leave every check to the input models (inputs.py), so that a refusal is the
+# model's Chinese sentence naming the field ("请填写上报时间"), as through the API.
+def _select(choices: list[tuple[str, str]]) -> forms.Select:
+    return forms.Select(choices=[("", "— 请选择 —"), *choices])
+
+
 class RelayForm(forms.Form):
     """逐级上报 (第十条、第十一条)."""
 
-    level = form_field(RelayReport, "level", forms.ChoiceField, choices=RelayLevel.choices)
-    reported_at = form_field(RelayReport, "reported_at", forms.DateTimeField, widget=DATETIME)
+    level = form_field(RelayReport, "level", required=False, widget=_select(RelayLevel.choices))
+    reported_at = form_field(RelayReport, "reported_at", forms.DateTimeField, required=False, widget=DATETIME)
 
 
 class InvestigationForm(forms.Form):
     """调查报告 (第二十九条) and its 核定 grade."""
 
-    submitted_on = form_field(InvestigationReport, "submitted_on", DayField, widget=DATE)
-    verified_grade = form_field(InvestigationReport, "verified_grade", forms.ChoiceField, choices=Grade.choices)
+    submitted_on = form_field(InvestigationReport, "submitted_on", DayField, required=False, widget=DATE)
+    verified_grade = form_field(
+        InvestigationReport, "verified_grade", required=False, widget=_select(list(Grade.choices))
+    )
 
 
 class ExtensionForm(forms.Form):
     """延长期限 (第二十九条 调查; 第三十二条 批复)."""
 
-    days = form_field(DeadlineExtension, "days", forms.IntegerField, widget=forms.NumberInput(attrs=NUMBER))
-    reason = form_field(DeadlineExtension, "reason", widget=forms.Textarea(attrs={"rows": 2}))
+    days = form_field(DeadlineExtension, "days", required=False, widget=forms.NumberInput(attrs=NUMBER))
+    reason = form_field(DeadlineExtension, "reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReplyForm(forms.Form):
     """批复 (第三十二条)."""
 
-    replied_on = form_field(ReplyReport, "replied_on", DayField, widget=DATE)
+    replied_on = form_field(ReplyReport, "replied_on", DayField, required=False, widget=DATE)

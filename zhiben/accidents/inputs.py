@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from ninja import Field
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from zhiben.common.dates import parse_day
 from zhiben.common.inputs import Input, choice, required, text
@@ -133,7 +133,9 @@ class AccidentReport(Input):
     sector: str | None = Field(
         None, max_length=32, title="行业领域", description="行业领域代码，见 /sectors；默认为该企业的行业领域"
     )
-    type: Annotated[str, choice("事故类别", AccidentType.choices)] = Field(
+    type: Annotated[
+        str, choice("事故类别", AccidentType.choices), AfterValidator(lambda v: v or AccidentType.OTHER)
+    ] = Field(
         AccidentType.OTHER,
         title="事故类别",
         description="事故类别（GB 6441 分类及道路交通事故、火灾事故），默认 other；道路交通事故、火灾的补报期为7日",

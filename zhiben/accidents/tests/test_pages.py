@@ -170,3 +170,76 @@ def test_an_enterprise_user_reports_for_its_own_enterprise(firm_user, firm, othe
     assert r.status_code == 302
     accident = Accident.objects.get()
     assert accident.enterprise == firm and accident.late_report is False
+
+
+def test_the_detail_shows_the_relay_chain_and_the_investigation(officer) -> None:
+    """条例 第十条 (the chain by grade), 第二十九条 and 第三十二条 (the deadlines) on the page."""
+    accident = make(officer, deaths=3, type="fire")
+    page = signed_in(officer).get(f"/accidents/{accident.pk}/").content.decode()
+    assert "应上报至设区的市级 → 省级" in page and "国务院安全生产监督管理部门" not in page.split("应上报至")[1][:40]
+    assert "火灾（火灾事故）" in page and "自事故发生之日起 7 日内" in page
+    assert "调查报告期限" in page and "登记调查报告及核定等级" in page and "延长调查期限" in page
+
+
+def test_the_government_steps_on_the_page_name_the_bad_field_in_chinese(officer, firm_user, firm) -> None:
+    accident = make(officer, enterprise=firm.credit_code, region=None, sector=None)
+    c = signed_in(officer)
+    r = c.post(f"/accidents/{accident.pk}/relay/", {"relay-level": "moon", "relay-reported_at": ""})
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert "上报层级" in page and "取值不正确" in page and "请填写上报时间" in page
+    r = c.post(
+        f"/accidents/{accident.pk}/investigation_extension/",
+        {"investigation_extension-days": "61", "investigation_extension-reason": "鉴定"},
+    )
+    assert r.status_code == 422 and "最多延长60日" in r.content.decode()
+    now = timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M")
+    r = c.post(f"/accidents/{accident.pk}/relay/", {"relay-level": "city", "relay-reported_at": now})
+    assert r.status_code == 302
+    assert "已登记逐级上报" in c.get(r["Location"]).content.decode()
+    assert accident.relays.count() == 1
+    page_of_firm = signed_in(firm_user).post(
+        f"/accidents/{accident.pk}/reply/", {"reply-replied_on": str(timezone.localdate())}
+    )
+    assert page_of_firm.status_code == 403
+    assert "登记调查报告" not in signed_in(firm_user).get(f"/accidents/{accident.pk}/").content.decode()
+    assert signed_in(officer).post(f"/accidents/{accident.pk}/nonsense/", {}).status_code == 404
+
+
+def test_the_report_form_takes_type_missing_and_the_heads_time(officer) -> None:
+    occurred = timezone.localtime(timezone.now() - datetime.timedelta(hours=3))
+    c = signed_in(officer)
+    r = c.post(
+        "/accidents/new/",
+        {
+            "region": "500241",
+            "sector": "machinery",
+            "type": "road_traffic",
+            "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+            "head_notified_at": (occurred - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+            "reported_at": (occurred + datetime.timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+            "deaths": "1",
+            "missing": "2",
+            "serious_injuries": "0",
+            "direct_loss": "0",
+            "description": "货车侧翻",
+        },
+    )
+    assert r.status_code == 422 and "单位负责人接报时间不能早于发生时间" in r.content.decode()
+    r = c.post(
+        "/accidents/new/",
+        {
+            "region": "500241",
+            "sector": "machinery",
+            "type": "road_traffic",
+            "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+            "deaths": "1",
+            "missing": "2",
+            "serious_injuries": "0",
+            "direct_loss": "0",
+            "description": "货车侧翻",
+        },
+    )
+    assert r.status_code == 302
+    accident = Accident.objects.get()
+    assert (accident.type, accident.missing, accident.grade) == ("road_traffic", 2, "relatively_major")
