@@ -200,7 +200,9 @@ class AccidentRelay(models.Model):
 class EscalationRow(models.Model):
     """A rung of the escalation ladder reached by an accident's overdue step (for the due day it missed)."""
 
+    # Copied from the accident by the sweep, so that who is told is counted by region and sector without a join.
     region_code = RegionCodeField(max_length=9)
+    sector_id = models.CharField(max_length=32)
     step = models.CharField(max_length=20)
     due = models.DateField()
     day = models.DateField()

@@ -151,12 +151,13 @@ def _deadline(key: str, label: str, items: Any, record: Any, due: str) -> kit.De
         subject="accident",
         items=items,
         record=record,
-        columns={"accident_id": "id", "due": due, "region_code": "region_id"},
+        columns={"accident_id": "id", "due": due, "region_code": "region_id", "sector_id": "sector_id"},
         subject_column="accident_id",
         due_column="due",
         day_column="day",
         digest_columns=("id", "accident_id", "step", "due", "day"),
         region_column="region_code",
+        sector_column="sector_id",
     )
 
 

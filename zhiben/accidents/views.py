@@ -182,7 +182,8 @@ def _detail_context(
                 "direct_loss": accident.direct_loss,
             }
         )
-    forms_by_step = {name: spec[0](prefix=name) for name, spec in STEPS.items()}
+    # Several forms on one page: their own element ids, plain field names (the names the API takes).
+    forms_by_step = {name: spec[0](auto_id=f"id_{name}_%s") for name, spec in STEPS.items()}
     if step is not None:
         forms_by_step[step[0]] = step[1]
     actor = request_actor(request)
@@ -259,7 +260,7 @@ def accident_step_view(request: HttpRequest, accident_id: int, action: str) -> H
     if accident is None or action not in STEPS:
         raise Http404("事故不存在")
     form_class, model, service, keyword, done = STEPS[action]
-    form = form_class(request.POST, prefix=action)
+    form = form_class(request.POST, auto_id=f"id_{action}_%s")
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:

@@ -230,6 +230,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("region_code", zhiben.regions.models.RegionCodeField(max_length=9)),
+                ("sector_id", models.CharField(max_length=32)),
                 ("step", models.CharField(max_length=20)),
                 ("due", models.DateField()),
                 ("day", models.DateField()),
@@ -254,6 +255,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("region_code", zhiben.regions.models.RegionCodeField(max_length=9)),
+                ("sector_id", models.CharField(max_length=32)),
                 ("step", models.CharField(max_length=20)),
                 ("due", models.DateField()),
                 ("day", models.DateField()),

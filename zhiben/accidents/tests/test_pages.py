@@ -184,22 +184,22 @@ def test_the_detail_shows_the_relay_chain_and_the_investigation(officer) -> None
 def test_the_government_steps_on_the_page_name_the_bad_field_in_chinese(officer, firm_user, firm) -> None:
     accident = make(officer, enterprise=firm.credit_code, region=None, sector=None)
     c = signed_in(officer)
-    r = c.post(f"/accidents/{accident.pk}/relay/", {"relay-level": "moon", "relay-reported_at": ""})
+    r = c.post(f"/accidents/{accident.pk}/relay/", {"level": "moon", "reported_at": ""})
     assert r.status_code == 422
     page = r.content.decode()
     assert "上报层级" in page and "取值不正确" in page and "请填写上报时间" in page
     r = c.post(
         f"/accidents/{accident.pk}/investigation_extension/",
-        {"investigation_extension-days": "61", "investigation_extension-reason": "鉴定"},
+        {"days": "61", "reason": "鉴定"},
     )
     assert r.status_code == 422 and "最多延长60日" in r.content.decode()
     now = timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M")
-    r = c.post(f"/accidents/{accident.pk}/relay/", {"relay-level": "city", "relay-reported_at": now})
+    r = c.post(f"/accidents/{accident.pk}/relay/", {"level": "city", "reported_at": now})
     assert r.status_code == 302
     assert "已登记逐级上报" in c.get(r["Location"]).content.decode()
     assert accident.relays.count() == 1
     page_of_firm = signed_in(firm_user).post(
-        f"/accidents/{accident.pk}/reply/", {"reply-replied_on": str(timezone.localdate())}
+        f"/accidents/{accident.pk}/reply/", {"replied_on": str(timezone.localdate())}
     )
     assert page_of_firm.status_code == 403
     assert "登记调查报告" not in signed_in(firm_user).get(f"/accidents/{accident.pk}/").content.decode()

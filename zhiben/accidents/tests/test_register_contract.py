@@ -59,19 +59,15 @@ SPEC = Spec(
         Call("POST", f"{ACCIDENT}/investigation/extension", body=EXTENSION),
         Call("POST", f"{ACCIDENT}/reply", body=REPLY),
         Call("POST", f"{ACCIDENT}/reply/extension", body=EXTENSION),
-        Call("POST", "/accidents/{id}/relay/", body={f"relay-{k}": v for k, v in RELAY.items()}),
-        Call(
-            "POST", "/accidents/{id}/investigation/", body={f"investigation-{k}": v for k, v in INVESTIGATION.items()}
-        ),
+        Call("POST", "/accidents/{id}/relay/", body=RELAY),
+        Call("POST", "/accidents/{id}/investigation/", body=INVESTIGATION),
         Call(
             "POST",
             "/accidents/{id}/investigation_extension/",
-            body={f"investigation_extension-{k}": v for k, v in EXTENSION.items()},
+            body=EXTENSION,
         ),
-        Call("POST", "/accidents/{id}/reply/", body={f"reply-{k}": v for k, v in REPLY.items()}),
-        Call(
-            "POST", "/accidents/{id}/reply_extension/", body={f"reply_extension-{k}": v for k, v in EXTENSION.items()}
-        ),
+        Call("POST", "/accidents/{id}/reply/", body=REPLY),
+        Call("POST", "/accidents/{id}/reply_extension/", body=EXTENSION),
         # reporting one for the firm: officers outside are refused and nothing is recorded (an enterprise
         # user reports for its own enterprise only: zhiben/accidents/tests/test_pages.py)
         Call("POST", "/api/v1/accidents", body=NEW, outside=OFFICERS_OUTSIDE, refused=(403, 404, 422)),
