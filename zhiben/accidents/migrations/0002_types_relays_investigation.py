@@ -4,17 +4,15 @@ Existing rows: ``type`` is ``road_traffic`` for accidents of the ``road_transpor
 old rule gave the 7-day 补报 window) and ``other`` otherwise, so no recorded accident's window changes;
 ``head_notified_at`` is the accident time (第九条's default); ``investigation_due`` is 60 days after the
 accident's Beijing day (第二十九条); ``reply_due`` stays empty (no report recorded). Reversible: going back
-drops the new columns and tables.
+drops the new columns (0003 makes them required and adds the tables: on PostgreSQL a table just
+updated cannot be altered in the same transaction).
 """
 
 import datetime
 import zoneinfo
 
-import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-import zhiben.regions.models
 
 GRADES = [("especially_major", "特别重大"), ("major", "重大"), ("relatively_major", "较大"), ("general", "一般")]
 TYPES = [
@@ -58,8 +56,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accidents", "0001_initial"),
-        ("regions", "0001_initial"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -139,140 +135,4 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=1000, verbose_name="核减理由"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="accident",
-            name="head_notified_at",
-            field=models.DateTimeField(verbose_name="单位负责人接报时间"),
-        ),
-        migrations.AlterField(
-            model_name="accident",
-            name="investigation_due",
-            field=models.DateField(verbose_name="调查报告提交期限"),
-        ),
-        migrations.AddIndex(
-            model_name="accident",
-            index=models.Index(fields=["investigation_due"], name="accident_investigation_due"),
-        ),
-        migrations.AddIndex(
-            model_name="accident",
-            index=models.Index(fields=["reply_due"], name="accident_reply_due"),
-        ),
-        migrations.AddConstraint(
-            model_name="accident",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("head_notified_at__gte", models.F("occurred_at"))),
-                name="accident_head_notified_after_occurred",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="accident",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("type__in", [key for key, _ in TYPES])), name="accident_type_valid"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="accident",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("verified_grade__in", ["", *(key for key, _ in GRADES)])),
-                name="accident_verified_grade_valid",
-            ),
-        ),
-        migrations.CreateModel(
-            name="AccidentRelay",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[("city", "设区的市级"), ("province", "省级"), ("national", "国务院安全生产监督管理部门")],
-                        max_length=16,
-                        verbose_name="上报至",
-                    ),
-                ),
-                ("reported_at", models.DateTimeField(verbose_name="上报时间")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
-                (
-                    "accident",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="relays",
-                        to="accidents.accident",
-                        verbose_name="事故",
-                    ),
-                ),
-                (
-                    "reported_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="登记人",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "事故逐级上报",
-                "verbose_name_plural": "事故逐级上报",
-                "ordering": ["accident_id", "reported_at", "id"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("accident", "level"), name="accident_relay_once_per_level"),
-                    models.CheckConstraint(
-                        condition=models.Q(("level__in", ["city", "province", "national"])),
-                        name="accident_relay_level_valid",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="InvestigationEscalation",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("region_code", zhiben.regions.models.RegionCodeField(max_length=9)),
-                ("sector_id", models.CharField(max_length=32)),
-                ("step", models.CharField(max_length=20)),
-                ("due", models.DateField()),
-                ("day", models.DateField()),
-                (
-                    "accident",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="investigation_escalations",
-                        to="accidents.accident",
-                    ),
-                ),
-            ],
-            options={
-                "abstract": False,
-                "constraints": [
-                    models.UniqueConstraint(fields=("accident", "step", "due"), name="accident_investigation_escalation_once")
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ReplyEscalation",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("region_code", zhiben.regions.models.RegionCodeField(max_length=9)),
-                ("sector_id", models.CharField(max_length=32)),
-                ("step", models.CharField(max_length=20)),
-                ("due", models.DateField()),
-                ("day", models.DateField()),
-                (
-                    "accident",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reply_escalations",
-                        to="accidents.accident",
-                    ),
-                ),
-            ],
-            options={
-                "abstract": False,
-                "constraints": [
-                    models.UniqueConstraint(fields=("accident", "step", "due"), name="accident_reply_escalation_once")
-                ],
-            },
-        ),
     ]

@@ -1,4 +1,4 @@
-"""accidents 0002 gives recorded accidents a type that keeps their 补报 window (条例 第十三条), the head's
+"""accidents 0002–0003 give recorded accidents a type that keeps their 补报 window (条例 第十三条), the head's
 time (第九条: the accident's) and the investigation's due day (第二十九条: 60 days); and it goes back."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from zhiben.accidents import rules
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("accidents", "0001_initial")]
-AFTER = [("accidents", "0002_types_relays_investigation")]
+AFTER = [("accidents", "0003_accident_steps")]
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 
 
