@@ -313,11 +313,10 @@ ZHIBEN = {
     },
     # The unit reports to the county within 1 hour (第九条, FACTS §4): a later first report is flagged 迟报.
     "ACCIDENT_REPORT_LIMIT_MINUTES": env.int("ZHIBEN_ACCIDENT_REPORT_LIMIT_MINUTES", default=60),
-    # Casualty changes are reported again (补报) within 30 days of the accident, 7 days for road traffic and
-    # fire (第十三条, FACTS §4). sectors.toml has no fire sector: the short window follows this key list.
+    # Casualty changes are reported again (补报) within 30 days of the accident, 7 days for road traffic
+    # accidents and fires whatever the sector (第十三条, FACTS §4): the short window follows the accident's type.
     "ACCIDENT_SUPPLEMENT_DAYS": env.int("ZHIBEN_ACCIDENT_SUPPLEMENT_DAYS", default=30),
     "ACCIDENT_SHORT_SUPPLEMENT_DAYS": env.int("ZHIBEN_ACCIDENT_SHORT_SUPPLEMENT_DAYS", default=7),
-    "ACCIDENT_SHORT_WINDOW_SECTORS": env.list("ZHIBEN_ACCIDENT_SHORT_WINDOW_SECTORS", default=["road_transport"]),
     # A major hazard an enterprise of these sectors finds itself is reported to the regulator within this many
     # working days of the official calendar (电力: 国家发展改革委令第41号 第十八条, FACTS §2; text not read).
     "REGULATOR_REPORT_SECTORS": env.list("ZHIBEN_REGULATOR_REPORT_SECTORS", default=["power"]),

@@ -16,6 +16,7 @@ from zhiben.common import kit
 from . import rules
 from .events import CATALOGUE
 from .filters import AccidentFilterSet
+from .models import Accident, InvestigationEscalation, ReplyEscalation
 from .selectors import accident_figures, accident_get, accident_list
 
 # The record if the actor may see it; NotFound otherwise (missing and forbidden look alike).
@@ -62,7 +63,7 @@ def _reported_body(values: Mapping[str, Any]) -> str:
 
 # Who is told what: a new accident goes to the committee office and the officers whose region (and
 # sectors) hold it, whoever recorded it (事故报告: the regulators above hear of it at once).
-NOTICES = (
+NOTICES: tuple[kit.NotificationRule, ...] = (
     kit.NotificationRule(
         event="created",
         roles=frozenset({Role.ADMIN, Role.OFFICER}),
@@ -74,18 +75,28 @@ NOTICES = (
 
 
 def _in_supplement_window(actor: Any, today: datetime.date) -> Any:
-    """The accidents in scope whose 补报 window (rules.supplement_deadline) is still open on ``today``."""
+    """The accidents in scope whose 补报 window (rules.supplement_deadline, by type: 第十三条) is still open."""
     z = settings.ZHIBEN
-    short = list(z["ACCIDENT_SHORT_WINDOW_SECTORS"])
+    short = list(rules.SHORT_WINDOW_TYPES)
 
     def since(days: int) -> datetime.datetime:
         day = today - datetime.timedelta(days=days)
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
-    within = Q(sector_id__in=short, occurred_at__gte=since(int(z["ACCIDENT_SHORT_SUPPLEMENT_DAYS"]))) | (
-        ~Q(sector_id__in=short) & Q(occurred_at__gte=since(int(z["ACCIDENT_SUPPLEMENT_DAYS"])))
+    within = Q(type__in=short, occurred_at__gte=since(int(z["ACCIDENT_SHORT_SUPPLEMENT_DAYS"]))) | (
+        ~Q(type__in=short) & Q(occurred_at__gte=since(int(z["ACCIDENT_SUPPLEMENT_DAYS"])))
     )
     return accident_list(actor=actor).filter(within)
+
+
+def _awaiting_investigation(actor: Any, today: datetime.date) -> Any:
+    """Accidents in scope whose investigation report is not in yet (第二十九条)."""
+    return accident_list(actor=actor).filter(investigation_submitted_on__isnull=True)
+
+
+def _awaiting_reply(actor: Any, today: datetime.date) -> Any:
+    """Accidents in scope whose investigation report is in and not answered (批复, 第三十二条)."""
+    return accident_list(actor=actor).filter(reply_due__isnull=False, replied_on__isnull=True)
 
 
 def _accident_title(accident: Any) -> str:
@@ -93,8 +104,11 @@ def _accident_title(accident: Any) -> str:
     return f"{where}：{accident.get_grade_display()}事故（{timezone.localtime(accident.occurred_at):%Y-%m-%d}）"
 
 
+REGULATORS = frozenset({Role.ADMIN, Role.OFFICER})
+
 # What waits (待办): an accident's casualties may change within its 补报 window (第十三条); the unit and the
-# officers over it keep it in view until the window closes.
+# officers over it keep it in view until the window closes. The officers also wait on the investigation
+# report (第二十九条) and the 批复 (第三十二条).
 WAITING = (
     kit.TodoSource(
         "accident_supplement",
@@ -103,10 +117,93 @@ WAITING = (
         _in_supplement_window,
         url="/accidents/{record.pk}/",
         title=_accident_title,
-        due=lambda a: rules.supplement_deadline(occurred_at=a.occurred_at, sector=a.sector_id),
+        due=lambda a: rules.supplement_deadline(occurred_at=a.occurred_at, accident_type=a.type),
         order_by=("occurred_at",),
         order=80,
     ),
+    kit.TodoSource(
+        "accident_investigation",
+        "事故调查报告待提交（60日内，第二十九条）",
+        frozenset({Role.OFFICER}),
+        _awaiting_investigation,
+        url="/accidents/{record.pk}/#investigation",
+        title=_accident_title,
+        due="investigation_due",
+        order=81,
+    ),
+    kit.TodoSource(
+        "accident_reply",
+        "事故调查报告待批复（第三十二条）",
+        frozenset({Role.OFFICER}),
+        _awaiting_reply,
+        url="/accidents/{record.pk}/#investigation",
+        title=_accident_title,
+        due="reply_due",
+        order=82,
+    ),
+)
+
+
+def _deadline(key: str, label: str, items: Any, record: Any, due: str) -> kit.DeadlineSource:
+    return kit.DeadlineSource(
+        key=key,
+        label=label,
+        subject="accident",
+        items=items,
+        record=record,
+        columns={"accident_id": "id", "due": due, "region_code": "region_id", "sector_id": "sector_id"},
+        subject_column="accident_id",
+        due_column="due",
+        day_column="day",
+        digest_columns=("id", "accident_id", "step", "due", "day"),
+        region_column="region_code",
+        sector_column="sector_id",
+    )
+
+
+# The escalation ladder (DESIGN.md §3) for the government's two deadlines: the investigation report
+# (第二十九条: 60 days, extended once by at most 60) and the 批复 (第三十二条: 15 days, 特别重大 30 + 30).
+DEADLINES = (
+    _deadline(
+        "accident_investigation",
+        "事故调查报告提交期限",
+        lambda: Accident.objects.filter(investigation_submitted_on__isnull=True),
+        lambda: InvestigationEscalation,
+        "investigation_due",
+    ),
+    _deadline(
+        "accident_reply",
+        "事故调查报告批复期限",
+        lambda: Accident.objects.filter(reply_due__isnull=False, replied_on__isnull=True),
+        lambda: ReplyEscalation,
+        "reply_due",
+    ),
+)
+
+
+def _deadline_notices(source: str, what: str) -> tuple[kit.NotificationRule, ...]:
+    return (
+        kit.NotificationRule(
+            event=kit.OnDeadline(source, (kit.DUE_SOON,)),
+            roles=REGULATORS,
+            title=f"{{day}} {what}期限临近：{{counts}}",
+            body="以下{label}将在 {days} 日内到期：\n{lines}",
+            link=f"/accidents/?{source.removeprefix('accident_')}_overdue=0",
+        ),
+        kit.NotificationRule(
+            event=kit.OnDeadline(source, kit.LADDER),
+            roles=REGULATORS,
+            title=f"{{day}} {what}超期：{{counts}}",
+            body="以下事故已超过{label}：\n{lines}",
+            link=f"/accidents/?{source.removeprefix('accident_')}_overdue=1",
+        ),
+    )
+
+
+NOTICES = (
+    *NOTICES,
+    *_deadline_notices("accident_investigation", "事故调查报告"),
+    *_deadline_notices("accident_reply", "事故批复"),
 )
 
 
@@ -123,5 +220,6 @@ REGISTER = kit.register(
         dashboard=(DASHBOARD,),
         notification_rules=NOTICES,
         todo=WAITING,
+        deadline_sources=DEADLINES,
     )
 )

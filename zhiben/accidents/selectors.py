@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Case, Count, F, Prefetch, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth, Substr
+from django.utils import timezone
 
 from zhiben.accounts.models import User
 from zhiben.accounts.scope import scoped
@@ -19,7 +20,7 @@ from zhiben.regions.models import Region
 
 from . import rules
 from .filters import AccidentFilterSet, year_bounds
-from .models import Accident, AccidentSupplement, Grade
+from .models import Accident, AccidentSupplement, Grade, RelayLevel
 
 CHILD_LENGTH = {2: 4, 4: 6, 6: 9}
 
@@ -40,10 +41,32 @@ def accident_get(*, actor: User, accident_id: int) -> Accident | None:
     return (
         scoped(Accident.objects, actor)
         .select_related("region", "sector", "enterprise", "reported_by")
-        .prefetch_related(Prefetch("supplements", queryset=supplements))
+        .prefetch_related(Prefetch("supplements", queryset=supplements), "relays")
         .filter(pk=accident_id)
         .first()
     )
+
+
+def relay_chain_of(accident: Accident, *, now: Any = None) -> list[dict[str, Any]]:
+    """The accident's relay chain for its grade (第十条) with each level's due moment, when it got the
+    report, ``late`` (after its due moment, 第十一条), ``overdue`` (not recorded and past due) and
+    ``expected`` (in the chain for the grade; False for a level recorded beyond it)."""
+    moment = now or timezone.now()
+    relayed = {r.level: r.reported_at for r in accident.relays.all()}
+    chain = rules.relay_chain(accident.grade)
+    return [
+        {
+            **step,
+            "level_name": RelayLevel(step["level"]).label,
+            "overdue": step["reported_at"] is None and moment > step["due"],
+            "expected": step["level"] in chain,
+        }
+        for step in rules.relay_steps(grade=accident.grade, county_at=accident.reported_at, relayed=relayed)
+    ]
+
+
+# Statistics count the investigation's 核定 grade once it is set, else the reported grade.
+STATISTICAL_GRADE = Case(When(verified_grade=Value(""), then=F("grade")), default=F("verified_grade"))
 
 
 def accident_events(accident: Accident) -> QuerySet[Event]:
@@ -77,7 +100,7 @@ def _grouped(qs: QuerySet[Accident], key: Any) -> dict[str, dict[str, Any]]:
 
 def accident_summary(qs: QuerySet[Accident]) -> dict[str, Any]:
     """Totals and counts per grade of a (filtered, scoped) list, in one query."""
-    by_grade = _grouped(qs.order_by(), F("grade"))
+    by_grade = _grouped(qs.order_by(), STATISTICAL_GRADE)
     return _with_totals(by_grade)
 
 
@@ -107,7 +130,7 @@ def accident_figures(*, actor: User, region: Region | None, year: int) -> dict[s
     qs = scoped(Accident.objects, actor).filter(occurred_at__gte=start, occurred_at__lt=end).order_by()
     if region is not None:
         qs = qs.filter(region__code__prefix=region.code)
-    summary = _with_totals(_grouped(qs, F("grade")))
+    summary = _with_totals(_grouped(qs, STATISTICAL_GRADE))
     if not summary["totals"]["count"]:
         return {"year": year, **summary, "regions": [], "sectors": [], "months": _months(year, {})}
     by_region = _grouped(qs, _child_key(region))

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
@@ -25,11 +27,28 @@ from zhiben.regions.views import picker_context, picker_root
 
 from . import rules
 from .filters import AccidentFilterSet
-from .forms import AccidentForm, SupplementForm
-from .inputs import AccidentReport, SupplementReport
+from .forms import AccidentForm, ExtensionForm, InvestigationForm, RelayForm, ReplyForm, SupplementForm
+from .inputs import (
+    AccidentReport,
+    DeadlineExtension,
+    InvestigationReport,
+    RelayReport,
+    ReplyReport,
+    SupplementReport,
+)
 from .models import Accident, Grade
-from .selectors import accident_events, accident_get, accident_list, accident_summary
-from .services import accident_create, accident_place, accident_supplement
+from .selectors import accident_events, accident_get, accident_list, accident_summary, relay_chain_of
+from .services import (
+    GOVERNMENT,
+    accident_create,
+    accident_place,
+    accident_relay,
+    accident_supplement,
+    investigation_extend,
+    investigation_submit,
+    reply_extend,
+    reply_record,
+)
 
 
 @login_required
@@ -134,28 +153,59 @@ def duration_text(delta: datetime.timedelta) -> str:
     return " ".join(parts)
 
 
-def _detail_context(request: HttpRequest, accident: Accident, form: SupplementForm | None = None) -> dict[str, Any]:
+# The government's steps on the detail page: action → (form, input, service, keyword, success message).
+STEPS: dict[str, tuple[Any, Any, Any, str, str]] = {
+    "relay": (RelayForm, RelayReport, accident_relay, "report", "已登记逐级上报"),
+    "investigation": (InvestigationForm, InvestigationReport, investigation_submit, "report", "已登记调查报告"),
+    "investigation_extension": (ExtensionForm, DeadlineExtension, investigation_extend, "request", "已延长调查期限"),
+    "reply": (ReplyForm, ReplyReport, reply_record, "report", "已登记批复"),
+    "reply_extension": (ExtensionForm, DeadlineExtension, reply_extend, "request", "已延长批复期限"),
+}
+
+
+def _detail_context(
+    request: HttpRequest,
+    accident: Accident,
+    form: SupplementForm | None = None,
+    step: tuple[str, Any] | None = None,
+) -> dict[str, Any]:
     events = list(accident_events(accident)[:200])
-    deadline = rules.supplement_deadline(occurred_at=accident.occurred_at, sector=accident.sector_id)
+    deadline = rules.supplement_deadline(occurred_at=accident.occurred_at, accident_type=accident.type)
+    today = rules.today()
     if form is None:
         form = SupplementForm(
             initial={
-                "reported_on": min(rules.today(), deadline),
+                "reported_on": today,
                 "deaths": accident.deaths,
+                "missing": accident.missing,
                 "serious_injuries": accident.serious_injuries,
                 "direct_loss": accident.direct_loss,
             }
         )
+    # Several forms on one page: their own element ids, plain field names (the names the API takes).
+    forms_by_step = {name: spec[0](auto_id=f"id_{name}_%s") for name, spec in STEPS.items()}
+    if step is not None:
+        forms_by_step[step[0]] = step[1]
+    actor = request_actor(request)
     return {
         "a": accident,
         "supplements": list(accident.supplements.all()),
+        "relays": relay_chain_of(accident),
         "events": events,
         "form": form,
+        "steps": forms_by_step,
+        "failed_step": step[0] if step else "",
+        "government": actor.role in GOVERNMENT,
         "deadline": deadline,
-        "window_days": rules.supplement_days(accident.sector_id),
-        "window_open": rules.today() <= deadline,
-        "report_delay": duration_text(accident.reported_at - accident.occurred_at),
+        "window_days": rules.supplement_days(accident.type),
+        "window_open": today <= deadline,
+        "report_delay": duration_text(accident.reported_at - accident.head_notified_at),
+        "report_due": accident.head_notified_at + rules.report_limit(),
         "limit_minutes": int(settings.ZHIBEN["ACCIDENT_REPORT_LIMIT_MINUTES"]),
+        "investigation_overdue": accident.investigation_submitted_on is None and today > accident.investigation_due,
+        "reply_overdue": accident.replied_on is None and accident.reply_due is not None and today > accident.reply_due,
+        "reply_extendable": rules.reply_extendable(accident.statistical_grade),
+        "reply_days": rules.reply_days(accident.statistical_grade),
     }
 
 
@@ -178,7 +228,7 @@ def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResp
         raise Http404("事故不存在")
     form = SupplementForm(request.POST)
     if form.is_valid():
-        d = form.cleaned_data
+        d = {k: v for k, v in form.cleaned_data.items() if v is not None}
         try:
             accident_supplement(accident_id=accident.pk, actor=actor, report=parse(SupplementReport, d))
         except (FieldErrors, Conflict, PermissionDenied) as exc:
@@ -188,8 +238,43 @@ def accident_supplement_view(request: HttpRequest, accident_id: int) -> HttpResp
         else:
             fresh = accident_get(actor=actor, accident_id=accident.pk)
             grade = fresh.get_grade_display() if fresh else accident.get_grade_display()
-            messages.success(request, f"已补报，事故等级：{grade}")
+            row = fresh.supplements.order_by("-id").first() if fresh else None
+            if row is not None and not row.counted:
+                messages.success(request, "已过补报期，已作为后续情况记录，事故数字和等级不变")
+            else:
+                messages.success(request, f"已补报，事故等级：{grade}")
             return redirect("accident-detail", accident_id=accident.pk)
     else:
-        more_errors(form, lambda d: parse(SupplementReport, d))
+        more_errors(form, lambda d: parse(SupplementReport, {k: v for k, v in d.items() if v is not None}))
     return render(request, "accidents/detail.html", _detail_context(request, accident, form), status=422)
+
+
+@login_required
+@post_or_back("accident-detail")
+@once_per_form("accidents.step")
+def accident_step_view(request: HttpRequest, accident_id: int, action: str) -> HttpResponse:
+    """One of the government's steps (逐级上报, 调查报告, 批复 and their extensions) from the detail page; a
+    refusal re-renders the page with that form's errors (422); enterprise users are refused (403)."""
+    actor = request_actor(request)
+    accident = accident_get(actor=actor, accident_id=accident_id)
+    if accident is None or action not in STEPS:
+        raise Http404("事故不存在")
+    form_class, model, service, keyword, done = STEPS[action]
+    form = form_class(request.POST, auto_id=f"id_{action}_%s")
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            service(accident_id=accident.pk, actor=actor, **{keyword: parse(model, data)})
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except (FieldErrors, Conflict) as exc:
+            _form_errors(form, exc)
+        except NotFound as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, done)
+            return redirect(reverse("accident-detail", args=[accident.pk]) + "#investigation")
+    else:
+        more_errors(form, lambda d: parse(model, {k: v for k, v in d.items() if v not in (None, "")}))
+    fresh = accident_get(actor=actor, accident_id=accident.pk) or accident
+    return render(request, "accidents/detail.html", _detail_context(request, fresh, step=(action, form)), status=422)

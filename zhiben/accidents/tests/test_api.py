@@ -94,7 +94,7 @@ def test_the_enterprise_gives_region_and_sector_unless_given(api_as, officer, fi
     assert data["enterprise_name"] == firm.name
     r = api_as(officer).post(URL, body(region=township, sector="road_transport", enterprise=firm.credit_code))
     assert r.status_code == 201
-    assert (r.json()["region"], r.json()["sector"], r.json()["supplement_days"]) == (township, "road_transport", 7)
+    assert (r.json()["region"], r.json()["sector"], r.json()["type"]) == (township, "road_transport", "other")
 
 
 # ----------------------------------------------------------------------------------------- bad input
@@ -199,29 +199,42 @@ def test_the_list_takes_a_constant_number_of_queries(api_as, officer, firm) -> N
 
 
 # ----------------------------------------------------------------------------------------- supplements
-def test_a_supplement_on_day_30_is_accepted_and_on_day_31_refused(api_as, officer) -> None:
+def test_a_supplement_on_day_30_counts_and_on_day_31_is_a_later_fact(api_as, officer) -> None:
+    """条例 第十三条: within 30 days of the accident the figures count; after, they are recorded only."""
     accident = make(officer, occurred_at=beijing_day_ago(40).isoformat(), reported_at=None)
     client = api_as(officer)
     day = beijing_day_ago(40).date()
-    r = client.post(f"{URL}/{accident.pk}/supplements", supplement_body(reported_on=str(day + datetime.timedelta(31))))
-    assert r.status_code == 422
-    assert "补报期限" in r.json()["errors"]["reported_on"] and "30日" in r.json()["errors"]["reported_on"]
     r = client.post(
         f"{URL}/{accident.pk}/supplements", supplement_body(deaths=2, reported_on=str(day + datetime.timedelta(30)))
     )
     assert r.status_code == 201, r.content
-    assert r.json()["deaths"] == 2 and len(r.json()["supplements"]) == 1
+    assert r.json()["counted"] is True and r.json()["deaths"] == 2 and len(r.json()["supplements"]) == 1
+    r = client.post(
+        f"{URL}/{accident.pk}/supplements", supplement_body(deaths=5, reported_on=str(day + datetime.timedelta(31)))
+    )
+    assert r.status_code == 201, r.content
+    data = r.json()
+    assert data["counted"] is False and data["deaths"] == 2 and data["grade"] == "general"
+    assert [s["counted"] for s in data["supplements"]] == [True, False] and data["supplements"][1]["deaths"] == 5
 
 
-def test_road_transport_has_a_7_day_window(api_as, officer) -> None:
+def test_the_7_day_window_follows_the_type_not_the_sector(api_as, officer) -> None:
+    """条例 第十三条: a fire at a chemical plant gets 7 days; a non-traffic accident of a transport firm 30."""
     occurred = beijing_day_ago(20, hour=23)
     day = occurred.date()
-    accident = make(officer, sector="road_transport", occurred_at=occurred.isoformat(), reported_at=None)
     client = api_as(officer)
+    fire = make(officer, sector="hazardous_chemicals", type="fire", occurred_at=occurred.isoformat(), reported_at=None)
+    assert client.get(f"{URL}/{fire.pk}").json()["supplement_days"] == 7
     late = supplement_body(deaths=2, reported_on=str(day + datetime.timedelta(8)))
-    assert client.post(f"{URL}/{accident.pk}/supplements", late).status_code == 422
-    on_time = supplement_body(deaths=2, reported_on=str(day + datetime.timedelta(7)))
-    assert client.post(f"{URL}/{accident.pk}/supplements", on_time).status_code == 201
+    assert client.post(f"{URL}/{fire.pk}/supplements", late).json()["counted"] is False
+    on_time = supplement_body(deaths=3, reported_on=str(day + datetime.timedelta(8)))
+    fire2 = make(officer, sector="hazardous_chemicals", type="fire", occurred_at=occurred.isoformat(), reported_at=None)
+    on_time = supplement_body(deaths=3, reported_on=str(day + datetime.timedelta(7)))
+    r = client.post(f"{URL}/{fire2.pk}/supplements", on_time)
+    assert r.json()["counted"] is True and r.json()["deaths"] == 3
+    truck = make(officer, sector="road_transport", type="lifting", occurred_at=occurred.isoformat(), reported_at=None)
+    r = client.post(f"{URL}/{truck.pk}/supplements", late)
+    assert r.status_code == 201 and r.json()["counted"] is True and r.json()["supplement_days"] == 30
 
 
 def test_a_supplement_without_a_date_is_dated_today(api_as, officer) -> None:
@@ -231,13 +244,15 @@ def test_a_supplement_without_a_date_is_dated_today(api_as, officer) -> None:
     assert r.json()["supplements"][0]["reported_on"] == str(timezone.localdate())
     old = make(officer, occurred_at=beijing_day_ago(45).isoformat(), reported_at=None)
     r = api_as(officer).post(f"{URL}/{old.pk}/supplements", supplement_body(deaths=2))
-    assert r.status_code == 422 and "reported_on" in r.json()["errors"]
+    assert r.status_code == 201 and r.json()["counted"] is False and r.json()["deaths"] == 1
 
 
 def test_a_supplement_raises_the_grade_and_logs_before_and_after(api_as, officer) -> None:
     accident = make(officer, deaths=2, serious_injuries=5)
     assert accident.grade == "general"
-    r = api_as(officer).post(f"{URL}/{accident.pk}/supplements", supplement_body(deaths=4, serious_injuries=3))
+    r = api_as(officer).post(
+        f"{URL}/{accident.pk}/supplements", supplement_body(deaths=4, serious_injuries=3, reason="伤情好转")
+    )
     assert r.status_code == 201, r.content
     data = r.json()
     assert data["grade"] == "relatively_major" and (data["deaths"], data["serious_injuries"]) == (4, 3)
@@ -251,14 +266,30 @@ def test_a_supplement_raises_the_grade_and_logs_before_and_after(api_as, officer
     assert [e["kind"] for e in data["events"]] == ["created", "supplemented"]
 
 
-def test_the_grade_never_falls(api_as, officer) -> None:
+def test_inside_the_window_a_lower_figure_needs_a_reason_and_the_grade_falls(api_as, officer) -> None:
+    """条例 第十三条 with FACTS §4: the grade follows the verified figures and may fall, with a reason."""
     accident = make(officer, deaths=0, serious_injuries=12)
     assert accident.grade == "relatively_major"
-    r = api_as(officer).post(f"{URL}/{accident.pk}/supplements", supplement_body(deaths=1, serious_injuries=8))
+    url = f"{URL}/{accident.pk}/supplements"
+    r = api_as(officer).post(url, supplement_body(deaths=1, serious_injuries=8, note=""))
+    assert r.status_code == 422 and "reason" in r.json()["errors"] and "重伤人数" in r.json()["errors"]["reason"]
+    assert not AccidentSupplement.objects.exists()
+    r = api_as(officer).post(url, supplement_body(deaths=1, serious_injuries=8, reason="4人经复核为轻伤"))
     assert r.status_code == 201
-    assert r.json()["grade"] == "relatively_major" and r.json()["serious_injuries"] == 8
+    data = r.json()
+    assert data["grade"] == "general" and data["serious_injuries"] == 8 and data["counted"] is True
+    assert data["supplements"][0]["grade_lowered"] is True and data["supplements"][0]["reason"] == "4人经复核为轻伤"
     event = Event.objects.filter(subject_type="accident", kind="supplemented").get()
-    assert event.payload["grade_by_figures"] == "general" and event.payload["grade_kept"] is True
+    assert event.payload["grade_lowered"] is True and event.payload["reason"] == "4人经复核为轻伤"
+
+
+def test_after_the_window_a_lower_figure_needs_no_reason_and_changes_nothing(api_as, officer) -> None:
+    accident = make(
+        officer, deaths=0, serious_injuries=12, occurred_at=beijing_day_ago(40).isoformat(), reported_at=None
+    )
+    r = api_as(officer).post(f"{URL}/{accident.pk}/supplements", supplement_body(deaths=0, serious_injuries=2))
+    assert r.status_code == 201 and r.json()["counted"] is False
+    assert (r.json()["grade"], r.json()["serious_injuries"]) == ("relatively_major", 12)
 
 
 def test_a_supplement_changing_nothing_answers_409(api_as, officer) -> None:

@@ -26,6 +26,9 @@ CASES: dict[str, list[str]] = {
     "late_report": ["1", "0", "true", "false"],
     "enterprise": ["FIRM", " firm "],
     "region_exact": ["1", "0", "true"],  # with region=500241 (see _params)
+    "type": ["fire", "road_traffic", "other"],
+    "investigation_overdue": ["1", "0"],
+    "reply_overdue": ["1", "0"],
 }
 BAD: dict[str, str] = {
     "region": "x1",
@@ -35,6 +38,9 @@ BAD: dict[str, str] = {
     "late_report": "late",
     "enterprise": "9" * 31,
     "region_exact": "maybe",
+    "type": "explosion",
+    "investigation_overdue": "soon",
+    "reply_overdue": "2",
 }
 
 
@@ -46,8 +52,8 @@ def big_pages(settings) -> None:
 @pytest.fixture
 def accidents(officer, admin_user, township, firm) -> dict[str, Any]:
     """A relatively major accident; one at a township; one in 2024 reported late, at the firm; one elsewhere."""
-    bad = make(officer, deaths=3)
-    town = make(officer, region=township)
+    bad = make(officer, deaths=3, type="fire")
+    town = make(officer, region=township, type="road_traffic")
     old = make(
         officer,
         enterprise=firm.credit_code,

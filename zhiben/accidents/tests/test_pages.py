@@ -33,7 +33,7 @@ def test_the_list_shows_the_scope_counts_and_filters(officer, outsider, township
     c = signed_in(officer)
     page = c.get("/accidents/").content.decode()
     assert "生产安全事故" in page and "共 <b>3</b> 起事故" in page
-    assert "较大 1 起" in page and "一般 2 起" in page and 'title="首报晚于发生时间1小时以上">迟报' in page
+    assert "较大 1 起" in page and "一般 2 起" in page and 'title="首报晚于单位负责人接报时间1小时以上">迟报' in page
     page = c.get("/accidents/", {"grade": "relatively_major"}).content.decode()
     assert "县城化工厂爆炸" in page and "清溪场镇车间坠落" not in page
     page = c.get("/accidents/", {"region": township}).content.decode()
@@ -119,10 +119,12 @@ def test_the_detail_shows_supplements_and_the_timeline(officer) -> None:
     assert AccidentSupplement.objects.count() == 1
 
 
-def test_a_late_supplement_is_refused_on_the_page(officer) -> None:
+def test_a_late_supplement_is_recorded_as_a_later_fact_on_the_page(officer) -> None:
+    """条例 第十三条: after the window the figures are recorded, not counted."""
     occurred = beijing_day_ago(40)
     accident = make(officer, occurred_at=occurred.isoformat(), reported_at=None)
-    r = signed_in(officer).post(
+    c = signed_in(officer)
+    r = c.post(
         f"/accidents/{accident.pk}/supplement/",
         {
             "reported_on": str(occurred.date() + datetime.timedelta(31)),
@@ -131,9 +133,11 @@ def test_a_late_supplement_is_refused_on_the_page(officer) -> None:
             "direct_loss": "1",
         },
     )
-    assert r.status_code == 422
-    assert "已超过补报期限" in r.content.decode()
-    assert not AccidentSupplement.objects.exists()
+    assert r.status_code == 302
+    page = c.get(f"/accidents/{accident.pk}/").content.decode()
+    assert "已过补报期，已作为后续情况记录" in page and "后续情况" in page
+    accident.refresh_from_db()
+    assert accident.deaths == 1 and AccidentSupplement.objects.get().counted is False
 
 
 def test_pages_outside_scope_are_404(officer, outsider, firm_user, firm) -> None:
@@ -166,3 +170,76 @@ def test_an_enterprise_user_reports_for_its_own_enterprise(firm_user, firm, othe
     assert r.status_code == 302
     accident = Accident.objects.get()
     assert accident.enterprise == firm and accident.late_report is False
+
+
+def test_the_detail_shows_the_relay_chain_and_the_investigation(officer) -> None:
+    """条例 第十条 (the chain by grade), 第二十九条 and 第三十二条 (the deadlines) on the page."""
+    accident = make(officer, deaths=3, type="fire")
+    page = signed_in(officer).get(f"/accidents/{accident.pk}/").content.decode()
+    assert "应上报至设区的市级 → 省级" in page and "国务院安全生产监督管理部门" not in page.split("应上报至")[1][:40]
+    assert "火灾（火灾事故）" in page and "自事故发生之日起 7 日内" in page
+    assert "调查报告期限" in page and "登记调查报告及核定等级" in page and "延长调查期限" in page
+
+
+def test_the_government_steps_on_the_page_name_the_bad_field_in_chinese(officer, firm_user, firm) -> None:
+    accident = make(officer, enterprise=firm.credit_code, region=None, sector=None)
+    c = signed_in(officer)
+    r = c.post(f"/accidents/{accident.pk}/relay/", {"level": "moon", "reported_at": ""})
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert "上报层级" in page and "取值不正确" in page and "请填写上报时间" in page
+    r = c.post(
+        f"/accidents/{accident.pk}/investigation_extension/",
+        {"days": "61", "reason": "鉴定"},
+    )
+    assert r.status_code == 422 and "最多延长60日" in r.content.decode()
+    now = timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M")
+    r = c.post(f"/accidents/{accident.pk}/relay/", {"level": "city", "reported_at": now})
+    assert r.status_code == 302
+    assert "已登记逐级上报" in c.get(r["Location"]).content.decode()
+    assert accident.relays.count() == 1
+    page_of_firm = signed_in(firm_user).post(
+        f"/accidents/{accident.pk}/reply/", {"replied_on": str(timezone.localdate())}
+    )
+    assert page_of_firm.status_code == 403
+    assert "登记调查报告" not in signed_in(firm_user).get(f"/accidents/{accident.pk}/").content.decode()
+    assert signed_in(officer).post(f"/accidents/{accident.pk}/nonsense/", {}).status_code == 404
+
+
+def test_the_report_form_takes_type_missing_and_the_heads_time(officer) -> None:
+    occurred = timezone.localtime(timezone.now() - datetime.timedelta(hours=3))
+    c = signed_in(officer)
+    r = c.post(
+        "/accidents/new/",
+        {
+            "region": "500241",
+            "sector": "machinery",
+            "type": "road_traffic",
+            "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+            "head_notified_at": (occurred - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+            "reported_at": (occurred + datetime.timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+            "deaths": "1",
+            "missing": "2",
+            "serious_injuries": "0",
+            "direct_loss": "0",
+            "description": "货车侧翻",
+        },
+    )
+    assert r.status_code == 422 and "单位负责人接报时间不能早于发生时间" in r.content.decode()
+    r = c.post(
+        "/accidents/new/",
+        {
+            "region": "500241",
+            "sector": "machinery",
+            "type": "road_traffic",
+            "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+            "deaths": "1",
+            "missing": "2",
+            "serious_injuries": "0",
+            "direct_loss": "0",
+            "description": "货车侧翻",
+        },
+    )
+    assert r.status_code == 302
+    accident = Accident.objects.get()
+    assert (accident.type, accident.missing, accident.grade) == ("road_traffic", 2, "relatively_major")

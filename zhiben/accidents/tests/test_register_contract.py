@@ -30,6 +30,12 @@ NEW = {
     "description": "车间起重机吊物坠落",
 }
 OFFICERS_OUTSIDE = ("outsider", "sector_officer", "township_officer")
+NOW = timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M")
+TODAY = timezone.localdate().isoformat()
+RELAY = {"level": "city", "reported_at": NOW}
+INVESTIGATION = {"submitted_on": TODAY, "verified_grade": "general"}
+EXTENSION = {"days": 10, "reason": "技术鉴定"}
+REPLY = {"replied_on": TODAY}
 
 
 def make_accident(world: World) -> Subject:
@@ -47,6 +53,21 @@ SPEC = Spec(
         Call("POST", f"{ACCIDENT}/supplements", body=SUPPLEMENT),
         Call("GET", "/accidents/{id}/"),
         Call("POST", "/accidents/{id}/supplement/", body=SUPPLEMENT),
+        # the government's steps (第十条, 第二十九条, 第三十二条): outsiders see nothing and change nothing
+        Call("POST", f"{ACCIDENT}/relays", body=RELAY),
+        Call("POST", f"{ACCIDENT}/investigation", body=INVESTIGATION),
+        Call("POST", f"{ACCIDENT}/investigation/extension", body=EXTENSION),
+        Call("POST", f"{ACCIDENT}/reply", body=REPLY),
+        Call("POST", f"{ACCIDENT}/reply/extension", body=EXTENSION),
+        Call("POST", "/accidents/{id}/relay/", body=RELAY),
+        Call("POST", "/accidents/{id}/investigation/", body=INVESTIGATION),
+        Call(
+            "POST",
+            "/accidents/{id}/investigation_extension/",
+            body=EXTENSION,
+        ),
+        Call("POST", "/accidents/{id}/reply/", body=REPLY),
+        Call("POST", "/accidents/{id}/reply_extension/", body=EXTENSION),
         # reporting one for the firm: officers outside are refused and nothing is recorded (an enterprise
         # user reports for its own enterprise only: zhiben/accidents/tests/test_pages.py)
         Call("POST", "/api/v1/accidents", body=NEW, outside=OFFICERS_OUTSIDE, refused=(403, 404, 422)),

@@ -133,23 +133,23 @@ T0 = datetime.datetime(2025, 3, 1, 8, 0, tzinfo=datetime.timezone(datetime.timed
 
 
 @pytest.mark.parametrize(("minutes", "late"), [(0, False), (59, False), (60, False), (61, True), (600, True)])
-def test_a_first_report_over_an_hour_late_is_flagged(minutes, late) -> None:
-    assert rules.is_late(occurred_at=T0, reported_at=T0 + datetime.timedelta(minutes=minutes)) is late
-    assert rules.is_late(occurred_at=T0, reported_at=T0 + datetime.timedelta(minutes=60, seconds=1)) is True
+def test_a_first_report_over_an_hour_after_the_head_was_told_is_late(minutes, late) -> None:
+    """条例 第九条: the unit's head reports within 1 hour of being told; the clock runs from then."""
+    head = T0 + datetime.timedelta(hours=3)
+    assert rules.is_late(head_notified_at=head, reported_at=head + datetime.timedelta(minutes=minutes)) is late
+    assert rules.is_late(head_notified_at=head, reported_at=head + datetime.timedelta(minutes=60, seconds=1)) is True
 
 
-def test_the_supplement_window_is_30_days_or_7_for_road_transport() -> None:
+def test_the_supplement_window_is_30_days_or_7_for_road_traffic_and_fire() -> None:
+    """条例 第十三条: 30 days; 7 for road traffic accidents and fires, by type."""
     assert rules.supplement_days("machinery") == 30
-    assert rules.supplement_days("road_transport") == 7
-    assert rules.supplement_deadline(occurred_at=T0, sector="machinery") == datetime.date(2025, 3, 31)
-    assert rules.supplement_deadline(occurred_at=T0, sector="road_transport") == datetime.date(2025, 3, 8)
+    assert rules.supplement_days("vehicle") == 30
+    assert rules.supplement_days("road_traffic") == 7
+    assert rules.supplement_days("fire") == 7
+    assert rules.supplement_deadline(occurred_at=T0, accident_type="other") == datetime.date(2025, 3, 31)
+    assert rules.supplement_deadline(occurred_at=T0, accident_type="road_traffic") == datetime.date(2025, 3, 8)
     # the Beijing calendar day counts: 23:30 on 1 March Beijing time is 15:30 UTC the same day
     late_evening = T0.replace(hour=23, minute=30).astimezone(datetime.UTC)
-    assert rules.supplement_deadline(occurred_at=late_evening, sector="machinery") == datetime.date(2025, 3, 31)
+    assert rules.supplement_deadline(occurred_at=late_evening, accident_type="other") == datetime.date(2025, 3, 31)
     early = T0.replace(hour=0, minute=30).astimezone(datetime.UTC)  # 16:30 UTC on 28 February
-    assert rules.supplement_deadline(occurred_at=early, sector="machinery") == datetime.date(2025, 3, 31)
-
-
-def test_the_short_window_sectors_are_a_setting(settings) -> None:
-    settings.ZHIBEN = {**settings.ZHIBEN, "ACCIDENT_SHORT_WINDOW_SECTORS": ["road_transport", "highway"]}
-    assert rules.supplement_days("highway") == 7
+    assert rules.supplement_deadline(occurred_at=early, accident_type="fire") == datetime.date(2025, 3, 8)

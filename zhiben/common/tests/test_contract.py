@@ -141,7 +141,15 @@ OWN_JOBS = {
 ACCIDENT = "/api/v1/accidents/{accident_id}"
 ACCIDENT_LIST = {("GET", "/api/v1/accidents")}
 ACCIDENT_CREATE = {("POST", "/api/v1/accidents")}
-ACCIDENT_OBJECT = {("GET", ACCIDENT), ("POST", f"{ACCIDENT}/supplements")}
+ACCIDENT_OBJECT = {
+    ("GET", ACCIDENT),
+    ("POST", f"{ACCIDENT}/supplements"),
+    ("POST", f"{ACCIDENT}/relays"),
+    ("POST", f"{ACCIDENT}/investigation"),
+    ("POST", f"{ACCIDENT}/investigation/extension"),
+    ("POST", f"{ACCIDENT}/reply"),
+    ("POST", f"{ACCIDENT}/reply/extension"),
+}
 # Tips: the queue is scoped by region (enterprise users see none); a tip outside it answers 404 to every
 # action, and the identity endpoint answers 404 to everyone but tip handlers in scope.
 TIP = "/api/v1/tips/{tip_id}"
