@@ -6,6 +6,8 @@ no IP address, user agent or time of day is kept — only the day of acceptance 
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -169,6 +171,8 @@ class Tip(models.Model):
     objected_on = models.DateField("提出异议日期", null=True, blank=True)
     review_due = models.DateField("复核期限", null=True, blank=True)
     reviewed_on = models.DateField("复核日期", null=True, blank=True)
+    # the reward's claim window (领取期限), kept with the tip's other deadlines for the escalation sweep
+    claim_due = models.DateField("奖励领取期限", null=True, blank=True)
 
     scope = ScopePaths(region="region_code", sector=None, enterprise=None)
 
@@ -234,11 +238,15 @@ class TipReward(models.Model):
     paid_on = models.DateField("发放日期", null=True, blank=True)
     paid_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     notified_on = models.DateField("领奖通知日期", null=True, blank=True)
-    claim_due = models.DateField("领取期限", null=True, blank=True)
     late_reason = models.CharField("逾期领取理由", max_length=400, blank=True)
 
     def __str__(self) -> str:
         return f"举报 #{self.tip_id} 奖励 {self.amount}"
+
+    @property
+    def claim_due(self) -> datetime.date | None:
+        """The last day to claim it: 60 days after the notice (the tip keeps it), or None before the notice."""
+        return self.tip.claim_due
 
 
 class TipEscalation(models.Model):

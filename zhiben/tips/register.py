@@ -35,24 +35,24 @@ def _deadline(key: str, label: str, due: str, **waiting: Any) -> kit.DeadlineSou
     )
 
 
-def _notices(source: str) -> tuple[kit.NotificationRule, ...]:
+def _notices(source: str, what: str, late: str, link: str = "/tips/?overdue=1") -> tuple[kit.NotificationRule, ...]:
     """The sweep's digests of one source, to the regulators whose region holds the tip (never an
-    enterprise: tips are not theirs to see): the days coming, then the ladder climbed."""
+    enterprise: tips are not theirs to see): the days coming, then the ladder climbed. ``what`` names the
+    deadlines in the titles, ``late`` says in the body what was missed."""
     return (
         kit.NotificationRule(
             event=kit.OnDeadline(source, (kit.DUE_SOON,)),
             roles=REGULATORS,
-            title="{day} 举报核查或答复期限临近：{counts}",
+            title="{day} 举报" + what + "期限临近：{counts}",
             body="以下{label}将在 {days} 日内到期，请按期完成：\n{lines}",
             link="/tips/?overdue=false",
         ),
         kit.NotificationRule(
             event=kit.OnDeadline(source, kit.LADDER),
             roles=REGULATORS,
-            title="{day} 举报核查或答复超期：{counts}",
-            body="以下举报已超过{label}，请尽快办理（核查60日，可延长一次30日；答复在核查后10日内；"
-            "异议复核在异议后30日内；奖励在领奖通知后60日内领取）：\n{lines}",
-            link="/tips/?overdue=1",
+            title="{day} 举报" + what + "超期：{counts}",
+            body="以下举报已超过" + late + "期限，请尽快办理：\n{lines}",
+            link=link,
         ),
     )
 
@@ -67,8 +67,8 @@ REGULATORS = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER})
 DEADLINES = (
     _deadline("tip_verification", "举报核查期限", "verification_due", status=TipStatus.ACCEPTED),
     _deadline("tip_reply", "举报答复期限", "reply_due", status=TipStatus.VERIFIED),
-    _deadline("tip_review", "举报异议复核期限", "review_due", status=TipStatus.OBJECTED),
-    _deadline("tip_claim", "举报奖励领取期限", "reward__claim_due", reward__paid_on__isnull=True),
+    _deadline("tip_review", "举报异议复核期限", "review_due", reviewed_on__isnull=True),
+    _deadline("tip_claim", "举报奖励领取期限", "claim_due", reward__paid_on__isnull=True),
 )
 
 
@@ -84,10 +84,10 @@ TIP_HANDLERS = frozenset({Role.TIP_HANDLER})
 # (a tip to verify, a verified tip to reply to). The tipster's own step is told dated, not timed: a notice's
 # time would date what the event log keeps to the day (services._log).
 NOTICES = (
-    *_notices("tip_verification"),
-    *_notices("tip_reply"),
-    *_notices("tip_review"),
-    *_notices("tip_claim"),
+    *_notices("tip_verification", "核查或答复", "核查（60日，可延长一次30日）或答复（核查后10日）"),
+    *_notices("tip_reply", "核查或答复", "核查（60日，可延长一次30日）或答复（核查后10日）"),
+    *_notices("tip_review", "异议复核", "异议复核（异议后30日）"),
+    *_notices("tip_claim", "奖励领取", "奖励领取（领奖通知后60日，请督促发放）", "/tips/?claim_expired=1"),
     kit.NotificationRule(
         event="received",
         roles=TIP_HANDLERS,
@@ -165,8 +165,7 @@ WAITING = (
         ),
         url="/tips/{record.pk}/",
         title=_tip_title,
-        due=lambda tip: tip.reward.claim_due,
-        order_by=("reward__claim_due",),
+        due="claim_due",
         order=76,
     ),
 )

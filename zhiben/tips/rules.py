@@ -118,4 +118,4 @@ def q_overdue(on: datetime.date | None = None) -> Q:
 def q_claim_expired(on: datetime.date | None = None) -> Q:
     """Rewards notified, not paid, whose claim window has run out."""
     day = on or today()
-    return Q(reward__claim_due__lt=day, reward__paid_on__isnull=True)
+    return Q(claim_due__lt=day, reward__paid_on__isnull=True)

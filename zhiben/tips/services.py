@@ -495,9 +495,10 @@ def tip_reward_notice(*, actor: User, tip_id: int) -> Tip:
         if reward.notified_on is not None:
             raise Conflict("已通知举报人领取奖励")
         reward.notified_on = _today()
-        reward.claim_due = rules.claim_due(reward.notified_on)
-        reward.save(update_fields=["notified_on", "claim_due"])
-        _log(actor, tip, "reward_notified", {"claim_due": reward.claim_due})
+        reward.save(update_fields=["notified_on"])
+        tip.claim_due = rules.claim_due(reward.notified_on)
+        tip.save(update_fields=["claim_due"])
+        _log(actor, tip, "reward_notified", {"claim_due": tip.claim_due})
     return tip
 
 
@@ -514,18 +515,18 @@ def tip_reward_paid(*, actor: User, tip_id: int, payment: TipRewardPayment) -> T
             raise Conflict("该举报没有奖励决定")
         if reward.paid_on is not None:
             raise Conflict("奖励已登记发放")
-        if reward.notified_on is None or reward.claim_due is None:
+        if reward.notified_on is None or tip.claim_due is None:
             raise Conflict("请先通知举报人领取奖励（领取期限自通知之日起计算）")
         errors = ErrorCollector()
         if payment.paid_on < reward.notified_on:
             errors.add("paid_on", PAID_ON)
         if payment.amount > reward.amount:
             errors.add("amount", f"发放金额应在0至{plain(reward.amount)}之间")
-        late = payment.paid_on > reward.claim_due
+        late = payment.paid_on > tip.claim_due
         if late and not payment.late_reason:
             errors.add(
                 "late_reason",
-                f"已超过领取期限（{reward.claim_due:%Y-%m-%d}），视为放弃领奖；举报人能够说明理由的，请填写逾期领取理由",
+                f"已超过领取期限（{tip.claim_due:%Y-%m-%d}），视为放弃领奖；举报人能够说明理由的，请填写逾期领取理由",
             )
         errors.raise_if_any()
         reward.paid_on, reward.paid_amount = payment.paid_on, payment.amount

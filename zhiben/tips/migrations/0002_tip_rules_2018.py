@@ -75,6 +75,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='tip',
+            name='claim_due',
+            field=models.DateField(blank=True, null=True, verbose_name='奖励领取期限'),
+        ),
+        migrations.AddField(
+            model_name='tip',
             name='already_known',
             field=models.BooleanField(default=False, verbose_name='举报前已发现并正在处理'),
         ),
@@ -127,11 +132,6 @@ class Migration(migrations.Migration):
             model_name='tipmessage',
             name='kind',
             field=models.CharField(choices=[('message', '消息'), ('reply', '答复'), ('objection', '异议'), ('review', '复核结果')], default='message', max_length=10),
-        ),
-        migrations.AddField(
-            model_name='tipreward',
-            name='claim_due',
-            field=models.DateField(blank=True, null=True, verbose_name='领取期限'),
         ),
         migrations.AddField(
             model_name='tipreward',

@@ -75,8 +75,8 @@ def tips(township, tip_handler) -> dict[str, Any]:
         decided_on=past - datetime.timedelta(days=70),
         decided_by=tip_handler,
         notified_on=past - datetime.timedelta(days=60),
-        claim_due=past,
     )
+    Tip.objects.filter(pk=made["unclaimed"].pk).update(claim_due=past)
     return made
 
 
