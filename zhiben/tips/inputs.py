@@ -183,6 +183,11 @@ USED_BY_CATEGORY: dict[str, frozenset[str]] = {
 }
 
 
+def _unset(value: Any) -> bool:
+    """Not given: None, "" or a flag left false (``0`` is a value: zero concealed deaths, a fine of 0)."""
+    return value is None or value is False or (isinstance(value, str) and value == "")
+
+
 def unused_fields(verification: TipVerification, category: str) -> dict[str, str]:
     """``{field: 中文}`` for each field given that the outcome and the tip's category do not use (a value
     given there would be stored, or silently dropped, against what the handler meant)."""
@@ -192,7 +197,7 @@ def unused_fields(verification: TipVerification, category: str) -> dict[str, str
     return {
         name: why
         for name in TipVerification.model_fields
-        if name != "outcome" and name not in used and getattr(verification, name) not in (None, "", False)
+        if name != "outcome" and name not in used and not _unset(getattr(verification, name))
     }
 
 
