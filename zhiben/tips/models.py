@@ -38,7 +38,6 @@ class TipAction(models.TextChoices):
     REPLY = "reply", "答复举报人"
     PAY_REWARD = "pay_reward", "登记奖励发放"
     NOTIFY_REWARD = "notify_reward", "通知领取奖励"
-    OBJECT = "object", "举报人提出异议"
     REVIEW = "review", "复核"
 
 
@@ -51,15 +50,8 @@ def _may_extend(tip: Tip, actor: object) -> str | None:
     not read). The due day itself is still in time (Beijing days)."""
     if tip.extended:
         return "核查期限只能延长一次"
-    if dates.is_past(tip.verification_due):
+    if dates.is_past(getattr(tip, "verification_due", None)):
         return "核查期限已过，不能再延期（延期须在期限届满前决定）"
-    return None
-
-
-def _may_object(tip: Tip, actor: object) -> str | None:
-    """The reporter may object within 10 days of the reply (应急〔2023〕106号, per FACTS.md: text not read)."""
-    if tip.objection_due is None or dates.is_past(tip.objection_due):
-        return "已超过提出异议的期限（答复后10日内）"
     return None
 
 
@@ -79,8 +71,6 @@ LIFECYCLE = kit.Lifecycle(
         kit.Transition(TipAction.REPLY, TipStatus.REPLIED, TipStatus.REPLIED, "message_sent", HANDLERS),
         kit.Transition(TipAction.REPLY, TipStatus.OBJECTED, TipStatus.OBJECTED, "message_sent", HANDLERS),
         kit.Transition(TipAction.REPLY, TipStatus.REVIEWED, TipStatus.REVIEWED, "message_sent", HANDLERS),
-        # the reporter's objection (异议), by receipt: no account, so no role
-        kit.Transition(TipAction.OBJECT, TipStatus.REPLIED, TipStatus.OBJECTED, "objected", frozenset(), _may_object),
         kit.Transition(TipAction.REVIEW, TipStatus.OBJECTED, TipStatus.REVIEWED, "reviewed", HANDLERS),
         *(kit.Transition(TipAction.PAY_REWARD, s, s, "reward_paid", HANDLERS) for s in _ALL_AFTER_VERIFY),
         *(kit.Transition(TipAction.NOTIFY_REWARD, s, s, "reward_notified", HANDLERS) for s in _ALL_AFTER_VERIFY),
@@ -92,7 +82,6 @@ LIFECYCLE = kit.Lifecycle(
         TipAction.VERIFY: "该举报已核查",
         TipAction.PAY_REWARD: "该举报没有奖励决定",
         TipAction.NOTIFY_REWARD: "该举报没有奖励决定",
-        TipAction.OBJECT: "答复之后才能提出异议，且只能提出一次",
         TipAction.REVIEW: "举报人没有提出异议，或已复核",
     },
 )

@@ -546,7 +546,11 @@ def tip_object(*, receipt: str, objection: TipObjection) -> Tip:
         raise NotFound("回执码不正确")
     with transaction.atomic():
         tip = Tip.objects.select_for_update().get(pk=found.pk)
-        LIFECYCLE.take(TipAction.OBJECT, tip, None)
+        # the reporter's own step, by receipt (no account, so not an arrow of the handlers' lifecycle)
+        if tip.status != TipStatus.REPLIED:
+            raise Conflict("答复之后才能提出异议，且只能提出一次")
+        if tip.objection_due is None or dates.is_past(tip.objection_due):
+            raise Conflict("已超过提出异议的期限（答复后10日内）")
         today = _today()
         TipMessage.objects.create(
             tip=tip, from_reporter=True, kind=MessageKind.OBJECTION, body=seal(objection.reason), on=today
