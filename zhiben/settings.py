@@ -286,6 +286,14 @@ ZHIBEN = {
     "TIP_VERIFY_DAYS": env.int("ZHIBEN_TIP_VERIFY_DAYS", default=60),
     "TIP_EXTENSION_DAYS": env.int("ZHIBEN_TIP_EXTENSION_DAYS", default=30),
     "TIP_REPLY_DAYS": env.int("ZHIBEN_TIP_REPLY_DAYS", default=10),
+    # 应急〔2023〕106号 (per FACTS §3): an objection within 10 days of the reply, its re-review within 30.
+    "TIP_OBJECTION_DAYS": env.int("ZHIBEN_TIP_OBJECTION_DAYS", default=10),
+    "TIP_REVIEW_DAYS": env.int("ZHIBEN_TIP_REVIEW_DAYS", default=30),
+    # The reward is claimed within 60 days of the reward notice (领取期限).
+    "TIP_CLAIM_DAYS": env.int("ZHIBEN_TIP_CLAIM_DAYS", default=60),
+    # Only real-name reporters (实名举报人) are rewarded; a province whose rules reward anonymous tips too
+    # (by a code agreed with the reporter) sets this false.
+    "TIP_REWARD_REAL_NAME_ONLY": env.bool("ZHIBEN_TIP_REWARD_REAL_NAME_ONLY", default=True),
     "TIP_REWARD": {
         "rate": env.str("ZHIBEN_TIP_REWARD_RATE", default="0.15"),
         "min": env.int("ZHIBEN_TIP_REWARD_MIN", default=3000),

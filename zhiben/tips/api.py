@@ -21,16 +21,28 @@ from zhiben.common.pagination import LimitOffset
 
 from . import limits, receipts
 from .filters import TipFilterSet
-from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
+from .inputs import (
+    TipAddition,
+    TipExtension,
+    TipObjection,
+    TipReply,
+    TipReport,
+    TipReview,
+    TipRewardPayment,
+    TipVerification,
+)
 from .models import Category, Tip, TipAttachment, TipReward, TipStatus
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
     tip_by_receipt,
     tip_extend,
+    tip_object,
     tip_reply,
     tip_reporter,
     tip_reporter_message,
+    tip_review,
+    tip_reward_notice,
     tip_reward_paid,
     tip_submit,
     tip_verify,
@@ -55,6 +67,8 @@ class RewardOut(Schema):
     amount: Decimal
     basis: str
     decided_on: datetime.date
+    notified_on: datetime.date | None
+    claim_due: datetime.date | None
     paid_on: datetime.date | None
     paid_amount: Decimal | None
 
@@ -77,6 +91,16 @@ class PublicTipOut(Schema):
     description: str
     messages: list[dict[str, Any]]
     reward: RewardOut | None
+    reward_reason: str | None
+    reward_reason_code: str | None
+    extended: bool
+    extension_reason: str
+    reply_due: datetime.date | None
+    replied_on: datetime.date | None
+    objection_due: datetime.date | None
+    objected_on: datetime.date | None
+    review_due: datetime.date | None
+    reviewed_on: datetime.date | None
 
 
 class TipOut(Schema):
@@ -98,6 +122,11 @@ class TipOut(Schema):
     replied_on: datetime.date | None
     hazard: int | None
     accident: int | None
+    joint: bool
+    objection_due: datetime.date | None
+    objected_on: datetime.date | None
+    review_due: datetime.date | None
+    reviewed_on: datetime.date | None
 
     @staticmethod
     def resolve_region(obj: Tip) -> str:
@@ -124,8 +153,15 @@ class TipDetail(TipOut):
     description: str
     address: str
     extension_reason: str
+    extension_approved_by: str
+    extended_on: datetime.date | None
     fine: Decimal | None
     concealed_deaths: int | None
+    reporter_excluded: str | None
+    already_known: bool
+    reward_reason: str | None
+    reward_reason_code: str | None
+    late_reason: str
     messages: list[dict[str, Any]]
     attachments: list[dict[str, Any]]
     reward: RewardOut | None
@@ -158,6 +194,23 @@ class TipDetail(TipOut):
     def resolve_reward(obj: Tip) -> TipReward | None:
         return TipReward.objects.filter(tip=obj).first()
 
+    @staticmethod
+    def resolve_reporter_excluded(obj: Tip) -> str | None:
+        return obj.reporter_excluded or None
+
+    @staticmethod
+    def resolve_reward_reason(obj: Tip) -> str | None:
+        return obj.reward_reason_text
+
+    @staticmethod
+    def resolve_reward_reason_code(obj: Tip) -> str | None:
+        return obj.reward_reason or None
+
+    @staticmethod
+    def resolve_late_reason(obj: Tip) -> str:
+        reward = TipReward.objects.filter(tip=obj).first()
+        return reward.late_reason if reward else ""
+
 
 class TipQuery(query_schema(TipFilterSet)):  # type: ignore[misc]  # a generated base
     """The queue's query parameters: generated from the one filter declaration (filters.py)."""
@@ -185,6 +238,17 @@ def _public(tip: Tip) -> dict[str, Any]:
         "description": str(tip_content(tip).get("description", "")),
         "messages": tip_messages(tip),
         "reward": reward,
+        "reward_reason": tip.reward_reason_text,
+        "reward_reason_code": tip.reward_reason or None,
+        # the reason for an extension is told to the reporter (FACTS §3); who approved it is not theirs
+        "extended": tip.extended,
+        "extension_reason": tip.extension_reason,
+        "reply_due": tip.reply_due,
+        "replied_on": tip.replied_on,
+        "objection_due": tip.objection_due,
+        "objected_on": tip.objected_on,
+        "review_due": tip.review_due,
+        "reviewed_on": tip.reviewed_on,
     }
 
 
@@ -237,6 +301,19 @@ def add_attachment(request: HttpRequest, receipt: str, file: File[UploadedFile])
         tip = tip_reporter_message(receipt=receipt, addition=TipAddition(), files=[(file, file.name or "", file.size)])
     except FieldErrors as exc:  # the upload's field is "file" here
         raise FieldErrors({("file" if k == "files" else k): v for k, v in exc.errors.items()}) from exc
+    limits.submission_accepted(request)
+    return Status(201, _public(tip))
+
+
+@router.post(
+    "/by-receipt/{receipt}/objection", auth=None, response={201: PublicTipOut}, openapi_extra=openapi_body(TipObjection)
+)
+def object_to_reply(request: HttpRequest, receipt: str) -> Status[dict[str, Any]]:
+    """The reporter objects (异议) to the reply within 10 days of it (应急〔2023〕106号); the re-review is due
+    within 30 days. 409 before the reply, after the 10 days, or a second time. Rate-limited like additions."""
+    _receipt_tip(request, receipt)
+    _refuse_if_limited(limits.submission_limited(request))
+    tip = tip_object(receipt=receipt, objection=parse(TipObjection, json_body(request)))
     limits.submission_accepted(request)
     return Status(201, _public(tip))
 
@@ -315,6 +392,25 @@ def reward_paid(request: HttpRequest, tip_id: int) -> Tip:
     _detail(request, tip_id)
     payment = parse(TipRewardPayment, json_body(request))
     tip_reward_paid(actor=request_actor(request), tip_id=tip_id, payment=payment)
+    return _detail(request, tip_id)
+
+
+@router.post("/{int:tip_id}/review", response=TipDetail, openapi_extra=openapi_body(TipReview))
+def review(request: HttpRequest, tip_id: int) -> Tip:
+    """The re-review (复核) of the reporter's objection: ``facts`` and ``handling``. 409 unless the tip is
+    under objection. Out of scope: 404 before the body is read."""
+    _detail(request, tip_id)
+    reviewed = parse(TipReview, json_body(request))
+    tip_review(actor=request_actor(request), tip_id=tip_id, review=reviewed)
+    return _detail(request, tip_id)
+
+
+@router.post("/{int:tip_id}/reward/notice", response=TipDetail)
+def reward_notice(request: HttpRequest, tip_id: int) -> Tip:
+    """Send the reward notice: the 60-day claim window (``reward.claim_due``) starts today. 409 without a
+    reward or a second time."""
+    _detail(request, tip_id)
+    tip_reward_notice(actor=request_actor(request), tip_id=tip_id)
     return _detail(request, tip_id)
 
 

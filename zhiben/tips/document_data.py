@@ -56,7 +56,12 @@ def _reply(tip: Tip) -> list[str]:
 def _reward(tip: Tip) -> str:
     reward = TipReward.objects.filter(tip=tip).first()
     if reward is None:
-        return "本次举报不属于举报奖励范围。"
+        # why no reward is due (《安全生产领域举报奖励办法》): the reason recorded at verification
+        return (
+            f"经认定，本次举报不予奖励：{tip.reward_reason_text}。"
+            if tip.reward_reason
+            else "本次举报不属于举报奖励范围。"
+        )
     if not reward.eligible:
         return f"经认定，本次举报不予奖励：{reward.basis}。"
     text = (
@@ -65,7 +70,10 @@ def _reward(tip: Tip) -> str:
     )
     if reward.paid_on:
         return text + f"奖金已于{reward.paid_on.year}年{reward.paid_on.month}月{reward.paid_on.day}日发放。"
-    return text + "请自收到本答复之日起60日内，持举报回执码到我局领取。"
+    if tip.claim_due:
+        due = tip.claim_due
+        return text + f"请于{due.year}年{due.month}月{due.day}日前持举报回执码到我局领取，逾期未领取视为放弃。"
+    return text + "我局将另行通知您领取，请自接到领奖通知之日起60日内领取。"
 
 
 def reply(tip: Tip, actor: Any) -> dict[str, Any]:

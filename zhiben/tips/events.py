@@ -11,7 +11,7 @@ from typing import Any
 from zhiben.common import kit
 from zhiben.regions.models import Region
 
-from .models import Category, Outcome
+from .models import Category, NoReward, Outcome
 
 
 def _region_name(code: Any) -> str:
@@ -44,6 +44,8 @@ def _verified(p: Mapping[str, Any]) -> list[str]:
         out.append(f"罚款 {p['fine']} 元")
     if p.get("reward") not in (None, ""):
         out.append(f"奖励 {p['reward']} 元")
+    elif p.get("reward_reason") in NoReward.values:
+        out.append(f"不予奖励：{NoReward(p['reward_reason']).label}")
     elif "eligible" in p:
         out.append("不予奖励" if not p.get("eligible") else "")
     return [line for line in out if line]
@@ -58,10 +60,23 @@ CATALOGUE = kit.EventCatalogue(
             "查看举报人身份",
             render=lambda p: ["实名举报" if p.get("real_name") else "匿名举报"],
         ),
-        kit.EventKind("extended", "延长核查期限", (("verification_due", "核查期限延至"),)),
+        kit.EventKind(
+            "extended", "延长核查期限", (("verification_due", "核查期限延至"), ("approved_by", "批准延期的上一级部门"))
+        ),
         kit.EventKind("verified", "核查完毕", render=_verified),
         kit.EventKind("replied", "答复举报人"),
         kit.EventKind("message_sent", "向举报人发送消息"),
-        kit.EventKind("reward_paid", "发放举报奖励", (("paid_on", "发放日期"), ("amount", "金额（元）"))),
+        kit.EventKind(
+            "reward_paid",
+            "发放举报奖励",
+            render=lambda p: [
+                f"发放日期：{p.get('paid_on')}",
+                f"金额（元）：{p.get('amount')}",
+                *(["超过领取期限，已记录举报人说明的理由"] if p.get("late") else []),
+            ],
+        ),
+        kit.EventKind("reward_notified", "通知举报人领取奖励", (("claim_due", "领取期限"),)),
+        kit.EventKind("objected", "举报人提出异议", (("review_due", "复核期限"),)),
+        kit.EventKind("reviewed", "完成复核并告知举报人"),
     )
 )

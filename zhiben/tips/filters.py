@@ -14,7 +14,16 @@ class TipFilterSet(FilterSet):
     region = RegionFilter(field_name="region_code")
     status = ChoiceFilter(label="状态", choices=TipStatus.choices)
     category = ChoiceFilter(label="类别", choices=Category.choices)
-    overdue = YesNoFilter(label="超期", yes="已超期", no="未超期", q=rules.q_overdue, description="核查或答复超过期限")
+    overdue = YesNoFilter(
+        label="超期", yes="已超期", no="未超期", q=rules.q_overdue, description="核查、答复或异议复核超过期限"
+    )
+    claim_expired = YesNoFilter(
+        label="奖励超过领取期限",
+        yes="已超过领取期限未发放",
+        no="未超过",
+        q=rules.q_claim_expired,
+        description="已通知领取、尚未发放，且已超过领奖通知后60日的领取期限",
+    )
 
     class Meta:
         model = Tip

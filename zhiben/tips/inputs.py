@@ -23,11 +23,11 @@ from zhiben.common import dates
 from zhiben.common.inputs import Input, choice, day, required, text
 from zhiben.common.inputs import phone as phone_number
 from zhiben.common.names import code_key
-from zhiben.common.validators import clean_credit_code, clean_decimal
+from zhiben.common.validators import clean_choice, clean_credit_code, clean_decimal
 from zhiben.regions.selectors import host_region
 
 from . import rules
-from .models import Category, Outcome
+from .models import Category, Exclusion, Outcome
 
 CategoryKey = Literal["major_hazard", "violation", "concealed_accident", "other"]
 MIN_DESCRIPTION = 10  # characters: where, which unit, what problem
@@ -88,6 +88,11 @@ class TipReport(Input):
     credit_code: Annotated[str, BeforeValidator(_credit_code)] = Field("", max_length=30, title="统一社会信用代码")
     address: Annotated[str, text("地址", 200)] = Field("", max_length=200, title="地址")
     reporter: Reporter | None = None
+    joint: bool = Field(
+        False,
+        title="联名举报",
+        description="多人联名举报：reporter 填第一署名人，奖励由第一署名人领取（《安全生产领域举报奖励办法》）",
+    )
 
 
 def _fine(raw: Any) -> Decimal | None:
@@ -112,6 +117,19 @@ def _record_id(raw: Any, *, label: str) -> int | None:
     if isinstance(raw, bool) or not re.fullmatch(r"[0-9]{1,18}", str(raw).strip()):
         raise ValueError(f"{label}应为编号（整数）")
     return int(str(raw).strip())
+
+
+EXCLUSION_LABEL = "不予奖励的举报人情形"
+
+
+def _exclusion(raw: Any) -> str:
+    """``reporter_excluded``: one of the grounds (or its Chinese label); null, "" or false: not excluded.
+    ``true`` alone is refused: which ground applies is part of the record."""
+    if raw is None or raw is False or (isinstance(raw, str) and not raw.strip()):
+        return ""
+    if raw is True:
+        raise ValueError(f"请指明{EXCLUSION_LABEL}：{'、'.join(f'{k}（{v}）' for k, v in Exclusion.choices)}")
+    return clean_choice(raw, label=EXCLUSION_LABEL, choices=Exclusion.choices)
 
 
 class TipVerification(Input):
@@ -141,16 +159,33 @@ class TipVerification(Input):
         None, title="事故编号"
     )
     concealed_deaths: Annotated[int | None, BeforeValidator(_deaths)] = Field(None, title="瞒报死亡人数")
+    reporter_excluded: Annotated[str, BeforeValidator(_exclusion)] = Field(
+        "",
+        title=EXCLUSION_LABEL,
+        description="staff（负有安全生产监督管理职责的工作人员）、relative（其近亲属）、instigated（受其授意举报）；不属于则不填",
+    )
+    already_known: bool = Field(
+        False,
+        title="举报前已发现并正在处理",
+        description="举报前生产经营单位或负有安全监管职责的部门已发现该事项并正在依法处理（不予奖励）",
+    )
 
 
 # What a confirmed tip's verification uses, by the tip's category (the detail page shows just these);
 # an unfounded tip's uses none of them.
 USED_BY_CATEGORY: dict[str, frozenset[str]] = {
-    "major_hazard": frozenset({"enterprise", "hazard", "hazard_title", "criterion", "deadline", "fine"}),
-    "violation": frozenset({"enterprise", "fine"}),
-    "concealed_accident": frozenset({"accident", "concealed_deaths"}),
+    "major_hazard": frozenset(
+        {"enterprise", "hazard", "hazard_title", "criterion", "deadline", "fine", "reporter_excluded", "already_known"}
+    ),
+    "violation": frozenset({"enterprise", "fine", "reporter_excluded", "already_known"}),
+    "concealed_accident": frozenset({"accident", "concealed_deaths", "reporter_excluded", "already_known"}),
     "other": frozenset(),
 }
+
+
+def _unset(value: Any) -> bool:
+    """Not given: None, "" or a flag left false (``0`` is a value: zero concealed deaths, a fine of 0)."""
+    return value is None or value is False or (isinstance(value, str) and value == "")
 
 
 def unused_fields(verification: TipVerification, category: str) -> dict[str, str]:
@@ -162,7 +197,7 @@ def unused_fields(verification: TipVerification, category: str) -> dict[str, str
     return {
         name: why
         for name in TipVerification.model_fields
-        if name != "outcome" and name not in used and getattr(verification, name) not in (None, "")
+        if name != "outcome" and name not in used and not _unset(getattr(verification, name))
     }
 
 
@@ -174,18 +209,45 @@ class TipAddition(Input):
 
 
 class TipExtension(Input):
-    """核查延期: once, by 30 days, with the reason (FACTS §3)."""
+    """核查延期: once, by 30 days, before the 60 days run out, approved by the upper department, the reason
+    told to the reporter (FACTS §3)."""
 
-    reason: Annotated[str, text("延期理由", 400, required=True)] = required(max_length=400, title="延期理由")
+    reason: Annotated[str, text("延期理由", 400, required=True)] = required(
+        max_length=400, title="延期理由", description="延期理由：举报人凭回执码可以看到"
+    )
+    approved_by: Annotated[str, text("批准延期的上一级部门", 200, required=True)] = required(
+        max_length=200, title="批准延期的上一级部门", description="批准延期的上一级部门及批准文号或批准人"
+    )
 
 
 class TipReply(Input):
-    """A handler's message to the tipster; the first after verification is the reply (答复)."""
+    """A handler's message to the tipster. The first after verification is the reply (答复), which states the
+    facts found (``facts``) and the handling (``handling``), both required then (应急〔2023〕106号, per
+    FACTS.md); any other message needs ``body``. The service says which is missing."""
 
-    body: Annotated[str, text("答复内容", 4000, required=True)] = required(max_length=4000, title="答复内容")
+    body: Annotated[str, text("答复内容", 4000)] = Field("", max_length=4000, title="答复内容")
+    facts: Annotated[str, text("核查认定的事实", 4000)] = Field("", max_length=4000, title="核查认定的事实")
+    handling: Annotated[str, text("处理情况", 4000)] = Field("", max_length=4000, title="处理情况")
 
 
-PAID_ON = "发放日期应在奖励决定之后、不晚于今天"
+class TipReview(Input):
+    """复核: the re-review of the reporter's objection, with the facts found and the handling (both required)."""
+
+    facts: Annotated[str, text("复核认定的事实", 4000, required=True)] = required(
+        max_length=4000, title="复核认定的事实"
+    )
+    handling: Annotated[str, text("复核处理意见", 4000, required=True)] = required(
+        max_length=4000, title="复核处理意见"
+    )
+
+
+class TipObjection(Input):
+    """异议: the reporter's objection to the reply, by receipt, within 10 days of it."""
+
+    reason: Annotated[str, text("异议理由", 4000, required=True)] = required(max_length=4000, title="异议理由")
+
+
+PAID_ON = "发放日期应在领奖通知之后、不晚于今天"
 
 
 def _paid_on(raw: Any) -> datetime.date:
@@ -212,8 +274,14 @@ class TipRewardPayment(Input):
     """奖励发放: the day and the amount paid, once, of an eligible reward."""
 
     paid_on: Annotated[datetime.date, BeforeValidator(_paid_on)] = required(
-        title="发放日期", description="发放日期：不早于奖励决定，不晚于今天"
+        title="发放日期", description="发放日期：不早于领奖通知，不晚于今天"
     )
     amount: Annotated[Decimal, BeforeValidator(_amount)] = required(
         title="发放金额（元）", description="发放金额（元）：不超过决定的奖励金额"
+    )
+    late_reason: Annotated[str, text("逾期领取理由", 400)] = Field(
+        "",
+        max_length=400,
+        title="逾期领取理由",
+        description="超过领取期限（领奖通知后60日）领取的，须写明举报人说明的理由；没有理由的视为放弃",
     )

@@ -18,12 +18,13 @@ from .selectors import tip_get, tip_list
 get_scoped = kit.scoped_get(lambda actor, key: tip_get(actor=actor, tip_id=key), "举报不存在")
 
 
-def _deadline(key: str, label: str, status: str, due: str) -> kit.DeadlineSource:
+def _deadline(key: str, label: str, due: str, **waiting: Any) -> kit.DeadlineSource:
+    """A deadline of the tips that ``waiting`` (field lookups) picks, by the day at field path ``due``."""
     return kit.DeadlineSource(
         key=key,
         label=label,
         subject="tip",
-        items=lambda: Tip.objects.filter(status=status, **{f"{due}__isnull": False}),
+        items=lambda: Tip.objects.filter(**waiting, **{f"{due}__isnull": False}),
         record=lambda: TipEscalation,
         columns={"tip_id": "id", "due": due, "region_code": "region_code"},
         subject_column="tip_id",
@@ -34,23 +35,24 @@ def _deadline(key: str, label: str, status: str, due: str) -> kit.DeadlineSource
     )
 
 
-def _notices(source: str) -> tuple[kit.NotificationRule, ...]:
+def _notices(source: str, what: str, late: str, link: str = "/tips/?overdue=1") -> tuple[kit.NotificationRule, ...]:
     """The sweep's digests of one source, to the regulators whose region holds the tip (never an
-    enterprise: tips are not theirs to see): the days coming, then the ladder climbed."""
+    enterprise: tips are not theirs to see): the days coming, then the ladder climbed. ``what`` names the
+    deadlines in the titles, ``late`` says in the body what was missed."""
     return (
         kit.NotificationRule(
             event=kit.OnDeadline(source, (kit.DUE_SOON,)),
             roles=REGULATORS,
-            title="{day} 举报核查或答复期限临近：{counts}",
+            title="{day} 举报" + what + "期限临近：{counts}",
             body="以下{label}将在 {days} 日内到期，请按期完成：\n{lines}",
             link="/tips/?overdue=false",
         ),
         kit.NotificationRule(
             event=kit.OnDeadline(source, kit.LADDER),
             roles=REGULATORS,
-            title="{day} 举报核查或答复超期：{counts}",
-            body="以下举报已超过核查（60日，可延长一次30日）或答复（核查后10日）期限，请尽快办理：\n{lines}",
-            link="/tips/?overdue=1",
+            title="{day} 举报" + what + "超期：{counts}",
+            body="以下举报已超过" + late + "期限，请尽快办理：\n{lines}",
+            link=link,
         ),
     )
 
@@ -58,10 +60,15 @@ def _notices(source: str) -> tuple[kit.NotificationRule, ...]:
 # Enterprise users never see tips.
 REGULATORS = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER})
 
-# 《安全生产领域举报奖励办法》: verification within 60 days of acceptance, the reply within 10 days of it.
+# 《安全生产领域举报奖励办法》: verification within 60 days of acceptance, the reply within 10 days of it;
+# 应急〔2023〕106号 (per FACTS.md, text not read): the re-review within 30 days of the reporter's objection;
+# the reward claimed within 60 days of its notice — while unpaid, the department's to pay within it. The
+# reporter's own 10 days to object wait on nobody in the department, so they are not on the ladder.
 DEADLINES = (
-    _deadline("tip_verification", "举报核查期限", TipStatus.ACCEPTED, "verification_due"),
-    _deadline("tip_reply", "举报答复期限", TipStatus.VERIFIED, "reply_due"),
+    _deadline("tip_verification", "举报核查期限", "verification_due", status=TipStatus.ACCEPTED),
+    _deadline("tip_reply", "举报答复期限", "reply_due", status=TipStatus.VERIFIED),
+    _deadline("tip_review", "举报异议复核期限", "review_due", reviewed_on__isnull=True),
+    _deadline("tip_claim", "举报奖励领取期限", "claim_due", reward__paid_on__isnull=True),
 )
 
 
@@ -77,8 +84,10 @@ TIP_HANDLERS = frozenset({Role.TIP_HANDLER})
 # (a tip to verify, a verified tip to reply to). The tipster's own step is told dated, not timed: a notice's
 # time would date what the event log keeps to the day (services._log).
 NOTICES = (
-    *_notices("tip_verification"),
-    *_notices("tip_reply"),
+    *_notices("tip_verification", "核查或答复", "核查（60日，可延长一次30日）或答复（核查后10日）"),
+    *_notices("tip_reply", "核查或答复", "核查（60日，可延长一次30日）或答复（核查后10日）"),
+    *_notices("tip_review", "异议复核", "异议复核（异议后30日）"),
+    *_notices("tip_claim", "奖励领取", "奖励领取（领奖通知后60日，请督促发放）", "/tips/?claim_expired=1"),
     kit.NotificationRule(
         event="received",
         roles=TIP_HANDLERS,
@@ -126,6 +135,38 @@ WAITING = (
         title=_tip_title,
         due="reply_due",
         order=70,
+    ),
+    kit.TodoSource(
+        "tip_review",
+        "待复核的举报异议",
+        TIP_WORKERS,
+        lambda actor, today: tip_list(actor=actor).filter(status=TipStatus.OBJECTED),
+        url="/tips/{record.pk}/",
+        title=_tip_title,
+        due="review_due",
+        order=72,
+    ),
+    kit.TodoSource(
+        "tip_reward_notice",
+        "待通知领取的举报奖励",
+        TIP_WORKERS,
+        lambda actor, today: tip_list(actor=actor).filter(reward__isnull=False, reward__notified_on__isnull=True),
+        url="/tips/{record.pk}/",
+        title=_tip_title,
+        order_by=("verified_on",),
+        order=74,
+    ),
+    kit.TodoSource(
+        "tip_claim",
+        "待发放的举报奖励",
+        TIP_WORKERS,
+        lambda actor, today: tip_list(actor=actor).filter(
+            reward__notified_on__isnull=False, reward__paid_on__isnull=True
+        ),
+        url="/tips/{record.pk}/",
+        title=_tip_title,
+        due="claim_due",
+        order=76,
     ),
 )
 

@@ -41,6 +41,12 @@ def tip_content(tip: Tip) -> dict[str, Any]:
 
 def tip_messages(tip: Tip) -> list[dict[str, Any]]:
     return [
-        {"id": m.pk, "from": "reporter" if m.from_reporter else "handler", "on": m.on, "body": unseal(m.body)}
+        {
+            "id": m.pk,
+            "from": "reporter" if m.from_reporter else "handler",
+            "kind": m.kind,
+            "on": m.on,
+            "body": unseal(m.body),
+        }
         for m in tip.messages.all()
     ]

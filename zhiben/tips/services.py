@@ -39,8 +39,10 @@ from .inputs import (
     PAID_ON,
     TipAddition,
     TipExtension,
+    TipObjection,
     TipReply,
     TipReport,
+    TipReview,
     TipRewardPayment,
     TipVerification,
     unused_fields,
@@ -50,12 +52,15 @@ from .models import (
     HANDLERS,
     LIFECYCLE,
     Category,
+    MessageKind,
+    NoReward,
     Outcome,
     Tip,
     TipAction,
     TipAttachment,
     TipMessage,
     TipReward,
+    TipStatus,
 )
 
 MAX_FILES = 6
@@ -115,6 +120,7 @@ def tip_submit(*, report: TipReport, files: Sequence[tuple[IO[bytes], str, int |
             content=seal({"description": report.description, "address": report.address}),
             reporter=seal(reporter) if reporter else None,
             real_name=bool(reporter and reporter.get("name") and (reporter.get("phone") or reporter.get("id_number"))),
+            joint=report.joint,
             accepted_on=today,
             verification_due=rules.verification_due(today),
         )
@@ -218,30 +224,68 @@ def tip_reporter(*, actor: User, tip_id: int) -> dict[str, str]:
 
 
 def tip_extend(*, actor: User, tip_id: int, extension: TipExtension) -> Tip:
-    """Extend verification once by 30 days, with a reason (FACTS §3)."""
+    """Extend verification once by 30 days (FACTS §3): decided on or before the verification due day
+    (Conflict after it, and for a second extension), with the upper department's approval recorded
+    (``approved_by``) and the reason, which the reporter reads on the receipt page."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
         LIFECYCLE.take(TipAction.EXTEND, tip, actor)
         tip.extended = True
+        tip.extended_on = _today()
         tip.extension_reason = extension.reason
+        tip.extension_approved_by = extension.approved_by
         tip.verification_due = rules.verification_due(tip.accepted_on, extended=True)
-        tip.save(update_fields=["extended", "extension_reason", "verification_due"])
-        _log(actor, tip, "extended", {"verification_due": tip.verification_due})
+        tip.save(
+            update_fields=["extended", "extended_on", "extension_reason", "extension_approved_by", "verification_due"]
+        )
+        _log(
+            actor, tip, "extended", {"verification_due": tip.verification_due, "approved_by": tip.extension_approved_by}
+        )
     return tip
 
 
+def _statement(facts: str, handling: str, body: str = "", *, heads: tuple[str, str]) -> str:
+    """The text the reporter reads: the facts found, the handling, then any further words."""
+    return "\n".join([f"{heads[0]}：{facts}", f"{heads[1]}：{handling}", *([body] if body else [])])
+
+
 def tip_reply(*, actor: User, tip_id: int, reply: TipReply) -> Tip:
-    """A message to the tipster (they read it with the receipt); the first after verification is the
-    reply (答复) due within 10 days."""
+    """A message to the tipster (they read it with the receipt). The first after verification is the
+    reply (答复, due within 10 days of verification): it states the facts found and the handling
+    (应急〔2023〕106号, per FACTS.md; FieldErrors naming ``facts`` / ``handling`` when missing) and opens the
+    reporter's 10 days to object. Any other message needs ``body``."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
         today = _today()
         arrow = LIFECYCLE.take(TipAction.REPLY, tip, actor)
-        message = TipMessage.objects.create(tip=tip, from_reporter=False, body=seal(reply.body), on=today, author=actor)
-        if arrow.target != tip.status:  # the first message after verification is the reply (答复)
+        is_reply = arrow.event == "replied"
+        errors = ErrorCollector()
+        if is_reply:
+            if not reply.facts:
+                errors.add("facts", "答复须写明核查认定的事实")
+            if not reply.handling:
+                errors.add("handling", "答复须写明处理情况")
+        elif not reply.body:
+            errors.add("body", "请填写答复内容")
+        errors.raise_if_any()
+        text = (
+            _statement(reply.facts, reply.handling, reply.body, heads=("核查认定的事实", "处理情况"))
+            if is_reply
+            else reply.body
+        )
+        message = TipMessage.objects.create(
+            tip=tip,
+            from_reporter=False,
+            kind=MessageKind.REPLY if is_reply else MessageKind.MESSAGE,
+            body=seal(text),
+            on=today,
+            author=actor,
+        )
+        if is_reply:
             tip.status = arrow.target
             tip.replied_on = today
-            tip.save(update_fields=["status", "replied_on"])
+            tip.objection_due = rules.objection_due(today)
+            tip.save(update_fields=["status", "replied_on", "objection_due"])
         # the reply names its message: the 答复书 quotes that one, not an earlier acknowledgement
         payload: dict[str, Any] = {"status": tip.status}
         if arrow.event == "replied":
@@ -270,6 +314,11 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
             accident = _accident_for(actor, verification)
             if deaths is None:
                 raise FieldErrors({"concealed_deaths": "请填写经核实的瞒报死亡人数"})
+            # the concealed deaths rewarded are among the accident's verified deaths, never more (FACTS §3)
+            if deaths > accident.deaths:
+                raise FieldErrors(
+                    {"concealed_deaths": f"瞒报死亡人数不能超过事故核定的死亡人数（{accident.deaths}人）"}
+                )
         if confirmed and tip.category == Category.VIOLATION and fine is None:
             raise FieldErrors({"fine": "请填写行政罚款金额（没有罚款填0）"})
         today = _today()
@@ -281,8 +330,9 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
         tip.accident_id = accident.pk if accident is not None else None
         tip.fine = fine
         tip.concealed_deaths = deaths
+        tip.reporter_excluded = verification.reporter_excluded
+        tip.already_known = verification.already_known
         tip.reply_due = rules.reply_due(today)
-        tip.save()
         reward = _decide_reward(actor, tip, hazard, accident)
         _log(
             actor,
@@ -295,7 +345,9 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
                 "accident": tip.accident_id,
                 "fine": fine,
                 "reward": reward.amount if reward else None,
-                "eligible": reward.eligible if reward else False,
+                "eligible": reward is not None,
+                # the code only: the ground of an exclusion says something about the reporter
+                **({"reward_reason": tip.reward_reason} if tip.reward_reason else {}),
             },
         )
     return tip
@@ -357,60 +409,104 @@ def _accident_for(actor: User, verification: TipVerification) -> Any:
     return accident
 
 
-def _decide_reward(actor: User, tip: Tip, hazard: Hazard | None, accident: Any) -> TipReward | None:
-    """The national rule (FACTS §3): who is rewarded and how much; the decision is recorded either way
-    for a confirmed tip of a rewarded category."""
-    if tip.outcome != Outcome.CONFIRMED or tip.category == Category.OTHER:
-        return None
-    amount = Decimal(0)
-    eligible = True
-    reasons: list[str] = []
-    # "the first accepted report is rewarded": another confirmed tip on the same matter that was accepted
-    # earlier, or that already holds the reward, makes this one not the first
-    earlier = Q(accepted_on__lt=tip.accepted_on) | Q(accepted_on=tip.accepted_on, pk__lt=tip.pk)
-    same_matter = Tip.objects.exclude(pk=tip.pk).filter(Q(reward__eligible=True) | earlier, outcome=Outcome.CONFIRMED)
+def _no_reward_reason(tip: Tip, hazard: Hazard | None) -> NoReward | None:
+    """Why no national reward is due, or None when the matter and the reporter qualify
+    (《安全生产领域举报奖励办法》, 安监总财〔2018〕19号; FACTS §3):
+
+    * only a tip verified as true of a major hazard, an illegal operation or a concealed/falsely reported
+      accident is rewarded — an unfounded tip, an "other" tip and a general hazard are not;
+    * only what the unit or the department had not found, or had found and not dealt with — a hazard they
+      recorded before the tip and were rectifying within its deadline, or a matter the handler marks
+      ``already_known``, is not;
+    * a concealed accident is rewarded per verified concealed death: none, no reward (not a reward of 0);
+    * staff with safety supervision duties, their close relatives and people they instigated are not
+      rewarded; nor (the national rule, ``TIP_REWARD_REAL_NAME_ONLY``) an anonymous reporter.
+    """
+    if tip.outcome != Outcome.CONFIRMED:
+        return NoReward.NOT_VERIFIED
+    if tip.category == Category.OTHER:
+        return NoReward.NOT_IN_SCOPE
     if tip.category == Category.MAJOR_HAZARD:
         assert hazard is not None
         if hazard.level != Level.MAJOR:
-            eligible, reasons = False, ["一般隐患不在国家奖励范围内"]
-        elif (
+            return NoReward.GENERAL_HAZARD
+        if (
             hazard.source != Source.TIP
             and hazard.created_at.date() <= tip.accepted_on
             and not hazard_rules.is_overdue(hazard, on=tip.accepted_on)
         ):
-            eligible, reasons = False, ["举报前企业或部门已发现并在整改期限内处理"]
-        elif same_matter.filter(hazard=hazard).exists():
-            eligible, reasons = False, ["同一事项已奖励先受理的举报"]
-        else:
-            amount = rules.violation_reward(tip.fine or Decimal(0))
-            reasons = [f"罚款 {tip.fine or 0} 元的15%，不低于3000元、不高于30万元"]
-    elif tip.category == Category.VIOLATION:
-        matter = (
-            same_matter.filter(category=Category.VIOLATION, credit_code=tip.credit_code) if tip.credit_code else None
-        )
-        if matter is not None and matter.exists():
-            eligible, reasons = False, ["同一事项已奖励先受理的举报"]
-        else:
-            amount = rules.violation_reward(tip.fine or Decimal(0))
-            reasons = [f"罚款 {tip.fine or 0} 元的15%，不低于3000元、不高于30万元"]
-    elif tip.category == Category.CONCEALED_ACCIDENT:
-        if same_matter.filter(accident_id=accident.pk).exists():
-            eligible, reasons = False, ["同一事故已奖励先受理的举报"]
-        else:
-            amount = rules.concealed_accident_reward(tip.concealed_deaths or 0, accident.grade)
-            reasons = [f"瞒报死亡 {tip.concealed_deaths} 人，按{accident.get_grade_display()}事故标准计，最高30万元"]
+            return NoReward.ALREADY_KNOWN
+    if tip.category == Category.CONCEALED_ACCIDENT and not tip.concealed_deaths:
+        return NoReward.NO_DEATHS
+    if tip.already_known:
+        return NoReward.ALREADY_KNOWN
+    if tip.reporter_excluded:
+        return NoReward.EXCLUDED
+    if rules.real_name_only() and not tip.real_name:
+        return NoReward.ANONYMOUS
+    return None
+
+
+def _same_matter_rewarded(tip: Tip, hazard: Hazard | None, accident: Any) -> bool:
+    """Whether another confirmed tip on the same matter was accepted earlier or already holds the reward:
+    the same matter reported by several people is rewarded once, to the first accepted report (FACTS §3)."""
+    earlier = Q(accepted_on__lt=tip.accepted_on) | Q(accepted_on=tip.accepted_on, pk__lt=tip.pk)
+    same = Tip.objects.exclude(pk=tip.pk).filter(Q(reward__eligible=True) | earlier, outcome=Outcome.CONFIRMED)
+    if tip.category == Category.MAJOR_HAZARD:
+        return same.filter(hazard=hazard).exists()
+    if tip.category == Category.VIOLATION:
+        return bool(tip.credit_code) and same.filter(category=Category.VIOLATION, credit_code=tip.credit_code).exists()
+    return same.filter(accident_id=accident.pk).exists()
+
+
+def _decide_reward(actor: User, tip: Tip, hazard: Hazard | None, accident: Any) -> TipReward | None:
+    """The national rule (FACTS §3): the reward (a TipReward) or None with ``tip.reward_reason`` set; saves
+    the tip either way. Amounts: 15% of the fine within [3,000, 300,000] yuan for a major hazard or an
+    illegal operation; per concealed death by the accident's grade, at most 300,000, for an accident."""
+    reason = _no_reward_reason(tip, hazard)
+    if reason is None and _same_matter_rewarded(tip, hazard, accident):
+        reason = NoReward.NOT_FIRST
+    tip.reward_reason = reason or ""
+    tip.save()
+    if reason is not None:
+        return None
+    if tip.category == Category.CONCEALED_ACCIDENT:
+        amount = rules.concealed_accident_reward(tip.concealed_deaths or 0, accident.grade)
+        basis = f"瞒报死亡 {tip.concealed_deaths} 人，按{accident.get_grade_display()}事故标准计，最高30万元"
+    else:
+        amount = rules.violation_reward(tip.fine or Decimal(0))
+        basis = f"罚款 {tip.fine or 0} 元的15%，不低于3000元、不高于30万元"
+    if tip.joint:
+        basis += "；联名举报，由第一署名人领取"
     return TipReward.objects.create(
-        tip=tip,
-        eligible=eligible,
-        amount=amount if eligible else Decimal(0),
-        basis="；".join(reasons),
-        decided_on=_today(),
-        decided_by=actor,
+        tip=tip, eligible=True, amount=amount, basis=basis, decided_on=_today(), decided_by=actor
     )
 
 
+def tip_reward_notice(*, actor: User, tip_id: int) -> Tip:
+    """Send the reward notice (领奖通知): the reporter then has 60 days to claim (FACTS §3), shown on the
+    receipt page. Conflict when there is no reward, or it was notified already."""
+    with transaction.atomic():
+        tip = _handled(actor, tip_id)
+        LIFECYCLE.take(TipAction.NOTIFY_REWARD, tip, actor)
+        reward = TipReward.objects.filter(tip=tip).first()
+        if reward is None:
+            raise Conflict("该举报没有奖励决定")
+        if reward.notified_on is not None:
+            raise Conflict("已通知举报人领取奖励")
+        reward.notified_on = _today()
+        reward.save(update_fields=["notified_on"])
+        tip.claim_due = rules.claim_due(reward.notified_on)
+        tip.save(update_fields=["claim_due"])
+        _log(actor, tip, "reward_notified", {"claim_due": tip.claim_due})
+    return tip
+
+
 def tip_reward_paid(*, actor: User, tip_id: int, payment: TipRewardPayment) -> Tip:
-    """Record the payment of a reward: once, of an eligible one, not before the decision nor above it."""
+    """Record the payment (the claim) of a reward: once, after the reward notice, not before it nor above
+    the amount decided. A claim after the 60-day window is forfeited — "逾期未领取奖金者，视为放弃领奖权利；
+    能够说明理由的，可以适当延长领取时间" (FACTS §3) — so it is refused (FieldErrors naming ``late_reason``)
+    unless the reporter's reason is recorded; such a payment is flagged late in its event."""
     with transaction.atomic():
         tip = _handled(actor, tip_id)
         LIFECYCLE.take(TipAction.PAY_REWARD, tip, actor)
@@ -419,13 +515,71 @@ def tip_reward_paid(*, actor: User, tip_id: int, payment: TipRewardPayment) -> T
             raise Conflict("该举报没有奖励决定")
         if reward.paid_on is not None:
             raise Conflict("奖励已登记发放")
+        if reward.notified_on is None or tip.claim_due is None:
+            raise Conflict("请先通知举报人领取奖励（领取期限自通知之日起计算）")
         errors = ErrorCollector()
-        if payment.paid_on < reward.decided_on:
+        if payment.paid_on < reward.notified_on:
             errors.add("paid_on", PAID_ON)
         if payment.amount > reward.amount:
             errors.add("amount", f"发放金额应在0至{plain(reward.amount)}之间")
+        late = payment.paid_on > tip.claim_due
+        if late and not payment.late_reason:
+            errors.add(
+                "late_reason",
+                f"已超过领取期限（{tip.claim_due:%Y-%m-%d}），视为放弃领奖；举报人能够说明理由的，请填写逾期领取理由",
+            )
         errors.raise_if_any()
         reward.paid_on, reward.paid_amount = payment.paid_on, payment.amount
-        reward.save(update_fields=["paid_on", "paid_amount"])
-        _log(actor, tip, "reward_paid", {"paid_on": payment.paid_on, "amount": payment.amount})
+        reward.late_reason = payment.late_reason if late else ""
+        reward.save(update_fields=["paid_on", "paid_amount", "late_reason"])
+        _log(actor, tip, "reward_paid", {"paid_on": payment.paid_on, "amount": payment.amount, "late": late})
+    return tip
+
+
+# --------------------------------------------------------------------------------- objection, review
+def tip_object(*, receipt: str, objection: TipObjection) -> Tip:
+    """The reporter objects (异议) to the reply, by receipt, within 10 days of it (应急〔2023〕106号, per
+    FACTS.md); the re-review is then due within 30 days. NotFound for a wrong receipt; Conflict before the
+    reply, after the 10 days, or for a second objection. Nothing about the reporter is kept but the text."""
+    found = tip_by_receipt(receipt)
+    if found is None:
+        raise NotFound("回执码不正确")
+    with transaction.atomic():
+        tip = Tip.objects.select_for_update().get(pk=found.pk)
+        # the reporter's own step, by receipt (no account, so not an arrow of the handlers' lifecycle)
+        if tip.status != TipStatus.REPLIED:
+            raise Conflict("答复之后才能提出异议，且只能提出一次")
+        if tip.objection_due is None or dates.is_past(tip.objection_due):
+            raise Conflict("已超过提出异议的期限（答复后10日内）")
+        today = _today()
+        TipMessage.objects.create(
+            tip=tip, from_reporter=True, kind=MessageKind.OBJECTION, body=seal(objection.reason), on=today
+        )
+        tip.status = TipStatus.OBJECTED
+        tip.objected_on = today
+        tip.review_due = rules.review_due(today)
+        tip.save(update_fields=["status", "objected_on", "review_due"])
+        _log(None, tip, "objected", {"review_due": tip.review_due})
+    return tip
+
+
+def tip_review(*, actor: User, tip_id: int, review: TipReview) -> Tip:
+    """The re-review (复核) of the reporter's objection, stating the facts found and the handling; the
+    reporter reads it by receipt. Conflict unless the tip is under objection."""
+    with transaction.atomic():
+        tip = _handled(actor, tip_id)
+        LIFECYCLE.take(TipAction.REVIEW, tip, actor)
+        today = _today()
+        message = TipMessage.objects.create(
+            tip=tip,
+            from_reporter=False,
+            kind=MessageKind.REVIEW,
+            body=seal(_statement(review.facts, review.handling, heads=("复核认定的事实", "复核处理意见"))),
+            on=today,
+            author=actor,
+        )
+        tip.status = TipStatus.REVIEWED
+        tip.reviewed_on = today
+        tip.save(update_fields=["status", "reviewed_on"])
+        _log(actor, tip, "reviewed", {"message": message.pk})
     return tip

@@ -18,6 +18,7 @@ from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.audit.models import Event
 from zhiben.common import idempotency
+from zhiben.common.dates import is_past as dates_past
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound
 from zhiben.common.filters import for_page
 from zhiben.common.inputs import parse
@@ -28,17 +29,29 @@ from zhiben.regions.views import picker_context
 
 from . import limits, receipts
 from .filters import TipFilterSet
-from .inputs import TipAddition, TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
-from .models import Category, Outcome, TipAttachment, TipReward
+from .inputs import (
+    TipAddition,
+    TipExtension,
+    TipObjection,
+    TipReply,
+    TipReport,
+    TipReview,
+    TipRewardPayment,
+    TipVerification,
+)
+from .models import Category, Exclusion, Outcome, TipAttachment, TipReward
 from .rules import is_overdue
 from .selectors import tip_content, tip_get, tip_list, tip_messages
 from .services import (
     tip_by_receipt,
     tip_extend,
     tip_files_check,
+    tip_object,
     tip_reply,
     tip_reporter,
     tip_reporter_message,
+    tip_review,
+    tip_reward_notice,
     tip_reward_paid,
     tip_submit,
     tip_verify,
@@ -97,6 +110,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "name",
             "phone",
             "id_number",
+            "joint",
         )
     }
     errors: dict[str, str] = {}
@@ -121,6 +135,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "credit_code": values["credit_code"],
             "address": values["address"],
             "reporter": {k: values[k] for k in ("name", "phone", "id_number") if values[k].strip()},
+            "joint": values["joint"] == "1",
         }
         try:  # checked even when the place was not understood, so every problem is named at once
             try:
@@ -154,7 +169,16 @@ def report(request: HttpRequest) -> HttpResponse:
 
 # the public pages' fields written in their templates (tips/report.html, check.html, status.html)
 page_field_labels(
-    "tips", {"place": "所在地区", "receipt": "回执码", "action": "操作", "body": "补充内容", "files": "现场照片或材料"}
+    "tips",
+    {
+        "place": "所在地区",
+        "receipt": "回执码",
+        "action": "操作",
+        "body": "补充内容",
+        "files": "现场照片或材料",
+        "reason": "异议理由",
+        "joint": "联名举报",
+    },
 )
 
 
@@ -218,6 +242,31 @@ def check(request: HttpRequest) -> HttpResponse:
                 error = "；".join(exc.errors.values())
             except Conflict as exc:
                 error = exc.message
+    objected = False
+    if request.POST.get("action") == "object":
+        # the objection (异议) within 10 days of the reply: one per form, counted like an addition
+        scope, token = f"tips.object:{tip.pk}", request.POST.get(idempotency.TOKEN_FIELD, "")
+        if idempotency.recall(scope=scope, token=token) is not None:
+            objected = True
+        elif limited := limits.submission_limited(request):
+            error = limited.message()
+        else:
+            try:
+                objection = parse(TipObjection, {"reason": request.POST.get("reason", "")})
+                idempotency.once(
+                    scope=scope,
+                    token=token,
+                    work=lambda: {"tip": tip_object(receipt=receipt, objection=objection).pk},
+                )
+                limits.submission_accepted(request)
+                objected = True
+            except idempotency.Replayed:
+                objected = True
+            except FieldErrors as exc:
+                error = "；".join(exc.errors.values())
+            except Conflict as exc:
+                error = exc.message
+        tip = tip_by_receipt(receipt) or tip
     context = {
         "tip": tip,
         "receipt": receipt,
@@ -226,9 +275,13 @@ def check(request: HttpRequest) -> HttpResponse:
         "reward": TipReward.objects.filter(tip=tip).first(),
         "error": error,
         "added": added,
+        "objected": objected,
+        "action": request.POST.get("action", ""),
+        "may_object": tip.status == "replied" and not dates_past(tip.objection_due),
     }
     response = render(request, "tips/status.html", context, status=422 if error else 200)
-    return form_saved(response) if added or request.POST.get("action") != "add" else response
+    acted = request.POST.get("action") in ("add", "object")
+    return form_saved(response) if added or objected or not acted else response
 
 
 # ---------------------------------------------------------------------------------------- handlers
@@ -281,6 +334,7 @@ def _detail(request: HttpRequest, tip: Any, errors: dict[str, str] | None = None
             "reward": TipReward.objects.filter(tip=tip).first(),
             "overdue": is_overdue(tip),
             "outcomes": Outcome.choices,
+            "exclusions": Exclusion.choices,
             "events": events,
             "escalations": tip.escalations.order_by("day"),
             "errors": errors or {},
@@ -317,15 +371,25 @@ def act(request: HttpRequest, tip_id: int, action: str) -> HttpResponse:
                 "hazard",
                 "accident",
                 "concealed_deaths",
+                "reporter_excluded",
             )
             data: dict[str, Any] = {k: p[k].strip() for k in fields if p.get(k, "").strip()}
+            if p.get("already_known") == "1":
+                data["already_known"] = True
             tip_verify(actor=actor, tip_id=tip.pk, verification=parse(TipVerification, data))
         elif action == "extend":
-            tip_extend(actor=actor, tip_id=tip.pk, extension=parse(TipExtension, {"reason": p.get("reason")}))
+            extension = parse(TipExtension, {"reason": p.get("reason"), "approved_by": p.get("approved_by")})
+            tip_extend(actor=actor, tip_id=tip.pk, extension=extension)
         elif action == "reply":
-            tip_reply(actor=actor, tip_id=tip.pk, reply=parse(TipReply, {"body": p.get("body")}))
+            reply = parse(TipReply, {k: p.get(k, "") for k in ("body", "facts", "handling")})
+            tip_reply(actor=actor, tip_id=tip.pk, reply=reply)
+        elif action == "review":
+            review = parse(TipReview, {k: p.get(k, "") for k in ("facts", "handling")})
+            tip_review(actor=actor, tip_id=tip.pk, review=review)
+        elif action == "notice":
+            tip_reward_notice(actor=actor, tip_id=tip.pk)
         elif action == "paid":
-            payment = parse(TipRewardPayment, {"paid_on": p.get("paid_on"), "amount": p.get("amount")})
+            payment = parse(TipRewardPayment, {k: p.get(k) for k in ("paid_on", "amount", "late_reason")})
             tip_reward_paid(actor=actor, tip_id=tip.pk, payment=payment)
         else:
             raise Http404

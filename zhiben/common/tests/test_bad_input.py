@@ -25,7 +25,7 @@ from zhiben.hazards.inputs import HazardCancellation, HazardPlan, HazardReport
 from zhiben.hazards.models import Hazard
 from zhiben.imports.tests.test_imports import run, workbook
 from zhiben.tests_support import factories
-from zhiben.tips.inputs import TipReply, TipReport, TipRewardPayment, TipVerification
+from zhiben.tips.inputs import TipReply, TipReport, TipReview, TipRewardPayment, TipVerification
 from zhiben.tips.models import Tip
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ INVISIBLE = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00ad", "\u200e
         (HazardPlan, PLAN, "measures", "请填写整改措施"),
         (HazardCancellation, {}, "reason", "请填写撤销原因"),
         (AccidentReport, {}, "description", "请填写事故简要经过"),
-        (TipReply, {}, "body", "请填写答复内容"),
+        (TipReview, {"handling": "维持"}, "facts", "请填写复核认定的事实"),
     ],
 )
 @pytest.mark.parametrize("blank", ["\u200b", "\ufeff", "\u200c\u200d", " \u200b\u3000\u2060 "])

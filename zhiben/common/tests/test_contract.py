@@ -28,6 +28,7 @@ PUBLIC = {
     ("GET", "/api/v1/tips/by-receipt/{receipt}"),
     ("POST", "/api/v1/tips/by-receipt/{receipt}/messages"),
     ("POST", "/api/v1/tips/by-receipt/{receipt}/attachments"),
+    ("POST", "/api/v1/tips/by-receipt/{receipt}/objection"),
 }
 
 
@@ -158,7 +159,10 @@ TIP_OBJECT = {
     ("GET", TIP),
     ("GET", f"{TIP}/reporter"),
     ("GET", f"{TIP}/attachments/{{attachment_id}}"),
-    *{("POST", f"{TIP}/{step}") for step in ("verify", "extend", "messages", "reward/payment")},
+    *{
+        ("POST", f"{TIP}/{step}")
+        for step in ("verify", "extend", "messages", "review", "reward/notice", "reward/payment")
+    },
 }
 # Documents (文书) of any register, ``/{register}/{id}/documents…``: the record through the register's own
 # scope, 404 outside it (zhiben/documents/tests).

@@ -212,7 +212,8 @@ def test_a_general_hazard_closed_by_the_enterprise_has_a_form_without_a_reviewer
 def test_the_tip_reply_answers_the_tipster_and_never_names_them(api_as, tip_handler) -> None:
     api = api_as(tip_handler)
     tip_id, receipt = verified_tip(api)
-    ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"body": "经查属实，已责令停止违法动火作业。\n已处罚款。"}))
+    reply = {"facts": "经查属实，夜间违法动火作业", "handling": "已责令停止违法动火作业。\n已处罚款。"}
+    ok(api.post(f"/api/v1/tips/{tip_id}/messages", reply))
     r = api.get(f"/api/v1/tips/{tip_id}/documents/reply")
     assert r.status_code == 200, r.content
     assert download_name(r) == f"举报答复书（秀山应急答〔{THIS_YEAR}〕1号）.docx"
@@ -242,7 +243,7 @@ def test_the_tip_reply_quotes_the_reply_not_an_earlier_acknowledgement(api_as, t
     tip_id, _ = submit_tip(api)
     ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"body": "您好，已收到您的举报，我们正在安排核查。"}))
     ok(api.post(f"/api/v1/tips/{tip_id}/verify", {"outcome": "unfounded"}))
-    ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"body": "经现场核查，该单位已停产，举报情况不属实。"}))
+    ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"facts": "经现场核查，该单位已停产", "handling": "举报情况不属实"}))
     ok(api.post(f"/api/v1/tips/{tip_id}/messages", {"body": "如有新的情况，欢迎继续反映。"}))
     text = document_text(api.get(f"/api/v1/tips/{tip_id}/documents/reply").content)
     assert "该单位已停产" in text

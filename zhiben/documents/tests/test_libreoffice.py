@@ -52,7 +52,7 @@ def test_every_document_converts_to_pdf(api_as, officer, firm, firm_user, tip_ha
     hazard_id = closed_hazard(api, firm_user, firm)
     handler = api_as(tip_handler)
     tip_id, _ = verified_tip(handler)
-    handler.post(f"/api/v1/tips/{tip_id}/messages", {"body": "经查属实，已责令停止违法动火作业。"})
+    handler.post(f"/api/v1/tips/{tip_id}/messages", {"facts": "经查属实", "handling": "已责令停止违法动火作业。"})
     documents = {
         "listing_notice": api.get(f"/api/v1/hazards/{hazard_id}/documents/listing_notice"),
         "closeout_form": api.get(f"/api/v1/hazards/{hazard_id}/documents/closeout_form"),

@@ -15,7 +15,7 @@ from zhiben.tests_support.filters import api_ids, api_parameters, page_error, pa
 from zhiben.tips import rules
 from zhiben.tips.filters import TipFilterSet
 from zhiben.tips.inputs import TipReport
-from zhiben.tips.models import Tip
+from zhiben.tips.models import Tip, TipReward
 from zhiben.tips.services import tip_submit
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,15 @@ CASES: dict[str, list[str]] = {
     "status": ["accepted", "verified", "replied"],
     "category": ["major_hazard", "violation", "other"],
     "overdue": ["1", "0", "true", "false"],
+    "claim_expired": ["1", "0"],
 }
-BAD: dict[str, str] = {"region": "5002410", "status": "lost", "category": "gossip", "overdue": "soon"}
+BAD: dict[str, str] = {
+    "region": "5002410",
+    "status": "lost",
+    "category": "gossip",
+    "overdue": "soon",
+    "claim_expired": "maybe",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -47,16 +54,30 @@ def _tip(region: str, category: str = "major_hazard", **fields: Any) -> Tip:
 
 
 @pytest.fixture
-def tips(township) -> dict[str, Any]:
-    """Accepted and late; accepted at a township; verified and its reply late; replied; and one elsewhere."""
+def tips(township, tip_handler) -> dict[str, Any]:
+    """Accepted and late; accepted at a township; verified and its reply late; replied; objected and its
+    re-review late; a reward notified whose claim window has run out; and one elsewhere."""
     past = rules.today() - datetime.timedelta(days=3)
-    return {
+    made = {
         "late": _tip("500241", verification_due=past),
         "town": _tip(township, "violation"),
         "unreplied": _tip("500241", "other", status="verified", reply_due=past),
         "replied": _tip("500241", "violation", status="replied"),
+        "objected": _tip("500241", "violation", status="objected", review_due=past),
+        "unclaimed": _tip("500241", "violation", status="replied"),
         "far": _tip("110105"),
     }
+    TipReward.objects.create(
+        tip=made["unclaimed"],
+        eligible=True,
+        amount=3000,
+        basis="罚款的15%",
+        decided_on=past - datetime.timedelta(days=70),
+        decided_by=tip_handler,
+        notified_on=past - datetime.timedelta(days=60),
+    )
+    Tip.objects.filter(pk=made["unclaimed"].pk).update(claim_due=past)
+    return made
 
 
 def _client(user) -> Client:
@@ -95,8 +116,11 @@ def test_the_filters_mean_what_they_say(tip_handler, tips) -> None:
         return api_ids(client, "/api/v1/tips", params)
 
     assert ids(region="500241100000") == {t["town"]}
-    assert ids(overdue="true") == {t["late"], t["unreplied"]}
-    assert ids(overdue="0") == {t["town"], t["replied"]}
+    # overdue: verification, the reply (10 days) or the re-review of an objection (30 days, 应急〔2023〕106号)
+    assert ids(overdue="true") == {t["late"], t["unreplied"], t["objected"]}
+    assert ids(overdue="0") == {t["town"], t["replied"], t["unclaimed"]}
+    assert ids(claim_expired="1") == {t["unclaimed"]}
+    assert t["unclaimed"] not in ids(claim_expired="0")
     assert ids(status="accepted", category="major_hazard") == {t["late"]}
 
 
@@ -113,4 +137,5 @@ def test_a_bad_value_is_refused_naming_the_parameter(name, tip_handler, tips) ->
 
 def test_the_queue_shows_the_most_pressing_deadline_first_when_asked_for_late_tips(tip_handler, tips) -> None:
     rows = page_rows(_client(tip_handler), "/tips/", {"overdue": "1"})
-    assert [r.pk for r in rows] == [tips["late"].pk, tips["unreplied"].pk]  # by verification deadline
+    # by verification deadline (then by id)
+    assert [r.pk for r in rows] == [tips["late"].pk, tips["unreplied"].pk, tips["objected"].pk]

@@ -70,7 +70,7 @@ def test_handlers_verify_and_reply_on_the_page(tip_handler, officer, firm_user, 
     assert "查看举报人信息" in page
     r = client.post(f"/tips/{tip.pk}/verify/", {"outcome": "unfounded"})
     assert r.status_code == 302
-    client.post(f"/tips/{tip.pk}/reply/", {"body": "经核查，该仓库已于上月关停。"})
+    client.post(f"/tips/{tip.pk}/reply/", {"facts": "该仓库已于上月关停", "handling": "不予立案"})
     tip.refresh_from_db()
     assert tip.status == "replied" and tip.outcome == "unfounded"
     shown = client.post(f"/tips/{tip.pk}/reporter/").content.decode()
@@ -95,7 +95,7 @@ def test_a_handling_step_sent_twice_from_its_form_is_taken_once(tip_handler, tow
     form = page[page.index(f'action="/tips/{tip.pk}/reply/"') :]
     token = re.search(r'name="form_token" value="([^"]+)"', form)
     assert token is not None, "the reply form carries a form token"
-    body = {"body": "经核查，该仓库已于上月关停。", "form_token": token.group(1)}
+    body = {"facts": "该仓库已于上月关停", "handling": "不予立案", "form_token": token.group(1)}
     before = Event.objects.filter(subject_type="tip").count()
     first = client.post(f"/tips/{tip.pk}/reply/", body)
     again = client.post(f"/tips/{tip.pk}/reply/", body)

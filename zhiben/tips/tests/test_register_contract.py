@@ -28,8 +28,10 @@ PAGE = "/tips/{id}"
 # its step does not know, the page takes what it knows.
 STEPS = {
     "verify": {"outcome": "unfounded"},
-    "extend": {"reason": "需补充材料"},
+    "extend": {"reason": "需补充材料", "approved_by": "市应急管理局"},
     "messages": {"body": "已核查"},
+    "review": {"facts": "复核属实", "handling": "维持原处理"},
+    "reward/notice": {},
     "reward/payment": {"paid_on": "2025-01-01", "amount": "100"},
 }
 STEP = {k: v for body in STEPS.values() for k, v in body.items()}
@@ -76,7 +78,10 @@ SPEC = Spec(
         Call("POST", f"{PAGE}/reporter/", inside=("handler",), also_outside=("officer",)),
         Call("GET", f"{PAGE}/"),
         Call("GET", f"{PAGE}/attachments/{{attachment_id}}/"),
-        *(Call("POST", f"{PAGE}/{step}/", body=STEP) for step in ("verify", "extend", "reply", "paid")),
+        *(
+            Call("POST", f"{PAGE}/{step}/", body=STEP)
+            for step in ("verify", "extend", "reply", "review", "notice", "paid")
+        ),
         # documents (issue 10, item 6; generic routes, the register named by the path): tested once they
         # exist. A document is issued only in some states: insiders are the documents' own tests.
         Call("GET", f"{TIP}/documents", inside=("officer",), optional=True),
@@ -94,6 +99,7 @@ SPEC = Spec(
         "GET /api/v1/tips/by-receipt/R": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",
         "POST /api/v1/tips/by-receipt/R/messages": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",
         "POST /api/v1/tips/by-receipt/R/attachments": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",
+        "POST /api/v1/tips/by-receipt/R/objection": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",
         "POST /tips/check/": "test_a_wrong_receipt_answers_like_a_malformed_one (below)",
     },
 )
@@ -115,6 +121,9 @@ def _by_receipt(kind: str, receipt: str) -> Any:
     if kind == "message":
         body = json.dumps({"body": "补充：今晚还在干"})
         return client.post(f"/api/v1/tips/by-receipt/{receipt}/messages", body, content_type="application/json")
+    if kind == "objection":
+        body = json.dumps({"reason": "答复与事实不符"})
+        return client.post(f"/api/v1/tips/by-receipt/{receipt}/objection", body, content_type="application/json")
     if kind == "attachment":
         upload = SimpleUploadedFile("a.png", files.png(), content_type="image/png")
         return client.post(f"/api/v1/tips/by-receipt/{receipt}/attachments", {"file": upload})
@@ -126,7 +135,7 @@ def _unmasked(content: bytes) -> bytes:
     return re.sub(rb'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", content)
 
 
-@pytest.mark.parametrize("kind", ["status", "message", "attachment", "page"])
+@pytest.mark.parametrize("kind", ["status", "message", "objection", "attachment", "page"])
 def test_a_wrong_receipt_is_not_found_and_a_malformed_one_is_refused(kind: str, settings: Any, firm: Any) -> None:
     """A well-formed unknown receipt answers 404 (and is a strike toward the lockout); text that cannot be a
     receipt at all is refused naming the receipt (422), without a strike; neither writes anything."""
@@ -147,4 +156,5 @@ def test_a_wrong_receipt_is_not_found_and_a_malformed_one_is_refused(kind: str, 
     else:
         assert "20位" in malformed.json()["errors"]["receipt"]
     assert (Event.objects.count(), TipMessage.objects.count(), Tip.objects.get(pk=tip.pk).status) == before
-    assert _by_receipt(kind, receipt).status_code in (200, 201)  # the right one opens it
+    # the right one opens it (an objection before any reply is a state conflict, not a wrong receipt)
+    assert _by_receipt(kind, receipt).status_code in ((409,) if kind == "objection" else (200, 201))

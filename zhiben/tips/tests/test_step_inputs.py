@@ -19,7 +19,7 @@ from zhiben.audit.models import Event
 from zhiben.common.dates import today
 from zhiben.common.errors import FieldErrors
 from zhiben.common.inputs import openapi_body, parse
-from zhiben.tips.inputs import TipAddition, TipExtension, TipReply, TipRewardPayment
+from zhiben.tips.inputs import TipAddition, TipExtension, TipObjection, TipReply, TipReview, TipRewardPayment
 from zhiben.tips.models import Tip, TipMessage, TipReward
 
 pytestmark = pytest.mark.django_db
@@ -44,17 +44,23 @@ def signed_in(user) -> Client:
 
 
 def new_tip(category: str = "violation") -> tuple[Tip, str]:
-    body = {"region": "500241", "category": category, "description": "无证经营危险化学品，夜间在居民区装卸"}
+    body = {
+        "region": "500241",
+        "category": category,
+        "description": "无证经营危险化学品，夜间在居民区装卸",
+        "reporter": {"name": "李四", "phone": "13800138000"},  # a real-name reporter: rewards go to them only
+    }
     r = post(Client(), "/api/v1/tips", body)
     assert r.status_code == 201, r.content
     return Tip.objects.get(), r.json()["receipt"]
 
 
 def rewarded(handler) -> Tip:
-    """A confirmed violation with a fine: an eligible reward (7,500 yuan) waiting to be paid."""
+    """A confirmed violation with a fine: an eligible reward (7,500 yuan), notified, waiting to be paid."""
     tip, _ = new_tip()
     r = post(signed_in(handler), f"/api/v1/tips/{tip.pk}/verify", {"outcome": "confirmed", "fine": "50000"})
     assert r.status_code == 200, r.content
+    assert post(signed_in(handler), f"/api/v1/tips/{tip.pk}/reward/notice", {}).status_code == 200
     return tip
 
 
@@ -66,12 +72,13 @@ def unchanged(tip: Tip) -> tuple[Any, ...]:
 @pytest.mark.parametrize(
     ("step", "body", "field", "message"),
     [
-        ("extend", {"reason": ""}, "reason", "请填写延期理由"),
-        ("extend", {"reason": "需" * 401}, "reason", "延期理由不能超过400个字符"),
-        ("extend", {"reason": "需会同住建部门核查", "days": 30}, "days", "不支持的字段"),
+        ("extend", {"reason": "", "approved_by": "县应急局"}, "reason", "请填写延期理由"),
+        ("extend", {"reason": "需" * 401, "approved_by": "县应急局"}, "reason", "延期理由不能超过400个字符"),
+        ("extend", {"reason": "需会同住建部门核查"}, "approved_by", "请填写批准延期的上一级部门"),
+        ("extend", {"reason": "需会同住建部门核查", "approved_by": "县应急局", "days": 30}, "days", "不支持的字段"),
         ("messages", {}, "body", "请填写答复内容"),
         ("messages", {"body": ["经核查"]}, "body", "答复内容应为文本"),
-        ("reward/payment", {"paid_on": FUTURE, "amount": "100"}, "paid_on", "发放日期应在奖励决定之后、不晚于今天"),
+        ("reward/payment", {"paid_on": FUTURE, "amount": "100"}, "paid_on", "发放日期应在领奖通知之后、不晚于今天"),
         ("reward/payment", {"paid_on": "昨天", "amount": "100"}, "paid_on", "发放日期应为日期"),
         ("reward/payment", {"paid_on": "2025-01-01", "amount": "-5"}, "amount", "发放金额应在0至300,000之间"),
         ("reward/payment", {"paid_on": "2025-01-01", "amount": "七千"}, "amount", "发放金额应为数字"),
@@ -90,7 +97,8 @@ def test_the_api_refuses_a_bad_step_naming_the_field(tip_handler, step, body, fi
 def test_a_payment_is_checked_against_the_decision(tip_handler) -> None:
     tip = rewarded(tip_handler)
     before = unchanged(tip)
-    day = TipReward.objects.get(tip=tip).decided_on
+    day = TipReward.objects.get(tip=tip).notified_on
+    assert day is not None
     r = post(
         signed_in(tip_handler),
         f"/api/v1/tips/{tip.pk}/reward/payment",
@@ -98,7 +106,7 @@ def test_a_payment_is_checked_against_the_decision(tip_handler) -> None:
     )
     assert r.status_code == 422
     assert r.json()["errors"] == {
-        "paid_on": "发放日期应在奖励决定之后、不晚于今天",
+        "paid_on": "发放日期应在领奖通知之后、不晚于今天",
         "amount": "发放金额应在0至7,500之间",
     }
     assert unchanged(tip) == before
@@ -106,7 +114,7 @@ def test_a_payment_is_checked_against_the_decision(tip_handler) -> None:
 
 def test_outsiders_get_404_whatever_the_body(tip_handler, outsider) -> None:
     tip = rewarded(tip_handler)
-    for step in ("verify", "extend", "messages", "reward/payment"):
+    for step in ("verify", "extend", "messages", "review", "reward/notice", "reward/payment"):
         assert post(signed_in(outsider), f"/api/v1/tips/{tip.pk}/{step}", {"bogus": 1}).status_code == 404, step
 
 
@@ -128,11 +136,15 @@ def test_each_step_documents_its_body_in_openapi(api_as, officer) -> None:
         ("/api/v1/tips/{tip_id}/extend", TipExtension),
         ("/api/v1/tips/{tip_id}/messages", TipReply),
         ("/api/v1/tips/{tip_id}/reward/payment", TipRewardPayment),
+        ("/api/v1/tips/{tip_id}/review", TipReview),
         ("/api/v1/tips/by-receipt/{receipt}/messages", TipAddition),
+        ("/api/v1/tips/by-receipt/{receipt}/objection", TipObjection),
     ):
         assert paths[path]["post"]["requestBody"] == openapi_body(model)["requestBody"], path
         schema = openapi_body(model)["requestBody"]["content"]["application/json"]["schema"]
-        assert schema["required"] and schema["additionalProperties"] is False, path
+        # the reply's fields are required by what the message is (the reply: facts and handling)
+        assert model is TipReply or schema["required"], path
+        assert schema["additionalProperties"] is False, path
 
 
 @pytest.mark.parametrize(
@@ -140,7 +152,7 @@ def test_each_step_documents_its_body_in_openapi(api_as, officer) -> None:
     [
         ("extend", {"reason": " "}, "reason", "请填写延期理由"),
         ("reply", {"body": ""}, "body", "请填写答复内容"),
-        ("paid", {"paid_on": FUTURE, "amount": "100"}, "paid_on", "发放日期应在奖励决定之后、不晚于今天"),
+        ("paid", {"paid_on": FUTURE, "amount": "100"}, "paid_on", "发放日期应在领奖通知之后、不晚于今天"),
         ("paid", {"paid_on": "2025-01-01", "amount": "-1"}, "amount", "发放金额应在0至300,000之间"),
     ],
 )
@@ -175,7 +187,7 @@ def test_a_payment_is_a_day_that_has_come_and_an_amount_within_the_cap(amount: D
     data = {"paid_on": day.isoformat(), "amount": str(amount)}
     expected = {}
     if offset > 0:
-        expected["paid_on"] = "发放日期应在奖励决定之后、不晚于今天"
+        expected["paid_on"] = "发放日期应在领奖通知之后、不晚于今天"
     if not Decimal(0) <= amount <= Decimal(300_000):
         expected["amount"] = "发放金额应在0至300,000之间"
     if expected:

@@ -285,13 +285,13 @@ def test_verification_creates_the_hazard_and_decides_the_reward(tip_handler, fir
     submit(credit_code=firm.credit_code)
     second = Tip.objects.exclude(pk=tip.pk).get()
     r = post(client, f"/api/v1/tips/{second.pk}/verify", {"outcome": "confirmed", "fine": "50000", "hazard": hazard.pk})
-    assert r.json()["reward"]["eligible"] is False and "同一事项" in r.json()["reward"]["basis"]
+    assert r.json()["reward"] is None and r.json()["reward_reason_code"] == "not_first"
+    assert "同一事项" in r.json()["reward_reason"]
     assert post(client, f"/api/v1/tips/{tip.pk}/verify", {"outcome": "unfounded"}).status_code == 409
     # the reply reaches the tipster; the payment is recorded
-    assert (
-        post(client, f"/api/v1/tips/{tip.pk}/messages", {"body": "经核查属实，已立案处罚。"}).json()["status"]
-        == "replied"
-    )
+    replied = post(client, f"/api/v1/tips/{tip.pk}/messages", {"facts": "经核查属实", "handling": "已立案处罚"})
+    assert replied.json()["status"] == "replied"
+    assert post(client, f"/api/v1/tips/{tip.pk}/reward/notice", {}).status_code == 200
     paid = post(
         client, f"/api/v1/tips/{tip.pk}/reward/payment", {"paid_on": body["verified_on"], "amount": "7500"}
     ).json()
@@ -319,17 +319,19 @@ def test_a_hazard_the_enterprise_had_already_found_earns_no_reward(tip_handler, 
     submit(credit_code=firm.credit_code)
     tip = Tip.objects.get()
     r = post(handler_client(tip_handler), f"/api/v1/tips/{tip.pk}/verify", {"outcome": "confirmed", "hazard": found.pk})
-    assert r.json()["reward"]["eligible"] is False and "已发现" in r.json()["reward"]["basis"]
+    assert r.json()["reward"] is None and r.json()["reward_reason_code"] == "already_known"
+    assert "已发现" in r.json()["reward_reason"]
 
 
 def test_extension_once_with_a_reason(tip_handler) -> None:
     submit()
     tip = Tip.objects.get()
     client = handler_client(tip_handler)
-    assert post(client, f"/api/v1/tips/{tip.pk}/extend", {"reason": ""}).status_code == 422
-    r = post(client, f"/api/v1/tips/{tip.pk}/extend", {"reason": "需会同住建部门核查"})
+    approval = {"approved_by": "秀山县应急管理局（上一级）批准"}
+    assert post(client, f"/api/v1/tips/{tip.pk}/extend", {"reason": "", **approval}).status_code == 422
+    r = post(client, f"/api/v1/tips/{tip.pk}/extend", {"reason": "需会同住建部门核查", **approval})
     assert r.json()["verification_due"] == (tip.accepted_on + datetime.timedelta(days=90)).isoformat()
-    assert post(client, f"/api/v1/tips/{tip.pk}/extend", {"reason": "再延"}).status_code == 409
+    assert post(client, f"/api/v1/tips/{tip.pk}/extend", {"reason": "再延", **approval}).status_code == 409
 
 
 @hsettings(max_examples=200, deadline=None)

@@ -56,7 +56,14 @@ from zhiben.regions.models import Region
 from zhiben.regions.services import region_create
 from zhiben.tips.inputs import TipExtension, TipReply, TipReport, TipRewardPayment, TipVerification
 from zhiben.tips.models import Tip
-from zhiben.tips.services import tip_extend, tip_reply, tip_reward_paid, tip_submit, tip_verify
+from zhiben.tips.services import (
+    tip_extend,
+    tip_reply,
+    tip_reward_notice,
+    tip_reward_paid,
+    tip_submit,
+    tip_verify,
+)
 
 DEMO_COUNTY = "500241"  # 重庆市 秀山土家族苗族自治县 (the Chongqing plan in shared/seeds is the demo's frame)
 # Township codes follow GB/T 2260 numbering (街道 001–099, 镇 100–199) but are illustrative.
@@ -253,7 +260,7 @@ class Command(BaseCommand):
                 "other",
                 "溶溪镇某冷库液氨管道有异味，担心泄漏",
                 None,
-                [(45, "extend", {"reason": "需协调市场监管部门联合核查"})],
+                [(45, "extend", {"reason": "需协调市场监管部门联合核查", "approved_by": "重庆市应急管理局"})],
             ),
             (
                 40,
@@ -269,7 +276,16 @@ class Command(BaseCommand):
                 {"name": "李先生", "phone": "13700001111"},
                 [
                     (110, "verify", {"outcome": "confirmed", "fine": "20000"}),
-                    (104, "reply", {"body": "经核查，举报属实，已依法责令整改并处罚款。感谢您的举报。"}),
+                    (
+                        104,
+                        "reply",
+                        {
+                            "facts": "仓库违规储存危险化学品属实",
+                            "handling": "已依法责令整改并处罚款2万元",
+                            "body": "感谢您的举报。",
+                        },
+                    ),
+                    (100, "notice", {}),
                     (70, "pay", {}),
                 ],
             ),
@@ -295,6 +311,8 @@ class Command(BaseCommand):
                         tip_verify(actor=handler, tip_id=tip_id, verification=parse(TipVerification, values))
                     elif action == "reply":
                         tip_reply(actor=handler, tip_id=tip_id, reply=parse(TipReply, values))
+                    elif action == "notice":
+                        tip_reward_notice(actor=handler, tip_id=tip_id)
                     else:
                         reward = Tip.objects.get(pk=tip_id).reward
                         payment = {"paid_on": rules.today(), "amount": reward.amount}
