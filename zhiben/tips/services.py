@@ -471,8 +471,12 @@ def _decide_reward(actor: User, tip: Tip, hazard: Hazard | None, accident: Any) 
     if reason is not None:
         return None
     if tip.category == Category.CONCEALED_ACCIDENT:
-        amount = rules.concealed_accident_reward(tip.concealed_deaths or 0, accident.grade)
-        basis = f"瞒报死亡 {tip.concealed_deaths} 人，按{accident.get_grade_display()}事故标准计，最高30万元"
+        # 19号: per concealed death "by the accident's grade" - the final grade, i.e. the investigation's 核定 grade
+        # once recorded (条例 第三十二条 批复), else the grade the verified figures give.
+        amount = rules.concealed_accident_reward(tip.concealed_deaths or 0, accident.statistical_grade)
+        basis = (
+            f"瞒报死亡 {tip.concealed_deaths} 人，按{accident.get_statistical_grade_display()}事故标准计，最高30万元"
+        )
     else:
         amount = rules.violation_reward(tip.fine or Decimal(0))
         basis = f"罚款 {tip.fine or 0} 元的15%，不低于3000元、不高于30万元"

@@ -239,6 +239,18 @@ def test_concealed_deaths_are_capped_by_the_accidents_deaths_and_zero_is_no_rewa
         assert body["reward"]["amount"] == amount and body["reward_reason"] is None
 
 
+def test_the_concealed_death_reward_follows_the_investigations_verified_grade(tip_handler, officer, firm) -> None:
+    """办法: per concealed death by the accident's final grade - the 核定 grade once the investigation sets it
+    (条例 第三十二条): 2 deaths reported (一般, 30,000 each) but 核定 较大 → 40,000 each."""
+    found = accident(officer, firm, deaths=2)
+    found.verified_grade = "relatively_major"
+    found.save(update_fields=["verified_grade"])
+    tip, _ = new_tip("concealed_accident")
+    r = verify(tip_handler, tip, accident=found.pk, concealed_deaths=2)
+    assert r.status_code == 200, r.content
+    assert r.json()["reward"]["amount"] == "80000.00"
+
+
 # --- the extension: once, by 30 days, before the deadline, with the upper department's approval ------------
 
 
