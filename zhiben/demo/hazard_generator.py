@@ -42,11 +42,15 @@ def planned_at(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=datetime.UTC)
 
 
+# A citable clause with the first and last day it is in force (None: open).
+Clause = tuple[str, datetime.date | None, datetime.date | None]
+
+
 def hazard_rows(
     rng: random.Random,
     *,
     enterprises: list[tuple[int, str, str]],
-    criteria: dict[str, list[str]],
+    criteria: dict[str, list[Clause]],
     count: int,
     today: datetime.date,
     overdue_share: float,
@@ -71,7 +75,7 @@ def hazard_rows(
             "location": rng.choice(LOCATIONS),
             "discovered_on": discovered,
             "deadline": deadline,
-            "criterion_id": rng.choice(criteria[sector_id]) if level == "major" else None,
+            "criterion_id": None,
             "status": "closed",
             "closed_on": None,
         }
@@ -92,6 +96,19 @@ def hazard_rows(
             days = rng.randint(1, 60) if late else -rng.randint(0, max(0, limit - 1))
             closed = min(row["deadline"] + datetime.timedelta(days=days), today)
             row["closed_on"] = max(closed, row["discovered_on"])
+        if level == "major":
+            # FACTS §2: a clause applies by the hazard's sector and discovery date (the edition then in force);
+            # a sector with no clause in force that day records a general hazard instead.
+            day = row["discovered_on"]
+            in_force = [
+                c
+                for c, start, end in criteria[sector_id]
+                if (start is None or start <= day) and (end is None or day <= end)
+            ]
+            if in_force:
+                row["criterion_id"] = rng.choice(in_force)
+            else:
+                level = row["level"] = "general"
         if level == "general" and row["status"] == "pending_review":
             row["status"] = "rectifying"  # a general hazard closes on submission, never waits for review
         if row["status"] in ("rectifying", "pending_review", "closed") and level == "major":

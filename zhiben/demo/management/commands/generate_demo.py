@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zhiben.analytics.tallies import rebuild_tallies
 from zhiben.common.bulk import bulk_insert
 from zhiben.demo.generator import enterprise_rows
-from zhiben.demo.hazard_generator import hazard_rows
+from zhiben.demo.hazard_generator import Clause, hazard_rows
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards.models import Hazard
 from zhiben.hazards.rules import today
@@ -78,9 +78,11 @@ class Command(BaseCommand):
         enterprises = list(qs.values_list("id", "region_id", "sector_id"))
         if not enterprises:
             raise CommandError("没有企业：请同时生成企业（--enterprises N）")
-        criteria: dict[str, list[str]] = {}
+        criteria: dict[str, list[Clause]] = {}
         for sector in {e[2] for e in enterprises}:
-            criteria[sector] = list(criteria_for(sector=sector).filter(kind="clause").values_list("code", flat=True))
+            criteria[sector] = [
+                (c.code, c.effective_from, c.effective_to) for c in criteria_for(sector=sector).filter(kind="clause")
+            ]
         rows = hazard_rows(
             rng, enterprises=enterprises, criteria=criteria, count=count, today=today(), overdue_share=overdue_share
         )
