@@ -68,7 +68,10 @@ def _report_then_follow(live_server, artifacts: Path, contexts, handler_ctx, bef
     assert tip.status == "accepted"
     handler.click("text=提交核查结论")
     handler.click("dialog.confirm button.primary")
+    # 应急〔2023〕106号 (FACTS §3): the reply states the facts found and the handling
     handler.fill("textarea[name=body]", "经核查，该批发部已于上月取得许可并搬离居民楼。")
+    handler.fill("#id_facts", "批发部已取得许可，仓库已搬离居民楼，现场未见超量储存。")
+    handler.fill("#id_handling", "不予立案；已告知属地镇政府加强巡查。")
     handler.click("text=答复举报人")
     handler.click("dialog.confirm button.primary")
     expect(handler.locator(".badges .badge").first).to_contain_text("已答复")
