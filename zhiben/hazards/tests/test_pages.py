@@ -158,6 +158,13 @@ def test_no_national_fire_clause_after_2025_10_31_is_said_not_left_silent(office
     assert "GB35181-" not in body and "没有收录现行的国家重大火灾隐患判定条款" in body
 
 
+def test_a_topic_only_clause_is_labelled_where_the_hazard_shows_it(officer, firm) -> None:
+    # AQ 3067-2026 entries carry only the item number and a topic: shown bare, "负责人考核" would read as the text
+    h = new_hazard(officer, firm, source="inspection", discovered_on="2026-10-08", criterion="AQ3067-5-1-1")
+    body = signed_in(officer).get(f"/hazards/{h.pk}/").content.decode()
+    assert "AQ3067-5-1-1" in body and "【仅条目主题，正文见标准原文】" in body
+
+
 def test_the_home_page_counts_hazards_in_scope(officer, firm) -> None:
     new_hazard(officer, firm, source="inspection", discovered_on="2023-01-01", deadline="2023-02-01")
     page = signed_in(officer).get("/").content.decode()
