@@ -30,10 +30,10 @@ from .models import AccidentType, Grade, RelayLevel
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
-def clean_count(raw: Any, *, label: str) -> int:
-    """A number of people: a whole number from 0 to ``rules.MAX_PERSONS``."""
+def clean_count(raw: Any, *, label: str, unit: str = "人") -> int:
+    """A number of people (or of days, ``unit`` "天"): a whole number from 0 to ``rules.MAX_PERSONS``."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise ValueError(f"请填写{label}（没有填0）")
+        raise ValueError(f"请填写{label}（没有填0）" if unit == "人" else f"请填写{label}")
     if isinstance(raw, bool):
         raise ValueError(f"{label}应为整数")
     if isinstance(raw, int):
@@ -46,7 +46,7 @@ def clean_count(raw: Any, *, label: str) -> int:
     if value < 0:
         raise ValueError(f"{label}不能为负数")
     if value > rules.MAX_PERSONS:
-        raise ValueError(f"{label}不能超过{rules.MAX_PERSONS}人，请核实")
+        raise ValueError(f"{label}不能超过{rules.MAX_PERSONS}{unit}，请核实")
     return value
 
 
@@ -107,7 +107,7 @@ def clean_day(raw: Any, *, label: str, required: bool = False) -> datetime.date 
 
 def clean_extension_days(raw: Any) -> int:
     """Days of an extension: a whole number from 1 (the service checks the article's upper bound)."""
-    value = clean_count(raw, label="延长天数")
+    value = clean_count(raw, label="延长天数", unit="天")
     if value < 1:
         raise ValueError("延长天数至少为1天")
     return value

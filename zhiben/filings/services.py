@@ -12,6 +12,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.audit.services import event_append
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, FieldErrors, NotFound, PermissionDenied
+from zhiben.common.validators import clean_credit_code
 from zhiben.hazards.evidence import EvidenceRejected, check_upload, stored_files
 
 from .models import Filing
@@ -34,9 +35,15 @@ def filing_create(
     given; the figures as generated now are kept with it, and a ``filed`` event is written.
 
     Only the enterprise's own users (and admins) file; ``late`` when filed after the due day (16号令 第十四条).
-    Raises NotFound (enterprise out of scope), PermissionDenied (an officer), FieldErrors naming ``period``
-    (not a period, or not yet ended) or ``scan`` (refused file), Conflict (already filed for the period)."""
-    firm = enterprise_get(actor=actor, credit_code=str(enterprise or "").strip().upper())
+    Raises FieldErrors naming ``enterprise`` (missing, or not a credit code), NotFound (enterprise out of
+    scope), PermissionDenied (an officer), FieldErrors naming ``period`` (not a period, or not yet ended) or
+    ``scan`` (refused file), Conflict (already filed for the period)."""
+    try:
+        # A missing or malformed code is the caller's input to fix, not an enterprise that is not there.
+        code = clean_credit_code(enterprise)
+    except ValueError as exc:
+        raise FieldErrors({"enterprise": str(exc)}) from None
+    firm = enterprise_get(actor=actor, credit_code=code)
     if firm is None:
         raise NotFound("企业不存在")
     if actor.role not in FILERS:

@@ -66,7 +66,9 @@ def _criterion(hazard: Hazard) -> str:
     c = hazard.criterion
     if c is None:
         return "—"
-    return f"《{c.standard.title}》（{c.standard.number}）{c.article}：{c.text}"
+    # A topic-only entry (AQ 3067-2026) says so: a notice must not present the topic as the clause's text.
+    label = "" if c.text_available else f"（{c.label}）"
+    return f"《{c.standard.title}》（{c.standard.number}）{c.article}：{c.text}{label}"
 
 
 def _sentence(text: str) -> str:

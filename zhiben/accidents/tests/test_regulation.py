@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhiben.accidents import rules
+from zhiben.accidents.inputs import clean_extension_days
 from zhiben.accidents.models import Accident, AccidentType, Grade, InvestigationEscalation, ReplyEscalation
 from zhiben.accidents.selectors import accident_list, accident_summary
 from zhiben.audit.models import Event
@@ -417,3 +418,10 @@ def test_articles_29_and_32_the_officer_sees_the_waiting_steps(api_as, officer, 
     assert ("accident_investigation", answered.pk) not in kinds
     firm_kinds = {i["kind"] for i in api_as(firm_user).get("/api/v1/todo").json()["items"]}
     assert not firm_kinds & {"accident_investigation", "accident_reply"}
+
+
+@pytest.mark.parametrize(("raw", "message"), [(10**20, "延长天数不能超过100000天，请核实"), ("", "请填写延长天数")])
+def test_an_extension_is_counted_in_days_not_people(raw, message) -> None:
+    """第二十九条、第三十二条: an extension's length is days; the message must not speak of people (人)."""
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        clean_extension_days(raw)

@@ -165,6 +165,16 @@ def test_only_the_unit_files_and_only_its_own(api_as, firm, other_firm, firm_use
     assert not Filing.objects.exists()
 
 
+@pytest.mark.parametrize("enterprise", [None, "", "abc", "91500241MA5U0DEM3X"])
+def test_a_missing_or_malformed_enterprise_is_refused_naming_it(api_as, firm_user, on_day, enterprise) -> None:
+    """DESIGN §6: bad input answers 422 naming the field, not 404 as if the enterprise were out of scope."""
+    on_day(D(2026, 11, 1))
+    body = {"period": "2026Q3"} if enterprise is None else {"enterprise": enterprise, "period": "2026Q3"}
+    r = api_as(firm_user).post("/api/v1/filings", body)
+    assert r.status_code == 422 and list(r.json()["errors"]) == ["enterprise"], r.content
+    assert not Filing.objects.exists()
+
+
 # --------------------------------------------------------------------------- roll-up and overdue
 @pytest.fixture
 def county(firm, firm_user, on_day, township):

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from zhiben.hazards.document_data import listing_notice
 from zhiben.hazards.models import Attachment, Hazard
 from zhiben.tests_support import files
 
@@ -156,6 +157,14 @@ def test_no_national_fire_clause_after_2025_10_31_is_said_not_left_silent(office
     after = c.get("/hazards/criteria-options/", {"enterprise": firm.credit_code, "discovered_on": "2025-11-01"})
     body = after.content.decode()
     assert "GB35181-" not in body and "没有收录现行的国家重大火灾隐患判定条款" in body
+
+
+def test_a_topic_only_clause_is_labelled_where_the_hazard_shows_it(officer, firm) -> None:
+    # AQ 3067-2026 entries carry only the item number and a topic: shown bare, "负责人考核" would read as the text
+    h = new_hazard(officer, firm, source="inspection", discovered_on="2026-10-08", criterion="AQ3067-5-1-1")
+    body = signed_in(officer).get(f"/hazards/{h.pk}/").content.decode()
+    assert "AQ3067-5-1-1" in body and "【仅条目主题，正文见标准原文】" in body
+    assert listing_notice(h, officer)["criterion"].endswith("负责人考核（仅条目主题，正文见标准原文）")
 
 
 def test_the_home_page_counts_hazards_in_scope(officer, firm) -> None:

@@ -39,6 +39,15 @@ def test_every_file_has_a_source_and_its_counts_match_its_clauses() -> None:
             assert counts_under(label, clauses) == expected, f"{path.name}: {label}"
 
 
+def test_no_source_shown_to_regulators_cites_a_betting_site() -> None:
+    """The catalogue page and API show each edition's `source`: a regulator defends a verdict by it, so it
+    names official pages and ordinary reprints, never an advertising site for gambling (kept in the header
+    comment as provenance instead)."""
+    for doc in read_standards():
+        source = doc["source"].lower()
+        assert not any(word in source for word in ("binaryoptions", "manbetx", "kyguanwang")), doc["_file"]
+
+
 def test_counting_does_not_take_a_longer_number() -> None:
     clauses = [{"article": "4.1 a)"}, {"article": "4.10 a)"}, {"article": "第十条第（一）项"}, {"article": "第十一条"}]
     assert counts_under("4.1", clauses) == 1
