@@ -368,7 +368,14 @@ LOGGING = {
         # a 4xx is one WARNING line (status, path, user), never a traceback: only a 5xx is an error
         "refusals": {"()": "zhiben.common.logfilters.RefusalsWithoutTraceback"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals", "no_receipts"]}},
+    # LOG_LEVEL bounds every line printed (the handler's level), whatever a logger's own level says
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["refusals", "no_receipts"],
+            "level": env.str("LOG_LEVEL", default="INFO"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # replaces Django's own "django" handlers (its console handler would print paths unfiltered)

@@ -110,7 +110,28 @@ def clean_choice(raw: Any, *, label: str, choices: Any, allow_blank: bool = True
     for value, name in choices:
         if text == str(name):
             return str(value)
+    found = _loose_choice(text, choices)
+    if found is not None:
+        return found
     raise ValueError(f"{label}取值不正确，可选：{'、'.join(str(n) for _, n in choices)}")
+
+
+_PAREN = re.compile(r"[（(]([^）)]*)[）)]")
+
+
+def _loose_choice(text: str, choices: Any) -> str | None:
+    """What people type for a choice beyond its key and label: the key in any case (``FIRE``), half-width
+    brackets, or either part of a label "A（B）" (火灾（火灾事故）: 火灾 or 火灾事故) when only one choice
+    answers to it. Returns the choice's value, or None."""
+    wanted = to_halfwidth(text).replace(" ", "")
+    hits = set()
+    for value, name in choices:
+        label = to_halfwidth(str(name)).replace(" ", "")
+        inner = _PAREN.search(label)
+        forms = {str(value).lower(), label, _PAREN.sub("", label)} | ({inner.group(1)} if inner else set())
+        if wanted.lower() in forms or wanted in forms:
+            hits.add(str(value))
+    return hits.pop() if len(hits) == 1 else None
 
 
 # 12,345,678.90: ASCII digits in groups of three (full-width digits and "，" are made ASCII first)

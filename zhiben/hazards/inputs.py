@@ -55,6 +55,9 @@ def _discovered(raw: Any) -> datetime.date:
 
 
 def _criterion(raw: Any) -> str:
+    # one clause code, as text: a list or an object is refused here rather than shown back as Python
+    if raw is not None and not isinstance(raw, str | int):
+        raise ValueError("判定依据应为一个条款编码（文本），如 MEM21-A4-1")
     return code_key(raw, dash="-")
 
 
@@ -66,6 +69,8 @@ def parse_elements(raw: Any) -> list[str]:
         raw = re.split(r"[\s,，、；;]+", raw.strip())
     if not isinstance(raw, list | tuple):
         raise ValueError("综合判定要素应为条款编码的列表")
+    if any(not isinstance(item, str | int) or isinstance(item, bool) for item in raw):
+        raise ValueError("综合判定要素应为条款编码（文本）的列表，每项一个编码")
     codes = [code_key(item, dash="-") for item in raw if str(item).strip()]
     if len(codes) > 60:
         raise ValueError("综合判定要素最多60条")

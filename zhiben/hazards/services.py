@@ -294,8 +294,10 @@ def _role_and_criterion(
     if not code:
         if level == Level.MAJOR:
             out.append(("criterion", "重大隐患必须引用所属行业（或通用）的判定标准条款"))
-        if cited.elements or cited.place_type:
+        if cited.elements:
             out.append(("elements", "列出综合判定要素时须引用综合判定条款"))
+        if cited.place_type:
+            out.append(("place_type", "填写场所类别时须引用综合判定条款"))
         return out
     if enterprise is None or cited.on is None:
         return out  # the enterprise or the date is refused on its own
@@ -306,8 +308,11 @@ def _role_and_criterion(
     elif is_determination(c):
         assert c is not None
         out.extend(determination_errors(c, cited.elements, cited.place_type, find.composites(c, cited.on)).items())
-    elif cited.elements or cited.place_type:
-        out.append(("elements", f"{code} 不是综合判定条款，不列综合判定要素和场所类别"))
+    else:
+        if cited.elements:
+            out.append(("elements", f"{code} 不是综合判定条款，不列综合判定要素"))
+        if cited.place_type:
+            out.append(("place_type", f"{code} 不是综合判定条款，不填场所类别"))
     return out
 
 

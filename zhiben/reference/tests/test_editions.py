@@ -288,6 +288,25 @@ def test_a_determination_needs_a_place_and_real_elements(officer, firm) -> None:
     assert "已废止" in exc.value.errors["criterion"]
 
 
+def test_a_place_type_without_a_determination_is_refused_naming_place_type(officer, firm) -> None:
+    with pytest.raises(FieldErrors) as exc:  # a place type is only read by a determination (GB 35181 第8章)
+        hazard_create(actor=officer, report=_report(firm, place_type="crowded"))
+    assert set(exc.value.errors) == {"place_type"}
+    with pytest.raises(FieldErrors) as exc:
+        hazard_create(actor=officer, report=_report(firm, criterion="", level="general", place_type="crowded"))
+    assert set(exc.value.errors) == {"place_type"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("criterion", ["SAWS121C-1"]), ("criterion", {"code": "x"}), ("elements", [None, "A"])]
+)
+def test_a_citation_that_is_not_text_is_refused_without_python_words(firm, field, value) -> None:
+    with pytest.raises(FieldErrors) as exc:
+        _report(firm, **{field: value})
+    message = exc.value.errors[field]
+    assert "[" not in message and "{" not in message and "None" not in message, message
+
+
 # ----------------------------------------------------------------------------------------- local criteria
 def test_a_local_standard_is_citable_for_its_sector_only_in_its_dates(officer) -> None:
     std = CriteriaStandard.objects.create(
