@@ -21,6 +21,7 @@ from zhiben.common.ledgers import (
     Reference,
     compact_text,
     filter_in_chunks,
+    keep_text,
     labels,
     parse_choice,
     parse_code,
@@ -402,6 +403,23 @@ LEDGER = Ledger(
             note="重大隐患必填：判定标准条款编号，如 SAWS121C-1；可从下拉列表选择，条款内容见“判定标准条款”工作表",
             width=16,
             reference=CRITERIA,
+        ),
+        # GB 35181 综合判定: a determination (GB35181-D) lists its composite elements and the type of place
+        Column(
+            "elements",
+            "综合判定要素",
+            ("判定要素", "综合判定要素条款"),
+            keep_text,
+            note="仅引用综合判定条款（如 GB35181-D）时填写：综合判定要素条款编号，用顿号或换行分隔",
+            width=24,
+        ),
+        Column(
+            "place_type",
+            "场所类别",
+            ("综合判定场所类别",),
+            compact_text,
+            note="仅综合判定时填写：人员密集场所、易燃易爆化学物品场所、重要场所或其他场所",
+            width=14,
         ),
         Column("location", "隐患部位", ("部位", "位置", "隐患位置", "所在部位", "具体部位")),
         # 隐患描述 names the title when a ledger has no 隐患名称 (the synonyms), else the description

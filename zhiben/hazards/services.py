@@ -29,7 +29,7 @@ from zhiben.common.names import code_key
 from zhiben.common.validators import clean_credit_code
 from zhiben.enterprises.models import Enterprise
 from zhiben.reference.models import Criterion
-from zhiben.reference.rules import determination_errors, is_determination
+from zhiben.reference.rules import determination_errors, is_determination, place_key
 from zhiben.reference.selectors import composite_elements, criterion_lookup, refusal
 
 from . import rules
@@ -267,7 +267,9 @@ def validate_hazard(report: HazardReport, *, actor: User, lookups: HazardLookups
         cleaned["criterion_id"] = report.criterion
     if report.elements:
         cleaned["criterion_elements"] = report.elements
-        cleaned["place_type"] = report.place_type
+        determination = find.criterion(report.criterion)
+        # stored by its key, however it was written (人员密集场所 in a ledger, crowded from the API)
+        cleaned["place_type"] = (determination and place_key(determination, report.place_type)) or report.place_type
     return cleaned
 
 

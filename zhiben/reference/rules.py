@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from zhiben.common.validators import clean_choice
+
 from .models import Criterion, Kind
 
 
@@ -18,6 +20,17 @@ def places(determination: Criterion) -> list[dict[str, Any]]:
     """The determination's types of place: ``[{"key", "name", "threshold", "elements"}]`` (``elements``
     empty: every composite element of the standard counts)."""
     return list((determination.rule or {}).get("places", []))
+
+
+def place_key(determination: Criterion, typed: str) -> str | None:
+    """The key of the type of place ``typed`` names, as people write it in a form or a ledger (``crowded``,
+    人员密集场所, 人员密集), or None when it names none of the determination's places."""
+    choices = [(p["key"], p["name"]) for p in places(determination)]
+    choices += [(p["key"], str(p["name"]).removesuffix("场所")) for p in places(determination)]
+    try:
+        return clean_choice(typed, label="场所类别", choices=choices, allow_blank=False) or None
+    except ValueError:
+        return None
 
 
 def determination_errors(
@@ -28,7 +41,7 @@ def determination_errors(
     elements in force on the discovery date to the clauses."""
     kinds = {p["key"]: p for p in places(determination)}
     names = "、".join(p["name"] for p in kinds.values())
-    place = kinds.get(place_type)
+    place = kinds.get(place_key(determination, place_type) or "")
     if place is None:
         return {"place_type": f"综合判定须选择场所类别：{names}"}
     codes = list(elements)

@@ -360,3 +360,31 @@ def test_reimport_edge_cases(api_as, officer, firm) -> None:
     assert run(api_as(officer), "enterprises", workbook(firm_rows))["status"] == "done"
     firm.refresh_from_db()
     assert firm.region_id == "500241"
+
+
+def test_a_fire_determination_imports_from_a_ledger_with_its_elements_and_place(api_as, officer, firm) -> None:
+    """GB 35181-2017 第7章/第8章 (thresholds per FACTS.md §2): a ledger row cites the determination with its composite
+    elements and the type of place as people write it; under the place's threshold the row is refused naming the
+    elements column, and nothing is saved."""
+    header = [
+        "统一社会信用代码",
+        "隐患名称",
+        "隐患级别",
+        "隐患来源",
+        "发现日期",
+        "判定依据",
+        "综合判定要素",
+        "场所类别",
+    ]
+    three = "GB35181-7-1-1、GB35181-7-1-2\nGB35181-7-1-3"
+    under = [firm.credit_code, "商场疏散与分隔缺陷", "重大", "检查", "2024-03-01", "GB35181-D", three, "重要场所"]
+    job = run(api_as(officer), "hazards", workbook([header, under]))
+    assert job["status"] == "invalid" and Hazard.objects.count() == 0
+    assert [(r, c) for r, c, _ in errors_of(job)] == [(2, "G")] and "4条以上" in errors_of(job)[0][2]
+
+    held = [firm.credit_code, "商场疏散与分隔缺陷", "重大", "检查", "2024-03-01", "GB35181-D", three, "人员密集场所"]
+    job = run(api_as(officer), "hazards", workbook([header, held]))
+    assert job["status"] == "done", job
+    h = Hazard.objects.get()
+    assert (h.criterion_id, h.place_type) == ("GB35181-D", "crowded")
+    assert h.criterion_elements == ["GB35181-7-1-1", "GB35181-7-1-2", "GB35181-7-1-3"]
