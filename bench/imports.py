@@ -27,7 +27,8 @@ def make_hazard_workbook(path: Path, rows: int, enterprises: list[tuple[str, str
     from zhiben.reference.selectors import criteria_for
 
     rng = random.Random(seed)
-    criteria: dict[str, list[str]] = {}
+    # each sector's clauses a ledger may cite alone, with their dates; filtered by the row's discovery date
+    clauses: dict[str, list[tuple[str, datetime.date | None, datetime.date | None]]] = {}
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("隐患台账")
     date = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -51,12 +52,15 @@ def make_hazard_workbook(path: Path, rows: int, enterprises: list[tuple[str, str
         code, name, sector = enterprises[rng.randrange(len(enterprises))]
         major = rng.random() < 0.1
         criterion = ""
-        if major:
-            if sector not in criteria:
-                criteria[sector] = list(criteria_for(sector=sector).values_list("code", flat=True))
-            criterion = rng.choice(criteria[sector]) if criteria[sector] else ""
-            major = bool(criterion)
         found = start + datetime.timedelta(days=rng.randrange(600))
+        if major:
+            # a clause a ledger may cite alone: the sector's, in force on the discovery date (FACTS §2)
+            if sector not in clauses:
+                citable = criteria_for(sector=sector).filter(kind="clause")
+                clauses[sector] = [(c.code, c.effective_from, c.effective_to) for c in citable]
+            in_force = [c for c, a, b in clauses[sector] if (a is None or a <= found) and (b is None or found <= b)]
+            criterion = rng.choice(in_force) if in_force else ""
+            major = bool(criterion)
         r = i + 2
         sheet.write_number(r, 0, i + 1)
         sheet.write_string(r, 1, name)

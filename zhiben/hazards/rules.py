@@ -190,8 +190,10 @@ def regulator_report_due_for(
     (``dates.add_working_days``: the discovery day itself not counted), for a major hazard of a sector in
     ``REGULATOR_REPORT_SECTORS`` (power) that the enterprise found (not an inspection's or a tip's: the
     regulator found those itself); None otherwise."""
+    if level != Level.MAJOR or source in REGULATOR_SOURCES:
+        return None  # most hazards: no settings read (a 100,000-row ledger asks once per row)
     z = settings.ZHIBEN
-    if level != Level.MAJOR or source in REGULATOR_SOURCES or sector not in set(z["REGULATOR_REPORT_SECTORS"]):
+    if sector not in z["REGULATOR_REPORT_SECTORS"]:
         return None
     return dates.add_working_days(discovered_on, int(z["REGULATOR_REPORT_WORKING_DAYS"]))
 
