@@ -27,6 +27,8 @@ from zhiben.common.errors import Conflict, DomainError, FieldErrors, TooManyRequ
 from zhiben.common.idempotency import OPENAPI_HEADER
 from zhiben.common.inputs import MESSAGES, json_content, message
 from zhiben.common.middleware import use_field_labels
+from zhiben.departments.api import router as departments_router
+from zhiben.departments.api import routing_router
 from zhiben.documents.api import router as documents_router
 from zhiben.enterprises.api import router as enterprises_router
 from zhiben.filings.api import router as filings_router
@@ -224,6 +226,8 @@ use_field_labels(field_labels)
 api.add_router("/auth", auth_router)
 api.add_router("/users", users_router)
 api.add_router("/regions", regions_router)
+api.add_router("/regions", routing_router)
+api.add_router("/departments", departments_router)
 api.add_router("/sectors", sectors_router)
 api.add_router("/criteria", criteria_router)
 api.add_router("/enterprises", enterprises_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zhiben.regions",
     "zhiben.reference",
     "zhiben.enterprises",
+    "zhiben.departments",
     "zhiben.hazards",
     "zhiben.notifications",
     "zhiben.analytics",

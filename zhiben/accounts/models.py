@@ -31,6 +31,14 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
     full_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("电话", max_length=32, blank=True)
 
