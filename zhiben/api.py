@@ -37,6 +37,8 @@ from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
+from zhiben.plans.api import plans_router, tasks_router
+from zhiben.plans.api import stats_router as task_stats_router
 from zhiben.reference.api import criteria_router, sectors_router
 from zhiben.regions.api import router as regions_router
 from zhiben.tips.api import router as tips_router
@@ -234,7 +236,10 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/enterprises", statistics_router)
 api.add_router("/filings", filings_router)
 api.add_router("/hazards", hazards_router)
+api.add_router("/stats/tasks", task_stats_router)
 api.add_router("/stats", stats_router)
+api.add_router("/plans", plans_router)
+api.add_router("/tasks", tasks_router)
 api.add_router("/imports", imports_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/tips", tips_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhiben.accidents",
     "zhiben.tips",
     "zhiben.filings",
+    "zhiben.plans",
     "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",
@@ -262,6 +263,8 @@ ZHIBEN = {
     # A major hazard this many days overdue is proposed for listing (挂牌督办).
     # 临期提醒: this many days before a due day (0: none), for every deadline the escalation engine runs.
     "REMIND_BEFORE_DAYS": env.int("ZHIBEN_REMIND_BEFORE_DAYS", default=3),
+    # A plan task's progress report (每年 / 长期坚持 tasks) is due this many days after its period ends.
+    "PLAN_REPORT_GRACE_DAYS": env.int("ZHIBEN_PLAN_REPORT_GRACE_DAYS", default=5),
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
     # The regulator's review of a major hazard's close-out (审核销号), in calendar days from the submission:
     # a listed hazard within 10 days (16号令 第十八、二十二条, FACTS §1); an unlisted one by a setting

@@ -1,0 +1,225 @@
+"""Typed inputs of the plan register (DESIGN.md §8): a plan with its tasks and units as the API and the import
+page send it, read into dataclasses with every bad field named the way the client wrote it
+(``tasks[3].lead_units[0]``)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from zhiben.common.dates import NotADay, parse_day
+from zhiben.common.errors import ErrorCollector
+
+from .models import DueKind
+from .periods import KINDS
+
+MAX_TASKS = 3000
+MAX_UNITS = 40
+TITLE_MAX = 200
+TEXT_MAX = 4000
+
+
+@dataclass
+class UnitInput:
+    """One responsible unit: ``text`` as written; ``department`` (a member unit's id) or ``region`` (a lower
+    region's code) when the user matched it; neither: kept as text (flagged)."""
+
+    text: str
+    department: int | None = None
+    region: str | None = None
+
+
+@dataclass
+class DueInput:
+    """A normalised due rule (the parser's DueRule)."""
+
+    kind: str = DueKind.UNKNOWN
+    due: datetime.date | None = None
+    month: int | None = None
+    day: int | None = None
+    every: str | None = None
+    years: tuple[int, ...] = ()
+
+
+@dataclass
+class TaskInput:
+    number: str
+    text: str
+    action_number: str = ""
+    action: str = ""
+    due_text: str = ""
+    due: DueInput | None = None
+    parent_number: str = ""
+    lead_units: list[UnitInput] = field(default_factory=list)
+    co_units: list[UnitInput] = field(default_factory=list)
+
+
+@dataclass
+class PlanInput:
+    region: str
+    title: str
+    parent: int | None = None
+    doc_number: str = ""
+    issuer: str = ""
+    issued_on: datetime.date | None = None
+    source_name: str = ""
+    tasks: list[TaskInput] = field(default_factory=list)
+
+
+def _text(errors: ErrorCollector, name: str, raw: Any, *, limit: int, required: bool = False) -> str:
+    if raw is None:
+        raw = ""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        errors.add(name, "应为文本")
+        return ""
+    text = raw.strip().replace("\x00", "")
+    if required and not text:
+        errors.add(name, "必填")
+    elif len(text) > limit:
+        errors.add(name, f"不能超过{limit}个字符")
+    return text
+
+
+def _int(errors: ErrorCollector, name: str, raw: Any, *, low: int, high: int) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError
+        value = int(raw)
+    except (TypeError, ValueError):
+        errors.add(name, "应为整数")
+        return None
+    if not low <= value <= high:
+        errors.add(name, f"应在 {low}–{high} 之间")
+        return None
+    return value
+
+
+def _day(errors: ErrorCollector, name: str, raw: Any, label: str) -> datetime.date | None:
+    try:
+        return parse_day(raw, label=label)
+    except NotADay as exc:
+        errors.add(name, str(exc))
+        return None
+
+
+def _units(errors: ErrorCollector, name: str, raw: Any) -> list[UnitInput]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list):
+        errors.add(name, "应为列表")
+        return []
+    if len(raw) > MAX_UNITS:
+        errors.add(name, f"单位不能超过 {MAX_UNITS} 个")
+        return []
+    found = []
+    for i, item in enumerate(raw):
+        here = f"{name}[{i}]"
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, dict):
+            errors.add(here, "应为 JSON 对象 {text, department?, region?}")
+            continue
+        text = _text(errors, here, item.get("text"), limit=120, required=True)
+        department = _int(errors, here, item.get("department"), low=1, high=2**62)
+        region = item.get("region")
+        if region not in (None, "") and not isinstance(region, str | int):
+            errors.add(here, "region 应为区划代码")
+            region = None
+        found.append(UnitInput(text, department, str(region) if region not in (None, "") else None))
+    return found
+
+
+def _due_rule(errors: ErrorCollector, name: str, raw: Any) -> DueInput | None:
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, dict):
+        errors.add(name, "应为 JSON 对象 {kind, due, month, day, every, years}")
+        return None
+    kind = str(raw.get("kind") or DueKind.UNKNOWN)
+    if kind not in DueKind.values:
+        errors.add(name, f"时限类别应为 {'、'.join(DueKind.values)} 之一")
+        return None
+    every = raw.get("every") or None
+    if every is not None and every not in KINDS:
+        errors.add(name, f"报送周期应为 {'、'.join(KINDS)} 之一")
+        return None
+    years_raw = raw.get("years") or []
+    if not isinstance(years_raw, list | tuple) or not all(
+        isinstance(y, int) and not isinstance(y, bool) and 2000 <= y <= 2100 for y in years_raw
+    ):
+        errors.add(name, "years 应为年份列表，如 [2024, 2025, 2026]")
+        return None
+    return DueInput(
+        kind=kind,
+        due=_day(errors, name, raw.get("due"), "完成期限"),
+        month=_int(errors, name, raw.get("month"), low=1, high=12),
+        day=_int(errors, name, raw.get("day"), low=1, high=31),
+        every=every,
+        years=tuple(sorted(set(years_raw))),
+    )
+
+
+def plan_input(body: Any) -> PlanInput:
+    """The plan a client sent: ``{region, parent?, title, doc_number?, issuer?, issued_on?, source_name?,
+    tasks: [{number, action_number?, action?, text, due_text?, due?, due_rule?, parent_number?,
+    lead_units: [{text, department?|region?}], co_units: […]}]}``. Raises FieldErrors naming every bad field
+    (``tasks[3].lead_units[0]``). Scope and the units' existence are the service's checks."""
+    errors = ErrorCollector()
+    if not isinstance(body, dict):
+        errors.add("body", "请求体应为 JSON 对象")
+        errors.raise_if_any()
+    region = body.get("region")
+    if not isinstance(region, str | int) or isinstance(region, bool) or not str(region).strip():
+        errors.add("region", "必填")
+    plan = PlanInput(
+        region=str(region or "").strip(),
+        title=_text(errors, "title", body.get("title"), limit=TITLE_MAX, required=True),
+        parent=_int(errors, "parent", body.get("parent"), low=1, high=2**62),
+        doc_number=_text(errors, "doc_number", body.get("doc_number"), limit=60),
+        issuer=_text(errors, "issuer", body.get("issuer"), limit=120),
+        issued_on=_day(errors, "issued_on", body.get("issued_on"), "印发日期"),
+        source_name=_text(errors, "source_name", body.get("source_name"), limit=200),
+    )
+    tasks = body.get("tasks")
+    if not isinstance(tasks, list) or not tasks:
+        errors.add("tasks", "至少需要一项任务")
+        errors.raise_if_any()
+    assert isinstance(tasks, list)
+    if len(tasks) > MAX_TASKS:
+        errors.add("tasks", f"任务不能超过 {MAX_TASKS} 项")
+        errors.raise_if_any()
+    for i, raw in enumerate(tasks):
+        here = f"tasks[{i}]"
+        if not isinstance(raw, dict):
+            errors.add(here, "应为 JSON 对象")
+            continue
+        due = _due_rule(errors, f"{here}.due_rule", raw.get("due_rule"))
+        if raw.get("due") not in (None, ""):
+            day = _day(errors, f"{here}.due", raw.get("due"), "完成期限")
+            if day is not None:
+                due = DueInput(
+                    kind=due.kind
+                    if due and due.kind in (DueKind.MONTH_END, DueKind.QUARTER_END, DueKind.YEAR_END)
+                    else DueKind.DATE,
+                    due=day,
+                )
+        plan.tasks.append(
+            TaskInput(
+                number=_text(errors, f"{here}.number", raw.get("number"), limit=20),
+                text=_text(errors, f"{here}.text", raw.get("text"), limit=TEXT_MAX, required=True),
+                action_number=_text(errors, f"{here}.action_number", raw.get("action_number"), limit=20),
+                action=_text(errors, f"{here}.action", raw.get("action"), limit=200),
+                due_text=_text(errors, f"{here}.due_text", raw.get("due_text"), limit=200),
+                due=due,
+                parent_number=_text(errors, f"{here}.parent_number", raw.get("parent_number"), limit=20),
+                lead_units=_units(errors, f"{here}.lead_units", raw.get("lead_units")),
+                co_units=_units(errors, f"{here}.co_units", raw.get("co_units")),
+            )
+        )
+    errors.raise_if_any()
+    return plan

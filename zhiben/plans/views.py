@@ -1,0 +1,305 @@
+"""The plan pages (方案任务): the list, the import (upload → preview to correct → confirm), a plan, the board
+(挂图作战) and a task with its progress and steps. Thin: every read through the selectors, every write through
+the services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from zhiben.accounts.request import request_actor
+from zhiben.common import dates
+from zhiben.common.errors import DomainError, FieldErrors, NotFound
+from zhiben.common.middleware import page_field_labels
+
+from .inputs import plan_input
+from .models import LIFECYCLE, TaskAction, TaskStatus
+from .periods import period_of
+from .preview import preview_plan
+from .selectors import (
+    actor_units,
+    board,
+    is_committee_office_over,
+    plan_list,
+    plan_require,
+    progress_of,
+    sees_whole_plan,
+    subtree,
+    task_list,
+    task_require,
+    task_stats,
+)
+from .services import plan_create, progress_report, task_accept, task_done, task_reject
+
+page_field_labels(
+    "plans",
+    {
+        "file": "方案文件",
+        "region": "区划代码",
+        "period": "报送期",
+        "text": "进展情况",
+        "percent": "进度",
+        "reason": "退回理由",
+    },
+)
+MAX_PLAN_FILE = 20 * 1024 * 1024
+
+
+def _error(exc: DomainError) -> str:
+    if isinstance(exc, FieldErrors):
+        return "；".join(f"{k}：{v}" if k not in ("body",) else v for k, v in exc.errors.items())
+    return exc.message
+
+
+@login_required
+def plan_list_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if actor.role == "enterprise":
+        raise Http404("方案不存在")
+    plans = list(plan_list(actor=actor)[:200])
+    stats = task_stats(actor=actor, region=actor.region_id if actor.is_regulator else None)
+    return render(request, "plans/list.html", {"plans": plans, "stats": stats})
+
+
+def _confirm_body(post: Any) -> dict[str, Any]:
+    """The plan to save, from the preview (hidden JSON) and the user's corrections on the page."""
+    try:
+        preview = json.loads(post.get("preview") or "{}")
+    except ValueError:
+        raise FieldErrors({"file": "预览数据已损坏，请重新上传"}) from None
+    if not isinstance(preview, dict) or not isinstance(preview.get("tasks"), list):
+        raise FieldErrors({"file": "预览数据已损坏，请重新上传"})
+    tasks = []
+    for i, task in enumerate(preview["tasks"]):
+        if not isinstance(task, dict):
+            continue
+        if post.get(f"skip-{i}"):
+            continue
+        item: dict[str, Any] = {
+            k: task.get(k) for k in ("number", "action_number", "action", "text", "parent_number") if task.get(k)
+        }
+        rule = task.get("due_rule") if isinstance(task.get("due_rule"), dict) else task.get("due")
+        due_text = (post.get(f"due_text-{i}") or "").strip()
+        due_day = (post.get(f"due-{i}") or "").strip()
+        item["due_text"] = due_text
+        if due_text == (task.get("due_text") or "") and isinstance(rule, dict):
+            item["due_rule"] = rule
+        if due_day and (not isinstance(rule, dict) or str(rule.get("due") or "") != due_day):
+            item["due"] = due_day
+        for role in ("lead_units", "co_units"):
+            units = []
+            for j, unit in enumerate(task.get(role) or []):
+                text = unit.get("text", "") if isinstance(unit, dict) else str(unit)
+                choice = (post.get(f"unit-{i}-{role}-{j}") or "").strip()
+                if choice.startswith("d:"):
+                    units.append({"text": text, "department": choice[2:]})
+                elif choice.startswith("r:"):
+                    units.append({"text": text, "region": choice[2:]})
+                elif choice != "drop":
+                    units.append({"text": text})
+            item[role] = units
+        tasks.append(item)
+    return {
+        "region": post.get("region"),
+        "parent": post.get("parent") or None,
+        "title": post.get("title"),
+        "doc_number": post.get("doc_number") or "",
+        "issuer": post.get("issuer") or "",
+        "issued_on": post.get("issued_on") or None,
+        "source_name": post.get("source_name") or "",
+        "tasks": tasks,
+    }
+
+
+@login_required
+def plan_import_view(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST with ``file``: the preview to correct (nothing saved). POST ``confirm``: save."""
+    actor = request_actor(request)
+    if actor.role == "enterprise":
+        raise Http404("方案不存在")
+    context: dict[str, Any] = {
+        "region": (request.POST.get("region") or actor.region_id or "").strip(),
+        "parents": list(plan_list(actor=actor)[:100]),
+    }
+    if request.method != "POST":
+        return render(request, "plans/import.html", context)
+    try:
+        if request.POST.get("confirm"):
+            body = _confirm_body(request.POST)
+            plan = plan_create(actor=actor, data=plan_input(body))
+            messages.success(request, f"已保存方案《{plan.title}》，共 {plan.tasks.count()} 项任务")
+            return redirect("plan-detail", plan_id=plan.pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise FieldErrors({"file": "请选择方案文件（.docx 或 .txt）"})
+        if upload.size and upload.size > MAX_PLAN_FILE:
+            raise FieldErrors({"file": f"文件过大：不能超过 {MAX_PLAN_FILE // (1024 * 1024)} MB"})
+        code = subtree(actor=actor, region=context["region"])
+        if code is None:
+            raise FieldErrors({"region": "请填写方案所属区划代码"})
+        preview = preview_plan(upload.read(MAX_PLAN_FILE + 1), upload.name or "", code)
+        preview["source_name"] = upload.name or ""
+        for task in preview.get("tasks", []):
+            rule = task.get("due_rule") if isinstance(task.get("due_rule"), dict) else task.get("due")
+            task["due_day"] = str(rule.get("due") or "") if isinstance(rule, dict) else str(rule or "")
+        context.update(preview=preview, preview_json=json.dumps(preview, ensure_ascii=False, default=str))
+        return render(request, "plans/import.html", context)
+    except NotFound as exc:
+        context["error"] = exc.message
+    except DomainError as exc:
+        context["error"] = _error(exc)
+        if request.POST.get("confirm"):  # keep the preview on the page to correct it
+            try:
+                preview = json.loads(request.POST.get("preview") or "{}")
+                context.update(preview=preview, preview_json=request.POST.get("preview"))
+            except ValueError:
+                pass
+    return render(request, "plans/import.html", context, status=422)
+
+
+@login_required
+def plan_detail_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        plan = plan_require(actor=actor, plan_id=plan_id)
+    except NotFound:
+        raise Http404("方案不存在") from None
+    tasks = list(task_list(actor=actor, plan=plan.pk))
+    children = list(plan_list(actor=actor).filter(parent_id=plan.pk))
+    return render(
+        request,
+        "plans/detail.html",
+        {"plan": plan, "tasks": tasks, "children": children, "whole": sees_whole_plan(actor, plan)},
+    )
+
+
+def _flag(raw: str) -> bool | None:
+    return {"true": True, "1": True, "false": False, "0": False}.get((raw or "").strip().lower())
+
+
+@login_required
+def plan_board_view(request: HttpRequest) -> HttpResponse:
+    """The board of one plan (``plan``) or of every plan of a region subtree (``region``) the actor sees;
+    ``by`` action|unit; filters ``unit`` (member unit id), ``status`` (or ``overdue``), ``overdue``."""
+    actor = request_actor(request)
+    if actor.role == "enterprise":
+        raise Http404("方案不存在")
+    params = request.GET
+    plan = None
+    error = ""
+    try:
+        if params.get("plan"):
+            plan = plan_require(actor=actor, plan_id=int(params["plan"]))
+        region = subtree(actor=actor, region=params.get("region", ""))
+        unit = int(params["unit"]) if params.get("unit", "").strip() else None
+    except (NotFound, ValueError):
+        raise Http404("方案不存在") from None
+    except FieldErrors as exc:
+        error, region, unit = _error(exc), None, None
+    status = params.get("status", "").strip()
+    if status and status not in (*TaskStatus.values, "overdue"):
+        status = ""
+    by = "unit" if params.get("by") == "unit" else "action"
+    data = board(
+        actor=actor,
+        plan=plan.pk if plan else None,
+        region=region,
+        unit=unit,
+        status=status or None,
+        overdue=_flag(params.get("overdue", "")),
+        by=by,
+    )
+    units: dict[int, str] = {}
+    if plan is not None:
+        for t in (
+            task_list(actor=actor, plan=plan.pk)
+            .prefetch_related(None)
+            .values_list("units__department_id", "units__department__name")
+        ):
+            if t[0]:
+                units[t[0]] = t[1]
+    context = {
+        "plan": plan,
+        "board": data,
+        "by": by,
+        "status": status,
+        "unit": unit,
+        "units": sorted(units.items(), key=lambda kv: kv[1]),
+        "region": region or "",
+        "overdue": params.get("overdue", ""),
+        "error": error,
+        "statuses": [
+            ("open", "未开始"),
+            ("in_progress", "推进中"),
+            ("done", "已完成待验收"),
+            ("accepted", "已销号"),
+            ("overdue", "逾期"),
+        ],
+    }
+    return render(request, "plans/board.html", context, status=422 if error else 200)
+
+
+@login_required
+def task_detail_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        task = task_require(actor=actor, task_id=task_id)
+    except NotFound:
+        raise Http404("任务不存在") from None
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "progress":
+                files = [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
+                progress_report(
+                    actor=actor,
+                    task_id=task.pk,
+                    period=request.POST.get("period", ""),
+                    text=request.POST.get("text", ""),
+                    percent=request.POST.get("percent", ""),
+                    files=files,
+                )
+                messages.success(request, "已报送进展")
+            elif action == "done":
+                task_done(actor=actor, task_id=task.pk)
+                messages.success(request, "已标记完成，待安委会办公室验收")
+            elif action == "accept":
+                task_accept(actor=actor, task_id=task.pk)
+                messages.success(request, "已验收销号")
+            elif action == "reject":
+                task_reject(actor=actor, task_id=task.pk, reason=request.POST.get("reason", ""))
+                messages.success(request, "已退回")
+            else:
+                raise FieldErrors({"action": "未知的操作"})
+        except NotFound:
+            raise Http404("任务不存在") from None
+        except DomainError as exc:
+            error = _error(exc)
+        else:
+            return redirect("task-detail", task_id=task.pk)
+        task = task_require(actor=actor, task_id=task_id)
+    units = actor_units(actor, task)
+    admin = actor.role == "admin"
+    office = admin or is_committee_office_over(actor, task.region_id)
+    may = {
+        "progress": (admin or bool(units)) and LIFECYCLE.allows(TaskAction.PROGRESS, task, actor),
+        "done": (admin or any(u.role == "lead" for u in units)) and LIFECYCLE.allows(TaskAction.DONE, task, actor),
+        "accept": office and LIFECYCLE.allows(TaskAction.ACCEPT, task, actor),
+        "reject": office and LIFECYCLE.allows(TaskAction.REJECT, task, actor),
+    }
+    every = task.report_every or "quarter"
+    context = {
+        "task": task,
+        "progress": list(progress_of(task)),
+        "may": may,
+        "error": error,
+        "period": task.report_period or period_of(dates.today(), every).key,
+        "form": request.POST if error else {},
+    }
+    return render(request, "plans/task.html", context, status=422 if error else 200)
