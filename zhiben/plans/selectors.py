@@ -260,13 +260,11 @@ def task_stats(
     base = task_list(actor=actor, plan=plan, region=region).order_by()
     base = Task.objects.filter(pk__in=base.values("pk"))
     totals = _with_rate(base.aggregate(**_figures(day)))
-    plans = []
-    names = {}
-    for row in base.values("plan_id").annotate(**_figures(day)).order_by("plan_id"):
-        plans.append(row)
-        names[row["plan_id"]] = ""
-    for p in Plan.objects.filter(pk__in=list(names)).values("pk", "title", "region_id"):
-        names[p["pk"]] = p
+    plans = list(base.values("plan_id").annotate(**_figures(day)).order_by("plan_id"))
+    names: dict[int, dict[str, Any]] = {
+        p["pk"]: dict(p)
+        for p in Plan.objects.filter(pk__in=[r["plan_id"] for r in plans]).values("pk", "title", "region_id")
+    }
     plan_rows = [
         _with_rate(
             {

@@ -4,7 +4,8 @@ and the task's steps (done by the lead unit, accepted or refused by the committe
 from __future__ import annotations
 
 import datetime
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -15,6 +16,7 @@ from zhiben.audit.services import event_append
 from zhiben.common import dates
 from zhiben.common.errors import ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.departments.models import Department
+from zhiben.departments.selectors import ancestor_codes
 from zhiben.hazards.evidence import EvidenceRejected, check_upload, stored_files
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
@@ -36,7 +38,7 @@ from .models import (
     UnitRole,
 )
 from .periods import NotAPeriod, parse_period, report_due
-from .selectors import actor_units, is_committee_office_over, plan_get, task_require
+from .selectors import actor_units, is_committee_office_over, task_require
 
 MAX_FILES = 10
 REASON_MAX = 500
@@ -131,7 +133,7 @@ def plan_create(*, actor: User, data: PlanInput, today: datetime.date | None = N
     """Save a plan with its tasks and their units, all or nothing.
 
     ``data.region``: a region in the actor's scope (officers of it or above, admins); ``data.parent``: a plan
-    the actor sees, of a region above ``region``. Each unit is a member unit of the plan's region
+    of a region above ``region`` (the higher plan this one implements). Each unit is a member unit of the plan's region
     (``department``), a lower region (``region``), or text: a generic 各区县/各乡镇 is kept as generic, anything
     else as written and flagged (unmatched, or ambiguous when several units answer). ``parent_number`` puts an
     annex row under an earlier task. Due rules: ``due_rule`` as sent, or a ``due`` date, or read from
@@ -146,8 +148,9 @@ def plan_create(*, actor: User, data: PlanInput, today: datetime.date | None = N
     errors = ErrorCollector()
     parent = None
     if data.parent is not None:
-        parent = plan_get(actor=actor, plan_id=data.parent)
-        if parent is None or parent.region_id == region.pk or not region.pk.startswith(parent.region_id):
+        # a plan of a region above (its officers need not see it: they implement it)
+        parent = Plan.objects.filter(pk=data.parent, region_id__in=ancestor_codes(region.pk)[1:]).first()
+        if parent is None:
             errors.add("parent", "上级方案应为上级区划的方案")
     day = today or dates.today()
     plan = Plan(
@@ -256,7 +259,7 @@ def progress_report(
     period: object,
     text: object,
     percent: object,
-    files: list[tuple[IO[bytes], str, int | None]] | None = None,
+    files: Sequence[tuple[Any, str, int | None]] | None = None,
     today: datetime.date | None = None,
 ) -> Progress:
     """A unit of the task (lead or co-operating; or an admin) reports its progress for ``period`` (``2026-11``,
