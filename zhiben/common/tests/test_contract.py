@@ -16,6 +16,7 @@ from zhiben.analytics.tests.test_register_contract import SPEC as FIGURES
 from zhiben.api import api
 from zhiben.enterprises.tests.test_register_contract import SPEC as ENTERPRISES
 from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
+from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
 
@@ -37,7 +38,7 @@ def _operations() -> list[tuple[str, str]]:
     ops = []
     for path, methods in schema["paths"].items():
         for method in methods:
-            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id)\}", "1", path)
+            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|plan_id|task_id)\}", "1", path)
             concrete = concrete.replace("{job_id}", "00000000-0000-4000-8000-000000000000")
             concrete = concrete.replace("{kind}", "hazards")
             concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", concrete)
@@ -125,7 +126,12 @@ SCOPED_OBJECT = {
     ("GET", f"{HAZARD}/events/export"),
 }
 # Figures for a region subtree: a region outside the caller's subtree answers 404.
-SCOPED_STATS = {("GET", "/api/v1/stats/hazards"), ("GET", "/api/v1/stats/zeroing"), ("GET", "/api/v1/stats/dashboard")}
+SCOPED_STATS = {
+    ("GET", "/api/v1/stats/hazards"),
+    ("GET", "/api/v1/stats/zeroing"),
+    ("GET", "/api/v1/stats/dashboard"),
+    ("GET", "/api/v1/stats/tasks"),
+}
 # Ledger imports: templates are the same for everyone; a job is its uploader's (404 to anyone else), and
 # its rows are checked against the uploader's scope like any other write (zhiben/imports/tests).
 IMPORT_TEMPLATES = {("GET", "/api/v1/imports/templates/{kind}")}
@@ -186,8 +192,27 @@ FILINGS = {
     ("GET", f"{STATISTICS}.xlsx"),
     ("GET", f"{STATISTICS}.docx"),
 }
+# Plans and tasks (方案 · 重点任务): a plan is seen by the officers of its region and above, a task also by the
+# officers of its units; everyone else gets 404 and changes nothing (zhiben/plans/tests/test_register_contract.py).
+# Saving a plan for a region outside the caller's answers 404; the parse preview saves nothing.
+PLAN = "/api/v1/plans/{plan_id}"
+TASK = "/api/v1/tasks/{task_id}"
+PLANS = {
+    ("POST", "/api/v1/plans/parse"),
+    ("POST", "/api/v1/plans"),
+    ("GET", "/api/v1/plans"),
+    ("GET", PLAN),
+    ("GET", f"{PLAN}/board.xlsx"),
+    ("GET", "/api/v1/tasks"),
+    ("GET", TASK),
+    ("POST", f"{TASK}/progress"),
+    ("POST", f"{TASK}/done"),
+    ("POST", f"{TASK}/accept"),
+    ("POST", f"{TASK}/reject"),
+}
 CLASSIFIED = (
     FILINGS
+    | PLANS
     | PUBLIC
     | DOCUMENTS
     | TIP_LIST
@@ -261,8 +286,10 @@ def test_every_operation_is_classified() -> None:
 # lists hidden, query counts. Each contract fails when a route under its prefixes is not covered; this
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
-    prefixes = [p for spec in (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS) for p in spec.prefixes]
-    scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
+    prefixes = [p for spec in (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, PLANS_CONTRACT) for p in spec.prefixes]
+    scoped = (
+        SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT | PLANS
+    )
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents
