@@ -33,12 +33,15 @@ PUBLIC = {
 }
 
 
+INTEGER_IDS = r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|plan_id|task_id)\}"
+
+
 def _operations() -> list[tuple[str, str]]:
     schema = api.get_openapi_schema()
     ops = []
     for path, methods in schema["paths"].items():
         for method in methods:
-            concrete = re.sub(r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|plan_id|task_id)\}", "1", path)
+            concrete = re.sub(INTEGER_IDS, "1", path)
             concrete = concrete.replace("{job_id}", "00000000-0000-4000-8000-000000000000")
             concrete = concrete.replace("{kind}", "hazards")
             concrete = re.sub(r"\{[^}]+\}", "91440300708461136T", concrete)
