@@ -166,9 +166,10 @@ def _due_rule(errors: ErrorCollector, name: str, raw: Any) -> DueInput | None:
 
 def plan_input(body: Any) -> PlanInput:
     """The plan a client sent: ``{region, parent?, title, doc_number?, issuer?, issued_on?, source_name?,
-    tasks: [{number, action_number?, action?, text, due_text?, due?, due_rule?, parent_number?,
-    lead_units: [{text, department?|region?}], co_units: […]}]}``. Raises FieldErrors naming every bad field
-    (``tasks[3].lead_units[0]``). Scope and the units' existence are the service's checks."""
+    tasks: [{number, action_number?, action?, text, due_text?, due?, due_rule?, parent_number? (or
+    ``parent``, as the preview names it), lead_units: [{text, department?|region?} or text], co_units: […]}]}``:
+    the preview of ``POST /api/v1/plans/parse`` can be sent back as it is, corrected. Raises FieldErrors naming
+    every bad field (``tasks[3].lead_units[0]``). Scope and the units' existence are the service's checks."""
     errors = ErrorCollector()
     if not isinstance(body, dict):
         errors.add("body", "请求体应为 JSON 对象")
@@ -200,14 +201,13 @@ def plan_input(body: Any) -> PlanInput:
             continue
         due = _due_rule(errors, f"{here}.due_rule", raw.get("due_rule"))
         if raw.get("due") not in (None, ""):
+            # the preview's shape: the date beside its rule (a rule sent without one takes it), or a date alone
             day = _day(errors, f"{here}.due", raw.get("due"), "完成期限")
-            if day is not None:
-                due = DueInput(
-                    kind=due.kind
-                    if due and due.kind in (DueKind.MONTH_END, DueKind.QUARTER_END, DueKind.YEAR_END)
-                    else DueKind.DATE,
-                    due=day,
-                )
+            if day is not None and due is not None and due.kind not in (DueKind.UNKNOWN, DueKind.DATE):
+                due.due = day
+            elif day is not None:
+                due = DueInput(kind=DueKind.DATE, due=day)
+        parent_number = raw.get("parent_number") or raw.get("parent")  # the preview names it ``parent``
         plan.tasks.append(
             TaskInput(
                 number=_text(errors, f"{here}.number", raw.get("number"), limit=20),
@@ -216,7 +216,7 @@ def plan_input(body: Any) -> PlanInput:
                 action=_text(errors, f"{here}.action", raw.get("action"), limit=200),
                 due_text=_text(errors, f"{here}.due_text", raw.get("due_text"), limit=200),
                 due=due,
-                parent_number=_text(errors, f"{here}.parent_number", raw.get("parent_number"), limit=20),
+                parent_number=_text(errors, f"{here}.parent_number", parent_number, limit=20),
                 lead_units=_units(errors, f"{here}.lead_units", raw.get("lead_units")),
                 co_units=_units(errors, f"{here}.co_units", raw.get("co_units")),
             )

@@ -173,6 +173,9 @@ def plan_create(*, actor: User, data: PlanInput, today: datetime.date | None = N
         except ValueError as exc:
             errors.add(f"{here}.due_text", str(exc))
             rule = DueInput()
+        if rule.kind in DATED_KINDS and rule.due is None:
+            # "6月底前" without a year: kept as written, never overdue, until someone gives the date
+            rule = DueInput(kind=DueKind.UNKNOWN, every=rule.every, years=rule.years)
         task = Task(
             region=region,
             position=i,
@@ -190,8 +193,6 @@ def plan_create(*, actor: User, data: PlanInput, today: datetime.date | None = N
             else (rule.every or ""),
             years=list(rule.years),
         )
-        if rule.kind in DATED_KINDS and rule.due is None:
-            errors.add(f"{here}.due", "该时限类别需要完成日期")
         task.starts_on = day
         schedule(task, start=day, reported=set())
         units = _unit_rows(

@@ -66,6 +66,18 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/list.html", {"plans": plans, "stats": stats})
 
 
+def preview_rule(task: dict[str, Any]) -> dict[str, Any] | None:
+    """A preview task's due rule with its date (the preview keeps the date beside the rule, as ``due``)."""
+    due = task.get("due")
+    if isinstance(due, dict):
+        return due
+    if isinstance(task.get("due_rule"), dict):
+        rule = dict(task["due_rule"])
+        rule.setdefault("due", due if isinstance(due, str) else None)
+        return rule
+    return {"kind": "date", "due": due} if isinstance(due, str) and due else None
+
+
 def _confirm_body(post: Any) -> dict[str, Any]:
     """The plan to save, from the preview (hidden JSON) and the user's corrections on the page."""
     try:
@@ -83,7 +95,7 @@ def _confirm_body(post: Any) -> dict[str, Any]:
         item: dict[str, Any] = {
             k: task.get(k) for k in ("number", "action_number", "action", "text", "parent_number") if task.get(k)
         }
-        rule = task.get("due_rule") if isinstance(task.get("due_rule"), dict) else task.get("due")
+        rule = preview_rule(task)
         due_text = (post.get(f"due_text-{i}") or "").strip()
         due_day = (post.get(f"due-{i}") or "").strip()
         item["due_text"] = due_text
@@ -103,6 +115,8 @@ def _confirm_body(post: Any) -> dict[str, Any]:
                 elif choice != "drop":
                     units.append({"text": text})
             item[role] = units
+        if task.get("parent") and not item.get("parent_number"):
+            item["parent_number"] = task["parent"]
         tasks.append(item)
     return {
         "region": post.get("region"),
@@ -145,8 +159,8 @@ def plan_import_view(request: HttpRequest) -> HttpResponse:
         preview = preview_plan(upload.read(MAX_PLAN_FILE + 1), upload.name or "", code)
         preview["source_name"] = upload.name or ""
         for task in preview.get("tasks", []):
-            rule = task.get("due_rule") if isinstance(task.get("due_rule"), dict) else task.get("due")
-            task["due_day"] = str(rule.get("due") or "") if isinstance(rule, dict) else str(rule or "")
+            rule = preview_rule(task)
+            task["due_day"] = str(rule.get("due") or "") if rule else ""
         context.update(preview=preview, preview_json=json.dumps(preview, ensure_ascii=False, default=str))
         return render(request, "plans/import.html", context)
     except NotFound as exc:
