@@ -14,9 +14,11 @@ from zhiben.regions.models import Region
 from .models import Generic, UnitFlag
 
 # "各区县（自治县）政府", "各区县", "各乡镇（街道）", "各镇街", "各乡镇人民政府" …: every lower region of a level.
+# "区县应急局", "有关区县政府": the units of every (or the concerned) county — kept generic, at the county level.
 _GENERIC = (
-    (re.compile(r"^各(区县|区、县|县区|区（县）|区县（自治县）|区县\(自治县\))"), Generic.COUNTY),
-    (re.compile(r"^各(乡镇|镇街|镇（街道）|乡镇（街道）|乡镇\(街道\)|街道|镇)"), Generic.TOWNSHIP),
+    (re.compile(r"^(各|有关|相关)?(区县|区、县|县区|区（县）|区\(县\))"), Generic.COUNTY),
+    (re.compile(r"^(各|有关|相关)(乡镇|镇街|镇（街道）|乡镇（街道）|乡镇\(街道\)|街道|镇)"), Generic.TOWNSHIP),
+    (re.compile(r"^(乡镇|镇街)"), Generic.TOWNSHIP),
 )
 _GOVERNMENT_WORDS = re.compile(r"(党委|人民政府|政府|党工委|办事处)+$")
 

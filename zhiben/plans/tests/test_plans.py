@@ -530,3 +530,23 @@ def test_county_officers_see_the_city_tasks_given_to_their_county(c: County) -> 
         ).status_code
         == 201
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("各区县（自治县）政府", "county"),
+        ("有关区县政府", "county"),
+        ("区县应急局", "county"),
+        ("各乡镇（街道）", "township"),
+        ("各镇街", "township"),
+        ("乡镇人民政府", "township"),
+        ("县应急局", ""),
+        ("市区县协调办", ""),
+        ("镇安办", ""),
+    ],
+)
+def test_generic_units_are_told_by_their_words(text: str, level: str) -> None:
+    from zhiben.plans.matching import generic_level
+
+    assert generic_level(text) == level

@@ -26,6 +26,7 @@ from zhiben.common.inputs import parse
 from zhiben.demo import clock
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
+from zhiben.demo.plans import seed_plans
 from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
@@ -207,6 +208,7 @@ class Command(BaseCommand):
         if not Hazard.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
             self._hazards(rng)
         self._accidents_and_tips()
+        seed_plans(admin=admin)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
