@@ -1,6 +1,7 @@
 """One database's measurements, run by bench/run.py in a child process (Django is set up once per database).
 
-    python bench/measure.py stats|sweep  → prints one JSON list of {"name", "value", "unit"} rows on its last line
+    python bench/measure.py stats|sweep|import|export|plans
+        → prints one JSON list of {"name", "value", "unit"} rows on its last line
 
 ``stats`` times the summary-count answers (API, through the test client, as the users who ask them) beside the
 same figures computed by ``GROUP BY`` over the hazard rows: the floor a naive dashboard would pay. ``sweep`` runs
@@ -205,8 +206,21 @@ def measure_export() -> list[dict[str, Any]]:
     return measure_exports()
 
 
+def measure_plans() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from plans_board import measure_board
+
+    return measure_board()
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
-    modes = {"stats": measure_stats, "sweep": measure_sweep, "import": measure_import, "export": measure_export}
+    modes = {
+        "stats": measure_stats,
+        "sweep": measure_sweep,
+        "import": measure_import,
+        "export": measure_export,
+        "plans": measure_plans,
+    }
     result = modes[what]()
     print(json.dumps(result, ensure_ascii=False))

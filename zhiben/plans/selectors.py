@@ -133,7 +133,22 @@ def task_list(
     """Tasks ``actor`` may see, in plan order, with their units. Filters: ``plan`` (id), ``unit`` (a member
     unit's id: the tasks it leads or co-operates on), ``overdue`` (not done and past the deadline, or a
     periodic report past its due day — Beijing ``today``), ``status``, ``region`` (subtree of the plan's)."""
-    qs = Task.objects.select_related("plan", "region").prefetch_related(_units_prefetch())
+    qs = _tasks(actor, plan=plan, unit=unit, overdue=overdue, status=status, region=region, today=today)
+    return qs.select_related("plan", "region").prefetch_related(_units_prefetch())
+
+
+def _tasks(
+    actor: User,
+    *,
+    plan: int | None,
+    unit: int | None,
+    overdue: bool | None,
+    status: str | None,
+    region: str | None,
+    today: datetime.date | None,
+) -> QuerySet[Task]:
+    """:func:`task_list` without its related rows (the board reads columns only)."""
+    qs = Task.objects.all()
     q = _tasks_scope(actor)
     if q is not None:
         qs = qs.filter(q)
@@ -340,7 +355,8 @@ def board(
 
     ``{"rows": [row], "groups": [{"key", "title", "rows": [row]}], "tally": {state: n, "total": n},
     "timeline": [{"month": "2026-11", "rows": [row]}], "undated": n}`` — a row is ``{"id", "number",
-    "action", "text", "due_text", "due", "state", "state_label", "lead", "co", "percent", "plan"}``; ``state`` is
+    "action", "text", "due_text", "due", "state", "state_label", "lead", "co", "percent"}`` (``lead``, ``co``:
+    unit names); ``state`` is
     ``overdue`` for an open task past its deadline or its report's due day (Beijing ``today``), else its status.
     Two queries, whatever the number of tasks."""
     day = today or dates.today()
@@ -348,17 +364,11 @@ def board(
     wanted_status = status
     if status == "overdue":
         only_overdue, wanted_status = True, None
-    qs = (
-        task_list(
-            actor=actor, plan=plan, region=region, unit=unit, status=wanted_status, overdue=only_overdue, today=day
-        )
-        .select_related(None)
-        .select_related("plan")
-    )
-    qs = qs.only(
+    qs = _tasks(
+        actor, plan=plan, region=region, unit=unit, status=wanted_status, overdue=only_overdue, today=day
+    ).order_by("plan_id", "position", "id")
+    columns = (
         "id",
-        "plan_id",
-        "plan__title",
         "number",
         "action_number",
         "action",
@@ -368,32 +378,41 @@ def board(
         "report_due",
         "status",
         "percent",
-        "position",
     )
+    # the units of the same tasks, by name: the member unit's, the region's government, else the text
+    names: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for task_id, role, text, department, place in (
+        TaskUnit.objects.filter(task__in=qs.values("pk"))
+        .order_by("task_id", "position", "id")
+        .values_list("task_id", "role", "text", "department__name", "region__name")
+    ):
+        shown = department or (f"{place}人民政府" if place else text)
+        names[task_id][0 if role == UnitRole.LEAD else 1].append(shown)
     rows: list[dict[str, Any]] = []
     tally = dict.fromkeys(STATE_LABELS, 0)
-    for t in qs:
-        late = t.status in OPEN_STATUSES and (
-            (t.due_on is not None and t.due_on < day) or (t.report_due is not None and t.report_due < day)
+    empty: tuple[list[str], list[str]] = ([], [])
+    for pk, number, action_number, action, text, due_text, due_on, report_due, status_, percent in qs.values_list(
+        *columns
+    ):
+        late = status_ in OPEN_STATUSES and (
+            (due_on is not None and due_on < day) or (report_due is not None and report_due < day)
         )
-        state = "overdue" if late else t.status
+        state = "overdue" if late else status_
         tally[state] += 1
-        units = list(t.units.all())
-        lead = [u.name for u in units if u.role == UnitRole.LEAD]
+        lead, co = names.get(pk, empty)
         rows.append(
             {
-                "id": t.pk,
-                "plan": t.plan.title,
-                "number": t.number,
-                "action": (f"{t.action_number} {t.action}".strip() if t.action else t.action_number) or "",
-                "text": t.text,
-                "due_text": t.due_text,
-                "due": t.due_on or t.report_due,
+                "id": pk,
+                "number": number,
+                "action": (f"{action_number} {action}".strip() if action else action_number) or "",
+                "text": text,
+                "due_text": due_text,
+                "due": due_on or report_due,
                 "state": state,
                 "state_label": STATE_LABELS[state],
                 "lead": lead,
-                "co": [u.name for u in units if u.role == UnitRole.CO],
-                "percent": t.percent,
+                "co": co,
+                "percent": percent,
             }
         )
     tally["total"] = len(rows)
