@@ -550,3 +550,23 @@ def test_generic_units_are_told_by_their_words(text: str, level: str) -> None:
     from zhiben.plans.matching import generic_level
 
     assert generic_level(text) == level
+
+
+def test_the_todo_lists_tasks_to_report_to_accept_and_overdue(c: County) -> None:
+    from zhiben.notifications.todo import todo_for
+
+    plan = make_plan(c)
+    one, two = task(plan, "1"), task(plan, "2")
+    task_done(actor=c.users["housing"], task_id=two.pk)
+
+    def kinds(who: str, day: datetime.date) -> set[tuple[str, int]]:
+        return {(i["kind"], i["id"]) for i in todo_for(c.users[who], today=day).items}
+
+    before = kinds("emergency", datetime.date(2026, 5, 1))
+    assert ("task_report", one.pk) in before
+    assert ("task_report", two.pk) not in before  # done: nothing more to report
+    assert ("task_overdue", one.pk) in kinds("emergency", datetime.date(2026, 7, 1))
+    assert ("task_report", one.pk) not in kinds("emergency", datetime.date(2026, 7, 1))
+    assert ("task_accept", two.pk) in kinds("office", datetime.date(2026, 5, 1))
+    assert ("task_accept", two.pk) not in kinds("emergency", datetime.date(2026, 5, 1))
+    assert not {k for k in kinds("outsider", datetime.date(2026, 7, 1)) if k[0].startswith("task_")}
