@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -25,6 +25,7 @@ from .selectors import (
     board,
     plan_list,
     plan_require,
+    progress_file,
     progress_of,
     sees_whole_plan,
     subtree,
@@ -240,7 +241,16 @@ def _task_answer(actor: Any, task_id: int) -> dict[str, Any]:
             "unit": p.unit_name,
             "reported_by": p.reported_by.full_name or p.reported_by.username,
             "reported_on": p.reported_on,
-            "files": [{"name": f.original_name, "size": f.size, "content_type": f.content_type} for f in p.files.all()],
+            "files": [
+                {
+                    "id": f.pk,
+                    "name": f.original_name,
+                    "size": f.size,
+                    "content_type": f.content_type,
+                    "url": f"/api/v1/tasks/{task.pk}/files/{f.pk}",
+                }
+                for f in p.files.all()
+            ],
         }
         for p in progress_of(task)
     ]
@@ -251,6 +261,21 @@ def _task_answer(actor: Any, task_id: int) -> dict[str, Any]:
 def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
     """One task with its units and progress reports (newest first)."""
     return _task_answer(request_actor(request), task_id)
+
+
+@tasks_router.get("/{int:task_id}/files/{int:file_id}")
+def download_file(request: HttpRequest, task_id: int, file_id: int) -> FileResponse:
+    """A progress report's attachment, for those who see the task only (404 otherwise, as for a missing one)."""
+    task = task_require(actor=request_actor(request), task_id=task_id)
+    stored = progress_file(task=task, file_id=file_id)
+    if stored is None:
+        raise NotFound("文件不存在")
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
 
 
 @tasks_router.post("/{int:task_id}/progress", response={201: dict[str, Any]})

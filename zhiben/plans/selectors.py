@@ -34,6 +34,7 @@ from .models import (
     Generic,
     Plan,
     Progress,
+    ProgressFile,
     Task,
     TaskStatus,
     TaskUnit,
@@ -220,6 +221,11 @@ def is_committee_office_over(actor: User, region_code: str) -> bool:
 def progress_of(task: Task) -> QuerySet[Progress]:
     """The task's progress reports, newest first, with their files (read after :func:`task_require`)."""
     return task.progress.select_related("reported_by").prefetch_related("files").order_by("-reported_at", "-id")
+
+
+def progress_file(*, task: Task, file_id: int) -> ProgressFile | None:
+    """An attachment of one of ``task``'s progress reports (``task`` read through :func:`task_require`)."""
+    return ProgressFile.objects.filter(pk=file_id, progress__task_id=task.pk).first()
 
 
 def subtree(*, actor: User, region: str | None) -> str | None:

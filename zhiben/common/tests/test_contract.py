@@ -33,7 +33,7 @@ PUBLIC = {
 }
 
 
-INTEGER_IDS = r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|plan_id|task_id)\}"
+INTEGER_IDS = r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|plan_id|task_id|file_id)\}"
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -208,6 +208,7 @@ PLANS = {
     ("GET", f"{PLAN}/board.xlsx"),
     ("GET", "/api/v1/tasks"),
     ("GET", TASK),
+    ("GET", f"{TASK}/files/{{file_id}}"),
     ("POST", f"{TASK}/progress"),
     ("POST", f"{TASK}/done"),
     ("POST", f"{TASK}/accept"),

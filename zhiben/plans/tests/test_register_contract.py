@@ -5,13 +5,15 @@ and changes nothing, and the lists and figures do not count it."""
 
 from __future__ import annotations
 
+import datetime
+import io
 from typing import Any
 
 from zhiben.accounts.models import User
 from zhiben.departments.models import Department
 from zhiben.plans.inputs import plan_input
-from zhiben.plans.services import plan_create
-from zhiben.tests_support import factories
+from zhiben.plans.services import plan_create, progress_report
+from zhiben.tests_support import factories, files
 from zhiben.tests_support.contract import COUNTY, Call, Listing, RegisterContract, Spec, Subject, World, api_count
 
 PLAN = "/api/v1/plans/{id}"
@@ -55,7 +57,17 @@ def _plan(world: World, title: str) -> Any:
 def make_plan(world: World) -> Subject:
     plan = _plan(world, "秀山县契约方案")
     task = plan.tasks.get()
-    return Subject(task, {"id": plan.pk, "task": task.pk})
+    png = files.png()
+    report = progress_report(
+        actor=world.users["admin"],
+        task_id=task.pk,
+        period="2026-03",
+        text="已部署",
+        percent=10,
+        files=[(io.BytesIO(png), "photo.png", len(png))],
+        today=datetime.date(2026, 4, 1),
+    )
+    return Subject(task, {"id": plan.pk, "task": task.pk, "file": report.files.get().pk})
 
 
 def more_plans(world: World, n: int) -> None:
@@ -82,6 +94,7 @@ SPEC = Spec(
         Call("GET", PLAN),
         Call("GET", f"{PLAN}/board.xlsx"),
         Call("GET", TASK),
+        Call("GET", f"{TASK}/files/{{file}}"),
         Call("GET", "/api/v1/stats/tasks?plan={id}"),
         # the steps: the unit reports and marks done, the office accepts or refuses; others in scope 403/409
         Call("POST", f"{TASK}/progress", body={"period": "2026-03", "text": "已部署", "percent": 20}),
