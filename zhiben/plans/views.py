@@ -16,6 +16,7 @@ from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import DomainError, FieldErrors, NotFound
 from zhiben.common.middleware import page_field_labels
+from zhiben.departments.selectors import department_list
 
 from .inputs import plan_input
 from .models import LIFECYCLE, TaskAction, TaskStatus
@@ -237,6 +238,8 @@ def plan_board_view(request: HttpRequest) -> HttpResponse:
         ):
             if t[0]:
                 units[t[0]] = t[1]
+    elif region or actor.region_id:  # the member units of the region asked for, or of the actor's own
+        units = dict(department_list(actor=actor, region=region or actor.region_id).values_list("pk", "name"))
     context = {
         "plan": plan,
         "board": data,
