@@ -91,7 +91,8 @@ def task_view(t: Task, today: datetime.date) -> dict[str, Any]:
             "every": t.report_every or None,
             "years": list(t.years or []),
         },
-        "due": t.due_on,
+        # the day that matters next: the deadline, or (每年 / 长期坚持) the owed report's due day
+        "due": t.due_on or t.report_due,
         "report_period": t.report_period or None,
         "report_due": t.report_due,
         "status": t.status,

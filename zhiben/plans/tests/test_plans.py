@@ -570,3 +570,21 @@ def test_the_todo_lists_tasks_to_report_to_accept_and_overdue(c: County) -> None
     assert ("task_accept", two.pk) in kinds("office", datetime.date(2026, 5, 1))
     assert ("task_accept", two.pk) not in kinds("emergency", datetime.date(2026, 5, 1))
     assert not {k for k in kinds("outsider", datetime.date(2026, 7, 1)) if k[0].startswith("task_")}
+
+
+@pytest.mark.parametrize(
+    ("utc", "overdue"),
+    [
+        (datetime.datetime(2026, 6, 30, 15, 59, tzinfo=datetime.UTC), False),  # Beijing 06-30 23:59: the due day
+        (datetime.datetime(2026, 6, 30, 16, 0, tzinfo=datetime.UTC), True),  # Beijing 07-01 00:00: the day after
+    ],
+)
+def test_overdue_turns_at_beijing_midnight(c: County, monkeypatch: Any, utc: datetime.datetime, overdue: bool) -> None:
+    from django.utils import timezone
+
+    one = task(make_plan(c), "1")  # due 2026-06-30
+    monkeypatch.setattr(timezone, "now", lambda: utc)
+    body = client(c.users["county"]).get(f"/api/v1/tasks/{one.pk}").json()
+    assert body["overdue"] is overdue
+    listed = client(c.users["county"]).get("/api/v1/tasks", {"overdue": "true"}).json()
+    assert (one.pk in [t["id"] for t in listed["items"]]) is overdue
