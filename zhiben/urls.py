@@ -25,6 +25,7 @@ urlpatterns = [
     path("accidents/", include("zhiben.accidents.urls")),
     path("tips/", include("zhiben.tips.urls")),
     path("filings/", include("zhiben.filings.urls")),
+    path("departments/", include("zhiben.departments.urls")),
     path("documents/", include("zhiben.documents.urls")),
     path("", include("zhiben.web.urls")),
     path("", include("zhiben.common.urls")),

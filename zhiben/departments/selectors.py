@@ -16,8 +16,9 @@ from zhiben.regions.models import Region
 from .kinds import DEFAULT_ROUTING, NAMES, DepartmentKind
 from .models import Department, Routing
 
-# Units whose officers see every sector's items in their to-do (they coordinate, they lead no sector).
-COORDINATING_KINDS = frozenset({DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.GOVERNMENT})
+# Units whose officers see every sector's items in their to-do: they coordinate and lead no sector (a township's
+# 安监站 is its one safety office, whatever the sector).
+COORDINATING_KINDS = frozenset({DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.GOVERNMENT, DepartmentKind.STATION})
 
 
 def ancestor_codes(code: str) -> list[str]:
@@ -128,7 +129,8 @@ def routed_filter(model: type, actor: Any) -> Q | None:
     if cached is None:
         cached = lead_sectors(department)
         actor._lead_sectors = cached
-    return Q(**{f"{paths.sector}__in": cached})
+    # a record without a sector (a public tip that names none) is everyone's until it is assigned
+    return Q(**{f"{paths.sector}__in": cached}) | Q(**{f"{paths.sector}__isnull": True})
 
 
 _LEVEL_WORDS = ("省", "市", "州", "盟", "县", "区", "旗", "镇", "乡", "街道")
@@ -158,6 +160,9 @@ def department_match(*, region_code: str, text: str) -> list[Department]:
     if region is not None and region.name:
         # 重庆市 → 重庆, 大井县 → 大井: plans drop the level word too
         names.append(re.sub(r"(省|市|自治区|自治州|县|区|镇|乡|街道)$", "", region.name))
+        autonomous = re.match(r"^(..).*族.*自治(县|州|旗)$", region.name)
+        if autonomous:  # 秀山土家族苗族自治县 is 秀山县 in everyday writing
+            names += [autonomous.group(1) + autonomous.group(2), autonomous.group(1)]
     wanted = _bare(text, names)
     if not wanted:
         return []
