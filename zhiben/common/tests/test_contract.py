@@ -202,6 +202,8 @@ DEPARTMENTS = {
     ("POST", "/api/v1/departments"),
     ("GET", "/api/v1/departments/{department_id}"),
     ("PATCH", "/api/v1/departments/{department_id}"),
+    ("GET", "/api/v1/departments/{department_id}/members"),
+    ("POST", "/api/v1/departments/{department_id}/members"),
     ("GET", "/api/v1/regions/{code}/routing"),
     ("POST", "/api/v1/regions/{code}/routing"),
     ("POST", "/api/v1/regions/{code}/departments/seed"),

@@ -309,3 +309,48 @@ def test_the_page_lists_units_and_lets_the_office_set_a_route(office, officer, o
     assert ranking.status_code == 200 and "成员单位晾晒排名" in ranking.content.decode()
     sheet = client_for(office).get("/dashboard/ranking/", {"region": COUNTY, "by": "department", "format": "xlsx"})
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+
+
+def test_a_tip_is_routed_by_its_enterprise_sector_and_one_naming_none_to_all(admin_user) -> None:
+    from zhiben.tips.inputs import TipReport
+    from zhiben.tips.services import tip_submit
+
+    departments_seed(actor=admin_user, region=COUNTY)
+    site = factories.enterprise(region=COUNTY, sector="construction")
+    chem = factories.enterprise(region=COUNTY, sector="hazardous_chemicals")
+    made = {}
+    for key, firm in (("site", site), ("chem", chem), ("none", None)):
+        data = {"region": COUNTY, "category": "violation", "description": "夜间违规施工作业，无人监护"}
+        if firm is not None:
+            data["credit_code"] = firm.credit_code
+        made[key] = tip_submit(report=TipReport.model_validate(data), files=[])[0].pk
+    handler = member_set(
+        actor=admin_user,
+        user=factories.user("th1", role="tip_handler", region=COUNTY),
+        department=unit("housing").pk,
+    )
+    seen = {i["id"] for i in todo_for(handler, limit=100).items if i["subject"] == "tip"}
+    assert seen == {made["site"], made["none"]}
+
+
+def test_members_are_put_in_a_unit_by_the_office(office, officer, outsider) -> None:
+    housing = unit("housing").pk
+    r = client_for(office).post(
+        f"/api/v1/departments/{housing}/members", {"username": officer.username}, content_type="application/json"
+    )
+    assert r.status_code == 200 and [m["username"] for m in r.json()] == [officer.username]
+    officer.refresh_from_db()
+    assert officer.department_id == housing
+    r = client_for(office).post(
+        f"/api/v1/departments/{housing}/members", {"username": outsider.username}, content_type="application/json"
+    )
+    assert r.status_code == 422 and "username" in r.json()["errors"]
+    r = client_for(officer).post(
+        f"/api/v1/departments/{housing}/members", {"username": officer.username}, content_type="application/json"
+    )
+    assert r.status_code == 403
+    assert client_for(outsider).get(f"/api/v1/departments/{housing}/members").status_code == 404
+    r = client_for(outsider).post(
+        f"/api/v1/departments/{housing}/members", {"username": outsider.username}, content_type="application/json"
+    )
+    assert r.status_code == 404

@@ -31,6 +31,8 @@ SPEC = Spec(
         Call("GET", UNIT),
         # keeping units is the committee office's: an ordinary officer in scope is refused (403), outsiders 404
         Call("PATCH", UNIT, body={"name": "秀山县改名局"}, refused=(404,)),
+        Call("GET", f"{UNIT}/members"),
+        Call("POST", f"{UNIT}/members", body={"username": "c-officer"}, refused=(404,)),
     ),
     lists=(
         Listing("/api/v1/departments", {"region": COUNTY}, count=api_count, baseline=6),
