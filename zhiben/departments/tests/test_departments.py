@@ -354,3 +354,11 @@ def test_members_are_put_in_a_unit_by_the_office(office, officer, outsider) -> N
         f"/api/v1/departments/{housing}/members", {"username": outsider.username}, content_type="application/json"
     )
     assert r.status_code == 404
+
+
+def test_the_hazard_page_names_the_unit_that_leads_its_sector(admin_user, officer) -> None:
+    departments_seed(actor=admin_user, region=COUNTY)
+    site = factories.enterprise(region=COUNTY, sector="construction")
+    hazard = factories.hazard(admin_user, site, discovered_on=datetime.date(2026, 11, 2))
+    page = client_for(officer).get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "牵头单位" in page and unit("housing").name in page
