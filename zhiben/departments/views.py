@@ -71,12 +71,14 @@ def department_list_view(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, f"已添加成员单位“{unit.name}”")
             elif action == "route":
+                lead = request.POST.get("lead", "")
                 routing_set(
                     actor=actor,
                     region=region.pk,
                     sector=request.POST.get("sector", ""),
-                    lead=request.POST.get("lead", ""),
-                    co=request.POST.getlist("co"),
+                    lead=lead,
+                    # on the page a unit made lead leaves the co-operating boxes it was ticked in
+                    co=[c for c in request.POST.getlist("co") if c != lead],
                 )
                 messages.success(request, "已保存牵头和配合单位")
             else:
