@@ -94,7 +94,7 @@ class DutyList(models.Model):
     @property
     def owner(self) -> str:
         """Whose list it is, as people write it: “县长 张三” or the unit's name."""
-        if self.department_id:
+        if self.department is not None:
             return self.department.name
         name = self.leader_name or (str(self.leader) if self.leader_id else "")
         return f"{self.leader_post} {name}".strip()
@@ -242,9 +242,9 @@ class Pressure(models.Model):
     @property
     def target_name(self) -> str:
         """The target as the document addresses it: the region's or the unit's name."""
-        if self.target_department_id:
+        if self.target_department is not None:
             return self.target_department.name
-        return self.target_region.name if self.target_region_id else ""
+        return self.target_region.name if self.target_region is not None else ""
 
 
 class PressureEscalation(models.Model):

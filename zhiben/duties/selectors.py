@@ -185,8 +185,8 @@ def duty_stats(
                 **tally.as_dict(),
             }
         )
-        if duty_list.department_id:
-            name, held = units.setdefault(duty_list.department_id, (duty_list.department.name, rules.Tally()))
+        if duty_list.department is not None:
+            name, held = units.setdefault(duty_list.department.pk, (duty_list.department.name, rules.Tally()))
         else:
             key = f"user:{duty_list.leader_id}" if duty_list.leader_id else f"name:{duty_list.owner}"
             name, held = people.setdefault(key, (duty_list.owner, rules.Tally()))

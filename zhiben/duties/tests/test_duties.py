@@ -216,7 +216,7 @@ def test_the_figures_by_person_and_by_unit(duties: Duties) -> None:
     mine = item(duties, leader_list(duties, year=2025), due_on=D(2025, 3, 1))
     unit_item = item(duties, unit_list(duties, year=2025), due_on=D(2025, 3, 1))
     _entry(duties, mine, D(2025, 2, 1))
-    r = duties.client("office").get("/api/v1/stats/duties", {"region": COUNTY, "year": 2025})
+    r = duties.client("office").get("/api/v1/stats/duties", {"region": COUNTY, "year": "2025"})
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["totals"]["due"] == 2
@@ -224,10 +224,10 @@ def test_the_figures_by_person_and_by_unit(duties: Duties) -> None:
     assert [(p["name"], p["rate"]) for p in body["people"]] == [("县长 张三", 1.0)]
     assert [(u["name"], u["rate"]) for u in body["departments"]] == [(duties.units["emergency"].name, 0.0)]
     # another unit of the county counts neither list; a region outside answers 404
-    other = duties.client("housing").get("/api/v1/stats/duties", {"region": COUNTY, "year": 2025}).json()
+    other = duties.client("housing").get("/api/v1/stats/duties", {"region": COUNTY, "year": "2025"}).json()
     assert other["totals"]["due"] == 0
     assert unit_item.pk
-    assert duties.client("outsider").get("/api/v1/stats/duties", {"region": COUNTY, "year": 2025}).status_code == 404
+    assert duties.client("outsider").get("/api/v1/stats/duties", {"region": COUNTY, "year": "2025"}).status_code == 404
     assert duties.client("office").get("/api/v1/stats/duties", {"year": "x"}).status_code == 422
 
 
@@ -254,7 +254,7 @@ def test_the_year_end_report_reads_back(duties: Duties) -> None:
 def test_the_list_shows_completion_and_hides_lists_of_others(duties: Duties) -> None:
     duty_list = leader_list(duties)
     item(duties, duty_list)
-    seen = duties.client("city").get("/api/v1/duty-lists", {"year": 2026}).json()
+    seen = duties.client("city").get("/api/v1/duty-lists", {"year": "2026"}).json()
     assert seen["count"] == 1
     assert seen["items"][0]["completion"]["due"] == 1
     for who in ("housing", "county", "township", "outsider", "enterprise", "emergency"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
 
 from zhiben.accounts.models import User
 from zhiben.departments.models import Department, DepartmentKind
@@ -37,7 +38,7 @@ def _unit(world: World, kind: str) -> Department:
     return Department.objects.get(region_id=COUNTY, kind=kind)
 
 
-def _member(kind: str, name: str, region: str = COUNTY) -> object:
+def _member(kind: str, name: str, region: str = COUNTY) -> Callable[[World], User]:
     def make(world: World) -> User:
         user = factories.user(name, role="officer", region=region)
         if kind:
