@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -24,6 +25,7 @@ from .selectors import (
     duty_item_get,
     duty_list_filter,
     duty_list_get,
+    duty_lists,
     item_tally,
     list_tally,
     pressure_filter,
@@ -54,7 +56,10 @@ def _errors(exc: DomainError) -> str:
 def duty_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     raw = request.GET.get("year", "").strip()
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else dates.today().year
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        year = int(raw)
+    else:  # the latest year with a list the actor may see (in January, last year's lists are being reported)
+        year = duty_lists(actor=actor).aggregate(latest=Max("year"))["latest"] or dates.today().year
     lists = list(with_items(duty_list_filter(actor=actor, year=year))[:LIST_ROWS])
     rows = [(d, list_tally(d, as_of_for(d.year))) for d in lists]
     return render(request, "duties/list.html", {"rows": rows, "year": year})
