@@ -262,6 +262,8 @@ def duty_item_add(
     if not may_keep(actor, duty_list):
         raise PermissionDenied("清单事项由安委会办公室或系统管理员登记")
     errors = ErrorCollector()
+    if isinstance(number, int) and not isinstance(number, bool):  # 3 as well as "3"
+        number = str(number)
     the_number = _text(errors, "number", number, "序号", 12, required=True)
     body = _text(errors, "text", text, "事项内容", TEXT_MAX, required=True)
     words = _text(errors, "due_text", due_text, "完成时限（原文）", 100, required=False)
@@ -490,14 +492,19 @@ def pressure_create(
     return pressure
 
 
+def may_answer(actor: User, pressure: Pressure) -> bool:
+    """Whether ``actor`` may record ``pressure``'s follow-up: its target's officers, the issuing office, admins."""
+    office = office_region(actor)
+    return actor.role == Role.ADMIN or office == pressure.issuer_region_id or is_target_officer(actor, pressure)
+
+
 @transaction.atomic
 def pressure_follow_up(*, actor: User, pressure: Pressure, done_on: object, result: object) -> Pressure:
     """Record the follow-up of ``pressure`` (one ``actor`` may see): ``done_on`` (not in the future, not before
     the measure's day) and ``result`` (what the target did). Once only. Raises PermissionDenied (not the
     target's officers, the issuing office or an admin), Conflict (already answered), FieldErrors naming
     done_on or result."""
-    office = office_region(actor)
-    if not (actor.role == Role.ADMIN or office == pressure.issuer_region_id or is_target_officer(actor, pressure)):
+    if not may_answer(actor, pressure):
         raise PermissionDenied("整改反馈由被督促对象或发出督促的安委会办公室登记")
     locked = Pressure.objects.select_for_update().get(pk=pressure.pk)
     if locked.done_on is not None:

@@ -32,7 +32,7 @@ from .selectors import (
     pressure_get,
     with_items,
 )
-from .services import duty_entry_add, may_record, pressure_follow_up
+from .services import duty_entry_add, may_answer, may_record, pressure_follow_up
 
 LIST_ROWS = 200
 page_field_labels(
@@ -150,5 +150,6 @@ def pressure_detail_view(request: HttpRequest, pressure_id: int) -> HttpResponse
         "error": error,
         "today": dates.today(),
         "overdue": found.done_on is None and dates.is_past(found.follow_up_due),
+        "can_answer": may_answer(actor, found),
     }
     return render(request, "duties/pressure_detail.html", context, status=status)

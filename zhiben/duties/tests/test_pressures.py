@@ -173,3 +173,9 @@ def test_the_pages(duties: Duties) -> None:
     assert r.status_code == 302
     assert duties.client("emergency").get(f"/pressures/{pressure.pk}/").status_code == 404
     assert "清溪场镇" not in duties.client("emergency").get("/pressures/").content.decode()
+
+
+def test_the_follow_up_form_shows_only_to_who_may_answer(duties: Duties) -> None:
+    pressure = township_pressure(duties)
+    assert 'name="result"' not in duties.client("city").get(f"/pressures/{pressure.pk}/").content.decode()
+    assert 'name="result"' in duties.client("office").get(f"/pressures/{pressure.pk}/").content.decode()
