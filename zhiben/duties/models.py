@@ -179,7 +179,7 @@ class Pressure(models.Model):
     """A measure taken by the committee office of ``issuer_region`` against a lower region
     (``target_region``) or a member unit (``target_department``), on ``on``, for ``reason``, to be answered by
     ``follow_up_due`` (the follow-up: ``done_on`` and ``result``). ``region`` is where the target stands (the
-    target region, or the unit's region): the scope and the escalation ladder read it."""
+    target region, or the unit's region): the scope starts from it (selectors.py)."""
 
     kind = models.CharField("措施", max_length=20, choices=PressureKind.choices)
     issuer_region = models.ForeignKey(
@@ -207,6 +207,9 @@ class Pressure(models.Model):
     region = models.ForeignKey(
         "regions.Region", verbose_name="对象所在区划", on_delete=models.PROTECT, related_name="+"
     )
+    # Whose officers hear of the follow-up deadline on the ladder (they and the regions above): the target region;
+    # for a unit, the region above the issuing office (the unit and the office have it in their to-do).
+    ladder_region = RegionCodeField("升级通知区划", max_length=9, blank=True)
     reason = models.TextField("事由", max_length=4000)
     on = models.DateField("日期")
     follow_up_due = models.DateField("反馈期限")

@@ -32,12 +32,33 @@ FOLLOW_UP = kit.DeadlineSource(
     subject="pressure",
     items=lambda: Pressure.objects.filter(done_on__isnull=True),
     record=lambda: PressureEscalation,
-    columns={"pressure_id": "id", "due": "follow_up_due", "region_code": "region_id"},
+    columns={"pressure_id": "id", "due": "follow_up_due", "region_code": "ladder_region"},
     subject_column="pressure_id",
     due_column="due",
     day_column="day",
     digest_columns=("id", "pressure_id", "step", "due", "day"),
     region_column="region_code",
+)
+
+
+# The sweep's digests, to the regulators whose region is the row's ``ladder_region`` or above: exactly those who
+# see the pressure (a unit's pressure is told to the regions above the issuing office; the unit and the office
+# have it in their to-do).
+NOTICES = (
+    kit.NotificationRule(
+        event=kit.OnDeadline("pressure_follow_up", (kit.DUE_SOON,)),
+        roles=REGULATORS,
+        title="{day} 督促事项反馈期限临近：{counts}",
+        body="以下{label}将在 {days} 日内到期，请督促按期反馈：\n{lines}",
+        link="/pressures/",
+    ),
+    kit.NotificationRule(
+        event=kit.OnDeadline("pressure_follow_up", kit.LADDER),
+        roles=REGULATORS,
+        title="{day} 督促事项逾期未反馈：{counts}",
+        body="以下督促事项已超过反馈期限，请跟踪问效：\n{lines}",
+        link="/pressures/",
+    ),
 )
 
 
@@ -97,6 +118,7 @@ PRESSURES_REGISTER = kit.register(
         events=PRESSURES,
         documents=DOCUMENTS,
         deadline_sources=(FOLLOW_UP,),
+        notification_rules=NOTICES,
         nav=kit.NavEntry("督促问责", "pressure-list", REGULATORS, order=76),
         todo=WAITING,
     )

@@ -6,8 +6,10 @@ users nothing) and narrows it, because these are a government's own records:
 - a **leader's list** (领导干部职责清单): the leader (the user named), the officers of the committee office
   (安委会办公室) of the list's region, and officers of the regions above it;
 - a **unit's list**: the unit's own officers, its region's committee office, and officers of the regions above;
-- a **pressure** (督促问责措施): the issuing committee office, the target's officers (the unit's members, or
-  the officers of the target region), and officers of the regions above the issuing office's.
+- a **pressure** (督促问责措施) on a lower region: the officers of that region and of every region above it
+  (the issuing office among them) — the region subtree scope as it is;
+- a pressure on a member unit: the unit's members, the issuing committee office, and officers of the regions
+  above the issuing office's.
 
 Everyone else — other units of the same region, enterprise users, officers elsewhere — sees nothing: the
 record answers 404 exactly like a missing one.
@@ -215,7 +217,8 @@ def _narrow_pressures(actor: Any) -> Q | None:
         return None
     if not getattr(actor, "is_regulator", False) or not actor.region_id:
         return Q(pk__in=[])
-    q = _below(actor, "issuer_region") | Q(target_region_id=actor.region_id)
+    # a region's pressure: the subtree scope says it all (the target's officers and those above)
+    q = Q(target_region__isnull=False) | _below(actor, "issuer_region")
     if actor.department_id:
         q |= Q(target_department_id=actor.department_id)
     office = office_region(actor)

@@ -470,6 +470,7 @@ def pressure_create(
         target_region=target_region,
         target_department=target_unit,
         region=place,
+        ladder_region=place.pk if target_region is not None else (issuer.parent_id or ""),
         reason=body,
         on=day,
         follow_up_due=due,

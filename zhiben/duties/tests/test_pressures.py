@@ -14,6 +14,7 @@ from zhiben.audit.models import Event
 from zhiben.duties.models import Pressure, PressureEscalation, PressureKind
 from zhiben.escalation.engine import sweep
 from zhiben.notifications.todo import todo_for
+from zhiben.regions.models import Region
 
 from .conftest import COUNTY, TOWNSHIP, Duties, township_pressure
 
@@ -116,7 +117,8 @@ def test_the_follow_up_is_the_targets_or_the_offices_once(duties: Duties) -> Non
     url = f"/api/v1/pressures/{pressure.pk}/follow-up"
     good = {"done_on": "2026-03-20", "result": "已完成整改并上报"}
     assert post(duties.client("city"), url, good).status_code == 403  # sees it, answers not for it
-    assert post(duties.client("housing"), url, good).status_code == 404
+    assert post(duties.client("housing"), url, good).status_code == 403  # a county unit: above the township
+    assert post(duties.client("outsider"), url, good).status_code == 404
     r = post(duties.client("township"), url, {"done_on": "2026-03-01", "result": "x"})
     assert r.status_code == 422
     assert "done_on" in r.json()["errors"]
@@ -171,8 +173,23 @@ def test_the_pages(duties: Duties) -> None:
     assert 'name="result"' in page
     r = client.post(f"/pressures/{pressure.pk}/", {"done_on": "2026-03-20", "result": "已整改"})
     assert r.status_code == 302
-    assert duties.client("emergency").get(f"/pressures/{pressure.pk}/").status_code == 404
-    assert "清溪场镇" not in duties.client("emergency").get("/pressures/").content.decode()
+    assert duties.client("outsider").get(f"/pressures/{pressure.pk}/").status_code == 404
+    assert "清溪场镇" not in duties.client("outsider").get("/pressures/").content.decode()
+
+
+def test_a_units_pressure_is_the_units_the_offices_and_above(duties: Duties) -> None:
+    """Other units of the county, its officers outside the office and the township do not see it; its ladder
+    digest goes to the regions above the issuing office (the unit and the office have it in their to-do)."""
+    pressure = township_pressure(duties, target_kind="department", target=duties.units["housing"].pk)
+    for who, status in (("housing", 200), ("office", 200), ("city", 200), ("admin", 200)):
+        assert duties.client(who).get(f"/api/v1/pressures/{pressure.pk}").status_code == status, who
+    for who in ("emergency", "county", "township", "outsider", "enterprise"):
+        assert duties.client(who).get(f"/api/v1/pressures/{pressure.pk}").status_code == 404, who
+        assert duties.client(who).get(f"/api/v1/pressures/{pressure.pk}/documents/urging_letter").status_code == 404
+        assert duties.client(who).get("/api/v1/pressures").json()["count"] == 0, who
+    assert pressure.ladder_region == Region.objects.get(pk=COUNTY).parent_id
+    sweep(today=D(2026, 4, 1))
+    assert PressureEscalation.objects.get(pressure=pressure, step="reminder").region_code == pressure.ladder_region
 
 
 def test_the_follow_up_form_shows_only_to_who_may_answer(duties: Duties) -> None:

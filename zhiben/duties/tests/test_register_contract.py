@@ -140,8 +140,9 @@ def make_pressure(world: World) -> Subject:
         target_kind="region",
         target=TOWNSHIP,
         reason="隐患整改滞后",
-        on=datetime.date(2026, 3, 2),
-        follow_up_due=datetime.date(2026, 3, 31),
+        # before the notification tests' sweep day (2025-06-01), which they make the due day
+        on=datetime.date(2025, 3, 2),
+        follow_up_due=datetime.date(2025, 3, 31),
     )
     return Subject(pressure, {"id": pressure.pk, "document": "urging_letter"})
 
@@ -150,8 +151,9 @@ PRESSURE_SPEC = Spec(
     name="pressures",
     prefixes=("/api/v1/pressures", "/pressures/"),
     make=make_pressure,
-    inside=("office", "township_officer", "city"),
-    outside=("outsider", "enterprise", "other_enterprise", "officer", "sector_officer", "member", "other_unit"),
+    # a township's pressure: its officers and every officer above it (the county's units among them)
+    inside=("office", "township_officer", "city", "officer", "other_unit"),
+    outside=("outsider", "enterprise", "other_enterprise"),
     viewer="office",
     users=USERS,
     calls=(
@@ -186,3 +188,7 @@ PRESSURE_SPEC = Spec(
 
 class TestPressureContract(RegisterContract):
     spec = PRESSURE_SPEC
+
+
+# The registers of this app by name (zhiben/notifications/tests/test_rules.py reads each one's spec).
+SPECS = {"duty_list": LIST_SPEC, "pressure": PRESSURE_SPEC}
