@@ -193,7 +193,7 @@ FILINGS = {
     ("GET", f"{STATISTICS}.docx"),
 }
 # Duty lists, the duty ledger and pressures (督促问责): narrower than a region subtree (a list is its leader's or
-# unit's, its committee office's and the regions above; a pressure the issuing office's, the target's and
+# unit's, its committee office's and the regions above; a unit's pressure the unit's, the issuing office's and
 # above); every one of them 404 to anyone else (zhiben/duties/tests/test_register_contract.py).
 DUTY_LIST = "/api/v1/duty-lists/{list_id}"
 PRESSURE = "/api/v1/pressures/{pressure_id}"

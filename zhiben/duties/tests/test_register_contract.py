@@ -3,7 +3,8 @@ every outsider — an officer of another county, the county's officer outside th
 of the county, a township's officer, enterprise users — answers 404 and changes nothing; lists hide the record.
 
 A unit's list is seen by the unit's members, the county's committee office and the officers above (the city);
-a pressure on a township by the township's officers, the issuing office and the city."""
+a pressure on a township by the township's officers and every officer above it (the county's units, the city).
+A unit's pressure, hidden from the county's other units: zhiben/duties/tests/test_pressures.py."""
 
 from __future__ import annotations
 
