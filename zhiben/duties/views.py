@@ -35,17 +35,12 @@ from .selectors import (
 from .services import duty_entry_add, may_answer, may_record, pressure_follow_up
 
 LIST_ROWS = 200
+# The pages' fields, written in their templates (by the first segment of the pages' paths): their Chinese names
+# for a refusal before the view.
 page_field_labels(
-    "duties",
-    {
-        "done_on": "日期",
-        "text": "履职情况",
-        "files": "附件",
-        "item": "清单事项",
-        "result": "整改反馈情况",
-        "year": "年度",
-    },
+    "duty-lists", {"item": "清单事项", "done_on": "履职日期", "text": "履职情况", "files": "附件", "year": "年度"}
 )
+page_field_labels("pressures", {"done_on": "反馈日期", "result": "整改反馈情况"})
 
 
 def _errors(exc: DomainError) -> str:
