@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhiben.accidents",
     "zhiben.tips",
     "zhiben.filings",
+    "zhiben.duties",
     "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",

@@ -15,6 +15,8 @@ from zhiben.accidents.tests.test_register_contract import SPEC as ACCIDENTS
 from zhiben.analytics.tests.test_register_contract import SPEC as FIGURES
 from zhiben.api import api
 from zhiben.departments.tests.test_register_contract import SPEC as UNITS
+from zhiben.duties.tests.test_register_contract import LIST_SPEC as DUTY_LISTS
+from zhiben.duties.tests.test_register_contract import PRESSURE_SPEC as PRESSURES
 from zhiben.enterprises.tests.test_register_contract import SPEC as ENTERPRISES
 from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
 from zhiben.tests_support.contract import route_of
@@ -39,7 +41,10 @@ def _operations() -> list[tuple[str, str]]:
     for path, methods in schema["paths"].items():
         for method in methods:
             concrete = re.sub(
-                r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|department_id)\}", "1", path
+                r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
+                r"|department_id)\}",
+                "1",
+                path,
             )
             concrete = concrete.replace("{job_id}", "00000000-0000-4000-8000-000000000000")
             concrete = concrete.replace("{kind}", "hazards")
@@ -208,9 +213,29 @@ DEPARTMENTS = {
     ("POST", "/api/v1/regions/{code}/routing"),
     ("POST", "/api/v1/regions/{code}/departments/seed"),
 }
+# Duty lists, the duty ledger and pressures (督促问责): narrower than a region subtree (a list is its leader's or
+# unit's, its committee office's and the regions above; a unit's pressure the unit's, the issuing office's and
+# above); every one of them 404 to anyone else (zhiben/duties/tests/test_register_contract.py).
+DUTY_LIST = "/api/v1/duty-lists/{list_id}"
+PRESSURE = "/api/v1/pressures/{pressure_id}"
+DUTIES = {
+    ("GET", "/api/v1/duty-lists"),
+    ("POST", "/api/v1/duty-lists"),
+    ("GET", DUTY_LIST),
+    ("POST", f"{DUTY_LIST}/items"),
+    ("GET", f"{DUTY_LIST}/report.docx"),
+    ("POST", "/api/v1/duty-items/{item_id}/entries"),
+    ("GET", "/api/v1/duty-attachments/{attachment_id}"),
+    ("GET", "/api/v1/stats/duties"),
+    ("GET", "/api/v1/pressures"),
+    ("POST", "/api/v1/pressures"),
+    ("GET", PRESSURE),
+    ("POST", f"{PRESSURE}/follow-up"),
+}
 CLASSIFIED = (
-    FILINGS
+    DUTIES
     | DEPARTMENTS
+    | FILINGS
     | PUBLIC
     | DOCUMENTS
     | TIP_LIST
@@ -284,13 +309,15 @@ def test_every_operation_is_classified() -> None:
 # lists hidden, query counts. Each contract fails when a route under its prefixes is not covered; this
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
-    prefixes = [p for spec in (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS) for p in spec.prefixes]
+    specs = (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES)
+    prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
+    scoped |= DUTIES
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents
     # take them in their own contracts
-    for spec in (HAZARDS, TIPS):
+    for spec in (HAZARDS, TIPS, PRESSURES):
         taken = {(c.method, route_of(c.url)) for c in spec.live_calls()}
         for method, path in sorted(DOCUMENTS):
             assert (method, route_of(path.replace("{segment}", spec.name))) in taken, (spec.name, path)

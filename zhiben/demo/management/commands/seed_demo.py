@@ -25,6 +25,7 @@ from zhiben.accounts.services import user_create
 from zhiben.common.inputs import parse
 from zhiben.demo import clock
 from zhiben.demo.departments import seed_departments
+from zhiben.demo.duties import seed_duties
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
 from zhiben.enterprises.inputs import EnterpriseRegistration
@@ -223,6 +224,7 @@ class Command(BaseCommand):
         if not Hazard.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
             self._hazards(rng)
         self._accidents_and_tips()
+        seed_duties(admin=admin, county=DEMO_COUNTY, password=PASSWORD)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
