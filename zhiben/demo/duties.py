@@ -1,5 +1,6 @@
 """The demo's duty lists and pressure (履职清单 · 督促问责) for the demo county: the county's committee office
-(the demo user ``office``, put in the 安委会办公室 by zhiben/demo/departments.py), a 县长's duty list and the county 应急管理局's annual list with items and ledger
+(the demo user ``office``, put in the 安委会办公室 by zhiben/demo/departments.py), a 县长's duty list and the
+county 应急管理局's annual list with items and ledger
 entries (one quarter left unreported, one item done late, so the completion rate has something to show), and
 a 督促函 to a township with its follow-up deadline ahead. Idempotent: a second run adds nothing."""
 
