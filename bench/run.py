@@ -10,6 +10,7 @@ and times, as medians of repeated requests, the summary-count answers at both si
 regions and categories, not on hazards: the large/small ratio is printed) beside the same figures by ``GROUP BY``
 over the rows of the large database (the floor a naive dashboard would pay), then the sweep over the large one.
 On PostgreSQL it also runs bench/concurrency.py (16 HTTP clients writing at once, beside a floor endpoint).
+Before the databases, bench/plans_parse.py times the plan-document parser (no database: issue 13).
 
 Environment: BENCH_DATABASES ("sqlite postgres"), BENCH_ENTERPRISES, BENCH_HAZARDS, BENCH_SMALL_HAZARDS,
 BENCH_REPEAT (15), BENCH_PG_URL (a database URL whose role may CREATE DATABASE).
@@ -28,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import concurrency  # bench/concurrency.py, beside this script
+import plans_parse  # bench/plans_parse.py
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -59,6 +61,8 @@ def main() -> None:
         "hazards": {"small": SMALL_HAZARDS, "large": HAZARDS},
         "databases": {},
     }
+    results["plans_parse"] = _measure_plans()
+    plans_parse.print_table(results["plans_parse"])
     pg_started = False
     for db in wanted:
         if db == "postgres":
@@ -78,6 +82,7 @@ def main() -> None:
     _print_table(results)
     if "concurrency" in results:
         concurrency.print_table(results["concurrency"])
+    plans_parse.print_table(results["plans_parse"])
     print(f"\nwritten {RESULTS.relative_to(ROOT)}")
 
 
@@ -115,6 +120,14 @@ def _timed(args: list[str], env: dict[str, str]) -> float:
 def _measure(what: str, env: dict[str, str]) -> list[dict[str, Any]]:
     done = subprocess.run(
         [sys.executable, "bench/measure.py", what], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
+    )
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _measure_plans() -> list[dict[str, Any]]:
+    """The plan parser in a process of its own (its first run pays the imports, as a fresh worker would)."""
+    done = subprocess.run(
+        [sys.executable, "bench/plans_parse.py"], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
     )
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
