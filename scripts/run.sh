@@ -21,6 +21,8 @@ cat <<MSG
     county2/ zhiben-demo-2024    县级监管人员（第二位，审核与复核）
     town   / zhiben-demo-2024    乡镇监管人员（清溪场镇）
     chem   / zhiben-demo-2024    县危化股（仅危险化学品、烟花爆竹）
+    office / zhiben-demo-2024    县安委办（成员单位、方案任务对账销号、督促问责）
+    housing/ zhiben-demo-2024    县住建局（建筑施工、城镇燃气的牵头单位）
     tips   / zhiben-demo-2024    举报受理人员
     firm   / zhiben-demo-2024    企业安全员（秀山县清溪化工有限公司）
 

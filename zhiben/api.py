@@ -30,6 +30,11 @@ from zhiben.common.middleware import use_field_labels
 from zhiben.departments.api import router as departments_router
 from zhiben.departments.api import routing_router
 from zhiben.documents.api import router as documents_router
+from zhiben.duties.api import attachments_router as duty_attachments_router
+from zhiben.duties.api import items_router as duty_items_router
+from zhiben.duties.api import lists_router as duty_lists_router
+from zhiben.duties.api import pressures_router
+from zhiben.duties.api import stats_router as duty_stats_router
 from zhiben.enterprises.api import router as enterprises_router
 from zhiben.filings.api import router as filings_router
 from zhiben.filings.api import statistics_router
@@ -243,6 +248,11 @@ api.add_router("/tasks", tasks_router)
 api.add_router("/imports", imports_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/tips", tips_router)
+api.add_router("/duty-lists", duty_lists_router)
+api.add_router("/duty-items", duty_items_router)
+api.add_router("/duty-attachments", duty_attachments_router)
+api.add_router("/stats", duty_stats_router)
+api.add_router("/pressures", pressures_router)
 api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)

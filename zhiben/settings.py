@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhiben.tips",
     "zhiben.filings",
     "zhiben.plans",
+    "zhiben.duties",
     "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",

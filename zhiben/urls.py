@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhiben.api import api
+from zhiben.duties import urls as duty_urls
 
 admin.site.site_header = "治本 · 安全生产治本攻坚管理"
 admin.site.site_title = "治本管理"
@@ -26,7 +27,10 @@ urlpatterns = [
     path("tips/", include("zhiben.tips.urls")),
     path("filings/", include("zhiben.filings.urls")),
     path("plans/", include("zhiben.plans.urls")),
+    path("departments/", include("zhiben.departments.urls")),
     path("documents/", include("zhiben.documents.urls")),
+    path("duty-lists/", include(duty_urls.lists)),
+    path("pressures/", include(duty_urls.pressures)),
     path("", include("zhiben.web.urls")),
     path("", include("zhiben.common.urls")),
 ]

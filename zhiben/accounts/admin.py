@@ -41,18 +41,18 @@ class UserAdminCreationForm(ScopeRulesMixin, AdminUserCreationForm):
 class UserAdmin(BaseUserAdmin):
     form = UserAdminForm
     add_form = UserAdminCreationForm
-    list_display = ("username", "full_name", "role", "region", "enterprise", "is_active", "last_login")
+    list_display = ("username", "full_name", "role", "region", "department", "enterprise", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("username", "full_name", "phone")
     autocomplete_fields = ("region", "enterprise")
     filter_horizontal = ("sectors", "groups", "user_permissions")
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        ("角色与范围", {"fields": ("role", "full_name", "phone", "region", "sectors", "enterprise")}),
+        ("角色与范围", {"fields": ("role", "full_name", "phone", "region", "department", "sectors", "enterprise")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
-        ("角色与范围", {"fields": ("role", "full_name", "region", "sectors", "enterprise")}),
+        ("角色与范围", {"fields": ("role", "full_name", "region", "department", "sectors", "enterprise")}),
     )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

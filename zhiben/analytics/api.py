@@ -11,7 +11,7 @@ from zhiben.common.inputs import day
 from zhiben.hazards.models import Level
 from zhiben.regions.selectors import parse_region
 
-from .selectors import dashboard_data, hazard_stats, zeroing
+from .selectors import dashboard_data, department_ranking, department_scope, hazard_stats, zeroing
 
 router = Router(tags=["stats"])
 
@@ -34,6 +34,7 @@ class Group(Figures):
 
 
 class StatsOut(Schema):
+    department: int | None = None
     totals: Figures
     groups: list[Group]
     region: str | None
@@ -48,6 +49,12 @@ class StatsQuery(Schema):
     as_of: Annotated[datetime.date | None, day("截至日期")] = Field(
         None, description="截至该日（北京时间）日终的数字；带时区的时刻取其北京日期"
     )
+    department: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="成员单位：只计其牵头的行业领域（在其区划内）；与 region 同时给出时以单位为准",
+    )
 
 
 class ZeroingQuery(Schema):
@@ -58,10 +65,18 @@ class ZeroingQuery(Schema):
 def stats_hazards(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
     """Figures for a region subtree, grouped. Cancelled hazards count nowhere; ``open`` = neither closed nor
     cancelled; ``overdue`` = open and past its deadline; ``listed`` = has a supervision listing."""
+    actor = request_actor(request)
     region = parse_region(query.region) if query.region else None
-    return hazard_stats(
-        actor=request_actor(request), region=region, level=query.level, group_by=query.group_by, as_of=query.as_of
+    scope = None
+    if query.department is not None:
+        scope, unit = department_scope(actor=actor, department=query.department)
+        region = unit.region_id
+    answer = hazard_stats(
+        actor=actor, region=region, level=query.level, group_by=query.group_by, as_of=query.as_of, scope=scope
     )
+    if query.department is not None:
+        answer["department"] = query.department
+    return answer
 
 
 @router.get("/zeroing")
@@ -77,3 +92,29 @@ def stats_dashboard(request: HttpRequest, query: Query[ZeroingQuery]) -> dict[st
     enterprises with most overdue hazards)."""
     region = parse_region(query.region) if query.region else None
     return dashboard_data(actor=request_actor(request), region=region)
+
+
+class DepartmentRank(Schema):
+    id: int
+    name: str
+    kind: str
+    sectors: list[str]
+    rank: int
+    total: int
+    closed: int
+    closed_on_time: int
+    overdue: int
+    stock_open: int
+    on_time_rate: float | None
+    tasks: int
+    tasks_done_on_time: int
+    tasks_overdue: int
+    task_rate: float | None
+
+
+@router.get("/departments", response=list[DepartmentRank])
+def stats_departments(request: HttpRequest, query: Query[ZeroingQuery]) -> list[dict[str, Any]]:
+    """晾晒 of a region's member units: the hazards of the sectors each leads (按期销号率, overdue, stock open) and
+    the plan tasks it leads (done on time, overdue), ranked by on-time rate, then task rate."""
+    region = parse_region(query.region) if query.region else None
+    return department_ranking(actor=request_actor(request), region=region)

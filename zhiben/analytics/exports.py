@@ -41,3 +41,31 @@ def ranking_xlsx(rows: list[dict[str, Any]], *, title: str, as_of: datetime.date
         (cells(row) for row in rows),
         caption=f"{title}（截至 {as_of:%Y年%m月%d日}）",
     )
+
+
+DEPARTMENT_COLUMNS: list[tuple[str, Column]] = [
+    ("rank", Column("名次", 6, "int")),
+    ("name", Column("成员单位", 22)),
+    ("sector_names", Column("牵头行业领域", 30)),
+    ("on_time_rate", Column("隐患按期销号率", 14, "percent")),
+    ("closed", Column("已销号", 10, "int")),
+    ("overdue", Column("逾期未整改", 12, "int")),
+    ("stock_open", Column("存量未销号", 12, "int")),
+    ("task_rate", Column("任务按期完成率", 14, "percent")),
+    ("tasks", Column("牵头任务", 10, "int")),
+    ("tasks_overdue", Column("逾期任务", 10, "int")),
+]
+
+
+def department_ranking_xlsx(rows: list[dict[str, Any]], *, title: str, as_of: datetime.date) -> bytes:
+    """The member units' ranking under a caption line; a rate with nothing to rate shows "—"."""
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        return ["—" if row.get(key) is None and key.endswith("rate") else row.get(key) for key, _ in DEPARTMENT_COLUMNS]
+
+    return write_table(
+        "成员单位晾晒",
+        [column for _, column in DEPARTMENT_COLUMNS],
+        (cells(row) for row in rows),
+        caption=f"{title}（截至 {as_of:%Y年%m月%d日}）",
+    )

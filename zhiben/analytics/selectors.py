@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Substr
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import actor_sector_keys, scoped
 from zhiben.common import kit
-from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.common.errors import FieldErrors, NotFound, PermissionDenied
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards import rules
 from zhiben.hazards.models import Hazard, Level, Source, Status
@@ -273,6 +273,8 @@ def _stats_from_rows(
     qs = scoped(Hazard.objects, actor).exclude(status=Status.CANCELLED).order_by()
     if scope.region is not None:
         qs = qs.filter(region__code__prefix=scope.region.code)
+    if scope.sectors:  # the officer's own sectors, or a member unit's (department_scope)
+        qs = qs.filter(sector_id__in=scope.sectors)
     if level:
         qs = qs.filter(level=level)
     if group_by == "month":
@@ -612,3 +614,93 @@ def ranking(*, actor: User, region: str | None = None, sort: str = "on_time_rate
         r["rank"] = None
         r["name"] = f"{r['name']}（本级）"
     return rows + own
+
+
+# --- member units (成员单位): figures cut by the sectors a unit leads --------------------------------------
+
+
+def department_scope(*, actor: User, department: int) -> tuple[Scope, Any]:
+    """The figures' scope of member unit ``department`` (an id): its region's subtree, cut to the sectors it leads
+    there (departments.lead_sectors), and further to the officer's own sectors when they have some. Answers
+    ``(scope, unit)``; a unit that leads no sector has the empty tuple ``scope.sectors == ("",)`` (no key matches
+    it: its figures are all zero). Raises NotFound for a unit the actor may not see or outside their subtree."""
+    from zhiben.departments.selectors import department_get, lead_sectors
+
+    unit = department_get(actor=actor, department_id=department)
+    if unit is None:
+        raise NotFound("成员单位不存在")
+    scope = stats_scope(actor=actor, region=unit.region_id)
+    led = set(lead_sectors(unit))
+    if scope.sectors:
+        led &= set(scope.sectors)
+    return Scope(region=scope.region, sectors=tuple(sorted(led)) or ("",), rows_only=scope.rows_only), unit
+
+
+def department_ranking(*, actor: User, region: str | None = None) -> list[dict[str, Any]]:
+    """晾晒 of member units: each active unit of ``region`` (default: the officer's own) that leads a sector there,
+    with the hazard figures of those sectors in the region's subtree (``closed``, ``closed_on_time``,
+    ``overdue``, ``stock_open``, ``total``, ``on_time_rate``) and its plan tasks as lead unit (``tasks``,
+    ``tasks_done_on_time``, ``tasks_overdue``, ``task_rate``), ranked by on-time close-out rate, then task rate
+    (``[{id, name, kind, sectors, rank, …}]``). One summary read for the hazards, whatever the number of units."""
+    from zhiben.departments.selectors import department_list, routing_for
+
+    if actor.role != Role.ADMIN and not actor.is_regulator:
+        raise PermissionDenied("成员单位晾晒排名仅供监管人员查看")
+    code = region or (actor.region_id if actor.role != Role.ADMIN else None)
+    if code is None:
+        raise FieldErrors({"region": "请选择区划"})
+    scope = stats_scope(actor=actor, region=code)
+    by_sector = {g["key"]: g for g in hazard_stats(actor=actor, region=code, group_by="sector", scope=scope)["groups"]}
+    leads: dict[int, list[str]] = defaultdict(list)
+    for route in routing_for(code):
+        if route.lead is not None and route.lead.region_id == code:
+            leads[route.lead.pk].append(route.sector)
+    tasks = _unit_tasks(actor=actor, region=code)
+    rows: list[dict[str, Any]] = []
+    for unit in department_list(actor=actor, region=code).filter(active=True):
+        sectors = leads.get(unit.pk, [])
+        done = tasks.get(unit.pk, {})
+        if not sectors and not done.get("tasks"):
+            continue
+        figures = {f: sum(int(by_sector.get(s, {}).get(f, 0)) for s in sectors) for f in FIGURES}
+        rate = figures["closed_on_time"] / figures["closed"] if figures["closed"] else None
+        task_total = int(done.get("tasks", 0))
+        task_rate = int(done.get("tasks_done_on_time", 0)) / task_total if task_total else None
+        rows.append(
+            {
+                "id": unit.pk,
+                "name": unit.name,
+                "kind": unit.kind,
+                "sectors": sectors,
+                **figures,
+                "on_time_rate": rate,
+                "tasks": task_total,
+                "tasks_done_on_time": int(done.get("tasks_done_on_time", 0)),
+                "tasks_overdue": int(done.get("tasks_overdue", 0)),
+                "task_rate": task_rate,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["on_time_rate"] is None,
+            -(r["on_time_rate"] or 0),
+            r["task_rate"] is None,
+            -(r["task_rate"] or 0),
+            r["overdue"] + r["tasks_overdue"],
+            r["name"],
+        )
+    )
+    for i, r in enumerate(rows, start=1):
+        r["rank"] = i
+    return rows
+
+
+def _unit_tasks(*, actor: User, region: str) -> dict[int, dict[str, int]]:
+    """Plan tasks led by each unit of ``region``: ``{unit id: {"tasks", "tasks_done_on_time", "tasks_overdue"}}``
+    (the plans register declares ``extra["unit_task_figures"]``; none: no tasks counted)."""
+    for spec in kit.registers():
+        figures = spec.extra.get("unit_task_figures")
+        if figures is not None:
+            found: dict[int, dict[str, int]] = figures(actor=actor, region=region)
+            return found
+    return {}

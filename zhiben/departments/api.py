@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from zhiben.accounts.models import User
 from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import region_in_scope
 from zhiben.common.errors import FieldErrors, NotFound
@@ -16,8 +17,8 @@ from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
 from .models import Department
-from .selectors import department_list, department_require, routing_for
-from .services import department_create, department_update, departments_seed, routing_set
+from .selectors import department_list, department_require, routing_for, scoped_users
+from .services import department_create, department_update, departments_seed, member_set, routing_set
 
 router = Router(tags=["departments"])
 routing_router = Router(tags=["departments"])
@@ -108,6 +109,41 @@ def patch_department(request: HttpRequest, department_id: int) -> Department:
         raise FieldErrors({unknown[0]: "不能修改此字段"})
     department_update(actor=actor, department=unit, **{k: body[k] for k in allowed if k in body})
     return department_require(actor=actor, department_id=department_id)
+
+
+class MemberOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    region: str | None
+
+    @staticmethod
+    def resolve_region(obj: User) -> str | None:
+        return obj.region_id
+
+
+class MemberIn(Schema):
+    username: str
+
+
+@router.get("/{int:department_id}/members", response=list[MemberOut])
+def list_members(request: HttpRequest, department_id: int) -> list[User]:
+    """The officers who belong to the unit."""
+    unit = department_require(actor=request_actor(request), department_id=department_id)
+    return list(unit.members.filter(is_active=True).order_by("username"))
+
+
+@router.post("/{int:department_id}/members", response=list[MemberOut])
+def add_member(request: HttpRequest, department_id: int, body: MemberIn) -> list[User]:
+    """``{"username"}``: put an officer of the unit's region (or a region under it) in the unit. The committee
+    office or an admin only; 422 naming ``username`` for a user not in reach."""
+    actor = request_actor(request)
+    unit = department_require(actor=actor, department_id=department_id)
+    user = scoped_users(actor=actor).filter(username=body.username.strip()).first()
+    if user is None:
+        raise FieldErrors({"username": "找不到该用户，或其不在您的辖区内"})
+    member_set(actor=actor, user=user, department=unit.pk)
+    return list(unit.members.filter(is_active=True).order_by("username"))
 
 
 class UnitRef(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zhiben.accounts.models import Role
 from zhiben.common import kit
 
 from .events import CATALOGUE
@@ -17,5 +18,6 @@ REGISTER = kit.register(
         app_label="departments",
         get_scoped=get_scoped,
         events=CATALOGUE,
+        nav=kit.NavEntry("成员单位", "department-list", frozenset({Role.ADMIN, Role.OFFICER}), order=95),
     )
 )

@@ -16,8 +16,9 @@ from zhiben.regions.models import Region
 from .kinds import DEFAULT_ROUTING, NAMES, DepartmentKind
 from .models import Department, Routing
 
-# Units whose officers see every sector's items in their to-do (they coordinate, they lead no sector).
-COORDINATING_KINDS = frozenset({DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.GOVERNMENT})
+# Units whose officers see every sector's items in their to-do: they coordinate and lead no sector (a township's
+# 安监站 is its one safety office, whatever the sector).
+COORDINATING_KINDS = frozenset({DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.GOVERNMENT, DepartmentKind.STATION})
 
 
 def ancestor_codes(code: str) -> list[str]:
@@ -48,6 +49,16 @@ def department_list(*, actor: User, region: str | None = None, kind: str | None 
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def scoped_users(*, actor: User) -> QuerySet[User]:
+    """Officers ``actor`` may put in a unit: an admin any; an officer those of their own subtree."""
+    qs = User.objects.filter(role__in=(Role.OFFICER, Role.TIP_HANDLER), is_active=True)
+    if actor.role == Role.ADMIN:
+        return qs
+    if not actor.is_regulator or not actor.region_id:
+        return qs.none()
+    return qs.filter(region__code__prefix=actor.region_id)
 
 
 def department_get(*, actor: User, department_id: int) -> Department | None:
@@ -117,18 +128,22 @@ def lead_sectors(department: Department) -> list[str]:
 
 
 def routed_filter(model: type, actor: Any) -> Q | None:
-    """The part of ``model`` (a scoped model with a sector path) routed to ``actor``'s unit: records of the sectors
-    the unit leads. None: no narrowing (no unit, a coordinating unit, or a model without sectors). An officer of
-    a unit that leads no sector sees none routed to it."""
+    """The part of ``model`` (a scoped model with a sector path, or a ``routing_sector`` path) routed to ``actor``'s
+    unit: records of the sectors the unit leads, and those without a sector. None: no narrowing (no unit, a
+    coordinating unit, or a model without sectors). An officer of a unit that leads no sector gets only the
+    records without a sector."""
     department = getattr(actor, "department", None) if getattr(actor, "department_id", None) else None
     paths = getattr(model, "scope", None)
-    if department is None or paths is None or paths.sector is None or department.kind in COORDINATING_KINDS:
+    # a model whose scope has no sector may still route by one (a tip: its enterprise's sector)
+    sector = getattr(model, "routing_sector", None) or (paths.sector if paths is not None else None)
+    if department is None or sector is None or department.kind in COORDINATING_KINDS:
         return None
     cached = getattr(actor, "_lead_sectors", None)
     if cached is None:
         cached = lead_sectors(department)
         actor._lead_sectors = cached
-    return Q(**{f"{paths.sector}__in": cached})
+    # a record without a sector (a public tip that names no enterprise) is everyone's
+    return Q(**{f"{sector}__in": cached}) | Q(**{f"{sector}__isnull": True})
 
 
 _LEVEL_WORDS = ("省", "市", "州", "盟", "县", "区", "旗", "镇", "乡", "街道")
@@ -158,6 +173,9 @@ def department_match(*, region_code: str, text: str) -> list[Department]:
     if region is not None and region.name:
         # 重庆市 → 重庆, 大井县 → 大井: plans drop the level word too
         names.append(re.sub(r"(省|市|自治区|自治州|县|区|镇|乡|街道)$", "", region.name))
+        autonomous = re.match(r"^(..).*族.*自治(县|州|旗)$", region.name)
+        if autonomous:  # 秀山土家族苗族自治县 is 秀山县 in everyday writing
+            names += [autonomous.group(1) + autonomous.group(2), autonomous.group(1)]
     wanted = _bare(text, names)
     if not wanted:
         return []

@@ -341,10 +341,26 @@ def tip_reply() -> DocumentObject:
     return doc
 
 
+def pressure_notice() -> DocumentObject:
+    """警示通报 · 督促函 · 约谈通知书 · 检讨要求 · 挂牌督办通知书 (duties): one layout, the words by kind
+    (zhiben/duties/document_data.py)."""
+    doc = new_document()
+    red_head(doc)
+    title(doc, "{{ doc_title }}")
+    add(doc, "{{ addressee }}：", indent=False)
+    add(doc, "{{ opening }}")
+    subheading_lines(doc, "line in reason", "{{ line }}")
+    heading(doc, "整改要求")
+    subheading_lines(doc, "line in demands", "{{ line }}")
+    signature(doc)
+    return doc
+
+
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "hazards/documents/listing_notice.docx": listing_notice,
     "hazards/documents/closeout_form.docx": closeout_form,
     "tips/documents/reply.docx": tip_reply,
+    "duties/documents/pressure.docx": pressure_notice,
 }
 
 

@@ -24,6 +24,7 @@ from zhiben.common.middleware import page_field_labels
 from zhiben.common.names import code_key
 from zhiben.common.views import post_or_back
 from zhiben.common.xlsx import xlsx_response
+from zhiben.departments.selectors import routing_for
 from zhiben.enterprises.models import Enterprise
 from zhiben.regions.selectors import parse_region
 from zhiben.regions.views import picker_context
@@ -242,6 +243,8 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
             initial = {"on": rules.today()}
         forms[name] = _action_form(name, actor, initial=initial)
     ask_by = rules.extension_ask_by(hazard.deadline) if hazard.deadline else None
+    # the unit that leads the hazard's sector where it is (三管三必须), and those that join
+    route = next((r for r in routing_for(hazard.region_id) if r.sector == hazard.sector_id), None)
     attachments = list(hazard.attachments.all())
     evidence = [a for a in attachments if a.kind == AttachmentKind.EVIDENCE]
     if "submit" in forms:
@@ -250,6 +253,7 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         field = forms["submit"].fields["attachments"]
         field.choices = [(str(a.pk), a.original_name or f"附件{a.pk}") for a in evidence]
     return {
+        "route": route,
         "h": hazard,
         "actions": actions,
         "forms": forms,

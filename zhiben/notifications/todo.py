@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zhiben.common import dates, kit
+from zhiben.departments.selectors import routed_filter
 
 
 @dataclass
@@ -49,12 +50,18 @@ def _key(item: dict[str, Any]) -> tuple[bool, datetime.date, int]:
 
 def todo_for(actor: Any, *, limit: int = 50, offset: int = 0, today: datetime.date | None = None) -> TodoList:
     """``actor``'s to-do list: the items of every source for their role, merged by due day (a date, Beijing;
-    None last), ``offset``/``limit`` of them. A user without a role that any source names has an empty list."""
+    None last), ``offset``/``limit`` of them. A user without a role that any source names has an empty list.
+    An officer of a member unit gets the items of the sectors their unit leads (departments.routed_filter)."""
     day = today or dates.today()
     groups, pool = [], []
     counted = []
     for spec, source in sources_for(actor):
-        qs = source.items(actor, day).order_by(*source.ordering())
+        qs = source.items(actor, day)
+        # routed to the officer's unit: the sectors it leads (三管三必须); a coordinating unit sees all
+        narrow = routed_filter(qs.model, actor)
+        if narrow is not None:
+            qs = qs.filter(narrow)
+        qs = qs.order_by(*source.ordering())
         counted.append((spec, source, qs, qs.count()))
     total = sum(count for *_, count in counted)
     # never more rows than exist: an offset up to 2**63-1 must not reach SQL as a LIMIT past a 64-bit integer

@@ -10,11 +10,17 @@ The shapes a plan takes, all read here:
 
 * Tasks in the text, each ending with its deadline and units: ``1．…。（完成时限：2024年12月；责任单位：
   镇安监站、镇党政办）`` — also ``1.`` / ``1、``, 完成时间 / 时间节点, 牵头单位…配合单位…, the fields on lines
-  of their own below the task, and sub-items ``（1）`` that carry their own fields (tasks ``N.k``).
+  of their own below the task or written inline, sub-items ``（1）`` that carry their own fields (tasks
+  ``N.k``), headings ``（一）…`` that carry fields and have no numbered tasks under them (tasks themselves),
+  fields on an action's heading standing for its tasks that name none, and text hard-wrapped as it comes
+  out of a PDF. Numbering restarted in each action gives numbers "一.1", "二.1".
 * A task list (重点任务清单) as a table: in a .docx a real table (vertically merged cells are the rows
   above's value, marked ``inherited``), in text the same table flattened to one cell per line (a cell that
   is missing is a merged one) or pasted with tabs. Its rows: action headings (``一、开展…行动``), main
-  tasks (``N.title``) and the rows under them (tasks ``N.1``, ``N.2`` …).
+  tasks (``N.title``) and the rows under them (tasks ``N.1``, ``N.2`` …). A flattened table is read one
+  line per cell (a cell wrapped over two lines would read as two rows).
+* Word's own list numbering (1. / 一、 / （1）) is rendered into the text it numbers. Headers, footers and
+  text boxes are not read.
 
 Chinese plans name the lead unit first (“排在第一位的为牵头单位”): where a plan lists responsible units
 without saying which leads, the first is the lead unit and the rest co-operate; a plan that says its order
@@ -665,6 +671,7 @@ def _fields_of(text: str) -> tuple[str, dict[str, list[str]]]:
 # ============================================================================================= lines
 _CHAPTER = re.compile(rf"^(?P<n>{_CN_NUMERAL})\s*[、.]\s*(?P<t>.*)$")
 _ACTION = re.compile(rf"^\(\s*(?P<n>{_CN_NUMERAL})\s*\)\s*(?P<t>.*)$")
+_ACTION_TAIL = re.compile(r"(?:行动|专项整治|攻坚|工程)$")
 _NUMBERED = re.compile(r"^(?P<n>[0-9]{1,3})\s*[.、](?![0-9])\s*(?P<t>\S.*)$")
 _SUBITEM = re.compile(r"^(?:\(\s*(?P<n>[0-9]{1,2})\s*\)|(?P<c>[①-⑳]))\s*(?P<t>\S.*)$")
 _FIELD_LINE = re.compile(r"^(?:" + "|".join(sorted(_FIELD_KEYS, key=len, reverse=True)) + r")\s*(?:\([^)]{1,6}\))?\s*:")
@@ -1348,6 +1355,8 @@ class _Body:
         self.table = _TaskList()
         self.table_roles: tuple[int, dict[str, int]] | None = None  # the last .docx task table's columns
         self.annex_title_pending = False
+        self.heading_open = False  # the last line was an action heading "开展…" still waiting for its "…行动"
+        self.items_since_heading = False
 
     @property
     def chapter(self) -> int:
@@ -1446,6 +1455,13 @@ class _Body:
             self.table.add(parsed)
         self._close()
 
+    def _extend_heading(self, line: str) -> None:
+        """An action heading wrapped over two lines: the action (and the record of it) gets its whole title."""
+        old = self.action
+        self.action = (old[0], old[1] + line.strip())
+        self.actions = [(c, self.action if a == old else a) for c, a in self.actions]
+        self.heading_open = False
+
     def _close(self) -> None:
         self.current = self.sub = None
         self.open = False
@@ -1458,6 +1474,7 @@ class _Body:
             self.chapters.append(("", line[m.start("t") :].strip(), True))
             self.annex_title_pending = not m["t"].strip()
             self.action = ("", "")
+            self.heading_open = False
             self._close()
             return
         in_annex = bool(self.chapters) and self.chapters[-1][2]
@@ -1465,12 +1482,16 @@ class _Body:
         if m and not in_annex:
             self.chapters.append((m["n"], _heading(line[m.start("t") :]), False))
             self.action = ("", "")
+            self.heading_open = False
             self._close()
             return
         m = m or _ACTION.match(folded)
         if m:
             heading, fields = _fields_of(line[m.start("t") :])
             self.action = (m["n"], _heading(heading))
+            title = self.action[1]
+            self.heading_open = not fields and title.startswith("开展") and not _ACTION_TAIL.search(title)
+            self.items_since_heading = False
             if fields:  # （一）…（牵头单位：…；完成时限：…）: fields for the tasks under it, or itself a task
                 self.action_fields[self.action] = fields
                 task = _Draft(m["n"], ("", ""), heading.strip(), fields=fields, heading=self.action)
@@ -1479,6 +1500,7 @@ class _Body:
             self._close()
             return
         if m := _NUMBERED.match(folded):
+            self.items_since_heading = True
             self.current = _Draft(m["n"], self.action, line[m.start("t") :].strip())
             self.items.append((self.chapter, self.current))
             self.sub = None
@@ -1492,8 +1514,18 @@ class _Body:
             self.current.children.append(self.sub)
             self.open = _trailing_group(self.sub.text) is None
             return
+        joined = self.action[1] + line
+        if self.heading_open and not self.items_since_heading and _ACTION_TAIL.search(joined) and len(line) <= 30:
+            self._extend_heading(line)  # "（五）开展生产经营单位从业人员安全素质能" / "力提升行动"
+            return
+        self.heading_open = False
         target = self.sub or self.current
         if target is None:
+            return
+        folded_text = _fold(target.text)
+        if folded_text.count("(") > folded_text.count(")"):  # wrapped inside its fields' bracket: read on
+            target.text += line
+            self.open = _trailing_group(target.text) is None
             return
         if _FIELD_LINE.match(folded):
             for role, values in _field_values(line).items():

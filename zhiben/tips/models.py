@@ -164,6 +164,8 @@ class Tip(models.Model):
     claim_due = models.DateField("奖励领取期限", null=True, blank=True)
 
     scope = ScopePaths(region="region_code", sector=None, enterprise=None)
+    # routed to the unit that leads the named enterprise's sector (departments.routed_filter); no enterprise: all
+    routing_sector = "enterprise__sector_id"
 
     class Meta:
         ordering = ["-accepted_on", "-id"]

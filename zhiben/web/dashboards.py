@@ -12,11 +12,12 @@ from django.shortcuts import render
 
 from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
-from zhiben.analytics.exports import ranking_xlsx
-from zhiben.analytics.selectors import dashboard_data, ranking
+from zhiben.analytics.exports import department_ranking_xlsx, ranking_xlsx
+from zhiben.analytics.selectors import dashboard_data, department_ranking, ranking
 from zhiben.common import kit
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.hazards import rules
+from zhiben.reference.models import Sector
 from zhiben.regions.codes import InvalidRegionCode, normalize_code
 from zhiben.regions.selectors import region_ancestors
 
@@ -99,6 +100,8 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     except (NotFound, FieldErrors) as exc:
         raise Http404("区划不存在或不在您的管辖范围内") from exc
     code = region or (actor.region_id if actor.role != Role.ADMIN else None)
+    if request.GET.get("by") == "department" and code:
+        return _department_ranking(request, actor, code)
     if request.GET.get("format") == "xlsx":
         title = "隐患整治晾晒排名" + (f"（{_crumbs(actor, code)[-1].name}）" if code else "（全国）")
         body = ranking_xlsx(rows, title=title, as_of=rules.today())
@@ -110,3 +113,22 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         "web/ranking.html",
         {"rows": rows, "sort": sort, "sorts": SORTS, "crumbs": _crumbs(actor, code), "region": code or ""},
     )
+
+
+def _department_ranking(request: HttpRequest, actor: Any, code: str) -> HttpResponse:
+    """The member units of region ``code`` ranked (hazards of the sectors each leads, the plan tasks it leads)."""
+    try:
+        rows = department_ranking(actor=actor, region=code)
+    except (NotFound, FieldErrors) as exc:
+        raise Http404("区划不存在或不在您的管辖范围内") from exc
+    names = dict(Sector.objects.values_list("key", "name"))
+    for row in rows:
+        row["sector_names"] = "、".join(names.get(s, s) for s in row["sectors"])
+    if request.GET.get("format") == "xlsx":
+        title = f"成员单位晾晒排名（{_crumbs(actor, code)[-1].name}）"
+        body = department_ranking_xlsx(rows, title=title, as_of=rules.today())
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''department-ranking-{code}-{rules.today()}.xlsx"
+        return response
+    context = {"rows": rows, "crumbs": _crumbs(actor, code), "region": code}
+    return render(request, "web/department_ranking.html", context)

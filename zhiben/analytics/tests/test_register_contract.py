@@ -49,6 +49,8 @@ COUNTY_PAGES = (
     "/dashboard/?region={county}",
     "/dashboard/ranking/?region={county}",
     "/dashboard/ranking/?region={county}&format=xlsx",
+    "/dashboard/ranking/?region={county}&by=department",
+    "/dashboard/ranking/?region={county}&by=department&format=xlsx",
 )
 OWN_PAGES = ("/dashboard/", "/dashboard/ranking/", "/dashboard/ranking/?format=xlsx")
 SPEC = Spec(
@@ -67,6 +69,8 @@ SPEC = Spec(
             Call("GET", f"/api/v1/stats/{name}?region={{county}}", outside=OFFICERS_OUTSIDE)
             for name in ("hazards", "zeroing", "dashboard")
         ),
+        # the member units' ranking: the regulators' (403 to enterprise users), 404 outside the county
+        Call("GET", "/api/v1/stats/departments?region={county}", refused=(403, 404)),
     ),
     lists=(
         # the county's hazard counts: 404 or 0 to everyone outside it, at least 1 to those inside

@@ -66,7 +66,8 @@ def contract_spec(name: str) -> Spec:
     """The register's contract spec (``zhiben/<app>/tests/test_register_contract.py``): it makes a record in
     scope of the world's county officer."""
     module = importlib.import_module(f"zhiben.{kit.get(name).app_label}.tests.test_register_contract")
-    spec: Spec = module.SPEC
+    # an app with several registers names each one's spec (SPECS, by register name)
+    spec: Spec = getattr(module, "SPECS", {}).get(name) or module.SPEC
     return spec
 
 

@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 import struct
+import textwrap
 import zipfile
 import zlib
 from pathlib import Path
@@ -101,6 +102,13 @@ def test_the_township_plan_gives_its_21_tasks_as_read_by_hand() -> None:
     assert any("未识别到方案标题" in w for w in plan.warnings)
     assert any("未见（八）" in w for w in plan.warnings)  # the plan skips from （七） to （九）
     assert plan.source == "text" and plan.doc_number == "" and plan.issued_on is None
+
+
+@pytest.mark.parametrize("width", [20, 37, 60])
+def test_the_township_plan_hard_wrapped_as_copied_from_a_pdf_reads_the_same(width: int) -> None:
+    text = TOWNSHIP.read_text(encoding="utf-8")
+    wrapped = "\n".join(part for line in text.split("\n") for part in (textwrap.wrap(line, width) or [""]))
+    assert to_preview(parse_plan(wrapped.encode(), "t.txt")) == to_preview(parse_plan(text.encode(), "t.txt"))
 
 
 def test_the_township_plan_keeps_general_requirements_and_safeguards_out_of_its_tasks() -> None:

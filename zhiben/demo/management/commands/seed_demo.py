@@ -24,6 +24,8 @@ from zhiben.accounts.models import User
 from zhiben.accounts.services import user_create
 from zhiben.common.inputs import parse
 from zhiben.demo import clock
+from zhiben.demo.departments import seed_departments
+from zhiben.demo.duties import seed_duties
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
 from zhiben.demo.plans import seed_plans
@@ -118,6 +120,20 @@ def demo_users() -> list[dict[str, Any]]:
             "full_name": "县应急局 危化股 王股长",
         },
         {
+            "username": "office",
+            "password": PASSWORD,
+            "role": "officer",
+            "region": DEMO_COUNTY,
+            "full_name": "县安委办 周主任",
+        },
+        {
+            "username": "housing",
+            "password": PASSWORD,
+            "role": "officer",
+            "region": DEMO_COUNTY,
+            "full_name": "县住建局 孙科长",
+        },
+        {
             "username": "tips",
             "password": PASSWORD,
             "role": "tip_handler",
@@ -205,10 +221,12 @@ class Command(BaseCommand):
             if spec["role"] == "enterprise":
                 spec["enterprise"] = DEMO_ENTERPRISE
             user_create(actor=None, check_password_strength=False, **spec)
+        seed_departments(admin=admin, townships=DEMO_TOWNSHIPS)
         if not Hazard.objects.filter(region__code__prefix=DEMO_COUNTY).exists():
             self._hazards(rng)
         self._accidents_and_tips()
         seed_plans(admin=admin)
+        seed_duties(admin=admin, county=DEMO_COUNTY, password=PASSWORD)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
