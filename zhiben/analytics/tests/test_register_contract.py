@@ -88,7 +88,10 @@ SPEC = Spec(
         Listing("/dashboard/ranking/", baseline=11),
         Listing("/dashboard/ranking/?format=xlsx", baseline=10),
     ),
-    elsewhere={"GET /api/v1/stats/tasks": "plan tasks' figures: zhiben/plans/tests/test_register_contract.py"},
+    elsewhere={
+        "GET /api/v1/stats/tasks": "plan tasks' figures: zhiben/plans/tests/test_register_contract.py",
+        "GET /api/v1/stats/duties": "duty lists' figures: zhiben/duties/tests/test_register_contract.py",
+    },
 )
 
 

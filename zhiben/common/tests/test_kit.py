@@ -18,6 +18,11 @@ def test_every_register_is_declared_with_its_path() -> None:
         "tip": "tips",
         "accident": "accidents",
         "filing": "filings",
+        "department": "departments",
+        "duty_list": "duty-lists",
+        "pressure": "pressures",
+        "plan": "plans",
+        "task": "tasks",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 
