@@ -45,6 +45,12 @@ def _city_plan(admin: User, today: datetime.date) -> Plan:
     return plan_create(actor=admin, data=plan_input(body), today=today)
 
 
+def _member(username: str, admin: User) -> User:
+    """The demo officer ``username`` when they belong to a unit of the county, else ``admin``."""
+    found = User.objects.filter(username=username, department__region_id=COUNTY).first()
+    return found or admin
+
+
 def _by_kind(kind: str) -> int:
     unit = Department.objects.filter(region_id=COUNTY, kind=kind).order_by("position", "id").first()
     assert unit is not None, f"the demo county has no {kind} unit"
@@ -118,8 +124,10 @@ def _county_plan(admin: User, parent: Plan, today: datetime.date) -> Plan:
     }
     plan = plan_create(actor=admin, data=plan_input(body), today=today - 120 * day)
     one, two, three, four = (plan.tasks.get(number=n) for n in "1234")
+    # the demo's officers of the units (zhiben/demo/departments.py) act where they are there; else the admin
+    emergency_officer, housing_officer, office = (_member(name, admin) for name in ("county", "housing", "office"))
     progress_report(
-        actor=admin,
+        actor=emergency_officer,
         task_id=one.pk,
         period=f"{today - 40 * day:%Y-%m}",
         text="已完成排查，建立台账 36 项，整改 21 项。",
@@ -127,7 +135,7 @@ def _county_plan(admin: User, parent: Plan, today: datetime.date) -> Plan:
         today=today - 40 * day,
     )
     progress_report(
-        actor=admin,
+        actor=housing_officer,
         task_id=two.pk,
         period=f"{today - 30 * day:%Y-%m}",
         text="已更新老旧管网 12 公里。",
@@ -143,8 +151,8 @@ def _county_plan(admin: User, parent: Plan, today: datetime.date) -> Plan:
         today=today - 70 * day,
     )
     task_done(actor=admin, task_id=four.pk, today=today - 65 * day)
-    task_accept(actor=admin, task_id=four.pk, today=today - 60 * day)
-    task_done(actor=admin, task_id=two.pk, today=today - 2 * day)
+    task_accept(actor=office, task_id=four.pk, today=today - 60 * day)
+    task_done(actor=housing_officer, task_id=two.pk, today=today - 2 * day)
     assert three.report_due is not None  # the townships' quarterly report: owed since the plan, and late
     return plan
 
