@@ -45,7 +45,8 @@ class DepartmentKind(models.TextChoices):
 # A unit's usual names, as a county writes them: the full name and the short forms plans use. The region's
 # own prefix (重庆市, 大井县 …) or its level word (市, 县, 区, 镇) comes before them.
 NAMES: dict[str, tuple[str, ...]] = {
-    DepartmentKind.COMMITTEE_OFFICE: ("安全生产委员会办公室", "安委会办公室", "安委办"),
+    # a plan's 市安委会 is the committee; its office acts for it
+    DepartmentKind.COMMITTEE_OFFICE: ("安全生产委员会办公室", "安委会办公室", "安委办", "安委会", "安全生产委员会"),
     DepartmentKind.EMERGENCY: ("应急管理局", "应急局"),
     DepartmentKind.INDUSTRY: ("工业和信息化局", "经济和信息化委员会", "经济信息委", "经信局", "工信局"),
     DepartmentKind.HOUSING: ("住房和城乡建设局", "住房城乡建委", "住建委", "住建局"),
@@ -87,6 +88,11 @@ STANDARD_KINDS: tuple[str, ...] = (
     DepartmentKind.HEALTH,
     DepartmentKind.COMMERCE,
     DepartmentKind.URBAN_MANAGEMENT,
+    DepartmentKind.NATURAL_RESOURCES,
+    DepartmentKind.ECOLOGY,
+    DepartmentKind.FINANCE,
+    DepartmentKind.JUSTICE,
+    DepartmentKind.ORGANIZATION,
 )
 
 K = DepartmentKind

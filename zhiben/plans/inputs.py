@@ -124,9 +124,11 @@ def _units(errors: ErrorCollector, name: str, raw: Any) -> list[UnitInput]:
         if not isinstance(item, dict):
             errors.add(here, "应为 JSON 对象 {text, department?, region?}")
             continue
-        text = _text(errors, here, item.get("text"), limit=120, required=True)
         department = _int(errors, here, item.get("department"), low=1, high=2**62)
         region = item.get("region")
+        # the text as written; a unit given by id or code may leave it out (its name is taken)
+        matched = department is not None or region not in (None, "")
+        text = _text(errors, here, item.get("text"), limit=120, required=not matched)
         if region not in (None, "") and not isinstance(region, str | int):
             errors.add(here, "region 应为区划代码")
             region = None

@@ -12,7 +12,16 @@ from zhiben.common import kit
 
 from .events import PLAN_CATALOGUE, TASK_CATALOGUE
 from .models import LIFECYCLE, OPEN_STATUSES, Task, TaskEscalation, TaskStatus, TaskUnit
-from .selectors import is_committee_office_over, late_q, plan_get, task_get, task_list, unit_filter
+from .selectors import (
+    is_committee_office_over,
+    late_q,
+    plan_get,
+    task_get,
+    task_list,
+    task_stats,
+    unit_filter,
+    unit_task_figures,
+)
 
 REGULATORS = frozenset({Role.ADMIN, Role.OFFICER, Role.TIP_HANDLER})
 
@@ -142,6 +151,32 @@ WAITING = (
     ),
 )
 
+
+def dashboard_figures(actor: Any, region: Any) -> dict[str, Any]:
+    """The plan tasks the actor may see in the dashboard's region (all of theirs without one): totals, by plan, by
+    lead unit and by child region (plans.selectors.task_stats). ``region``: the dashboard's Region or None."""
+    return task_stats(actor=actor, region=region.code if region is not None else None)
+
+
+# The dashboard's task card (``tasks`` in GET /api/v1/stats/dashboard): 挂图作战 at a glance. Its tiles carry no
+# link (every linked dashboard number opens the list that counts it; the board is the card's button).
+DASHBOARD = kit.Dashboard(
+    key="tasks",
+    figures=dashboard_figures,
+    heading="方案重点任务",
+    note="按牵头单位和下级区划",
+    link=kit.Link("挂图作战", "plan-board"),
+    tiles=(
+        kit.Tile("totals.total", "重点任务", unit="项"),
+        kit.Tile("totals.completion_rate", "完成率", format="rate"),
+        kit.Tile("totals.accepted", "已销号", unit="项"),
+        kit.Tile("totals.overdue", "逾期未完成", tone="danger", unit="项"),
+        kit.Tile("totals.report_missing", "进展逾期未报", tone="warn", unit="项"),
+    ),
+    template="plans/_dashboard.html",
+    order=70,
+)
+
 PLAN_REGISTER = kit.register(
     kit.Register(
         name="plan",
@@ -151,6 +186,9 @@ PLAN_REGISTER = kit.register(
         get_scoped=get_plan,
         events=PLAN_CATALOGUE,
         nav=kit.NavEntry("方案任务", "plan-list", REGULATORS, order=65),
+        dashboard=(DASHBOARD,),
+        # the ranking of member units reads the tasks each leads (analytics.department_ranking)
+        extra={"unit_task_figures": unit_task_figures},
     )
 )
 

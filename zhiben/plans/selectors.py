@@ -16,7 +16,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scope_filter
@@ -442,4 +442,33 @@ def board(
         "undated": undated,
         "by": by,
         "today": day,
+    }
+
+
+def unit_task_figures(*, actor: User, region: str, today: datetime.date | None = None) -> dict[int, dict[str, int]]:
+    """For the ranking of member units (analytics.department_ranking): the tasks each unit of ``region`` leads among
+    those ``actor`` may see, ``{unit id: {"tasks", "tasks_done_on_time", "tasks_overdue"}}``. Done on time: marked
+    done (待验收 or 已销号) on or before its deadline, or done with no dated deadline; overdue: still open past it
+    (Beijing days)."""
+    day = today or dates.today()
+    seen = task_list(actor=actor).order_by().values("pk")
+    on_time = Q(task__status__in=(TaskStatus.DONE, TaskStatus.ACCEPTED)) & (
+        Q(task__due_on__isnull=True) | Q(task__done_on__lte=F("task__due_on"))
+    )
+    rows = (
+        TaskUnit.objects.filter(
+            role=UnitRole.LEAD, department__region_id=region, department__isnull=False, task__in=seen
+        )
+        .values("department_id")
+        .annotate(
+            tasks=Count("task_id", distinct=True),
+            tasks_done_on_time=Count("task_id", filter=on_time, distinct=True),
+            tasks_overdue=Count(
+                "task_id", filter=Q(task__status__in=OPEN_STATUSES, task__due_on__lt=day), distinct=True
+            ),
+        )
+        .order_by()
+    )
+    return {
+        int(r["department_id"]): {k: int(r[k]) for k in ("tasks", "tasks_done_on_time", "tasks_overdue")} for r in rows
     }

@@ -78,6 +78,7 @@ def _unit_rows(
                 errors.add(here, f"成员单位 {unit.department} 不是{region.name}的成员单位")
                 continue
             row.department = found
+            row.text = row.text or found.name  # a client that matched the unit may leave its text out
         elif unit.region is not None:
             try:
                 code = parse_region(unit.region, field=here)
@@ -89,6 +90,7 @@ def _unit_rows(
                 errors.add(here, f"区划 {code} 不是{region.name}的下级区划")
                 continue
             row.region = below
+            row.text = row.text or below.name
         else:
             level = generic_level(unit.text)
             if level:

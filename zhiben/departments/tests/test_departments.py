@@ -362,3 +362,30 @@ def test_the_hazard_page_names_the_unit_that_leads_its_sector(admin_user, office
     hazard = factories.hazard(admin_user, site, discovered_on=datetime.date(2026, 11, 2))
     page = client_for(officer).get(f"/hazards/{hazard.pk}/").content.decode()
     assert "牵头单位" in page and unit("housing").name in page
+
+
+def test_the_ranking_of_units_counts_the_tasks_each_leads(admin_user, office) -> None:
+    from zhiben.plans.inputs import plan_input
+    from zhiben.plans.services import plan_create
+
+    emergency = unit("emergency")
+    tasks = [
+        {
+            "number": "1",
+            "text": "开展重大事故隐患专项排查",
+            "due": "2026-06-30",
+            "lead_units": [{"department": emergency.pk}],
+        },
+        {
+            "number": "2",
+            "text": "完成危化品企业全覆盖检查",
+            "due": "2026-09-30",
+            "lead_units": [{"department": emergency.pk}],
+        },
+    ]
+    data = plan_input({"region": COUNTY, "title": "秀山县治本攻坚方案", "tasks": tasks})
+    plan_create(actor=admin_user, data=data, today=datetime.date(2026, 11, 30))
+    rows = {r["name"]: r for r in client_for(office).get("/api/v1/stats/departments", {"region": COUNTY}).json()}
+    row = rows[emergency.name]
+    assert (row["tasks"], row["tasks_overdue"], row["tasks_done_on_time"]) == (2, 2, 0)
+    assert row["task_rate"] == 0
