@@ -234,6 +234,9 @@ def _due(errors: ErrorCollector, year: int, due_on: object, due_text: str, perio
         if due.kind == DueKind.ONGOING and not due.period:
             errors.add("period", "长期事项请选择报告周期（每月、每季度或每年）")
             return due
+        if due.kind == DueKind.UNKNOWN and due_text:
+            errors.add("due_text", f"读不出完成时限“{due_text}”：请写成“2026年6月底前”“每季度”“长期坚持”等")
+            return due
         if due.kind == DueKind.UNKNOWN:
             errors.add("due_on", "请填写完成时限（日期），或为长期事项选择报告周期")
             return due
@@ -256,9 +259,10 @@ def duty_item_add(
 ) -> DutyItem:
     """Add an item to ``duty_list`` (one ``actor`` may see): ``number`` (序号, e.g. “3” or “2.1”), ``text``, and
     its due rule — ``due_on`` (a date in the list's year), or ``period`` (``month``/``quarter``/``year``: a 长期
-    item reported each period), or a deadline's ``due_text`` read by rules.due_from_text (“2026年6月底前”,
-    “每年3月31日前”, “长期坚持” with a period). Raises FieldErrors naming number, text, due_on, due_text or
-    period; PermissionDenied when ``actor`` may not keep the list."""
+    item reported each period), or a deadline's ``due_text`` read by rules.due_from_text (the plans' reader:
+    “2026年6月底前”, “每年3月31日前”, “每季度”, “长期坚持” reported each quarter unless ``period`` says).
+    Raises FieldErrors naming number, text, due_on, due_text or period;
+    PermissionDenied when ``actor`` may not keep the list."""
     if not may_keep(actor, duty_list):
         raise PermissionDenied("清单事项由安委会办公室或系统管理员登记")
     errors = ErrorCollector()

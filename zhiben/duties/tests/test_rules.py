@@ -68,9 +68,15 @@ def test_deadline_texts_as_the_plans_write_them() -> None:
     assert due_from_text("年底前", 2026) == Due(DueKind.YEAR_END, on=D(2026, 12, 31))
     assert due_from_text("第三季度", 2026) == Due(DueKind.QUARTER_END, on=D(2026, 9, 30))
     assert due_from_text("每年3月31日前", 2026) == Due(DueKind.ANNUAL, month=3, day=31)
-    assert due_from_text("长期坚持", 2026) == Due(DueKind.ONGOING)
+    assert due_from_text("每年", 2026) == Due(DueKind.ANNUAL, month=12, day=31)
+    assert due_from_text("长期坚持", 2026) == Due(DueKind.ONGOING, period=ReportPeriod.QUARTER)
     assert due_from_text("每季度", 2026) == Due(DueKind.ONGOING, period=ReportPeriod.QUARTER)
-    assert due_from_text("2026年2月30日", 2026).kind == DueKind.UNKNOWN
+    assert due_from_text("每月", 2026) == Due(DueKind.ONGOING, period=ReportPeriod.MONTH)
+    assert due_from_text("每半年", 2026) == Due(DueKind.ONGOING)
+    assert due_from_text("上半年", 2026) == Due(DueKind.QUARTER_END, on=D(2026, 6, 30))
+    assert due_from_text("2025 2026", 2026) == Due(DueKind.YEAR_END, on=D(2026, 12, 31))
+    # the plans' reader reads an extraction loss: a day past the month's end is the month's last day
+    assert due_from_text("2026年2月30日", 2026) == Due(DueKind.MONTH_END, on=D(2026, 2, 28))
     assert due_from_text("尽快", 2026).kind == DueKind.UNKNOWN
 
 
