@@ -34,7 +34,7 @@ from zhiben.hazards.evidence import EvidenceRejected, check_upload, stored_files
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
-from . import rules
+from . import rules, workbooks
 from .models import (
     DueKind,
     DutyAttachment,
@@ -295,6 +295,57 @@ def duty_item_add(
         payload={"number": the_number, "text": body[:200], "due": item.due_text, "period": item.period},
     )
     return item
+
+
+# Where an item's fields are in an imported workbook (workbooks.LABELS): a refusal names the column.
+_IMPORT_COLUMNS = {
+    "number": "number",
+    "text": "text",
+    "due_on": "due_text",
+    "due_text": "due_text",
+    "period": "due_text",
+}
+
+
+@transaction.atomic
+def duty_items_import(*, actor: User, duty_list: DutyList, data: bytes) -> list[DutyItem]:
+    """Add the items of an uploaded .xlsx (``data``; columns 序号, 职责内容 or 工作任务, 完成时限: see
+    workbooks.read_items) to ``duty_list`` (one ``actor`` may see), each as duty_item_add would, in order. All
+    or nothing: one bad row and no item is added.
+
+    Raises PermissionDenied (not the list's keeper); FieldErrors ``{"file": why}`` for a file that is not a
+    workbook of items, else one error per bad cell, keyed ``rows.<row>.<column>`` (``number``, ``text``,
+    ``due_text``) and saying “第 N 行「完成时限」：…” (N the Excel row number)."""
+    if not may_keep(actor, duty_list):
+        raise PermissionDenied("清单事项由安委会办公室或系统管理员登记")
+    try:
+        rows = workbooks.read_items(data)
+    except workbooks.WorkbookRejected as exc:
+        raise FieldErrors({"file": str(exc)}) from None
+    added: list[DutyItem] = []
+    refused: dict[str, str] = {}
+    for row in rows:
+        try:
+            with transaction.atomic():  # a savepoint: a bad row leaves nothing, the others are still checked
+                added.append(
+                    duty_item_add(
+                        actor=actor,
+                        duty_list=duty_list,
+                        number=row.number,
+                        text=row.text,
+                        due_on=row.due_on,
+                        due_text=row.due_text,
+                    )
+                )
+        except FieldErrors as exc:
+            for field, message in exc.errors.items():
+                column = _IMPORT_COLUMNS.get(field, "text")
+                refused.setdefault(
+                    f"rows.{row.row}.{column}", f"第 {row.row} 行「{workbooks.LABELS[column]}」：{message}"
+                )
+    if refused:
+        raise FieldErrors(refused)
+    return added
 
 
 def duty_entry_add(
