@@ -205,7 +205,7 @@ def _detail_post(request: HttpRequest, actor: Any, found: DutyList, action: str)
     """One of the list page's forms — ``entry`` (a ledger entry), ``item`` (a new item), ``import`` (items from
     an .xlsx) — through its service; the sentence to show once done. Raises what the services raise."""
     if action == "item":
-        item = duty_item_add(
+        added_item = duty_item_add(
             actor=actor,
             duty_list=found,
             number=request.POST.get("number"),
@@ -214,7 +214,7 @@ def _detail_post(request: HttpRequest, actor: Any, found: DutyList, action: str)
             due_text=request.POST.get("due_text", ""),
             period=request.POST.get("period") or None,
         )
-        return f"已添加事项 {item.number}"
+        return f"已添加事项 {added_item.number}"
     if action == "import":
         upload = request.FILES.get("file")
         if upload is None:
