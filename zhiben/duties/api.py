@@ -220,7 +220,7 @@ def import_items(request: HttpRequest, list_id: int) -> Status[dict[str, Any]]:
     upload = request.FILES.get("file")
     if upload is None:
         raise FieldErrors({"file": "请选择要导入的 Excel 文件（.xlsx）"})
-    added = duty_items_import(actor=actor, duty_list=found, data=upload.read())
+    added = duty_items_import(actor=actor, duty_list=found, upload=upload)
     as_of = as_of_for(found.year)
     for item in added:
         item.duty_list = found

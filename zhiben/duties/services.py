@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -308,10 +308,10 @@ _IMPORT_COLUMNS = {
 
 
 @transaction.atomic
-def duty_items_import(*, actor: User, duty_list: DutyList, data: bytes) -> list[DutyItem]:
-    """Add the items of an uploaded .xlsx (``data``; columns 序号, 职责内容 or 工作任务, 完成时限: see
-    workbooks.read_items) to ``duty_list`` (one ``actor`` may see), each as duty_item_add would, in order. All
-    or nothing: one bad row and no item is added.
+def duty_items_import(*, actor: User, duty_list: DutyList, upload: Any) -> list[DutyItem]:
+    """Add the items of an uploaded .xlsx (``upload``, a Django UploadedFile; columns 序号, 职责内容 or 工作任务,
+    完成时限: see workbooks.read_items) to ``duty_list`` (one ``actor`` may see), each as duty_item_add would, in
+    order. All or nothing: one bad row and no item is added.
 
     Raises PermissionDenied (not the list's keeper); FieldErrors ``{"file": why}`` for a file that is not a
     workbook of items, else one error per bad cell, keyed ``rows.<row>.<column>`` (``number``, ``text``,
@@ -319,7 +319,7 @@ def duty_items_import(*, actor: User, duty_list: DutyList, data: bytes) -> list[
     if not may_keep(actor, duty_list):
         raise PermissionDenied("清单事项由安委会办公室或系统管理员登记")
     try:
-        rows = workbooks.read_items(data)
+        rows = workbooks.read_items(workbooks.upload_bytes(upload))
     except workbooks.WorkbookRejected as exc:
         raise FieldErrors({"file": str(exc)}) from None
     added: list[DutyItem] = []

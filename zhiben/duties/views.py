@@ -219,7 +219,7 @@ def _detail_post(request: HttpRequest, actor: Any, found: DutyList, action: str)
         upload = request.FILES.get("file")
         if upload is None:
             raise FieldErrors({"file": "请选择要导入的 Excel 文件（.xlsx）"})
-        added = duty_items_import(actor=actor, duty_list=found, data=upload.read())
+        added = duty_items_import(actor=actor, duty_list=found, upload=upload)
         return f"已导入 {len(added)} 项清单事项"
     raw = request.POST.get("item") or ""
     item = duty_item_get(actor=actor, item_id=int(raw)) if raw.isdigit() else None

@@ -129,6 +129,15 @@ def _cell(raw: Any) -> str:
     return unicodedata.normalize("NFKC", str(raw)).strip() if raw not in (None, "") else ""
 
 
+def upload_bytes(upload: Any) -> bytes:
+    """An uploaded file's bytes (a Django UploadedFile), refused by its declared size before it is read whole.
+    Raises WorkbookRejected (too large)."""
+    limit = int(settings.ZHIBEN["IMPORT_MAX_MB"])
+    if (upload.size or 0) > limit * 1024 * 1024:
+        raise WorkbookRejected(f"文件过大，上限 {limit} MB")
+    return bytes(upload.read())
+
+
 def _check(data: bytes) -> None:
     limit = int(settings.ZHIBEN["IMPORT_MAX_MB"])
     if not data:

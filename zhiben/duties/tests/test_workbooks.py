@@ -155,3 +155,11 @@ def test_import_is_403_for_who_may_see_but_not_keep_and_404_outside(duties: Duti
     assert upload(duties.client("leader"), duty_list.pk, data).status_code == 403
     assert upload(duties.client("outsider"), duty_list.pk, data).status_code == 404
     assert not DutyItem.objects.exists()
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(duties: Duties, settings) -> None:
+    settings.ZHIBEN = {**settings.ZHIBEN, "IMPORT_MAX_MB": 1}
+    duty_list = leader_list(duties)
+    r = upload(duties.client("office"), duty_list.pk, b"PK\x03\x04" + b"\0" * (1024 * 1024 + 1))
+    assert r.status_code == 422 and "过大" in r.json()["errors"]["file"]
+    assert not DutyItem.objects.exists()
