@@ -214,3 +214,31 @@ def test_the_ledger_button_is_on_the_list_page(duties: Duties) -> None:
     duty_list = leader_list(duties)
     page = text(duties.client("leader").get(f"/duty-lists/{duty_list.pk}/"))
     assert f"/api/v1/duty-lists/{duty_list.pk}/ledger.xlsx" in page
+
+
+def test_an_admin_registers_a_list_for_the_region_asked_for(duties: Duties) -> None:
+    admin = duties.client("admin")
+    page = text(admin.get(f"/duty-lists/?region={COUNTY}"))
+    assert f'name="region" value="{COUNTY}"' in page and duties.units["housing"].name in page
+    r = admin.post(
+        "/duty-lists/",
+        {
+            "region": COUNTY,
+            "kind": "annual",
+            "year": "2026",
+            "owner": "department",
+            "department": duties.units["housing"].pk,
+        },
+    )
+    assert r.status_code == 302
+    assert DutyList.objects.get().department_id == duties.units["housing"].pk
+
+
+def test_an_admin_records_a_pressure_from_the_page_for_the_region_above_the_target(duties: Duties) -> None:
+    admin = duties.users["admin"]
+    admin.region_id = COUNTY
+    admin.save(update_fields=["region"])
+    data = {"kind": "warning_notice", "target": f"region:{TOWNSHIP}", "reason": "x", "on": "2026-03-02"}
+    r = duties.client("admin").post("/pressures/", {**data, "follow_up_due": "2026-03-31"})
+    assert r.status_code == 302
+    assert Pressure.objects.get().issuer_region_id == COUNTY
