@@ -14,8 +14,9 @@ from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.common.inputs import json_body, json_content
+from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
-from . import exports
+from . import exports, workbooks
 from .models import DutyEntry, DutyItem, DutyList, Pressure
 from .selectors import (
     as_of_for,
@@ -31,7 +32,14 @@ from .selectors import (
     subtree,
     with_items,
 )
-from .services import duty_entry_add, duty_item_add, duty_list_create, pressure_create, pressure_follow_up
+from .services import (
+    duty_entry_add,
+    duty_item_add,
+    duty_items_import,
+    duty_list_create,
+    pressure_create,
+    pressure_follow_up,
+)
 
 lists_router = Router(tags=["duties"])
 items_router = Router(tags=["duties"])
@@ -189,6 +197,34 @@ def report_docx(request: HttpRequest, list_id: int, as_of: str = "") -> HttpResp
     return exports.docx_response(
         exports.report_docx(found, day), f"{found.title}履职情况报告.docx", fallback=f"duty-list-{found.pk}.docx"
     )
+
+
+@lists_router.get("/{int:list_id}/ledger.xlsx", openapi_extra=xlsx_openapi("履职台账（.xlsx）"))
+def ledger_xlsx(request: HttpRequest, list_id: int, as_of: str = "") -> HttpResponse:
+    """The duty ledger (履职台账) of a list as a workbook: the completion figures on top, then each item's
+    entries (date, text, who recorded it, how many files), as of ``as_of`` (default: today, or the year's end)."""
+    found = duty_list_require(actor=request_actor(request), list_id=list_id)
+    day = as_of_for(found.year, _as_of(as_of))
+    return xlsx_response(
+        workbooks.ledger_xlsx(found, day), f"{found.title}履职台账.xlsx", fallback=f"duty-ledger-{found.pk}.xlsx"
+    )
+
+
+@lists_router.post("/{int:list_id}/items/import", response={201: dict[str, Any]})
+def import_items(request: HttpRequest, list_id: int) -> Status[dict[str, Any]]:
+    """Add a list's items from an .xlsx sent as multipart ``file`` (columns 序号, 职责内容 or 工作任务, 完成时限,
+    header names matched loosely). All or nothing: 422 naming every bad row and column (``rows.<row>.<column>``)
+    or the file (``file``); 403 for who may see but not keep the list."""
+    actor = request_actor(request)
+    found = duty_list_require(actor=actor, list_id=list_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise FieldErrors({"file": "请选择要导入的 Excel 文件（.xlsx）"})
+    added = duty_items_import(actor=actor, duty_list=found, upload=upload)
+    as_of = as_of_for(found.year)
+    for item in added:
+        item.duty_list = found
+    return Status(201, {"count": len(added), "items": [item_out(i, as_of, entries=False) for i in added]})
 
 
 @items_router.post("/{int:item_id}/entries", response={201: dict[str, Any]})

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from zhiben.plans.parsing import parse_due
 
 from .models import DueKind, ReportPeriod
 
@@ -47,45 +48,28 @@ def annual_day(year: int, month: int, day: int) -> datetime.date:
     return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-_FULL = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
-_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:底|末)?(?:前|以前|之前)?$")
-_YEAR_END = re.compile(r"(?:(\d{4})\s*年)?\s*(?:年底|年末|底)(?:前|以前|之前)?$")
-_QUARTER = re.compile(r"(?:(\d{4})\s*年\s*)?第?([一二三四1-4])\s*季度(?:末|底)?(?:前|以前|之前)?$")
-_EVERY_YEAR = re.compile(r"每年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:前|以前|之前)?")
-_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# The plans' reporting periods that a duty item may be reported on (ReportPeriod); 每半年 is not one of them.
+_PERIODS = {"month": ReportPeriod.MONTH, "quarter": ReportPeriod.QUARTER, "year": ReportPeriod.YEAR}
 
 
 def due_from_text(text: str, year: int) -> Due:
-    """A due rule read from a plan's deadline text, the list's ``year`` filling what the text leaves out:
+    """A due rule read from a deadline's text by the plans' reader (``zhiben.plans.parsing.parse_due``, the one
+    due-text reader of the project), the list's ``year`` filling what the text leaves out:
     ``2024年12月31日`` / ``2024-12-31`` → that date; ``2024年12月`` / ``12月底前`` → the month's last day;
-    ``第三季度`` → the quarter's last day; ``年底前`` → 12-31; ``每年3月31日前`` → annual; ``每月`` / ``每季度``
-    / ``每年`` / ``长期坚持`` → ongoing (reported monthly, quarterly, yearly; ``长期`` alone: no period).
-    Anything else (or a day that does not exist) → ``unknown``."""
-    raw = re.sub(r"\s+", "", text or "").replace("完成时限", "").strip("：:（）()")
-    try:
-        if m := _EVERY_YEAR.search(raw):
-            month, day = int(m[1]), int(m[2])
-            datetime.date(2000, month, day)  # a month and day that exist in some year (2-29 in a leap one)
-            return Due(DueKind.ANNUAL, month=month, day=day)
-        if m := _FULL.fullmatch(raw.rstrip("前")) or _FULL.match(raw):
-            return Due(DueKind.DATE, on=datetime.date(int(m[1]), int(m[2]), int(m[3])))
-        if m := _QUARTER.match(raw):
-            q = _QUARTERS[m[2]]
-            return Due(DueKind.QUARTER_END, on=month_end(int(m[1] or year), q * 3))
-        if m := _YEAR_END.match(raw):
-            return Due(DueKind.YEAR_END, on=datetime.date(int(m[1] or year), 12, 31))
-        if m := _MONTH.match(raw):
-            return Due(DueKind.MONTH_END, on=month_end(int(m[1] or year), int(m[2])))
-    except ValueError:
-        return Due(DueKind.UNKNOWN)
-    if "每月" in raw:
-        return Due(DueKind.ONGOING, period=ReportPeriod.MONTH)
-    if "每季" in raw:
-        return Due(DueKind.ONGOING, period=ReportPeriod.QUARTER)
-    if "每年" in raw:
-        return Due(DueKind.ONGOING, period=ReportPeriod.YEAR)
-    if "长期" in raw or "持续" in raw or "常态" in raw:
-        return Due(DueKind.ONGOING)
+    ``第三季度`` / ``上半年`` → the quarter's last day; ``年底前`` → 12-31 (a list of years ``2025 2026`` → the
+    list's year among them, else the first); ``每年3月31日前`` / ``每年`` → annual (by 3-31, by 12-31);
+    ``每月`` / ``每季度`` → ongoing, reported each month or quarter; ``长期坚持`` → ongoing, reported each quarter
+    (the plans' default period). ``每半年`` → ongoing without a period (no duty item is reported half-yearly:
+    the caller asks for one). Anything else → ``unknown``."""
+    rule = parse_due(text or "", reference_year=year)
+    if rule.kind == "annual":
+        return Due(DueKind.ANNUAL, month=rule.month or 12, day=rule.day or 31)
+    if rule.kind == "ongoing":
+        return Due(DueKind.ONGOING, period=_PERIODS.get(rule.every or "", ""))
+    if rule.kind in ("date", "month_end", "quarter_end", "year_end"):
+        day = rule.due_in(year) or rule.due
+        if day is not None:
+            return Due(DueKind(rule.kind), on=day)
     return Due(DueKind.UNKNOWN)
 
 

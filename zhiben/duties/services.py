@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -34,7 +34,7 @@ from zhiben.hazards.evidence import EvidenceRejected, check_upload, stored_files
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
-from . import rules
+from . import rules, workbooks
 from .models import (
     DueKind,
     DutyAttachment,
@@ -234,6 +234,9 @@ def _due(errors: ErrorCollector, year: int, due_on: object, due_text: str, perio
         if due.kind == DueKind.ONGOING and not due.period:
             errors.add("period", "长期事项请选择报告周期（每月、每季度或每年）")
             return due
+        if due.kind == DueKind.UNKNOWN and due_text:
+            errors.add("due_text", f"读不出完成时限“{due_text}”：请写成“2026年6月底前”“每季度”“长期坚持”等")
+            return due
         if due.kind == DueKind.UNKNOWN:
             errors.add("due_on", "请填写完成时限（日期），或为长期事项选择报告周期")
             return due
@@ -256,9 +259,10 @@ def duty_item_add(
 ) -> DutyItem:
     """Add an item to ``duty_list`` (one ``actor`` may see): ``number`` (序号, e.g. “3” or “2.1”), ``text``, and
     its due rule — ``due_on`` (a date in the list's year), or ``period`` (``month``/``quarter``/``year``: a 长期
-    item reported each period), or a deadline's ``due_text`` read by rules.due_from_text (“2026年6月底前”,
-    “每年3月31日前”, “长期坚持” with a period). Raises FieldErrors naming number, text, due_on, due_text or
-    period; PermissionDenied when ``actor`` may not keep the list."""
+    item reported each period), or a deadline's ``due_text`` read by rules.due_from_text (the plans' reader:
+    “2026年6月底前”, “每年3月31日前”, “每季度”, “长期坚持” reported each quarter unless ``period`` says).
+    Raises FieldErrors naming number, text, due_on, due_text or period;
+    PermissionDenied when ``actor`` may not keep the list."""
     if not may_keep(actor, duty_list):
         raise PermissionDenied("清单事项由安委会办公室或系统管理员登记")
     errors = ErrorCollector()
@@ -291,6 +295,57 @@ def duty_item_add(
         payload={"number": the_number, "text": body[:200], "due": item.due_text, "period": item.period},
     )
     return item
+
+
+# Where an item's fields are in an imported workbook (workbooks.LABELS): a refusal names the column.
+_IMPORT_COLUMNS = {
+    "number": "number",
+    "text": "text",
+    "due_on": "due_text",
+    "due_text": "due_text",
+    "period": "due_text",
+}
+
+
+@transaction.atomic
+def duty_items_import(*, actor: User, duty_list: DutyList, upload: Any) -> list[DutyItem]:
+    """Add the items of an uploaded .xlsx (``upload``, a Django UploadedFile; columns 序号, 职责内容 or 工作任务,
+    完成时限: see workbooks.read_items) to ``duty_list`` (one ``actor`` may see), each as duty_item_add would, in
+    order. All or nothing: one bad row and no item is added.
+
+    Raises PermissionDenied (not the list's keeper); FieldErrors ``{"file": why}`` for a file that is not a
+    workbook of items, else one error per bad cell, keyed ``rows.<row>.<column>`` (``number``, ``text``,
+    ``due_text``) and saying “第 N 行「完成时限」：…” (N the Excel row number)."""
+    if not may_keep(actor, duty_list):
+        raise PermissionDenied("清单事项由安委会办公室或系统管理员登记")
+    try:
+        rows = workbooks.read_items(workbooks.upload_bytes(upload))
+    except workbooks.WorkbookRejected as exc:
+        raise FieldErrors({"file": str(exc)}) from None
+    added: list[DutyItem] = []
+    refused: dict[str, str] = {}
+    for row in rows:
+        try:
+            with transaction.atomic():  # a savepoint: a bad row leaves nothing, the others are still checked
+                added.append(
+                    duty_item_add(
+                        actor=actor,
+                        duty_list=duty_list,
+                        number=row.number,
+                        text=row.text,
+                        due_on=row.due_on,
+                        due_text=row.due_text,
+                    )
+                )
+        except FieldErrors as exc:
+            for field, message in exc.errors.items():
+                column = _IMPORT_COLUMNS.get(field, "text")
+                refused.setdefault(
+                    f"rows.{row.row}.{column}", f"第 {row.row} 行「{workbooks.LABELS[column]}」：{message}"
+                )
+    if refused:
+        raise FieldErrors(refused)
+    return added
 
 
 def duty_entry_add(

@@ -246,6 +246,8 @@ DUTIES = {
     ("GET", DUTY_LIST),
     ("POST", f"{DUTY_LIST}/items"),
     ("GET", f"{DUTY_LIST}/report.docx"),
+    ("GET", f"{DUTY_LIST}/ledger.xlsx"),
+    ("POST", f"{DUTY_LIST}/items/import"),
     ("POST", "/api/v1/duty-items/{item_id}/entries"),
     ("GET", "/api/v1/duty-attachments/{attachment_id}"),
     ("GET", "/api/v1/stats/duties"),

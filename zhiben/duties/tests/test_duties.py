@@ -91,7 +91,8 @@ def test_a_unit_list_and_a_leader_at_once_is_refused(duties: Duties) -> None:
     [
         ({"number": "1", "text": "x"}, "due_on"),
         ({"number": "1", "text": "x", "due_on": "2027-01-05"}, "due_on"),
-        ({"number": "1", "text": "x", "due_text": "长期坚持"}, "period"),
+        ({"number": "1", "text": "x", "due_text": "每半年"}, "period"),
+        ({"number": "1", "text": "x", "due_text": "尽快"}, "due_text"),
         ({"number": "1", "text": "x", "period": "weekly"}, "period"),
         ({"number": "", "text": "x", "due_on": "2026-05-01"}, "number"),
         ({"number": "1", "text": "", "due_on": "2026-05-01"}, "text"),

@@ -104,12 +104,30 @@ LIST_SPEC = Spec(
     calls=(
         Call("GET", LIST),
         Call("GET", f"{LIST}/report.docx"),
+        Call("GET", f"{LIST}/ledger.xlsx"),
         Call("POST", f"{LIST}/items", body={"number": "2", "text": "x", "due_on": "2026-05-01"}),
         Call("POST", "/api/v1/duty-items/{item_id}/entries", body=ENTRY),
         Call("POST", "/api/v1/duty-items/{item_id}/entries", body=ENTRY, upload="files"),
         Call("GET", "/api/v1/duty-attachments/{attachment_id}"),
         Call("GET", "/duty-lists/{id}/"),
         Call("POST", "/duty-lists/{id}/", body={"item": "{item_id}", **ENTRY}),
+        # the keeper's forms: items one by one or from a workbook (the office's; 403 for who may only see)
+        Call(
+            "POST",
+            "/duty-lists/{id}/",
+            body={"action": "item", "number": "2", "text": "x", "due_text": "2026年5月底前"},
+            inside=("office",),
+            refused=(403, 404),
+        ),
+        Call("POST", "/duty-lists/{id}/", body={"action": "import"}, upload="file", refused=(403, 404)),
+        Call("POST", f"{LIST}/items/import", upload="file", inside=("office",), refused=(403, 404)),
+        Call(
+            "POST",
+            "/duty-lists/",
+            body={"region": COUNTY, "year": "2026", "owner": "leader", "leader_name": "李四"},
+            inside=("office",),
+            refused=(403, 404),
+        ),
         # creating a list: the committee office's (403 for the others; nothing written)
         Call(
             "POST",
@@ -165,6 +183,19 @@ PRESSURE_SPEC = Spec(
         Call("GET", "/documents/pressures/{id}/{document}/"),
         Call("GET", "/pressures/{id}/"),
         Call("POST", "/pressures/{id}/", body={"done_on": "2026-03-20", "result": "已整改"}),
+        Call(
+            "POST",
+            "/pressures/",
+            body={
+                "kind": "urging_letter",
+                "target": f"region:{TOWNSHIP}",
+                "reason": "x",
+                "on": "2026-03-02",
+                "follow_up_due": "2026-03-31",
+            },
+            inside=("office",),
+            refused=(403, 404),
+        ),
         Call(
             "POST",
             "/api/v1/pressures",

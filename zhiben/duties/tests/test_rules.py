@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from hypothesis import given
@@ -68,9 +69,15 @@ def test_deadline_texts_as_the_plans_write_them() -> None:
     assert due_from_text("年底前", 2026) == Due(DueKind.YEAR_END, on=D(2026, 12, 31))
     assert due_from_text("第三季度", 2026) == Due(DueKind.QUARTER_END, on=D(2026, 9, 30))
     assert due_from_text("每年3月31日前", 2026) == Due(DueKind.ANNUAL, month=3, day=31)
-    assert due_from_text("长期坚持", 2026) == Due(DueKind.ONGOING)
+    assert due_from_text("每年", 2026) == Due(DueKind.ANNUAL, month=12, day=31)
+    assert due_from_text("长期坚持", 2026) == Due(DueKind.ONGOING, period=ReportPeriod.QUARTER)
     assert due_from_text("每季度", 2026) == Due(DueKind.ONGOING, period=ReportPeriod.QUARTER)
-    assert due_from_text("2026年2月30日", 2026).kind == DueKind.UNKNOWN
+    assert due_from_text("每月", 2026) == Due(DueKind.ONGOING, period=ReportPeriod.MONTH)
+    assert due_from_text("每半年", 2026) == Due(DueKind.ONGOING)
+    assert due_from_text("上半年", 2026) == Due(DueKind.QUARTER_END, on=D(2026, 6, 30))
+    assert due_from_text("2025 2026", 2026) == Due(DueKind.YEAR_END, on=D(2026, 12, 31))
+    # the plans' reader reads an extraction loss: a day past the month's end is the month's last day
+    assert due_from_text("2026年2月30日", 2026) == Due(DueKind.MONTH_END, on=D(2026, 2, 28))
     assert due_from_text("尽快", 2026).kind == DueKind.UNKNOWN
 
 
@@ -102,3 +109,23 @@ def test_periodic_counts_grow_with_the_as_of_day(period, entries, first, second)
     assert b.on_time == b.done <= b.due
     ended = [p for p in periods(period, YEAR) if p[1] <= late]
     assert b.on_time == sum(any(s <= e <= end for e in entries) for s, end in ended)
+
+
+@given(day=days)
+def test_a_date_written_as_the_plans_write_it_is_that_date(day) -> None:
+    for text in (f"{day.year}年{day.month}月{day.day}日前", day.isoformat()):
+        assert due_from_text(text, YEAR) == Due(DueKind.DATE, on=day)
+    last = calendar.monthrange(YEAR, day.month)[1]
+    assert due_from_text(f"{day.month}月底前", YEAR) == Due(DueKind.MONTH_END, on=D(YEAR, day.month, last))
+
+
+@given(text=st.text(max_size=40))
+def test_any_text_gives_a_rule_the_ledger_can_count(text) -> None:
+    due = due_from_text(text, YEAR)
+    assert due.kind in DueKind.values
+    if due.kind == DueKind.ONGOING:
+        assert due.period in ("", *ReportPeriod.values)
+    elif due.kind == DueKind.ANNUAL:
+        assert due_day(due, YEAR) is not None
+    elif due.kind != DueKind.UNKNOWN:
+        assert due.on is not None
