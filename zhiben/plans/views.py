@@ -46,6 +46,11 @@ page_field_labels(
         "text": "进展情况",
         "percent": "进度",
         "reason": "退回理由",
+        "by": "分组",
+        "plan": "方案",
+        "status": "状态",
+        "unit": "牵头单位",
+        "overdue": "逾期",
     },
 )
 MAX_PLAN_FILE = 20 * 1024 * 1024
