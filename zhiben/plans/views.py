@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import DomainError, FieldErrors, NotFound
+from zhiben.common.idempotency import once_per_form
 from zhiben.common.middleware import page_field_labels
 from zhiben.departments.selectors import department_list
 
@@ -137,6 +138,7 @@ def _confirm_body(post: Any) -> dict[str, Any]:
 
 
 @login_required
+@once_per_form("plans.import")
 def plan_import_view(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST with ``file``: the preview to correct (nothing saved). POST ``confirm``: save."""
     actor = request_actor(request)
@@ -267,6 +269,7 @@ def plan_board_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form("plans.task")
 def task_detail_view(request: HttpRequest, task_id: int) -> HttpResponse:
     actor = request_actor(request)
     try:
