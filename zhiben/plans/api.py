@@ -107,13 +107,19 @@ def task_view(t: Task, today: datetime.date) -> dict[str, Any]:
     }
 
 
+ID_MAX = 2**63 - 1
+
+
 def _int(name: str, raw: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise FieldErrors({name: "应为整数"}) from None
+    if abs(value) > ID_MAX:  # the database's integers are 64-bit: a larger one would reach it and fail there
+        raise FieldErrors({name: f"应为不超过 {ID_MAX} 的整数"})
+    return value
 
 
 def _yes_no(name: str, raw: str) -> bool | None:

@@ -219,6 +219,8 @@ def plan_board_view(request: HttpRequest) -> HttpResponse:
             plan = plan_require(actor=actor, plan_id=int(params["plan"]))
         region = subtree(actor=actor, region=params.get("region", ""))
         unit = int(params["unit"]) if params.get("unit", "").strip() else None
+        if unit is not None and not 0 < unit < 2**63:  # no unit has such an id (and SQL's integers stop there)
+            raise ValueError(unit)
     except (NotFound, ValueError):
         raise Http404("方案不存在") from None
     except FieldErrors as exc:
