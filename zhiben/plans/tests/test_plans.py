@@ -94,6 +94,18 @@ def test_a_unit_of_another_region_refuses_the_whole_plan_naming_it(c: County) ->
             "tasks[0].lead_units[0]",
         ),
         ({"region": "abc"}, "region"),
+        ({"issued_on": "0001-01-01"}, "issued_on"),
+        ({"issued_on": "9999-12-31"}, "issued_on"),
+        ({"tasks": [{"number": "1", "text": "x", "due": "0001-01-01"}]}, "tasks[0].due"),
+        ({"tasks": [{"number": "1", "text": "x", "due": "9999-12-31"}]}, "tasks[0].due"),
+        (
+            {"tasks": [{"number": "1", "text": "x", "due_rule": {"kind": "date", "due": "1999-12-31"}}]},
+            "tasks[0].due_rule",
+        ),
+        (
+            {"tasks": [{"number": "1", "text": "x", "due_rule": {"kind": "annual", "month": 2, "day": 31}}]},
+            "tasks[0].due_rule",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(c: County, change: dict[str, Any], field: str) -> None:
