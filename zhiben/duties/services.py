@@ -147,7 +147,10 @@ def duty_list_create(
     errors = ErrorCollector()
     the_year = _year(errors, year)
     try:
-        the_kind = clean_choice(kind or ListKind.DUTY, label="清单类别", choices=ListKind.choices, allow_blank=False)
+        # only a blank takes the default: a list or an object sent for the kind is refused, not read as blank
+        the_kind = clean_choice(
+            ListKind.DUTY if kind in (None, "") else kind, label="清单类别", choices=ListKind.choices, allow_blank=False
+        )
     except ValueError as exc:
         errors.add("kind", str(exc))
         the_kind = ListKind.DUTY
