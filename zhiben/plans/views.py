@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -306,6 +307,10 @@ def plan_board_view(request: HttpRequest) -> HttpResponse:
         "units": sorted(units.items(), key=lambda kv: kv[1]),
         "region": region or "",
         "overdue": params.get("overdue", ""),
+        # the export holds what the page shows: the same filters
+        "export_query": urlencode(
+            {k: v for k, v in (("unit", unit or ""), ("status", status), ("overdue", params.get("overdue", ""))) if v}
+        ),
         "error": error,
         "statuses": [
             ("open", "未开始"),

@@ -419,6 +419,20 @@ def test_the_board_workbook_reads_back(c: County) -> None:
     assert rows[5][5] == "县考核办"
 
 
+def test_the_board_workbook_holds_what_the_filtered_board_shows(c: County) -> None:
+    plan = make_plan(c)
+    page = client(c.users["county"]).get(f"/plans/board/?plan={plan.pk}&unit={c.housing.pk}")
+    link = f"/api/v1/plans/{plan.pk}/board.xlsx?unit={c.housing.pk}"
+    assert f'href="{link}"' in page.content.decode()
+    r = client(c.users["county"]).get(link)
+    assert r.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
+    assert "共 1 项" in str(rows[0][0])
+    assert rows[2][5] == c.housing.name
+    r = client(c.users["county"]).get(f"/api/v1/plans/{plan.pk}/board.xlsx?status=lost")
+    assert r.status_code == 422 and "status" in r.json()["errors"]
+
+
 @pytest.mark.parametrize("who", ["county", "emergency", "town", "admin"])
 def test_the_pages_render_for_officers(c: County, who: str) -> None:
     plan = make_plan(c)
