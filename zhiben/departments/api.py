@@ -134,12 +134,12 @@ def list_members(request: HttpRequest, department_id: int) -> list[User]:
 
 
 @router.post("/{int:department_id}/members", response=list[MemberOut])
-def add_member(request: HttpRequest, department_id: int, body: MemberIn) -> list[User]:
+def add_member(request: HttpRequest, department_id: int, payload: MemberIn) -> list[User]:
     """``{"username"}``: put an officer of the unit's region (or a region under it) in the unit. The committee
     office or an admin only; 422 naming ``username`` for a user not in reach."""
     actor = request_actor(request)
     unit = department_require(actor=actor, department_id=department_id)
-    user = scoped_users(actor=actor).filter(username=body.username.strip()).first()
+    user = scoped_users(actor=actor).filter(username=payload.username.strip()).first()
     if user is None:
         raise FieldErrors({"username": "找不到该用户，或其不在您的辖区内"})
     member_set(actor=actor, user=user, department=unit.pk)

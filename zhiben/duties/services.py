@@ -31,6 +31,7 @@ from zhiben.common.validators import clean_choice, clean_text
 from zhiben.departments.models import Department
 from zhiben.departments.services import can_manage
 from zhiben.hazards.evidence import EvidenceRejected, check_upload, stored_files
+from zhiben.plans.periods import FIRST_YEAR, LAST_YEAR
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
@@ -64,6 +65,8 @@ def _text(errors: ErrorCollector, field: str, raw: object, label: str, max_lengt
 
 
 def _day(errors: ErrorCollector, field: str, raw: object, label: str, *, required: bool) -> datetime.date | None:
+    """A Beijing day of the years the registers work in (the plans' 2000–2100): 0001-01-01 or 9999-12-31 is
+    a slip, which would make a follow-up overdue for ever or never due."""
     try:
         day = dates.parse_day(raw, label=label)
     except ValueError as exc:
@@ -71,6 +74,9 @@ def _day(errors: ErrorCollector, field: str, raw: object, label: str, *, require
         return None
     if day is None and required:
         errors.add(field, f"请填写{label}")
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        errors.add(field, f"{label}应在 {FIRST_YEAR}–{LAST_YEAR} 年之间，现为 {day:%Y-%m-%d}")
+        return None
     return day
 
 
@@ -141,7 +147,10 @@ def duty_list_create(
     errors = ErrorCollector()
     the_year = _year(errors, year)
     try:
-        the_kind = clean_choice(kind or ListKind.DUTY, label="清单类别", choices=ListKind.choices, allow_blank=False)
+        # only a blank takes the default: a list or an object sent for the kind is refused, not read as blank
+        the_kind = clean_choice(
+            ListKind.DUTY if kind in (None, "") else kind, label="清单类别", choices=ListKind.choices, allow_blank=False
+        )
     except ValueError as exc:
         errors.add("kind", str(exc))
         the_kind = ListKind.DUTY

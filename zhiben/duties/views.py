@@ -16,6 +16,7 @@ from zhiben.accounts.models import Role
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import DomainError, FieldErrors, NotFound
+from zhiben.common.idempotency import once_per_form
 from zhiben.common.middleware import page_field_labels
 from zhiben.departments.selectors import department_list, scoped_users
 from zhiben.departments.services import can_manage
@@ -147,6 +148,7 @@ def _list_form(actor: Any, region: Region | None) -> dict[str, Any]:
 
 
 @login_required
+@once_per_form("duties.list")
 def duty_list_view(request: HttpRequest) -> HttpResponse:
     """The year's lists with their completion; the committee office (or an admin) registers a list here (POST:
     region, year, kind, a leader — leader_name and leader_post, or leader, a user id — or department)."""
@@ -233,6 +235,7 @@ def _detail_post(request: HttpRequest, actor: Any, found: DutyList, action: str)
 
 
 @login_required
+@once_per_form("duties.detail")
 def duty_detail_view(request: HttpRequest, list_id: int) -> HttpResponse:
     actor = request_actor(request)
     found = _list_or_404(request, list_id)
@@ -292,6 +295,7 @@ def _pressure_form(actor: Any) -> dict[str, Any]:
 
 
 @login_required
+@once_per_form("duties.pressure")
 def pressure_list_view(request: HttpRequest) -> HttpResponse:
     """The measures the actor may see; the committee office records one here (POST: kind, target — ``region:<code>``
     or ``department:<id>`` —, reason, on, follow_up_due)."""
@@ -328,6 +332,7 @@ def pressure_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form("duties.follow_up")
 def pressure_detail_view(request: HttpRequest, pressure_id: int) -> HttpResponse:
     actor = request_actor(request)
     found = pressure_get(actor=actor, pressure_id=pressure_id)

@@ -107,13 +107,19 @@ def task_view(t: Task, today: datetime.date) -> dict[str, Any]:
     }
 
 
+ID_MAX = 2**63 - 1
+
+
 def _int(name: str, raw: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise FieldErrors({name: "应为整数"}) from None
+    if abs(value) > ID_MAX:  # the database's integers are 64-bit: a larger one would reach it and fail there
+        raise FieldErrors({name: f"应为不超过 {ID_MAX} 的整数"})
+    return value
 
 
 def _yes_no(name: str, raw: str) -> bool | None:
@@ -193,11 +199,25 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 
 
 @plans_router.get("/{int:plan_id}/board.xlsx", openapi_extra=xlsx_openapi("挂图作战 (.xlsx)"))
-def plan_board_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan's board as a workbook: one row per task the caller may see, with its units, due day and state."""
+def plan_board_xlsx(
+    request: HttpRequest, plan_id: int, unit: str = "", status: str = "", overdue: str = ""
+) -> HttpResponse:
+    """The plan's board as a workbook: one row per task the caller may see, with its units, due day and state;
+    filtered as the board page is (``unit``: a member unit's id, ``status`` — or ``overdue`` —, ``overdue``),
+    so that the export holds what the user is looking at."""
     actor = request_actor(request)
     plan = plan_require(actor=actor, plan_id=plan_id)
-    data = exports.board_xlsx(plan.title, board(actor=actor, plan=plan.pk))
+    wanted = status.strip()
+    if wanted and wanted not in (*TaskStatus.values, "overdue"):
+        raise FieldErrors({"status": f"状态应为 {'、'.join((*TaskStatus.values, 'overdue'))} 之一"})
+    rows = board(
+        actor=actor,
+        plan=plan.pk,
+        unit=_int("unit", unit),
+        status=wanted or None,
+        overdue=_yes_no("overdue", overdue),
+    )
+    data = exports.board_xlsx(plan.title, rows)
     return xlsx_response(data, f"{plan.title[:60]}挂图作战.xlsx", fallback="board.xlsx")
 
 

@@ -4,6 +4,7 @@ page send it, read into dataclasses with every bad field named the way the clien
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from zhiben.common.dates import NotADay, parse_day
 from zhiben.common.errors import ErrorCollector
 
 from .models import DueKind
-from .periods import KINDS
+from .periods import FIRST_YEAR, KINDS, LAST_YEAR
 
 MAX_TASKS = 3000
 MAX_UNITS = 40
@@ -100,11 +101,17 @@ def _int(errors: ErrorCollector, name: str, raw: Any, *, low: int, high: int) ->
 
 
 def _day(errors: ErrorCollector, name: str, raw: Any, label: str) -> datetime.date | None:
+    """A Beijing day of the years a plan can name (those of its reporting periods, 2000–2100): 0001-01-01 or
+    9999-12-31 is a slip that would make a task overdue for ever or never due."""
     try:
-        return parse_day(raw, label=label)
+        day = parse_day(raw, label=label)
     except NotADay as exc:
         errors.add(name, str(exc))
         return None
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        errors.add(name, f"{label}应在 {FIRST_YEAR}–{LAST_YEAR} 年之间，现为 {day:%Y-%m-%d}")
+        return None
+    return day
 
 
 def _units(errors: ErrorCollector, name: str, raw: Any) -> list[UnitInput]:
@@ -156,11 +163,15 @@ def _due_rule(errors: ErrorCollector, name: str, raw: Any) -> DueInput | None:
     ):
         errors.add(name, "years 应为年份列表，如 [2024, 2025, 2026]")
         return None
+    month = _int(errors, name, raw.get("month"), low=1, high=12)
+    day = _int(errors, name, raw.get("day"), low=1, high=31)
+    if month is not None and day is not None and day > calendar.monthrange(2000, month)[1]:  # 2000: 2月29日 is one
+        errors.add(name, f"{month}月没有{day}日")
     return DueInput(
         kind=kind,
         due=_day(errors, name, raw.get("due"), "完成期限"),
-        month=_int(errors, name, raw.get("month"), low=1, high=12),
-        day=_int(errors, name, raw.get("day"), low=1, high=31),
+        month=month,
+        day=day,
         every=every,
         years=tuple(sorted(set(years_raw))),
     )

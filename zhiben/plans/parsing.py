@@ -303,9 +303,15 @@ class _Concrete:
     day: int
 
 
+# a month that does not exist (2026年13月底前, 2026-0-15): read as nothing, so that the deadline is flagged for
+# the user to correct rather than turned into the year's end (a day past a month's end stays the month's end)
+_IMPOSSIBLE = _Concrete("impossible", None, 0, 0)
+
+
 def _first_concrete(text: str) -> _Concrete | None:
     """The first concrete deadline written in ``text`` (spaces removed), the most specific one where several
-    patterns start at the same place ("2024年6月" is a month, not the year 2024)."""
+    patterns start at the same place ("2024年6月" is a month, not the year 2024); ``_IMPOSSIBLE`` where that is
+    a month that does not exist."""
     found: list[tuple[int, int, _Concrete]] = []
 
     def add(start: int, rank: int, c: _Concrete | None) -> None:
@@ -316,6 +322,8 @@ def _first_concrete(text: str) -> _Concrete | None:
         y, mo, d = int(m["y"]), _cn_int(m["m"]), int(m["d"])
         if mo is not None and _safe_date(y, mo, d):
             add(m.start(), 5, _Concrete("date", y, mo, d))
+        elif mo is None or not 1 <= mo <= 12:
+            add(m.start(), 6, _IMPOSSIBLE)  # 2026-13-01: no such month (a day past a month's end is its end)
     for rx in (_DATE_RUN, _DATE_8):
         for m in rx.finditer(text):
             y = int(m["y"])
@@ -327,6 +335,8 @@ def _first_concrete(text: str) -> _Concrete | None:
         if mo is not None and 1 <= mo <= 12:
             kind, day = _part_day(y, mo, m["part"])
             add(m.start(), 4, _Concrete(kind, y, mo, day))
+        else:
+            add(m.start(), 6, _IMPOSSIBLE)  # 2026年13月底前
     for m in _MONTH_DOT.finditer(text):
         y, mo = int(m["y"]), int(m["m"])
         if 1 <= mo <= 12:
@@ -350,11 +360,15 @@ def _first_concrete(text: str) -> _Concrete | None:
         mo, d = _cn_int(m["m"]), int(m["d"])
         if mo is not None and _safe_date(2000, mo, d):  # 2000: a leap year, so 2月29日 is a day
             add(m.start(), 5, _Concrete("date", None, mo, d))
+        elif mo is None or not 1 <= mo <= 12:
+            add(m.start(), 6, _IMPOSSIBLE)  # 每年13月15日前
     for m in _NY_MONTH.finditer(text):
         mo = _cn_int(m["m"])
         if mo is not None and 1 <= mo <= 12:
             kind, day = _part_day(None, mo, m["part"])
             add(m.start(), 4, _Concrete(kind, None, mo, day))
+        else:
+            add(m.start(), 6, _IMPOSSIBLE)  # 每年13月底前
     for m in _NY_QUARTER.finditer(text):
         q = _cn_int(m["q"]) or 0
         add(m.start(), 3, _Concrete("quarter_end", None, q * 3, 31 if q in (1, 4) else 30))
@@ -402,6 +416,8 @@ def parse_due(text: str, *, reference_year: int | None = None) -> DueRule:
     years = _years(folded)
     if annual and not ongoing:
         c = _first_concrete(_ANNUAL.sub(" ", compact).replace(" ", ""))
+        if c is _IMPOSSIBLE:
+            return DueRule("unknown")
         month, day = (c.month, c.day) if c else (12, 31)
         if c and c.kind == "year_end" and c.year is not None:  # 2024年起每年: from 2024, by 31 December
             month, day = 12, 31
@@ -410,6 +426,8 @@ def parse_due(text: str, *, reference_year: int | None = None) -> DueRule:
             first = datetime.date(years[0], month, min(day, calendar.monthrange(years[0], month)[1]))
         return DueRule("annual", first, month, day, "year")
     concrete = _first_concrete(compact)
+    if concrete is _IMPOSSIBLE:
+        return DueRule("unknown")
     due = None
     if concrete is not None:
         year = concrete.year if concrete.year is not None else reference_year

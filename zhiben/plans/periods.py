@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,11 +19,15 @@ from django.conf import settings
 KINDS = ("month", "quarter", "half_year", "year")
 KIND_LABELS = {"month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}
 _PATTERNS = (
-    (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
-    (re.compile(r"(\d{4})[Qq]([1-4])"), "quarter"),
-    (re.compile(r"(\d{4})[Hh]([12])"), "half_year"),
-    (re.compile(r"(\d{4})"), "year"),
+    (re.compile(r"(\d{4})(?:[-/.]|年)(\d{1,2})月?"), "month"),
+    (re.compile(r"(\d{4})[-/ ]?[Qq]([1-4])"), "quarter"),
+    (re.compile(r"(\d{4})年?第([1-4一二三四])季度?"), "quarter"),
+    (re.compile(r"(\d{4})[-/ ]?[Hh]([12])"), "half_year"),
+    (re.compile(r"(\d{4})年?([上下])半年"), "half_year"),
+    (re.compile(r"(\d{4})年?(?:度|全年)?"), "year"),
 )
+# the ordinals people write for a quarter or a half year (第三季度, 下半年)
+_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -92,15 +97,18 @@ def grace_days() -> int:
 
 
 def parse_period(raw: object) -> Period:
-    """``"2026-11"`` → month, ``"2026Q3"`` → quarter, ``"2026H2"`` → half year, ``"2026"`` → year. Raises
+    """``"2026-11"`` → month, ``"2026Q3"`` → quarter, ``"2026H2"`` → half year, ``"2026"`` → year; also as
+    written in Chinese or with a separator (``2026年11月``, ``2026-Q4``, ``2026年第三季度``, ``2026年下半年``,
+    ``2026年``) and in full-width characters. Raises
     NotAPeriod (Chinese message) for anything else, a month outside 1–12 or a year outside 2000–2100."""
-    text = str(raw).strip() if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+    text = str(raw) if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+    text = unicodedata.normalize("NFKC", text).strip()  # full-width digits and letters, as typed with an IME
     for pattern, kind in _PATTERNS:
         found = pattern.fullmatch(text)
         if found is None:
             continue
         year = int(found.group(1))
-        index = int(found.group(2)) if kind != "year" else 1
+        index = 1 if kind == "year" else _ORDINALS.get(found.group(2)) or int(found.group(2))
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise NotAPeriod(f"年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间")
         if kind == "month" and not 1 <= index <= 12:

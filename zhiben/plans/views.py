@@ -5,7 +5,9 @@ the services."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.shortcuts import redirect, render
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import DomainError, FieldErrors, NotFound
+from zhiben.common.idempotency import once_per_form
 from zhiben.common.middleware import page_field_labels
 from zhiben.departments.selectors import department_list
 
@@ -37,28 +40,71 @@ from .selectors import (
 )
 from .services import plan_create, progress_report, task_accept, task_done, task_reject
 
-page_field_labels(
-    "plans",
-    {
-        "file": "方案文件",
-        "region": "区划代码",
-        "period": "报送期",
-        "text": "进展情况",
-        "percent": "进度",
-        "reason": "退回理由",
-        "by": "分组",
-        "plan": "方案",
-        "status": "状态",
-        "unit": "牵头单位",
-        "overdue": "逾期",
-    },
-)
+LABELS = {
+    "file": "方案文件",
+    "region": "区划代码",
+    "period": "报送期",
+    "text": "进展情况",
+    "percent": "进度",
+    "reason": "退回理由",
+    "by": "分组",
+    "plan": "方案",
+    "status": "状态",
+    "unit": "牵头单位",
+    "overdue": "逾期",
+    "title": "标题",
+    "doc_number": "文号",
+    "issuer": "印发单位",
+    "issued_on": "印发日期",
+    "parent": "上级方案",
+    "source_name": "文件名",
+    "tasks": "任务",
+    "action": "操作",
+}
+page_field_labels("plans", LABELS)
+# the parts of a task's field path (``tasks[3].lead_units[0]``) as the page names them
+_TASK_PARTS = {
+    "number": "序号",
+    "text": "任务内容",
+    "action": "专项行动",
+    "action_number": "行动序号",
+    "parent_number": "所属任务",
+    "due_text": "完成时限",
+    "due": "完成日期",
+    "due_rule": "完成时限",
+    "lead_units": "牵头单位",
+    "co_units": "配合单位",
+}
+_PATH = re.compile(r"tasks\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?")
 MAX_PLAN_FILE = 20 * 1024 * 1024
 
 
-def _error(exc: DomainError) -> str:
+def _field_name(key: str, tasks: list[dict[str, Any]]) -> str:
+    """A field's Chinese name on the page: ``region`` → 区划代码, ``tasks[3].lead_units[0]`` → 任务 2.1的牵头单位
+    （第 1 个）, by the task's own number where the page knows it; "" for the body as a whole."""
+    if key == "body":
+        return ""
+    found = _PATH.fullmatch(key)
+    if found is None:
+        return LABELS.get(key, "")
+    index, part, unit = int(found.group(1)), found.group(2), found.group(3)
+    number = str(tasks[index].get("number") or "") if index < len(tasks) else ""
+    name = f"任务 {number}" if number else f"第 {index + 1} 项任务"
+    if part:
+        name += f"的{_TASK_PARTS.get(part, '内容')}"
+    if unit is not None:
+        name += f"（第 {int(unit) + 1} 个）"
+    return name
+
+
+def _error(exc: DomainError, tasks: list[dict[str, Any]] | None = None) -> str:
+    """The refusal as one sentence for the page, each field by its Chinese name (never its key)."""
     if isinstance(exc, FieldErrors):
-        return "；".join(f"{k}：{v}" if k not in ("body",) else v for k, v in exc.errors.items())
+        parts = []
+        for key, text in exc.errors.items():
+            name = _field_name(key, tasks or [])
+            parts.append(f"{name}：{text}" if name else text)
+        return "；".join(parts)
     return exc.message
 
 
@@ -137,6 +183,7 @@ def _confirm_body(post: Any) -> dict[str, Any]:
 
 
 @login_required
+@once_per_form("plans.import")
 def plan_import_view(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST with ``file``: the preview to correct (nothing saved). POST ``confirm``: save."""
     actor = request_actor(request)
@@ -151,7 +198,11 @@ def plan_import_view(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("confirm"):
             body = _confirm_body(request.POST)
-            plan = plan_create(actor=actor, data=plan_input(body))
+            try:
+                plan = plan_create(actor=actor, data=plan_input(body))
+            except FieldErrors as exc:
+                context["error"] = _error(exc, body["tasks"])
+                raise
             messages.success(request, f"已保存方案《{plan.title}》，共 {plan.tasks.count()} 项任务")
             return redirect("plan-detail", plan_id=plan.pk)
         upload = request.FILES.get("file")
@@ -172,7 +223,7 @@ def plan_import_view(request: HttpRequest) -> HttpResponse:
     except NotFound as exc:
         context["error"] = exc.message
     except DomainError as exc:
-        context["error"] = _error(exc)
+        context["error"] = context.get("error") or _error(exc)
         if request.POST.get("confirm"):  # keep the preview on the page to correct it
             try:
                 preview = json.loads(request.POST.get("preview") or "{}")
@@ -217,6 +268,8 @@ def plan_board_view(request: HttpRequest) -> HttpResponse:
             plan = plan_require(actor=actor, plan_id=int(params["plan"]))
         region = subtree(actor=actor, region=params.get("region", ""))
         unit = int(params["unit"]) if params.get("unit", "").strip() else None
+        if unit is not None and not 0 < unit < 2**63:  # no unit has such an id (and SQL's integers stop there)
+            raise ValueError(unit)
     except (NotFound, ValueError):
         raise Http404("方案不存在") from None
     except FieldErrors as exc:
@@ -254,6 +307,10 @@ def plan_board_view(request: HttpRequest) -> HttpResponse:
         "units": sorted(units.items(), key=lambda kv: kv[1]),
         "region": region or "",
         "overdue": params.get("overdue", ""),
+        # the export holds what the page shows: the same filters
+        "export_query": urlencode(
+            {k: v for k, v in (("unit", unit or ""), ("status", status), ("overdue", params.get("overdue", ""))) if v}
+        ),
         "error": error,
         "statuses": [
             ("open", "未开始"),
@@ -267,6 +324,7 @@ def plan_board_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form("plans.task")
 def task_detail_view(request: HttpRequest, task_id: int) -> HttpResponse:
     actor = request_actor(request)
     try:

@@ -356,6 +356,14 @@ def test_members_are_put_in_a_unit_by_the_office(office, officer, outsider) -> N
     assert r.status_code == 404
 
 
+def test_a_member_request_without_a_username_names_the_field(office) -> None:
+    """The field is ``username``, as the endpoint documents it (not ``body.username``)."""
+    housing = unit("housing").pk
+    r = client_for(office).post(f"/api/v1/departments/{housing}/members", {"user": 1}, content_type="application/json")
+    assert r.status_code == 422
+    assert list(r.json()["errors"]) == ["username"]
+
+
 def test_the_hazard_page_names_the_unit_that_leads_its_sector(admin_user, officer) -> None:
     departments_seed(actor=admin_user, region=COUNTY)
     site = factories.enterprise(region=COUNTY, sector="construction")

@@ -65,6 +65,9 @@ def test_the_committee_office_registers_a_leaders_list_and_its_items(duties: Dut
         ({"year": 2026, "leader_name": "张三", "department": 999999}, "department"),
         ({"year": 2026, "leader_name": "张三", "filed_on": "2099-01-01"}, "filed_on"),
         ({"year": 2026, "leader_name": "张三", "kind": "weekly"}, "kind"),
+        ({"year": 2026, "leader_name": "张三", "kind": []}, "kind"),
+        ({"year": 2026, "leader_name": "张三", "kind": {}}, "kind"),
+        ({"year": 2026, "leader_name": "张三", "filed_on": "0001-01-01"}, "filed_on"),
     ],
 )
 def test_a_bad_list_is_refused_naming_the_field_and_nothing_is_written(duties: Duties, body, field) -> None:

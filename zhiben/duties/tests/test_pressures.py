@@ -91,6 +91,8 @@ def test_listed_supervision_of_a_unit_is_refused_naming_target(duties: Duties) -
         ({"reason": ""}, "reason"),
         ({"task_id": "abc"}, "task_id"),
         ({"follow_up_due": None}, "follow_up_due"),
+        ({"on": "0001-01-01"}, "on"),
+        ({"follow_up_due": "9999-12-31"}, "follow_up_due"),
     ],
 )
 def test_a_bad_pressure_is_refused_naming_the_field_and_nothing_is_written(duties: Duties, change, field) -> None:

@@ -79,6 +79,8 @@ def test_deadline_texts_as_the_plans_write_them() -> None:
     # the plans' reader reads an extraction loss: a day past the month's end is the month's last day
     assert due_from_text("2026年2月30日", 2026) == Due(DueKind.MONTH_END, on=D(2026, 2, 28))
     assert due_from_text("尽快", 2026).kind == DueKind.UNKNOWN
+    # a month that does not exist is not the year's end: it is not read, and the item form asks for it again
+    assert due_from_text("2026年13月底前", 2026).kind == DueKind.UNKNOWN
 
 
 days = st.dates(min_value=D(2026, 1, 1), max_value=D(2026, 12, 31))

@@ -602,6 +602,16 @@ def test_a_day_is_due_on_itself(year: int, month: int, day: int, form: str) -> N
     assert parse_due(form.format(y=year, m=month, d=day)) == DueRule("date", D(year, month, day))
 
 
+@given(
+    YEARS,
+    st.sampled_from([0, 13, 14, 19, 20, 99]),
+    st.sampled_from(["{y}年{m}月底前", "{y}年{m}月", "{y}-{m}-01", "{y}年{m}月5日前", "每年{m}月底前"]),
+)
+def test_a_month_that_does_not_exist_is_not_read_as_another_day(year: int, month: int, form: str) -> None:
+    """2026年13月底前 is a slip to be flagged for the user, not the end of 2026."""
+    assert parse_due(form.format(y=year, m=month)).kind == "unknown"
+
+
 @given(st.lists(st.integers(2000, 2099), min_size=2, max_size=3, unique=True), st.sampled_from([" ", "、", "\n"]))
 def test_a_cell_listing_years_is_due_at_the_end_of_each(years: list[int], sep: str) -> None:
     years.sort()

@@ -59,3 +59,23 @@ def test_the_keys_people_write() -> None:
     assert parse_period("2026q3").key == "2026Q3"
     assert parse_period("2026H2").label == "2026年下半年"
     assert parse_period("2026").end == datetime.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("2026-Q4", "2026Q4"),
+        ("2026 q4", "2026Q4"),
+        ("２０２６Ｑ４", "2026Q4"),
+        ("2026年第四季度", "2026Q4"),
+        ("2026年第3季度", "2026Q3"),
+        ("2026年11月", "2026-11"),
+        ("2026/11", "2026-11"),
+        ("2026年上半年", "2026H1"),
+        ("2026-H2", "2026H2"),
+        ("2026年", "2026"),
+        ("2026年度", "2026"),
+    ],
+)
+def test_the_ways_people_write_a_period_read_as_its_key(raw: str, key: str) -> None:
+    assert parse_period(raw).key == key

@@ -94,6 +94,18 @@ def test_a_unit_of_another_region_refuses_the_whole_plan_naming_it(c: County) ->
             "tasks[0].lead_units[0]",
         ),
         ({"region": "abc"}, "region"),
+        ({"issued_on": "0001-01-01"}, "issued_on"),
+        ({"issued_on": "9999-12-31"}, "issued_on"),
+        ({"tasks": [{"number": "1", "text": "x", "due": "0001-01-01"}]}, "tasks[0].due"),
+        ({"tasks": [{"number": "1", "text": "x", "due": "9999-12-31"}]}, "tasks[0].due"),
+        (
+            {"tasks": [{"number": "1", "text": "x", "due_rule": {"kind": "date", "due": "1999-12-31"}}]},
+            "tasks[0].due_rule",
+        ),
+        (
+            {"tasks": [{"number": "1", "text": "x", "due_rule": {"kind": "annual", "month": 2, "day": 31}}]},
+            "tasks[0].due_rule",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(c: County, change: dict[str, Any], field: str) -> None:
@@ -405,6 +417,20 @@ def test_the_board_workbook_reads_back(c: County) -> None:
     assert rows[2][0] == "1"
     assert rows[2][5] == "秀山县应急管理局"
     assert rows[5][5] == "县考核办"
+
+
+def test_the_board_workbook_holds_what_the_filtered_board_shows(c: County) -> None:
+    plan = make_plan(c)
+    page = client(c.users["county"]).get(f"/plans/board/?plan={plan.pk}&unit={c.housing.pk}")
+    link = f"/api/v1/plans/{plan.pk}/board.xlsx?unit={c.housing.pk}"
+    assert f'href="{link}"' in page.content.decode()
+    r = client(c.users["county"]).get(link)
+    assert r.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
+    assert "共 1 项" in str(rows[0][0])
+    assert rows[2][5] == c.housing.name
+    r = client(c.users["county"]).get(f"/api/v1/plans/{plan.pk}/board.xlsx?status=lost")
+    assert r.status_code == 422 and "status" in r.json()["errors"]
 
 
 @pytest.mark.parametrize("who", ["county", "emergency", "town", "admin"])

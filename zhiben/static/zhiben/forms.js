@@ -359,7 +359,9 @@
     var data = submitter ? new FormData(form, submitter) : new FormData(form);
     var bar = progressFor(form);
     var xhr = new XMLHttpRequest();
-    var action = form.action || location.href;
+    // the attribute, not form.action: a control named "action" (the pages' <input name="action">) shadows
+    // the property, which then is that element, and the upload would go to ".../[object HTMLInputElement]"
+    var action = form.getAttribute("action") || location.href;
     xhr.open("POST", action);
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100); };
