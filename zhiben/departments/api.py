@@ -17,7 +17,7 @@ from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
 from .models import Department
-from .selectors import department_list, department_require, routing_for, scoped_users
+from .selectors import department_list, department_require, region_visible, routing_for, scoped_users
 from .services import department_create, department_update, departments_seed, member_set, routing_set
 
 router = Router(tags=["departments"])
@@ -71,6 +71,8 @@ def list_departments(request: HttpRequest, region: str = "", kind: str = "") -> 
     """Member units the caller may see (their region, those above and below it), optionally of one ``region``
     (exactly) or ``kind``."""
     code = parse_region(region) if region.strip() else None
+    if code is not None and not region_visible(request_actor(request), code):
+        raise NotFound("区划不存在或不在您的辖区内")
     qs = department_list(actor=request_actor(request), region=code, kind=kind.strip() or None)
     return {"items": list(qs[:1000]), "count": qs.count()}
 
@@ -158,6 +160,7 @@ class RouteOut(Schema):
     co: list[UnitRef]
     source: str
     at: str
+    at_name: str
 
 
 class RoutingOut(Schema):

@@ -38,6 +38,14 @@ def _visible(actor: Any) -> Q | None:
     return Q(region__code__prefix=actor.region_id) | Q(region_id__in=ancestor_codes(actor.region_id))
 
 
+def region_visible(actor: Any, code: str) -> bool:
+    """Whether ``actor`` may read the units of region ``code`` (their subtree, or a region above them)."""
+    if getattr(actor, "role", None) == Role.ADMIN:
+        return True
+    own = getattr(actor, "region_id", None) or ""
+    return bool(own) and actor.is_regulator and (code.startswith(own) or own.startswith(code))
+
+
 def department_list(*, actor: User, region: str | None = None, kind: str | None = None) -> QuerySet[Department]:
     """Units ``actor`` may see, optionally of one ``region`` (exactly, not its subtree) or ``kind``."""
     qs = Department.objects.select_related("region", "township").prefetch_related("sectors")
@@ -85,6 +93,7 @@ class Route:
     co: list[Department] = field(default_factory=list)
     source: str = "default"
     at: str = ""
+    at_name: str = ""
 
 
 def routing_for(region_code: str) -> list[Route]:
@@ -109,16 +118,20 @@ def routing_for(region_code: str) -> list[Route]:
     for unit in units:
         if unit.region_id == home:
             by_kind.setdefault(unit.kind, unit)
+    names = dict(Region.objects.filter(code__in=chain).values_list("code", "name"))
     routes = []
     for sector in Sector.objects.order_by("position", "key"):
         found = rows.get(sector.key)
         if found is not None:
             row = found
-            routes.append(Route(sector.key, sector.name, row.lead, list(row.co.all()), "set", row.region_id))
+            at = row.region_id
+            routes.append(Route(sector.key, sector.name, row.lead, list(row.co.all()), "set", at, names.get(at, at)))
             continue
         lead_kind, co_kinds = DEFAULT_ROUTING.get(sector.key, (DepartmentKind.EMERGENCY, ()))
         co = [by_kind[k] for k in co_kinds if k in by_kind]
-        routes.append(Route(sector.key, sector.name, by_kind.get(lead_kind), co, "default", home))
+        routes.append(
+            Route(sector.key, sector.name, by_kind.get(lead_kind), co, "default", home, names.get(home, home))
+        )
     return routes
 
 

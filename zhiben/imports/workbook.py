@@ -93,8 +93,8 @@ def read_rows(path: Path) -> tuple[str, list[list[Any]], list[Merge]]:
                 return sheet.name, rows, merges
     except CalamineError as exc:
         raise WorkbookRejected("无法读取工作簿内容：文件可能已损坏") from exc
-    except (ValueError, OSError) as exc:  # calamine raises these for malformed parts
-        raise WorkbookRejected(f"无法读取工作簿内容：{exc}") from exc
+    except (ValueError, OSError) as exc:  # calamine raises these for malformed parts; its words are English
+        raise WorkbookRejected("无法读取工作簿内容：文件格式有误或已损坏，请用 Excel 另存为 .xlsx 后重试") from exc
     raise WorkbookRejected("工作簿里没有数据")
 
 

@@ -78,8 +78,8 @@ NOTICES = (*_notices("task_due", "完成期限"), *_notices("task_report", "进�
 
 
 def _own(actor: Any) -> QuerySet[Task]:
-    """Tasks in ``actor``'s scope of which ``actor`` is a unit."""
-    units = unit_filter(actor)
+    """Tasks in ``actor``'s scope for whose unit ``actor`` acts (a line department's officer: its own tasks only)."""
+    units = unit_filter(actor, acting=True)
     if units is None:
         return Task.objects.none()
     return task_list(actor=actor).filter(Exists(TaskUnit.objects.filter(units, task_id=OuterRef("pk"))))

@@ -24,7 +24,7 @@ from zhiben.common import dates
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.departments.kinds import DepartmentKind
 from zhiben.departments.models import Department
-from zhiben.departments.selectors import ancestor_codes
+from zhiben.departments.selectors import COORDINATING_KINDS, ancestor_codes
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
@@ -44,18 +44,28 @@ from .models import (
 NOTHING = Q(pk__in=[])
 
 
-def unit_filter(actor: Any) -> Q | None:
+def acts_for_region(actor: Any) -> bool:
+    """Whether ``actor`` acts for their own region when a plan names the region as a unit (清溪场镇人民政府, 各区县
+    政府): an officer of no member unit, or of a coordinating one (the committee office, the government, a township's
+    安监站). An officer of a line department (住建局) acts only for tasks naming that department."""
+    unit = actor.department if getattr(actor, "department_id", None) else None
+    return unit is None or unit.kind in COORDINATING_KINDS
+
+
+def unit_filter(actor: Any, *, acting: bool = False) -> Q | None:
     """The TaskUnit rows that are ``actor``'s unit: its member unit, its own region named as a unit, or a
-    generic unit (各区县政府 / 各乡镇（街道）) of a plan above its region at its region's level. None: the
-    actor is no unit (not an active officer)."""
+    generic unit (各区县政府 / 各乡镇（街道）) of a plan above its region at its region's level. Every officer of a
+    region sees the tasks naming it; with ``acting`` (the to-do, reporting, marking done) the region's units count
+    only for those who act for it (:func:`acts_for_region`). None: the actor is no unit (not an active officer)."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return None
     if not actor.is_regulator or not actor.region_id:
         return None
     code = actor.region_id
-    q = Q(region_id=code)
-    if actor.department_id:
-        q |= Q(department_id=actor.department_id)
+    q = Q(department_id=actor.department_id) if actor.department_id else NOTHING
+    if acting and not acts_for_region(actor):
+        return q
+    q |= Q(region_id=code)
     for level, length in GENERIC_CODE_LENGTH.items():
         if len(code) == length:
             q |= Q(generic=level, task__region_id__in=ancestor_codes(code)[1:])
@@ -186,17 +196,20 @@ def task_require(*, actor: User, task_id: int) -> Task:
 
 
 def actor_units(actor: User, task: Task) -> list[TaskUnit]:
-    """The units of ``task`` that ``actor`` is (see :func:`unit_filter`), from the task's prefetched units."""
+    """The units of ``task`` that ``actor`` acts for (see :func:`unit_filter` with ``acting``), from the task's
+    prefetched units."""
     if unit_filter(actor) is None:
         return []
     code = actor.region_id or ""
+    for_region = acts_for_region(actor)
     found = []
     for u in task.units.all():
         if (
             (actor.department_id and u.department_id == actor.department_id)
-            or (u.region_id and u.region_id == code)
+            or (for_region and u.region_id and u.region_id == code)
             or (
-                u.generic
+                for_region
+                and u.generic
                 and len(code) == GENERIC_CODE_LENGTH.get(Generic(u.generic), 0)
                 and code.startswith(task.region_id)
                 and code != task.region_id

@@ -227,7 +227,8 @@ def test_api_lists_creates_and_routes(office, officer, outsider) -> None:
     assert r.status_code == 403
     body = client_for(officer).get("/api/v1/departments", {"region": COUNTY}).json()
     assert body["count"] == Department.objects.filter(region_id=COUNTY).count()
-    assert client_for(outsider).get("/api/v1/departments", {"region": COUNTY}).json()["count"] == 0
+    assert client_for(outsider).get("/api/v1/departments", {"region": COUNTY}).status_code == 404
+    assert client_for(outsider).get("/api/v1/departments").json()["count"] == 0
     assert client_for(outsider).get(f"/api/v1/departments/{forest}").status_code == 404
     assert (
         client_for(outsider)
@@ -397,3 +398,17 @@ def test_the_ranking_of_units_counts_the_tasks_each_leads(admin_user, office) ->
     row = rows[emergency.name]
     assert (row["tasks"], row["tasks_overdue"], row["tasks_done_on_time"]) == (2, 2, 0)
     assert row["task_rate"] == 0
+
+
+def test_units_of_a_region_out_of_reach_answer_404_and_a_route_names_its_region(admin_user, officer, township) -> None:
+    departments_seed(actor=admin_user, region=COUNTY)
+    routing_set(actor=admin_user, region=COUNTY, sector="urban_gas", lead=unit("urban_management").pk)
+    outsider = factories.user("far3", role="officer", region="110105")
+    assert client_for(outsider).get("/api/v1/departments", {"region": COUNTY}).status_code == 404
+    town = factories.user("town3", role="officer", region=township)
+    assert client_for(town).get("/api/v1/departments", {"region": COUNTY}).status_code == 200  # the county above
+    routes = {r["sector"]: r for r in client_for(town).get(f"/api/v1/regions/{township}/routing").json()["routes"]}
+    county = Region.objects.get(pk=COUNTY).name
+    assert (routes["urban_gas"]["at"], routes["urban_gas"]["at_name"]) == (COUNTY, county)
+    page = client_for(town).get("/departments/", {"region": township}).content.decode()
+    assert f"（沿用{county}）" in page

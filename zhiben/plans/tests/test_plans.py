@@ -614,3 +614,52 @@ def test_overdue_turns_at_beijing_midnight(c: County, monkeypatch: Any, utc: dat
     assert body["overdue"] is overdue
     listed = client(c.users["county"]).get("/api/v1/tasks", {"overdue": "true"}).json()
     assert (one.pk in [t["id"] for t in listed["items"]]) is overdue
+
+
+def test_a_line_department_officer_does_not_act_for_the_county_named_as_a_unit(admin_user) -> None:
+    """A city plan names 各区县政府 as co-operating: every county officer sees the task, but only those who act for
+    the county (no unit, or the committee office) get it in their to-do and may report on it — not 住建局's."""
+    from zhiben.departments.models import Department
+    from zhiben.departments.services import departments_seed, member_set
+    from zhiben.notifications.todo import todo_for
+    from zhiben.plans.inputs import plan_input
+    from zhiben.plans.selectors import actor_units, task_get
+    from zhiben.plans.services import plan_create
+    from zhiben.tests_support import factories
+
+    departments_seed(actor=admin_user, region="50")
+    departments_seed(actor=admin_user, region="500241")
+    city = Department.objects.get(region_id="50", kind="emergency")
+    data = plan_input(
+        {
+            "region": "50",
+            "title": "重庆市治本攻坚方案",
+            "tasks": [
+                {
+                    "number": "1",
+                    "text": "开展重大事故隐患排查整治",
+                    "due": "2026-12-31",
+                    "lead_units": [{"department": city.pk}],
+                    "co_units": [{"text": "各区县政府"}],
+                }
+            ],
+        }
+    )
+    plan = plan_create(actor=admin_user, data=data, today=datetime.date(2026, 11, 30))
+    housing = member_set(
+        actor=admin_user,
+        user=factories.user("hs9", role="officer", region="500241"),
+        department=Department.objects.get(region_id="500241", kind="housing").pk,
+    )
+    office = member_set(
+        actor=admin_user,
+        user=factories.user("of9", role="officer", region="500241"),
+        department=Department.objects.get(region_id="500241", kind="committee_office").pk,
+    )
+    task_pk = plan.tasks.get().pk
+    for user, acts in ((housing, False), (office, True)):
+        task = task_get(actor=user, task_id=task_pk)
+        assert task is not None  # both see it
+        assert bool(actor_units(user, task)) is acts
+        kinds = {i["kind"] for i in todo_for(user, limit=100).items if i["subject"] == "task"}
+        assert ("task_report" in kinds) is acts, user.username
