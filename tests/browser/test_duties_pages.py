@@ -65,7 +65,7 @@ def test_the_committee_office_records_a_pressure_from_a_phone(live_server, phone
     fits(page)
     page.select_option("select[name=kind]", label="约谈")
     target = page.locator("select[name=target] optgroup[label='下级区划'] option").first
-    value, name = target.get_attribute("value"), target.inner_text()
+    value, name = target.get_attribute("value") or "", target.inner_text()
     page.select_option("select[name=target]", value=value)
     page.fill("textarea[name=reason]", "重大事故隐患排查整治进度滞后，连续两个月排名靠后")
     page.fill("input[name=follow_up_due]", (dates.today() + datetime.timedelta(days=15)).isoformat())
