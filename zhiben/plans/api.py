@@ -18,7 +18,7 @@ from zhiben.common.inputs import json_body, json_content
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
 from . import exports
-from .inputs import plan_input
+from .inputs import plan_input, task_input
 from .models import Plan, Task, TaskStatus
 from .preview import preview_plan
 from .selectors import (
@@ -33,7 +33,7 @@ from .selectors import (
     task_require,
     task_stats,
 )
-from .services import plan_create, progress_report, task_accept, task_done, task_reject
+from .services import plan_create, progress_report, task_accept, task_add, task_done, task_reject
 
 plans_router = Router(tags=["plans"])
 tasks_router = Router(tags=["plans"])
@@ -196,6 +196,17 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     today = dates.today()
     tasks = [task_view(t, today) for t in task_list(actor=actor, plan=plan.pk)]
     return {**plan_view(plan, tasks=len(tasks)), "whole": sees_whole_plan(actor, plan), "tasks": tasks}
+
+
+@plans_router.post("/{int:plan_id}/tasks", response={201: dict[str, Any]})
+def add_task(request: HttpRequest, plan_id: int) -> Status[dict[str, Any]]:
+    """Add one task to a saved plan: ``{number?, action_number?, action?, text, due_text?, due?, due_rule?,
+    parent_number?, lead_units: [{text?, department?|region?}], co_units: […]}`` → 201 the task. Officers of the
+    plan's region or above (403 for a unit below); 422 naming the field (``number`` already in the plan)."""
+    actor = request_actor(request)
+    plan = plan_require(actor=actor, plan_id=plan_id)
+    task = task_add(actor=actor, plan=plan, data=task_input(json_body(request)))
+    return Status(201, _task_answer(actor, task.pk))
 
 
 @plans_router.get("/{int:plan_id}/board.xlsx", openapi_extra=xlsx_openapi("挂图作战 (.xlsx)"))

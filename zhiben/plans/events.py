@@ -17,6 +17,9 @@ PLAN_CATALOGUE = kit.EventCatalogue(
                 ("unmatched", "未匹配单位数"),
             ),
         ),
+        kit.EventKind(
+            "task_added", "增加任务", fields=(("number", "序号"), ("text", "任务内容"), ("units", "责任单位数"))
+        ),
     )
 )
 

@@ -208,31 +208,47 @@ def plan_input(body: Any) -> PlanInput:
         errors.add("tasks", f"任务不能超过 {MAX_TASKS} 项")
         errors.raise_if_any()
     for i, raw in enumerate(tasks):
-        here = f"tasks[{i}]"
-        if not isinstance(raw, dict):
-            errors.add(here, "应为 JSON 对象")
-            continue
-        due = _due_rule(errors, f"{here}.due_rule", raw.get("due_rule"))
-        if raw.get("due") not in (None, ""):
-            # the preview's shape: the date beside its rule (a rule sent without one takes it), or a date alone
-            day = _day(errors, f"{here}.due", raw.get("due"), "完成期限")
-            if day is not None and due is not None and due.kind not in (DueKind.UNKNOWN, DueKind.DATE):
-                due.due = day
-            elif day is not None:
-                due = DueInput(kind=DueKind.DATE, due=day)
-        parent_number = raw.get("parent_number") or raw.get("parent")  # the preview names it ``parent``
-        plan.tasks.append(
-            TaskInput(
-                number=_text(errors, f"{here}.number", raw.get("number"), limit=20),
-                text=_text(errors, f"{here}.text", raw.get("text"), limit=TEXT_MAX, required=True),
-                action_number=_text(errors, f"{here}.action_number", raw.get("action_number"), limit=20),
-                action=_text(errors, f"{here}.action", raw.get("action"), limit=200),
-                due_text=_text(errors, f"{here}.due_text", raw.get("due_text"), limit=200),
-                due=due,
-                parent_number=_text(errors, f"{here}.parent_number", parent_number, limit=20),
-                lead_units=_units(errors, f"{here}.lead_units", raw.get("lead_units")),
-                co_units=_units(errors, f"{here}.co_units", raw.get("co_units")),
-            )
-        )
+        found = _task(errors, f"tasks[{i}]", raw)
+        if found is not None:
+            plan.tasks.append(found)
     errors.raise_if_any()
     return plan
+
+
+def _task(errors: ErrorCollector, here: str, raw: Any) -> TaskInput | None:
+    """One task as a client sent it (see :func:`plan_input`); fields named ``{here}.number`` … (``here`` empty: the
+    bare names)."""
+    at = f"{here}." if here else ""
+    if not isinstance(raw, dict):
+        errors.add(here or "body", "应为 JSON 对象")
+        return None
+    due = _due_rule(errors, f"{at}due_rule", raw.get("due_rule"))
+    if raw.get("due") not in (None, ""):
+        # the preview's shape: the date beside its rule (a rule sent without one takes it), or a date alone
+        day = _day(errors, f"{at}due", raw.get("due"), "完成期限")
+        if day is not None and due is not None and due.kind not in (DueKind.UNKNOWN, DueKind.DATE):
+            due.due = day
+        elif day is not None:
+            due = DueInput(kind=DueKind.DATE, due=day)
+    parent_number = raw.get("parent_number") or raw.get("parent")  # the preview names it ``parent``
+    return TaskInput(
+        number=_text(errors, f"{at}number", raw.get("number"), limit=20),
+        text=_text(errors, f"{at}text", raw.get("text"), limit=TEXT_MAX, required=True),
+        action_number=_text(errors, f"{at}action_number", raw.get("action_number"), limit=20),
+        action=_text(errors, f"{at}action", raw.get("action"), limit=200),
+        due_text=_text(errors, f"{at}due_text", raw.get("due_text"), limit=200),
+        due=due,
+        parent_number=_text(errors, f"{at}parent_number", parent_number, limit=20),
+        lead_units=_units(errors, f"{at}lead_units", raw.get("lead_units")),
+        co_units=_units(errors, f"{at}co_units", raw.get("co_units")),
+    )
+
+
+def task_input(body: Any) -> TaskInput:
+    """One task to add to a saved plan: the shape of one of :func:`plan_input`'s ``tasks``, its fields named bare
+    (``text``, ``lead_units[0]``). Raises FieldErrors naming every bad field."""
+    errors = ErrorCollector()
+    found = _task(errors, "", body)
+    errors.raise_if_any()
+    assert found is not None
+    return found

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import region_in_scope
@@ -38,7 +39,7 @@ from .models import (
     UnitRole,
 )
 from .periods import NotAPeriod, parse_period, report_due
-from .selectors import actor_units, is_committee_office_over, task_require
+from .selectors import actor_units, is_committee_office_over, sees_whole_plan, task_require
 
 MAX_FILES = 10
 REASON_MAX = 500
@@ -101,6 +102,80 @@ def _unit_rows(
                 row.flag = UnitFlag.AMBIGUOUS if len(found_match.candidates) > 1 else UnitFlag.UNMATCHED
         rows.append(row)
     return rows
+
+
+def _build_task(
+    errors: ErrorCollector, here: str, item: TaskInput, *, region: Region, matcher: Matcher, day: datetime.date
+) -> tuple[Task, list[TaskUnit]]:
+    """A task of ``region``'s plan and its units as ``item`` gives them (not saved): its due rule (the one sent, else
+    its due text read by the parser), its first owed report (periodic tasks, from ``day``), its units matched.
+    Errors go to ``errors`` under ``{here}.…`` (``here`` empty: the bare names)."""
+    at = f"{here}." if here else ""
+    try:
+        rule = _due_of(item)
+    except ValueError as exc:
+        errors.add(f"{at}due_text", str(exc))
+        rule = DueInput()
+    if rule.kind in DATED_KINDS and rule.due is None:
+        # "6月底前" without a year: kept as written, never overdue, until someone gives the date
+        rule = DueInput(kind=DueKind.UNKNOWN, every=rule.every, years=rule.years)
+    task = Task(
+        region=region,
+        number=item.number,
+        action_number=item.action_number,
+        action=item.action,
+        text=item.text,
+        due_text=item.due_text,
+        due_kind=rule.kind,
+        due_on=rule.due if rule.kind in DATED_KINDS else None,
+        due_month=rule.month,
+        due_day=rule.day,
+        report_every=(rule.every or ("year" if rule.kind == DueKind.ANNUAL else DEFAULT_EVERY))
+        if rule.kind in PERIODIC_KINDS
+        else (rule.every or ""),
+        years=list(rule.years),
+    )
+    task.starts_on = day
+    schedule(task, start=day, reported=set())
+    units = _unit_rows(errors, f"{at}lead_units", item.lead_units, role=UnitRole.LEAD, region=region, matcher=matcher)
+    units += _unit_rows(errors, f"{at}co_units", item.co_units, role=UnitRole.CO, region=region, matcher=matcher)
+    return task, units
+
+
+@transaction.atomic
+def task_add(*, actor: User, plan: Plan, data: TaskInput, today: datetime.date | None = None) -> Task:
+    """Add one task to a saved ``plan`` (a plan the actor sees, from plans.selectors), last in its order; units and
+    due rule as :func:`plan_create` reads them, fields named bare (``lead_units[0]``). Only the officers of the
+    plan's region or above (who see the whole plan) and admins.
+
+    Raises PermissionDenied, FieldErrors naming the field (``number`` already used in the plan, ``parent_number``
+    naming no task of it)."""
+    if not sees_whole_plan(actor, plan):
+        raise PermissionDenied("只有方案所属区划及上级区划的监管人员可以增加任务")
+    errors = ErrorCollector()
+    day = today or dates.today()
+    task, units = _build_task(errors, "", data, region=plan.region, matcher=Matcher(plan.region_id), day=day)
+    if data.number and plan.tasks.filter(number=data.number).exists():
+        errors.add("number", f"方案中已有序号为 {data.number} 的任务")
+    if data.parent_number:
+        task.parent = plan.tasks.filter(number=data.parent_number).first()
+        if task.parent is None:
+            errors.add("parent_number", f"方案中没有序号为 {data.parent_number} 的任务")
+    errors.raise_if_any()
+    last = plan.tasks.aggregate(last=Max("position"))["last"]
+    task.plan, task.position = plan, (last + 1 if last is not None else 0)
+    task.save()
+    for unit in units:
+        unit.task = task
+    TaskUnit.objects.bulk_create(units)
+    event_append(
+        actor=actor,
+        subject_type="plan",
+        subject_id=str(plan.pk),
+        kind="task_added",
+        payload={"number": task.number, "text": task.text[:200], "units": len(units)},
+    )
+    return task
 
 
 def _plan_region(actor: User, raw: str) -> Region:
@@ -170,37 +245,8 @@ def plan_create(*, actor: User, data: PlanInput, today: datetime.date | None = N
     numbers: dict[str, int] = {}
     for i, item in enumerate(data.tasks):
         here = f"tasks[{i}]"
-        try:
-            rule = _due_of(item)
-        except ValueError as exc:
-            errors.add(f"{here}.due_text", str(exc))
-            rule = DueInput()
-        if rule.kind in DATED_KINDS and rule.due is None:
-            # "6月底前" without a year: kept as written, never overdue, until someone gives the date
-            rule = DueInput(kind=DueKind.UNKNOWN, every=rule.every, years=rule.years)
-        task = Task(
-            region=region,
-            position=i,
-            number=item.number,
-            action_number=item.action_number,
-            action=item.action,
-            text=item.text,
-            due_text=item.due_text,
-            due_kind=rule.kind,
-            due_on=rule.due if rule.kind in DATED_KINDS else None,
-            due_month=rule.month,
-            due_day=rule.day,
-            report_every=(rule.every or ("year" if rule.kind == DueKind.ANNUAL else DEFAULT_EVERY))
-            if rule.kind in PERIODIC_KINDS
-            else (rule.every or ""),
-            years=list(rule.years),
-        )
-        task.starts_on = day
-        schedule(task, start=day, reported=set())
-        units = _unit_rows(
-            errors, f"{here}.lead_units", item.lead_units, role=UnitRole.LEAD, region=region, matcher=matcher
-        )
-        units += _unit_rows(errors, f"{here}.co_units", item.co_units, role=UnitRole.CO, region=region, matcher=matcher)
+        task, units = _build_task(errors, here, item, region=region, matcher=matcher, day=day)
+        task.position = i
         if item.parent_number and item.parent_number not in numbers:
             errors.add(f"{here}.parent_number", f"序号为 {item.parent_number} 的任务须在此任务之前")
         built.append((task, units, item.parent_number))

@@ -21,7 +21,7 @@ from zhiben.common.idempotency import once_per_form
 from zhiben.common.middleware import page_field_labels
 from zhiben.departments.selectors import department_list
 
-from .inputs import plan_input
+from .inputs import plan_input, task_input
 from .models import LIFECYCLE, TaskAction, TaskStatus
 from .periods import period_of
 from .preview import preview_plan
@@ -38,7 +38,7 @@ from .selectors import (
     task_require,
     task_stats,
 )
-from .services import plan_create, progress_report, task_accept, task_done, task_reject
+from .services import plan_create, progress_report, task_accept, task_add, task_done, task_reject
 
 LABELS = {
     "file": "方案文件",
@@ -234,19 +234,72 @@ def plan_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form("plans.add_task")
 def plan_detail_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan and the tasks the actor sees; officers of its region or above add a task here (``POST``: number,
+    action, text, due text, a lead unit chosen or written, co-operating units chosen)."""
     actor = request_actor(request)
     try:
         plan = plan_require(actor=actor, plan_id=plan_id)
     except NotFound:
         raise Http404("方案不存在") from None
+    whole = sees_whole_plan(actor, plan)
+    error = ""
+    if request.method == "POST":
+        form = request.POST
+        lead: dict[str, Any] = {"text": form.get("lead_text", "").strip()}
+        if form.get("lead", "").strip():
+            lead["department"] = form.get("lead", "").strip()
+        body = {
+            "number": form.get("number", ""),
+            "action": form.get("action_title", ""),
+            "text": form.get("task_text", ""),
+            "due_text": form.get("due_text", ""),
+            "lead_units": [lead] if lead.get("text") or lead.get("department") else [],
+            "co_units": [{"department": c} for c in form.getlist("co") if c.strip() and c != lead.get("department")],
+        }
+        try:
+            task = task_add(actor=actor, plan=plan, data=task_input(body))
+        except DomainError as exc:
+            error = _task_error(exc)
+        else:
+            messages.success(request, f"已增加任务 {task.number or task.text[:20]}")
+            return redirect(f"{request.path}#task-{task.pk}")
     tasks = list(task_list(actor=actor, plan=plan.pk))
     children = list(plan_list(actor=actor).filter(parent_id=plan.pk))
-    return render(
-        request,
-        "plans/detail.html",
-        {"plan": plan, "tasks": tasks, "children": children, "whole": sees_whole_plan(actor, plan)},
-    )
+    context = {
+        "plan": plan,
+        "tasks": tasks,
+        "children": children,
+        "whole": whole,
+        "error": error,
+        "form": request.POST if error else {},
+        "units": list(department_list(actor=actor, region=plan.region_id).filter(active=True)) if whole else [],
+    }
+    return render(request, "plans/detail.html", context, status=422 if error else 200)
+
+
+# A task's fields as the add-task form names them, for a refusal in Chinese.
+TASK_FIELDS = {
+    "number": "序号",
+    "text": "任务内容",
+    "action": "专项行动",
+    "due_text": "完成时限",
+    "due_rule": "完成时限",
+    "parent_number": "上级任务序号",
+    "lead_units": "牵头单位",
+    "co_units": "配合单位",
+}
+
+
+def _task_error(exc: DomainError) -> str:
+    if not isinstance(exc, FieldErrors):
+        return exc.message
+    parts = []
+    for key, message in exc.errors.items():
+        name = TASK_FIELDS.get(key.split("[", 1)[0].split(".", 1)[0], "")
+        parts.append(f"{name}：{message}" if name else message)
+    return "；".join(parts)
 
 
 def _flag(raw: str) -> bool | None:

@@ -213,6 +213,7 @@ PLANS = {
     ("GET", "/api/v1/plans"),
     ("GET", PLAN),
     ("GET", f"{PLAN}/board.xlsx"),
+    ("POST", f"{PLAN}/tasks"),
     ("GET", "/api/v1/tasks"),
     ("GET", TASK),
     ("GET", f"{TASK}/files/{{file_id}}"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -663,3 +664,81 @@ def test_a_line_department_officer_does_not_act_for_the_county_named_as_a_unit(a
         assert bool(actor_units(user, task)) is acts
         kinds = {i["kind"] for i in todo_for(user, limit=100).items if i["subject"] == "task"}
         assert ("task_report" in kinds) is acts, user.username
+
+
+def test_a_task_is_added_to_a_saved_plan_by_the_page_and_the_api(admin_user) -> None:
+    """Officers of the plan's region or above add a task (its due text read by the parser, its units matched); a
+    unit below is refused (403), an outsider 404; a number already in the plan is refused naming it; a form sent
+    twice adds one task."""
+    from django.test import Client
+
+    from zhiben.departments.models import Department
+    from zhiben.departments.services import departments_seed, member_set
+    from zhiben.plans.inputs import plan_input
+    from zhiben.plans.models import Task
+    from zhiben.plans.services import plan_create
+    from zhiben.tests_support import factories
+
+    departments_seed(actor=admin_user, region="500241")
+    emergency = Department.objects.get(region_id="500241", kind="emergency")
+    housing = Department.objects.get(region_id="500241", kind="housing")
+    first = {"number": "1", "text": "开展专项排查", "due": "2026-12-31", "lead_units": [{"department": emergency.pk}]}
+    plan = plan_create(
+        actor=admin_user,
+        data=plan_input({"region": "500241", "title": "秀山县方案", "tasks": [first]}),
+        today=datetime.date(2026, 11, 30),
+    )
+    county = factories.user("cty9", role="officer", region="500241")
+    c = Client()
+    c.force_login(county)
+    body = {
+        "number": "2",
+        "text": "完成燃气管道隐患整治",
+        "due_text": "2027年6月底前",
+        "lead_units": [{"department": housing.pk}],
+    }
+    r = c.post(f"/api/v1/plans/{plan.pk}/tasks", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    added = Task.objects.get(plan=plan, number="2")
+    assert (added.due_on, added.units.get().text) == (datetime.date(2027, 6, 30), housing.name)
+    r = c.post(f"/api/v1/plans/{plan.pk}/tasks", {**body, "text": "又一项"}, content_type="application/json")
+    assert r.status_code == 422 and "number" in r.json()["errors"]
+    r = c.post(f"/api/v1/plans/{plan.pk}/tasks", {"number": "9"}, content_type="application/json")
+    assert r.status_code == 422 and "text" in r.json()["errors"]
+    outsider = Client()
+    outsider.force_login(factories.user("far9", role="officer", region="110105"))
+    assert outsider.post(f"/api/v1/plans/{plan.pk}/tasks", body, content_type="application/json").status_code == 404
+    town = factories.township("500241100", "清溪场镇", "500241")
+    below = Client()  # the township sees its own tasks of the plan, but adds none
+    below.force_login(
+        member_set(
+            actor=admin_user,
+            user=factories.user("twn9", role="officer", region=town.pk),
+            department=None,
+        )
+    )
+    three = {"number": "3", "text": "乡镇排查", "lead_units": [{"region": town.pk}]}
+    assert c.post(f"/api/v1/plans/{plan.pk}/tasks", three, content_type="application/json").status_code == 201
+    refused = below.post(f"/api/v1/plans/{plan.pk}/tasks", {**three, "number": "4"}, content_type="application/json")
+    assert refused.status_code == 403
+
+    page = c.get(f"/plans/{plan.pk}/").content.decode()
+    assert "增加任务" in page
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token
+    form = {
+        "form_token": token.group(1),
+        "number": "5",
+        "task_text": "开展应急演练",
+        "due_text": "每季度",
+        "lead": str(emergency.pk),
+        "co": [str(housing.pk)],
+    }
+    for _ in range(2):  # the second is the replay of the first (303 to the same place)
+        assert c.post(f"/plans/{plan.pk}/", form).status_code in (302, 303)
+    added = Task.objects.get(plan=plan, number="5")
+    assert (added.due_kind, added.report_every) == ("ongoing", "quarter")
+    assert sorted(u.role for u in added.units.all()) == ["co", "lead"]
+    bad = c.post(f"/plans/{plan.pk}/", {"number": "6", "task_text": ""})
+    assert bad.status_code == 422 and "任务内容" in bad.content.decode()
+    assert not Task.objects.filter(plan=plan, number="6").exists()

@@ -93,6 +93,9 @@ SPEC = Spec(
     calls=(
         Call("GET", PLAN),
         Call("GET", f"{PLAN}/board.xlsx"),
+        # adding a task: the officers of the plan's region or above (the township officer, a unit below, is 403)
+        Call("POST", f"{PLAN}/tasks", body={"number": "99", "text": "补充任务"}, refused=(403, 404)),
+        Call("POST", "/plans/{id}/", body={"number": "98", "task_text": "补充任务"}, refused=(403, 404)),
         Call("GET", TASK),
         Call("GET", f"{TASK}/files/{{file}}"),
         Call("GET", "/api/v1/stats/tasks?plan={id}"),
