@@ -436,7 +436,7 @@ def setup() -> None:
     from zhiben.hazards.inputs import HazardReport
     from zhiben.hazards.rules import today
     from zhiben.hazards.services import hazard_attach, hazard_create
-    from zhiben.reference.selectors import criteria_for
+    from zhiben.reference.selectors import criteria_in_force
 
     per_county = (
         Enterprise.objects.filter(region__code__startswith=REGION)
@@ -465,12 +465,21 @@ def setup() -> None:
     for n, county in enumerate(counties):
         a, _b = officer(f"bench_a{n}", county), officer(f"bench_b{n}", county)
         plan["officers"][county] = [f"bench_a{n}", f"bench_b{n}"]
-        firms = list(Enterprise.objects.filter(region__code__startswith=county).order_by("id")[:50])
+        firms = list(Enterprise.objects.filter(region__code__startswith=county).order_by("id")[:200])
+        # major hazards cite a clause in force on the day (FACTS §2): firms of sectors with none that day are left out
+        citable = {
+            f.sector_id: criteria_in_force(f.sector_id, day)
+            .exclude(kind="determination")
+            .values_list("code", flat=True)
+            .first()
+            for f in firms
+        }
+        firms = [f for f in firms if citable[f.sector_id]][:50]
         plan["enterprises"][county] = [f.credit_code for f in firms]
         flows = []
         for i in range(FLOWS + 1):  # one more for the warm-up round
             firm = firms[i % len(firms)]
-            clause = criteria_for(sector=firm.sector_id).values_list("code", flat=True).first()
+            clause = citable[firm.sector_id]
             hazard = hazard_create(
                 actor=a,
                 report=parse(

@@ -293,6 +293,8 @@ def task_stats(
     day = today or dates.today()
     base = task_list(actor=actor, plan=plan, region=region).order_by()
     base = Task.objects.filter(pk__in=base.values("pk"))
+    if not base.exists():  # one cheap query, not six, where no plan is kept (the dashboard asks every region)
+        return {"totals": _with_rate(dict.fromkeys(FIGURES, 0)), "plans": [], "units": [], "regions": [], "as_of": day}
     totals = _with_rate(base.aggregate(**_figures(day)))
     plans = list(base.values("plan_id").annotate(**_figures(day)).order_by("plan_id"))
     names: dict[int, dict[str, Any]] = {
