@@ -155,7 +155,9 @@ WAITING = (
 def dashboard_figures(actor: Any, region: Any) -> dict[str, Any]:
     """The plan tasks the actor may see in the dashboard's region (all of theirs without one): totals, by plan, by
     lead unit and by child region (plans.selectors.task_stats). ``region``: the dashboard's Region or None."""
-    return task_stats(actor=actor, region=region.code if region is not None else None)
+    # the units shown are the region's own (the whole country's thousands of units are no card); none nationally
+    code = region.code if region is not None else None
+    return task_stats(actor=actor, region=code, units_of=code)
 
 
 # The dashboard's task card (``tasks`` in GET /api/v1/stats/dashboard): 挂图作战 at a glance. Its tiles carry no

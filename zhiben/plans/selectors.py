@@ -281,14 +281,20 @@ def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_stats(
-    *, actor: User, region: str | None = None, plan: int | None = None, today: datetime.date | None = None
+    *,
+    actor: User,
+    region: str | None = None,
+    plan: int | None = None,
+    today: datetime.date | None = None,
+    units_of: str | None = "",
 ) -> dict[str, Any]:
     """Counts of the tasks ``actor`` may see (optionally of a ``region`` subtree or one ``plan``):
     ``{"totals", "plans": [...], "units": [...], "regions": [...]}``. Each row has ``total``, ``open`` (未开始),
     ``in_progress``, ``done`` (待验收), ``accepted`` (已销号), ``overdue`` (open, past the deadline),
     ``report_missing`` (open, a periodic report past its due day) and ``completion_rate`` ((done + accepted) /
     total, None without tasks). ``plans`` by plan; ``units`` by member unit over the tasks it leads (``role``
-    lead) — unmatched units are not counted there; ``regions`` by the direct children of ``region`` (tasks of
+    lead) — unmatched units are not counted there; ``units_of`` a region code: only that region's own units (the
+    dashboard's); None: no unit rows; ``regions`` by the direct children of ``region`` (tasks of
     plans at ``region`` itself form a row keyed by its own code). Dates are Beijing days."""
     day = today or dates.today()
     base = task_list(actor=actor, plan=plan, region=region).order_by()
@@ -313,9 +319,12 @@ def task_stats(
         for r in plans
     ]
     unit_rows = []
+    lead_q = Q(task__in=base, role=UnitRole.LEAD, department__isnull=False)
+    if units_of:
+        lead_q &= Q(department__region_id=units_of)
+    rows = TaskUnit.objects.filter(lead_q) if units_of is not None else TaskUnit.objects.none()
     leads = (
-        TaskUnit.objects.filter(task__in=base, role=UnitRole.LEAD, department__isnull=False)
-        .values("department_id", "department__name", "department__region_id")
+        rows.values("department_id", "department__name", "department__region_id")
         .annotate(**_figures(day, "task__"))
         .order_by("department__region_id", "department__position", "department_id")
     )
