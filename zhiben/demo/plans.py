@@ -126,30 +126,13 @@ def _county_plan(admin: User, parent: Plan, today: datetime.date) -> Plan:
     one, two, three, four = (plan.tasks.get(number=n) for n in "1234")
     # the demo's officers of the units (zhiben/demo/departments.py) act where they are there; else the admin
     emergency_officer, housing_officer, office = (_member(name, admin) for name in ("county", "housing", "office"))
-    progress_report(
-        actor=emergency_officer,
-        task_id=one.pk,
-        period=f"{today - 40 * day:%Y-%m}",
-        text="已完成排查，建立台账 36 项，整改 21 项。",
-        percent=60,
-        today=today - 40 * day,
-    )
-    progress_report(
-        actor=housing_officer,
-        task_id=two.pk,
-        period=f"{today - 30 * day:%Y-%m}",
-        text="已更新老旧管网 12 公里。",
-        percent=45,
-        today=today - 30 * day,
-    )
-    progress_report(
-        actor=admin,
-        task_id=four.pk,
-        period=f"{today - 70 * day:%Y-%m}",
-        text="课程已纳入，演练已开展。",
-        percent=100,
-        today=today - 70 * day,
-    )
+    for actor, task, days_ago, text, percent in (
+        (emergency_officer, one, 40, "已完成排查，建立台账 36 项，整改 21 项。", 60),
+        (housing_officer, two, 30, "已更新老旧管网 12 公里。", 45),
+        (admin, four, 70, "课程已纳入，演练已开展。", 100),
+    ):
+        when = today - days_ago * day
+        progress_report(actor=actor, task_id=task.pk, period=f"{when:%Y-%m}", text=text, percent=percent, today=when)
     task_done(actor=admin, task_id=four.pk, today=today - 65 * day)
     task_accept(actor=office, task_id=four.pk, today=today - 60 * day)
     task_done(actor=housing_officer, task_id=two.pk, today=today - 2 * day)

@@ -1096,6 +1096,7 @@ class _Numbering:
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
+            # python-docx raises NotImplementedError for a document without a numbering part: nothing is numbered
             return
         by_abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
         for an in root.findall(qn("w:abstractNum")):
