@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhiben.filings",
     "zhiben.plans",
     "zhiben.duties",
+    "zhiben.inspections",
     "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",
