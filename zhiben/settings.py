@@ -267,6 +267,22 @@ ZHIBEN = {
     "REMIND_BEFORE_DAYS": env.int("ZHIBEN_REMIND_BEFORE_DAYS", default=3),
     # A plan task's progress report (每年 / 长期坚持 tasks) is due this many days after its period ends.
     "PLAN_REPORT_GRACE_DAYS": env.int("ZHIBEN_PLAN_REPORT_GRACE_DAYS", default=5),
+    # Inspections (issue 14). Yearly inspections per supervision class A–D (provincial practice, FACTS §5:
+    # configurable; class D enterprises are reached by 双随机 draws only).
+    "INSPECTION_FREQUENCIES": {
+        "A": env.int("ZHIBEN_INSPECT_A", default=4),
+        "B": env.int("ZHIBEN_INSPECT_B", default=2),
+        "C": env.int("ZHIBEN_INSPECT_C", default=1),
+        "D": env.int("ZHIBEN_INSPECT_D", default=0),
+    },
+    # A rectification order (责令限期整改) is re-inspected within this many days after its deadline (复查;
+    # 安全生产违法行为行政处罚办法 第二十二条 style practice: a setting).
+    "REINSPECTION_DAYS": env.int("ZHIBEN_REINSPECTION_DAYS", default=3),
+    # 安全生产法 第一百一十三条(一): a major hazard penalised 3 times within 180 days or 4 times within a year.
+    # Whether the day of the first penalty counts as day 1 of the window: by 民法典 第二百零一条 (期间开始的当日
+    # 不计入) it does not, so by default the window runs from the next day (d_last - d_first <= 180).
+    "REPEAT_OFFENCE_RULES": ((3, 180), (4, 365)),
+    "REPEAT_OFFENCE_FIRST_DAY_COUNTED": env.bool("ZHIBEN_REPEAT_OFFENCE_FIRST_DAY_COUNTED", default=False),
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
     # The regulator's review of a major hazard's close-out (审核销号), in calendar days from the submission:
     # a listed hazard within 10 days (16号令 第十八、二十二条, FACTS §1); an unlisted one by a setting

@@ -29,6 +29,7 @@ urlpatterns = [
     path("plans/", include("zhiben.plans.urls")),
     path("departments/", include("zhiben.departments.urls")),
     path("documents/", include("zhiben.documents.urls")),
+    path("inspections/", include("zhiben.inspections.urls")),
     path("duty-lists/", include(duty_urls.lists)),
     path("pressures/", include(duty_urls.pressures)),
     path("", include("zhiben.web.urls")),

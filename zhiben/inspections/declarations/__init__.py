@@ -1,0 +1,1 @@
+"""One module per area of the register, each declaring its register objects on the kit."""
