@@ -19,6 +19,7 @@ from zhiben.duties.tests.test_register_contract import LIST_SPEC as DUTY_LISTS
 from zhiben.duties.tests.test_register_contract import PRESSURE_SPEC as PRESSURES
 from zhiben.enterprises.tests.test_register_contract import SPEC as ENTERPRISES
 from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
+from zhiben.inspections.tests.test_draws_contract import SPEC as DRAWS_CONTRACT
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
@@ -33,12 +34,14 @@ PUBLIC = {
     ("POST", "/api/v1/tips/by-receipt/{receipt}/messages"),
     ("POST", "/api/v1/tips/by-receipt/{receipt}/attachments"),
     ("POST", "/api/v1/tips/by-receipt/{receipt}/objection"),
+    # 双随机: recomputes a published draw (an unpublished one is 404 to everyone: zhiben/inspections/tests)
+    ("POST", "/api/v1/draws/verify"),
 }
 
 
 INTEGER_IDS = (
     r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
-    r"|department_id|plan_id|task_id|file_id)\}"
+    r"|department_id|plan_id|task_id|file_id|draw_id)\}"
 )
 
 
@@ -257,8 +260,20 @@ DUTIES = {
     ("GET", PRESSURE),
     ("POST", f"{PRESSURE}/follow-up"),
 }
+# 双随机 draws: seen by the officers of the draw's region subtree (narrowed to a unit's own and led sectors, and to
+# a sector-limited officer's sectors); made, published and discarded by the unit's officers, its committee office
+# and admins (403 for other officers in scope); 404 to everyone else (zhiben/inspections/tests/test_draws*.py).
+DRAW = "/api/v1/draws/{draw_id}"
+DRAWS = {
+    ("GET", "/api/v1/draws"),
+    ("POST", "/api/v1/draws"),
+    ("GET", DRAW),
+    ("POST", f"{DRAW}/publish"),
+    ("POST", f"{DRAW}/discard"),
+}
 CLASSIFIED = (
-    DUTIES
+    DRAWS
+    | DUTIES
     | DEPARTMENTS
     | FILINGS
     | PLANS
@@ -336,9 +351,10 @@ def test_every_operation_is_classified() -> None:
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT)
+    specs += (DRAWS_CONTRACT,)
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
-    scoped |= DUTIES | PLANS
+    scoped |= DUTIES | PLANS | DRAWS
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents
