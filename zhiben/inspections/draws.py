@@ -57,6 +57,7 @@ when that matters.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import json
 import math
@@ -110,13 +111,13 @@ def ordered(items: Iterable[Any], *, field: str) -> list[str]:
     """``items`` sorted ascending by code point; DrawError naming ``field`` when one is not a non-empty string or
     appears twice."""
     out = list(items)
-    for i, item in enumerate(out):
-        if not isinstance(item, str) or not item:
-            raise DrawError(f"{field}[{i}]", "应为非空文本")
+    if not all(isinstance(item, str) and item for item in out):  # one pass in C; the loop only to name it
+        i = next(i for i, item in enumerate(out) if not isinstance(item, str) or not item)
+        raise DrawError(f"{field}[{i}]", "应为非空文本")
     out.sort()
-    for a, b in itertools.pairwise(out):
-        if a == b:
-            raise DrawError(field, f"名录库中“{a}”重复")
+    if len(set(out)) != len(out):
+        twice = next(a for a, b in itertools.pairwise(out) if a == b)
+        raise DrawError(field, f"名录库中“{twice}”重复")
     return out
 
 
@@ -143,14 +144,16 @@ def count_from_ratio(pool_size: int, ratio: Decimal | int | str) -> int:
 
 def pick_enterprises(seed: str, enterprises: Sequence[str], count: int) -> list[str]:
     """Step 3: the ``count`` enterprises of the (sorted) pool with the smallest keys, in ascending order of key."""
-    base = hashlib.sha256(f"{seed}|E|".encode())
-
-    def key(code: str) -> tuple[bytes, str]:
-        h = base.copy()  # the shared prefix hashed once: the same digest as hashing the whole text
-        h.update(code.encode("utf-8"))
-        return h.digest(), code
-
-    return [code for _, code in sorted(map(key, enterprises))[:count]]
+    base = hashlib.sha256(f"{seed}|E|".encode())  # the shared prefix hashed once: the same digests
+    keyed = []
+    for code in enterprises:
+        text = code.encode("utf-8")
+        h = base.copy()
+        h.update(text)
+        # 32 bytes of key then the code: bytes order = (key, code) order, compared in C
+        keyed.append(h.digest() + text)
+    smallest = heapq.nsmallest(count, keyed) if count * 8 < len(keyed) else sorted(keyed)[:count]
+    return [k[32:].decode("utf-8") for k in smallest]
 
 
 def pick_team(seed: str, enterprise: str, inspectors: Sequence[str], size: int) -> list[str]:

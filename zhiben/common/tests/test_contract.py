@@ -350,8 +350,8 @@ def test_every_operation_is_classified() -> None:
 # lists hidden, query counts. Each contract fails when a route under its prefixes is not covered; this
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
-    specs = (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT)
-    specs += (DRAWS_CONTRACT,)
+    specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
+    specs.append(DRAWS_CONTRACT)
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS

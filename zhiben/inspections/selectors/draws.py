@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Func, IntegerField, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -142,6 +143,16 @@ def units_for(actor: Any) -> list[Department]:
 # --- the pools -------------------------------------------------------------------------------------------
 
 
+def _column(qs: QuerySet[Any], field: str) -> list[str]:
+    """One column of ``qs``'s rows, unordered: the scoped queryset's own SQL run on the cursor, so that 100,000
+    rows are read without the ORM's per-row iterator (the pools are sorted in Python anyway: the published order
+    is code point order, not the database's collation)."""
+    sql, params = qs.order_by().values_list(field).query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def enterprise_pool(*, actor: Any, region: str, sector: str = "", classes: Sequence[str] = ()) -> list[str]:
     """The enterprise pool: credit codes of the enterprises registered in ``region``'s subtree, of ``sector``
     (blank: every sector) and of the supervision ``classes`` (empty: every class, unclassified included), not
@@ -152,7 +163,7 @@ def enterprise_pool(*, actor: Any, region: str, sector: str = "", classes: Seque
         qs = qs.filter(sector_id=sector)
     if classes:
         qs = qs.filter(supervision_class__in=list(classes))
-    return sorted(qs.order_by("credit_code").values_list("credit_code", flat=True))
+    return sorted(_column(qs, "credit_code"))
 
 
 def certified_q(on: datetime.date) -> Q:
@@ -169,7 +180,7 @@ def inspector_pool(*, actor: Any, department: Department, on: datetime.date) -> 
     hold a certificate not expired on ``on`` (行政处罚法 第四十二条: only they may inspect), sorted ascending by
     code point."""
     qs = scoped(LawOfficer.objects, actor).filter(certified_q(on), department=department)
-    return sorted(qs.values_list("certificate_no", flat=True))
+    return sorted(_column(qs, "certificate_no"))
 
 
 def sector_exists(key: str) -> bool:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zhiben.accounts.models import User
 from zhiben.audit.models import Event
@@ -572,3 +574,27 @@ def test_an_officer_of_no_unit_sees_the_list_without_the_form(c: County) -> None
     f.draw(c.users["drawer"], title="县局的抽查")
     page = client(c.users["county"]).get("/inspections/draws/").content.decode()
     assert "县局的抽查" in page and 'name="form_token"' not in page
+
+
+# --- no input makes a 500 ------------------------------------------------------------------------------
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.lists(st.one_of(st.integers(), st.text(max_size=5)), max_size=3),
+    st.dictionaries(st.sampled_from(["name", "version", "enterprises", "inspectors", "digest"]), st.text(max_size=5)),
+)
+KEYS = ["region", "sector", "classes", "enterprises", "ratio", "inspectors", "seed", "department", "title", "plan"]
+KEYS += ["id", "algorithm", "pool", "picks", "picks_digest", "reason"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.one_of(st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=6), VALUES))
+def test_no_payload_makes_a_500(c: County, payload: Any) -> None:
+    drawer = c.users["drawer"]
+    for user, path in ((drawer, "/api/v1/draws"), (None, "/api/v1/draws/verify"), (drawer, "/api/v1/draws/1/discard")):
+        r = post(user, path, payload)
+        assert r.status_code < 500, (path, payload, r.content)
