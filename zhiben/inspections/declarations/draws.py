@@ -6,11 +6,16 @@ next number, and the old one shows."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
 from zhiben.accounts.models import Role
 from zhiben.common import kit
+from zhiben.departments.kinds import DepartmentKind
 
-from ..models import DrawStatus
-from ..selectors.draws import draw_get
+from ..models import Draw, DrawStatus
+from ..selectors.draws import draw_get, draws_visible
 
 DRAWERS = frozenset({Role.ADMIN, Role.OFFICER})
 
@@ -49,6 +54,33 @@ DRAW_LIFECYCLE = kit.Lifecycle(
     refusals={"publish": "只有刚抽取、未公告也未作废的抽查可以公告", "discard": "该抽查已作废"},
 )
 
+
+def _to_publish(actor: Any, today: Any) -> QuerySet[Draw]:
+    """Draws made and neither published nor discarded, for those who may publish them: an admin; the unit's
+    officers; its committee office (of its region or above). Pools left unread."""
+    qs = draws_visible(actor).filter(status=DrawStatus.DRAWN).defer("pool_enterprises", "pool_inspectors")
+    if actor.role == Role.ADMIN:
+        return qs
+    unit = actor.department if actor.department_id else None
+    if actor.role != Role.OFFICER or unit is None:
+        return qs.none()
+    if unit.kind == DepartmentKind.COMMITTEE_OFFICE:
+        return qs.filter(Q(department_id=unit.pk) | Q(department__region__code__prefix=unit.region_id))
+    return qs.filter(department_id=unit.pk)
+
+
+WAITING = (
+    kit.TodoSource(
+        "draw_publish",
+        "待公告的双随机抽查",
+        DRAWERS,
+        _to_publish,
+        url="/inspections/draws/{record.pk}/",
+        order_by=("drawn_at",),
+        order=86,
+    ),
+)
+
 get_draw = kit.scoped_get(lambda actor, key: draw_get(actor=actor, draw_id=key), "抽查不存在")
 
 DRAW_REGISTER = kit.register(
@@ -61,5 +93,6 @@ DRAW_REGISTER = kit.register(
         events=DRAW_EVENTS,
         lifecycle=DRAW_LIFECYCLE,
         nav=kit.NavEntry("双随机抽查", "draw-list", DRAWERS, order=67),
+        todo=WAITING,
     )
 )

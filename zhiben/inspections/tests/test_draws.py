@@ -598,3 +598,18 @@ def test_no_payload_makes_a_500(c: County, payload: Any) -> None:
     for user, path in ((drawer, "/api/v1/draws"), (None, "/api/v1/draws/verify"), (drawer, "/api/v1/draws/1/discard")):
         r = post(user, path, payload)
         assert r.status_code < 500, (path, payload, r.content)
+
+
+def test_a_draw_waits_to_be_published_in_the_todo_of_those_who_may_publish_it(c: County) -> None:
+    d = f.draw(c.users["drawer"], title="待公告的那次抽查")
+
+    def waiting(who: str) -> set[int]:
+        items = client(c.users[who]).get("/api/v1/todo").json()["items"]
+        return {i["id"] for i in items if i["kind"] == "draw_publish"}
+
+    for who in ("drawer", "office", "admin"):
+        assert d.pk in waiting(who), who
+    for who in ("county", "housing", "outsider", "chem", "firm"):
+        assert d.pk not in waiting(who), who
+    draw_publish(actor=c.users["drawer"], draw_id=d.pk, today=DAY)
+    assert d.pk not in waiting("drawer")
