@@ -11,7 +11,5 @@ urlpatterns: list = [
     path("<int:inspection_id>/", inspections.inspection_detail_view, name="inspection-detail"),
     path("<int:inspection_id>/items/", inspections.inspection_items_view, name="inspection-items"),
     path("<int:inspection_id>/findings/", inspections.inspection_findings_view, name="inspection-findings"),
-    path(
-        "<int:inspection_id>/photos/<int:photo_id>/", inspections.inspection_photo_view, name="inspection-photo"
-    ),
+    path("<int:inspection_id>/photos/<int:photo_id>/", inspections.inspection_photo_view, name="inspection-photo"),
 ]

@@ -2,7 +2,6 @@
 results in bulk, findings that become hazards in one step, photos, completion; the scoped list and the record.
 Thin: the selectors read (out of scope answers 404, before any input is read), the services write."""
 
-
 import datetime
 from decimal import Decimal
 from typing import Any

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -183,7 +184,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
     """The new-inspection form (GET, prefilled) and its submission (POST → the checklist page)."""
     actor = request_actor(request)
     if actor.role not in (Role.ADMIN, Role.OFFICER):
-        raise Http404("只有执法人员可以登记检查")
+        raise PermissionDenied("只有执法人员可以登记检查")
     source = request.POST if request.method == "POST" else request.GET
     start = _start(actor, source)
     errors: dict[str, str] = {}
@@ -270,6 +271,8 @@ def _context(request: HttpRequest, inspection: Any, bound: dict[str, Any] | None
         "chosen_item": chosen,
         "failed_open": sum(1 for it in items if it.result == CheckResult.FAIL and not it.findings.all()),
         "today": dates.today(),
+        # the finding form's fields, each with its message beside it; any other refusal is said under the form
+        "finding_fields": ("item", "title", "level", "criterion", "deadline", "files", "body"),
     }
 
 
@@ -287,7 +290,8 @@ def _refused(request: HttpRequest, inspection_id: int, form: str, exc: DomainErr
     if isinstance(exc, NotFound):
         raise Http404(exc.message) from exc
     errors = _said(exc.errors) if isinstance(exc, FieldErrors) else {"body": exc.message}
-    bound = {"form": form, "errors": errors, "data": request.POST}
+    # the messages as pairs too: a template reads ``errors.items`` as the field called items
+    bound = {"form": form, "errors": errors, "messages": list(errors.items()), "data": request.POST}
     inspection = _detail_or_404(request, inspection_id)
     return render(
         request, "inspections/inspection_detail.html", _context(request, inspection, bound), status=exc.status
