@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from zhiben.accounts.request import request_actor
 from zhiben.common.errors import NotFound
 from zhiben.common.filters import query_params, query_schema
-from zhiben.common.inputs import json_body, json_content, openapi_body
+from zhiben.common.inputs import json_body, openapi_body
 from zhiben.common.pagination import LimitOffset
 from zhiben.common.schemas import EventOut
 from zhiben.hazards import rules as hazard_rules
@@ -39,7 +39,7 @@ from ..services.inspections import (
     inspection_items_set,
     inspection_photo_add,
 )
-from ..services.inspections_inputs import Completion, FindingNew, InspectionNew, ItemResults
+from ..services.inspections_inputs import Completion, FindingNew, FindingsFromFailed, InspectionNew, ItemResults
 
 router = Router(tags=["inspections"])
 
@@ -318,8 +318,16 @@ def _detail(request: HttpRequest, inspection_id: int) -> Inspection:
     return found
 
 
+def _body(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
+    """The JSON body of a step, once the inspection is known to be in scope (404 otherwise): a bad value must not
+    tell an outsider that the inspection exists. Only the body's kind and syntax are checked before (415, 422 on
+    ``body``): they say nothing of any record."""
+    body = json_body(request)
+    _in_scope(request, inspection_id)
+    return body
+
+
 def _in_scope(request: HttpRequest, inspection_id: int) -> None:
-    """404 before the body is read: a bad value must not tell an outsider that the inspection exists."""
     if not inspection_visible(actor=request_actor(request), inspection_id=inspection_id):
         raise NotFound("检查记录不存在")
 
@@ -353,51 +361,37 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
 def set_items(request: HttpRequest, inspection_id: int) -> Inspection:
     """Results in bulk: ``{"items":[{"id","result":"pass|fail|na|pending","note"?}],"add"?:[{"text","result"?}]}``.
     409 once the inspection is done."""
-    _in_scope(request, inspection_id)
-    inspection_items_set(actor=request_actor(request), inspection_id=inspection_id, data=json_body(request))
+    body = _body(request, inspection_id)
+    inspection_items_set(actor=request_actor(request), inspection_id=inspection_id, data=body)
     return _detail(request, inspection_id)
 
 
-FINDINGS_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            **openapi_body(FindingNew)["requestBody"]["content"],
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        **{k: {"type": "string", "title": v.title or k} for k, v in FindingNew.model_fields.items()},
-                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                    },
-                }
-            },
-        },
+def _findings_body() -> dict[str, Any]:
+    """The OpenAPI body of ``…/findings``: one finding's fields, and ``from_failed_items`` for the other form."""
+    extra = openapi_body(FindingNew)
+    schema = extra["requestBody"]["content"]["application/json"]["schema"]
+    bulk = openapi_body(FindingsFromFailed)["requestBody"]["content"]["application/json"]["schema"]
+    schema["properties"]["from_failed_items"] = bulk["properties"]["from_failed_items"] | {
+        "description": "true：本次检查中全部尚未生成隐患的不符合项一次生成隐患（同时给出 level，可给 deadline）"
     }
-}
+    schema.pop("required", None)  # level is required in both forms; the rest depends on the form
+    return extra
 
 
-@router.post("/{int:inspection_id}/findings", response={201: FindingsOut}, openapi_extra=FINDINGS_BODY)
+@router.post("/{int:inspection_id}/findings", response={201: FindingsOut}, openapi_extra=_findings_body())
 def add_findings(request: HttpRequest, inspection_id: int) -> Answer[dict[str, Any]]:
     """A finding becomes a hazard (``source=inspection``, found on the inspection's day, linked to it):
-    ``{"item"?,"title","level","criterion"?,"description"?,"location"?,"deadline"?}`` as JSON, or the same
-    fields as a form with photos (multipart, ``files``). A major finding cites a clause (default: the failed
-    line's). ``{"from_failed_items": true, "level", "deadline"?}``: every failed line without a finding becomes
-    a hazard at once. 201 ``{"findings": […]}``."""
-    _in_scope(request, inspection_id)
+    ``{"item"?,"title","level","criterion"?,"description"?,"location"?,"deadline"?,"photos"?}`` — ``photos``: ids of
+    this inspection's photos (``POST …/photos``), kept as the hazard's photos. A major finding cites a clause
+    (default: the failed line's). ``{"from_failed_items": true, "level", "deadline"?}``: every failed line without a
+    finding becomes a hazard at once. 201 ``{"findings": […]}``."""
+    body = _body(request, inspection_id)
     actor = request_actor(request)
-    if json_content(request.content_type or "") or not request.content_type:
-        body = json_body(request)
-        if "from_failed_items" in body:
-            made = inspection_findings_from_failed(actor=actor, inspection_id=inspection_id, data=body)
-        else:
-            made = [inspection_finding_add(actor=actor, inspection_id=inspection_id, data=body)]
+    if "from_failed_items" in body:
+        made = inspection_findings_from_failed(actor=actor, inspection_id=inspection_id, data=body)
     else:
-        fields = {k: request.POST.get(k) for k in FindingNew.model_fields if k in request.POST}
-        uploads = [(f, f.name or "", f.size) for f in request.FILES.getlist("files")]
-        made = [inspection_finding_add(actor=actor, inspection_id=inspection_id, data=fields, files=uploads)]
-    ids = [f.pk for f in made]
-    found = Finding.objects.select_related("hazard").filter(pk__in=ids).order_by("id")
+        made = [inspection_finding_add(actor=actor, inspection_id=inspection_id, data=body)]
+    found = Finding.objects.select_related("hazard").filter(pk__in=[f.pk for f in made]).order_by("id")
     return Answer(201, {"findings": list(found)})
 
 
@@ -437,6 +431,6 @@ def photo_response(found: InspectionPhoto) -> FileResponse:
 def complete(request: HttpRequest, inspection_id: int) -> Inspection:
     """检查完毕: ``{"summary","acknowledged_by"}`` or ``{"summary","acknowledgement_refused": true}``. 422 naming
     ``items`` while a line is still pending; 409 when already done."""
-    _in_scope(request, inspection_id)
-    inspection_complete(actor=request_actor(request), inspection_id=inspection_id, data=json_body(request))
+    body = _body(request, inspection_id)
+    inspection_complete(actor=request_actor(request), inspection_id=inspection_id, data=body)
     return _detail(request, inspection_id)

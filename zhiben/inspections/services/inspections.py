@@ -301,7 +301,7 @@ def _team(actor: User, new: InspectionNew, enterprise: Enterprise | None, errors
         member = _member(n, m, by_id, by_cert, experts, related, new.on, problems)
         if member is None:
             continue
-        key = ("officer", member.officer_id) if member.officer_id else ("expert", member.expert_id)
+        key: tuple[str, Any] = ("officer", member.officer_id) if member.officer_id else ("expert", member.expert_id)
         if not (member.officer_id or member.expert_id):
             key = ("name", member.name)
         if key in seen:
@@ -497,11 +497,12 @@ def inspection_finding_add(
 ) -> Finding:
     """A finding, recorded as a hazard in one step through the hazard register (``hazard_create``): source
     ``inspection`` (so its deadline is the regulator's, DESIGN.md §3), found on the inspection's day, at its
-    enterprise, with its photos; linked both ways (``Finding``, ``hazard.finding``). ``item`` (a line of this
+    enterprise; linked both ways (``Finding``, ``hazard.finding``). Its photos: ``photos`` (ids of this inspection's
+    photos) and ``files`` (uploads from the page), kept as the hazard's photos. ``item`` (a line of this
     checklist) is marked failed; a major finding cites a clause — by default the line's — in force on the day
     for the enterprise's sector (refused naming ``criterion`` otherwise, as every hazard). Tallies 1 finding
     (and 1 major). Raises NotFound, PermissionDenied, Conflict (done), FieldErrors (the hazard's fields,
-    ``item``, ``files``)."""
+    ``item``, ``photos``, ``files``)."""
     with transaction.atomic():
         inspection = _locked(actor, inspection_id)
         finding = parse(FindingNew, data)
@@ -514,6 +515,10 @@ def inspection_finding_add(
         if not criterion and item is not None and finding.level == "major":
             criterion = item.criterion_id or ""
         title = finding.title or (item.text[:200] if item is not None else "")
+        taken = list(InspectionPhoto.objects.filter(inspection=inspection, pk__in=finding.photos))
+        missing = sorted(set(finding.photos) - {p.pk for p in taken})
+        if missing:
+            raise FieldErrors({"photos": f"照片 {'、'.join(map(str, missing))} 不是本次检查的照片"})
         report = _report(
             inspection,
             title=title,
@@ -523,7 +528,13 @@ def inspection_finding_add(
             location=finding.location,
             deadline=finding.deadline,
         )
-        return _finding(actor, inspection, report, item, files)
+        opened = [p.file.open("rb") for p in taken]
+        try:
+            kept = [(stream, p.name, p.size) for stream, p in zip(opened, taken, strict=True)]
+            return _finding(actor, inspection, report, item, [*kept, *files])
+        finally:
+            for stream in opened:
+                stream.close()
 
 
 def inspection_findings_from_failed(

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from ninja import Field
-from pydantic import AfterValidator, BeforeValidator, model_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, model_validator
 
 from zhiben.common import dates
 from zhiben.common.inputs import Input, choice, required
@@ -151,6 +151,14 @@ def _team_size(team: list[TeamMemberIn]) -> list[TeamMemberIn]:
     return team
 
 
+def _kind_given(kind: str, info: ValidationInfo) -> str:
+    """A kind is chosen unless the inspection starts from a record that implies it (the service checks the rest:
+    a draw's is random, a tip's is tip)."""
+    if not kind and not any(info.data.get(name) is not None for name in ("plan_item", "draw", "tip")):
+        raise ValueError("请选择检查方式")
+    return kind
+
+
 class InspectionNew(Input):
     """A new inspection at an enterprise on a day, by a team; started from a plan item, a draw's pick, a tip or
     nothing."""
@@ -161,8 +169,18 @@ class InspectionNew(Input):
         title="被检查单位",
         description="统一社会信用代码；从计划检查对象或举报开始时可省略（取其企业）",
     )
-    kind: Annotated[str, choice("检查方式", InspectionKind.choices)] = Field(
+    plan_item: Annotated[int | None, BeforeValidator(partial(record_id, label="计划检查对象"))] = Field(
+        None, title="计划检查对象", description="年度监督检查计划中的检查对象编号"
+    )
+    draw: Annotated[int | None, BeforeValidator(partial(record_id, label="双随机抽查"))] = Field(
+        None, title="双随机抽查", description="抽查编号；被检查单位须是该次抽查抽中的企业"
+    )
+    tip: Annotated[int | None, BeforeValidator(partial(record_id, label="举报"))] = Field(
+        None, title="举报", description="核查的举报编号"
+    )
+    kind: Annotated[str, choice("检查方式", InspectionKind.choices), AfterValidator(_kind_given)] = Field(
         "",
+        validate_default=True,
         title="检查方式",
         description=(
             "planned|random|tip|special|other；从抽查结果开始为 random，从举报开始为 tip，从计划开始默认 planned"
@@ -177,15 +195,6 @@ class InspectionNew(Input):
         title="检查日期", description="不能晚于今天，不能早于2000年"
     )
     place: Annotated[str, words("检查场所", 200)] = Field("", max_length=200, title="检查场所")
-    plan_item: Annotated[int | None, BeforeValidator(partial(record_id, label="计划检查对象"))] = Field(
-        None, title="计划检查对象", description="年度监督检查计划中的检查对象编号"
-    )
-    draw: Annotated[int | None, BeforeValidator(partial(record_id, label="双随机抽查"))] = Field(
-        None, title="双随机抽查", description="抽查编号；被检查单位须是该次抽查抽中的企业"
-    )
-    tip: Annotated[int | None, BeforeValidator(partial(record_id, label="举报"))] = Field(
-        None, title="举报", description="核查的举报编号"
-    )
     department: Annotated[int | None, BeforeValidator(partial(record_id, label="检查单位"))] = Field(
         None, title="检查单位", description="检查单位编号：默认本人所在单位；仅管理员可指定"
     )
@@ -258,6 +267,21 @@ def _deadline(raw: Any) -> datetime.date | None:
     return dates.parse_day(raw, label="整改期限")
 
 
+MAX_FINDING_PHOTOS = 9  # as many as a hazard takes at once
+
+
+def _photo_ids(raw: Any) -> list[int]:
+    """照片: the numbers of this inspection's photos, a list of whole numbers."""
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list | tuple):
+        raw = [raw]
+    ids = [required_id(item, label="照片") for item in raw]
+    if len(ids) > MAX_FINDING_PHOTOS:
+        raise ValueError(f"照片一次最多{MAX_FINDING_PHOTOS}张")
+    return list(dict.fromkeys(ids))
+
+
 class FindingNew(Input):
     """A finding of the inspection, recorded as a hazard (``source=inspection``, found on the inspection's day).
     ``item``: the failed checklist line it comes from; a major finding cites a clause (by default the line's)."""
@@ -278,6 +302,9 @@ class FindingNew(Input):
     location: Annotated[str, words("隐患部位", 200)] = Field("", max_length=200, title="隐患部位")
     deadline: Annotated[datetime.date | None, BeforeValidator(_deadline)] = Field(
         None, title="整改期限", description="责令整改期限（监管部门责令）；不能早于检查日期"
+    )
+    photos: Annotated[list[int], BeforeValidator(_photo_ids)] = Field(
+        default_factory=list, title="照片", description="本次检查已上传照片的编号（POST …/photos），作为隐患的现场照片"
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +14,7 @@ from PIL import Image
 
 from zhiben.audit.models import Event
 from zhiben.common import dates
+from zhiben.departments.models import Department
 from zhiben.hazards import evidence
 from zhiben.hazards import rules as hazard_rules
 from zhiben.hazards.models import Hazard
@@ -30,12 +31,21 @@ from zhiben.inspections.models import (
     PlanItem,
     TeamMember,
 )
-from zhiben.reference.models import CriteriaStandard, Criterion, Kind
+from zhiben.reference.models import CriteriaStandard, Criterion, Kind, Sector
 from zhiben.tests_support import factories, files
 
 from . import factories_inspections as f
 
 pytestmark = pytest.mark.django_db
+
+
+class Unit(NamedTuple):
+    """The county's 应急管理局 and two of its law-enforcement officers (张执法 is the signed-in officer)."""
+
+    dept: Department
+    a: LawOfficer
+    b: LawOfficer
+
 
 URL = "/api/v1/inspections"
 DAY = "2025-06-03"
@@ -46,9 +56,7 @@ def unit(officer: Any) -> Any:
     """The county's 应急管理局, with the officer in it and two law-enforcement officers."""
     emergency = f.unit()
     f.member(officer, emergency)
-    emergency.a = f.officer(emergency, name="张执法", user=officer)
-    emergency.b = f.officer(emergency, name="李执法")
-    return emergency
+    return Unit(emergency, f.officer(emergency, name="张执法", user=officer), f.officer(emergency, name="李执法"))
 
 
 def body(firm: Any, unit: Any, **extra: Any) -> dict[str, Any]:
@@ -98,8 +106,8 @@ def test_an_expert_related_to_the_enterprise_is_refused_naming_team_and_the_expe
 
 def test_inactive_members_expired_certificates_and_duplicates_are_refused(officer, firm, unit, api_as):
     api = api_as(officer)
-    gone = f.officer(unit, name="离岗员", active=False)
-    lapsed = f.officer(unit, name="过期员", certificate_valid_to=datetime.date(2025, 1, 31))
+    gone = f.officer(unit.dept, name="离岗员", active=False)
+    lapsed = f.officer(unit.dept, name="过期员", certificate_valid_to=datetime.date(2025, 1, 31))
     retired = f.expert("500241", officer, name="退库专家", active=False)
     for team, word in (
         ([{"officer": gone.pk}, {"officer": unit.a.pk}], "离岗员"),
@@ -156,7 +164,7 @@ def test_recording_counts_the_inspection_and_its_flags_in_the_tallies(officer, f
     team = [*f.team_of(unit.a, unit.b), {"expert": expert.pk}]
     created(api_as(officer), body(firm, unit, team=team, flags=["unannounced", "covert"]))
     created(api_as(officer), body(firm, unit))
-    row = EnforcementTally.objects.get(region_code="500241", department_id=unit.pk, month="2025-06")
+    row = EnforcementTally.objects.get(region_code="500241", department_id=unit.dept.pk, month="2025-06")
     assert (row.inspections, row.unannounced, row.covert, row.cross_region, row.with_experts) == (2, 1, 1, 0, 1)
 
 
@@ -185,11 +193,13 @@ def test_the_checklist_holds_the_clauses_in_force_on_the_day_and_the_units_own_i
         own_effective_from=datetime.date(2025, 6, 3),
     )
     for c in (ended, later, today):
-        c.sectors.add("hazardous_chemicals")
-    OwnCheckItem.objects.create(department=unit, text="本单位：动火作业票证", position=1)
-    OwnCheckItem.objects.create(department=unit, sector="hazardous_chemicals", text="本单位：危化品储存", position=2)
-    OwnCheckItem.objects.create(department=unit, sector="construction", text="本单位：脚手架")
-    OwnCheckItem.objects.create(department=unit, text="停用的项目", active=False)
+        c.sectors.add(Sector.objects.get(key="hazardous_chemicals"))
+    OwnCheckItem.objects.create(department=unit.dept, text="本单位：动火作业票证", position=1)
+    OwnCheckItem.objects.create(
+        department=unit.dept, sector="hazardous_chemicals", text="本单位：危化品储存", position=2
+    )
+    OwnCheckItem.objects.create(department=unit.dept, sector="construction", text="本单位：脚手架")
+    OwnCheckItem.objects.create(department=unit.dept, text="停用的项目", active=False)
     data = created(api_as(officer), body(firm, unit))
     codes = [i["criterion"] for i in data["items"] if i["criterion"]]
     assert "TEST-TODAY" in codes and "TEST-ENDED" not in codes and "TEST-LATER" not in codes
@@ -293,23 +303,28 @@ def test_a_major_finding_without_a_clause_is_refused_naming_criterion(officer, f
     assert r.status_code == 201
 
 
-def test_a_finding_with_photos_as_a_form(officer, firm, unit, api_as):
-    data = created(api_as(officer), body(firm, unit))
-    client = api_as(officer)
-    photo = SimpleUploadedFile("现场.jpg", files.jpeg(), content_type="image/jpeg")
-    r = client.client.post(
-        f"{URL}/{data['id']}/findings",
-        {"title": "防爆电器损坏", "level": "general", "files": [photo]},
-        headers=client.headers,
-    )
+def test_a_finding_takes_the_inspections_photos_as_the_hazards(officer, firm, unit, api_as):
+    api = api_as(officer)
+    data = created(api, body(firm, unit))
+    other = created(api, body(firm, unit))
+    photo = _upload(api, data["id"], files.jpeg()).json()["id"]
+    elsewhere = _upload(api, other["id"], files.png(), name="b.png").json()["id"]
+    r = api.post(f"{URL}/{data['id']}/findings", {"title": "防爆电器损坏", "level": "general", "photos": [elsewhere]})
+    assert r.status_code == 422 and "photos" in r.json()["errors"]
+    r = api.post(f"{URL}/{data['id']}/findings", {"title": "防爆电器损坏", "level": "general", "photos": [photo]})
     assert r.status_code == 201, r.content.decode()
     hazard = Hazard.objects.get(pk=r.json()["findings"][0]["hazard"])
-    assert hazard.attachments.filter(kind="photo").count() == 1
+    assert list(hazard.attachments.values_list("kind", "sha256")) == [
+        ("photo", InspectionPhoto.objects.get(pk=photo).sha256)
+    ]
+    # the API takes JSON: a form is refused for its kind, before anything is looked up
+    r = api.client.post(f"{URL}/{data['id']}/findings", {"title": "x", "level": "general"}, headers=api.headers)
+    assert r.status_code == 415
 
 
 def test_every_failed_line_without_a_finding_becomes_a_hazard_at_once(officer, firm, unit, api_as):
     api = api_as(officer)
-    OwnCheckItem.objects.create(department=unit, text="本单位：安全培训台账")
+    OwnCheckItem.objects.create(department=unit.dept, text="本单位：安全培训台账")
     data = created(api, body(firm, unit))
     lines = data["items"]
     own = next(i for i in lines if not i["criterion"])
@@ -397,10 +412,10 @@ def test_completion_needs_every_line_recorded_and_the_acknowledgement(officer, f
 
 # ---------------------------------------------------------------------------------------- where it starts
 def _draw(unit: Any, officer: Any, firm: Any, **fields: Any) -> Draw:
-    certs = sorted(LawOfficer.objects.filter(department=unit).values_list("certificate_no", flat=True))
+    certs = sorted(LawOfficer.objects.filter(department=unit.dept).values_list("certificate_no", flat=True))
     return Draw.objects.create(
         region_id="500241",
-        department=unit,
+        department=unit.dept,
         year=2025,
         serial=Draw.objects.count() + 1,
         title="2025年第一批危化企业双随机抽查",
@@ -431,7 +446,8 @@ def test_from_a_draw_the_enterprise_must_be_picked_and_the_draw_standing(officer
     r = api.post(URL, body(firm, unit, draw=discarded.pk, kind="", on=today))
     assert r.status_code == 422 and "作废" in r.json()["errors"]["draw"]
     # a draw of another county is not there for this officer
-    elsewhere = _draw(f.unit("110105"), officer, firm, status="published")
+    far = f.unit("110105")
+    elsewhere = _draw(Unit(far, f.officer(far), f.officer(far)), officer, firm, status="published")
     Draw.objects.filter(pk=elsewhere.pk).update(region_id="110105")
     r = api.post(URL, body(firm, unit, draw=elsewhere.pk, kind="", on=today))
     assert r.status_code == 422 and "不存在" in r.json()["errors"]["draw"]
@@ -463,7 +479,7 @@ def test_from_a_tip_or_a_plan_item_the_enterprise_comes_with_it(officer, firm, u
     )
     assert outsider_tip.status_code == 422 and "tip" in outsider_tip.json()["errors"]
     plan = InspectionPlan.objects.create(
-        region_id="500241", department=unit, year=2025, title="2025年度监督检查计划", created_by=officer
+        region_id="500241", department=unit.dept, year=2025, title="2025年度监督检查计划", created_by=officer
     )
     item = PlanItem.objects.create(plan=plan, enterprise=firm, supervision_class="A", planned=4)
     data = created(api, {"plan_item": item.pk, "on": DAY, "team": f.team_of(unit.a, unit.b)})

@@ -205,7 +205,7 @@
     });
     caches.open(CACHE).then(function (cache) {
       urls.forEach(function (url) {
-        cache.match(url).then(function (hit) { if (!hit) cache.add(url).catch(function () {}); });
+        cache.match(url, { ignoreVary: true }).then(function (hit) { if (!hit) cache.add(url).catch(function () {}); });
       });
     }).catch(function () {});
   }

@@ -43,7 +43,7 @@ function keepPage(request, response) {
 }
 
 function fromPhone(request, page) {
-  return caches.open(CACHE).then(function (cache) { return cache.match(request); }).then(function (hit) {
+  return caches.open(CACHE).then(function (cache) { return cache.match(request, { ignoreVary: true }); }).then(function (hit) {
     if (!hit) {
       if (!page) return Response.error();
       var text = "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width, initial-scale=1'>" +
