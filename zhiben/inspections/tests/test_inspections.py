@@ -548,3 +548,47 @@ def test_the_hazard_page_names_the_inspection_it_came_from(officer, firm, unit, 
         assert "来源检查" in page and f'href="/inspections/{data["id"]}/"' in page
     other = factories.hazard(officer, firm, discovered_on="2025-03-01")
     assert "来源检查" not in _page(officer, f"/hazards/{other.pk}/")
+
+
+def test_the_list_filters_by_unit_enterprise_kind_flag_days_and_status(officer, firm, unit, api_as, township):
+    api = api_as(officer)
+    other = factories.enterprise(region="500241100", sector="hazardous_chemicals")
+    first = created(api, body(firm, unit, flags=["covert"], on="2025-05-06"))
+    second = created(api, body(other, unit, kind="other", on="2025-06-03"))
+    api.post(f"{URL}/{first['id']}/items", {"items": [{"id": i["id"], "result": "na"} for i in first["items"]]})
+    api.post(f"{URL}/{first['id']}/complete", {"summary": "无问题", "acknowledged_by": "陈"})
+
+    def ids(**query: Any) -> list[int]:
+        r = api.get(URL, query)
+        assert r.status_code == 200, r.content.decode()
+        return [row["id"] for row in r.json()["items"]]
+
+    assert ids() == [second["id"], first["id"]]  # the latest day first
+    assert ids(region="500241100") == [second["id"]]
+    assert ids(enterprise=firm.credit_code) == [first["id"]]
+    assert ids(kind="other") == [second["id"]]
+    assert ids(flag="covert") == [first["id"]]
+    assert ids(**{"from": "2025-06-01"}) == [second["id"]] and ids(to="2025-05-31") == [first["id"]]
+    assert ids(status="done") == [first["id"]] and ids(status="open") == [second["id"]]
+    assert ids(department=str(unit.dept.pk)) == [second["id"], first["id"]] and ids(department="999999") == []
+    row = api.get(URL, {"status": "done"}).json()["items"][0]
+    assert (row["items_total"], row["items_pending"], row["findings_count"]) == (len(first["items"]), 0, 0)
+    for query, field in (({"kind": "x"}, "kind"), ({"from": "2025-13-01"}, "from"), ({"flag": "y"}, "flag")):
+        r = api.get(URL, query)
+        assert r.status_code == 422 and field in r.json()["errors"], r.content.decode()
+
+
+def test_every_event_kind_the_services_write_has_a_chinese_label():
+    import inspect
+    import re
+
+    from zhiben.common import kit
+    from zhiben.inspections.services import inspections as services
+
+    source = inspect.getsource(services)
+    written = set(re.findall(r'_log\(\s*\w+,\s*\w+,\s*"(\w+)"', source))
+    assert written == {"created", "items_recorded", "finding_added", "photo_added", "completed"}
+    catalogue = kit.get("inspection").events
+    assert all(catalogue.get(kind) is not None for kind in written)
+    label, text = kit.event_view("inspection", "created", {"kind": "random", "flags": ["unannounced"], "items": 3})
+    assert label == "登记检查" and "双随机抽查" in text and "四不两直" in text and "random" not in text
