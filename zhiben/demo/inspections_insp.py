@@ -2,8 +2,9 @@
 ``county``, ``county2`` and ``chem`` with certificate numbers 渝应急执5002xx, and one without an account), the
 county's expert pool (one expert tied to the demo enterprise, so the 回避 rule shows on its form), a completed
 inspection at the demo enterprise with two findings that became hazards (one major, citing its failed clause),
-and an open inspection started from the demo's tip about a fireworks warehouse. Everything through the services
-on its own day (zhiben/demo/clock.py). Idempotent: a second run adds nothing."""
+and an open inspection started from the demo's tip about a fireworks warehouse — both today, written through the
+services after the demo's history (zhiben/demo/clock.py), so that every event chain grows in time. Idempotent: a
+second run adds nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from typing import Any
 
 from zhiben.accounts.models import User
 from zhiben.common import dates
-from zhiben.demo import clock
 from zhiben.departments.models import Department, DepartmentKind
 from zhiben.enterprises.models import Enterprise
 from zhiben.inspections.models import CheckResult, Expert, ExpertRelation, Inspection, LawOfficer, RelationKind
@@ -93,24 +93,22 @@ def seed_inspections_insp(*, admin: User) -> None:
 
 
 def _completed(county: User, firm: Enterprise, officers: list[LawOfficer], experts: list[Expert]) -> None:
-    """四不两直 with an expert at the demo enterprise three weeks ago: two lines failed, each a hazard (one major,
-    citing its clause), the rest passed or not applicable, the 现场检查记录 signed by the principal."""
-    today = dates.today()
-    on = today - datetime.timedelta(days=21)
-    moment = clock.moment(on, 9)
-    with clock.at(moment):
-        inspection, _ = inspection_create(
-            actor=county,
-            data={
-                "enterprise": firm.credit_code,
-                "kind": "special",
-                "flags": ["unannounced"],
-                "on": on,
-                "place": "储罐区、装卸区、生产车间",
-                "team": [{"officer": officers[0].pk}, {"officer": officers[1].pk}, {"expert": experts[0].pk}],
-                "client_key": COMPLETED_KEY,
-            },
-        )
+    """四不两直 with an expert at the demo enterprise today: two lines failed, each a hazard (one major, citing its
+    clause), the rest passed or not applicable, the 现场检查记录 signed by the principal. Written now, after the
+    demo's history: every event chain grows in time (the hazards' findings join the hazards' chain)."""
+    on = dates.today()
+    inspection, _ = inspection_create(
+        actor=county,
+        data={
+            "enterprise": firm.credit_code,
+            "kind": "special",
+            "flags": ["unannounced"],
+            "on": on,
+            "place": "储罐区、装卸区、生产车间",
+            "team": [{"officer": officers[0].pk}, {"officer": officers[1].pk}, {"expert": experts[0].pk}],
+            "client_key": COMPLETED_KEY,
+        },
+    )
     lines = list(inspection.items.order_by("position"))
     clauses = [line for line in lines if line.criterion_id]
     # the emergency shutdown's clause of the edition in force (AQ 3067 “紧急停车”, 121号 （四）), else the fourth
@@ -123,40 +121,38 @@ def _completed(county: User, firm: Enterprise, officers: list[LawOfficer], exper
             results.append({"id": line.pk, "result": CheckResult.FAIL, "note": note})
         else:
             results.append({"id": line.pk, "result": CheckResult.NA if n % 9 == 8 else CheckResult.PASS})
-    with clock.at(moment + datetime.timedelta(hours=2)):
-        inspection_items_set(actor=county, inspection_id=inspection.pk, data={"items": results})
-        inspection_finding_add(
-            actor=county,
-            inspection_id=inspection.pk,
-            data={
-                "item": major_line.pk,
-                "title": "紧急停车系统未投入使用",
-                "level": "major",
-                "location": "1号罐区控制室",
-                "description": "紧急停车系统处于旁路状态，未投入使用",
-                "deadline": on + datetime.timedelta(days=30),
-            },
-        )
-        inspection_finding_add(
-            actor=county,
-            inspection_id=inspection.pk,
-            data={
-                "item": general_line.pk,
-                "title": "装卸区灭火器压力不足",
-                "level": "general",
-                "location": "装卸区",
-                "deadline": on + datetime.timedelta(days=7),
-            },
-        )
-    with clock.at(moment + datetime.timedelta(hours=3)):
-        inspection_complete(
-            actor=county,
-            inspection_id=inspection.pk,
-            data={
-                "summary": "检查储罐区、装卸区和生产车间，发现问题2项，已当场告知企业。",
-                "acknowledged_by": "陈建国",
-            },
-        )
+    inspection_items_set(actor=county, inspection_id=inspection.pk, data={"items": results})
+    inspection_finding_add(
+        actor=county,
+        inspection_id=inspection.pk,
+        data={
+            "item": major_line.pk,
+            "title": "紧急停车系统未投入使用",
+            "level": "major",
+            "location": "1号罐区控制室",
+            "description": "紧急停车系统处于旁路状态，未投入使用",
+            "deadline": on + datetime.timedelta(days=30),
+        },
+    )
+    inspection_finding_add(
+        actor=county,
+        inspection_id=inspection.pk,
+        data={
+            "item": general_line.pk,
+            "title": "装卸区灭火器压力不足",
+            "level": "general",
+            "location": "装卸区",
+            "deadline": on + datetime.timedelta(days=7),
+        },
+    )
+    inspection_complete(
+        actor=county,
+        inspection_id=inspection.pk,
+        data={
+            "summary": "检查储罐区、装卸区和生产车间，发现问题2项，已当场告知企业。",
+            "acknowledged_by": "陈建国",
+        },
+    )
 
 
 def _from_tip(county: User, officers: list[LawOfficer]) -> None:
