@@ -592,3 +592,16 @@ def test_every_event_kind_the_services_write_has_a_chinese_label():
     assert all(catalogue.get(kind) is not None for kind in written)
     label, text = kit.event_view("inspection", "created", {"kind": "random", "flags": ["unannounced"], "items": 3})
     assert label == "登记检查" and "双随机抽查" in text and "四不两直" in text and "random" not in text
+
+
+def test_the_field_case_a_200_megapixel_phone_photo(officer, firm, unit, api_as):
+    """The handed case (16320×12240, 4.9 MB) at the real limits, as hazard evidence and tip photos take it."""
+    from django.conf import settings as django_settings
+
+    photo = files.phone_photo_200mp(django_settings.DATA_DIR / "test-cache")
+    api = api_as(officer)
+    data = created(api, body(firm, unit))
+    r = _upload(api, data["id"], photo, name="IMG_0001.jpg")
+    assert r.status_code == 201, r.content.decode()
+    with InspectionPhoto.objects.get().file.open("rb") as stored, Image.open(stored) as img:
+        assert img.size == (8160, 6120)  # half its size: the largest that fits the decoder's limit
