@@ -41,6 +41,7 @@ from zhiben.filings.api import statistics_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
 from zhiben.inspections.api.draws import router as draws_router
+from zhiben.inspections.api.inspections import router as inspections_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
 from zhiben.plans.api import plans_router, tasks_router
@@ -257,5 +258,6 @@ api.add_router("/pressures", pressures_router)
 api.add_router("/draws", draws_router)
 api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/inspections", inspections_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
 api.add_router("", documents_router)

@@ -4,4 +4,7 @@ penalties, experts and plans, statistics); importing them here records them with
 
 from __future__ import annotations
 
-from .declarations import draws  # noqa: F401 - 双随机 draws
+from .declarations import (
+    draws,  # noqa: F401 - 双随机 draws
+    inspections,  # noqa: F401 - the inspection on site (监督检查)
+)

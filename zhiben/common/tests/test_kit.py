@@ -24,6 +24,7 @@ def test_every_register_is_declared_with_its_path() -> None:
         "plan": "plans",
         "task": "tasks",
         "draw": "draws",
+        "inspection": "inspections",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

@@ -29,6 +29,7 @@ from zhiben.demo.duties import seed_duties
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
 from zhiben.demo.inspections_draws import seed_draws
+from zhiben.demo.inspections_insp import seed_inspections_insp
 from zhiben.demo.plans import seed_plans
 from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
@@ -229,6 +230,7 @@ class Command(BaseCommand):
         seed_plans(admin=admin)
         seed_duties(admin=admin, county=DEMO_COUNTY, password=PASSWORD)
         seed_draws(admin=admin)
+        seed_inspections_insp(admin=admin)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
