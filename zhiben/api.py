@@ -40,6 +40,7 @@ from zhiben.filings.api import router as filings_router
 from zhiben.filings.api import statistics_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
+from zhiben.inspections.api.orders import inspection_orders_router, orders_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
 from zhiben.plans.api import plans_router, tasks_router
@@ -253,6 +254,8 @@ api.add_router("/duty-items", duty_items_router)
 api.add_router("/duty-attachments", duty_attachments_router)
 api.add_router("/stats", duty_stats_router)
 api.add_router("/pressures", pressures_router)
+api.add_router("/inspections", inspection_orders_router)
+api.add_router("/orders", orders_router)
 api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)

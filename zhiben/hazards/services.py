@@ -962,7 +962,9 @@ def hazard_order(*, hazard_id: int, actor: User, deadline: datetime.date, order_
             raise Conflict(f"隐患“{hazard.title}”当前状态为“{hazard.get_status_display()}”，不能责令限期整改")
         previous = hazard.deadline
         if deadline < hazard.discovered_on:
-            raise FieldErrors({"deadline": f"整改期限不能早于隐患“{hazard.title}”的发现日期 {hazard.discovered_on:%Y-%m-%d}"})
+            raise FieldErrors(
+                {"deadline": f"整改期限不能早于隐患“{hazard.title}”的发现日期 {hazard.discovered_on:%Y-%m-%d}"}
+            )
         if too_late := rules.deadline_too_late(hazard.discovered_on, deadline):
             raise FieldErrors({"deadline": too_late})
         if previous is not None and deadline > previous:
@@ -1020,7 +1022,9 @@ def hazard_close_on_reinspection(
         kept = {a.sha256 for a in hazard.attachments.filter(kind=AttachmentKind.EVIDENCE)}
         if hazard.level == Level.MAJOR and not kept and not checked:
             raise FieldErrors(
-                {"files": f"重大隐患“{hazard.title}”销号须有整改佐证材料：请随复查上传整改后的照片或材料（至少一个文件）"}
+                {
+                    "files": f"重大隐患“{hazard.title}”销号须有整改佐证材料：请随复查上传整改后的照片或材料（至少一个文件）"
+                }
             )
         before = shape_of(hazard)
         added = []

@@ -76,9 +76,7 @@ def test_an_order_before_discovery_or_past_the_longest_period_is_refused(officer
     assert hazard.deadline is None and "deadline_ordered" not in kinds(hazard)
 
 
-def test_only_a_regulator_in_scope_orders_and_only_what_is_still_to_rectify(
-    officer, outsider, firm, firm_user
-) -> None:
+def test_only_a_regulator_in_scope_orders_and_only_what_is_still_to_rectify(officer, outsider, firm, firm_user) -> None:
     hazard = new_hazard(officer, firm, source="inspection", level="general")
     day = datetime.date(2025, 4, 30)
     with pytest.raises(PermissionDenied):
