@@ -383,7 +383,7 @@ def _loop_table(
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
-    for r, row in enumerate(table.rows):
+    for row in table.rows:
         for c, width in enumerate(widths):
             row.cells[c].width = width
     for c, text in enumerate(headers):

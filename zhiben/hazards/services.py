@@ -1023,7 +1023,8 @@ def hazard_close_on_reinspection(
         if hazard.level == Level.MAJOR and not kept and not checked:
             raise FieldErrors(
                 {
-                    "files": f"重大隐患“{hazard.title}”销号须有整改佐证材料：请随复查上传整改后的照片或材料（至少一个文件）"
+                    "files": f"重大隐患“{hazard.title}”销号须有整改佐证材料："
+                    "请随复查上传整改后的照片或材料（至少一个文件）"
                 }
             )
         before = shape_of(hazard)

@@ -75,7 +75,8 @@ def penalty_issuer(penalty: Penalty) -> tuple[str, str]:
 
 
 def _government(department: Department | None) -> str:
-    """Where a party applies for reconsideration: the people's government of the unit's region (行政复议法 第二十四条)."""
+    """Where a party applies for reconsideration: the people's government of the unit's region (行政复议法
+    第二十四条)."""
     if department is None or not department.region_id:
         return "本级人民政府"
     return f"{department.region.name}人民政府"
@@ -115,7 +116,7 @@ def penalty_refusal(penalty: Penalty) -> str | None:
     documents."""
     if penalty.department_id is None:
         return "未登记作出处罚决定的执法单位，不能出具行政处罚决定书"
-    if penalty.inspection_id is not None:
+    if penalty.inspection is not None:
         return team_refusal(penalty.inspection)
     return None
 

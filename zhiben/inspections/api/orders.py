@@ -5,9 +5,9 @@
 - ``POST /api/v1/orders/{id}/reinspections`` (复查 of a rectification order: JSON, or a multipart form with
   photos in ``files``).
 
-The documents (现场检查记录, 责令限期整改指令书, 现场处理措施决定书, 整改复查意见书) are served by the documents engine's
-``GET /api/v1/inspections/{id}/documents/{kind}``. Every record is read through the scoped selectors: out of
-scope answers 404, as a missing one does, before any input is read.
+The documents (现场检查记录, 责令限期整改指令书, 现场处理措施决定书, 整改复查意见书) are served by the documents
+engine's ``GET /api/v1/inspections/{id}/documents/{kind}``. Every record is read through the scoped selectors: out
+of scope answers 404, as a missing one does, before any input is read.
 """
 
 from __future__ import annotations

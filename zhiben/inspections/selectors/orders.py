@@ -17,15 +17,20 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
+from zhiben.accounts.models import Role
 from zhiben.audit.selectors import events_of
-from zhiben.common import dates
-from zhiben.hazards.models import Hazard
+from zhiben.common import dates, kit
+from zhiben.hazards.models import ACTIVE_STATUSES, Hazard
+from zhiben.hazards.models import Status as HazardStatus
 
 from ..models import Inspection, Order, OrderKind, OrderStatus, Penalty, Reinspection
 from ..rules import issue_refusal
 from . import inspections_visible, orders_visible
 
 LIST_ROWS = 200
+# Who issues orders and re-inspects: law-enforcement officers (and admins). A tip handler verifies tips; an
+# enterprise user answers orders through its hazards.
+ISSUERS = frozenset({Role.ADMIN, Role.OFFICER})
 
 
 def team_refusal(inspection: Inspection) -> str | None:
@@ -125,9 +130,63 @@ def penalties_to_propose(*, actor: Any) -> QuerySet[Order]:
     )
 
 
-def issued_number(inspection: Inspection, kind: str) -> str:
-    """The 文号 a document of ``inspection`` was issued under (its ``document_issued`` event), or ""."""
+def issued_numbers(inspection: Inspection) -> dict[str, str]:
+    """``{document kind: 文号}`` of the documents issued for ``inspection`` (their ``document_issued`` events on
+    its chain; the documents engine writes them), the first of each kind."""
+    found: dict[str, str] = {}
     for event in events_of(subject_type="inspection", subject_id=str(inspection.pk)).filter(kind="document_issued"):
-        if isinstance(event.payload, dict) and event.payload.get("kind") == kind:
-            return str(event.payload.get("number") or "")
-    return ""
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        found.setdefault(str(payload.get("kind") or ""), str(payload.get("number") or ""))
+    return found
+
+
+def issued_number(inspection: Inspection, kind: str) -> str:
+    """The 文号 document ``kind`` of ``inspection`` was issued under, or ""."""
+    return issued_numbers(inspection).get(kind, "")
+
+
+def order_block(*, actor: Any, inspection: Inspection) -> dict[str, Any]:
+    """What the orders block of an inspection's page shows ``actor`` (the inspection fetched in scope):
+
+    ``orders`` (each with its findings and re-inspections, ``overdue`` when its re-inspection is late),
+    ``refusal`` (why the team cannot issue, or None), ``can_issue`` (an officer), ``open_kinds`` (the kinds not
+    yet issued), ``open_findings`` (findings still to rectify, for the forms), ``documents`` (each declared
+    document: ``kind``, ``label``, ``url``, ``number`` once issued, ``reason`` it cannot be had now — for an
+    enterprise user a document not issued yet is not theirs to have), ``today``."""
+    today = dates.today()
+    orders = inspection_orders(actor=actor, inspection=inspection)
+    for order in orders:
+        order.overdue = order.status == OrderStatus.OPEN and dates.is_past(order.reinspection_due, on=today)  # type: ignore[attr-defined]
+    refusal = team_refusal(inspection)
+    numbers = issued_numbers(inspection)
+    enterprise = getattr(actor, "role", None) == Role.ENTERPRISE
+    documents = []
+    for spec in kit.get("inspection").documents:
+        reason = spec.refusal(inspection) if spec.refusal is not None else None
+        if reason is None and not spec.available(inspection):
+            reason = f"暂不能出具《{spec.label}》"
+        number = numbers.get(spec.kind, "")
+        if enterprise and not number and reason is None:
+            reason = "尚未由监管部门出具"
+        documents.append(
+            {
+                "kind": spec.kind,
+                "label": spec.label,
+                "number": number,
+                "reason": reason,
+                "url": f"/documents/{kit.get('inspection').path}/{inspection.pk}/{spec.kind}/",
+            }
+        )
+    issued = {o.kind for o in orders}
+    findings = findings_of(inspection)
+    return {
+        "inspection": inspection,
+        "orders": orders,
+        "refusal": refusal,
+        "can_issue": getattr(actor, "role", None) in ISSUERS,
+        "open_kinds": [k for k in OrderKind.values if k not in issued],
+        "open_findings": [h for h in findings if h.status in (HazardStatus.OPEN, HazardStatus.RECTIFYING)],
+        "active_findings": [h for h in findings if h.status in ACTIVE_STATUSES],
+        "documents": documents,
+        "today": today,
+    }

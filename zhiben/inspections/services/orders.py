@@ -10,8 +10,8 @@ The rules applied:
 - a rectification order's deadline is not before the inspection's day (issue 14) and becomes the findings'
   regulator-owned deadline (DESIGN.md §3); its re-inspection falls due ``ZHIBEN["REINSPECTION_DAYS"]`` days after
   the deadline (a setting: the national rules read here give no figure of days after the deadline);
-- on-site measures (现场处理措施) are those of 安全生产法 第六十五条第一款第（三）、（四）项 (撤出作业人员, 暂时停产停业,
-  停止使用相关设施、设备, 查封、扣押), plus 停止作业 and free text;
+- on-site measures (现场处理措施) are those of 安全生产法 第六十五条第一款第（三）、（四）项 (撤出作业人员,
+  暂时停产停业, 停止使用相关设施、设备, 查封、扣押), plus 停止作业 and free text;
 - one order of each kind per inspection (a second is refused, 409): each is a numbered document of the
   inspection (``GET /api/v1/inspections/{id}/documents/{kind}``), and so is its re-inspection's opinion;
 - a re-inspection is of an open rectification order, on a day not before the order nor after today. Passed:
@@ -33,7 +33,7 @@ from django.db import transaction
 from ninja import Field
 from pydantic import BeforeValidator
 
-from zhiben.accounts.models import Role, User
+from zhiben.accounts.models import User
 from zhiben.audit.services import event_append
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
@@ -47,9 +47,10 @@ from zhiben.hazards.services import hazard_attach, hazard_close_on_reinspection,
 
 from ..models import Inspection, Order, OrderKind, OrderStatus, Reinspection
 from ..selectors import inspections_visible, orders_visible
-from ..selectors.orders import findings_of, order_get, team_refusal
+from ..selectors.orders import ISSUERS, findings_of, order_get, team_refusal
 
-# 安全生产法 第六十五条第一款第（三）项 (撤出作业人员, 暂时停产停业, 停止使用相关设施、设备) and 第（四）项 (查封, 扣押);
+# 安全生产法 第六十五条第一款第（三）项 (撤出作业人员, 暂时停产停业, 停止使用相关设施、设备) and 第（四）项
+# (查封, 扣押);
 # 停止作业 is how the documents write the first of them at a workplace. Free text is accepted besides.
 MEASURES: tuple[str, ...] = (
     "停止作业",
@@ -63,9 +64,6 @@ MEASURES_BASIS = "《中华人民共和国安全生产法》第六十五条第�
 RECTIFY_BASIS = "《中华人民共和国安全生产法》第六十五条第一款第（二）项、第（三）项"
 DAILY_BASIS = "《中华人民共和国安全生产法》第一百一十二条"
 MAX_MEASURES = 12
-# Who issues orders and re-inspects: law-enforcement officers (and admins). A tip handler verifies tips; an
-# enterprise user answers orders through its hazards.
-ISSUERS = frozenset({Role.ADMIN, Role.OFFICER})
 # A finding still to be rectified can be ordered; one waiting for review is rectified already (its re-inspection
 # closes it), so a measures order may name it but a rectification order does not.
 RECTIFIABLE = (HazardStatus.OPEN, HazardStatus.RECTIFYING)

@@ -33,10 +33,11 @@ def department(
 ) -> Department:
     """A member unit (default: 秀山土家族苗族自治县应急管理局, alias 应急局)."""
     if name is None:
-        name, aliases = {
+        names: dict[str, tuple[str, str]] = {
             DepartmentKind.EMERGENCY: ("应急管理局", aliases or "应急局"),
             DepartmentKind.HOUSING: ("住房和城乡建设局", aliases or "住建委\n住建局"),
-        }.get(kind, ("其他局", aliases))
+        }
+        name, aliases = names.get(kind, ("其他局", aliases))
         from zhiben.regions.models import Region
 
         name = Region.objects.get(pk=region).name + name

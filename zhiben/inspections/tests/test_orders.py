@@ -201,7 +201,7 @@ def test_a_passed_reinspection_lifts_the_measures_of_closed_findings(api_as, off
 
 
 def test_a_failed_reinspection_proposes_a_penalty_and_records_the_daily_penalty(api_as, officer, visit) -> None:
-    inspection, general, major = visit
+    inspection, _, major = visit
     api = api_as(officer)
     order = ok(rectify(api, inspection.pk, deadline="2025-06-10", issued_on="2025-06-02"), 201)
     bad = reinspect(
