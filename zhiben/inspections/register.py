@@ -4,4 +4,7 @@ penalties, experts and plans, statistics); importing them here records them with
 
 from __future__ import annotations
 
-from .declarations import inspections  # noqa: F401 - the inspection register (with the orders area's parts)
+from .declarations import (
+    inspections,  # noqa: F401 - the inspection register (with the orders area's parts)
+    orders,  # noqa: F401 - the order register (the re-inspection ladder, to-do, menu)
+)

@@ -132,6 +132,7 @@ def test_a_pending_review_is_approved_by_the_reinspection_not_by_its_submitter(o
         hazard_close_on_reinspection(hazard_id=hazard.pk, actor=officer, verdict="合格", on=TODAY)
     hazard.refresh_from_db()
     submitted_on = hazard.submitted_on
+    assert submitted_on is not None
     closed = hazard_close_on_reinspection(
         hazard_id=hazard.pk, actor=second, verdict="合格", on=TODAY - datetime.timedelta(days=3)
     )

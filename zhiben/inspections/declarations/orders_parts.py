@@ -4,12 +4,9 @@ put in its ``kit.Register``:
 - ``EVENTS``: the event kinds the orders area writes on an inspection's chain (its catalogue adds them);
 - ``DOCUMENTS``: 现场检查记录, 责令限期整改指令书, 现场处理措施决定书, 整改复查意见书, served by
   ``GET /api/v1/inspections/{id}/documents/{kind}`` (document_data.py);
-- ``DEADLINES``: the re-inspection due day of open rectification orders on the escalation ladder (rows in
-  ``OrderEscalation``, like the duties' follow-up);
-- ``TODO``: 待复查 (the unit's officers), 复查不合格，拟作出行政处罚 (the unit's officers), 待履行的执法指令 (the
-  enterprise);
-- ``NOTICES``: the sweep's digests of late re-inspections to the officers, and the enterprise told of each order
-  and re-inspection.
+- ``NOTICES``: the enterprise told of each order and re-inspection;
+- ``DEADLINES``, ``TODO``: empty — the re-inspection ladder and the to-do items are orders, declared on the
+  ``order`` register (declarations/orders.py).
 
 ``PENALTY_DOCUMENTS`` (行政处罚决定书, subject a ``Penalty``) belongs on the ``penalty`` register (path
 ``penalties``), so that ``GET /api/v1/penalties/{id}/documents/penalty_decision`` serves it.
@@ -20,16 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.apps import apps
-
 from zhiben.accounts.models import Role
 from zhiben.common import kit
 
 from .. import document_data
-from ..models import Order, OrderEscalation, OrderKind, OrderStatus
-from ..selectors.orders import orders_awaiting_reinspection, orders_to_fulfil, penalties_to_propose
-
-OFFICERS = frozenset({Role.ADMIN, Role.OFFICER})
 
 
 # --- events ------------------------------------------------------------------------------------------
@@ -116,90 +107,17 @@ PENALTY_DOCUMENTS: tuple[kit.DocumentSpec, ...] = (
 )
 
 
-# --- the re-inspection due day on the ladder -----------------------------------------------------------
-# A rectification order still open climbs 临期提醒 · 提醒 · 函告 · 通报 · 约谈 by its re-inspection due day (the
-# unit's own clock: the enterprise's is its findings' deadline, on the hazards' ladder).
-DEADLINES: tuple[kit.DeadlineSource, ...] = (
-    kit.DeadlineSource(
-        key="order_reinspection",
-        label="执法指令复查期限",
-        subject="inspection",
-        items=lambda: Order.objects.filter(
-            kind=OrderKind.RECTIFY, status=OrderStatus.OPEN, reinspection_due__isnull=False
-        ),
-        record=lambda: OrderEscalation,
-        columns={"order_id": "id", "due": "reinspection_due"},
-        subject_column="order_id",
-        due_column="due",
-        day_column="day",
-        run_column="sweep_id",
-        run_model=lambda: apps.get_model("hazards", "SweepRun"),
-        digest_columns=("id", "order_id", "step", "due", "day", "sweep_id"),
-        # who is told is counted through the order (its copied region code): a join, over one sweep's rows
-        region_column="order__region_code",
-    ),
-)
+# --- the ladder and the to-do: on the ``order`` register ---------------------------------------------
+# Their items are orders, not inspections: the re-inspection due day climbs the ladder and the to-do lists orders
+# under the ``order`` register (declarations/orders.py), whose records they are. Nothing of them rides on the
+# inspection register.
+DEADLINES: tuple[kit.DeadlineSource, ...] = ()
+TODO: tuple[kit.TodoSource, ...] = ()
 
 
-# --- to-do -------------------------------------------------------------------------------------------
-def _enterprise(order: Order) -> str:
-    return order.inspection.enterprise.name
-
-
-TODO: tuple[kit.TodoSource, ...] = (
-    kit.TodoSource(
-        "order_reinspection",
-        "待复查的责令限期整改",
-        OFFICERS,
-        lambda actor, today: orders_awaiting_reinspection(actor=actor),
-        url="/inspections/{record.inspection_id}/#order-{record.pk}",
-        title=lambda o: f"复查：{_enterprise(o)}（整改期限 {o.deadline:%Y-%m-%d}）",
-        due="reinspection_due",
-        order=60,
-    ),
-    kit.TodoSource(
-        "order_penalty_proposed",
-        "复查不合格，拟作出行政处罚",
-        OFFICERS,
-        lambda actor, today: penalties_to_propose(actor=actor),
-        url="/inspections/{record.inspection_id}/#order-{record.pk}",
-        title=lambda o: f"复查不合格，拟作出行政处罚：{_enterprise(o)}",
-        due=lambda o: None,
-        order_by=("-issued_on",),
-        order=61,
-    ),
-    kit.TodoSource(
-        "order_to_fulfil",
-        "待履行的执法指令",
-        frozenset({Role.ENTERPRISE}),
-        lambda actor, today: orders_to_fulfil(actor=actor),
-        url="/inspections/{record.inspection_id}/#order-{record.pk}",
-        title=lambda o: (
-            f"{o.get_kind_display()}：{o.inspection.on:%Y-%m-%d} 检查发现的问题"
-            + (f"，{o.deadline:%Y-%m-%d} 前整改完毕" if o.deadline else "")
-        ),
-        due="deadline",
-        order=20,
-    ),
-)
-
-
-# --- notices -----------------------------------------------------------------------------------------
+# --- notices ----------------------------------------------------------------------------------------
+# The enterprise is told of each order and re-inspection (events on the inspection's chain).
 NOTICES: tuple[kit.NotificationRule, ...] = (
-    kit.NotificationRule(
-        event=kit.OnDeadline("order_reinspection", (kit.DUE_SOON,)),
-        roles=OFFICERS,
-        title="{day} 执法指令复查期限临近：{counts}",
-        body="以下{label}将在 {days} 日内到期，请按期复查：\n{lines}",
-        link="/inspections/orders/",
-    ),
-    kit.NotificationRule(
-        event=kit.OnDeadline("order_reinspection", kit.LADDER),
-        roles=OFFICERS,
-        title="{day} 执法指令逾期未复查：{counts}",
-        body="以下责令限期整改已超过复查期限，请尽快复查：\n{lines}",
-        link="/inspections/orders/?overdue=1",
-    ),
     kit.NotificationRule(
         event="order_issued",
         roles=frozenset({Role.ENTERPRISE}),

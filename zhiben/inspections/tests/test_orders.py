@@ -281,7 +281,8 @@ def test_the_units_todo_has_the_reinspections_and_the_enterprises_its_orders(
     officer_items = ok(api_as(officer).get("/api/v1/todo"))["items"]
     waiting = [i for i in officer_items if i["kind"] == "order_reinspection"]
     assert [(i["id"], i["due"]) for i in waiting] == [(order["id"], order["reinspection_due"])]
-    assert waiting[0]["url"] == f"/inspections/{inspection.pk}/#order-{order['id']}"
+    assert waiting[0]["url"] == f"/inspections/{inspection.pk}/orders/#order-{order['id']}"
+    assert waiting[0]["subject"] == "order"
     firm_items = ok(api_as(firm_user).get("/api/v1/todo"))["items"]
     mine = [i for i in firm_items if i["kind"] == "order_to_fulfil"]
     assert [(i["id"], i["due"]) for i in mine] == [(order["id"], "2025-06-30")]

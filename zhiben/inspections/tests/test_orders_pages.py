@@ -106,7 +106,7 @@ def test_a_reinspection_from_the_page_closes_the_findings(officer, visit) -> Non
     client = signed_in(officer)
     page = client.get(f"/inspections/{inspection.pk}/orders/").content.decode()
     assert "逾期未复查" in page
-    form = {"on": "2025-06-10", "passed": "true", "verdict": "出口已清理", "form_token": token(page)}
+    form: dict[str, Any] = {"on": "2025-06-10", "passed": "true", "verdict": "出口已清理", "form_token": token(page)}
     form["files"] = io.BytesIO(files.jpeg())
     done = client.post(f"/inspections/orders/{order.pk}/reinspection/", form)
     assert done.status_code in (302, 303)
@@ -135,7 +135,7 @@ def test_a_refused_reinspection_shows_why(officer, visit) -> None:
 
 
 def test_the_block_included_by_an_inspection_page_needs_only_the_inspection(officer, firm_user, visit) -> None:
-    inspection, general = visit
+    inspection, _ = visit
     request = RequestFactory().get(f"/inspections/{inspection.pk}/")
     request.user = officer
     template = Template('{% include "inspections/_inspection_orders.html" with inspection=inspection %}')
