@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 
 from zhiben.accounts.models import Role
 from zhiben.audit.selectors import events_of
@@ -76,7 +76,7 @@ def order_list(
     if overdue is not None:
         late = {"status": OrderStatus.OPEN, "reinspection_due__lt": today or dates.today()}
         qs = qs.filter(**late) if overdue else qs.exclude(**late)
-    return qs.order_by("reinspection_due", "-issued_on", "-id")
+    return qs.order_by(F("reinspection_due").asc(nulls_last=True), "-issued_on", "-id")
 
 
 def inspection_orders(*, actor: Any, inspection: Inspection) -> list[Order]:

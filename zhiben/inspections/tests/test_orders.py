@@ -303,11 +303,15 @@ def test_the_lists_of_orders(api_as, officer, firm_user, outsider, visit) -> Non
     listed = ok(api_as(officer).get("/api/v1/orders", {"status": "open", "overdue": "true"}))
     assert [o["id"] for o in listed["items"]] == [order["id"]] and listed["items"][0]["overdue"] is True
     assert ok(api_as(officer).get("/api/v1/orders", {"overdue": "false"}))["count"] == 0
-    assert ok(api_as(firm_user).get("/api/v1/orders"))["count"] == 1
+    measures = {"kind": "measures", "measures": ["停止作业"]}
+    ok(api_as(officer).post(f"/api/v1/inspections/{inspection.pk}/orders", measures), 201)
+    # nearest re-inspection first; orders without one (measures) after them, on every database
+    assert [o["kind"] for o in ok(api_as(officer).get("/api/v1/orders"))["items"]] == ["rectify", "measures"]
+    assert ok(api_as(firm_user).get("/api/v1/orders"))["count"] == 2
     assert ok(api_as(outsider).get("/api/v1/orders"))["count"] == 0
     r = api_as(officer).get("/api/v1/orders", {"status": "closed"})
     assert r.status_code == 422 and "status" in r.json()["errors"]
     of_inspection = ok(api_as(firm_user).get(f"/api/v1/inspections/{inspection.pk}/orders"))
-    assert of_inspection["count"] == 1
+    assert of_inspection["count"] == 2
     assert api_as(outsider).get(f"/api/v1/inspections/{inspection.pk}/orders").status_code == 404
     assert api_as(outsider).get(f"/api/v1/orders/{order['id']}").status_code == 404
