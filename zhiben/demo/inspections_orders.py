@@ -1,5 +1,6 @@
-"""The demo's orders (执法指令 · 复查) in the demo county, written on their days (zhiben/demo/clock.py) through the
-orders area's services, so their numbers, events, due days and to-do items are those of a real month:
+"""The demo's orders (执法指令 · 复查) in the demo county, through the orders area's services with their business
+dates (the inspection's, the order's and the re-inspection's days, DESIGN.md §3) — typed in today, as a unit
+entering last month's enforcement would, so that every event chain stays in the order it was written:
 
 - at the demo enterprise, three weeks ago: a 责令限期整改指令书 whose deadline has passed and whose re-inspection is
   late (on the ladder, red in the unit's list), and a 现场处理措施决定书 (停止作业 at the failed alarm);
@@ -42,8 +43,6 @@ from zhiben.inspections.tallies import enforcement_add
 from zhiben.reference.models import Kind
 from zhiben.reference.selectors import criteria_in_force
 
-from . import clock
-
 COUNTY = "500241"
 DEMO_ENTERPRISE = "91500241MA5U0DEM30"
 # The county 应急管理局's officers on the demo's teams (certificate numbers as the demo writes them).
@@ -69,22 +68,31 @@ def seed_inspection_orders(*, admin: User) -> None:
     )
     today = dates.today()
     day = datetime.timedelta(days=1)
-    with transaction.atomic():
+    with transaction.atomic():  # the county's orders, all or none
         late = _inspection(officer, unit, demo_firm, today - 21 * day, [("二车间可燃气体报警器失效", "major")])
         failed = _inspection(officer, unit, other_firm, today - 42 * day, [("储罐区防火堤破损未修复", "general")])
         recent = _inspection(officer, unit, demo_firm, today - 3 * day, [("仓库安全出口被货物堵塞", "general")])
-    with clock.at(clock.moment(today - 20 * day, 16)):
-        order_issue(actor=officer, inspection_id=late.pk, data={"kind": "rectify", "deadline": today - 10 * day})
+        issued = today - 20 * day
         order_issue(
             actor=officer,
             inspection_id=late.pk,
-            data={"kind": "measures", "measures": ["停止作业", "停止使用相关设施、设备"], "text": "二车间反应釜区域"},
+            data={"kind": "rectify", "deadline": today - 10 * day, "issued_on": issued},
         )
-    with clock.at(clock.moment(today - 41 * day, 16)):
+        order_issue(
+            actor=officer,
+            inspection_id=late.pk,
+            data={
+                "kind": "measures",
+                "measures": ["停止作业", "停止使用相关设施、设备"],
+                "text": "二车间反应釜区域",
+                "issued_on": issued,
+            },
+        )
         order = order_issue(
-            actor=officer, inspection_id=failed.pk, data={"kind": "rectify", "deadline": today - 30 * day}
+            actor=officer,
+            inspection_id=failed.pk,
+            data={"kind": "rectify", "deadline": today - 30 * day, "issued_on": today - 41 * day},
         )
-    with clock.at(clock.moment(today - 26 * day, 10)):
         reinspection_record(
             actor=officer,
             order_id=order.pk,
@@ -95,8 +103,11 @@ def seed_inspection_orders(*, admin: User) -> None:
                 "daily_penalty_from": today - 40 * day,
             },
         )
-    with clock.at(clock.moment(today - 2 * day, 16)):
-        order_issue(actor=officer, inspection_id=recent.pk, data={"kind": "rectify", "deadline": today + 12 * day})
+        order_issue(
+            actor=officer,
+            inspection_id=recent.pk,
+            data={"kind": "rectify", "deadline": today + 12 * day, "issued_on": today - 2 * day},
+        )
 
 
 def _inspection(
@@ -109,48 +120,45 @@ def _inspection(
     )
     if existing is not None:
         return existing
-    with clock.at(clock.moment(on, 9)):
-        inspection = Inspection.objects.create(
-            enterprise=firm,
-            region_id=firm.region_id,
-            sector_id=firm.sector_id,
-            department=unit,
-            kind=InspectionKind.PLANNED,
-            flags=[InspectionFlag.UNANNOUNCED],
-            on=on,
-            place=firm.address or firm.name,
-            acknowledged_by=firm.principal or "",
-            created_by=officer,
+    inspection = Inspection.objects.create(
+        enterprise=firm,
+        region_id=firm.region_id,
+        sector_id=firm.sector_id,
+        department=unit,
+        kind=InspectionKind.PLANNED,
+        flags=[InspectionFlag.UNANNOUNCED],
+        on=on,
+        place=firm.address or firm.name,
+        acknowledged_by=firm.principal or "",
+        created_by=officer,
+    )
+    for i, (name, number) in enumerate(OFFICERS):
+        person, _ = LawOfficer.objects.get_or_create(
+            certificate_no=number, defaults={"department": unit, "region_id": unit.region_id, "name": name}
         )
-        for i, (name, number) in enumerate(OFFICERS):
-            person, _ = LawOfficer.objects.get_or_create(
-                certificate_no=number, defaults={"department": unit, "region_id": unit.region_id, "name": name}
-            )
-            TeamMember.objects.create(
-                inspection=inspection,
-                role=TeamRole.LEADER if i == 0 else TeamRole.OFFICER,
-                officer=person,
-                name=person.name,
-                certificate_no=person.certificate_no,
-            )
-        majors = 0
-        for position, (title, level) in enumerate(findings, start=1):
-            item = CheckItem.objects.create(
-                inspection=inspection, position=position, text=title, result=CheckResult.FAIL
-            )
-            hazard = _hazard(officer, firm, on, title, level)
-            majors += hazard.level == "major"
-            Finding.objects.create(inspection=inspection, hazard=hazard, item=item)
-        # the enforcement tallies, in the same transaction as the rows they count (tallies.py)
-        enforcement_add(
-            region_code=firm.region_id,
-            department_id=unit.pk,
-            day=on,
-            inspections=1,
-            unannounced=1,
-            findings=len(findings),
-            major_findings=majors,
+        TeamMember.objects.create(
+            inspection=inspection,
+            role=TeamRole.LEADER if i == 0 else TeamRole.OFFICER,
+            officer=person,
+            name=person.name,
+            certificate_no=person.certificate_no,
         )
+    majors = 0
+    for position, (title, level) in enumerate(findings, start=1):
+        item = CheckItem.objects.create(inspection=inspection, position=position, text=title, result=CheckResult.FAIL)
+        hazard = _hazard(officer, firm, on, title, level)
+        majors += hazard.level == "major"
+        Finding.objects.create(inspection=inspection, hazard=hazard, item=item)
+    # the enforcement tallies, in the same transaction as the rows they count (tallies.py)
+    enforcement_add(
+        region_code=firm.region_id,
+        department_id=unit.pk,
+        day=on,
+        inspections=1,
+        unannounced=1,
+        findings=len(findings),
+        major_findings=majors,
+    )
     return inspection
 
 
