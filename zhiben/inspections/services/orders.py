@@ -413,19 +413,3 @@ def _lift_measures(actor: User, inspection: Inspection, on: datetime.date) -> li
         lifted.append(measures.pk)
         _log(actor, inspection, "measures_lifted", {"order": measures.pk, "on": on, "measures": measures.measures})
     return lifted
-
-
-def may_issue(actor: Any) -> bool:
-    """Whether ``actor``'s role issues orders and re-inspects (the pages show the forms only to them)."""
-    return getattr(actor, "role", None) in ISSUERS
-
-
-__all__ = [
-    "MEASURES",
-    "OrderIssue",
-    "ReinspectionRecord",
-    "may_issue",
-    "order_issue",
-    "reinspection_days",
-    "reinspection_record",
-]
