@@ -42,6 +42,7 @@ from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
 from zhiben.inspections.api.draws import router as draws_router
 from zhiben.inspections.api.inspections import router as inspections_router
+from zhiben.inspections.api.orders import inspection_orders_router, orders_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
 from zhiben.plans.api import plans_router, tasks_router
@@ -256,6 +257,8 @@ api.add_router("/duty-attachments", duty_attachments_router)
 api.add_router("/stats", duty_stats_router)
 api.add_router("/pressures", pressures_router)
 api.add_router("/draws", draws_router)
+api.add_router("/inspections", inspection_orders_router)
+api.add_router("/orders", orders_router)
 api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/inspections", inspections_router)

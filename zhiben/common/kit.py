@@ -341,8 +341,9 @@ class DocumentSpec:
 
     ``template`` is a path relative to the register app's folder; ``context(subject, actor)`` gives the
     template's data; ``available(subject)`` says whether the document can be issued now (e.g. only for
-    a listed hazard); ``issuer(subject)`` names the issuing unit whose yearly number sequence the
-    document takes, and ``prefix`` is the 文号's word (督办, 销号, 答复).
+    a listed hazard); ``refusal(subject)``, when given, says why not in a Chinese sentence (the engine's
+    409 tells it; None when the document may be issued); ``issuer(subject)`` names the issuing unit whose
+    yearly number sequence the document takes, and ``prefix`` is the 文号's word (督办, 销号, 答复).
     """
 
     kind: str
@@ -352,6 +353,7 @@ class DocumentSpec:
     issuer: Callable[[Any], tuple[str, str]]  # (unit key, unit's Chinese name)
     prefix: str
     available: Callable[[Any], bool] = lambda subject: True
+    refusal: Callable[[Any], str | None] | None = None
 
 
 # --- navigation and dashboard ----------------------------------------------------------------------

@@ -356,11 +356,187 @@ def pressure_notice() -> DocumentObject:
     return doc
 
 
+# ------------------------------------------------------------------------ enforcement documents (inspections)
+# The national 安全生产行政执法文书 forms, in this project's layout: the unit's 版头 and 文号, the party, the body,
+# the officers named with their certificate numbers (行政处罚法 第四十二条), the unit and the day of the act
+# (``doc_date``: the inspection's, the order's, the re-inspection's or the decision's day).
+def _dated_signature(doc: DocumentObject) -> None:
+    """The unit (with the seal's place) and the day of the act, at the right."""
+    add(doc, "", indent=False)
+    add(doc, "{{ issuer }}（印章）", align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2)
+    add(doc, "{{ doc_date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
+
+
+def _signatures(doc: DocumentObject, party: str = "被检查单位负责人") -> None:
+    add(doc, "", indent=False)
+    add(doc, "安全生产行政执法人员（签名）：{{ officers }}", indent=False)
+    add(doc, f"{party}（签名）：　　　　　　　　　　年　　月　　日", indent=False)
+
+
+def _loop_table(
+    doc: DocumentObject, headers: tuple[str, ...], loop: str, cells: tuple[str, ...], widths: tuple[Mm, ...]
+) -> None:
+    """A table with a header row and one row per item (docxtpl's ``{%tr for … %}`` rows around the item's row)."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for c, width in enumerate(widths):
+            row.cells[c].width = width
+    for c, text in enumerate(headers):
+        _table_cell(table.rows[0].cells[c], text, bold=True, center=True)
+    first = table.rows[1].cells[0].merge(table.rows[1].cells[len(headers) - 1])
+    _table_cell(first, "{%tr for " + loop + " %}")
+    for c, text in enumerate(cells):
+        _table_cell(table.rows[2].cells[c], text, center=c == 0)
+    last = table.rows[3].cells[0].merge(table.rows[3].cells[len(headers) - 1])
+    _table_cell(last, "{%tr endfor %}")
+
+
+def _party(doc: DocumentObject, role: str = "被检查单位") -> None:
+    add(doc, f"{role}：{{{{ enterprise }}}}", indent=False)
+    add(doc, "统一社会信用代码：{{ credit_code }}", indent=False)
+    add(doc, "地址：{{ address }}", indent=False)
+    add(doc, "主要负责人：{{ principal }}", indent=False)
+
+
+def inspection_record() -> DocumentObject:
+    """现场检查记录 (inspections): the party, the team with certificate numbers, the flags, the checklist's
+    results, the findings and the enterprise's acknowledgement."""
+    doc = new_document()
+    red_head(doc)
+    title(doc, "现场检查记录")
+    _party(doc)
+    add(doc, "检查场所：{{ place }}", indent=False)
+    add(doc, "检查时间：{{ on }}　　检查方式：{{ kind }}（{{ flags }}）", indent=False)
+    add(doc, "检查人员：{{ officers }}", indent=False)
+    add(doc, "参加检查的专家：{{ experts }}", indent=False)
+    heading(doc, "一、检查组成员")
+    _loop_table(
+        doc,
+        ("姓名", "身份", "执法证号"),
+        "m in team",
+        ("{{ m.name }}", "{{ m.role }}", "{{ m.certificate_no }}"),
+        (Mm(40), Mm(40), Mm(76)),
+    )
+    heading(doc, "二、检查项目及结果")
+    _loop_table(
+        doc,
+        ("序号", "检查内容", "结果", "说明"),
+        "c in checks",
+        ("{{ c.no }}", "{{ c.text }}", "{{ c.result }}", "{{ c.note }}"),
+        (Mm(14), Mm(86), Mm(20), Mm(36)),
+    )
+    heading(doc, "三、发现的问题")
+    subheading_lines(doc, "line in findings", "{{ line }}")
+    heading(doc, "四、检查情况")
+    add(doc, "{{ summary }}")
+    heading(doc, "五、被检查单位确认")
+    add(doc, "{{ acknowledgement }}")
+    _signatures(doc, "被检查单位现场负责人")
+    _dated_signature(doc)
+    return doc
+
+
+def rectify_order() -> DocumentObject:
+    """责令限期整改指令书 (inspections): the findings, the deadline, the basis and the party's rights."""
+    doc = new_document()
+    red_head(doc)
+    title(doc, "责令限期整改指令书")
+    add(doc, "{{ enterprise }}：", indent=False)
+    add(doc, "经{{ on }}现场检查，你单位存在下列问题：")
+    subheading_lines(doc, "line in findings", "{{ line }}")
+    add(
+        doc,
+        "依据{{ basis }}的规定，现责令你单位于{{ deadline }}前整改完毕，达到有关法律、法规、规章和国家标准或者"
+        "行业标准规定的要求。由此造成事故的，依法追究有关人员的责任。",
+    )
+    add(doc, "整改期间，你单位应当采取措施，确保安全生产。对安全生产违法行为，将依法予以行政处罚。")
+    add(doc, "{%p if note %}", indent=False)
+    add(doc, "{{ note }}")
+    add(doc, "{%p endif %}", indent=False)
+    add(doc, "{{ rights }}")
+    _signatures(doc)
+    _dated_signature(doc)
+    return doc
+
+
+def measures_order() -> DocumentObject:
+    """现场处理措施决定书 (inspections): the findings, the measures (安全生产法 第六十五条) and the party's rights."""
+    doc = new_document()
+    red_head(doc)
+    title(doc, "现场处理措施决定书")
+    add(doc, "{{ enterprise }}：", indent=False)
+    add(doc, "经{{ on }}现场检查，你单位存在下列事故隐患：")
+    subheading_lines(doc, "line in findings", "{{ line }}")
+    add(doc, "依据{{ basis }}的规定，现作出如下现场处理决定：")
+    subheading_lines(doc, "line in measures", "{{ line }}")
+    add(doc, "重大事故隐患排除后，经审查同意，方可恢复生产经营和使用。")
+    add(doc, "{%p if note %}", indent=False)
+    add(doc, "{{ note }}")
+    add(doc, "{%p endif %}", indent=False)
+    add(doc, "{{ rights }}")
+    _signatures(doc)
+    _dated_signature(doc)
+    return doc
+
+
+def reinspection_opinion() -> DocumentObject:
+    """整改复查意见书 (inspections): the order re-inspected, each finding's result, the opinion and what follows."""
+    doc = new_document()
+    red_head(doc)
+    title(doc, "整改复查意见书")
+    add(doc, "{{ enterprise }}：", indent=False)
+    add(
+        doc,
+        "本机关于{{ order_date }}对你单位作出责令限期整改指令书{{ order_ref }}，责令你单位于{{ deadline }}前整改完毕。"
+        "经{{ reinspected_on }}复查，意见如下：",
+    )
+    subheading_lines(doc, "line in results", "{{ line }}")
+    add(doc, "复查意见：{{ verdict }}")
+    add(doc, "{{ conclusion }}{{ consequence }}")
+    _signatures(doc)
+    _dated_signature(doc)
+    return doc
+
+
+def penalty_decision() -> DocumentObject:
+    """行政处罚决定书 (penalties): the party, the facts, the basis, the penalty, payment and the party's rights."""
+    doc = new_document()
+    red_head(doc)
+    title(doc, "行政处罚决定书")
+    _party(doc, "被处罚单位")
+    add(doc, "{%p if person %}", indent=False)
+    add(doc, "被处罚人：{{ person }}（职务：{{ person_post }}）", indent=False)
+    add(doc, "{%p endif %}", indent=False)
+    heading(doc, "违法事实")
+    subheading_lines(doc, "line in facts", "{{ line }}")
+    heading(doc, "处罚依据和处罚决定")
+    add(doc, "以上事实违反了安全生产法律、法规的规定，依据{{ basis }}的规定，本机关决定给予如下行政处罚：")
+    subheading_lines(doc, "line in decision", "{{ line }}")
+    add(doc, "{%p if payment %}", indent=False)
+    heading(doc, "履行方式和期限")
+    add(doc, "{{ payment }}")
+    add(doc, "{%p endif %}", indent=False)
+    heading(doc, "救济途径")
+    add(doc, "{{ rights }}")
+    _dated_signature(doc)
+    return doc
+
+
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "hazards/documents/listing_notice.docx": listing_notice,
     "hazards/documents/closeout_form.docx": closeout_form,
     "tips/documents/reply.docx": tip_reply,
     "duties/documents/pressure.docx": pressure_notice,
+    "inspections/documents/inspection_record.docx": inspection_record,
+    "inspections/documents/rectify_order.docx": rectify_order,
+    "inspections/documents/measures_order.docx": measures_order,
+    "inspections/documents/reinspection_opinion.docx": reinspection_opinion,
+    "inspections/documents/penalty_decision.docx": penalty_decision,
 }
 
 

@@ -50,7 +50,8 @@ def document_spec(register: Register, kind: str) -> DocumentSpec:
 
 def _available(register: Register, spec: DocumentSpec, subject: Any) -> None:
     if not spec.available(subject):
-        raise Conflict(f"该{register.label}目前不能出具《{spec.label}》")
+        reason = spec.refusal(subject) if spec.refusal is not None else None
+        raise Conflict(reason or f"该{register.label}目前不能出具《{spec.label}》")
 
 
 def _issued(register: Register, subject: Any, kind: str, unit_key: str) -> IssuedDocument | None:

@@ -12,6 +12,7 @@ An issuer is ``("<region code>:<abbreviation>", "<unit's name>")``: the document
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -127,11 +128,15 @@ def closeout_form(hazard: Hazard, actor: Any) -> dict[str, Any]:
     for event in events_of(subject_type="hazard", subject_id=str(hazard.pk)):
         if event.kind == "submitted":
             submitted = event
-        elif event.kind == "approved":
+        elif event.kind in ("approved", "closed_on_reinspection"):
             approved = event
         elif event.kind == "closed":
             closed = event
-    if approved is not None:
+    if approved is not None and approved.kind == "closed_on_reinspection":  # the officer's verdict on site
+        decision = "复查合格，同意销号。" + str(approved.payload.get("verdict") or "")
+        on = str(approved.payload.get("on") or "")
+        reviewer, reviewed_on = approved.actor_name, datetime.date.fromisoformat(on) if on else approved.at
+    elif approved is not None:
         comment = str(approved.payload.get("comment") or "")
         decision = "同意销号。" + comment
         reviewer, reviewed_on = approved.actor_name, approved.at

@@ -38,9 +38,11 @@ EVENT_KINDS = {
     "updated": "台账导入更新",
     "region_changed": "随企业变更所在区划",
     "sector_changed": "随企业变更行业领域",
+    "deadline_ordered": "责令限期整改",
+    "closed_on_reinspection": "复查合格",
 }
 REPORT_TO = {"regulator": "监管部门", "workers_congress": "职工代表大会"}
-CLOSED_BY = {"enterprise_self": "企业自行整改销号", "review": "审核销号"}
+CLOSED_BY = {"enterprise_self": "企业自行整改销号", "review": "审核销号", "reinspection": "复查合格销号"}
 
 
 def _text(value: Any) -> str:
@@ -112,6 +114,15 @@ def event_summary(kind: str, payload: Mapping[str, Any]) -> str:
             part("notice_no", "文号 {}"),
             part("listed_on", "挂牌日期 {}"),
             part("deadline", "督办期限 {}"),
+        )
+    if kind == "deadline_ordered":
+        return _join(part("deadline", "整改期限 {}"), part("previous", "原期限 {}"))
+    if kind == "closed_on_reinspection":
+        count = len(payload.get("attachments") or [])
+        return _join(
+            part("on", "复查日期 {}"),
+            part("verdict", "复查意见：{}"),
+            f"随复查上传佐证材料 {count} 个" if count else "",
         )
     if kind == "region_changed":
         return _join(part("from", "原区划 {}"), part("to", "现区划 {}"))

@@ -289,6 +289,13 @@ NOTICES = (
     ),
     # A listing (挂牌督办) tells the enterprise and the officers over it.
     kit.NotificationRule(
+        event="closed_on_reinspection",
+        roles=frozenset({Role.ENTERPRISE}),
+        title="隐患经复查合格销号：《{subject.title}》",
+        body="{actor}于 {on} 复查，整改合格，该隐患已销号。复查意见：{verdict}",
+        link="/hazards/{subject.pk}/",
+    ),
+    kit.NotificationRule(
         event="listed",
         roles=frozenset({Role.ENTERPRISE}) | REVIEWERS,
         title="隐患被挂牌督办：《{subject.title}》",

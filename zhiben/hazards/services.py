@@ -52,6 +52,7 @@ from .inputs import (
     parse_elements,
 )
 from .models import (
+    ACTIVE_STATUSES,
     EVERYONE,
     LIFECYCLE,
     REGULATORS,
@@ -81,6 +82,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "delist": REGULATORS,
     "extend": EVERYONE,
     "decide_extension": REGULATORS,
+    "order": REGULATORS,
+    "close_on_reinspection": REGULATORS,
 }
 MAX_FILES = 9
 LEVELS, SOURCES = Level.choices, Source.choices  # built once: an import checks them on every row
@@ -928,6 +931,126 @@ def hazard_extension_decide(*, hazard_id: int, actor: User, decision: HazardExte
                 "overdue_days": late,
             },
         )
+    return hazard
+
+
+ORDERABLE = (Status.OPEN, Status.RECTIFYING)
+
+
+def hazard_order(*, hazard_id: int, actor: User, deadline: datetime.date, order_ref: str) -> Hazard:
+    """Set the deadline a regulator orders (责令限期整改, 安全生产法 第六十五条第一款第（二）、（三）项): the day
+    ``deadline`` (Beijing) by which the finding must be rectified, ordered by ``order_ref`` (the order that
+    says so, e.g. ``"order:12"``; kept in the event). Event ``deadline_ordered`` {deadline, previous, order}.
+
+    Who owns a deadline (DESIGN.md §3): an order is the regulator's. What it may do to the hazard's deadline:
+
+    - none yet: the ordered day becomes the deadline;
+    - a later one (the enterprise's plan, or a finding recorded with a longer period): moved **earlier** to
+      the ordered day — the order governs, as the earlier of a deadline and a 督办期限 does;
+    - the same day: kept, the order recorded;
+    - an earlier one: **refused** (FieldErrors naming ``deadline``) — moving a deadline later is an
+      extension (延期), asked with a reason and decided by another officer; an order never extends quietly.
+
+    Refused as well (422 ``deadline``): a day before the discovery, or past the longest period
+    (``rules.deadline_too_late``). Only a hazard still to be rectified (open or rectifying) takes an order
+    (Conflict otherwise); only regulators order (PermissionDenied); out of scope is NotFound. A moved deadline
+    starts the escalation ladder again from the new day. Returns the hazard."""
+    with transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "order")  # after the scope check: out of scope is 404
+        if hazard.status not in ORDERABLE:
+            raise Conflict(f"隐患“{hazard.title}”当前状态为“{hazard.get_status_display()}”，不能责令限期整改")
+        previous = hazard.deadline
+        if deadline < hazard.discovered_on:
+            raise FieldErrors(
+                {"deadline": f"整改期限不能早于隐患“{hazard.title}”的发现日期 {hazard.discovered_on:%Y-%m-%d}"}
+            )
+        if too_late := rules.deadline_too_late(hazard.discovered_on, deadline):
+            raise FieldErrors({"deadline": too_late})
+        if previous is not None and deadline > previous:
+            raise FieldErrors(
+                {
+                    "deadline": f"隐患“{hazard.title}”已有整改期限 {previous:%Y-%m-%d}，责令的期限不能晚于它"
+                    "（延长期限须申请延期，由另一名监管人员审批）"
+                }
+            )
+        before = shape_of(hazard)
+        hazard.deadline = deadline
+        hazard.save()
+        _tally(before, shape_of(hazard))
+        _log(actor, hazard, "deadline_ordered", {"deadline": deadline, "previous": previous, "order": order_ref})
+    return hazard
+
+
+def hazard_close_on_reinspection(
+    *,
+    hazard_id: int,
+    actor: User,
+    verdict: str,
+    on: datetime.date,
+    files: Sequence[tuple[IO[bytes], str, int | None]] = (),
+) -> Hazard:
+    """Close a finding after a passed re-inspection (复查合格销号): the officer who re-inspected on site gives
+    the verdict, and that is the review (审核把关, DESIGN.md §3).
+
+    - pending review (the enterprise applied): approved as ``hazard_review`` approves — never by the one
+      who submitted (PermissionDenied); closed on the later of ``on`` and the submission day, ``submitted_on``
+      (the enterprise's completion, on which on-time is judged) kept;
+    - open or rectifying (the enterprise never applied): closed directly, ``submitted_on`` and ``closed_on``
+      both the re-inspection day — the completion the officer saw.
+
+    A major hazard's close-out needs at least one evidence file (整改佐证材料): one already on the hazard, or
+    ``files`` given here (photos or PDF of the rectified site, stored as evidence; checked as uploads are);
+    without any, FieldErrors naming ``files``. ``on`` is a Beijing day, not before the discovery nor after
+    today (FieldErrors naming ``on``). Events ``attachment_added`` (each new file), ``closed_on_reinspection``
+    {on, verdict, was, attachments} and ``closed`` {closed_on, by: reinspection}; the summary counts change in
+    the same transaction (``shape_of``, as ``hazard_review``). Raises NotFound (out of scope), PermissionDenied
+    (not a regulator, or the submitter), Conflict (closed or cancelled already), FieldErrors."""
+    checked = _check_files(files, "files")
+    with _FileGuard(), transaction.atomic():
+        hazard = _locked(hazard_id, actor)
+        _require_role(actor, "close_on_reinspection")  # after the scope check: out of scope is 404
+        if hazard.status not in ACTIVE_STATUSES:
+            raise Conflict(f"隐患“{hazard.title}”当前状态为“{hazard.get_status_display()}”，不能复查销号")
+        if on < hazard.discovered_on:
+            raise FieldErrors({"on": f"复查日期不能早于隐患“{hazard.title}”的发现日期 {hazard.discovered_on:%Y-%m-%d}"})
+        if on > rules.today():
+            raise FieldErrors({"on": "复查日期不能晚于今天"})
+        pending = hazard.status == Status.PENDING_REVIEW
+        if pending and hazard.submitted_by_id == actor.pk:
+            raise PermissionDenied("不能审核自己提交的销号申请")
+        kept = {a.sha256 for a in hazard.attachments.filter(kind=AttachmentKind.EVIDENCE)}
+        if hazard.level == Level.MAJOR and not kept and not checked:
+            raise FieldErrors(
+                {
+                    "files": f"重大隐患“{hazard.title}”销号须有整改佐证材料："
+                    "请随复查上传整改后的照片或材料（至少一个文件）"
+                }
+            )
+        before = shape_of(hazard)
+        added = []
+        for item in checked:
+            if item.sha256 in kept:
+                continue
+            attachment = _store(hazard, actor, item, AttachmentKind.EVIDENCE)
+            kept.add(item.sha256)
+            added.append(attachment.pk)
+            _log(actor, hazard, "attachment_added", _attachment_payload(attachment))
+        was = hazard.status
+        hazard.status = Status.CLOSED
+        if pending and hazard.submitted_on is not None:
+            hazard.closed_on = max(on, hazard.submitted_on)
+        else:
+            hazard.submitted_on = hazard.closed_on = on
+        hazard.save()
+        _tally(before, shape_of(hazard))
+        _log(
+            actor,
+            hazard,
+            "closed_on_reinspection",
+            {"on": on, "verdict": verdict, "was": was, "attachments": added},
+        )
+        _log(actor, hazard, "closed", {"closed_on": hazard.closed_on, "by": "reinspection"})
     return hazard
 
 

@@ -6,5 +6,6 @@ from __future__ import annotations
 
 from .declarations import (
     draws,  # noqa: F401 - 双随机 draws
-    inspections,  # noqa: F401 - the inspection on site (监督检查)
+    inspections,  # noqa: F401 - the inspection register (with the orders area's parts)
+    orders,  # noqa: F401 - the order register (the re-inspection ladder, to-do, menu)
 )

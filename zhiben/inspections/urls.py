@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import draws, inspections
+from .views import draws, inspections, orders
 
 urlpatterns: list = [
     # 双随机 draws: the officers' pages, then the public ones (no account)
@@ -20,4 +20,10 @@ urlpatterns: list = [
     path("<int:inspection_id>/items/", inspections.inspection_items_view, name="inspection-items"),
     path("<int:inspection_id>/findings/", inspections.inspection_findings_view, name="inspection-findings"),
     path("<int:inspection_id>/photos/<int:photo_id>/", inspections.inspection_photo_view, name="inspection-photo"),
+    # the orders area: the unit's orders, an inspection's orders (its block's forms post here), a re-inspection,
+    # an order to print
+    path("orders/", orders.order_list_view, name="inspection-order-list"),
+    path("orders/<int:order_id>/reinspection/", orders.reinspection_view, name="inspection-reinspection"),
+    path("orders/<int:order_id>/print/", orders.order_print_view, name="inspection-order-print"),
+    path("<int:inspection_id>/orders/", orders.inspection_orders_view, name="inspection-orders"),
 ]

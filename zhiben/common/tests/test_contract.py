@@ -21,6 +21,7 @@ from zhiben.enterprises.tests.test_register_contract import SPEC as ENTERPRISES
 from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
 from zhiben.inspections.tests.test_draws_contract import SPEC as DRAWS_CONTRACT
 from zhiben.inspections.tests.test_inspections_contract import SPEC as INSPECTIONS_CONTRACT
+from zhiben.inspections.tests.test_orders_contract import SPEC as ORDERS_CONTRACT
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
@@ -42,7 +43,7 @@ PUBLIC = {
 
 INTEGER_IDS = (
     r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
-    r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id)\}"
+    r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id|order_id)\}"
 )
 
 
@@ -286,9 +287,20 @@ INSPECTIONS = {
     ("GET", f"{INSPECTION}/photos/{{photo_id}}"),
     ("POST", f"{INSPECTION}/complete"),
 }
+# Orders at an inspection and their re-inspections (执法指令 · 复查): an inspection's and an order's scope is the
+# inspection's (its region subtree and sectors, the unit's own and its led sectors, the enterprise's own); outside
+# it 404 and nothing changes (zhiben/inspections/tests/test_orders_contract.py).
+ORDERS = {
+    ("POST", "/api/v1/inspections/{inspection_id}/orders"),
+    ("GET", "/api/v1/inspections/{inspection_id}/orders"),
+    ("GET", "/api/v1/orders"),
+    ("GET", "/api/v1/orders/{order_id}"),
+    ("POST", "/api/v1/orders/{order_id}/reinspections"),
+}
 CLASSIFIED = (
     DRAWS
     | INSPECTIONS
+    | ORDERS
     | DUTIES
     | DEPARTMENTS
     | FILINGS
@@ -367,10 +379,10 @@ def test_every_operation_is_classified() -> None:
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
-    specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT]
+    specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
-    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS
+    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents

@@ -25,6 +25,7 @@ def test_every_register_is_declared_with_its_path() -> None:
         "task": "tasks",
         "draw": "draws",
         "inspection": "inspections",
+        "order": "orders",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

@@ -1,7 +1,7 @@
 """The ``inspection`` register's declaration (DESIGN.md §5): its scoped get, its events, its list's filters, the
 section it adds to a hazard's page (来源检查) and its menu entry — for regulators (监督检查) and for enterprise
-users (their own premises' inspections, read-only). The orders area adds its documents, deadlines, to-do and
-event kinds through ``orders_parts``."""
+users (their own premises' inspections, read-only). The orders area adds its documents, notices and event kinds
+through ``orders_parts``."""
 
 from __future__ import annotations
 
@@ -25,8 +25,7 @@ REGISTER = kit.register(
         events=kit.EventCatalogue((*CATALOGUE.kinds, *orders_parts.EVENTS)),
         filters=InspectionFilterSet,
         documents=orders_parts.DOCUMENTS,
-        deadline_sources=orders_parts.DEADLINES,
-        todo=orders_parts.TODO,
+        notification_rules=orders_parts.NOTICES,
         # every role: officers and admins record inspections, an enterprise user reads its own
         nav=kit.NavEntry("监督检查", "inspection-list", frozenset(), order=55),
         panels=(kit.Panel("hazard", "inspections/_hazard_panel.html", hazard_panel, order=10),),

@@ -272,7 +272,8 @@ def test_a_finding_becomes_a_hazard_from_the_inspection_with_a_regulators_deadli
     )
     assert hazard.criterion_id == line["criterion"] and hazard.title == line["text"][:200]
     assert hazard_rules.deadline_owner(hazard) == "regulator" and finding["deadline_owner"] == "regulator"
-    assert hazard.finding.inspection_id == data["id"] and hazard.finding.item_id == line["id"]
+    link = Finding.objects.get(hazard=hazard)
+    assert link.inspection_id == data["id"] and link.item_id == line["id"]
     assert CheckItem.objects.get(pk=line["id"]).result == "fail"
     row = EnforcementTally.objects.get()
     assert (row.findings, row.major_findings) == (1, 1)

@@ -8,6 +8,7 @@ import io
 
 from zhiben.inspections.models import Inspection
 from zhiben.inspections.services.inspections import inspection_photo_add
+from zhiben.inspections.tests.test_orders_contract import COVERED_HERE as ORDERS_COVERED
 from zhiben.tests_support import files
 from zhiben.tests_support.contract import Call, Listing, RegisterContract, Spec, Subject, World, api_count
 
@@ -91,6 +92,7 @@ SPEC = Spec(
     ),
     elsewhere={
         "GET /inspections/offline.js": "the pages' service worker, the same for everyone: test_inspections_pages.py",
+        **ORDERS_COVERED,
     },
     lists=(
         Listing("/api/v1/inspections", {"enterprise": "{credit_code}"}, count=api_count, baseline=5),

@@ -30,6 +30,7 @@ from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
 from zhiben.demo.inspections_draws import seed_draws
 from zhiben.demo.inspections_insp import seed_inspections_insp
+from zhiben.demo.inspections_orders import seed_inspection_orders
 from zhiben.demo.plans import seed_plans
 from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
@@ -231,6 +232,7 @@ class Command(BaseCommand):
         seed_duties(admin=admin, county=DEMO_COUNTY, password=PASSWORD)
         seed_draws(admin=admin)
         seed_inspections_insp(admin=admin)
+        seed_inspection_orders(admin=admin)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
