@@ -106,9 +106,10 @@ def test_decisions_of_one_day_count_once() -> None:
 def test_approaching_is_one_short_with_the_windows_last_day(first: D, gap: int, counted: bool) -> None:
     second = first + datetime.timedelta(days=gap)
     end = repeat.window_end(first, THREE, counted=counted)
-    if second > end:
-        return
     close = repeat.approaching([first, second], [THREE], counted=counted, on=second)
+    if second >= end:  # the window closes with the second penalty's day: no later one can join it
+        assert close == []
+        return
     assert [(a.rule, a.dates, a.until) for a in close] == [(THREE, (first, second), end)]
     # a third penalty on ``until`` reaches the rule; one day later it does not
     assert repeat.hits([first, second, end], [THREE], counted=counted)
