@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -55,12 +56,20 @@ class Rule:
     count: int
     window: int | str
 
-    @property
+    @functools.cached_property
+    def span(self) -> tuple[int, int]:
+        """``(days, months)``: the window as days (0 months) or as calendar months (0 days), parsed once."""
+        if isinstance(self.window, int):
+            return self.window, 0
+        n, unit = _calendar(self.window)
+        return 0, 12 * n if unit == "y" else n
+
+    @functools.cached_property
     def key(self) -> str:
         """A stable name: ``3/180d``, ``4/1y``."""
         return f"{self.count}/{self.window}d" if isinstance(self.window, int) else f"{self.count}/{self.window}"
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         """The law's words: ``180日内3次``, ``1年内4次``."""
         if isinstance(self.window, int):
@@ -121,11 +130,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def window_end(start: datetime.date, rule: Rule, *, counted: bool) -> datetime.date:
     """The last day of ``rule``'s window opened by a penalty on ``start`` (Beijing dates): with the first day not
     counted, ``start`` + the window (days, or the corresponding day N years/months on); counted, one day earlier."""
-    if isinstance(rule.window, int):
-        end = start + datetime.timedelta(days=rule.window)
-    else:
-        n, unit = _calendar(rule.window)
-        end = add_months(start, 12 * n if unit == "y" else n)
+    days, months = rule.span
+    end = add_months(start, months) if months else start + datetime.timedelta(days=days)
     return end - ONE_DAY if counted else end
 
 
@@ -202,11 +208,11 @@ def approaching(
     found = []
     for rule in rules:
         k = rule.count - 1
-        best: Approach | None = None
+        best, until = -1, on
         for i in range(len(days) - k + 1):
             end = window_end(days[i], rule, counted=counted)
-            if end > on and days[i + k - 1] <= end and (best is None or end > best.until):
-                best = Approach(rule, tuple(days[i : i + k]), days[i], end)
-        if best is not None:
-            found.append(best)
+            if end > until and days[i + k - 1] <= end:
+                best, until = i, end
+        if best >= 0:
+            found.append(Approach(rule, tuple(days[best : best + k]), days[best], until))
     return found

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel, ConfigDict
 
 from zhiben.accounts.request import request_actor
 from zhiben.regions.selectors import parse_region
@@ -31,7 +32,14 @@ class EnforcementQuery(Schema):
     date_to: str | None = Field(None, alias="to", max_length=20, description=_TO)
 
 
-class Figures(Schema):
+class Out(BaseModel):
+    """A response model: plain pydantic, validated from the selectors' dicts by pydantic-core alone (a Ninja
+    ``Schema`` reads each attribute through its ORM getter, a third of a province's answer)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Figures(Out):
     inspections: int = Field(description="检查次数")
     unannounced: int = Field(description="四不两直")
     covert: int = Field(description="明察暗访")
@@ -58,30 +66,30 @@ class Group(Figures):
     own: bool = False
 
 
-class ZeroRegion(Schema):
+class ZeroRegion(Out):
     key: str
     name: str
     own: bool
     inspections: int
 
 
-class ZeroUnit(Schema):
+class ZeroUnit(Out):
     id: int
     name: str
     inspections: int
 
 
-class ZeroPenalty(Schema):
+class ZeroPenalty(Out):
     regions: list[ZeroRegion]
     departments: list[ZeroUnit]
 
 
-class Unit(Schema):
+class Unit(Out):
     id: int
     name: str
 
 
-class HitOut(Schema):
+class HitOut(Out):
     rule: str = Field(description="3/180d：180日内3次；4/1y：一年内4次")
     rule_label: str
     dates: list[datetime.date] = Field(description="构成该规则的处罚决定日（同日计一次）")
@@ -98,7 +106,7 @@ class Proposal(HitOut):
     hits: list[HitOut]
 
 
-class Approaching(Schema):
+class Approaching(Out):
     credit_code: str
     name: str
     region: str
@@ -110,14 +118,14 @@ class Approaching(Schema):
     until: datetime.date = Field(description="再受处罚即构成的最后一日")
 
 
-class RuleOut(Schema):
+class RuleOut(Out):
     key: str
     count: int
     window: int | str = Field(description="日数，或 1y（一年，民法典第二百零二条）")
     label: str
 
 
-class EnforcementOut(Schema):
+class EnforcementOut(Out):
     region: str | None
     region_name: str
     department: Unit | None
@@ -163,20 +171,20 @@ class MissedQuery(Schema):
     offset: int = Field(0, ge=0, le=10**7)
 
 
-class MissedRegion(Schema):
+class MissedRegion(Out):
     key: str
     name: str
     own: bool
     count: int
 
 
-class MissedUnit(Schema):
+class MissedUnit(Out):
     id: int
     name: str
     count: int
 
 
-class MissedItem(Schema):
+class MissedItem(Out):
     hazard: int
     title: str
     credit_code: str
@@ -191,7 +199,7 @@ class MissedItem(Schema):
     criterion_article: str
 
 
-class MissedOut(Schema):
+class MissedOut(Out):
     region: str | None
     date_from: datetime.date = Field(alias="from")
     date_to: datetime.date = Field(alias="to")

@@ -33,12 +33,14 @@ import calendar
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import add
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db import connections
+from django.db.models import Aggregate, CharField, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Substr
 
 from zhiben.accounts.models import Role, User
@@ -203,80 +205,122 @@ def enforcement_scope(*, actor: User, region: str | None = None, department: int
 
 # --- the figures -----------------------------------------------------------------------------------------
 
+# A group's sums: one number per figure, in FIGURES' order (lists, not dicts: a province's answer folds a few
+# thousand rows, and the fold is most of its cost after the one query).
+Sums = list[Any]
+_INSPECTIONS, _PENALTIES = FIGURES.index("inspections"), FIGURES.index("penalties")
+
 
 def _zero() -> dict[str, Any]:
     return {**dict.fromkeys(COUNTS, 0), "penalty_amount": Decimal(0)}
 
 
-def _add(into: dict[str, Any], values: Mapping[str, Any]) -> None:
-    for f in COUNTS:
-        into[f] += int(values.get(f) or 0)
-    into["penalty_amount"] += Decimal(values.get("penalty_amount") or 0)
+def _empty() -> Sums:
+    return [0] * len(FIGURES)  # the amount's 0 takes the type of what is added to it (Decimal or float)
 
 
-def _tally_sums(scope: StatsScope, period: Period, by: tuple[str, ...]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """The tallies of the scope and period summed by ``by`` (``child``, ``department``, ``month``), in SQL."""
+def _plus(into: Sums, values: Sums) -> None:
+    into[:] = map(add, into, values)
+
+
+def _place_sums(scope: StatsScope, period: Period) -> list[tuple[str, int, Sums]]:
+    """``(region code, unit id, sums)`` of the scope and period: from the tallies (one ``GROUP BY region_code,
+    department_id`` that SQLite and PostgreSQL read in the unique index's order, without sorting), or for an
+    officer limited to sectors from the rows they may see."""
+    if scope.from_rows:
+        folded: dict[tuple[str, int], Sums] = defaultdict(_empty)
+        for (code, unit, _), values in _recount_of(scope, period).items():
+            _plus(folded[(code, unit)], [values[f] for f in FIGURES])
+        return [(code, unit, sums) for (code, unit), sums in folded.items()]
+    qs = _tallies(scope, period).order_by().values_list("region_code", "department_id").annotate(**_SUMS)
+    return [(code, unit, list(sums)) for code, unit, *sums in _raw_rows(qs)]
+
+
+def _month_sums(scope: StatsScope, period: Period) -> list[tuple[str, Sums]]:
+    """``(YYYY-MM, sums)`` of the scope and period, months in order."""
+    if scope.from_rows:
+        folded: dict[str, Sums] = defaultdict(_empty)
+        for (_, _, month), values in _recount_of(scope, period).items():
+            _plus(folded[month], [values[f] for f in FIGURES])
+        return sorted(folded.items())
+    qs = _tallies(scope, period).order_by("month").values_list("month").annotate(**_SUMS)
+    return [(month, list(sums)) for month, *sums in _raw_rows(qs)]
+
+
+def _raw_rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``qs`` as the database driver gives them: a province's sums are a few thousand rows of plain
+    numbers and codes, and the ORM's per-row handling (converters, iterables) cost a third as much as the query."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+# The amount's sum is read without Django's Decimal converter (a call per row, a third of a province's answer):
+# SQLite sums a decimal column as a float anyway, PostgreSQL answers an exact Decimal whatever the output field;
+# each group's amount is rounded to cents once, in _figures.
+_SUMS = {f"s_{f}": Sum(f, output_field=FloatField()) if f == "penalty_amount" else Sum(f) for f in FIGURES}
+
+
+def _tallies(scope: StatsScope, period: Period) -> QuerySet[EnforcementTally]:
     qs = EnforcementTally.objects.filter(month__gte=period.first_month, month__lte=period.last_month)
     if scope.region is not None:
+        # GLOB/LIKE on the code (regions.models.CodePrefix): a range of the (region_code, unit, month) index
         qs = qs.filter(CodePrefix(F("region_code"), scope.region.code))
     if scope.department is not None:
         qs = qs.filter(department_id=scope.department.pk)
-    n = scope.child_length
-    keys: dict[str, Any] = {
-        "child": Substr("region_code", 1, n) if n else Value(scope.region.code if scope.region else ""),
-        "department": F("department_id"),
-        "month": F("month"),
-    }
-    # prefixed aliases: an alias named like a column would shadow it
-    rows = (
-        qs.order_by()
-        .annotate(**{f"k_{name}": keys[name] for name in by})
-        .values(*(f"k_{name}" for name in by))
-        .annotate(**{f"s_{f}": Sum(f) for f in FIGURES})
+    return qs
+
+
+def _recount_of(scope: StatsScope, period: Period) -> dict[TallyKey, dict[str, Any]]:
+    """The rows path: the tallies' rows recounted from what the actor may see (their sectors), the unit's own."""
+    return enforcement_recount(
+        inspections=_inspections(scope, period, own_only=True),
+        penalties=_penalties(scope, period.start, period.end, own_only=True),
     )
-    return [(tuple(r[f"k_{name}"] for name in by), {f: r[f"s_{f}"] for f in FIGURES}) for r in rows]
-
-
-def _row_sums(scope: StatsScope, period: Period, by: tuple[str, ...]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """The same sums from the rows the actor may see (an officer limited to sectors), folded in Python."""
-    inspections = _inspections(scope, period, own_only=True)
-    penalties = _penalties(scope, period.start, period.end, own_only=True)
-    folded: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(_zero)
-    for (code, unit, month), values in enforcement_recount(inspections=inspections, penalties=penalties).items():
-        parts = {"child": _child_of(scope, code), "department": unit, "month": month}
-        _add(folded[tuple(parts[name] for name in by)], values)
-    return list(folded.items())
-
-
-def _sums(scope: StatsScope, period: Period, by: tuple[str, ...]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    return _row_sums(scope, period, by) if scope.from_rows else _tally_sums(scope, period, by)
 
 
 def _child_of(scope: StatsScope, code: str) -> str:
+    """The group of a record registered at ``code``: the direct child of the scope's region it lies in, or the
+    region's own code for records registered at the region itself."""
     n = scope.child_length
     if n is None:
         return scope.region.code if scope.region else code
     return code[:n]
 
 
-def _rate(numerator: Any, denominator: int, digits: int = 4) -> float | None:
-    return round(float(numerator) / denominator, digits) if denominator else None
+def _zero_penalty(sums: Sums) -> bool:
+    return bool(sums[_INSPECTIONS] > 0 and sums[_PENALTIES] == 0)
 
 
-def _figures(values: Mapping[str, Any]) -> dict[str, Any]:
+def _figures(sums: Sums) -> dict[str, Any]:
     """One group's figures with its shares and per-inspection rates (None with no inspection) and its
     ``zero_penalty`` (inspected, never penalised)."""
-    out: dict[str, Any] = {f: int(values.get(f) or 0) for f in COUNTS}
-    out["penalty_amount"] = Decimal(values.get("penalty_amount") or 0).quantize(CENT)
+    out: dict[str, Any] = dict(zip(COUNTS, map(int, sums), strict=False))
+    amount = Decimal(str(round(sums[-1], 2))).quantize(CENT)
+    out["penalty_amount"] = amount
     n = out["inspections"]
-    for flag in ("unannounced", "covert", "cross_region", "with_experts"):
-        out[f"{flag}_share"] = _rate(out[flag], n)
-    out["findings_per_inspection"] = _rate(out["findings"], n)
-    out["major_findings_per_inspection"] = _rate(out["major_findings"], n)
-    out["penalties_per_inspection"] = _rate(out["penalties"], n)
-    out["penalty_amount_per_inspection"] = _rate(out["penalty_amount"], n, 2)
-    out["zero_penalty"] = n > 0 and out["penalties"] == 0
+    rates = ("unannounced", "covert", "cross_region", "with_experts")
+    if n:
+        for flag in rates:
+            out[f"{flag}_share"] = round(out[flag] / n, 4)
+        out["findings_per_inspection"] = round(out["findings"] / n, 4)
+        out["major_findings_per_inspection"] = round(out["major_findings"] / n, 4)
+        out["penalties_per_inspection"] = round(out["penalties"] / n, 4)
+        out["penalty_amount_per_inspection"] = round(float(amount) / n, 2)
+    else:
+        for name in (*(f"{flag}_share" for flag in rates), *RATES):
+            out[name] = None
+    out["zero_penalty"] = _zero_penalty(sums)
     return out
+
+
+RATES = (
+    "findings_per_inspection",
+    "major_findings_per_inspection",
+    "penalties_per_inspection",
+    "penalty_amount_per_inspection",
+)
 
 
 def _region_names(codes: Iterable[str]) -> dict[str, str]:
@@ -305,7 +349,7 @@ def enforcement_stats(
 
         {"region", "region_name", "department": {"id", "name"} | None, "unit_default", "source": "tallies"|"rows",
          "from", "to", "group_by",
-         "totals": {figures…}, "groups": [{"key", "name", "own"?, figures…}],
+         "totals": {figures…}, "groups": [{"key", "name", "own", figures…}],
          "zero_penalty": {"regions": [{"key", "name", "own", "inspections"}],
                           "departments": [{"id", "name", "inspections"}]},
          "closure_proposals": […], "approaching": […], "rules": […], "first_day_counted", "window_convention"}
@@ -316,7 +360,6 @@ def enforcement_stats(
     group inspected and never penalised in the period). ``group_by=region`` groups by the direct children of
     ``region`` (records of enterprises registered at ``region`` itself form a group keyed by its own code,
     ``own``: true); ``department`` by unit (``0``: records without a unit); ``month`` by ``YYYY-MM``.
-
     ``with_closures`` false leaves out the Art. 113 part (the dashboard's card reads the tallies only).
 
     Raises FieldErrors (``group_by``, ``from``, ``to``, ``region``), NotFound and PermissionDenied (the scope)."""
@@ -325,15 +368,27 @@ def enforcement_stats(
     period = period_of(date_from, date_to, today=today)
     scope = enforcement_scope(actor=actor, region=region, department=department)
     own_code = scope.region.code if scope.region is not None else None
-    by_region: dict[str, dict[str, Any]] = defaultdict(_zero)
-    by_unit: dict[int, dict[str, Any]] = defaultdict(_zero)
-    totals = _zero()
-    for (child, unit), values in _sums(scope, period, ("child", "department")):
-        _add(by_region[str(child)], values)
-        _add(by_unit[int(unit)], values)
-        _add(totals, values)
+    by_region: dict[str, Sums] = {}
+    by_unit: dict[int, Sums] = {}
+    totals = _empty()
+    children: dict[str, str] = {}  # region code → its group, each worked out once
+    for code, unit, sums in _place_sums(scope, period):
+        child = children.get(code)
+        if child is None:
+            child = children[code] = _child_of(scope, code)
+        if child in by_region:
+            _plus(by_region[child], sums)
+        else:
+            by_region[child] = list(sums)
+        if unit in by_unit:
+            _plus(by_unit[unit], sums)
+        else:
+            by_unit[unit] = list(sums)
+        _plus(totals, sums)
     region_names = _region_names([*by_region, *([own_code] if own_code else [])])
-    unit_names = _unit_names(by_unit)
+    zero_unit_ids = [u for u, sums in by_unit.items() if u != NO_UNIT and _zero_penalty(sums)]
+    # the names of every unit only when the units are the groups (a province has thousands)
+    unit_names = _unit_names(by_unit if group_by == "department" else zero_unit_ids)
 
     def region_row(key: str) -> dict[str, Any]:
         own = key == own_code
@@ -343,26 +398,25 @@ def enforcement_stats(
     def unit_name(unit: int) -> str:
         return NO_UNIT_NAME if unit == NO_UNIT else unit_names.get(unit, str(unit))
 
+    # children first, in code order; the region's own records last
+    def by_name(units: Iterable[int]) -> list[int]:
+        return sorted(units, key=lambda u: (u == NO_UNIT, unit_name(u), u))
+
+    regions_ordered = sorted(by_region, key=lambda k: (k == own_code, k))
     groups: list[dict[str, Any]]
     if group_by == "region":
-        # children first, in code order; the region's own records last
-        ordered = sorted(by_region, key=lambda k: (k == own_code, k))
-        groups = [{**region_row(k), **_figures(by_region[k])} for k in ordered]
+        groups = [{**region_row(k), **_figures(by_region[k])} for k in regions_ordered]
     elif group_by == "department":
-        ordered_units = sorted(by_unit, key=lambda u: (u == NO_UNIT, unit_name(u), u))
-        groups = [{"key": str(u), "name": unit_name(u), **_figures(by_unit[u])} for u in ordered_units]
+        groups = [{"key": str(u), "name": unit_name(u), "own": False, **_figures(by_unit[u])} for u in by_name(by_unit)]
     else:
-        months = sorted(_sums(scope, period, ("month",)), key=lambda kv: str(kv[0][0]))
-        groups = [{"key": str(k[0]), "name": str(k[0]), **_figures(v)} for k, v in months]
+        groups = [{"key": m, "name": m, "own": False, **_figures(v)} for m, v in _month_sums(scope, period)]
     zero_regions = [
-        {**region_row(k), "inspections": int(v["inspections"])}
-        for k, v in sorted(by_region.items(), key=lambda kv: (kv[0] == own_code, kv[0]))
-        if _figures(v)["zero_penalty"]
+        {**region_row(k), "inspections": int(by_region[k][_INSPECTIONS])}
+        for k in regions_ordered
+        if _zero_penalty(by_region[k])
     ]
     zero_units = [
-        {"id": u, "name": unit_name(u), "inspections": int(v["inspections"])}
-        for u, v in sorted(by_unit.items(), key=lambda kv: (unit_name(kv[0]), kv[0]))
-        if u != NO_UNIT and _figures(v)["zero_penalty"]
+        {"id": u, "name": unit_name(u), "inspections": int(by_unit[u][_INSPECTIONS])} for u in by_name(zero_unit_ids)
     ]
     closures = closure_proposals(scope=scope, period=period) if with_closures else {}
     return {
@@ -483,6 +537,19 @@ def _rule(rule: repeat.Rule) -> dict[str, Any]:
     return {"key": rule.key, "count": rule.count, "window": rule.window, "label": rule.label}
 
 
+class _DistinctDays(Aggregate):
+    """The distinct days of a group as one text, ``YYYY-MM-DD,YYYY-MM-DD,…`` (GROUP_CONCAT; PostgreSQL's
+    STRING_AGG), so that a group's days come in one row."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "STRING_AGG(DISTINCT CAST(%(expressions)s AS text), ',')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def closure_proposals(*, scope: StatsScope, period: Period) -> dict[str, Any]:
     """Repeat offenders (安全生产法 第一百一十三条第（一）项, ``repeat.py``) among the enterprises of the scope, from
     the penalties for a major hazard the actor may see (``major_hazard``; a 提请关闭 itself is not counted):
@@ -493,16 +560,23 @@ def closure_proposals(*, scope: StatsScope, period: Period) -> dict[str, Any]:
     ``approaching``: the others one penalty short of a rule whose window is still open at the period's end —
     ``[{…enterprise, "rule", "rule_label", "dates", "window_start", "until"}]`` (``until``: the last day a further
     penalty reaches the rule). Also ``rules``, ``first_day_counted`` and ``window_convention`` (the boundary in
-    words). Two queries: the penalties' days, then the enterprises named."""
+    words). Two queries: the days of the enterprises penalised on enough days, then the enterprises named."""
     rules = repeat.rules_from_settings()
     counted = repeat.first_day_counted()
     since = period.start - max(r.longest() for r in rules)
-    qs = (
+    fewest = min(r.count for r in rules) - 1  # an enterprise with fewer decision days is neither
+    penalised = (
         _penalties(scope, since, period.end, own_only=False).filter(major_hazard=True).exclude(kind=PenaltyKind.CLOSURE)
     )
-    days: dict[int, list[datetime.date]] = defaultdict(list)
-    for enterprise, decided_on in qs.order_by().values_list("enterprise_id", "decided_on"):
-        days[enterprise].append(decided_on)
+    # One read of the partial index penalty_major_by_region: per enterprise with enough decision days (most of a
+    # province's have one such penalty or none), its distinct days as one text.
+    days = {
+        enterprise: [datetime.date.fromisoformat(d) for d in text.split(",")]
+        for enterprise, _, text in penalised.order_by()
+        .values_list("enterprise_id")
+        .annotate(n=Count("decided_on", distinct=True), days=_DistinctDays("decided_on"))
+        .filter(n__gte=fewest)
+    }
     reached: dict[int, list[repeat.Hit]] = {}
     near: dict[int, list[repeat.Approach]] = {}
     for enterprise, when in days.items():
@@ -516,9 +590,9 @@ def closure_proposals(*, scope: StatsScope, period: Period) -> dict[str, Any]:
     firms = (
         {
             e["pk"]: e
-            for e in Enterprise.objects.filter(pk__in=[*reached, *near]).values(
-                "pk", "credit_code", "name", "region_id", "region__name"
-            )
+            for e in Enterprise.objects.filter(pk__in=[*reached, *near])
+            .order_by()
+            .values("pk", "credit_code", "name", "region_id", "region__name")
         }
         if (reached or near)
         else {}
@@ -701,7 +775,7 @@ def dashboard_figures(actor: Any, region: Any) -> dict[str, Any]:
     counted here: ``available`` false and zeros."""
     year = (dates.today()).year
     if not isinstance(actor, User) or not (actor.role == Role.ADMIN or actor.is_regulator):
-        nothing = {**_figures(_zero()), "zero_penalty_regions": 0, "zero_penalty_departments": 0}
+        nothing = {**_figures(_empty()), "zero_penalty_regions": 0, "zero_penalty_departments": 0}
         return {"available": False, "year": year, "totals": nothing, "zero_penalty": {"regions": [], "departments": []}}
     answer = enforcement_stats(actor=actor, region=region.code if region is not None else None, with_closures=False)
     totals = {

@@ -253,7 +253,7 @@ def test_the_query_count_does_not_grow_with_the_records(world: World) -> None:
     def repeat_offender(firm: Any) -> None:
         # three penalties for a major hazard within 180 days: a closure proposal (and its enterprise read)
         for day in ("2025-02-01", "2025-03-01", "2025-04-01"):
-            make.penalty(world.officer, firm, decided_on=day, major_hazard=True, department=world.housing)
+            make.penalty(world.officer, firm, decided_on=day, major_hazard=True, department=world.emergency)
 
     def count() -> int:
         client.get(URL, YEAR)  # warm-up
