@@ -299,14 +299,14 @@ def measure_enforcement(inspections: int = INSPECTIONS, repeat: int = REPEAT) ->
     rows = [
         *world["setup"],
         {
-            "name": f"stats/enforcement province, 12 months ({answer['totals']['inspections']} inspections) group_by=region",
+            "name": f"stats/enforcement province, 12 months, {answer['totals']['inspections']} inspections",
             "value": _median_ms(get(client, **year), repeat),
             "unit": "ms",
             "floor": _median_ms(floor, max(3, repeat // 5)),
             "target": 50,
         },
         {
-            "name": "stats/enforcement province, this year to date, group_by=region",
+            "name": "stats/enforcement province, this year to date",
             "value": _median_ms(get(client), repeat),
             "unit": "ms",
             "target": 50,
@@ -324,19 +324,19 @@ def measure_enforcement(inspections: int = INSPECTIONS, repeat: int = REPEAT) ->
             "target": 50,
         },
         {
-            "name": "stats/enforcement national (admin), 12 months",
+            "name": "enforcement figures national (admin), 12 months",
             "value": _median_ms(get(national, **year), repeat),
             "unit": "ms",
         },
         {
-            "name": "stats/enforcement: the selector alone, province, 12 months",
+            "name": "enforcement figures: the selector alone, province, 12 months",
             "value": _median_ms(
                 lambda: enforcement_stats(actor=officer, date_from=year["from"], date_to=year["to"]), repeat
             ),
             "unit": "ms",
         },
         {
-            "name": "stats/enforcement/self-check-missed province, 12 months (rows, not tallies)",
+            "name": "enforcement self-check-missed, province, 12 months (rows, not tallies)",
             "value": _median_ms(
                 lambda: self_check_missed(actor=officer, date_from=year["from"], date_to=year["to"]),
                 max(3, repeat // 5),
