@@ -3,3 +3,5 @@ register object(s) in its module under ``declarations/`` (draws, inspections, or
 penalties, experts and plans, statistics); importing them here records them with the platform."""
 
 from __future__ import annotations
+
+from .declarations import stats  # noqa: F401 - the enforcement statistics (dashboard card)

@@ -1,5 +1,9 @@
 """The pages of the inspections register (each area's views under ``views/``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import stats as stats_views
+
+urlpatterns: list = [
+    path("stats/", stats_views.stats_view, name="inspection-stats"),
+]

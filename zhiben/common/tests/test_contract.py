@@ -19,6 +19,7 @@ from zhiben.duties.tests.test_register_contract import LIST_SPEC as DUTY_LISTS
 from zhiben.duties.tests.test_register_contract import PRESSURE_SPEC as PRESSURES
 from zhiben.enterprises.tests.test_register_contract import SPEC as ENTERPRISES
 from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
+from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
@@ -141,6 +142,9 @@ SCOPED_STATS = {
     ("GET", "/api/v1/stats/dashboard"),
     ("GET", "/api/v1/stats/tasks"),
     ("GET", "/api/v1/stats/departments"),
+    # enforcement figures (zhiben/inspections/tests/test_stats_contract.py; enterprise users 403)
+    ("GET", "/api/v1/stats/enforcement"),
+    ("GET", "/api/v1/stats/enforcement/self-check-missed"),
 }
 # Ledger imports: templates are the same for everyone; a job is its uploader's (404 to anyone else), and
 # its rows are checked against the uploader's scope like any other write (zhiben/imports/tests).
@@ -335,7 +339,18 @@ def test_every_operation_is_classified() -> None:
 # lists hidden, query counts. Each contract fails when a route under its prefixes is not covered; this
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
-    specs = (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT)
+    specs = (
+        ACCIDENTS,
+        FIGURES,
+        ENTERPRISES,
+        HAZARDS,
+        TIPS,
+        UNITS,
+        DUTY_LISTS,
+        PRESSURES,
+        PLANS_CONTRACT,
+        ENFORCEMENT_STATS,
+    )
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS

@@ -23,6 +23,7 @@ def test_every_register_is_declared_with_its_path() -> None:
         "pressure": "pressures",
         "plan": "plans",
         "task": "tasks",
+        "enforcement": "enforcement",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, ConfigDict
 
 from zhiben.accounts.request import request_actor
+from zhiben.common.pagination import DB_INT_MAX
 from zhiben.regions.selectors import parse_region
 
 from ..selectors.stats import enforcement_stats, self_check_missed
@@ -61,9 +62,10 @@ class Figures(Out):
 
 
 class Group(Figures):
-    key: str
+    key: str = Field(description="下级区划代码、成员单位 id（0：未关联单位）或月份 YYYY-MM")
     name: str
-    own: bool = False
+    own: bool = Field(False, description="按区划：本级（登记在该区划本身的企业）；按单位：该区划本级的单位")
+    unit_region: str | None = Field(None, description="按单位：单位所属区划")
 
 
 class ZeroRegion(Out):
@@ -168,7 +170,7 @@ class MissedQuery(Schema):
     date_from: str | None = Field(None, alias="from", max_length=20, description=_FROM)
     date_to: str | None = Field(None, alias="to", max_length=20, description=_TO)
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10**7)
+    offset: int = Field(0, ge=0, le=DB_INT_MAX)
 
 
 class MissedRegion(Out):

@@ -180,19 +180,31 @@ def enforcement_scope(*, actor: User, region: str | None = None, department: int
     Raises PermissionDenied for an enterprise user; NotFound for a region outside the officer's subtree, a unit
     they may not see, or (an officer of a non-coordinating unit) any unit but their own; FieldErrors naming
     ``region`` for a code that names no region."""
-    if actor.role == Role.ENTERPRISE or not (actor.role == Role.ADMIN or actor.is_regulator):
-        raise PermissionDenied("执法统计仅供监管人员查看")
+    _regulators_only(actor)
     root = None if actor.role == Role.ADMIN else actor.region_id
-    if actor.role != Role.ADMIN and root is None:
-        raise NotFound("未设置辖区")
     code = region or root
     target = None
     if code is not None:
         target = Region.objects.filter(code=code).first()
         if target is None:
             raise FieldErrors({"region": f"行政区划代码 {code} 不存在"})
-        if root is not None and not code.startswith(root):
-            raise NotFound("该区划不在您的管辖范围内")
+    return _scope(actor=actor, target=target, department=department)
+
+
+def _regulators_only(actor: User) -> None:
+    if actor.role == Role.ENTERPRISE or not (actor.role == Role.ADMIN or actor.is_regulator):
+        raise PermissionDenied("执法统计仅供监管人员查看")
+    if actor.role != Role.ADMIN and actor.region_id is None:
+        raise NotFound("未设置辖区")
+
+
+def _scope(*, actor: User, target: Region | None, department: int | None) -> StatsScope:
+    """The scope for a region already read (None: everything the actor may see)."""
+    root = None if actor.role == Role.ADMIN else actor.region_id
+    if root is not None and (target is None or not target.code.startswith(root)):
+        if target is None:
+            raise NotFound("未设置辖区")
+        raise NotFound("该区划不在您的管辖范围内")
     own = _own_unit(actor)
     unit: Department | None = own
     if department is not None:
@@ -327,11 +339,112 @@ def _region_names(codes: Iterable[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=list(codes)).values_list("code", "name"))
 
 
-def _unit_names(ids: Iterable[int]) -> dict[int, str]:
-    # The units named here are those whose work the actor may count (an inspection of an enterprise in their
-    # subtree names its team's unit on its own page too), whatever region the unit belongs to.
+def _units(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """``{unit id: (name, region code)}``. The units named here are those whose work the actor may count (an
+    inspection of an enterprise in their subtree names its team's unit on its own page too), whatever region the
+    unit belongs to."""
     wanted = [i for i in ids if i != NO_UNIT]
-    return dict(Department.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    if not wanted:
+        return {}
+    return {
+        pk: (name, code)
+        for pk, name, code in Department.objects.filter(pk__in=wanted).values_list("pk", "name", "region_id")
+    }
+
+
+def enforcement_report(
+    *,
+    actor: User,
+    region: str | None = None,
+    department: int | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    groupings: tuple[str, ...] = GROUPS,
+    with_closures: bool = True,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The figures of the scope and period with each of ``groupings`` (``by_region``, ``by_department``,
+    ``by_month``), for the page and its workbook; :func:`enforcement_stats` (the API) answers one of them as
+    ``groups``. One read of the tallies for the regions and units, one more for the months. The meaning of every
+    key is :func:`enforcement_stats`'s; unit groups carry ``own`` (the unit is one of ``region`` itself) and
+    ``unit_region``. Raises as :func:`enforcement_stats`."""
+    period = period_of(date_from, date_to, today=today)
+    scope = enforcement_scope(actor=actor, region=region, department=department)
+    own_code = scope.region.code if scope.region is not None else None
+    by_region: dict[str, Sums] = {}
+    by_unit: dict[int, Sums] = {}
+    totals = _empty()
+    children: dict[str, str] = {}  # region code → its group, each worked out once
+    for code, unit, sums in _place_sums(scope, period):
+        child = children.get(code)
+        if child is None:
+            child = children[code] = _child_of(scope, code)
+        if child in by_region:
+            _plus(by_region[child], sums)
+        else:
+            by_region[child] = list(sums)
+        if unit in by_unit:
+            _plus(by_unit[unit], sums)
+        else:
+            by_unit[unit] = list(sums)
+        _plus(totals, sums)
+    region_names = _region_names([*by_region, *([own_code] if own_code else [])])
+    zero_unit_ids = [u for u, sums in by_unit.items() if u != NO_UNIT and _zero_penalty(sums)]
+    # every unit's name only when the units are groups (a province has thousands)
+    units = _units(by_unit if "department" in groupings else zero_unit_ids)
+
+    def region_row(key: str) -> dict[str, Any]:
+        own = key == own_code
+        name = region_names.get(key, key)
+        return {"key": key, "name": f"{name}（本级）" if own and scope.child_length else name, "own": own}
+
+    def unit_name(unit: int) -> str:
+        return NO_UNIT_NAME if unit == NO_UNIT else units.get(unit, (str(unit), ""))[0]
+
+    def unit_row(unit: int) -> dict[str, Any]:
+        home = units.get(unit, ("", ""))[1]
+        return {
+            "key": str(unit),
+            "name": unit_name(unit),
+            "own": bool(own_code) and home == own_code,
+            "unit_region": home,
+        }
+
+    def by_name(ids: Iterable[int]) -> list[int]:
+        return sorted(ids, key=lambda u: (u == NO_UNIT, unit_name(u), u))
+
+    # children first, in code order; the region's own records last
+    regions_ordered = sorted(by_region, key=lambda k: (k == own_code, k))
+    answer: dict[str, Any] = {
+        "region": own_code,
+        "region_name": region_names.get(own_code, own_code) if own_code else "全国",
+        "department": {"id": scope.department.pk, "name": scope.department.name} if scope.department else None,
+        "unit_default": scope.department is not None and not scope.asked,
+        "source": "rows" if scope.from_rows else "tallies",
+        "from": period.start,
+        "to": period.end,
+        "totals": _figures(totals),
+    }
+    if "region" in groupings:
+        answer["by_region"] = [{**region_row(k), **_figures(by_region[k])} for k in regions_ordered]
+    if "department" in groupings:
+        answer["by_department"] = [{**unit_row(u), **_figures(by_unit[u])} for u in by_name(by_unit)]
+    if "month" in groupings:
+        answer["by_month"] = [{"key": m, "name": m, "own": False, **_figures(v)} for m, v in _month_sums(scope, period)]
+    answer["zero_penalty"] = {
+        "regions": [
+            {**region_row(k), "inspections": int(by_region[k][_INSPECTIONS])}
+            for k in regions_ordered
+            if _zero_penalty(by_region[k])
+        ],
+        "departments": [
+            {"id": u, "name": unit_name(u), "inspections": int(by_unit[u][_INSPECTIONS])}
+            for u in by_name(zero_unit_ids)
+        ],
+    }
+    if with_closures:
+        answer.update(closure_proposals(scope=scope, period=period))
+    return answer
 
 
 def enforcement_stats(
@@ -359,80 +472,26 @@ def enforcement_stats(
     ``penalties``, ``penalty_amount`` (yuan, two decimals), the per-inspection rates, and ``zero_penalty`` (the
     group inspected and never penalised in the period). ``group_by=region`` groups by the direct children of
     ``region`` (records of enterprises registered at ``region`` itself form a group keyed by its own code,
-    ``own``: true); ``department`` by unit (``0``: records without a unit); ``month`` by ``YYYY-MM``.
-    ``with_closures`` false leaves out the Art. 113 part (the dashboard's card reads the tallies only).
+    ``own``: true); ``department`` by unit (``0``: records without a unit; ``own``: a unit of ``region`` itself);
+    ``month`` by ``YYYY-MM``. ``with_closures`` false leaves out the Art. 113 part (the dashboard's card reads
+    the tallies only).
 
     Raises FieldErrors (``group_by``, ``from``, ``to``, ``region``), NotFound and PermissionDenied (the scope)."""
     if group_by not in GROUPS:
         raise FieldErrors({"group_by": f"应为 {'、'.join(GROUPS)} 之一"})
-    period = period_of(date_from, date_to, today=today)
-    scope = enforcement_scope(actor=actor, region=region, department=department)
-    own_code = scope.region.code if scope.region is not None else None
-    by_region: dict[str, Sums] = {}
-    by_unit: dict[int, Sums] = {}
-    totals = _empty()
-    children: dict[str, str] = {}  # region code → its group, each worked out once
-    for code, unit, sums in _place_sums(scope, period):
-        child = children.get(code)
-        if child is None:
-            child = children[code] = _child_of(scope, code)
-        if child in by_region:
-            _plus(by_region[child], sums)
-        else:
-            by_region[child] = list(sums)
-        if unit in by_unit:
-            _plus(by_unit[unit], sums)
-        else:
-            by_unit[unit] = list(sums)
-        _plus(totals, sums)
-    region_names = _region_names([*by_region, *([own_code] if own_code else [])])
-    zero_unit_ids = [u for u, sums in by_unit.items() if u != NO_UNIT and _zero_penalty(sums)]
-    # the names of every unit only when the units are the groups (a province has thousands)
-    unit_names = _unit_names(by_unit if group_by == "department" else zero_unit_ids)
-
-    def region_row(key: str) -> dict[str, Any]:
-        own = key == own_code
-        name = region_names.get(key, key)
-        return {"key": key, "name": f"{name}（本级）" if own and scope.child_length else name, "own": own}
-
-    def unit_name(unit: int) -> str:
-        return NO_UNIT_NAME if unit == NO_UNIT else unit_names.get(unit, str(unit))
-
-    # children first, in code order; the region's own records last
-    def by_name(units: Iterable[int]) -> list[int]:
-        return sorted(units, key=lambda u: (u == NO_UNIT, unit_name(u), u))
-
-    regions_ordered = sorted(by_region, key=lambda k: (k == own_code, k))
-    groups: list[dict[str, Any]]
-    if group_by == "region":
-        groups = [{**region_row(k), **_figures(by_region[k])} for k in regions_ordered]
-    elif group_by == "department":
-        groups = [{"key": str(u), "name": unit_name(u), "own": False, **_figures(by_unit[u])} for u in by_name(by_unit)]
-    else:
-        groups = [{"key": m, "name": m, "own": False, **_figures(v)} for m, v in _month_sums(scope, period)]
-    zero_regions = [
-        {**region_row(k), "inspections": int(by_region[k][_INSPECTIONS])}
-        for k in regions_ordered
-        if _zero_penalty(by_region[k])
-    ]
-    zero_units = [
-        {"id": u, "name": unit_name(u), "inspections": int(by_unit[u][_INSPECTIONS])} for u in by_name(zero_unit_ids)
-    ]
-    closures = closure_proposals(scope=scope, period=period) if with_closures else {}
-    return {
-        "region": own_code,
-        "region_name": region_names.get(own_code, own_code) if own_code else "全国",
-        "department": {"id": scope.department.pk, "name": scope.department.name} if scope.department else None,
-        "unit_default": scope.department is not None and not scope.asked,
-        "source": "rows" if scope.from_rows else "tallies",
-        "from": period.start,
-        "to": period.end,
-        "group_by": group_by,
-        "totals": _figures(totals),
-        "groups": groups,
-        "zero_penalty": {"regions": zero_regions, "departments": zero_units},
-        **closures,
-    }
+    answer = enforcement_report(
+        actor=actor,
+        region=region,
+        department=department,
+        date_from=date_from,
+        date_to=date_to,
+        groupings=(group_by,),
+        with_closures=with_closures,
+        today=today,
+    )
+    answer["groups"] = answer.pop(f"by_{group_by}")
+    answer["group_by"] = group_by
+    return answer
 
 
 # --- the rows (the rows path, the recount, the lists) ----------------------------------------------------
@@ -711,7 +770,7 @@ def self_check_missed(
         for r in missed.order_by().values("inspection__department_id").annotate(c=Count("id"))
     }
     names = _region_names([*per_region, *([own_code] if own_code else [])])
-    units = _unit_names(per_unit)
+    units = {u: name for u, (name, _) in _units(per_unit).items()}
     rows = missed.select_related(
         "hazard",
         "hazard__enterprise",
@@ -770,17 +829,34 @@ def self_check_missed(
 def dashboard_figures(actor: Any, region: Any) -> dict[str, Any]:
     """The enforcement card of the dashboard (``enforcement`` in ``GET /api/v1/stats/dashboard``): this year's
     totals in the dashboard's region (a Region, or None for all the actor sees) and how many child regions and
-    units inspected without penalising — from the tallies only (two queries besides the scope's). An enterprise
-    user (the dashboard is the regulators'; the API's dashboard answers them their own figures) gets nothing
-    counted here: ``available`` false and zeros."""
-    year = (dates.today()).year
-    if not isinstance(actor, User) or not (actor.role == Role.ADMIN or actor.is_regulator):
+    units inspected without penalising (``totals.zero_penalty_regions``, ``totals.zero_penalty_departments``) —
+    one read of the tallies (the region comes read already). An enterprise user (the dashboard is the regulators';
+    the API's dashboard answers them their own figures) gets nothing counted here: ``available`` false, zeros."""
+    year = dates.today().year
+    if (
+        not isinstance(actor, User)
+        or actor.role == Role.ENTERPRISE
+        or not (actor.role == Role.ADMIN or actor.is_regulator)
+    ):
         nothing = {**_figures(_empty()), "zero_penalty_regions": 0, "zero_penalty_departments": 0}
-        return {"available": False, "year": year, "totals": nothing, "zero_penalty": {"regions": [], "departments": []}}
-    answer = enforcement_stats(actor=actor, region=region.code if region is not None else None, with_closures=False)
-    totals = {
-        **answer["totals"],
-        "zero_penalty_regions": len(answer["zero_penalty"]["regions"]),
-        "zero_penalty_departments": len(answer["zero_penalty"]["departments"]),
+        return {"available": False, "year": year, "totals": nothing}
+    if actor.role != Role.ADMIN and region is None:
+        region = Region.objects.filter(code=actor.region_id).first()
+    scope = _scope(actor=actor, target=region, department=None)
+    period = period_of(None, None)
+    by_region: dict[str, Sums] = defaultdict(_empty)
+    by_unit: dict[int, Sums] = defaultdict(_empty)
+    totals = _empty()
+    for code, unit, sums in _place_sums(scope, period):
+        _plus(by_region[_child_of(scope, code)], sums)
+        _plus(by_unit[unit], sums)
+        _plus(totals, sums)
+    return {
+        "available": True,
+        "year": period.start.year,
+        "totals": {
+            **_figures(totals),
+            "zero_penalty_regions": sum(1 for sums in by_region.values() if _zero_penalty(sums)),
+            "zero_penalty_departments": sum(1 for u, sums in by_unit.items() if u != NO_UNIT and _zero_penalty(sums)),
+        },
     }
-    return {"available": True, "year": answer["from"].year, "totals": totals, "zero_penalty": answer["zero_penalty"]}
