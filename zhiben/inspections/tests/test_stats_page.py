@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from zhiben.common import dates
 from zhiben.tests_support import factories
 
 from . import factories_stats as make
@@ -114,3 +115,27 @@ def test_the_page_query_count_does_not_grow_with_the_records(world: World) -> No
         for day in ("2025-02-01", "2025-03-01", "2025-04-01"):
             make.penalty(world.officer, firm, decided_on=day, major_hazard=True, department=world.emergency)
     assert count() == few
+
+
+def test_the_dashboard_card_reads_the_tallies_only(world: World) -> None:
+    this_year = dates.today()
+    unit = world.housing
+    make.inspection(world.officer, world.works, on=this_year, department=unit, flags=["unannounced"])
+    make.inspection(world.officer, world.chem, on=this_year, department=world.emergency)
+    make.penalty(world.officer, world.chem, decided_on=this_year, amount="2500.50", department=world.emergency)
+    client = Client()
+    client.force_login(world.officer)
+    with CaptureQueriesContext(connection) as ctx:
+        card = client.get("/api/v1/stats/dashboard").json()["enforcement"]
+    read = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "inspections_inspection" not in read and "inspections_penalty" not in read
+    assert card["available"] is True and card["year"] == this_year.year
+    t = card["totals"]
+    assert (t["inspections"], t["unannounced_share"], t["penalties"], t["penalty_amount"]) == (2, 0.5, 1, "2500.50")
+    assert (t["zero_penalty_departments"], t["zero_penalty_regions"]) == (1, 1)  # 住建局; 中和街道
+    page = client.get("/dashboard/").content.decode()
+    assert '<section class="card" id="enforcement">' in page and "只检查不处罚的单位" in page
+    assert f'href="/inspections/stats/?region={COUNTY}">执法统计 ›</a>' in page
+    firm_user = factories.user("p-firm2", role="enterprise", enterprise=world.chem)
+    client.force_login(firm_user)
+    assert client.get("/api/v1/stats/dashboard").json()["enforcement"]["available"] is False
