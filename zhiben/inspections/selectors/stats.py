@@ -40,7 +40,7 @@ from operator import add
 from typing import Any
 
 from django.db import connections
-from django.db.models import Aggregate, CharField, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Aggregate, CharField, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 
 from zhiben.accounts.models import Role, User
@@ -761,14 +761,14 @@ def self_check_missed(
     missed = missed_findings(scope=scope, period=period)
     own_code = scope.region.code if scope.region is not None else None
     n = scope.child_length
-    child = Substr("inspection__region_id", 1, n) if n else Value(own_code or "")
-    per_region = {
-        str(r["k"]): int(r["c"]) for r in missed.order_by().annotate(k=child).values("k").annotate(c=Count("id"))
-    }
-    per_unit = {
-        int(r["inspection__department_id"] or NO_UNIT): int(r["c"])
-        for r in missed.order_by().values("inspection__department_id").annotate(c=Count("id"))
-    }
+    # one pass over the findings for both counts (each pass reads every finding of the period)
+    per_region: dict[str, int] = defaultdict(int)
+    per_unit: dict[int, int] = defaultdict(int)
+    for code, unit, count in (
+        missed.order_by().values_list("inspection__region_id", "inspection__department_id").annotate(c=Count("id"))
+    ):
+        per_region[_child_of(scope, code)] += count
+        per_unit[unit or NO_UNIT] += count
     names = _region_names([*per_region, *([own_code] if own_code else [])])
     units = {u: name for u, (name, _) in _units(per_unit).items()}
     rows = missed.select_related(

@@ -69,7 +69,7 @@ SPEC = Spec(
         Listing(PAGE, marker="秀山县契约化工有限公司", outside=NOT_COUNTED),
         # session, user, region, the officer's sectors, the tallies, names, the major-hazard penalties, firms
         Listing(STATS, baseline=8),
-        Listing(MISSED, baseline=9),
+        Listing(MISSED, baseline=8),
         Listing(PAGE, baseline=21),
         Listing(f"{PAGE}&format=xlsx", baseline=16),
     ),
