@@ -26,9 +26,12 @@ def make_enforcement(world: World) -> Subject:
     ]
     made = make.inspection(world.officer, world.firm, on="2025-03-04", department=unit, flags=["unannounced"])
     make.finding(world.officer, made, level="major")
-    for day in ("2025-02-01", "2025-03-04", "2025-04-01"):
+    penalties = [
         make.penalty(world.officer, world.firm, decided_on=day, major_hazard=True, department=unit, made=made)
-    return Subject(made, {"id": made.pk, "county": COUNTY})
+        for day in ("2025-02-01", "2025-03-04", "2025-04-01")
+    ]
+    # the record is a penalty: the statistics register's get_scoped answers the penalties the figures are made of
+    return Subject(penalties[-1], {"id": penalties[-1].pk, "inspection": made.pk, "county": COUNTY})
 
 
 def inspections(body: Any) -> int:
