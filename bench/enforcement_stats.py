@@ -314,7 +314,7 @@ def measure_enforcement(inspections: int = INSPECTIONS, repeat: int = REPEAT) ->
             penalties=Penalty.objects.filter(region__code__prefix=province, decided_on__gte=period.start),
         )
 
-    answer = enforcement_stats(actor=officer, **{"date_from": year["from"], "date_to": year["to"]})
+    answer = enforcement_stats(actor=officer, date_from=year["from"], date_to=year["to"])
     stats = "stats/enforcement province, 12 months"
     rows = [
         *world["setup"],
