@@ -1,6 +1,6 @@
 """One database's measurements, run by bench/run.py in a child process (Django is set up once per database).
 
-    python bench/measure.py stats|sweep|import|export|plans
+    python bench/measure.py stats|sweep|import|export|plans|enforcement
         → prints one JSON list of {"name", "value", "unit"} rows on its last line
 
 ``stats`` times the summary-count answers (API, through the test client, as the users who ask them) beside the
@@ -206,6 +206,13 @@ def measure_export() -> list[dict[str, Any]]:
     return measure_exports()
 
 
+def measure_enforcement() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from enforcement_stats import measure_enforcement as run
+
+    return run()
+
+
 def measure_plans() -> list[dict[str, Any]]:
     sys.path.insert(0, str(ROOT / "bench"))
     from plans_board import measure_board
@@ -221,6 +228,7 @@ if __name__ == "__main__":
         "import": measure_import,
         "export": measure_export,
         "plans": measure_plans,
+        "enforcement": measure_enforcement,
     }
     result = modes[what]()
     print(json.dumps(result, ensure_ascii=False))

@@ -12,7 +12,8 @@ over the rows of the large database (the floor a naive dashboard would pay), the
 On PostgreSQL it also runs bench/concurrency.py (16 HTTP clients writing at once, beside a floor endpoint).
 Before the databases, bench/plans_parse.py times the plan-document parser (no database: issue 13), and
 bench/draws.py times a 双随机 draw over 100,000 enterprises and 500 inspectors on its own scratch SQLite database
-and checks that it is reproducible byte for byte (issue 14).
+and checks that it is reproducible byte for byte (issue 14). In the small database, bench/enforcement_stats.py
+adds a province's 200,000 inspections and times its enforcement statistics (issue 14).
 
 Environment: BENCH_DATABASES ("sqlite postgres"), BENCH_ENTERPRISES, BENCH_HAZARDS, BENCH_SMALL_HAZARDS,
 BENCH_REPEAT (15), BENCH_PG_URL (a database URL whose role may CREATE DATABASE).
@@ -184,6 +185,8 @@ def _bench_database(db: str, base: str) -> dict[str, Any]:
         if size == "small":  # issue 5: a 100,000-row hazard workbook into the register of 100,000 firms
             measured += _measure("import", env)
             measured += _measure("plans", env)  # issue 13: a province's board of 5,000 tasks
+            # issue 14: a province's enforcement statistics at 200,000 inspections (its own rows; goes last)
+            measured += _measure("enforcement", env)
         if size == "large":
             measured += _measure("export", env) + _measure("sweep", env)
         out[size] = setup + measured

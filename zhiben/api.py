@@ -43,6 +43,7 @@ from zhiben.imports.api import router as imports_router
 from zhiben.inspections.api.draws import router as draws_router
 from zhiben.inspections.api.inspections import router as inspections_router
 from zhiben.inspections.api.orders import inspection_orders_router, orders_router
+from zhiben.inspections.api.stats import router as enforcement_stats_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
 from zhiben.plans.api import plans_router, tasks_router
@@ -245,6 +246,7 @@ api.add_router("/enterprises", statistics_router)
 api.add_router("/filings", filings_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/stats/tasks", task_stats_router)
+api.add_router("/stats/enforcement", enforcement_stats_router)
 api.add_router("/stats", stats_router)
 api.add_router("/plans", plans_router)
 api.add_router("/tasks", tasks_router)

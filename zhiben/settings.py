@@ -281,7 +281,9 @@ ZHIBEN = {
     # 安全生产法 第一百一十三条(一): a major hazard penalised 3 times within 180 days or 4 times within a year.
     # Whether the day of the first penalty counts as day 1 of the window: by 民法典 第二百零一条 (期间开始的当日
     # 不计入) it does not, so by default the window runs from the next day (d_last - d_first <= 180).
-    "REPEAT_OFFENCE_RULES": ((3, 180), (4, 365)),
+    # A window is N days or "Ny"/"Nm" calendar years/months: "一年内" is the calendar year from the first penalty
+    # (民法典 第二百零二条: the corresponding day, or the month's last), not 365 days (zhiben/inspections/repeat.py).
+    "REPEAT_OFFENCE_RULES": ((3, 180), (4, "1y")),
     "REPEAT_OFFENCE_FIRST_DAY_COUNTED": env.bool("ZHIBEN_REPEAT_OFFENCE_FIRST_DAY_COUNTED", default=False),
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
     # The regulator's review of a major hazard's close-out (审核销号), in calendar days from the submission:

@@ -617,6 +617,13 @@ class Penalty(models.Model):
         indexes = [
             models.Index(fields=["region", "decided_on"]),
             models.Index(fields=["enterprise", "major_hazard", "decided_on"]),
+            # 安全生产法 第一百一十三条 over a region: its penalties for a major hazard by day, read from the index
+            # alone (selectors/stats.py closure_proposals), not from every penalty of the region
+            models.Index(
+                fields=["region", "decided_on", "enterprise", "kind"],
+                condition=models.Q(major_hazard=True),
+                name="penalty_major_by_region",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="penalty_amount_not_negative"),

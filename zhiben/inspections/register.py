@@ -8,4 +8,5 @@ from .declarations import (
     draws,  # noqa: F401 - 双随机 draws
     inspections,  # noqa: F401 - the inspection register (with the orders area's parts)
     orders,  # noqa: F401 - the order register (the re-inspection ladder, to-do, menu)
+    stats,  # noqa: F401 - the enforcement statistics (dashboard card)
 )

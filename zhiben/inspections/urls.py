@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import draws, inspections, orders
+from .views import stats as stats_views
 
 urlpatterns: list = [
     # 双随机 draws: the officers' pages, then the public ones (no account)
@@ -26,4 +27,6 @@ urlpatterns: list = [
     path("orders/<int:order_id>/reinspection/", orders.reinspection_view, name="inspection-reinspection"),
     path("orders/<int:order_id>/print/", orders.order_print_view, name="inspection-order-print"),
     path("<int:inspection_id>/orders/", orders.inspection_orders_view, name="inspection-orders"),
+    # the enforcement statistics
+    path("stats/", stats_views.stats_view, name="inspection-stats"),
 ]

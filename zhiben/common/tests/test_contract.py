@@ -22,6 +22,7 @@ from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
 from zhiben.inspections.tests.test_draws_contract import SPEC as DRAWS_CONTRACT
 from zhiben.inspections.tests.test_inspections_contract import SPEC as INSPECTIONS_CONTRACT
 from zhiben.inspections.tests.test_orders_contract import SPEC as ORDERS_CONTRACT
+from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
@@ -146,6 +147,9 @@ SCOPED_STATS = {
     ("GET", "/api/v1/stats/dashboard"),
     ("GET", "/api/v1/stats/tasks"),
     ("GET", "/api/v1/stats/departments"),
+    # enforcement figures (zhiben/inspections/tests/test_stats_contract.py; enterprise users 403)
+    ("GET", "/api/v1/stats/enforcement"),
+    ("GET", "/api/v1/stats/enforcement/self-check-missed"),
 }
 # Ledger imports: templates are the same for everyone; a job is its uploader's (404 to anyone else), and
 # its rows are checked against the uploader's scope like any other write (zhiben/imports/tests).
@@ -379,7 +383,7 @@ def test_every_operation_is_classified() -> None:
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
-    specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT]
+    specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS

@@ -26,6 +26,7 @@ def test_every_register_is_declared_with_its_path() -> None:
         "draw": "draws",
         "inspection": "inspections",
         "order": "orders",
+        "enforcement": "enforcement",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

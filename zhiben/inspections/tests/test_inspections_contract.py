@@ -49,7 +49,7 @@ SPEC = Spec(
     name="inspections",
     prefixes=("/api/v1/inspections", "/inspections/"),
     # the other areas of the register under /inspections/ have contracts of their own
-    excluding=("/inspections/draws/",),
+    excluding=("/inspections/draws/", "/inspections/stats/"),
     make=make_inspection,
     make_more=more_inspections,
     calls=(

@@ -16,6 +16,7 @@ from zhiben.tests_support.contract import Spec, Subject, World
 from .test_draws_contract import SPEC as DRAW_SPEC
 from .test_orders_contract import SPEC as ORDERS_SPEC
 from .test_orders_contract import make_order
+from .test_stats_contract import SPEC as ENFORCEMENT_STATS
 
 
 def make_inspection(world: World) -> Subject:
@@ -26,6 +27,7 @@ def make_inspection(world: World) -> Subject:
 
 SPECS: dict[str, Spec] = {
     "draw": DRAW_SPEC,
+    "enforcement": ENFORCEMENT_STATS,
     "order": dataclasses.replace(
         ORDERS_SPEC, users={}, outside=tuple(u for u in ORDERS_SPEC.outside if u != "other_unit")
     ),

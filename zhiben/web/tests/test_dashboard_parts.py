@@ -39,7 +39,7 @@ def named(template: Any) -> set[str]:
 
 def test_the_parts_are_the_headline_then_the_accidents_then_the_tasks() -> None:
     keys = [part.key for _, part in kit.dashboards()]
-    assert keys == ["headline", "accidents", "tasks"]
+    assert keys == ["headline", "accidents", "tasks", "enforcement"]
     assert len(set(keys)) == len(keys) and not set(keys) & OWN_KEYS
 
 
