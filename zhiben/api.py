@@ -40,6 +40,10 @@ from zhiben.filings.api import router as filings_router
 from zhiben.filings.api import statistics_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
+from zhiben.inspections.api.penalties import inspection_router as inspection_penalties_router
+from zhiben.inspections.api.penalties import router as penalties_router
+from zhiben.inspections.api.plans import router as inspection_plans_router
+from zhiben.inspections.api.pools import experts_router, officers_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
 from zhiben.plans.api import plans_router, tasks_router
@@ -255,5 +259,10 @@ api.add_router("/stats", duty_stats_router)
 api.add_router("/pressures", pressures_router)
 api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/law-officers", officers_router)
+api.add_router("/experts", experts_router)
+api.add_router("/inspection-plans", inspection_plans_router)
+api.add_router("/penalties", penalties_router)
+api.add_router("/inspections", inspection_penalties_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
 api.add_router("", documents_router)

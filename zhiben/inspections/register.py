@@ -3,3 +3,5 @@ register object(s) in its module under ``declarations/`` (draws, inspections, or
 penalties, experts and plans, statistics); importing them here records them with the platform."""
 
 from __future__ import annotations
+
+from .declarations import penalties, plans, pools  # noqa: F401 - 行政处罚, 年度检查计划, 执法人员和专家库
