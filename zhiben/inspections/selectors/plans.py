@@ -4,7 +4,8 @@ Who sees a plan: an admin all; an officer the plans of their region subtree — 
 belong to a member unit that is not a coordinating one (the rules of ``selectors/__init__``: a plan has a unit
 and no sector); enterprise users none.
 
-Progress (``plan_progress``) is counted in the database, whatever the number of enterprises: an inspection
+Progress (``plan_progress``) is counted by the database, whatever the number of enterprises (each item's
+inspections by one grouped subquery, read with the items in one query, summed by class here): an inspection
 counts towards a plan when it was made by the plan's unit at an enterprise of the plan in the plan's year
 (Beijing days), whatever its state (an inspection still open on a phone was made on its day). Each enterprise
 counts at most its planned number towards ``done`` (a fifth visit to an A-class firm does not make up for a
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 
 from zhiben.accounts.scope import scoped
 from zhiben.reference.models import Sector
@@ -74,52 +76,53 @@ def _inspections_at(*, department: Any, year: Any) -> QuerySet[Inspection]:
     return qs.filter(on__year=year)
 
 
+def _counted(inspections: QuerySet[Inspection]) -> Coalesce:
+    """The number of ``inspections`` of the item's enterprise: one grouped subquery per item, computed by the
+    database with the items (an index on the unit and day, or the enterprise and day, finds them)."""
+    counted = inspections.order_by().values("enterprise_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def items_with_done(plan: InspectionPlan) -> QuerySet[PlanItem]:
     """The plan's items, each annotated with ``done`` (the unit's inspections at the enterprise in the year)."""
-    counted = (
-        _inspections_at(department=plan.department_id, year=plan.year)
-        .order_by()
-        .values("enterprise_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return PlanItem.objects.filter(plan=plan).annotate(
-        done=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+        done=_counted(_inspections_at(department=plan.department_id, year=plan.year))
     )
+
+
+def _sum_rows(rows: Iterable[tuple[int, int]]) -> dict[str, int]:
+    """``(planned, done)`` rows summed: planned, done counted towards the plan (each row at most its planned
+    number), every inspection made, enterprises, those inspected, those owed (planned and none made)."""
+    out = {"enterprises": 0, "planned": 0, "done": 0, "inspections": 0, "inspected": 0, "owed": 0}
+    for planned, done in rows:
+        out["enterprises"] += 1
+        out["planned"] += planned
+        out["done"] += min(done, planned)
+        out["inspections"] += done
+        out["inspected"] += done > 0
+        out["owed"] += planned > 0 and done == 0
+    return out
 
 
 def totals_of(plan_ids: list[int]) -> dict[int, dict[str, int]]:
     """``{plan id: {"planned", "done", "enterprises", "inspected"}}`` for many plans in one query (the list page)."""
     if not plan_ids:
         return {}
-    counted = (
-        _inspections_at(department=OuterRef("plan__department_id"), year=OuterRef("plan__year"))
-        .order_by()
-        .values("enterprise_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    made = _inspections_at(department=OuterRef("plan__department_id"), year=OuterRef("plan__year"))
     rows = (
         PlanItem.objects.filter(plan_id__in=plan_ids)
-        .annotate(done=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
+        .annotate(done=_counted(made))
         .order_by()
-        .values("plan_id")
-        .annotate(
-            planned=Sum("planned"),
-            counted=Sum(Least("done", "planned")),
-            enterprises=Count("pk"),
-            inspected=Count("pk", filter=Q(done__gt=0)),
-        )
+        .values_list("plan_id", "planned", "done")
     )
-    return {
-        r["plan_id"]: {
-            "planned": int(r["planned"] or 0),
-            "done": int(r["counted"] or 0),
-            "enterprises": r["enterprises"],
-            "inspected": r["inspected"],
-        }
-        for r in rows
-    }
+    by_plan: dict[int, list[tuple[int, int]]] = {pk: [] for pk in plan_ids}
+    for plan_id, planned, done in rows:
+        by_plan[plan_id].append((planned, done))
+    out = {}
+    for pk, items in by_plan.items():
+        summed = _sum_rows(items)
+        out[pk] = {k: summed[k] for k in ("planned", "done", "enterprises", "inspected")}
+    return out
 
 
 @dataclass
@@ -146,63 +149,45 @@ def _rate(done: int, planned: int) -> float | None:
 
 
 def plan_progress(plan: InspectionPlan) -> Progress:
-    """Progress of ``plan`` against its planned inspections, key sectors and draws (see :class:`Progress`); a
-    fixed number of queries, whatever the plan's size."""
-    items = items_with_done(plan)
-    by_class = {
-        r["supervision_class"]: r
-        for r in items.order_by()
-        .values("supervision_class")
-        .annotate(
-            enterprises=Count("pk"),
-            planned=Sum("planned"),
-            counted=Sum(Least("done", "planned")),
-            inspections=Sum("done"),
-            inspected=Count("pk", filter=Q(done__gt=0)),
-            owed=Count("pk", filter=Q(planned__gt=0, done=0)),
-        )
-    }
+    """Progress of ``plan`` against its planned inspections, key sectors and draws (see :class:`Progress`): a
+    fixed number of queries, whatever the plan's size (its items with their counts in one)."""
+    rows = list(
+        items_with_done(plan).order_by().values_list("supervision_class", "planned", "done", "enterprise__sector_id")
+    )
+    by_class: dict[str, list[tuple[int, int]]] = {}
+    for cls, planned, done, _ in rows:
+        by_class.setdefault(cls or "", []).append((planned, done))
     classes = []
     for key in CLASSES:
-        r = by_class.get(key)
-        if r is None and key in ("", "D"):
+        if key in ("", "D") and key not in by_class:
             continue  # shown only when the plan has such enterprises
-        planned, done = int((r or {}).get("planned") or 0), int((r or {}).get("counted") or 0)
+        summed = _sum_rows(by_class.get(key, []))
         classes.append(
             {
                 "class": key,
                 "label": CLASS_LABELS[key],
                 "frequency": plan.frequencies.get(key) if key else 0,
-                "enterprises": (r or {}).get("enterprises", 0),
-                "planned": planned,
-                "done": done,
-                "inspections": int((r or {}).get("inspections") or 0),
-                "inspected": (r or {}).get("inspected", 0),
-                "owed": (r or {}).get("owed", 0),
-                "rate": _rate(done, planned),
+                **summed,
+                "rate": _rate(summed["done"], summed["planned"]),
             }
         )
-    totals: dict[str, Any] = {
-        k: sum(c[k] for c in classes) for k in ("enterprises", "planned", "done", "inspections", "inspected", "owed")
-    }
+    totals: dict[str, Any] = _sum_rows((planned, done) for _, planned, done, _ in rows)
     totals["rate"] = _rate(totals["done"], totals["planned"])
     key_sectors = []
     if plan.key_sectors:
         names = dict(Sector.objects.filter(key__in=plan.key_sectors).values_list("key", "name"))
-        found = {
-            r["enterprise__sector_id"]: r
-            for r in items.filter(enterprise__sector_id__in=plan.key_sectors)
-            .order_by()
-            .values("enterprise__sector_id")
-            .annotate(enterprises=Count("pk"), inspected=Count("pk", filter=Q(done__gt=0)))
-        }
         for key in plan.key_sectors:
-            r = found.get(key, {})
-            n, hit = r.get("enterprises", 0), r.get("inspected", 0)
+            of_sector = [done for _, _, done, sector in rows if sector == key]
+            n, hit = len(of_sector), sum(1 for done in of_sector if done > 0)
             key_sectors.append(
                 {"sector": key, "name": names.get(key, key), "enterprises": n, "inspected": hit, "rate": _rate(hit, n)}
             )
-    owed = items.filter(planned__gt=0, done=0).select_related("enterprise").order_by("supervision_class", "id")
+    owed = (
+        items_with_done(plan)
+        .filter(planned__gt=0, done=0)
+        .select_related("enterprise")
+        .order_by("supervision_class", "id")
+    )
     not_inspected = [
         {
             "enterprise": i.enterprise.credit_code,

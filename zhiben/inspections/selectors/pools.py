@@ -97,7 +97,8 @@ def expert_list(
     if sector:
         # the specialty sectors are a JSON list: SQLite and PostgreSQL read it differently, so filter in
         # Python over the ids (a pool is a few hundred experts)
-        ids = [e.pk for e in found.only("id", "sectors") if sector in (e.sectors or [])]
+        rows = experts_visible(actor).filter(pk__in=found.values("pk")).values_list("pk", "sectors")
+        ids = [pk for pk, keys in rows if sector in (keys or [])]
         found = found.filter(pk__in=ids)
     return found
 

@@ -183,7 +183,7 @@ def plan_create(*, actor: User, data: PlanIn | Mapping[str, Any]) -> InspectionP
     except IntegrityError:  # saved by someone else a moment ago
         raise Conflict(f"{unit.name}已有{given.year}年度监督检查计划", field="year") from None
     firms = (
-        Enterprise.objects.filter(region_id__startswith=region.code, sector_id__in=sectors)
+        Enterprise.objects.filter(region__code__startswith=region.code, sector_id__in=sectors)
         .exclude(status=OperatingStatus.CLOSED)
         .order_by("id")
         .values_list("id", "supervision_class")
