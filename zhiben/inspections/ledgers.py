@@ -16,6 +16,7 @@ The rows are checked by the penalties register's own rules (``services.penalties
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Iterable, Sequence
@@ -180,7 +181,9 @@ class PenaltyRows:
         for p in filter_in_chunks(Penalty.objects.select_related("enterprise").order_by("id"), "enterprise_id", ids):
             if p.external_ref:
                 self.by_ref.setdefault((p.department_id or 0, p.external_ref), p)
-            self.by_natural.setdefault(self._natural(p.enterprise_id, p.decided_on, p.department_id, p.kind, p.basis), p)
+            self.by_natural.setdefault(
+                self._natural(p.enterprise_id, p.decided_on, p.department_id, p.kind, p.basis), p
+            )
         self.seen: dict[tuple[Any, ...], int] = {}
 
     @staticmethod
@@ -230,16 +233,20 @@ class PenaltyRows:
                 return out
             self.seen[key] = row
             existing = (
-                self.by_ref.get((unit_id or 0, given.external_ref))
-                if given.external_ref
-                else self.by_natural.get(key)
+                self.by_ref.get((unit_id or 0, given.external_ref)) if given.external_ref else self.by_natural.get(key)
             )
             if existing is not None and existing.enterprise_id != firm.pk:
-                out.errors["external_ref"] = f"决定书文号 {given.external_ref} 已登记为“{existing.enterprise.name}”的处罚"
+                out.errors["external_ref"] = (
+                    f"决定书文号 {given.external_ref} 已登记为“{existing.enterprise.name}”的处罚"
+                )
                 return out
         try:
             cleaned = check_penalty(
-                given, actor=self.actor, lookups=self.lookups, department=unit, exclude=existing.pk if existing else None
+                given,
+                actor=self.actor,
+                lookups=self.lookups,
+                department=unit,
+                exclude=existing.pk if existing else None,
             )
             money = check_payment(paid, amount=cleaned["amount"], decided_on=cleaned["decided_on"])
         except FieldErrors as exc:
@@ -256,7 +263,9 @@ class PenaltyRows:
             cleaned["major_hazard"] = True  # linked to a major hazard: the ledger cannot say otherwise
         changes = {k: cleaned[k] for k in PENALTY_UPDATABLE if not _same(getattr(existing, k), cleaned[k])}
         if changes and not existing.external_ref:
-            out.errors["external_ref"] = "系统中已有该处罚，但台账内容与之不同：无决定书文号的记录不能由台账更正，请填写文号或在系统中更正"
+            out.errors["external_ref"] = (
+                "系统中已有该处罚，但台账内容与之不同：无决定书文号的记录不能由台账更正，请填写文号或在系统中更正"
+            )
             return out
         out.target, out.cleaned = existing, changes
         out.action = "update" if changes else "unchanged"
@@ -277,27 +286,52 @@ PENALTY_LEDGER = Ledger(
     refusal="行政处罚台账由执法单位登记",
     instructions=(
         "1. 每行填写一份行政处罚决定，第一行为列名（列的顺序可以调整，多余的列会被忽略）。带 * 的列必填。",
-        "2. 以决定书文号识别处罚：已导入过的文号按表中内容更正（缴纳情况、金额等）；没有文号的按单位、日期、种类和依据识别。",
+        (
+            "2. 以决定书文号识别处罚：已导入过的文号按表中内容更正（缴纳情况、金额等）；"
+            "没有文号的按单位、日期、种类和依据识别。"
+        ),
         "3. 处罚单位不填时为导入人所属单位。表中任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。",
     ),
     columns=(
-        Column("external_ref", "决定书文号", ("处罚决定书文号", "文书编号", "决定书编号", "文号", "案号"), keep_text, width=22),
+        Column(
+            "external_ref",
+            "决定书文号",
+            ("处罚决定书文号", "文书编号", "决定书编号", "文号", "案号"),
+            keep_text,
+            width=22,
+        ),
         Column("enterprise", "统一社会信用代码", CREDIT_CODE_SYNONYMS, parse_code, True, "18位", width=22),
         Column("enterprise_name", "被处罚单位", ("单位名称", "企业名称", "被处罚单位名称", "当事人"), width=28),
-        Column("department", "处罚单位", ("执法单位", "处罚机关", "作出处罚决定的单位", "执法部门"), keep_text, width=22),
+        Column(
+            "department", "处罚单位", ("执法单位", "处罚机关", "作出处罚决定的单位", "执法部门"), keep_text, width=22
+        ),
         Column("decided_on", "决定日期", ("处罚决定日期", "处罚日期", "作出决定日期"), parse_date, True, kind="date"),
         Column("kind", "处罚种类", ("处罚类型", "种类"), compact_text, choices=lambda: labels(PenaltyKind.choices)),
         Column("amount", "罚款金额（元）", ("罚款数额", "处罚金额", "罚没金额"), _amount, kind="number"),
-        Column("basis", "处罚依据", ("法律依据", "违法依据", "依据"), keep_text, True, "如：安全生产法 第一百零二条", 30),
+        Column(
+            "basis", "处罚依据", ("法律依据", "违法依据", "依据"), keep_text, True, "如：安全生产法 第一百零二条", 30
+        ),
         Column("facts", "违法事实", ("违法行为", "主要违法事实", "案由"), keep_text, width=40),
         Column("person", "被处罚人", ("被处罚个人", "个人"), keep_text),
         Column("person_post", "职务", ("被处罚人职务",), keep_text),
         Column("person_amount", "对个人罚款（元）", ("个人罚款", "个人罚款金额"), _amount, kind="number"),
-        Column("major_hazard", "针对重大事故隐患", ("重大事故隐患", "是否重大事故隐患"), parse_bool, choices=lambda: [YES, NO]),
+        Column(
+            "major_hazard",
+            "针对重大事故隐患",
+            ("重大事故隐患", "是否重大事故隐患"),
+            parse_bool,
+            choices=lambda: [YES, NO],
+        ),
         Column("daily", "按日连续处罚", ("是否按日连续处罚",), parse_bool, choices=lambda: [YES, NO]),
         Column("daily_from", "按日连续处罚起始日", ("按日处罚起始日",), parse_date, kind="date"),
         Column("daily_amount", "按日罚款（元/日）", ("按日罚款", "每日罚款"), _amount, kind="number"),
-        Column("payment", "缴纳情况", ("缴款情况", "罚款缴纳情况"), compact_text, choices=lambda: labels(PaymentStatus.choices)),
+        Column(
+            "payment",
+            "缴纳情况",
+            ("缴款情况", "罚款缴纳情况"),
+            compact_text,
+            choices=lambda: labels(PaymentStatus.choices),
+        ),
         Column("paid_amount", "已缴金额（元）", ("缴纳金额", "实缴金额", "已缴罚款"), _amount, kind="number"),
         Column("paid_on", "缴纳日期", ("缴款日期",), parse_date, kind="date"),
         Column("enforcement_note", "执行情况", ("强制执行情况",), keep_text, width=30),
@@ -382,10 +416,8 @@ class InspectionRows:
         codes = set()
         certs = set()
         for r in rows:
-            try:
+            with contextlib.suppress(ValueError):
                 codes.add(clean_credit_code(r.get("enterprise")))
-            except ValueError:
-                pass
             certs.update(c for c in _names(r.get("certificates")) if c != NONE_MARK)
         self.lookups.preload(codes)
         ids = [e.pk for e in self.lookups.firms.values() if e is not None]
@@ -407,13 +439,17 @@ class InspectionRows:
             for p in i.penalties.all():
                 if p.external_ref:
                     self.penalties.setdefault((p.department_id or 0, p.external_ref), p)
-        self.officers = {o.certificate_no: o for o in filter_in_chunks(officers_visible(self.actor), "certificate_no", certs)}
+        self.officers = {
+            o.certificate_no: o for o in filter_in_chunks(officers_visible(self.actor), "certificate_no", certs)
+        }
         self.seen: dict[tuple[Any, ...], int] = {}
 
     def _team(self, data: dict[str, Any], out: Checked) -> list[dict[str, Any]]:
         names, certs = _names(data.get("officers")), _names(data.get("certificates"))
         if len(certs) > len(names):
-            out.errors["certificates"] = f"执法证号有{len(certs)}个，执法人员只有{len(names)}名：请按人员顺序填写，没有证号的写“无”"
+            out.errors["certificates"] = (
+                f"执法证号有{len(certs)}个，执法人员只有{len(names)}名：请按人员顺序填写，没有证号的写“无”"
+            )
             return []
         team: list[dict[str, Any]] = []
         for n, name in enumerate(names):
@@ -453,7 +489,11 @@ class InspectionRows:
         except ValueError as exc:
             out.errors["department"] = str(exc)
             unit = None
-        if unit is not None and firm is not None and not may_keep(self.actor, department_id=unit.pk, region_code=firm.region_id):
+        if (
+            unit is not None
+            and firm is not None
+            and not may_keep(self.actor, department_id=unit.pk, region_code=firm.region_id)
+        ):
             out.errors["department"] = f"您不能登记{unit.name}的执法检查"
         kind = InspectionKind.OTHER
         if data.get("kind"):
@@ -599,7 +639,9 @@ class InspectionRows:
             out.errors["findings"] = "发现问题数不能少于系统中已记录的该检查发现问题数"
             return out
         change: dict[str, Any] = {
-            "inspection": {k: fields[k] for k in INSPECTION_UPDATABLE if not _same_value(getattr(existing, k), fields[k])},
+            "inspection": {
+                k: fields[k] for k in INSPECTION_UPDATABLE if not _same_value(getattr(existing, k), fields[k])
+            },
             "team": team if "team" in differs else None,
             "penalty": None,
         }
@@ -614,7 +656,11 @@ class InspectionRows:
             if not current:
                 change["penalty"] = ("create", penalty)
             else:
-                moved = {k: penalty[k] for k in ("amount", "basis", "decided_on") if not _same(getattr(current[0], k), penalty[k])}
+                moved = {
+                    k: penalty[k]
+                    for k in ("amount", "basis", "decided_on")
+                    if not _same(getattr(current[0], k), penalty[k])
+                }
                 change["penalty"] = ("update", current[0], moved)
         out.action, out.target, out.cleaned = "update", existing, change
         return out
@@ -638,7 +684,10 @@ def inspection_ledger_values(i: Inspection) -> dict[str, Any]:
         "findings": i.ledger_findings + i.n_findings,  # type: ignore[attr-defined]
         "major_findings": i.ledger_major_findings + i.n_major,  # type: ignore[attr-defined]
         "team": [(m.role != TeamRole.EXPERT, m.name, m.certificate_no) for m in team],
-        "penalty": (sum((p.amount for p in penalties), Decimal(0)), "；".join(dict.fromkeys(p.basis for p in penalties)))
+        "penalty": (
+            sum((p.amount for p in penalties), Decimal(0)),
+            "；".join(dict.fromkeys(p.basis for p in penalties)),
+        )
         if penalties
         else None,
     }
@@ -677,7 +726,9 @@ def inspection_ledger_rows(qs: QuerySet[Inspection]) -> Iterable[list[Any]]:
             kinds.get(i.kind, i.kind),
             *(YES if flag in flags else NO for _, flag, _ in FLAG_COLUMNS),
             "、".join(m.name for m in officers),
-            "、".join(m.certificate_no or NONE_MARK for m in officers) if any(m.certificate_no for m in officers) else "",
+            "、".join(m.certificate_no or NONE_MARK for m in officers)
+            if any(m.certificate_no for m in officers)
+            else "",
             "、".join(m.name for m in i.team.all() if m.role == TeamRole.EXPERT),
             shown["findings"],
             shown["major_findings"],
@@ -700,24 +751,51 @@ INSPECTION_LEDGER = Ledger(
     instructions=(
         "1. 每行填写一次执法检查，第一行为列名（列的顺序可以调整，多余的列会被忽略）。带 * 的列必填。",
         "2. 执法人员按顺序用顿号分隔，执法证号按同一顺序填写，没有证号的写“无”；专家另列。",
-        "3. 以检查文书编号识别检查：已导入过的编号按表中内容更正；没有编号的按企业、日期和检查单位识别，只能原样重复导入。",
+        (
+            "3. 以检查文书编号识别检查：已导入过的编号按表中内容更正；"
+            "没有编号的按企业、日期和检查单位识别，只能原样重复导入。"
+        ),
         "4. 填写了罚款金额或处罚依据的行，同时登记一项行政处罚（决定日期不填时为检查日期）。",
         "5. 表中任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。",
     ),
     columns=(
-        Column("ledger_ref", "检查文书编号", ("文书编号", "检查记录编号", "现场检查记录编号", "台账编号", "编号"), keep_text, width=22),
+        Column(
+            "ledger_ref",
+            "检查文书编号",
+            ("文书编号", "检查记录编号", "现场检查记录编号", "台账编号", "编号"),
+            keep_text,
+            width=22,
+        ),
         Column("enterprise", "统一社会信用代码", CREDIT_CODE_SYNONYMS, parse_code, True, "18位", width=22),
         Column("enterprise_name", "被检查单位", ("单位名称", "企业名称", "被检查单位名称", "检查对象"), width=28),
         Column("on", "检查日期", ("检查时间", "日期"), parse_date, True, kind="date"),
         Column("department", "检查单位", ("执法单位", "检查部门", "执法部门"), keep_text, width=22),
-        Column("kind", "检查方式", ("检查类型", "检查类别", "检查种类"), compact_text, choices=lambda: labels(InspectionKind.choices)),
+        Column(
+            "kind",
+            "检查方式",
+            ("检查类型", "检查类别", "检查种类"),
+            compact_text,
+            choices=lambda: labels(InspectionKind.choices),
+        ),
         *(
             Column(name, label, (f"是否{label}",), parse_bool, choices=lambda: [YES, NO])
             for name, _, label in FLAG_COLUMNS
         ),
-        Column("officers", "执法人员", ("检查人员", "执法人员姓名", "检查组成员"), keep_text, note="多人用顿号分隔", width=20),
         Column(
-            "certificates", "执法证号", ("执法证件号", "执法证件号码", "证件号"), keep_text, note="与执法人员顺序一致", width=28
+            "officers",
+            "执法人员",
+            ("检查人员", "执法人员姓名", "检查组成员"),
+            keep_text,
+            note="多人用顿号分隔",
+            width=20,
+        ),
+        Column(
+            "certificates",
+            "执法证号",
+            ("执法证件号", "执法证件号码", "证件号"),
+            keep_text,
+            note="与执法人员顺序一致",
+            width=28,
         ),
         Column("experts", "专家", ("参加专家", "专家姓名"), keep_text),
         Column("findings", "发现问题数", ("发现问题", "问题数", "发现隐患数", "隐患数量"), parse_int, kind="number"),
@@ -750,7 +828,8 @@ def plan_xlsx(plan: InspectionPlan, progress: Progress, items: Iterable[Any]) ->
     rate = progress.totals["rate"]
     caption = (
         f"{plan.title}（{plan.department.name}，{plan.year}年）：计划检查 {progress.totals['planned']} 次，"
-        f"已完成 {progress.totals['done']} 次" + (f"（{rate:.0%}）" if rate is not None else "")
+        f"已完成 {progress.totals['done']} 次"
+        + (f"（{rate:.0%}）" if rate is not None else "")
         + f"；双随机抽查计划 {progress.draws['planned']} 次，已开展 {progress.draws['done']} 次"
     )
     head = [

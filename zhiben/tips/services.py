@@ -37,6 +37,7 @@ from . import receipts, rules
 from .crypto import seal, unseal
 from .inputs import (
     PAID_ON,
+    USED_BY_CATEGORY,
     TipAddition,
     TipExtension,
     TipObjection,
@@ -44,7 +45,6 @@ from .inputs import (
     TipReport,
     TipReview,
     TipRewardPayment,
-    USED_BY_CATEGORY,
     TipVerification,
     unused_fields,
 )

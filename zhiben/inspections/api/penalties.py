@@ -14,18 +14,17 @@ from ninja import Field, Query, Router, Schema, Status
 from zhiben.accounts.request import request_actor
 from zhiben.audit.selectors import events_of
 from zhiben.common import dates
-from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.common.errors import NotFound
 from zhiben.common.inputs import json_body, openapi_body
 from zhiben.common.schemas import EventOut
-from zhiben.common.validators import clean_choice, clean_credit_code
 from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 
 from ..ledgers import inspections_xlsx, penalties_xlsx
-from ..models import PaymentStatus, Penalty
+from ..models import Penalty
 from ..selectors import inspections_visible
-from ..selectors.penalties import penalty_get, penalty_list
+from ..selectors.penalties import penalty_filters, penalty_get, penalty_list
+from ..selectors.pools import paging
 from ..services.penalties import BASES, PaymentIn, PenaltyIn, daily_days, penalty_payment, penalty_record
-from .pools import day_param, int_param, paging, region_param
 
 router = Router(tags=["inspections"])
 inspection_router = Router(tags=["inspections"])
@@ -145,35 +144,6 @@ class BasisOut(Schema):
     kind: str
 
 
-def _filters(
-    region: str, department: str, enterprise: str, since: str, until: str, payment: str
-) -> dict[str, Any]:
-    """The list's and the export's query parameters, read once: 422 naming the bad one."""
-    code = ""
-    if enterprise.strip():
-        try:
-            code = clean_credit_code(enterprise)
-        except ValueError as exc:
-            raise FieldErrors({"enterprise": str(exc)}) from None
-    state = ""
-    if payment.strip():
-        try:
-            state = clean_choice(payment, label="缴纳情况", choices=PaymentStatus.choices, allow_blank=False)
-        except ValueError as exc:
-            raise FieldErrors({"payment": str(exc)}) from None
-    first, last = day_param("from", since, "起始日期"), day_param("to", until, "截止日期")
-    if first and last and first > last:
-        raise FieldErrors({"to": "截止日期不能早于起始日期"})
-    return {
-        "region": region_param(region),
-        "department": int_param("department", department),
-        "enterprise": code or None,
-        "since": first,
-        "until": last,
-        "payment": state or None,
-    }
-
-
 def _penalty(request: HttpRequest, penalty_id: int) -> Penalty:
     found = penalty_get(actor=request_actor(request), penalty_id=penalty_id)
     if found is None:
@@ -195,7 +165,7 @@ def list_penalties(
     """The penalties the caller may see (an enterprise user: its own): by ``region`` (subtree), ``department``
     (unit id), ``enterprise`` (credit code), ``from``/``to`` (decision days, Beijing, both included) and
     ``payment`` (unpaid, partly, paid, enforced, exempt); the latest decision first."""
-    found = _filters(region, department, enterprise, period.since, period.until, payment)
+    found = penalty_filters(region, department, enterprise, period.since, period.until, payment)
     qs = penalty_list(actor=request_actor(request), **found)
     start, size = paging(limit, offset)
     return {"items": list(qs[start : start + size]), "count": qs.count()}
@@ -229,7 +199,7 @@ def export_penalties(
 ) -> HttpResponse:
     """The penalty ledger (行政处罚台账) of the penalties the list's parameters select: the columns of the ledger
     import, so that the workbook can be imported again (nothing changes)."""
-    found = _filters(region, department, enterprise, period.since, period.until, payment)
+    found = penalty_filters(region, department, enterprise, period.since, period.until, payment)
     data = penalties_xlsx(penalty_list(actor=request_actor(request), **found))
     stamp = dates.today().strftime("%Y%m%d")
     return xlsx_response(data, f"行政处罚台账{stamp}.xlsx", fallback=f"penalties-{stamp}.xlsx")
@@ -273,7 +243,7 @@ def export_inspections(
 ) -> HttpResponse:
     """The inspection ledger (执法检查台账) of the inspections the caller may see, by ``region`` (subtree),
     ``department``, ``enterprise`` and ``from``/``to`` (inspection days): the columns of the ledger import."""
-    found = _filters(region, department, enterprise, period.since, period.until, "")
+    found = penalty_filters(region, department, enterprise, period.since, period.until, "")
     qs = inspections_visible(request_actor(request))
     if found["region"]:
         qs = qs.filter(region__code__startswith=found["region"])

@@ -16,8 +16,8 @@ from zhiben.common.xlsx import xlsx_openapi, xlsx_response
 from ..ledgers import plan_xlsx
 from ..models import InspectionPlan
 from ..selectors.plans import plan_get, plan_items, plan_list, plan_progress, totals_of
+from ..selectors.pools import int_param, paging, region_param
 from ..services.plans import PlanIn, plan_create
-from .pools import int_param, paging, region_param
 
 router = Router(tags=["inspections"])
 

@@ -12,12 +12,20 @@ from ninja import Router, Schema, Status
 
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
-from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.common.errors import NotFound
 from zhiben.common.inputs import json_body, openapi_body
-from zhiben.regions.selectors import parse_region
 
 from ..models import Expert, ExpertRelation, LawOfficer
-from ..selectors.pools import expert_get, expert_list, officer_get, officer_list
+from ..selectors.pools import (
+    bool_param,
+    expert_get,
+    expert_list,
+    int_param,
+    officer_get,
+    officer_list,
+    paging,
+    region_param,
+)
 from ..services.pools import (
     ExpertChange,
     ExpertIn,
@@ -34,51 +42,6 @@ from ..services.pools import (
 
 officers_router = Router(tags=["inspections"])
 experts_router = Router(tags=["inspections"])
-ID_MAX = 2**63 - 1
-
-
-# --- query parameters, shared by the area's routers ----------------------------------------------------------
-
-
-def int_param(name: str, raw: str) -> int | None:
-    """A whole-number query parameter (None when blank); 422 naming it otherwise."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or int(text) > ID_MAX:
-        raise FieldErrors({name: "应为正整数"})
-    return int(text)
-
-
-def bool_param(name: str, raw: str) -> bool | None:
-    value = (raw or "").strip().lower()
-    if not value:
-        return None
-    if value in ("true", "1", "yes", "是"):
-        return True
-    if value in ("false", "0", "no", "否"):
-        return False
-    raise FieldErrors({name: "应为 true 或 false"})
-
-
-def day_param(name: str, raw: str, label: str) -> datetime.date | None:
-    try:
-        return dates.parse_day(raw or None, label=label)
-    except ValueError as exc:
-        raise FieldErrors({name: str(exc)}) from None
-
-
-def region_param(raw: str) -> str | None:
-    return parse_region(raw) if (raw or "").strip() else None
-
-
-def paging(limit: str, offset: str) -> tuple[int, int]:
-    """``(offset, limit)``: offset 0–2⁶³−1, limit 1–500 (default 50); 422 naming the parameter otherwise."""
-    start = int_param("offset", offset) or 0
-    size = int_param("limit", limit)
-    if size is not None and not 1 <= size <= 500:
-        raise FieldErrors({"limit": "应在 1–500 之间"})
-    return start, size or 50
 
 
 # --- officers -----------------------------------------------------------------------------------------------

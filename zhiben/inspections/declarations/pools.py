@@ -44,7 +44,9 @@ EXPERT_EVENTS = kit.EventCatalogue(
         kit.EventKind(
             "relation_added",
             "登记回避关系",
-            render=lambda p: [f"{p.get('enterprise_name', '')}（{p.get('enterprise', '')}）：{_KIND.get(str(p.get('kind')), '')}"],
+            render=lambda p: [
+                f"{p.get('enterprise_name', '')}（{p.get('enterprise', '')}）：{_KIND.get(str(p.get('kind')), '')}"
+            ],
         ),
         kit.EventKind(
             "relation_removed",

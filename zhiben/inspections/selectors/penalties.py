@@ -9,8 +9,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ..models import Penalty
+from zhiben.common.errors import FieldErrors
+from zhiben.common.validators import clean_choice, clean_credit_code
+
+from ..models import PaymentStatus, Penalty
 from . import penalties_visible
+from .pools import day_param, int_param, region_param
 
 RELATED = ("enterprise", "region", "sector", "department", "inspection", "hazard")
 
@@ -53,3 +57,33 @@ def penalty_list(
 def penalty_get(*, actor: Any, penalty_id: int) -> Penalty | None:
     """The penalty if ``actor`` may see it, else None (the caller answers 404 for both)."""
     return penalties_visible(actor).select_related(*RELATED, "created_by").filter(pk=penalty_id).first()
+
+
+def penalty_filters(
+    region: str, department: str, enterprise: str, since: str, until: str, payment: str
+) -> dict[str, Any]:
+    """The list's, the pages' and the exports' query parameters, read once: ``{region, department, enterprise,
+    since, until, payment}`` for :func:`penalty_list`; FieldErrors naming the bad one (``from``, ``to`` …)."""
+    code = ""
+    if enterprise.strip():
+        try:
+            code = clean_credit_code(enterprise)
+        except ValueError as exc:
+            raise FieldErrors({"enterprise": str(exc)}) from None
+    state = ""
+    if payment.strip():
+        try:
+            state = clean_choice(payment, label="缴纳情况", choices=PaymentStatus.choices, allow_blank=False)
+        except ValueError as exc:
+            raise FieldErrors({"payment": str(exc)}) from None
+    first, last = day_param("from", since, "起始日期"), day_param("to", until, "截止日期")
+    if first and last and first > last:
+        raise FieldErrors({"to": "截止日期不能早于起始日期"})
+    return {
+        "region": region_param(region),
+        "department": int_param("department", department),
+        "enterprise": code or None,
+        "since": first,
+        "until": last,
+        "payment": state or None,
+    }

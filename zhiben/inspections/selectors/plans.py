@@ -232,6 +232,8 @@ def draws_of(plan: InspectionPlan, *, enterprises: int) -> dict[str, Any]:
 
 def plan_items(plan: InspectionPlan) -> QuerySet[PlanItem]:
     """Every item of ``plan`` with its enterprise and ``done`` (for the export), by class and enterprise."""
-    return items_with_done(plan).select_related("enterprise", "enterprise__region", "enterprise__sector").order_by(
-        "supervision_class", "enterprise__region_id", "enterprise__name", "id"
+    return (
+        items_with_done(plan)
+        .select_related("enterprise", "enterprise__region", "enterprise__sector")
+        .order_by("supervision_class", "enterprise__region_id", "enterprise__name", "id")
     )

@@ -11,15 +11,21 @@ Who sees them (the rules of ``selectors/__init__``, applied to rows that have a 
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from zhiben.accounts.models import User
 from zhiben.accounts.scope import scoped
+from zhiben.common import dates
+from zhiben.common.errors import FieldErrors
 from zhiben.departments.selectors import COORDINATING_KINDS
+from zhiben.regions.selectors import parse_region
 
 from ..models import Expert, ExpertRelation, LawOfficer
+
+ID_MAX = 2**63 - 1
 
 
 def own_unit_only(actor: Any) -> int | None:
@@ -106,3 +112,47 @@ def expert_list(
 def expert_get(*, actor: Any, expert_id: int) -> Expert | None:
     """The expert if ``actor`` may see them, else None."""
     return expert_list(actor=actor).filter(pk=expert_id).first()
+
+
+# --- query parameters, read once for the API, the pages and the exports -------------------------------------
+
+
+def int_param(name: str, raw: str) -> int | None:
+    """A whole-number query parameter (None when blank); 422 naming it otherwise."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > ID_MAX:
+        raise FieldErrors({name: "应为正整数"})
+    return int(text)
+
+
+def bool_param(name: str, raw: str) -> bool | None:
+    value = (raw or "").strip().lower()
+    if not value:
+        return None
+    if value in ("true", "1", "yes", "是"):
+        return True
+    if value in ("false", "0", "no", "否"):
+        return False
+    raise FieldErrors({name: "应为 true 或 false"})
+
+
+def day_param(name: str, raw: str, label: str) -> datetime.date | None:
+    try:
+        return dates.parse_day(raw or None, label=label)
+    except ValueError as exc:
+        raise FieldErrors({name: str(exc)}) from None
+
+
+def region_param(raw: str) -> str | None:
+    return parse_region(raw) if (raw or "").strip() else None
+
+
+def paging(limit: str, offset: str) -> tuple[int, int]:
+    """``(offset, limit)``: offset 0–2⁶³−1, limit 1–500 (default 50); 422 naming the parameter otherwise."""
+    start = int_param("offset", offset) or 0
+    size = int_param("limit", limit)
+    if size is not None and not 1 <= size <= 500:
+        raise FieldErrors({"limit": "应在 1–500 之间"})
+    return start, size or 50

@@ -156,7 +156,9 @@ def inspection_ledger_update_many(
             inspection = current[given.pk]
             old_team = teams[inspection.pk]
             new_team = change.get("team")
-            tally.append((inspection.region_id, inspection.department_id, inspection.on, _counts(inspection, old_team, -1)))
+            tally.append(
+                (inspection.region_id, inspection.department_id, inspection.on, _counts(inspection, old_team, -1))
+            )
             changes: dict[str, Any] = {}
             for name, value in (change.get("inspection") or {}).items():
                 if name not in UPDATABLE:
@@ -183,7 +185,9 @@ def inspection_ledger_update_many(
             elif penalty is not None:
                 changed_penalties.append((penalty[1], penalty[2]))
             if changes:
-                events.append(NewEvent("inspection", str(inspection.pk), "ledger_updated", {"changes": changes, **extra}))
+                events.append(
+                    NewEvent("inspection", str(inspection.pk), "ledger_updated", {"changes": changes, **extra})
+                )
         event_append_many(actor=actor, events=events)
         _tally(tally)
         if new_penalties:

@@ -321,9 +321,7 @@ def check_penalty(
     if given.hazard is not None and firm is not None:
         hazard = _hazard(actor, given.hazard, firm, inspection)
         if hazard is None:
-            errors.add(
-                "hazard", "须为该检查发现的隐患" if inspection is not None else "隐患不存在，或不是该企业的隐患"
-            )
+            errors.add("hazard", "须为该检查发现的隐患" if inspection is not None else "隐患不存在，或不是该企业的隐患")
         else:
             hazard_id = hazard.pk
             major = major or hazard.level == Level.MAJOR
@@ -341,10 +339,15 @@ def check_penalty(
     _daily(given, amount, inspection, errors)
     ref = given.external_ref
     unit_id = unit.pk if unit else None
-    if ref and firm is not None and ref_taken(department_id=unit_id, enterprise_id=firm.pk, external_ref=ref, exclude=exclude):
+    if (
+        ref
+        and firm is not None
+        and ref_taken(department_id=unit_id, enterprise_id=firm.pk, external_ref=ref, exclude=exclude)
+    ):
         errors.add("external_ref", f"决定书文号 {ref} 已登记")
     errors.raise_if_any()
-    assert firm is not None and decided_on is not None
+    assert firm is not None
+    assert decided_on is not None
     return {
         "enterprise_id": firm.pk,
         "region_id": firm.region_id,
@@ -389,8 +392,10 @@ def _unit(
             return None
     else:
         unit = look.unit(actor.department_id) if actor.department_id else None
-    if unit is not None and actor.role != Role.ADMIN and not may_keep(
-        actor, department_id=unit.pk, region_code=unit.region_id
+    if (
+        unit is not None
+        and actor.role != Role.ADMIN
+        and not may_keep(actor, department_id=unit.pk, region_code=unit.region_id)
     ):
         errors.add("department", f"您不能登记{unit.name}的行政处罚")
     return unit
@@ -434,9 +439,7 @@ def daily_days(penalty: Penalty) -> int | None:
 # --- payment ----------------------------------------------------------------------------------------------------
 
 
-def check_payment(
-    given: PaymentIn, *, amount: Decimal, decided_on: datetime.date, prefix: str = ""
-) -> dict[str, Any]:
+def check_payment(given: PaymentIn, *, amount: Decimal, decided_on: datetime.date, prefix: str = "") -> dict[str, Any]:
     """The payment fields (``payment``, ``paid_amount``, ``paid_on``, ``enforcement_note``) of a penalty of
     ``amount`` yuan decided on ``decided_on``, consistent with each other; FieldErrors naming each bad field
     otherwise. Without ``payment`` the state follows the amount paid (nothing: 未缴纳, or 无需缴纳 for a penalty
@@ -473,7 +476,12 @@ def check_payment(
     if given.paid_on is not None and given.paid_on < decided_on:
         errors.add(f"{prefix}paid_on", f"缴纳日期不能早于决定日期（{decided_on:%Y-%m-%d}）")
     errors.raise_if_any()
-    return {"payment": status, "paid_amount": paid, "paid_on": given.paid_on, "enforcement_note": given.enforcement_note}
+    return {
+        "payment": status,
+        "paid_amount": paid,
+        "paid_on": given.paid_on,
+        "enforcement_note": given.enforcement_note,
+    }
 
 
 # --- writing ----------------------------------------------------------------------------------------------------
@@ -583,8 +591,9 @@ def penalty_update_many(
 ) -> int:
     """Change many penalties at once (a ledger re-import): ``rows`` are ``(penalty, fields)`` with the fields of
     ``UPDATABLE`` that change. Each changed penalty is saved with an event (``kind``: ``updated``, or
-    ``payment_recorded`` for a payment) naming each field's before and after; the tallies move its amount (and its count, when the decision's month or unit changes); the tips
-    linked get their fine again. Returns how many changed. One transaction."""
+    ``payment_recorded`` for a payment) naming each field's before and after; the tallies move its amount (and
+    its count, when the decision's month changes); the tips linked get their fine again. Returns how many
+    changed. One transaction."""
     extras = iter(context) if context is not None else None
     tally: list[tuple[str, int | None, datetime.date, int, Decimal]] = []
     events = []
@@ -626,9 +635,7 @@ def _inspection_for(actor: User, inspection_id: int) -> Inspection:
     return found
 
 
-def penalty_record(
-    *, actor: User, data: PenaltyIn | Mapping[str, Any], inspection_id: int | None = None
-) -> Penalty:
+def penalty_record(*, actor: User, data: PenaltyIn | Mapping[str, Any], inspection_id: int | None = None) -> Penalty:
     """Record one penalty decision, from inspection ``inspection_id`` or on its own (see the module's docstring).
 
     Raises NotFound for an inspection ``actor`` may not see; PermissionDenied for a role or unit that records no

@@ -56,7 +56,7 @@ def _frequencies(raw: Any) -> dict[str, int] | None:
     if raw is None or raw == "":
         return None
     if not isinstance(raw, dict):
-        raise ValueError("检查频次应为按监管分类填写的对象，如 {\"A\": 4, \"B\": 2, \"C\": 1, \"D\": 0}")
+        raise ValueError('检查频次应为按监管分类填写的对象，如 {"A": 4, "B": 2, "C": 1, "D": 0}')
     out: dict[str, int] = {}
     for key, value in raw.items():
         cls = str(key).strip().upper()
@@ -113,7 +113,7 @@ class PlanIn(Input):
     frequencies: Annotated[dict[str, int] | None, BeforeValidator(_frequencies)] = Field(
         None,
         title="分类检查频次",
-        description="每类企业每年检查次数，如 {\"A\": 4, \"B\": 2, \"C\": 1, \"D\": 0}；不填的类别按系统设置",
+        description='每类企业每年检查次数，如 {"A": 4, "B": 2, "C": 1, "D": 0}；不填的类别按系统设置',
     )
     key_sectors: Annotated[list[str], BeforeValidator(partial(sector_keys, label="重点行业领域"))] = Field(
         default_factory=list, title="重点行业领域"
@@ -164,7 +164,9 @@ def plan_create(*, actor: User, data: PlanIn | Mapping[str, Any]) -> InspectionP
     stray = [k for k in given.key_sectors if k not in sectors]
     if stray:
         names = dict(Sector.objects.filter(key__in=stray).values_list("key", "name"))
-        raise FieldErrors({"key_sectors": f"{'、'.join(names.get(k, k) for k in stray)}不是{unit.name}牵头监管的行业领域"})
+        raise FieldErrors(
+            {"key_sectors": f"{'、'.join(names.get(k, k) for k in stray)}不是{unit.name}牵头监管的行业领域"}
+        )
     frequencies = {**default_frequencies(), **(given.frequencies or {})}
     try:
         with transaction.atomic():

@@ -59,7 +59,9 @@ def inspection(
         created_by=actor,
     )
     for n, (name, cert) in enumerate(team):
-        TeamMember.objects.create(inspection=made, role="leader" if n == 0 else "officer", name=name, certificate_no=cert)
+        TeamMember.objects.create(
+            inspection=made, role="leader" if n == 0 else "officer", name=name, certificate_no=cert
+        )
     for name in experts:
         TeamMember.objects.create(inspection=made, role="expert", name=name)
     return made

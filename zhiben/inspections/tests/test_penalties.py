@@ -126,7 +126,9 @@ def test_a_penalty_for_a_major_finding_is_a_major_hazard_penalty(visit, bureau_o
 
 def test_a_fine_on_the_principal_alone_is_a_fine(visit, bureau_officer) -> None:
     """第一百一十条 fines the principal (a share of last year's income), not the unit."""
-    body = fine(amount="0", basis="安全生产法 第一百一十条", person="陈某", person_post="总经理", person_amount="120000")
+    body = fine(
+        amount="0", basis="安全生产法 第一百一十条", person="陈某", person_post="总经理", person_amount="120000"
+    )
     r = post(client_for(bureau_officer), f"/api/v1/inspections/{visit.pk}/penalties", body)
     assert r.status_code == 201, r.content
     assert Decimal(r.json()["person_amount"]) == 120000
@@ -183,7 +185,9 @@ def test_an_enterprise_user_cannot_record_penalties(firm_user, firm) -> None:
     assert r.status_code == 403
 
 
-def test_the_enterprise_user_sees_its_own_penalties_only(bureau_officer, firm, other_firm, firm_user, admin_user) -> None:
+def test_the_enterprise_user_sees_its_own_penalties_only(
+    bureau_officer, firm, other_firm, firm_user, admin_user
+) -> None:
     c = client_for(bureau_officer)
     assert post(c, "/api/v1/penalties", fine(enterprise=firm.credit_code)).status_code == 201
     other = post(client_for(admin_user), "/api/v1/penalties", fine(enterprise=other_firm.credit_code))
@@ -201,7 +205,11 @@ def test_the_list_filters_by_period_and_payment(bureau_officer, firm) -> None:
     assert r.status_code == 200 and r.json()["count"] == 1
     assert c.get("/api/v1/penalties", {"payment": "paid"}).json()["count"] == 0
     assert c.get("/api/v1/penalties", {"payment": "未缴纳"}).json()["count"] == 3
-    for params, field in (({"from": "x"}, "from"), ({"payment": "maybe"}, "payment"), ({"department": "a"}, "department")):
+    for params, field in (
+        ({"from": "x"}, "from"),
+        ({"payment": "maybe"}, "payment"),
+        ({"department": "a"}, "department"),
+    ):
         bad = c.get("/api/v1/penalties", params)
         assert bad.status_code == 422 and field in bad.json()["errors"], (params, bad.content)
     assert c.get("/api/v1/penalties", {"from": "2026-03-01", "to": "2026-02-01"}).status_code == 422
@@ -323,10 +331,14 @@ def test_a_penalty_after_the_verification_decides_the_reward_again(bureau_office
     tip = new_tip()
     assert verify(tip_handler, tip, enterprise=firm.credit_code, fine="20000").json()["reward"]["amount"] == "3000.00"
     c = client_for(bureau_officer)
-    assert post(c, "/api/v1/penalties", fine(enterprise=firm.credit_code, amount="40000", tip=tip.pk)).status_code == 201
+    assert (
+        post(c, "/api/v1/penalties", fine(enterprise=firm.credit_code, amount="40000", tip=tip.pk)).status_code == 201
+    )
     tip.refresh_from_db()
     assert tip.fine == Decimal("40000.00") and tip.reward.amount == Decimal("6000.00")
-    assert post(c, "/api/v1/penalties", fine(enterprise=firm.credit_code, amount="60000", tip=tip.pk)).status_code == 201
+    assert (
+        post(c, "/api/v1/penalties", fine(enterprise=firm.credit_code, amount="60000", tip=tip.pk)).status_code == 201
+    )
     tip.refresh_from_db()
     assert tip.fine == Decimal("100000.00") and tip.reward.amount == Decimal("15000.00")
     kinds = list(Event.objects.filter(subject_type="tip", subject_id=str(tip.pk)).values_list("kind", flat=True))
@@ -352,7 +364,10 @@ def test_a_paid_reward_is_not_changed_by_a_later_penalty(bureau_officer, firm, t
 
 def test_a_tip_found_unfounded_or_of_another_enterprise_cannot_be_linked(bureau_officer, firm, tip_handler) -> None:
     unfounded = new_tip()
-    assert post(client_for(tip_handler), f"/api/v1/tips/{unfounded.pk}/verify", {"outcome": "unfounded"}).status_code == 200
+    assert (
+        post(client_for(tip_handler), f"/api/v1/tips/{unfounded.pk}/verify", {"outcome": "unfounded"}).status_code
+        == 200
+    )
     r = post(client_for(bureau_officer), "/api/v1/penalties", fine(enterprise=firm.credit_code, tip=unfounded.pk))
     assert r.status_code == 422 and "不属实" in r.json()["errors"]["tip"]
     elsewhere = new_tip()

@@ -69,7 +69,13 @@ def test_a_plan_lists_the_units_enterprises_by_class(bureau_officer, emergency, 
     plan = InspectionPlan.objects.get()
     planned = {i.enterprise.name: (i.supervision_class, i.planned) for i in PlanItem.objects.filter(plan=plan)}
     # led sectors only (not the building site), not closed, not another county; class frequencies from settings
-    assert planned == {"甲化工": ("A", 4), "乙化工": ("B", 2), "丙机械": ("C", 1), "丁机械": ("D", 0), "戊机械": ("", 0)}
+    assert planned == {
+        "甲化工": ("A", 4),
+        "乙化工": ("B", 2),
+        "丙机械": ("C", 1),
+        "丁机械": ("D", 0),
+        "戊机械": ("", 0),
+    }
     body = r.json()
     assert body["frequencies"] == {"A": 4, "B": 2, "C": 1, "D": 0}
     assert body["progress"]["totals"]["planned"] == 7 and body["progress"]["totals"]["done"] == 0

@@ -38,7 +38,13 @@ def bureau_officer(emergency: Any) -> Any:
 
 
 def officer_body(unit: Any, **extra: Any) -> dict[str, Any]:
-    return {"department": unit.pk, "name": "张三", "certificate_no": "渝应急执500401", "valid_to": "2028-12-31", **extra}
+    return {
+        "department": unit.pk,
+        "name": "张三",
+        "certificate_no": "渝应急执500401",
+        "valid_to": "2028-12-31",
+        **extra,
+    }
 
 
 def test_a_unit_officer_registers_a_colleague_once(bureau_officer, emergency) -> None:
@@ -186,7 +192,9 @@ def test_the_expert_pool_is_the_regions(bureau_officer, officer, outsider, firm_
         assert client_for(user).get("/api/v1/experts").json()["count"] == 0
     expert = Expert.objects.get()
     assert client_for(outsider).get(f"/api/v1/experts/{expert.pk}").status_code == 404
-    r = send(client_for(bureau_officer), "PATCH", f"/api/v1/experts/{expert.pk}", {"active": False, "title": "正高级工程师"})
+    r = send(
+        client_for(bureau_officer), "PATCH", f"/api/v1/experts/{expert.pk}", {"active": False, "title": "正高级工程师"}
+    )
     assert r.status_code == 200 and r.json()["active"] is False and r.json()["title"] == "正高级工程师"
     assert client_for(officer).get("/api/v1/experts", {"sector": "fireworks"}).json()["count"] == 1
     assert client_for(officer).get("/api/v1/experts", {"sector": "mining"}).json()["count"] == 0
