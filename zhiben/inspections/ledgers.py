@@ -4,7 +4,7 @@ named by row and column, all or nothing) and written by the export with the same
 exported and imported again changes nothing.
 
 A row is identified by its document number (检查文书编号 / 决定书文号) within its unit; without one, by the
-enterprise, the day and the unit (and, for a penalty, its kind and basis). A known row that the sheet gives again
+enterprise, the day and the unit (for a penalty, its kind, basis and amounts too). A known row given again
 unchanged is left alone; a row brought in by a ledger before and given with changes is changed (the tallies, the
 events and a tip's fine follow); an inspection recorded in zhiben, or a row without a number, is never changed by
 a ledger: a different row is refused, naming the column, so that nothing is silently taken as a correction.
@@ -182,13 +182,20 @@ class PenaltyRows:
             if p.external_ref:
                 self.by_ref.setdefault((p.department_id or 0, p.external_ref), p)
             self.by_natural.setdefault(
-                self._natural(p.enterprise_id, p.decided_on, p.department_id, p.kind, p.basis), p
+                self._natural(
+                    p.enterprise_id, p.decided_on, p.department_id, p.kind, p.basis, p.amount, p.person_amount
+                ),
+                p,
             )
         self.seen: dict[tuple[Any, ...], int] = {}
 
     @staticmethod
-    def _natural(firm: int, day: Any, unit: int | None, kind: str, basis: str) -> tuple[Any, ...]:
-        return ("natural", firm, day, unit or 0, kind, basis)
+    def _natural(
+        firm: int, day: Any, unit: int | None, kind: str, basis: str, amount: Any, person_amount: Any
+    ) -> tuple[Any, ...]:
+        """A penalty without a decision number: the same enterprise, day, unit, kind, basis and amounts."""
+        money = tuple(Decimal(str(a or 0)).quantize(Decimal("0.01")) for a in (amount, person_amount))
+        return ("natural", firm, day, unit or 0, kind, basis, *money)
 
     def check(self, row: int, data: dict[str, Any]) -> Checked:
         out = Checked(row=row)
@@ -207,6 +214,11 @@ class PenaltyRows:
         except ValueError as exc:
             out.errors["department"] = str(exc)
             unit = None
+        # an enterprise out of reach is named with the row's other problems, in one round (a code that is no code
+        # is named by the input's own parser below)
+        with contextlib.suppress(ValueError):
+            if self.lookups.firms.get(clean_credit_code(values.get("enterprise"))) is None:
+                out.errors["enterprise"] = "未找到该统一社会信用代码对应的企业（须为您管辖范围内已登记的企业）"
         try:
             given = parse(PenaltyIn, {k: v for k, v in values.items() if k not in PAYMENT_FIELDS})
         except FieldErrors as exc:
@@ -226,7 +238,9 @@ class PenaltyRows:
             key = (
                 ("ref", unit_id or 0, given.external_ref)
                 if given.external_ref
-                else self._natural(firm.pk, given.decided_on, unit_id, given.kind, given.basis)
+                else self._natural(
+                    firm.pk, given.decided_on, unit_id, given.kind, given.basis, given.amount, given.person_amount
+                )
             )
             if key in self.seen:
                 out.errors["external_ref" if given.external_ref else "enterprise"] = f"与第 {self.seen[key]} 行重复"
@@ -288,7 +302,7 @@ PENALTY_LEDGER = Ledger(
         "1. 每行填写一份行政处罚决定，第一行为列名（列的顺序可以调整，多余的列会被忽略）。带 * 的列必填。",
         (
             "2. 以决定书文号识别处罚：已导入过的文号按表中内容更正（缴纳情况、金额等）；"
-            "没有文号的按单位、日期、种类和依据识别。"
+            "没有文号的按单位、日期、种类、依据和金额识别，只能原样重复导入。"
         ),
         "3. 处罚单位不填时为导入人所属单位。表中任何一行有错时整个文件都不导入，并给出标注了错误的工作簿。",
     ),
@@ -309,7 +323,13 @@ PENALTY_LEDGER = Ledger(
         Column("kind", "处罚种类", ("处罚类型", "种类"), compact_text, choices=lambda: labels(PenaltyKind.choices)),
         Column("amount", "罚款金额（元）", ("罚款数额", "处罚金额", "罚没金额"), _amount, kind="number"),
         Column(
-            "basis", "处罚依据", ("法律依据", "违法依据", "依据"), keep_text, True, "如：安全生产法 第一百零二条", 30
+            "basis",
+            "处罚依据",
+            ("法律依据", "违法依据", "依据"),
+            keep_text,
+            True,
+            "如：安全生产法 第一百零二条",
+            width=30,
         ),
         Column("facts", "违法事实", ("违法行为", "主要违法事实", "案由"), keep_text, width=40),
         Column("person", "被处罚人", ("被处罚个人", "个人"), keep_text),
