@@ -216,8 +216,9 @@ def record_payment(request: HttpRequest, penalty_id: int) -> Penalty:
     """``{paid_amount?, paid_on?, payment?, enforcement_note?}``: the payment and enforcement of the fine. Without
     ``payment`` the state follows the amount paid; 已缴纳 without an amount is the whole fine; 申请强制执行 needs
     ``enforcement_note``. 422 naming every bad field; 403 unless the caller keeps the unit's penalties."""
+    body = json_body(request)  # its kind first (415 says nothing of the record); its values after the scope
     found = _penalty(request, penalty_id)
-    penalty_payment(actor=request_actor(request), penalty=found, data=json_body(request))
+    penalty_payment(actor=request_actor(request), penalty=found, data=body)
     return _penalty(request, penalty_id)
 
 

@@ -143,8 +143,9 @@ def get_officer(request: HttpRequest, officer_id: int) -> LawOfficer:
 @officers_router.patch("/{int:officer_id}", response=OfficerOut, openapi_extra=openapi_body(OfficerChange))
 def patch_officer(request: HttpRequest, officer_id: int) -> LawOfficer:
     """``{active?, valid_to?}``: in post or not, the certificate's validity (null clears it)."""
+    body = json_body(request)  # its kind first (415 says nothing of the record); its values after the scope
     officer = _officer(request, officer_id)
-    officer_update(actor=request_actor(request), officer=officer, data=json_body(request))
+    officer_update(actor=request_actor(request), officer=officer, data=body)
     return _officer(request, officer_id)
 
 
@@ -250,8 +251,9 @@ def get_expert(request: HttpRequest, expert_id: int) -> Expert:
 @experts_router.patch("/{int:expert_id}", response=ExpertOut, openapi_extra=openapi_body(ExpertChange))
 def patch_expert(request: HttpRequest, expert_id: int) -> Expert:
     """``{active?, organisation?, title?, phone?, sectors?, specialty?}``: only the fields given change."""
+    body = json_body(request)  # its kind first (415 says nothing of the record); its values after the scope
     expert = _expert(request, expert_id)
-    expert_update(actor=request_actor(request), expert=expert, data=json_body(request))
+    expert_update(actor=request_actor(request), expert=expert, data=body)
     return _expert(request, expert_id)
 
 
@@ -259,8 +261,9 @@ def patch_expert(request: HttpRequest, expert_id: int) -> Expert:
 def add_relation(request: HttpRequest, expert_id: int) -> Status[ExpertRelation]:
     """``{enterprise: credit code, kind, note?}`` → 201 the tie: the expert is refused on that enterprise's
     inspection teams. 409 naming ``enterprise`` when it is recorded already."""
+    body = json_body(request)  # its kind first (415 says nothing of the record); its values after the scope
     expert = _expert(request, expert_id)
-    relation = relation_add(actor=request_actor(request), expert=expert, data=json_body(request))
+    relation = relation_add(actor=request_actor(request), expert=expert, data=body)
     return Status(201, ExpertRelation.objects.select_related("enterprise").get(pk=relation.pk))
 
 

@@ -63,7 +63,7 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": [(p, totals.get(p.pk, {})) for p in plans],
         "units": units,
-        "region": actor.region if actor.is_regulator else None,
+        "region_code": actor.region_id if actor.is_regulator and actor.region_id else "",
         "frequencies": default_frequencies(),
         "sectors": list(Sector.objects.order_by("position", "key").values_list("key", "name")),
         "year": dates.today().year,

@@ -154,7 +154,7 @@ def expert_list_view(request: HttpRequest) -> HttpResponse:
         "sectors": sectors,
         "kinds": RelationKind.choices,
         "can_add": actor.role == Role.ADMIN or (region is not None and may_keep_experts(actor, region.code)),
-        "region": region,
+        "region_code": region.code if region is not None else "",
         "error": error,
         "form": request.POST if request.method == "POST" else {},
     }
