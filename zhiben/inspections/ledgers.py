@@ -367,7 +367,7 @@ def penalty_ledger_rows(qs: QuerySet[Penalty]) -> Iterable[list[Any]]:
             p.external_ref,
             p.enterprise.credit_code,
             p.enterprise.name,
-            p.department.name if p.department_id else "",
+            p.department.name if p.department is not None else "",
             p.decided_on,
             p.get_kind_display(),
             p.amount,
@@ -433,8 +433,8 @@ class InspectionRows:
         self.lookups = Lookups(actor)
 
     def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
-        codes = set()
-        certs = set()
+        codes: set[str] = set()
+        certs: set[str] = set()
         for r in rows:
             with contextlib.suppress(ValueError):
                 codes.add(clean_credit_code(r.get("enterprise")))
@@ -515,7 +515,7 @@ class InspectionRows:
             and not may_keep(self.actor, department_id=unit.pk, region_code=firm.region_id)
         ):
             out.errors["department"] = f"您不能登记{unit.name}的执法检查"
-        kind = InspectionKind.OTHER
+        kind: str = InspectionKind.OTHER
         if data.get("kind"):
             try:
                 kind = clean_choice(data["kind"], label="检查方式", choices=InspectionKind.choices, allow_blank=False)
@@ -742,7 +742,7 @@ def inspection_ledger_rows(qs: QuerySet[Inspection]) -> Iterable[list[Any]]:
             i.enterprise.credit_code,
             i.enterprise.name,
             i.on,
-            i.department.name if i.department_id else "",
+            i.department.name if i.department is not None else "",
             kinds.get(i.kind, i.kind),
             *(YES if flag in flags else NO for _, flag, _ in FLAG_COLUMNS),
             "、".join(m.name for m in officers),

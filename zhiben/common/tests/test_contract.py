@@ -381,8 +381,8 @@ def test_every_operation_is_classified() -> None:
 # test makes sure every scoped operation above falls under one of them.
 def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = (ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT)
-    specs += (PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS)
-    prefixes = [p for spec in specs for p in spec.prefixes]
+    specs_pen = (PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS)
+    prefixes = [p for spec in (*specs, *specs_pen) for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | PENALTIES | INSPECTION_PLANS | POOLS
     for _, path in sorted(scoped):

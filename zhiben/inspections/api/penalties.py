@@ -90,7 +90,7 @@ class PenaltyOut(Schema):
 
     @staticmethod
     def resolve_department_name(obj: Penalty) -> str:
-        return obj.department.name if obj.department_id else ""
+        return obj.department.name if obj.department is not None else ""
 
     @staticmethod
     def resolve_inspection(obj: Penalty) -> int | None:

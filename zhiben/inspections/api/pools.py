@@ -88,7 +88,7 @@ class OfficerOut(Schema):
 
     @staticmethod
     def resolve_user(obj: LawOfficer) -> str | None:
-        return obj.user.username if obj.user_id else None
+        return obj.user.username if obj.user is not None else None
 
 
 class OfficerList(Schema):

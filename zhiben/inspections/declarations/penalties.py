@@ -68,7 +68,8 @@ def _recorded(p: Mapping[str, Any]) -> list[str]:
 
 
 def _changed(p: Mapping[str, Any]) -> list[str]:
-    changes = p.get("changes") if isinstance(p.get("changes"), Mapping) else {}
+    found = p.get("changes")
+    changes: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     out = []
     for key, pair in changes.items():
         if isinstance(pair, list | tuple) and len(pair) == 2:

@@ -83,11 +83,10 @@ def _counted(inspections: QuerySet[Inspection]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def items_with_done(plan: InspectionPlan) -> QuerySet[PlanItem]:
+def items_with_done(plan: InspectionPlan) -> QuerySet[PlanItem, Any]:
     """The plan's items, each annotated with ``done`` (the unit's inspections at the enterprise in the year)."""
-    return PlanItem.objects.filter(plan=plan).annotate(
-        done=_counted(_inspections_at(department=plan.department_id, year=plan.year))
-    )
+    qs: Any = PlanItem.objects.filter(plan=plan)
+    return qs.annotate(done=_counted(_inspections_at(department=plan.department_id, year=plan.year)))
 
 
 def _sum_rows(rows: Iterable[tuple[int, int]]) -> dict[str, int]:
@@ -151,9 +150,8 @@ def _rate(done: int, planned: int) -> float | None:
 def plan_progress(plan: InspectionPlan) -> Progress:
     """Progress of ``plan`` against its planned inspections, key sectors and draws (see :class:`Progress`): a
     fixed number of queries, whatever the plan's size (its items with their counts in one)."""
-    rows = list(
-        items_with_done(plan).order_by().values_list("supervision_class", "planned", "done", "enterprise__sector_id")
-    )
+    items: Any = items_with_done(plan)  # ``done`` is an annotation the type checker cannot see
+    rows = list(items.order_by().values_list("supervision_class", "planned", "done", "enterprise__sector_id"))
     by_class: dict[str, list[tuple[int, int]]] = {}
     for cls, planned, done, _ in rows:
         by_class.setdefault(cls or "", []).append((planned, done))
@@ -182,12 +180,7 @@ def plan_progress(plan: InspectionPlan) -> Progress:
             key_sectors.append(
                 {"sector": key, "name": names.get(key, key), "enterprises": n, "inspected": hit, "rate": _rate(hit, n)}
             )
-    owed = (
-        items_with_done(plan)
-        .filter(planned__gt=0, done=0)
-        .select_related("enterprise")
-        .order_by("supervision_class", "id")
-    )
+    owed = items.filter(planned__gt=0, done=0).select_related("enterprise").order_by("supervision_class", "id")
     not_inspected = [
         {
             "enterprise": i.enterprise.credit_code,
@@ -230,7 +223,7 @@ def draws_of(plan: InspectionPlan, *, enterprises: int) -> dict[str, Any]:
     }
 
 
-def plan_items(plan: InspectionPlan) -> QuerySet[PlanItem]:
+def plan_items(plan: InspectionPlan) -> QuerySet[PlanItem, Any]:
     """Every item of ``plan`` with its enterprise and ``done`` (for the export), by class and enterprise."""
     return (
         items_with_done(plan)

@@ -151,7 +151,7 @@ def inspection_ledger_update_many(
         current = {i.pk: i for i in Inspection.objects.select_for_update().filter(pk__in=ids)}
         teams: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for m in TeamMember.objects.filter(inspection_id__in=ids).order_by("id").values():
-            teams[m["inspection_id"]].append(m)
+            teams[m["inspection_id"]].append(dict(m))
         for (given, change), extra in zip(rows, extras, strict=True):
             inspection = current[given.pk]
             old_team = teams[inspection.pk]

@@ -118,8 +118,8 @@ def _expert_post(request: HttpRequest, actor: Any) -> str:
         return f"已撤销{expert.name}的一项回避关系"
     if action != "relate":
         raise FieldErrors({"action": "操作不正确"})
-    fields = ("enterprise", "kind", "note")
-    made_relation = relation_add(actor=actor, expert=expert, data={k: request.POST.get(k) or "" for k in fields})
+    tie = ("enterprise", "kind", "note")
+    made_relation = relation_add(actor=actor, expert=expert, data={k: request.POST.get(k) or "" for k in tie})
     return f"已登记{expert.name}与{made_relation.enterprise.name}的回避关系"
 
 
