@@ -1,0 +1,36 @@
+"""The demo's enforcement data (zhiben/demo/inspections_pen.py): officers, experts, this year's plan with progress,
+a daily penalty and the tip's penalty — through the services, and nothing added by a second run."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from zhiben.audit.models import Event
+from zhiben.common import dates
+from zhiben.inspections.models import EnforcementTally, Expert, InspectionPlan, LawOfficer, Penalty
+from zhiben.inspections.selectors.plans import plan_progress
+from zhiben.tips.models import Tip
+
+pytestmark = pytest.mark.django_db
+MINE = ("law_officer", "expert", "inspection_plan", "penalty", "inspection")
+
+
+def test_the_demo_seeds_the_countys_enforcement_once() -> None:
+    call_command("seed_demo")
+    assert LawOfficer.objects.filter(certificate_no__startswith="渝应急执5004").count() == 6
+    assert LawOfficer.objects.get(certificate_no="渝应急执500401").user.username == "county"
+    assert Expert.objects.filter(region_id="500241").count() == 3
+    plan = InspectionPlan.objects.get(year=dates.today().year, department__name="秀山土家族苗族自治县应急管理局")
+    progress = plan_progress(plan)
+    assert progress.totals["planned"] > 0 and progress.totals["done"] > 0
+    daily = Penalty.objects.get(daily=True)
+    assert daily.inspection_id is not None and daily.major_hazard
+    linked = Penalty.objects.get(tip__isnull=False)
+    tip = Tip.objects.get(pk=linked.tip_id)
+    assert tip.fine == linked.amount
+    assert EnforcementTally.objects.filter(penalties__gt=0).exists()
+    events = Event.objects.filter(subject_type__in=MINE).count()
+    call_command("seed_demo")
+    assert Event.objects.filter(subject_type__in=MINE).count() == events
+    call_command("verify_events")
