@@ -23,6 +23,10 @@ def test_every_register_is_declared_with_its_path() -> None:
         "pressure": "pressures",
         "plan": "plans",
         "task": "tasks",
+        "penalty": "penalties",
+        "inspection_plan": "inspection-plans",
+        "law_officer": "law-officers",
+        "expert": "experts",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

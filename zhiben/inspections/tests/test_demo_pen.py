@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from zhiben.audit.models import Event
-from zhiben.common import dates
+from zhiben.common import dates, kit
 from zhiben.inspections.models import EnforcementTally, Expert, InspectionPlan, LawOfficer, Penalty
 from zhiben.inspections.selectors.plans import plan_progress
 from zhiben.tips.models import Tip
@@ -30,6 +30,10 @@ def test_the_demo_seeds_the_countys_enforcement_once() -> None:
     tip = Tip.objects.get(pk=linked.tip_id)
     assert tip.fine == linked.amount
     assert EnforcementTally.objects.filter(penalties__gt=0).exists()
+    # every event written reads in Chinese on a timeline (the inspection's catalogue is the inspections area's)
+    for event in Event.objects.filter(subject_type__in=MINE).exclude(subject_type="inspection"):
+        assert kit.event_view(event.subject_type, event.kind, event.payload)[0] != "其他记录", event.kind
+    assert kit.event_view("tip", "fine_set", {"fine": "1.00", "penalties": 1})[0] == "罚款金额按行政处罚登记更新"
     events = Event.objects.filter(subject_type__in=MINE).count()
     call_command("seed_demo")
     assert Event.objects.filter(subject_type__in=MINE).count() == events
