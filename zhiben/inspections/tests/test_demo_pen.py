@@ -10,7 +10,6 @@ from zhiben.audit.models import Event
 from zhiben.common import dates, kit
 from zhiben.inspections.models import EnforcementTally, Expert, InspectionPlan, LawOfficer, Penalty
 from zhiben.inspections.selectors.plans import plan_progress
-from zhiben.tips.models import Tip
 
 pytestmark = pytest.mark.django_db
 MINE = ("law_officer", "expert", "inspection_plan", "penalty", "inspection")
@@ -19,7 +18,8 @@ MINE = ("law_officer", "expert", "inspection_plan", "penalty", "inspection")
 def test_the_demo_seeds_the_countys_enforcement_once() -> None:
     call_command("seed_demo")
     assert LawOfficer.objects.filter(certificate_no__startswith="渝应急执5004").count() == 6
-    assert LawOfficer.objects.get(certificate_no="渝应急执500401").user.username == "county"
+    county = LawOfficer.objects.get(certificate_no="渝应急执500401").user
+    assert county is not None and county.username == "county"
     assert Expert.objects.filter(region_id="500241").count() == 3
     plan = InspectionPlan.objects.get(year=dates.today().year, department__name="秀山土家族苗族自治县应急管理局")
     progress = plan_progress(plan)
@@ -27,7 +27,8 @@ def test_the_demo_seeds_the_countys_enforcement_once() -> None:
     daily = Penalty.objects.get(daily=True)
     assert daily.inspection_id is not None and daily.major_hazard
     linked = Penalty.objects.get(tip__isnull=False)
-    tip = Tip.objects.get(pk=linked.tip_id)
+    tip = linked.tip
+    assert tip is not None
     assert tip.fine == linked.amount
     assert EnforcementTally.objects.filter(penalties__gt=0).exists()
     # every event written reads in Chinese on a timeline (the inspection's catalogue is the inspections area's)
