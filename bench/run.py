@@ -10,7 +10,9 @@ and times, as medians of repeated requests, the summary-count answers at both si
 regions and categories, not on hazards: the large/small ratio is printed) beside the same figures by ``GROUP BY``
 over the rows of the large database (the floor a naive dashboard would pay), then the sweep over the large one.
 On PostgreSQL it also runs bench/concurrency.py (16 HTTP clients writing at once, beside a floor endpoint).
-Before the databases, bench/plans_parse.py times the plan-document parser (no database: issue 13).
+Before the databases, bench/plans_parse.py times the plan-document parser (no database: issue 13), and
+bench/draws.py times a 双随机 draw over 100,000 enterprises and 500 inspectors on its own scratch SQLite database
+and checks that it is reproducible byte for byte (issue 14).
 
 Environment: BENCH_DATABASES ("sqlite postgres"), BENCH_ENTERPRISES, BENCH_HAZARDS, BENCH_SMALL_HAZARDS,
 BENCH_REPEAT (15), BENCH_PG_URL (a database URL whose role may CREATE DATABASE).
@@ -29,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import concurrency  # bench/concurrency.py, beside this script
+import draws  # bench/draws.py
 import plans_parse  # bench/plans_parse.py
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +66,8 @@ def main() -> None:
     }
     results["plans_parse"] = _measure_plans()
     plans_parse.print_table(results["plans_parse"])
+    results["draws"] = _measure_draws()
+    draws.print_table(results["draws"])
     pg_started = False
     for db in wanted:
         if db == "postgres":
@@ -83,6 +88,7 @@ def main() -> None:
     if "concurrency" in results:
         concurrency.print_table(results["concurrency"])
     plans_parse.print_table(results["plans_parse"])
+    draws.print_table(results["draws"])
     print(f"\nwritten {RESULTS.relative_to(ROOT)}")
 
 
@@ -128,6 +134,15 @@ def _measure_plans() -> list[dict[str, Any]]:
     """The plan parser in a process of its own (its first run pays the imports, as a fresh worker would)."""
     done = subprocess.run(
         [sys.executable, "bench/plans_parse.py"], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
+    )
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _measure_draws() -> list[dict[str, Any]]:
+    """The draw bench in a process of its own, on its own scratch SQLite database (bench/draws.py)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "bench/draws.py"], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
     )
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 

@@ -40,6 +40,8 @@ from zhiben.filings.api import router as filings_router
 from zhiben.filings.api import statistics_router
 from zhiben.hazards.api import router as hazards_router
 from zhiben.imports.api import router as imports_router
+from zhiben.inspections.api.draws import router as draws_router
+from zhiben.inspections.api.inspections import router as inspections_router
 from zhiben.inspections.api.penalties import inspection_router as inspection_penalties_router
 from zhiben.inspections.api.penalties import router as penalties_router
 from zhiben.inspections.api.plans import router as inspection_plans_router
@@ -257,8 +259,10 @@ api.add_router("/duty-items", duty_items_router)
 api.add_router("/duty-attachments", duty_attachments_router)
 api.add_router("/stats", duty_stats_router)
 api.add_router("/pressures", pressures_router)
+api.add_router("/draws", draws_router)
 api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/inspections", inspections_router)
 api.add_router("/law-officers", officers_router)
 api.add_router("/experts", experts_router)
 api.add_router("/inspection-plans", inspection_plans_router)

@@ -1,6 +1,7 @@
 """The demo's enforcement data for 秀山县 (penalties, plans and pools): the county 应急管理局's law-enforcement officers
-(certificate numbers 渝应急执5004xx, the demo officers ``county``, ``county2`` and ``chem`` among them) and the
-county's expert pool with one tie (回避) to the demo enterprise; the bureau's yearly inspection plan for this year
+(certificate numbers 渝应急执5004xx; the demo officers ``county``, ``county2`` and ``chem`` get their logins unless
+another area's demo gave them one) and, if the county has none, an expert pool with one tie (回避) to the demo
+enterprise; the bureau's yearly inspection plan for this year
 with progress — inspections of this year brought in through the inspection ledger's write path; penalties: one
 continued by the day (安全生产法 第一百一十二条) on one of those inspections, and one on the demo tip whose
 violation was confirmed (its fine, 20,000 yuan, is the penalty's). Everything through the services, so events
@@ -81,6 +82,9 @@ def _officers(county: User, bureau: Department) -> None:
 
 
 def _experts(county: User) -> None:
+    """The county's expert pool, when no other part of the demo has filled it."""
+    if Expert.objects.filter(region_id=COUNTY).exists():
+        return
     for name, organisation, title, sectors, specialty in EXPERTS:
         if Expert.objects.filter(region_id=COUNTY, name=name).exists():
             continue

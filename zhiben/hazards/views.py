@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.request import request_actor
 from zhiben.accounts.scope import scoped
+from zhiben.common import kit
 from zhiben.common.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.filters import for_page
 from zhiben.common.idempotency import once_per_form
@@ -280,6 +281,8 @@ def _detail_context(request: HttpRequest, hazard: Hazard, bound: dict[str, Any] 
         "extension_ask_by": ask_by,
         "extension_late": ask_by is not None and rules.today() > ask_by,
         "max_mb": settings.ZHIBEN["ATTACHMENT_MAX_BYTES"] // 1048576,
+        # other registers' sections on this page (an inspection's finding: 来源检查)
+        "panels": kit.panels(on="hazard", actor=actor, subject=hazard),
     }
 
 

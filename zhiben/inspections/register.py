@@ -4,4 +4,15 @@ penalties, experts and plans, statistics); importing them here records them with
 
 from __future__ import annotations
 
-from .declarations import penalties, plans, pools  # noqa: F401 - 行政处罚, 年度检查计划, 执法人员和专家库
+from .declarations import (
+    draws,  # noqa: F401 - 双随机 draws
+    inspections,  # noqa: F401 - the inspection on site (监督检查)
+    penalties,  # 行政处罚 (its ledgers attached below)
+    plans,  # noqa: F401 - 年度监督检查计划
+    pools,  # noqa: F401 - 执法人员和专家库
+)
+from .ledgers import INSPECTION_LEDGER, PENALTY_LEDGER
+
+# The enforcement ledgers (执法检查台账, 行政处罚台账) on the penalty register: attached here, where the app's
+# declarations and its write path meet (the ledgers write through the services, which import the declarations).
+penalties.PENALTY_REGISTER.ledgers = (INSPECTION_LEDGER, PENALTY_LEDGER)

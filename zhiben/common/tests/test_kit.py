@@ -23,6 +23,8 @@ def test_every_register_is_declared_with_its_path() -> None:
         "pressure": "pressures",
         "plan": "plans",
         "task": "tasks",
+        "draw": "draws",
+        "inspection": "inspections",
         "penalty": "penalties",
         "inspection_plan": "inspection-plans",
         "law_officer": "law-officers",

@@ -97,3 +97,23 @@ def test_the_demo_looks_like_a_countys_programme_with_something_to_do_for_every_
     for user in User.objects.exclude(role="admin"):
         assert todo_for(user).count > 0, user.username
     call_command("verify_events")
+
+
+def test_the_demo_has_a_published_and_a_discarded_draw_of_the_county() -> None:
+    from django.test import Client
+
+    from zhiben.inspections.models import Draw, LawOfficer
+
+    call_command("seed_demo")
+    draws = {d.status: d for d in Draw.objects.filter(department__region_id="500241", department__kind="emergency")}
+    assert set(draws) == {"published", "discarded"}
+    assert draws["discarded"].discarded_reason and draws["discarded"].serial == 1 and draws["published"].serial == 2
+    assert "渝应急执500106" not in draws["published"].pool_inspectors  # its certificate has lapsed
+    assert LawOfficer.objects.get(certificate_no="渝应急执500101").user == User.objects.get(username="county")
+    call_command("seed_demo")
+    assert Draw.objects.filter(department__region_id="500241", department__kind="emergency").count() == 2
+    assert LawOfficer.objects.filter(certificate_no__startswith="渝应急执5001").count() == 6
+    page = Client().get("/inspections/draws/public/").content.decode()
+    assert draws["published"].title in page and "已作废" in page
+    r = Client().post("/api/v1/draws/verify", {"id": draws["published"].pk}, content_type="application/json")
+    assert r.json()["verified"] is True

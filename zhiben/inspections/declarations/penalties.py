@@ -1,6 +1,7 @@
-"""The penalties register (行政处罚) on the register kit: its event catalogue, its menu entry, and the two
-enforcement ledgers (执法检查台账 and 行政处罚台账) the import engine reads. The 行政处罚决定书 is a document of
-the orders area; it is added to ``documents`` when that area's declarations are merged."""
+"""The penalties register (行政处罚) on the register kit: its event catalogue and its menu entry. Its documents (the
+行政处罚决定书) are the orders area's, declared in ``orders_parts.PENALTY_DOCUMENTS``; its two enforcement ledgers
+(执法检查台账 and 行政处罚台账, ``ledgers.py``) are attached in ``register.py``: they write through the services,
+which import the declarations (the draws' lifecycle), so the declarations may not import them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 
 from zhiben.common import kit
 
-from ..ledgers import INSPECTION_LEDGER, PENALTY_LEDGER
 from ..models import PaymentStatus, PenaltyKind
 from ..selectors.penalties import penalty_get
+from . import orders_parts
 
 _KINDS = dict(PenaltyKind.choices)
 _PAYMENT = dict(PaymentStatus.choices)
@@ -94,8 +95,8 @@ PENALTY_REGISTER = kit.register(
         get_scoped=kit.scoped_get(lambda actor, key: penalty_get(actor=actor, penalty_id=key), "行政处罚记录不存在"),
         events=EVENTS,
         nav=kit.NavEntry("行政处罚", "penalty-list", frozenset(), order=57),
-        # the enforcement ledgers: the inspections' is declared here beside the penalties' (both are 执法台账)
-        ledgers=(INSPECTION_LEDGER, PENALTY_LEDGER),
-        documents=(),
+        # the enforcement ledgers (both are 执法台账), attached by register.py
+        ledgers=(),
+        documents=orders_parts.PENALTY_DOCUMENTS,
     )
 )

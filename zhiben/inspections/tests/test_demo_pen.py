@@ -18,9 +18,9 @@ MINE = ("law_officer", "expert", "inspection_plan", "penalty", "inspection")
 def test_the_demo_seeds_the_countys_enforcement_once() -> None:
     call_command("seed_demo")
     assert LawOfficer.objects.filter(certificate_no__startswith="渝应急执5004").count() == 6
-    county = LawOfficer.objects.get(certificate_no="渝应急执500401").user
-    assert county is not None and county.username == "county"
-    assert Expert.objects.filter(region_id="500241").count() == 3
+    # the demo officers' logins go to the first area's demo that names them (a user is one officer at most)
+    assert LawOfficer.objects.filter(user__username="county").count() == 1
+    assert Expert.objects.filter(region_id="500241").count() >= 3
     plan = InspectionPlan.objects.get(year=dates.today().year, department__name="秀山土家族苗族自治县应急管理局")
     progress = plan_progress(plan)
     assert progress.totals["planned"] > 0 and progress.totals["done"] > 0

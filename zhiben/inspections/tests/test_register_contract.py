@@ -1,14 +1,16 @@
-"""The inspections app's register contracts, by register name (``SPECS``): the platform's own tests read each
-register's spec from here (zhiben/notifications/tests/test_rules.py). Each area keeps its specs and contract tests
-in its own module and names them here."""
+"""The inspections app's register contracts by register name (``SPECS``): the platform's tests that go through
+every register (zhiben/notifications/tests/test_rules.py) find each one's spec here. Each area keeps its own
+contract test module (test_draws_contract.py …); this module only names them."""
 
 from __future__ import annotations
 
-from zhiben.tests_support.contract import Spec
-
+from .test_draws_contract import SPEC as DRAW_SPEC
+from .test_inspections_contract import SPEC as INSPECTION_SPEC
 from .test_register_contract_pen import EXPERT_SPEC, OFFICER_SPEC, PENALTY_SPEC, PLAN_SPEC
 
-SPECS: dict[str, Spec] = {
+SPECS = {
+    "draw": DRAW_SPEC,
+    "inspection": INSPECTION_SPEC,
     "penalty": PENALTY_SPEC,
     "inspection_plan": PLAN_SPEC,
     "law_officer": OFFICER_SPEC,

@@ -28,6 +28,8 @@ from zhiben.demo.departments import seed_departments
 from zhiben.demo.duties import seed_duties
 from zhiben.demo.generator import enterprise_rows
 from zhiben.demo.hazard_generator import LOCATIONS, TITLES
+from zhiben.demo.inspections_draws import seed_draws
+from zhiben.demo.inspections_insp import seed_inspections_insp
 from zhiben.demo.inspections_pen import seed_inspections_pen
 from zhiben.demo.plans import seed_plans
 from zhiben.enterprises.inputs import EnterpriseRegistration
@@ -228,6 +230,8 @@ class Command(BaseCommand):
         self._accidents_and_tips()
         seed_plans(admin=admin)
         seed_duties(admin=admin, county=DEMO_COUNTY, password=PASSWORD)
+        seed_draws(admin=admin)
+        seed_inspections_insp(admin=admin)
         seed_inspections_pen()
         self.stdout.write("演示数据就绪。")
 
