@@ -43,6 +43,10 @@ from zhiben.imports.api import router as imports_router
 from zhiben.inspections.api.draws import router as draws_router
 from zhiben.inspections.api.inspections import router as inspections_router
 from zhiben.inspections.api.orders import inspection_orders_router, orders_router
+from zhiben.inspections.api.penalties import inspection_router as inspection_penalties_router
+from zhiben.inspections.api.penalties import router as penalties_router
+from zhiben.inspections.api.plans import router as inspection_plans_router
+from zhiben.inspections.api.pools import experts_router, officers_router
 from zhiben.inspections.api.stats import router as enforcement_stats_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
@@ -264,5 +268,10 @@ api.add_router("/orders", orders_router)
 api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/law-officers", officers_router)
+api.add_router("/experts", experts_router)
+api.add_router("/inspection-plans", inspection_plans_router)
+api.add_router("/penalties", penalties_router)
+api.add_router("/inspections", inspection_penalties_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
 api.add_router("", documents_router)

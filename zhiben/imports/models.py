@@ -11,6 +11,8 @@ from django.db import models
 class Kind(models.TextChoices):
     ENTERPRISES = "enterprises", "企业清单"
     HAZARDS = "hazards", "隐患清单"
+    INSPECTIONS = "inspections", "执法检查台账"
+    PENALTIES = "penalties", "行政处罚台账"
 
 
 class JobStatus(models.TextChoices):

@@ -70,6 +70,48 @@ def _completed(p: Mapping[str, Any]) -> list[str]:
     return [signed, *(["检查结果：" + "，".join(parts)] if parts else []), f"发现问题 {p.get('findings', 0)} 项"]
 
 
+def _imported(p: Mapping[str, Any]) -> list[str]:
+    """An inspection brought in from another system's ledger (执法台账, services/ledgers.py)."""
+    flags = p.get("flags") or []
+    team = [str(m) for m in p.get("team") or []]
+    return [
+        f"检查日期：{p.get('on', '')}",
+        f"检查方式：{KINDS.get(str(p.get('kind')), '其他')}",
+        *(["检查形式：" + "、".join(FLAGS.get(str(f), str(f)) for f in flags)] if flags else []),
+        *([f"检查组：{'、'.join(team)}"] if team else []),
+        f"台账记载发现问题 {p.get('findings', 0)} 项（其中重大事故隐患 {p.get('major_findings', 0)} 项）",
+        *([f"台账文书编号：{p['ledger_ref']}"] if p.get("ledger_ref") else []),
+    ]
+
+
+_LEDGER_FIELDS = {
+    "kind": "检查方式",
+    "flags": "检查形式",
+    "summary": "检查情况",
+    "ledger_findings": "台账记载发现问题数",
+    "ledger_major_findings": "台账记载重大事故隐患数",
+    "team": "检查组",
+}
+
+
+def _ledger_updated(p: Mapping[str, Any]) -> list[str]:
+    changes = p.get("changes")
+    found: Mapping[str, Any] = changes if isinstance(changes, Mapping) else {}
+
+    def shown(key: str, value: Any) -> str:
+        if key == "kind":
+            return KINDS.get(str(value), str(value))
+        if isinstance(value, list):
+            return "、".join(FLAGS.get(str(v), str(v)) for v in value) or "无"
+        return str(value) if value not in (None, "") else "—"
+
+    return [
+        f"{_LEDGER_FIELDS.get(k, '其他')}：{shown(k, pair[0])} → {shown(k, pair[1])}"
+        for k, pair in found.items()
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    ]
+
+
 CATALOGUE = kit.EventCatalogue(
     (
         kit.EventKind("created", "登记检查", render=_created),
@@ -84,5 +126,8 @@ CATALOGUE = kit.EventCatalogue(
             ],
         ),
         kit.EventKind("completed", "检查完毕", render=_completed),
+        # brought in or corrected by an inspection ledger (执法台账导入, services/ledgers.py)
+        kit.EventKind("imported", "台账导入检查记录", render=_imported),
+        kit.EventKind("ledger_updated", "台账更正检查记录", render=_ledger_updated),
     )
 )

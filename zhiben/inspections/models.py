@@ -299,6 +299,12 @@ class Inspection(models.Model):
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # An inspection brought in from another system's ledger (执法台账导入): its document number there, and the
+    # findings that ledger counts (their hazards are not in zhiben, so there are no Finding rows for them).
+    # Inspections recorded here leave them blank and 0.
+    ledger_ref = models.CharField("台账文书编号", max_length=80, blank=True)
+    ledger_findings = models.PositiveIntegerField("台账记载的发现问题数", default=0)
+    ledger_major_findings = models.PositiveIntegerField("台账记载的重大事故隐患数", default=0)
 
     scope = ScopePaths(region="region__code", sector="sector_id", enterprise="enterprise_id")
 

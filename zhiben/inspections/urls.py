@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import draws, inspections, orders
+from .views import draws, inspections, orders, penalties, plans, pools
 from .views import stats as stats_views
 
 urlpatterns: list = [
@@ -29,4 +29,11 @@ urlpatterns: list = [
     path("<int:inspection_id>/orders/", orders.inspection_orders_view, name="inspection-orders"),
     # the enforcement statistics
     path("stats/", stats_views.stats_view, name="inspection-stats"),
+    # penalties, yearly plans and the officer and expert pools
+    path("penalties/", penalties.penalty_list_view, name="penalty-list"),
+    path("penalties/<int:penalty_id>/", penalties.penalty_detail_view, name="penalty-detail"),
+    path("plans/", plans.plan_list_view, name="inspection-plan-list"),
+    path("plans/<int:plan_id>/", plans.plan_detail_view, name="inspection-plan-detail"),
+    path("officers/", pools.officer_list_view, name="law-officer-list"),
+    path("experts/", pools.expert_list_view, name="expert-list"),
 ]

@@ -51,6 +51,17 @@ def _verified(p: Mapping[str, Any]) -> list[str]:
     return [line for line in out if line]
 
 
+def _fine_set(p: Mapping[str, Any]) -> list[str]:
+    out = [f"罚款 {p.get('fine')} 元（关联行政处罚 {p.get('penalties', 0)} 件）"]
+    if p.get("before") not in (None, ""):
+        out.append(f"原为 {p['before']} 元")
+    if p.get("reward") not in (None, ""):
+        out.append(f"奖励重新核定为 {p['reward']} 元")
+    if p.get("reward_paid"):
+        out.append("奖励已发放，不再变更")
+    return out
+
+
 CATALOGUE = kit.EventCatalogue(
     (
         kit.EventKind("received", "收到举报", render=_received),
@@ -78,5 +89,6 @@ CATALOGUE = kit.EventCatalogue(
         kit.EventKind("reward_notified", "通知举报人领取奖励", (("claim_due", "领取期限"),)),
         kit.EventKind("objected", "举报人提出异议", (("review_due", "复核期限"),)),
         kit.EventKind("reviewed", "完成复核并告知举报人"),
+        kit.EventKind("fine_set", "罚款金额按行政处罚登记更新", render=_fine_set),
     )
 )

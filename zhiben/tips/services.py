@@ -37,6 +37,7 @@ from . import receipts, rules
 from .crypto import seal, unseal
 from .inputs import (
     PAID_ON,
+    USED_BY_CATEGORY,
     TipAddition,
     TipExtension,
     TipObjection,
@@ -306,6 +307,9 @@ def tip_verify(*, actor: User, tip_id: int, verification: TipVerification) -> Ti
         unused = unused_fields(verification, tip.category)
         if unused:
             raise FieldErrors(unused)
+        if fine is None and confirmed and "fine" in USED_BY_CATEGORY.get(tip.category, ()) and tip.fine is not None:
+            # the fine the penalties register has recorded for this tip (tip_fine_set): the reward reads it
+            fine = tip.fine
         if verification.enterprise:
             _link_enterprise(actor, tip, verification.enterprise)
         if confirmed and tip.category == Category.MAJOR_HAZARD:
@@ -485,6 +489,41 @@ def _decide_reward(actor: User, tip: Tip, hazard: Hazard | None, accident: Any) 
     return TipReward.objects.create(
         tip=tip, eligible=True, amount=amount, basis=basis, decided_on=_today(), decided_by=actor
     )
+
+
+def tip_fine_set(*, actor: User, tip_id: int, fine: Decimal, penalties: int) -> Tip:
+    """The administrative fine of the matter a tip reported, as the penalties register has it (行政处罚): ``fine``
+    is the sum in yuan of the amounts of the ``penalties`` penalties linked to the tip (the caller's sum; 0 with
+    none). The reward of a confirmed major hazard or illegal operation is 15% of that fine within [3,000,
+    300,000] yuan (FACTS §3), so the tip's ``fine`` follows the penalties: set before the verification, it is
+    what ``tip_verify`` reads when the handler gives no fine; set after it, an eligible reward not yet paid is
+    decided again on the new fine (a paid reward is never changed: the event says the fine moved).
+
+    Runs in the caller's transaction (the penalty's); NotFound when the tip is not in ``actor``'s scope. The
+    event ``fine_set`` names the old and new fine and, when it changed, the reward."""
+    tip = scoped(Tip.objects.select_for_update(), actor).filter(pk=tip_id).first()
+    if tip is None:
+        raise NotFound("举报不存在")
+    amount = Decimal(fine).quantize(rules.CENT)
+    before = tip.fine
+    if before is not None and before == amount:
+        return tip
+    tip.fine = amount
+    tip.save(update_fields=["fine"])
+    payload: dict[str, Any] = {"fine": amount, "before": before, "penalties": penalties}
+    reward = TipReward.objects.filter(tip=tip, eligible=True).first()
+    if reward is not None and tip.category != Category.CONCEALED_ACCIDENT:
+        if reward.paid_on is None:
+            reward.amount = rules.violation_reward(amount)
+            reward.basis = f"罚款 {amount} 元的15%，不低于3000元、不高于30万元" + (
+                "；联名举报，由第一署名人领取" if tip.joint else ""
+            )
+            reward.save(update_fields=["amount", "basis"])
+            payload["reward"] = reward.amount
+        else:
+            payload["reward_paid"] = True
+    _log(actor, tip, "fine_set", payload)
+    return tip
 
 
 def tip_reward_notice(*, actor: User, tip_id: int) -> Tip:

@@ -22,6 +22,10 @@ from zhiben.hazards.tests.test_register_contract import SPEC as HAZARDS
 from zhiben.inspections.tests.test_draws_contract import SPEC as DRAWS_CONTRACT
 from zhiben.inspections.tests.test_inspections_contract import SPEC as INSPECTIONS_CONTRACT
 from zhiben.inspections.tests.test_orders_contract import SPEC as ORDERS_CONTRACT
+from zhiben.inspections.tests.test_register_contract_pen import EXPERT_SPEC as EXPERTS
+from zhiben.inspections.tests.test_register_contract_pen import OFFICER_SPEC as LAW_OFFICERS
+from zhiben.inspections.tests.test_register_contract_pen import PENALTY_SPEC as PENALTIES_CONTRACT
+from zhiben.inspections.tests.test_register_contract_pen import PLAN_SPEC as INSPECTION_PLANS_CONTRACT
 from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.tests_support.contract import route_of
@@ -44,7 +48,8 @@ PUBLIC = {
 
 INTEGER_IDS = (
     r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
-    r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id|order_id)\}"
+    r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id|order_id|penalty_id|officer_id|expert_id"
+    r"|relation_id)\}"
 )
 
 
@@ -99,6 +104,7 @@ REFERENCE = {
     ("GET", "/api/v1/criteria"),
     ("GET", "/api/v1/criteria/standards"),
     ("GET", "/api/v1/criteria/coverage"),
+    ("GET", "/api/v1/penalties/bases"),  # the common articles of 安全生产法 a penalty cites
 }  # public reference data, same for every signed-in user
 ADMIN_ONLY = {("POST", "/api/v1/users"), ("GET", "/api/v1/users"), ("POST", "/api/v1/regions")}
 SELF = {("GET", "/api/v1/users/me")}
@@ -301,10 +307,50 @@ ORDERS = {
     ("GET", "/api/v1/orders/{order_id}"),
     ("POST", "/api/v1/orders/{order_id}/reinspections"),
 }
+# Penalties (行政处罚): seen by the officers of the region subtree and sectors (a unit's officer: the unit's own and
+# its led sectors) and by the enterprise penalised; recorded and kept by the unit's officers, the committee office,
+# officers of no unit in scope, admins (403 for others who see it); out of scope 404, nothing changed
+# (zhiben/inspections/tests/test_register_contract_pen.py, test_penalties.py). The ledgers' exports are cut the same.
+PENALTY = "/api/v1/penalties/{penalty_id}"
+PENALTIES = {
+    ("GET", "/api/v1/penalties"),
+    ("POST", "/api/v1/penalties"),
+    ("GET", "/api/v1/penalties/export"),
+    ("GET", PENALTY),
+    ("POST", f"{PENALTY}/payment"),
+    ("POST", "/api/v1/inspections/{inspection_id}/penalties"),
+    ("GET", "/api/v1/inspections/export"),
+}
+# Yearly inspection plans and the inspector and expert pools: seen by the officers of the region subtree (a unit's
+# officer: the unit's own plans and officers), kept by the unit's officers, the committee office and admins (403
+# for others who see them); enterprise users and other regions 404 (test_register_contract_pen.py, test_plans.py,
+# test_pools.py).
+INSPECTION_PLAN = "/api/v1/inspection-plans/{plan_id}"
+INSPECTION_PLANS = {
+    ("GET", "/api/v1/inspection-plans"),
+    ("POST", "/api/v1/inspection-plans"),
+    ("GET", INSPECTION_PLAN),
+    ("GET", f"{INSPECTION_PLAN}/progress.xlsx"),
+}
+POOLS = {
+    ("GET", "/api/v1/law-officers"),
+    ("POST", "/api/v1/law-officers"),
+    ("GET", "/api/v1/law-officers/{officer_id}"),
+    ("PATCH", "/api/v1/law-officers/{officer_id}"),
+    ("GET", "/api/v1/experts"),
+    ("POST", "/api/v1/experts"),
+    ("GET", "/api/v1/experts/{expert_id}"),
+    ("PATCH", "/api/v1/experts/{expert_id}"),
+    ("POST", "/api/v1/experts/{expert_id}/relations"),
+    ("DELETE", "/api/v1/experts/{expert_id}/relations/{relation_id}"),
+}
 CLASSIFIED = (
     DRAWS
     | INSPECTIONS
     | ORDERS
+    | PENALTIES
+    | INSPECTION_PLANS
+    | POOLS
     | DUTIES
     | DEPARTMENTS
     | FILINGS
@@ -384,9 +430,10 @@ def test_every_operation_is_classified() -> None:
 def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
+    specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
-    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS
+    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents

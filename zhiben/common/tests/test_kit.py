@@ -27,6 +27,10 @@ def test_every_register_is_declared_with_its_path() -> None:
         "inspection": "inspections",
         "order": "orders",
         "enforcement": "enforcement",
+        "penalty": "penalties",
+        "inspection_plan": "inspection-plans",
+        "law_officer": "law-officers",
+        "expert": "experts",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

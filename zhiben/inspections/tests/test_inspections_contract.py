@@ -93,6 +93,19 @@ SPEC = Spec(
     elsewhere={
         "GET /inspections/offline.js": "the pages' service worker, the same for everyone: test_inspections_pages.py",
         **ORDERS_COVERED,
+        **dict.fromkeys(
+            (
+                "POST /api/v1/inspections/1/penalties",
+                "GET /api/v1/inspections/export",
+                "GET /inspections/penalties/",
+                "GET /inspections/penalties/1/",
+                "GET /inspections/plans/",
+                "GET /inspections/plans/1/",
+                "GET /inspections/officers/",
+                "GET /inspections/experts/",
+            ),
+            "the penalties, plans and pools' contracts: test_register_contract_pen.py",
+        ),
     },
     lists=(
         Listing("/api/v1/inspections", {"enterprise": "{credit_code}"}, count=api_count, baseline=5),

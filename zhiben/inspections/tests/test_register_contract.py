@@ -16,6 +16,7 @@ from zhiben.tests_support.contract import Spec, Subject, World
 from .test_draws_contract import SPEC as DRAW_SPEC
 from .test_orders_contract import SPEC as ORDERS_SPEC
 from .test_orders_contract import make_order
+from .test_register_contract_pen import EXPERT_SPEC, OFFICER_SPEC, PENALTY_SPEC, PLAN_SPEC
 from .test_stats_contract import SPEC as ENFORCEMENT_STATS
 
 
@@ -32,4 +33,8 @@ SPECS: dict[str, Spec] = {
         ORDERS_SPEC, users={}, outside=tuple(u for u in ORDERS_SPEC.outside if u != "other_unit")
     ),
     "inspection": Spec(name="inspections", prefixes=("/api/v1/inspections",), make=make_inspection),
+    "penalty": PENALTY_SPEC,
+    "inspection_plan": PLAN_SPEC,
+    "law_officer": OFFICER_SPEC,
+    "expert": EXPERT_SPEC,
 }

@@ -31,6 +31,7 @@ from zhiben.demo.hazard_generator import LOCATIONS, TITLES
 from zhiben.demo.inspections_draws import seed_draws
 from zhiben.demo.inspections_insp import seed_inspections_insp
 from zhiben.demo.inspections_orders import seed_inspection_orders
+from zhiben.demo.inspections_pen import seed_inspections_pen
 from zhiben.demo.inspections_stats import seed_enforcement_stats
 from zhiben.demo.plans import seed_plans
 from zhiben.enterprises.inputs import EnterpriseRegistration
@@ -235,6 +236,7 @@ class Command(BaseCommand):
         seed_inspections_insp(admin=admin)
         seed_inspection_orders(admin=admin)
         seed_enforcement_stats(admin=admin, enterprise=DEMO_ENTERPRISE)
+        seed_inspections_pen()
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
