@@ -30,8 +30,8 @@ from zhiben.hazards.models import Level
 from zhiben.hazards.models import Status as HazardStatus
 
 from .models import CheckItem, Inspection, InspectionFlag, Order, OrderKind, Penalty, PenaltyKind, TeamRole
+from .rules import DAILY_BASIS, MEASURES_BASIS, RECTIFY_BASIS
 from .selectors.orders import findings_of, issued_number, team_refusal
-from .services.orders import DAILY_BASIS, MEASURES_BASIS, RECTIFY_BASIS
 
 LEVEL_WORDS = ("省", "市", "州", "盟", "县", "区", "旗", "镇", "乡", "街道")
 

@@ -12,6 +12,11 @@ from typing import Protocol
 
 MIN_OFFICERS = 2  # 行政处罚法 第四十二条
 
+# The legal bases the orders and their documents cite (安全生产法 2021).
+MEASURES_BASIS = "《中华人民共和国安全生产法》第六十五条第一款第（三）项、第（四）项"
+RECTIFY_BASIS = "《中华人民共和国安全生产法》第六十五条第一款第（二）项、第（三）项"
+DAILY_BASIS = "《中华人民共和国安全生产法》第一百一十二条"
+
 
 class Member(Protocol):
     role: str

@@ -46,6 +46,7 @@ from zhiben.hazards.models import Status as HazardStatus
 from zhiben.hazards.services import hazard_attach, hazard_close_on_reinspection, hazard_order
 
 from ..models import Inspection, Order, OrderKind, OrderStatus, Reinspection
+from ..rules import DAILY_BASIS
 from ..selectors import inspections_visible, orders_visible
 from ..selectors.orders import ISSUERS, findings_of, order_get, team_refusal
 
@@ -60,9 +61,6 @@ MEASURES: tuple[str, ...] = (
     "查封",
     "扣押",
 )
-MEASURES_BASIS = "《中华人民共和国安全生产法》第六十五条第一款第（三）项、第（四）项"
-RECTIFY_BASIS = "《中华人民共和国安全生产法》第六十五条第一款第（二）项、第（三）项"
-DAILY_BASIS = "《中华人民共和国安全生产法》第一百一十二条"
 MAX_MEASURES = 12
 # A finding still to be rectified can be ordered; one waiting for review is rectified already (its re-inspection
 # closes it), so a measures order may name it but a rectification order does not.
