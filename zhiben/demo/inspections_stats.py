@@ -145,7 +145,7 @@ def seed_enforcement_stats(*, admin: User, enterprise: str) -> None:
     others = [f for f in firms if f.sector_id != "construction"]
     if len(others) < 8:
         return
-    serial = itertools.count(1)
+    serial = itertools.count(101)  # the penalties area's demo numbers its own from 1
     for i, firm in enumerate(others[:8]):
         flags = ("unannounced",) if i % 2 == 0 else ()
         made = _inspection(officer, firm, emergency, day(i + 1), flags=flags, expert=i % 3 == 0)

@@ -531,7 +531,8 @@ def enforcement_recount(
     Counted as the services count them (``tallies.enforcement_add``): an inspection at its ``region``, unit and
     the month of ``on``, with its flags (``unannounced``, ``covert``, ``cross_region``) and ``with_experts``
     when an expert is on its team; its findings (``major_findings``: the hazard is major) in the inspection's
-    row; a penalty at its ``region``, unit and the month of ``decided_on``, ``penalty_amount`` its ``amount``
+    row, plus the findings an imported ledger row counts without hazards behind them (``ledger_findings``,
+    ``ledger_major_findings``); a penalty at its ``region``, unit and the month of ``decided_on``, ``penalty_amount`` its ``amount``
     (yuan)."""
     inspections = Inspection.objects.all() if inspections is None else inspections
     penalties = Penalty.objects.all() if penalties is None else penalties
@@ -540,12 +541,16 @@ def enforcement_recount(
     rows = (
         inspections.order_by()
         .annotate(has_expert=Exists(expert))
-        .values_list("region_id", "department_id", "on", "flags", "has_expert")
+        .values_list(
+            "region_id", "department_id", "on", "flags", "has_expert", "ledger_findings", "ledger_major_findings"
+        )
     )
-    for code, unit, on, flags, has_expert in rows.iterator(chunk_size=5000):
+    for code, unit, on, flags, has_expert, ledger_n, ledger_major in rows.iterator(chunk_size=5000):
         row = out[(code, unit or NO_UNIT, month_of(on))]
         marks = set(flags or ())
         row["inspections"] += 1
+        row["findings"] += ledger_n
+        row["major_findings"] += ledger_major
         row["unannounced"] += InspectionFlag.UNANNOUNCED in marks
         row["covert"] += InspectionFlag.COVERT in marks
         row["cross_region"] += InspectionFlag.CROSS_REGION in marks
