@@ -12,19 +12,19 @@ from django.db.models import F
 
 from .models import EnforcementTally
 
-FIELDS = frozenset(
-    {
-        "inspections",
-        "unannounced",
-        "covert",
-        "cross_region",
-        "with_experts",
-        "findings",
-        "major_findings",
-        "penalties",
-        "penalty_amount",
-    }
+# The figures of a tally row, in the order the statistics answer them.
+FIGURES = (
+    "inspections",
+    "unannounced",
+    "covert",
+    "cross_region",
+    "with_experts",
+    "findings",
+    "major_findings",
+    "penalties",
+    "penalty_amount",
 )
+FIELDS = frozenset(FIGURES)
 
 
 def month_of(day: datetime.date) -> str:

@@ -56,20 +56,9 @@ from zhiben.regions.models import CodePrefix, Region
 
 from .. import repeat
 from ..models import EnforcementTally, Finding, Inspection, InspectionFlag, Penalty, PenaltyKind, TeamMember, TeamRole
-from ..tallies import month_of
+from ..tallies import FIGURES, month_of
 from . import inspections_visible, penalties_visible
 
-FIGURES = (
-    "inspections",
-    "unannounced",
-    "covert",
-    "cross_region",
-    "with_experts",
-    "findings",
-    "major_findings",
-    "penalties",
-    "penalty_amount",
-)
 COUNTS = FIGURES[:-1]
 GROUPS = ("region", "department", "month")
 CHILD_LENGTH = {2: 4, 4: 6, 6: 9}
@@ -532,8 +521,8 @@ def enforcement_recount(
     the month of ``on``, with its flags (``unannounced``, ``covert``, ``cross_region``) and ``with_experts``
     when an expert is on its team; its findings (``major_findings``: the hazard is major) in the inspection's
     row, plus the findings an imported ledger row counts without hazards behind them (``ledger_findings``,
-    ``ledger_major_findings``); a penalty at its ``region``, unit and the month of ``decided_on``, ``penalty_amount`` its ``amount``
-    (yuan)."""
+    ``ledger_major_findings``); a penalty at its ``region``, unit and the month of ``decided_on``,
+    ``penalty_amount`` its ``amount`` (yuan)."""
     inspections = Inspection.objects.all() if inspections is None else inspections
     penalties = Penalty.objects.all() if penalties is None else penalties
     out: dict[TallyKey, dict[str, Any]] = defaultdict(_zero)
