@@ -59,6 +59,7 @@ def _finding(p: Mapping[str, Any]) -> list[str]:
         *([f"判定依据：{p['criterion']}"] if p.get("criterion") else []),
         *([f"检查项第 {p['position']} 项"] if p.get("position") else []),
         *([f"整改期限：{p['deadline']}"] if p.get("deadline") else []),
+        *(["有问题查不出：企业自查未发现同类问题"] if p.get("self_check_missed") else []),
     ]
 
 

@@ -730,6 +730,25 @@ def missed_findings(*, scope: StatsScope, period: Period) -> QuerySet[Finding]:
     )
 
 
+def self_check_saw(*, enterprise_id: int, criterion_id: str | None, on: datetime.date) -> bool:
+    """Whether the enterprise's own self-check recorded something similar to a major finding of day ``on``: the
+    rule of :func:`missed_findings` for one finding (a self-check hazard, not cancelled, citing the same clause,
+    found in the ``SELF_CHECK_LOOKBACK_DAYS`` days before ``on``). False: 有问题查不出."""
+    if not criterion_id:
+        return False
+    return (
+        Hazard.objects.filter(
+            enterprise_id=enterprise_id,
+            criterion_id=criterion_id,
+            source=Source.SELF_CHECK,
+            discovered_on__lt=on,
+            discovered_on__gte=on - datetime.timedelta(days=SELF_CHECK_LOOKBACK_DAYS),
+        )
+        .exclude(status=Status.CANCELLED)
+        .exists()
+    )
+
+
 def self_check_missed(
     *,
     actor: User,

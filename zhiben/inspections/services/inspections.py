@@ -70,6 +70,7 @@ from ..selectors.inspections import (
     plan_item_for,
     results_count,
 )
+from ..selectors.stats import self_check_saw
 from .inspections_inputs import Completion, FindingNew, FindingsFromFailed, InspectionNew, ItemResults, TeamMemberIn
 
 # Who records inspections: officers and admins (an enterprise reads the inspections at its premises; a tip
@@ -605,11 +606,18 @@ def _finding(
         item.result = CheckResult.FAIL
         item.save(update_fields=["result"])
     _tally(inspection, findings=1, major_findings=int(hazard.level == "major"))
+    # 有问题查不出: a major hazard the enterprise's own self-check did not record (the statistics' rule), told to
+    # the regulators at once so that the self-check's accountability is looked into (参照事故调查处理)
+    missed = hazard.level == "major" and not self_check_saw(
+        enterprise_id=inspection.enterprise_id, criterion_id=hazard.criterion_id, on=inspection.on
+    )
     _log(
         actor,
         inspection,
         "finding_added",
         {
+            "self_check_missed": missed,
+            "enterprise": inspection.enterprise.name,
             "hazard": hazard.pk,
             "item": item.pk if item is not None else None,
             "position": item.position if item is not None else None,

@@ -606,3 +606,38 @@ def test_the_field_case_a_200_megapixel_phone_photo(officer, firm, unit, api_as)
     assert r.status_code == 201, r.content.decode()
     with InspectionPhoto.objects.get().file.open("rb") as stored, Image.open(stored) as img:
         assert img.size == (8160, 6120)  # half its size: the largest that fits the decoder's limit
+
+
+def test_a_major_finding_the_self_check_missed_is_told_to_the_regulators_at_once(officer, firm, unit, api_as):
+    """有问题查不出: a major finding with no self-check hazard citing the same clause in the 365 days before the
+    inspection day is flagged on its event and told to the other regulators over the enterprise; one the
+    enterprise had itself reported (on the day before, within the window) is not."""
+    from zhiben.notifications.models import Notification
+
+    colleague = factories.user("officer2", role="officer", region="500241")
+    api = api_as(officer)
+    data = created(api, body(firm, unit))
+    line = data["items"][3]
+    assert api.post(f"{URL}/{data['id']}/findings", {"item": line["id"], "level": "major"}).status_code == 201
+    event = Event.objects.get(subject_type="inspection", kind="finding_added")
+    assert event.payload["self_check_missed"] is True
+    told = Notification.objects.filter(user=colleague, title__startswith="有问题查不出")
+    assert told.count() == 1 and firm.name in told.get().title
+    assert not Notification.objects.filter(user=officer, title__startswith="有问题查不出").exists()  # not of own act
+
+    # the enterprise's own report of the same clause, 365 days before the next inspection, was seen by its self-check
+    later = datetime.date(2026, 6, 3)
+    factories.hazard(
+        officer,
+        firm,
+        discovered_on=later - datetime.timedelta(days=365),
+        source="self_check",
+        level="major",
+        criterion=line["criterion"],
+    )
+    again = created(api, body(firm, unit, on=later.isoformat()))
+    same = next(it for it in again["items"] if it["criterion"] == line["criterion"])
+    assert api.post(f"{URL}/{again['id']}/findings", {"item": same["id"], "level": "major"}).status_code == 201
+    last = Event.objects.filter(subject_type="inspection", kind="finding_added").order_by("-id").first()
+    assert last is not None and last.payload["self_check_missed"] is False
+    assert told.count() == 1
