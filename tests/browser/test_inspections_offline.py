@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from zhiben.enterprises.models import Enterprise
-from zhiben.inspections.models import CheckItem, Inspection
+from zhiben.inspections.models import CheckItem, Inspection, LawOfficer
 
 from .conftest import PageProblems
 from .test_enterprise_register import seed
@@ -78,7 +78,8 @@ def test_an_inspection_survives_a_lost_network_and_is_recorded_once(
     expect(page.locator("h1")).to_contain_text(firm.name)
     assert Inspection.objects.count() == before + 1
     made = Inspection.objects.get(place=PLACE)
-    assert made.flags == ["unannounced"] and sorted(made.team.values_list("name", flat=True)) == ["刘强", "张明"]
+    own = LawOfficer.objects.get(user__username="county").name  # the signed-in officer leads
+    assert made.flags == ["unannounced"] and sorted(made.team.values_list("name", flat=True)) == sorted(["刘强", own])
     fits(page)
     page.screenshot(path=str(artifacts / "inspection-checklist-phone.png"), full_page=False)
 
