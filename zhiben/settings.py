@@ -275,8 +275,8 @@ ZHIBEN = {
         "C": env.int("ZHIBEN_INSPECT_C", default=1),
         "D": env.int("ZHIBEN_INSPECT_D", default=0),
     },
-    # A rectification order (责令限期整改) is re-inspected within this many days after its deadline (复查;
-    # 安全生产违法行为行政处罚办法 第二十二条 style practice: a setting).
+    # A rectification order (责令限期整改) is re-inspected within this many days after its deadline (复查). No
+    # national figure was found in the texts at hand: local practice, a setting.
     "REINSPECTION_DAYS": env.int("ZHIBEN_REINSPECTION_DAYS", default=3),
     # 安全生产法 第一百一十三条(一): a major hazard penalised 3 times within 180 days or 4 times within a year.
     # Whether the day of the first penalty counts as day 1 of the window: by 民法典 第二百零一条 (期间开始的当日
