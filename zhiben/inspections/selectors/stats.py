@@ -534,8 +534,8 @@ def enforcement_recount(
     the month of ``on``, with its flags (``unannounced``, ``covert``, ``cross_region``) and ``with_experts``
     when an expert is on its team; its findings (``major_findings``: the hazard is major) in the inspection's
     row, plus the findings an imported ledger row counts without hazards behind them (``ledger_findings``,
-    ``ledger_major_findings``); a penalty at its ``region``, unit and the month of ``decided_on``, ``penalty_amount`` its ``amount``
-    (yuan)."""
+    ``ledger_major_findings``); a penalty at its ``region``, unit and the month of ``decided_on``,
+    ``penalty_amount`` its ``amount`` (yuan)."""
     inspections = Inspection.objects.all() if inspections is None else inspections
     penalties = Penalty.objects.all() if penalties is None else penalties
     out: dict[TallyKey, dict[str, Any]] = defaultdict(_zero)
