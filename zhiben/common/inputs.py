@@ -174,7 +174,7 @@ class Input(BaseModel):
     Every date field is read by ``dates.parse_day`` before its own parser, whatever that is: pydantic
     alone takes ``2026-11-19T00:00:00+09:00`` as 2026-11-19, dropping the offset (its Beijing day is
     the 18th). An instant with an offset or ``Z`` becomes its Beijing day; text that is no day is refused
-    naming the field."""
+    naming the field, and so is a number (JSON has no dates: a number is no day)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_schema_required)
 
@@ -186,7 +186,8 @@ class Input(BaseModel):
         out = None
         for name, title in _day_fields(cls):
             raw = data.get(name)
-            if isinstance(raw, str | datetime.datetime):
+            # a number too: pydantic alone reads it as a Unix timestamp ({"valid_to": 0} is 1970-01-01)
+            if isinstance(raw, str | datetime.datetime | int | float):
                 try:
                     value: Any = parse_day(raw, label=title)
                 except NotADay as exc:

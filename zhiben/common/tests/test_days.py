@@ -157,3 +157,13 @@ def test_a_query_date_reads_an_instant_as_its_beijing_day(api_as, officer, setti
     assert r.status_code == 422 and "不能晚于今天" in str(r.json()), r.content
     r = api_as(officer).get("/api/v1/stats/hazards", {"as_of": "明天"})
     assert r.status_code == 422 and "截至日期" in str(r.json()), r.content
+
+
+@pytest.mark.parametrize(("model", "name"), _every_date_field(), ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize("number", [0, 1_700_000_000, 1.5, True])
+def test_every_date_field_of_every_input_refuses_a_number_naming_the_field(
+    model: type[Input], name: str, number: Any
+) -> None:
+    # pydantic alone reads a number as a Unix timestamp: {"valid_to": 0} would be 1970-01-01
+    label = model.model_fields[name].title or name
+    assert label in _errors(model, {name: number}).get(name, ""), (model, name, number)

@@ -107,6 +107,8 @@ def _month_or_day(raw: str | None, *, field: str, label: str, last: bool) -> dat
         day = dates.parse_day(text, label=label)
     except ValueError as exc:
         raise FieldErrors({field: f"{exc}，或月份（如 2025-03）"}) from exc
+    if day is not None and day.year < 1900:  # as a month's; the Art. 113 windows reach back a year from the start
+        raise FieldErrors({field: f"{label}不能早于1900年，现为“{text[:20]}”"})
     return day
 
 

@@ -46,12 +46,14 @@ from zhiben.common import dates
 from zhiben.common.errors import Conflict, ErrorCollector, FieldErrors, NotFound, PermissionDenied
 from zhiben.common.inputs import Input, choice, parse, required, text
 from zhiben.common.ledgers import filter_in_chunks
+from zhiben.common.names import name_key
 from zhiben.common.validators import clean_credit_code, clean_decimal
 from zhiben.departments.models import Department
-from zhiben.departments.selectors import department_list
+from zhiben.departments.selectors import department_list, department_match
 from zhiben.departments.services import can_manage
 from zhiben.enterprises.models import Enterprise
 from zhiben.hazards.models import Hazard, Level
+from zhiben.regions.resolve import resolve_region
 from zhiben.tips.models import Outcome
 from zhiben.tips.selectors import tip_get
 from zhiben.tips.services import tip_fine_set
@@ -238,7 +240,8 @@ class Lookups:
         self.actor = actor
         self.firms: dict[str, Enterprise | None] = {}
         self.units: dict[int, Department | None] = {}
-        self.units_by_name: dict[str, Department] | None = None
+        self.units_by_name: dict[str, list[Department]] | None = None
+        self.named: dict[str, Department | None] = {}
 
     def enterprise(self, code: str) -> Enterprise | None:
         if code not in self.firms:
@@ -259,13 +262,50 @@ class Lookups:
         return self.units[pk]
 
     def unit_named(self, name: str) -> Department | None:
+        """The unit a ledger's text names, among the active units the actor sees; None when none (or several
+        equally) answers. Names are compared by ``name_key`` (（）and (), full-width letters, spaces). In order:
+        a unit's name or alias; else a region as the region resolver reads it (秀山县, 秀山自治县, a slip in an
+        autonomous county's name, a code) followed by the unit's name, alias or kind's usual name
+        (``department_match``: 秀山县应急局); else, with no region written, a unit of the actor's own region
+        (应急管理局). Several units answering (应急局 is an alias of the county's and the city's) are narrowed
+        to the actor's own region: never the unit above, which the user did not write."""
+        key = name_key(name)
+        if key not in self.named:
+            self.named[key] = self._unit_named(name, key)
+        return self.named[key]
+
+    def _unit_named(self, name: str, key: str) -> Department | None:
         if self.units_by_name is None:
-            self.units_by_name = {}
-            for u in department_list(actor=self.actor).filter(active=True):
-                self.units_by_name.setdefault(u.name, u)
-                for alias in u.alias_list():
-                    self.units_by_name.setdefault(alias, u)
-        return self.units_by_name.get(name)
+            self.units_by_name = defaultdict(list)
+            for u in department_list(actor=self.actor).filter(active=True).order_by("id"):
+                for form in dict.fromkeys([name_key(u.name), *(name_key(a) for a in u.alias_list())]):
+                    self.units_by_name[form].append(u)
+        visible = {u.pk: u for units in self.units_by_name.values() for u in units}
+        found = self._nearest(self.units_by_name.get(key, []))
+        if found is not None or key in self.units_by_name:
+            return found
+        text = name.strip()
+        for cut in range(len(text) - 1, 1, -1):  # the longest region the text starts with, then its unit
+            try:
+                code = resolve_region(text[:cut], within=self.actor.region_id)
+            except ValueError:
+                continue
+            units = [visible[u.pk] for u in department_match(region_code=code, text=text[cut:]) if u.pk in visible]
+            if units:
+                return units[0] if len(units) == 1 else None
+        if self.actor.region_id:
+            units = department_match(region_code=self.actor.region_id, text=text)
+            units = [visible[u.pk] for u in units if u.pk in visible]
+            if len(units) == 1:
+                return units[0]
+        return None
+
+    def _nearest(self, units: list[Department]) -> Department | None:
+        """One unit of ``units``: the only one, or the only one of the actor's own region."""
+        if len(units) <= 1:
+            return units[0] if units else None
+        own = [u for u in units if u.region_id == self.actor.region_id]
+        return own[0] if len(own) == 1 else None
 
 
 def ref_taken(*, department_id: int | None, enterprise_id: int, external_ref: str, exclude: int | None = None) -> bool:

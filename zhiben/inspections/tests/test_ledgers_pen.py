@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from zhiben.audit.models import Event
+from zhiben.departments.models import Department
 from zhiben.imports.tests.test_imports import errors_of, run, workbook
 from zhiben.inspections.models import EnforcementTally, Inspection, Penalty, TeamMember
 from zhiben.inspections.tests import factories_pen as f
@@ -137,6 +138,51 @@ def test_a_unit_named_in_the_ledger_must_be_known_and_kept(api_as, bureau_office
     job = run(api_as(bureau_officer), "penalties", workbook(rows))
     assert job["status"] == "invalid"
     assert [(r, c) for r, c, _ in errors_of(job)] == [(3, "C"), (4, "C")]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "秀山县应急局",  # the county as people write it, the unit by its alias
+        "秀山县应急管理局",
+        "秀山自治县应急管理局",
+        "秀山土家苗族自治县应急管理局",  # a slip in the autonomous county's name
+        "500241应急管理局",
+        "应急管理局",  # no region: the user's own
+        "应急局",  # an alias the city's unit has too: the user's own county's, never the city's
+        "秀山土家族苗族自治县应急管理局(执法支队)",  # ASCII brackets for the registered name's （）
+    ],
+)
+def test_a_unit_is_found_as_people_write_it_never_as_the_unit_above(api_as, firm, written) -> None:
+    """The kind of the November field case T7 (region names as people write them), for the member unit of an
+    enforcement ledger: the region part read as the region resolver reads it, the rest by the unit's name,
+    alias or kind; an alias several units share is the user's own region's, never its parent's."""
+    county = f.unit(
+        name="秀山土家族苗族自治县应急管理局（执法支队）" if "执法支队" in written else "秀山土家族苗族自治县应急管理局"
+    )
+    county.aliases = "应急局"
+    county.save()
+    Department.objects.get_or_create(
+        region_id="50", name="重庆市应急管理局", defaults={"kind": "emergency", "aliases": "应急局"}
+    )
+    officer = f.member("bureau9", county)
+    header = ["决定书文号", "统一社会信用代码", "处罚单位", "决定日期", "罚款金额（元）", "处罚依据"]
+    rows = [header, ["C-1", firm.credit_code, written, "2025-06-03", 1000, "安全生产法第一百零二条"]]
+    job = run(api_as(officer), "penalties", workbook(rows))
+    assert job["status"] == "done", errors_of(job)
+    assert Penalty.objects.get().department_id == county.pk
+
+
+def test_a_unit_the_ledger_names_that_is_not_registered_is_refused(api_as, firm) -> None:
+    county = f.unit(name="秀山土家族苗族自治县应急管理局")
+    officer = f.member("bureau9", county)
+    header = ["决定书文号", "统一社会信用代码", "处罚单位", "决定日期", "罚款金额（元）", "处罚依据"]
+    rows: list[list[Any]] = [header]
+    for n, written in enumerate(["秀山县交通局", "秀山县梅江应急局", "酉阳县应急局", "秀山县"], start=1):
+        rows.append([f"D-{n}", firm.credit_code, written, "2025-06-03", 1000, "安全生产法第一百零二条"])
+    job = run(api_as(officer), "penalties", workbook(rows))
+    assert job["status"] == "invalid"
+    assert [(r, c) for r, c, _ in errors_of(job)] == [(2, "C"), (3, "C"), (4, "C"), (5, "C")]
 
 
 def test_the_penalty_ledger_round_trips_and_a_reimport_corrects_by_number(

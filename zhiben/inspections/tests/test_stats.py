@@ -179,6 +179,9 @@ def test_a_township_region_is_its_own_only_group(world: World) -> None:
         ({"to": "2025-02-30"}, "to"),
         ({"from": "2025-06", "to": "2025-05"}, "from"),
         ({"from": "2099-01"}, "from"),  # after today: from > to
+        ({"from": "0001-01-01"}, "from"),  # a day as early as a month may be (the Art. 113 window reaches a year back)
+        ({"from": "1899-12-31"}, "from"),
+        ({"to": "0001-01-01"}, "to"),
         ({"group_by": "sector"}, "group_by"),
         ({"region": "5002419999"}, "region"),
         ({"region": "abc"}, "region"),

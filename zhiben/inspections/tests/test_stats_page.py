@@ -85,6 +85,7 @@ def test_the_scope_of_the_page(world: World) -> None:
     [
         ({"from": "2025-13"}, "起始月份"),
         ({"to": "x"}, "截止月份"),
+        ({"from": "0001-01-01"}, "1900"),
         ({"department": "x"}, "成员单位"),
         ({"department": "99999999999999999999"}, "成员单位"),
         ({"region": "5x"}, "区划"),
