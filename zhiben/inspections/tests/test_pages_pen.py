@@ -104,6 +104,9 @@ def test_the_payment_form_records_the_payment(bureau_officer, firm, firm_user) -
     assert 'name="paid_amount"' not in own.get(f"/inspections/penalties/{made.pk}/").content.decode()
     assert f'href="/inspections/penalties/{made.pk}/"' in own.get("/inspections/penalties/").content.decode()
     assert "登记行政处罚决定" not in own.get("/inspections/penalties/").content.decode()
+    # and no links to the regulators' own pages (plans, officers, experts), which it may not open
+    assert 'href="/inspections/plans/"' not in own.get("/inspections/penalties/").content.decode()
+    assert 'href="/inspections/plans/"' in text
 
 
 def test_a_bad_filter_is_named_and_the_export_keeps_the_filters(bureau_officer) -> None:
