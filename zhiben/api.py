@@ -46,7 +46,7 @@ from zhiben.inspections.api.orders import inspection_orders_router, orders_route
 from zhiben.inspections.api.penalties import inspection_router as inspection_penalties_router
 from zhiben.inspections.api.penalties import router as penalties_router
 from zhiben.inspections.api.plans import router as inspection_plans_router
-from zhiben.inspections.api.pools import experts_router, officers_router
+from zhiben.inspections.api.pools import experts_router, officers_router, own_items_router
 from zhiben.inspections.api.stats import router as enforcement_stats_router
 from zhiben.notifications.api import router as notifications_router
 from zhiben.notifications.api import todo_router
@@ -269,6 +269,7 @@ api.add_router("/todo", todo_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/law-officers", officers_router)
+api.add_router("/own-check-items", own_items_router)
 api.add_router("/experts", experts_router)
 api.add_router("/inspection-plans", inspection_plans_router)
 api.add_router("/penalties", penalties_router)

@@ -419,6 +419,8 @@ class OwnCheckItem(models.Model):
     active = models.BooleanField("启用", default=True)
     position = models.PositiveIntegerField("顺序", default=0)
 
+    scope = ScopePaths(region="department__region__code", sector=None, enterprise=None)
+
     class Meta:
         verbose_name = "自定检查项"
         verbose_name_plural = "自定检查项"

@@ -24,6 +24,7 @@ from zhiben.inspections.tests.test_inspections_contract import SPEC as INSPECTIO
 from zhiben.inspections.tests.test_orders_contract import SPEC as ORDERS_CONTRACT
 from zhiben.inspections.tests.test_register_contract_pen import EXPERT_SPEC as EXPERTS
 from zhiben.inspections.tests.test_register_contract_pen import OFFICER_SPEC as LAW_OFFICERS
+from zhiben.inspections.tests.test_register_contract_pen import OWN_ITEM_SPEC as OWN_CHECK_ITEMS
 from zhiben.inspections.tests.test_register_contract_pen import PENALTY_SPEC as PENALTIES_CONTRACT
 from zhiben.inspections.tests.test_register_contract_pen import PLAN_SPEC as INSPECTION_PLANS_CONTRACT
 from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
@@ -343,6 +344,10 @@ POOLS = {
     ("PATCH", "/api/v1/experts/{expert_id}"),
     ("POST", "/api/v1/experts/{expert_id}/relations"),
     ("DELETE", "/api/v1/experts/{expert_id}/relations/{relation_id}"),
+    ("GET", "/api/v1/own-check-items"),
+    ("POST", "/api/v1/own-check-items"),
+    ("GET", "/api/v1/own-check-items/{item_id}"),
+    ("PATCH", "/api/v1/own-check-items/{item_id}"),
 }
 CLASSIFIED = (
     DRAWS
@@ -430,7 +435,7 @@ def test_every_operation_is_classified() -> None:
 def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
-    specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS]
+    specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS

@@ -15,7 +15,7 @@ from zhiben.common import dates
 from zhiben.common.errors import NotFound
 from zhiben.common.inputs import json_body, openapi_body
 
-from ..models import Expert, ExpertRelation, LawOfficer
+from ..models import Expert, ExpertRelation, LawOfficer, OwnCheckItem
 from ..selectors.pools import (
     bool_param,
     expert_get,
@@ -23,6 +23,8 @@ from ..selectors.pools import (
     int_param,
     officer_get,
     officer_list,
+    own_item_get,
+    own_items_visible,
     paging,
     region_param,
 )
@@ -31,16 +33,21 @@ from ..services.pools import (
     ExpertIn,
     OfficerChange,
     OfficerIn,
+    OwnItemChange,
+    OwnItemIn,
     RelationIn,
     expert_create,
     expert_update,
     officer_create,
     officer_update,
+    own_item_add,
+    own_item_update,
     relation_add,
     relation_remove,
 )
 
 officers_router = Router(tags=["inspections"])
+own_items_router = Router(tags=["inspections"])
 experts_router = Router(tags=["inspections"])
 
 
@@ -147,6 +154,70 @@ def patch_officer(request: HttpRequest, officer_id: int) -> LawOfficer:
     officer = _officer(request, officer_id)
     officer_update(actor=request_actor(request), officer=officer, data=body)
     return _officer(request, officer_id)
+
+
+# --- a unit's own checklist lines (自定检查项) ---------------------------------------------------------------
+
+
+class OwnItemOut(Schema):
+    id: int
+    department: int
+    department_name: str
+    sector: str
+    text: str
+    active: bool
+    position: int
+
+    @staticmethod
+    def resolve_department(obj: OwnCheckItem) -> int:
+        return int(obj.department_id)
+
+    @staticmethod
+    def resolve_department_name(obj: OwnCheckItem) -> str:
+        return obj.department.name
+
+
+class OwnItemList(Schema):
+    items: list[OwnItemOut]
+    count: int
+
+
+@own_items_router.get("", response=OwnItemList)
+def list_own_items(request: HttpRequest, department: str = "", limit: str = "", offset: str = "") -> dict[str, Any]:
+    """The member units' own checklist lines the caller may see (a unit's officer: the unit's own), by unit, in
+    the order new inspections list them after the criteria clauses."""
+    qs = own_items_visible(request_actor(request), department=int_param("department", department))
+    start, size = paging(limit, offset)
+    return {"items": list(qs[start : start + size]), "count": qs.count()}
+
+
+def _own_item(request: HttpRequest, item_id: int) -> OwnCheckItem:
+    found = own_item_get(actor=request_actor(request), item_id=item_id)
+    if found is None:
+        raise NotFound("自定检查项不存在")
+    return found
+
+
+@own_items_router.post("", response={201: OwnItemOut}, openapi_extra=openapi_body(OwnItemIn))
+def create_own_item(request: HttpRequest) -> Status[OwnCheckItem]:
+    """``{department, text, sector?}`` → 201 the line. Those who keep the unit's officers (403 otherwise); 422
+    naming the field; 409 naming ``text`` when the unit has the same line already."""
+    item = own_item_add(actor=request_actor(request), data=json_body(request))
+    return Status(201, _own_item(request, item.pk))
+
+
+@own_items_router.get("/{int:item_id}", response=OwnItemOut)
+def get_own_item(request: HttpRequest, item_id: int) -> OwnCheckItem:
+    return _own_item(request, item_id)
+
+
+@own_items_router.patch("/{int:item_id}", response=OwnItemOut, openapi_extra=openapi_body(OwnItemChange))
+def patch_own_item(request: HttpRequest, item_id: int) -> OwnCheckItem:
+    """``{active}``: the line in or out of use for new inspections."""
+    body = json_body(request)
+    item = _own_item(request, item_id)
+    own_item_update(actor=request_actor(request), item=item, data=body)
+    return _own_item(request, item_id)
 
 
 # --- experts ------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from zhiben.common.errors import FieldErrors
 from zhiben.departments.selectors import COORDINATING_KINDS
 from zhiben.regions.selectors import parse_region
 
-from ..models import Expert, ExpertRelation, LawOfficer
+from ..models import Expert, ExpertRelation, LawOfficer, OwnCheckItem
 
 ID_MAX = 2**63 - 1
 
@@ -71,6 +71,23 @@ def officer_list(
 def officer_get(*, actor: Any, officer_id: int) -> LawOfficer | None:
     """The officer if ``actor`` may see them, else None (the caller answers 404 for both)."""
     return officer_list(actor=actor).filter(pk=officer_id).first()
+
+
+def own_items_visible(actor: Any, *, department: int | None = None) -> QuerySet[OwnCheckItem]:
+    """The member units' own checklist lines ``actor`` may see (as their officers: the region subtree; a unit's
+    officer, the unit's own), of ``department`` when given, in the checklists' order."""
+    qs = scoped(OwnCheckItem.objects, actor).select_related("department")
+    unit = own_unit_only(actor)
+    if unit is not None:
+        qs = qs.filter(department_id=unit)
+    if department is not None:
+        qs = qs.filter(department_id=department)
+    return qs.order_by("department_id", "position", "id")
+
+
+def own_item_get(*, actor: Any, item_id: int) -> OwnCheckItem | None:
+    """The line if ``actor`` may see it, else None (the caller answers 404 for both)."""
+    return own_items_visible(actor).filter(pk=item_id).first()
 
 
 def experts_visible(actor: Any) -> QuerySet[Expert]:

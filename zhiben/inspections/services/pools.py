@@ -40,7 +40,7 @@ from zhiben.reference.models import Sector
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
-from ..models import Expert, ExpertRelation, LawOfficer, RelationKind
+from ..models import Expert, ExpertRelation, LawOfficer, OwnCheckItem, RelationKind
 
 ID_MAX = 2**63 - 1
 
@@ -105,6 +105,28 @@ class OfficerIn(Input):
     user: Annotated[str, text("登录账号", 150)] = Field(
         "", max_length=150, title="登录账号", description="本人在本系统的用户名（可不填）"
     )
+
+
+text_checker = text
+
+
+class OwnItemIn(Input):
+    """自定检查项: a line a member unit adds to its inspections' checklists, of one sector or of every sector."""
+
+    department: Annotated[int | None, BeforeValidator(partial(record_id, label="所属单位"))] = required(
+        title="所属单位", description="成员单位编号（GET /api/v1/departments）"
+    )
+    # ``text`` is also the field's name: the checker is reached by its other name here
+    text: Annotated[str, text_checker("检查内容", 300, required=True)] = required(max_length=300, title="检查内容")
+    sector: Annotated[str, text_checker("行业领域", 40)] = Field(
+        "", max_length=40, title="行业领域", description="行业领域代码（GET /api/v1/sectors）；不填：各行业领域"
+    )
+
+
+class OwnItemChange(Input):
+    """自定检查项变更: in use or not (a retired line stays on the inspections that used it)."""
+
+    active: bool | None = Field(None, title="启用")
 
 
 class OfficerChange(Input):
@@ -276,6 +298,56 @@ def officer_update(*, actor: User, officer: LawOfficer, data: OfficerChange | Ma
     if changes:
         locked.save(update_fields=["active", "certificate_valid_to"])
         _log(actor, "law_officer", locked.pk, "changed", {"certificate_no": locked.certificate_no, **changes})
+    return locked
+
+
+# --- the unit's own checklist lines --------------------------------------------------------------------------------
+
+
+def own_item_add(*, actor: User, data: OwnItemIn | Mapping[str, Any]) -> OwnCheckItem:
+    """Add a line to a member unit's own checklist (自定检查项): ``{department, text, sector?}``. New inspections
+    of the unit (of that sector, or of every sector when ``sector`` is blank) list it after the criteria clauses in
+    force on the day. Kept by those who keep the unit's officers. Raises FieldErrors naming the field (an unknown
+    unit or sector), PermissionDenied, Conflict naming ``text`` (the unit has the same line already)."""
+    given = parse(OwnItemIn, data)
+    unit = department_in_reach(actor, given.department)
+    if not may_keep_officers(actor, unit):
+        raise PermissionDenied("只有本单位执法人员、安委会办公室或系统管理员可以维护本单位的自定检查项")
+    if given.sector and not Sector.objects.filter(key=given.sector).exists():
+        raise FieldErrors({"sector": f"未知的行业领域：{given.sector}"})
+    with transaction.atomic():
+        mine = OwnCheckItem.objects.select_for_update().filter(department=unit)
+        if mine.filter(sector=given.sector, text=given.text).exists():
+            raise Conflict("本单位已有相同的自定检查项", field="text")
+        last = mine.order_by("-position").values_list("position", flat=True).first()
+        item = OwnCheckItem.objects.create(
+            department=unit, sector=given.sector, text=given.text, position=(last or 0) + 1
+        )
+        _log(
+            actor,
+            "own_check_item",
+            item.pk,
+            "created",
+            {"department": unit.pk, "sector": item.sector, "text": item.text},
+        )
+    return item
+
+
+def own_item_update(*, actor: User, item: OwnCheckItem, data: OwnItemChange | Mapping[str, Any]) -> OwnCheckItem:
+    """Put a line of a unit's own checklist in or out of use (``active``); ``item`` is one ``actor`` may see (the
+    caller's 404). Inspections already recorded keep their lines. Raises FieldErrors, PermissionDenied."""
+    given = parse(OwnItemChange, data)
+    with transaction.atomic():
+        locked = OwnCheckItem.objects.select_for_update().select_related("department").get(pk=item.pk)
+        if not may_keep_officers(actor, locked.department):
+            raise PermissionDenied("只有本单位执法人员、安委会办公室或系统管理员可以维护本单位的自定检查项")
+        if "active" in given.model_fields_set:
+            if given.active is None:
+                raise FieldErrors({"active": "应为 true 或 false"})
+            if given.active != locked.active:
+                locked.active = given.active
+                locked.save(update_fields=["active"])
+                _log(actor, "own_check_item", locked.pk, "changed", {"active": locked.active})
     return locked
 
 

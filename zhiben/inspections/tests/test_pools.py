@@ -198,3 +198,81 @@ def test_the_expert_pool_is_the_regions(bureau_officer, officer, outsider, firm_
     assert r.status_code == 200 and r.json()["active"] is False and r.json()["title"] == "正高级工程师"
     assert client_for(officer).get("/api/v1/experts", {"sector": "fireworks"}).json()["count"] == 1
     assert client_for(officer).get("/api/v1/experts", {"sector": "mining"}).json()["count"] == 0
+
+
+# --- a unit's own checklist lines (自定检查项) ----------------------------------------------------------------
+
+
+def test_a_unit_keeps_its_own_checklist_lines_and_new_inspections_list_them(bureau_officer, emergency) -> None:
+    """The unit's officers add a line for one sector and one for every sector; a duplicate is 409 naming ``text``,
+    an unknown sector 422 naming ``sector``, another unit's officer 403, an enterprise user and an officer of
+    another county 404. A new inspection of the unit lists the active lines after the clauses; a stopped one not."""
+    from zhiben.inspections.models import CheckItem, OwnCheckItem
+    from zhiben.inspections.services.inspections import inspection_create
+
+    c = client_for(bureau_officer)
+    url = "/api/v1/own-check-items"
+    drill_line = {"department": emergency.pk, "text": "查看应急演练记录", "sector": "hazardous_chemicals"}
+    r = send(c, "POST", url, drill_line)
+    assert r.status_code == 201, r.content
+    drill = r.json()
+    assert drill["department_name"] == emergency.name and drill["active"] is True and drill["position"] == 1
+    every = send(c, "POST", url, {"department": emergency.pk, "text": "查看安全生产责任制"}).json()
+    assert every["sector"] == "" and every["position"] == 2
+    again = send(
+        c, "POST", url, {"department": emergency.pk, "text": "查看应急演练记录", "sector": "hazardous_chemicals"}
+    )
+    assert again.status_code == 409 and "text" in again.json()["errors"]
+    bad = send(c, "POST", url, {"department": emergency.pk, "text": "x", "sector": "no_such_sector"})
+    assert bad.status_code == 422 and "sector" in bad.json()["errors"]
+    empty = send(c, "POST", url, {"department": emergency.pk, "text": "  "})
+    assert empty.status_code == 422 and "text" in empty.json()["errors"]
+    assert OwnCheckItem.objects.count() == 2
+    assert Event.objects.filter(subject_type="own_check_item", kind="created").count() == 2
+
+    housing = f.member("housing1", f.unit("housing", "秀山县住房和城乡建设委员会"))
+    assert send(client_for(housing), "PATCH", f"{url}/{drill['id']}", {"active": False}).status_code == 404
+    assert send(client_for(housing), "POST", url, {"department": emergency.pk, "text": "y"}).status_code == 403
+    stranger = factories.user("far1", role="officer", region="110105")
+    assert send(client_for(stranger), "GET", f"{url}/{drill['id']}").status_code == 404
+    assert send(client_for(stranger), "GET", url).json()["count"] == 0
+
+    # stopped, it no longer reaches new inspections; the active line of every sector does
+    assert send(c, "PATCH", f"{url}/{drill['id']}", {"active": False}).json()["active"] is False
+    firm = factories.enterprise(name="秀山清单化工", sector="hazardous_chemicals")
+    a = f.law_officer(emergency, "甲", "渝应急执500491")
+    b = f.law_officer(emergency, "乙", "渝应急执500492")
+    team = [{"officer": a.pk}, {"officer": b.pk}]
+    inspection, _ = inspection_create(
+        actor=bureau_officer,
+        data={"enterprise": firm.credit_code, "kind": "special", "on": "2026-06-01", "team": team},
+    )
+    texts = list(CheckItem.objects.filter(inspection=inspection).values_list("text", flat=True))
+    assert texts[-1] == "查看安全生产责任制" and "查看应急演练记录" not in texts
+    assert CheckItem.objects.filter(inspection=inspection, criterion__isnull=False).count() == len(texts) - 1
+
+
+def test_the_officers_page_adds_and_stops_an_own_line(bureau_officer, emergency) -> None:
+    import re
+
+    from zhiben.inspections.models import OwnCheckItem
+
+    c = client_for(bureau_officer)
+    page = c.get("/inspections/officers/").content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    r = c.post(
+        "/inspections/officers/",
+        {"form_token": token, "action": "item_add", "department": emergency.pk, "text": "查看特种作业人员证书"},
+    )
+    assert r.status_code in (302, 303)
+    made = OwnCheckItem.objects.get()
+    page = c.get("/inspections/officers/").content.decode()
+    assert "查看特种作业人员证书" in page and "各行业领域" in page
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    refused = c.post("/inspections/officers/", {"form_token": token, "action": "item_add", "department": emergency.pk})
+    assert refused.status_code == 422 and "检查内容" in refused.content.decode()
+    page = refused.content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    c.post("/inspections/officers/", {"form_token": token, "action": "item_toggle", "item": made.pk, "active": "0"})
+    made.refresh_from_db()
+    assert made.active is False

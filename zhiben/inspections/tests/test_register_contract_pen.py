@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhiben.inspections.models import Expert, ExpertRelation, InspectionPlan, LawOfficer
+from zhiben.inspections.models import Expert, ExpertRelation, InspectionPlan, LawOfficer, OwnCheckItem
 from zhiben.inspections.services.penalties import penalty_record
 from zhiben.inspections.services.plans import plan_create
 from zhiben.inspections.tests import factories_pen as f
@@ -137,7 +137,7 @@ OFFICER_SPEC = Spec(
     ),
     lists=(
         Listing("/api/v1/law-officers", count=api_count, baseline=5),
-        Listing("/inspections/officers/", marker="{certificate_no}", baseline=7),
+        Listing("/inspections/officers/", marker="{certificate_no}", baseline=9),
     ),
     elsewhere={"POST /api/v1/law-officers": "registering an officer: zhiben/inspections/tests/test_pools.py"},
 )
@@ -145,6 +145,35 @@ OFFICER_SPEC = Spec(
 
 class TestOfficerContract(RegisterContract):
     spec = OFFICER_SPEC
+
+
+def make_own_item(world: World) -> Subject:
+    n = OwnCheckItem.objects.count()
+    made = OwnCheckItem.objects.create(department=_unit(), text=f"契约自定检查项{n}：应急物资台账", position=n + 1)
+    return Subject(made, {"id": made.pk, "text": made.text})
+
+
+OWN_ITEM_SPEC = Spec(
+    name="own-check-items",
+    prefixes=("/api/v1/own-check-items",),
+    make=make_own_item,
+    inside=("officer", "sector_officer"),
+    outside=ENTERPRISE_OUT,
+    calls=(
+        Call("GET", "/api/v1/own-check-items/{id}"),
+        Call("PATCH", "/api/v1/own-check-items/{id}", body={"active": False}),
+        Call("POST", "/inspections/officers/", body={"action": "item_toggle", "item": "{id}", "active": "0"}),
+    ),
+    lists=(
+        Listing("/api/v1/own-check-items", count=api_count, baseline=5),
+        Listing("/inspections/officers/", marker="{text}"),
+    ),
+    elsewhere={"POST /api/v1/own-check-items": "adding a line: zhiben/inspections/tests/test_pools.py"},
+)
+
+
+class TestOwnItemContract(RegisterContract):
+    spec = OWN_ITEM_SPEC
 
 
 def make_expert(world: World) -> Subject:

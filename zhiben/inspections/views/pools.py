@@ -21,24 +21,31 @@ from zhiben.departments.selectors import department_list
 from zhiben.reference.models import Sector
 
 from ..models import RelationKind
-from ..selectors.pools import expert_get, expert_list, officer_get, officer_list
+from ..selectors.pools import expert_get, expert_list, officer_get, officer_list, own_item_get, own_items_visible
 from ..services.pools import (
     ExpertIn,
     OfficerChange,
     OfficerIn,
+    OwnItemChange,
+    OwnItemIn,
     RelationIn,
     expert_create,
     may_keep_experts,
     may_keep_officers,
     officer_create,
     officer_update,
+    own_item_add,
+    own_item_update,
     relation_add,
     relation_remove,
 )
 from .penalties import page_error
 
 ROWS = 300
-page_field_labels("inspections", {"action": "操作", "officer": "执法人员", "expert": "专家", "relation": "回避关系"})
+page_field_labels(
+    "inspections",
+    {"action": "操作", "officer": "执法人员", "expert": "专家", "relation": "回避关系", "item": "自定检查项"},
+)
 
 
 def _not_for_enterprises(actor: Any) -> None:
@@ -57,7 +64,9 @@ def officer_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "add")
         try:
-            if action == "change":
+            if action in ("item_add", "item_toggle"):
+                done = _own_item_post(actor, request, action)
+            elif action == "change":
                 raw = request.POST.get("officer") or ""
                 found = officer_get(actor=actor, officer_id=int(raw)) if raw.isdigit() and len(raw) < 19 else None
                 if found is None:
@@ -78,15 +87,22 @@ def officer_list_view(request: HttpRequest) -> HttpResponse:
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except DomainError as exc:
-            error, status = page_error(exc, OfficerIn, OfficerChange), exc.status
+            error, status = page_error(exc, OfficerIn, OfficerChange, OwnItemIn, OwnItemChange), exc.status
         else:
             messages.success(request, done)
             return redirect("law-officer-list")
     q = (request.GET.get("q") or "").strip()[:40]
     rows = list(officer_list(actor=actor, q=q)[:ROWS])
     units = [u for u in department_list(actor=actor).filter(active=True)[:500] if may_keep_officers(actor, u)]
+    sectors = list(Sector.objects.order_by("position", "key"))
+    names = {sec.key: sec.name for sec in sectors}
+    own_items = list(own_items_visible(actor)[:ROWS])
+    for item in own_items:
+        item.sector_name = names.get(item.sector, "")  # type: ignore[attr-defined]
     context = {
         "rows": [(o, not dates.is_past(o.certificate_valid_to), may_keep_officers(actor, o.department)) for o in rows],
+        "own_items": [(item, may_keep_officers(actor, item.department)) for item in own_items],
+        "sectors": sectors,
         "q": q,
         "units": units,
         "error": error,
@@ -94,6 +110,21 @@ def officer_list_view(request: HttpRequest) -> HttpResponse:
         "today": dates.today(),
     }
     return render(request, "inspections/pool_officers.html", context, status=status)
+
+
+def _own_item_post(actor: Any, request: HttpRequest, action: str) -> str:
+    """The own checklist's forms — ``item_add`` and ``item_toggle`` — through their services; the sentence to
+    show once done. Raises what the services raise, NotFound for a line out of sight."""
+    if action == "item_add":
+        fields = ("department", "text", "sector")
+        made = own_item_add(actor=actor, data={k: request.POST.get(k) or "" for k in fields})
+        return f"已增加自定检查项：{made.text[:30]}"
+    raw = request.POST.get("item") or ""
+    found = own_item_get(actor=actor, item_id=int(raw)) if raw.isdigit() and len(raw) < 19 else None
+    if found is None:
+        raise NotFound("自定检查项不存在")
+    changed = own_item_update(actor=actor, item=found, data={"active": request.POST.get("active") == "1"})
+    return f"已{'启用' if changed.active else '停用'}自定检查项：{changed.text[:30]}"
 
 
 def _expert_post(request: HttpRequest, actor: Any) -> str:
