@@ -441,12 +441,29 @@ def inspection_record() -> DocumentObject:
     return doc
 
 
-def rectify_order() -> DocumentObject:
-    """责令限期整改指令书 (inspections): the findings, the deadline, the basis and the party's rights."""
+def _addressed(name: str) -> DocumentObject:
+    """An enforcement document's opening: the red head, its title and the party addressed."""
     doc = new_document()
     red_head(doc)
-    title(doc, "责令限期整改指令书")
+    title(doc, name)
     add(doc, "{{ enterprise }}：", indent=False)
+    return doc
+
+
+def _note_rights_signed(doc: DocumentObject) -> DocumentObject:
+    """An order's close: the officer's note when there is one, the party's rights, the signatures and the date."""
+    add(doc, "{%p if note %}", indent=False)
+    add(doc, "{{ note }}")
+    add(doc, "{%p endif %}", indent=False)
+    add(doc, "{{ rights }}")
+    _signatures(doc)
+    _dated_signature(doc)
+    return doc
+
+
+def rectify_order() -> DocumentObject:
+    """责令限期整改指令书 (inspections): the findings, the deadline, the basis and the party's rights."""
+    doc = _addressed("责令限期整改指令书")
     add(doc, "经{{ on }}现场检查，你单位存在下列问题：")
     subheading_lines(doc, "line in findings", "{{ line }}")
     add(
@@ -455,41 +472,23 @@ def rectify_order() -> DocumentObject:
         "行业标准规定的要求。由此造成事故的，依法追究有关人员的责任。",
     )
     add(doc, "整改期间，你单位应当采取措施，确保安全生产。对安全生产违法行为，将依法予以行政处罚。")
-    add(doc, "{%p if note %}", indent=False)
-    add(doc, "{{ note }}")
-    add(doc, "{%p endif %}", indent=False)
-    add(doc, "{{ rights }}")
-    _signatures(doc)
-    _dated_signature(doc)
-    return doc
+    return _note_rights_signed(doc)
 
 
 def measures_order() -> DocumentObject:
     """现场处理措施决定书 (inspections): the findings, the measures (安全生产法 第六十五条) and the party's rights."""
-    doc = new_document()
-    red_head(doc)
-    title(doc, "现场处理措施决定书")
-    add(doc, "{{ enterprise }}：", indent=False)
+    doc = _addressed("现场处理措施决定书")
     add(doc, "经{{ on }}现场检查，你单位存在下列事故隐患：")
     subheading_lines(doc, "line in findings", "{{ line }}")
     add(doc, "依据{{ basis }}的规定，现作出如下现场处理决定：")
     subheading_lines(doc, "line in measures", "{{ line }}")
     add(doc, "重大事故隐患排除后，经审查同意，方可恢复生产经营和使用。")
-    add(doc, "{%p if note %}", indent=False)
-    add(doc, "{{ note }}")
-    add(doc, "{%p endif %}", indent=False)
-    add(doc, "{{ rights }}")
-    _signatures(doc)
-    _dated_signature(doc)
-    return doc
+    return _note_rights_signed(doc)
 
 
 def reinspection_opinion() -> DocumentObject:
     """整改复查意见书 (inspections): the order re-inspected, each finding's result, the opinion and what follows."""
-    doc = new_document()
-    red_head(doc)
-    title(doc, "整改复查意见书")
-    add(doc, "{{ enterprise }}：", indent=False)
+    doc = _addressed("整改复查意见书")
     add(
         doc,
         "本机关于{{ order_date }}对你单位作出责令限期整改指令书{{ order_ref }}，责令你单位于{{ deadline }}前整改完毕。"
