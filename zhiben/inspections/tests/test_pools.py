@@ -268,6 +268,9 @@ def test_the_officers_page_adds_and_stops_an_own_line(bureau_officer, emergency)
     made = OwnCheckItem.objects.get()
     page = c.get("/inspections/officers/").content.decode()
     assert "查看特种作业人员证书" in page and "各行业领域" in page
+    # the section stands once, in the page's body; the title stays plain words
+    assert page.count('id="own-items"') == 1 and re.search(r"<title>\s*执法人员", page)
+    assert "<section" not in page.split("<title>", 1)[1].split("</title>", 1)[0]
     token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     refused = c.post("/inspections/officers/", {"form_token": token, "action": "item_add", "department": emergency.pk})
     assert refused.status_code == 422 and "检查内容" in refused.content.decode()
