@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhiben.plans",
     "zhiben.duties",
     "zhiben.inspections",
+    "zhiben.risks",
     "zhiben.documents",
     "zhiben.accounts",
     "zhiben.demo",
@@ -285,6 +286,35 @@ ZHIBEN = {
     # (民法典 第二百零二条: the corresponding day, or the month's last), not 365 days (zhiben/inspections/repeat.py).
     "REPEAT_OFFENCE_RULES": ((3, 180), (4, "1y")),
     "REPEAT_OFFENCE_FIRST_DAY_COUNTED": env.bool("ZHIBEN_REPEAT_OFFENCE_FIRST_DAY_COUNTED", default=False),
+    # Dual prevention (issue 15). The scoring methods and their bands, highest first: [exclusive lower bound, grade]
+    # (zhiben/risks/rules.py; LEC per Graham–Kinney tables, bands and the 5×5 matrix as the provincial
+    # dual-prevention standards grade them, e.g. DB37/T 2882-2016 — a province may set its own here).
+    "RISK_METHODS": {
+        "lec": {
+            "factors": {
+                "l": {"label": "L（事故发生的可能性）", "values": [0.1, 0.2, 0.5, 1, 3, 6, 10]},
+                "e": {"label": "E（暴露于危险环境的频繁程度）", "values": [0.5, 1, 2, 3, 6, 10]},
+                "c": {"label": "C（发生事故产生的后果）", "values": [1, 3, 7, 15, 40, 100]},
+            },
+            "bands": [[320, "red"], [160, "orange"], [70, "yellow"], [0, "blue"]],
+        },
+        "ls": {
+            "factors": {
+                "likelihood": {"label": "L（可能性）", "min": 1, "max": 5},
+                "severity": {"label": "S（严重性）", "min": 1, "max": 5},
+            },
+            "bands": [[19, "red"], [14, "orange"], [8, "yellow"], [0, "blue"]],
+        },
+    },
+    # A check record that reaches the server more than this many hours after the check was made (a phone that was
+    # offline) is kept with its own time and marked late (逾期上传) rather than refused (issue 15).
+    "CHECK_LATE_UPLOAD_HOURS": env.int("ZHIBEN_CHECK_LATE_UPLOAD_HOURS", default=24),
+    # The missed-check ladder: the assignee is told of every missed cycle; after this many cycles of one task missed
+    # in a row the enterprise's safety manager, then its officers (issue 15).
+    "CHECK_LADDER": {
+        "safety_manager": env.int("ZHIBEN_CHECK_LADDER_SAFETY_MANAGER", default=2),
+        "officers": env.int("ZHIBEN_CHECK_LADDER_OFFICERS", default=3),
+    },
     "LISTING_PROPOSAL_DAYS": env.int("ZHIBEN_LISTING_PROPOSAL_DAYS", default=90),
     # The regulator's review of a major hazard's close-out (审核销号), in calendar days from the submission:
     # a listed hazard within 10 days (16号令 第十八、二十二条, FACTS §1); an unlisted one by a setting

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RisksConfig(AppConfig):
+    name = "zhiben.risks"
+    verbose_name = "双重预防（风险分级管控与隐患排查）"
