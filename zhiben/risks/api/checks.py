@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import BaseModel
 
 from zhiben.accounts.request import request_actor
 from zhiben.common.dates import parse_day
@@ -151,7 +152,10 @@ class RecordList(Schema):
     count: int
 
 
-class Submitted(Schema):
+class Submitted(BaseModel):
+    """A plain pydantic model: validated by pydantic-core alone (a Ninja ``Schema`` reads each attribute through its
+    ORM getter — a tenth of a 200-check request's time)."""
+
     id: int
     task: int
     status: str
@@ -161,7 +165,7 @@ class Submitted(Schema):
     duplicate: bool
 
 
-class SubmittedList(Schema):
+class SubmittedList(BaseModel):
     items: list[Submitted]
     count: int
 
