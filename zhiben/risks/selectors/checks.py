@@ -171,11 +171,12 @@ def check_stats(
         .annotate(done=Sum("on_time") + Sum("late"), planned=Sum("planned"))
         .filter(done=0, planned__gt=0)
     )
-    quiet_ids = [r["enterprise_id"] for r in quiet.order_by("enterprise_id")]
+    quiet_count = quiet.count()
+    quiet_ids = [r["enterprise_id"] for r in quiet.order_by("enterprise_id")[:LISTED]]
     # an enterprise with live tasks has cycles in the period: the monthly tallies tell, not the tasks
     counted = months.filter(planned__gt=0).values("enterprise_id")
     no_tasks = firms.filter(high_risk=True).exclude(pk__in=counted).count()
-    found_by_checks = _sums(daily)["failed"]
+    totals = _rates(_sums(daily))
     inspections = Hazard.objects.filter(
         enterprise__in=firms, source=Source.INSPECTION, discovered_on__gte=start, discovered_on__lte=end
     )
@@ -193,22 +194,24 @@ def check_stats(
         .annotate(n=Sum("on_time") + Sum("late"))
     )
     gap_ids = [e for e in by_inspection if not checked.get(e)]
-    named = {e.pk: e for e in Enterprise.objects.filter(pk__in=quiet_ids[:LISTED] + gap_ids[:LISTED])}
+    named = {
+        e.pk: e for e in Enterprise.objects.filter(pk__in=quiet_ids + gap_ids[:LISTED]).only("credit_code", "name")
+    }
     return {
         "region": code,
         "region_name": place.name if place else "全国",
         "from": start,
         "to": end,
-        "totals": _rates(_sums(daily)),
+        "totals": totals,
         "rows": rows,
         "sectors": by_sector,
         "grades": {g: grades.get(g, 0) for g in ("red", "orange", "yellow", "blue", "none")},
         "no_checks": {
-            "count": len(quiet_ids),
+            "count": quiet_count,
             "high_risk_without_tasks": no_tasks,
-            "enterprises": [{"credit_code": named[e].credit_code, "name": named[e].name} for e in quiet_ids[:LISTED]],
+            "enterprises": [{"credit_code": named[e].credit_code, "name": named[e].name} for e in quiet_ids],
         },
-        "hazards": {"by_checks": found_by_checks, "by_inspections": sum(by_inspection.values())},
+        "hazards": {"by_checks": totals["failed"], "by_inspections": sum(by_inspection.values())},
         "gap": [
             {
                 "credit_code": named[e].credit_code,
