@@ -29,6 +29,8 @@ from zhiben.inspections.tests.test_register_contract_pen import PENALTY_SPEC as 
 from zhiben.inspections.tests.test_register_contract_pen import PLAN_SPEC as INSPECTION_PLANS_CONTRACT
 from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
+from zhiben.risks.tests.test_map_contract import SPEC as RISK_MAP_CONTRACT
+from zhiben.risks.tests.test_posts_contract import SPEC as POSTS_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
 
@@ -50,7 +52,7 @@ PUBLIC = {
 INTEGER_IDS = (
     r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
     r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id|order_id|penalty_id|officer_id|expert_id"
-    r"|relation_id)\}"
+    r"|relation_id|unit_id|post_id)\}"
 )
 
 
@@ -349,8 +351,31 @@ POOLS = {
     ("GET", "/api/v1/own-check-items/{item_id}"),
     ("PATCH", "/api/v1/own-check-items/{item_id}"),
 }
+# Dual prevention's four-colour map and posts (两单两卡): seen by the officers of the enterprise's region subtree and
+# sectors and by its own users; written by its own users and admins (403 for an officer who sees it); 404 to
+# everyone else, nothing changed (zhiben/risks/tests/test_map_contract.py, test_posts_contract.py).
+RISK_UNIT = "/api/v1/risk-units/{unit_id}"
+POST_ = "/api/v1/posts/{post_id}"
+RISK_MAP = {
+    ("PUT", "/api/v1/enterprises/{credit_code}/layout"),
+    ("GET", "/api/v1/enterprises/{credit_code}/layout"),
+    ("GET", "/api/v1/enterprises/{credit_code}/risk-map"),
+    ("PUT", f"{RISK_UNIT}/place"),
+    ("DELETE", f"{RISK_UNIT}/place"),
+    ("GET", f"{RISK_UNIT}/four-lists.docx"),
+}
+POSTS = {
+    ("GET", "/api/v1/posts"),
+    ("POST", "/api/v1/posts"),
+    ("GET", POST_),
+    ("PATCH", POST_),
+    ("DELETE", POST_),
+    ("GET", f"{POST_}/cards.docx"),
+}
 CLASSIFIED = (
-    DRAWS
+    RISK_MAP
+    | POSTS
+    | DRAWS
     | INSPECTIONS
     | ORDERS
     | PENALTIES
@@ -436,9 +461,11 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
+    specs += [RISK_MAP_CONTRACT, POSTS_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS
+    scoped |= RISK_MAP | POSTS
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents

@@ -3,7 +3,7 @@ map (四色图, issue 15). Reads are scoped (404 outside); writes are the enterp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser
@@ -54,7 +54,8 @@ def put_upload(request: HttpRequest, name: str = "file") -> UploadedFile | None:
     their memory size); None for a body that is not multipart or has no such file."""
     if not (request.content_type or "").startswith("multipart/"):
         return None
-    _, found = MultiPartParser(request.META, request, request.upload_handlers, request.encoding).parse()
+    stream = cast(IO[bytes], request)  # Django reads a POST's multipart body from the request the same way
+    _, found = MultiPartParser(request.META, stream, request.upload_handlers, request.encoding).parse()
     return found.get(name)
 
 

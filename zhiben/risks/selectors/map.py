@@ -194,7 +194,7 @@ def region_view(*, actor: Any, region: Region | None) -> RegionView:
     rows: dict[str, dict[str, Any]] = {
         c.code: {"code": c.code, "name": c.name, "counts": dict.fromkeys(LEGEND, 0), "total": 0} for c in children
     }
-    own_row = {
+    own_row: dict[str, Any] = {
         "code": region.code if region else "",
         "name": "本级直管",
         "counts": dict.fromkeys(LEGEND, 0),

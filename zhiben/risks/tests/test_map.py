@@ -72,7 +72,7 @@ def test_the_enterprise_uploads_its_layout_and_reads_it_back(firm, firm_user, of
     # an officer in scope sees the image; it is served as an image that runs nothing
     got = client_of(officer).get(f"/api/v1/enterprises/{firm.credit_code}/layout")
     assert got.status_code == 200 and got["Content-Type"] == "image/png"
-    assert b"".join(got.streaming_content).startswith(b"\x89PNG")
+    assert got.getvalue().startswith(b"\x89PNG")
     assert "sandbox" in got["Content-Security-Policy"]
 
 
@@ -227,7 +227,7 @@ def test_the_risk_map_lists_units_with_grade_colour_and_place(firm, firm_user, o
 
 # --- pages --------------------------------------------------------------------------------------------------------
 
-PHONE = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"}
+PHONE = {"user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"}
 
 
 def test_the_map_page_draws_markers_in_percent_with_legend_and_unplaced(firm, firm_user) -> None:
@@ -235,7 +235,7 @@ def test_the_map_page_draws_markers_in_percent_with_legend_and_unplaced(firm, fi
     unit(firm, "办公楼", grade="blue")
     layout_upload(actor=firm_user, enterprise=firm, upload=upload(layout_png((1600, 1200))))
     unit_place(actor=firm_user, unit_id=red.pk, x=0.25, y=0.5)
-    r = client_of(firm_user).get(f"/risks/enterprises/{firm.credit_code}/map/", **PHONE)
+    r = client_of(firm_user).get(f"/risks/enterprises/{firm.credit_code}/map/", headers=PHONE)
     assert r.status_code == 200
     html = r.content.decode()
     assert 'style="left: 25.00%; top: 50.00%; background: #d9363e"' in html
@@ -310,7 +310,7 @@ def test_the_region_page_counts_enterprises_by_grade_per_township(firm, officer,
     town_firm = factories.enterprise(region=township, sector="hazardous_chemicals", name="清溪场危化品有限公司")
     unit(town_firm, "罐区", grade="orange")
     unit(firm, "液氯储罐区", grade="red")
-    r = client_of(officer).get("/risks/region/", **PHONE)
+    r = client_of(officer).get("/risks/region/", headers=PHONE)
     assert r.status_code == 200
     html = r.content.decode()
     row = re.search(r"清溪场镇</a></td>(.*?)</tr>", html, re.S)
