@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
+from zhiben.accounts.scope import scoped
 from zhiben.common.errors import NotFound
-from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.models import Enterprise, OperatingStatus
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region, region_children, region_get
 
@@ -182,28 +184,36 @@ def region_root(*, actor: Any, raw: str) -> Region | None:
 
 
 def region_view(*, actor: Any, region: Region | None) -> RegionView:
-    """The enterprises the actor may see under ``region`` (the whole scope when None), counted per child region
-    and register grade (``RiskProfile.grade``; an enterprise without a profile or a grade is 未评价), and the
-    red and orange ones with their names (at most ``REGION_LIST_ROWS``). Grouped in the database: one query for
+    """The enterprises the actor may see under ``region`` (the whole scope when None), closed ones left out, counted
+    per child region and register grade (``RiskProfile.grade``; an enterprise without a register or a graded event
+    is 未评价), and the red and orange ones (at most ``REGION_LIST_ROWS``). Grouped in the database: one query for
     the counts, one for the list, one for the children."""
-    base = profiles_visible(actor)
+    firms = scoped(Enterprise.objects, actor).exclude(status=OperatingStatus.CLOSED)
+    profiles = profiles_visible(actor).exclude(enterprise__status=OperatingStatus.CLOSED)
     if region is not None:
-        base = base.filter(enterprise__region__code__prefix=region.code)
+        firms = firms.filter(region__code__prefix=region.code)
+        profiles = profiles.filter(enterprise__region__code__prefix=region.code)
     children = list(region_children(parent=region.code if region else None).order_by("code"))
-    tally = base.order_by().values("enterprise__region_id", "grade").annotate(n=Count("pk"))
+    graded = RiskProfile.objects.filter(enterprise=OuterRef("pk")).values("grade")[:1]
+    tally = (
+        firms.order_by()
+        .annotate(register_grade=Coalesce(Subquery(graded), Value(UNGRADED)))
+        .values("region_id", "register_grade")
+        .annotate(n=Count("pk"))
+    )
     rows: dict[str, dict[str, Any]] = {
         c.code: {"code": c.code, "name": c.name, "counts": dict.fromkeys(LEGEND, 0), "total": 0} for c in children
     }
     own_row: dict[str, Any] = {
         "code": region.code if region else "",
-        "name": "本级直管",
+        "name": OWN_LEVEL,
         "counts": dict.fromkeys(LEGEND, 0),
         "total": 0,
     }
     totals = dict.fromkeys(LEGEND, 0)
     totals_all = 0
     for item in tally:
-        code, grade, n = str(item["enterprise__region_id"]), item["grade"] or UNGRADED, int(item["n"])
+        code, grade, n = str(item["region_id"]), item["register_grade"] or UNGRADED, int(item["n"])
         row = next((rows[c] for c in rows if code.startswith(c)), own_row)
         row["counts"][grade] = row["counts"].get(grade, 0) + n
         row["total"] += n
@@ -213,9 +223,8 @@ def region_view(*, actor: Any, region: Region | None) -> RegionView:
     if own_row["total"]:
         out.insert(0, own_row)
     major = list(
-        base.filter(grade__in=MAJOR)
+        profiles.filter(grade__in=MAJOR)
         .select_related("enterprise", "enterprise__region")
-        .order_by("grade", "enterprise__name")[:REGION_LIST_ROWS]
+        .order_by(Case(When(grade="red", then=Value(0)), default=Value(1)), "enterprise__name", "pk")[:REGION_LIST_ROWS]
     )
-    major.sort(key=lambda p: (MAJOR.index(p.grade), p.enterprise.name))
     return RegionView(region, out, {**totals, "all": totals_all}, major)

@@ -37,6 +37,7 @@ from ..selectors.map import unit_get
 LAYOUT_MAX_PIXELS = 25_000_000
 LAYOUT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 NOT_ALLOWED = "只有本企业人员可以编辑四色图"
+LAYOUT_FORMAT = "平面布置图只接受 JPEG、PNG、WebP 图片"
 
 
 def _header_size(stream: IO[bytes]) -> tuple[int, int]:
@@ -66,9 +67,9 @@ def check_layout(stream: IO[bytes], *, name: str = "", size: int | None = None) 
     try:
         checked = check_upload(stream, name=name, size=size)
     except EvidenceRejected as exc:
-        raise FieldErrors({"file": str(exc)}) from exc
+        raise FieldErrors({"file": LAYOUT_FORMAT if str(exc) == FORMAT_MESSAGE else str(exc)}) from exc
     if checked.extension not in LAYOUT_TYPES:  # a PDF passes the evidence checks but is no image to draw on
-        raise FieldErrors({"file": FORMAT_MESSAGE.replace("或 PDF 文件", "")})
+        raise FieldErrors({"file": LAYOUT_FORMAT})
     with Image.open(io.BytesIO(checked.content)) as img:  # header only: the size check_upload accepted
         width, height = img.size
     return checked.content, checked.extension, width, height

@@ -118,9 +118,9 @@ def test_a_200_megapixel_phone_photo_is_refused_cleanly(firm, firm_user) -> None
 @pytest.mark.parametrize(
     ("content", "name", "words"),
     [
-        (files.pdf(), "plan.pdf", "只接受"),
-        (files.gif(), "plan.gif", "只接受"),
-        (b"not an image at all", "plan.png", "只接受"),
+        (files.pdf(), "plan.pdf", "平面布置图只接受 JPEG、PNG、WebP 图片"),
+        (files.gif(), "plan.gif", "平面布置图只接受 JPEG、PNG、WebP 图片"),
+        (b"not an image at all", "plan.png", "平面布置图只接受 JPEG、PNG、WebP 图片"),
         (b"", "empty.png", "文件为空"),
     ],
 )
@@ -310,13 +310,15 @@ def test_the_region_page_counts_enterprises_by_grade_per_township(firm, officer,
     town_firm = factories.enterprise(region=township, sector="hazardous_chemicals", name="清溪场危化品有限公司")
     unit(town_firm, "罐区", grade="orange")
     unit(firm, "液氯储罐区", grade="red")
+    factories.enterprise(region=township, name="清溪场无清单有限公司")  # no register yet: 未评价
+    factories.enterprise(region=township, name="清溪场已关闭有限公司", status="closed")  # not counted
     r = client_of(officer).get("/risks/region/", headers=PHONE)
     assert r.status_code == 200
     html = r.content.decode()
     row = re.search(r"清溪场镇</a></td>(.*?)</tr>", html, re.S)
     assert row is not None
     cells = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
-    assert cells == ["0", "1", "0", "0", "0", "1"]  # one orange enterprise in the township
+    assert cells == ["0", "1", "0", "0", "1", "2"]  # an orange enterprise and one not graded in the township
     assert "本级直管" in html  # the county's own firm, registered above the townships
     assert f'href="/risks/enterprises/{firm.credit_code}/map/"' in html
     assert f'href="/risks/enterprises/{town_firm.credit_code}/map/"' in html

@@ -33,7 +33,7 @@ def test_the_demo_places_the_registers_units_and_makes_posts_once(firm) -> None:
     seed_risks_map(enterprise=firm.credit_code)
     profile = RiskProfile.objects.get(enterprise=firm)
     assert profile.layout and (profile.layout_width, profile.layout_height) == (1200, 800)
-    placed = {u.name: (float(u.map_x), float(u.map_y)) for u in RiskUnit.objects.filter(enterprise=firm)}
+    placed = {u.name: (float(u.map_x or -1), float(u.map_y or -1)) for u in RiskUnit.objects.filter(enterprise=firm)}
     left, top, right, bottom = AREAS[0][2]
     assert left < placed[tank.name][0] < right and top < placed[tank.name][1] < bottom  # in the tank farm
     left, top, right, bottom = AREAS[2][2]

@@ -4,11 +4,14 @@ enterprise, names, who may write), scope, the phone page, and the Word documents
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
 from django.test import Client
 from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zhiben.audit.models import Event
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
@@ -276,3 +279,38 @@ def test_the_post_pages_refuse_others(firm, officer, outsider, post, firm_user) 
     other = factories.enterprise(name="另一企业")
     assert client_of(firm_user).get(f"/risks/enterprises/{other.credit_code}/posts/{post.pk}/edit/").status_code == 404
     assert Post.objects.count() == 1
+
+
+# --- hostile requests ---------------------------------------------------------------------------------------------
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=80),
+    st.lists(st.one_of(st.integers(), st.text(max_size=5)), max_size=4),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    payload=st.one_of(
+        st.dictionaries(st.sampled_from(["name", "duties", "emergency", "units", "enterprise", "x", "y"]), VALUES),
+        st.lists(st.integers(), max_size=3),
+        st.text(max_size=30),
+    )
+)
+def test_no_payload_makes_a_500(payload, firm_user, tank, post) -> None:
+    c = client_of(firm_user)
+    body = json.dumps(payload)
+    for method, url in (
+        ("POST", "/api/v1/posts"),
+        ("PATCH", f"/api/v1/posts/{post.pk}"),
+        ("PUT", f"/api/v1/risk-units/{tank.pk}/place"),
+    ):
+        r = c.generic(method, url, body, content_type="application/json")
+        assert r.status_code < 500, (method, url, payload, r.content)
+        if r.status_code >= 400:
+            assert r.json()["detail"], (method, url, payload)
