@@ -314,3 +314,22 @@ def test_no_payload_makes_a_500(payload, firm_user, tank, post) -> None:
         assert r.status_code < 500, (method, url, payload, r.content)
         if r.status_code >= 400:
             assert r.json()["detail"], (method, url, payload)
+
+
+def test_every_event_kind_written_reads_in_chinese(firm_user, post) -> None:
+    from zhiben.common import kit
+    from zhiben.risks.declarations.map import UNIT_MAP_CATALOGUE
+
+    assert kit.get("post").get_scoped(firm_user, post.pk) == post
+    for kind in ("created", "changed", "deleted"):
+        assert kit.get("post").events.get(kind) is not None
+    assert kit.event_view("post", "changed", {"fields": {"units": ["液氯储罐区"]}}) == (
+        "修改岗位",
+        "涉及的风险分析单元：液氯储罐区",
+    )
+    assert UNIT_MAP_CATALOGUE.text("placed", {"name": "罐区", "x": "0.5", "y": "0.25"}) == (
+        "风险分析单元：罐区；横坐标：0.5；纵坐标：0.25"
+    )
+    assert kit.event_view("enterprise", "risk_layout_uploaded", {"width": 1200, "height": 800})[0] == (
+        "上传厂区平面布置图（四色图）"
+    )
