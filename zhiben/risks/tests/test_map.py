@@ -241,6 +241,7 @@ def test_the_map_page_draws_markers_in_percent_with_legend_and_unplaced(firm, fi
     assert 'style="left: 25.00%; top: 50.00%; background: #d9363e"' in html
     assert "液氯储罐区 · 重大风险" in html
     assert "未标注：办公楼" in html
+    assert f'href="/api/v1/risk-units/{red.pk}/four-lists.docx"' in html and html.count("four-lists.docx") == 1
     assert 'name="viewport" content="width=device-width' in html
     # the image scales to the screen: the stylesheet sets its width, no fixed width larger than a phone's
     css = (settings.BASE_DIR / "zhiben/static/zhiben/risk-map.css").read_text(encoding="utf-8")
