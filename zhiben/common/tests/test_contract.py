@@ -357,7 +357,7 @@ POOLS = {
 RISK_UNIT = "/api/v1/risk-units/{unit_id}"
 POST_ = "/api/v1/posts/{post_id}"
 RISK_MAP = {
-    ("PUT", "/api/v1/enterprises/{credit_code}/layout"),
+    ("POST", "/api/v1/enterprises/{credit_code}/layout"),
     ("GET", "/api/v1/enterprises/{credit_code}/layout"),
     ("GET", "/api/v1/enterprises/{credit_code}/risk-map"),
     ("PUT", f"{RISK_UNIT}/place"),

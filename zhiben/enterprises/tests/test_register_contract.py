@@ -61,7 +61,7 @@ SPEC = Spec(
         f"GET {ENTERPRISE}/statistics.xlsx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/statistics.docx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
-        f"PUT {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
+        f"POST {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
         f"GET {ENTERPRISE}/risk-map": "四色图: zhiben/risks/tests/test_map_contract.py",
     },
 )

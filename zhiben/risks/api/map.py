@@ -3,11 +3,10 @@ map (四色图, issue 15). Reads are scoped (404 outside); writes are the enterp
 
 from __future__ import annotations
 
-from typing import IO, Any, cast
+from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.http.multipartparser import MultiPartParser
-from ninja import Field, Router
+from ninja import Field, File, Router
 from ninja.files import UploadedFile
 
 from zhiben.accounts.request import request_actor
@@ -48,42 +47,15 @@ def unit_view(unit: Any) -> dict[str, Any]:
     }
 
 
-def put_upload(request: HttpRequest, name: str = "file") -> UploadedFile | None:
-    """The file ``name`` of a PUT's multipart body. Django parses multipart bodies for POST only (ticket #12635):
-    the PUT's stream is parsed here the way Django parses a POST's (the upload handlers stream it to disk past
-    their memory size); None for a body that is not multipart or has no such file."""
-    if not (request.content_type or "").startswith("multipart/"):
-        return None
-    stream = cast(IO[bytes], request)  # Django reads a POST's multipart body from the request the same way
-    _, found = MultiPartParser(request.META, stream, request.upload_handlers, request.encoding).parse()
-    return found.get(name)
-
-
-LAYOUT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary", "title": "厂区平面布置图"}},
-                    "required": ["file"],
-                }
-            }
-        },
-    }
-}
-
-
-@enterprise_router.put("/{credit_code}/layout", response=dict[str, Any], openapi_extra=LAYOUT_BODY)
-def put_layout(request: HttpRequest, credit_code: str) -> dict[str, Any]:
-    """Upload the plant layout (厂区平面布置图) as multipart ``file``: a JPEG, PNG or WebP image (type from its
-    content), at most the upload cap and 25 million pixels (read from its header; a 200-megapixel photo or a
+@enterprise_router.post("/{credit_code}/layout", response=dict[str, Any])
+def post_layout(request: HttpRequest, credit_code: str, file: File[UploadedFile]) -> dict[str, Any]:
+    """Upload (or replace) the plant layout (厂区平面布置图) as multipart ``file``: a JPEG, PNG or WebP image (type
+    from its content), at most the upload cap and 25 million pixels (read from its header; a 200-megapixel photo or a
     decompression bomb is refused, never decoded). Replaces the former layout; units keep their places. 422 naming
     ``file``; 403 for an officer; 404 out of scope."""
-    actor = request_actor(request)
-    enterprise_visible(actor, credit_code)  # out of scope: 404 before the body is read
-    profile = layout_upload(actor=actor, enterprise=credit_code, upload=put_upload(request))
+    # POSTed, as every upload here: Django parses multipart bodies for POST only, and the request screen
+    # (common/middleware.py) checks them — file names, a cut-off body, a boundary that does not match
+    profile = layout_upload(actor=request_actor(request), enterprise=credit_code, upload=file)
     return layout_view(profile.enterprise.credit_code, profile)
 
 

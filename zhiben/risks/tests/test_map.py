@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 import re
 import struct
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.test.client import BOUNDARY, encode_multipart
 from PIL import Image
 
 from zhiben.audit.models import Event
@@ -49,19 +49,16 @@ def client_of(user) -> Client:
     return c
 
 
-def put_layout(c: Client, code: str, content: bytes | None, name: str = "layout.png"):
-    data = {"file": upload(content, name)} if content is not None else {}
-    # Django's client encodes multipart for POST only; a PUT sends the same body with its boundary
-    body = encode_multipart(BOUNDARY, data)
-    url = f"/api/v1/enterprises/{code}/layout"
-    return c.generic("PUT", url, body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+def post_layout(c: Client, code: str, content: bytes | None, name: str = "layout.png"):
+    data: dict[str, Any] = {"file": upload(content, name)} if content is not None else {"note": "no file"}
+    return c.post(f"/api/v1/enterprises/{code}/layout", data)
 
 
 # --- the layout ---------------------------------------------------------------------------------------------------
 
 
 def test_the_enterprise_uploads_its_layout_and_reads_it_back(firm, firm_user, officer) -> None:
-    r = put_layout(client_of(firm_user), firm.credit_code, layout_png((400, 300)))
+    r = post_layout(client_of(firm_user), firm.credit_code, layout_png((400, 300)))
     assert r.status_code == 200, r.content
     assert r.json()["width"] == 400 and r.json()["height"] == 300
     profile = RiskProfile.objects.get(enterprise=firm)
@@ -88,7 +85,7 @@ def test_a_replaced_layout_keeps_the_places(firm, firm_user) -> None:
 
 def test_a_header_claiming_20000_by_20000_pixels_is_refused_before_decoding(firm, firm_user) -> None:
     bomb = files.png_header_only((20000, 20000))  # a few hundred bytes claiming 400 million pixels
-    r = put_layout(client_of(firm_user), firm.credit_code, bomb)
+    r = post_layout(client_of(firm_user), firm.credit_code, bomb)
     assert r.status_code == 422
     assert "像素过多" in refusals(r)["file"] and "20000×20000" in refusals(r)["file"]
     assert not RiskProfile.objects.filter(enterprise=firm).exclude(layout="").exists()
@@ -108,7 +105,7 @@ def test_a_200_megapixel_phone_photo_is_refused_cleanly(firm, firm_user) -> None
     photo = jpeg_claiming(PHONE_200MP)
     with Image.open(io.BytesIO(photo)) as probe:
         assert probe.size == PHONE_200MP
-    r = put_layout(client_of(firm_user), firm.credit_code, photo, "p3-200mp-phone-photo.jpg")
+    r = post_layout(client_of(firm_user), firm.credit_code, photo, "p3-200mp-phone-photo.jpg")
     assert r.status_code == 422
     assert "16320×12240" in refusals(r)["file"] and "2.0 亿" in refusals(r)["file"]
     assert LAYOUT_MAX_PIXELS < 16320 * 12240
@@ -131,13 +128,21 @@ def test_what_is_not_a_layout_image_is_refused_naming_file(firm, firm_user, cont
 
 
 def test_a_missing_file_is_refused_naming_file(firm, firm_user) -> None:
-    r = put_layout(client_of(firm_user), firm.credit_code, None)
-    assert r.status_code == 422 and "请选择厂区平面布置图" in refusals(r)["file"]
+    r = post_layout(client_of(firm_user), firm.credit_code, None)
+    assert r.status_code == 422 and "file" in refusals(r)
+    with pytest.raises(FieldErrors) as refused:
+        layout_upload(actor=firm_user, enterprise=firm, upload=None)
+    assert "请选择厂区平面布置图" in refused.value.errors["file"]
+    # JSON is no upload: the body's kind is refused
+    r = client_of(firm_user).post(
+        f"/api/v1/enterprises/{firm.credit_code}/layout", {"file": "x"}, content_type="application/json"
+    )
+    assert r.status_code == 415
 
 
 def test_an_officer_may_not_upload_and_an_outsider_gets_404(firm, officer, outsider) -> None:
-    assert put_layout(client_of(officer), firm.credit_code, layout_png()).status_code == 403
-    assert put_layout(client_of(outsider), firm.credit_code, layout_png()).status_code == 404
+    assert post_layout(client_of(officer), firm.credit_code, layout_png()).status_code == 403
+    assert post_layout(client_of(outsider), firm.credit_code, layout_png()).status_code == 404
     assert client_of(outsider).get(f"/api/v1/enterprises/{firm.credit_code}/layout").status_code == 404
     assert client_of(officer).get(f"/api/v1/enterprises/{firm.credit_code}/layout").status_code == 404  # none yet
     assert not RiskProfile.objects.filter(enterprise=firm).exclude(layout="").exists()

@@ -37,8 +37,8 @@ SPEC = Spec(
         Call("GET", f"{UNIT}/four-lists.docx"),
         Call("GET", f"{FIRM}/risk-map"),
         Call("GET", f"{FIRM}/layout"),
-        # a JSON body carries no file: the enterprise is told to choose one (422), the officer 403, others 404
-        Call("PUT", f"{FIRM}/layout", body={"file": "x"}),
+        Call("POST", f"{FIRM}/layout", upload="file"),
+        Call("POST", MAP, body={"action": "layout"}, upload="file"),
         Call("GET", MAP),
         Call("POST", MAP, body={"action": "place", "unit": "{id}", "x": "0.1", "y": "0.9"}),
         Call("POST", MAP, body={"action": "unplace", "unit": "{id}"}),
