@@ -1,6 +1,6 @@
 """The four-colour map (四色图) on the register kit: the events it writes on a risk unit's chain (subject type
-``risk_unit``). The risk-unit register (``declarations/register.py``) takes these kinds into its catalogue, so
-that a unit's timeline reads its placements in Chinese."""
+``risk_unit``), for the risk-unit register's catalogue to take in, so that a unit's timeline reads its placements in
+Chinese. (The layout's upload is an event on the enterprise: its kind is in zhiben/enterprises/events.py.)"""
 
 from __future__ import annotations
 
@@ -11,5 +11,5 @@ UNIT_MAP_EVENTS: tuple[kit.EventKind, ...] = (
     kit.EventKind("unplaced", "从四色图上移除", (("name", "风险分析单元"),)),
 )
 
-# The map's own catalogue, for the unit's events until the risk-unit register declares them with its own.
+# The placements as a catalogue of their own (read by the tests; the risk-unit register's catalogue includes them).
 UNIT_MAP_CATALOGUE = kit.EventCatalogue(UNIT_MAP_EVENTS)

@@ -253,6 +253,7 @@ def test_the_map_page_draws_markers_in_percent_with_legend_and_unplaced(firm, fi
     assert ".risk-map img { display: block; width: 100%; height: auto; }" in css
     assert not re.search(r"width:\s*(39[1-9]|[4-9]\d\d|\d{4,})px", css)
     assert 'id="place-form"' in html and "risk-map.js" in html
+    assert html.count("<table") == html.count('<div class="table-wrap"><table')  # tables scroll inside their box
 
 
 def test_the_page_form_places_a_unit_without_script(firm, firm_user) -> None:
@@ -326,6 +327,7 @@ def test_the_region_page_counts_enterprises_by_grade_per_township(firm, officer,
     cells = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
     assert cells == ["0", "1", "0", "0", "1", "2"]  # an orange enterprise and one not graded in the township
     assert "本级直管" in html  # the county's own firm, registered above the townships
+    assert html.count("<table") == html.count('<div class="table-wrap"><table') == 2
     assert f'href="/risks/enterprises/{firm.credit_code}/map/"' in html
     assert f'href="/risks/enterprises/{town_firm.credit_code}/map/"' in html
     assert html.index(firm.name) < html.index(town_firm.name)  # red before orange
