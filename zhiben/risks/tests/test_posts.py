@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+import segno
 from django.test import Client
 from docx import Document
 from hypothesis import HealthCheck, given, settings
@@ -43,6 +44,14 @@ def docx_text(content: bytes) -> tuple[str, Any]:
         for row in table.rows:
             words += [cell.text for cell in row.cells]
     return "\n".join(words), doc
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code of ``url`` as the documents draw it: the embedded picture must be exactly this (so it opens
+    ``url``)."""
+    buf = io.BytesIO()
+    segno.make(url).save(buf, kind="png", scale=4)
+    return buf.getvalue()
 
 
 @pytest.fixture
@@ -194,6 +203,7 @@ def test_the_cards_docx_holds_the_four_parts_and_a_qr_code(firm, firm_user, post
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     image = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     assert doc.part.related_parts[image].content_type == "image/png"
+    assert doc.part.related_parts[image].blob == qr_png(f"http://testserver/risks/posts/{post.pk}/")
 
 
 def test_four_lists_for_a_major_risk_unit(firm, firm_user, post, tank, officer) -> None:
@@ -210,6 +220,8 @@ def test_four_lists_for_a_major_risk_unit(firm, firm_user, post, tank, officer) 
     assert "配备正压式空气呼吸器" in text and "液氯充装工：发现泄漏立即报告班长" in text
     assert f"http://testserver/risks/enterprises/{firm.credit_code}/map/" in text
     assert len(doc.inline_shapes) == 1
+    image = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert doc.part.related_parts[image].blob == qr_png(f"http://testserver/risks/enterprises/{firm.credit_code}/map/")
 
 
 def test_four_lists_of_a_unit_without_a_major_risk_answer_409(firm, firm_user, outsider, tank) -> None:
