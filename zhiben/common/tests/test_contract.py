@@ -28,8 +28,10 @@ from zhiben.inspections.tests.test_register_contract_pen import OWN_ITEM_SPEC as
 from zhiben.inspections.tests.test_register_contract_pen import PENALTY_SPEC as PENALTIES_CONTRACT
 from zhiben.inspections.tests.test_register_contract_pen import PLAN_SPEC as INSPECTION_PLANS_CONTRACT
 from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
-from zhiben.risks.tests.test_checks_contract import SPEC as CHECKS_CONTRACT
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
+from zhiben.risks.tests.test_checks_contract import SPEC as CHECKS_CONTRACT
+from zhiben.risks.tests.test_map_contract import SPEC as RISK_MAP_CONTRACT
+from zhiben.risks.tests.test_posts_contract import SPEC as POSTS_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
 
@@ -51,7 +53,7 @@ PUBLIC = {
 INTEGER_IDS = (
     r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
     r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id|order_id|penalty_id|officer_id|expert_id"
-    r"|relation_id|record_id)\}"
+    r"|relation_id|record_id|unit_id|post_id)\}"
 )
 
 
@@ -363,8 +365,31 @@ CHECKS = {
     ("GET", "/api/v1/check-records/{record_id}"),
     ("POST", "/api/v1/enterprises/{credit_code}/rhythm-tasks"),
 }
+# Dual prevention's four-colour map and posts (两单两卡): seen by the officers of the enterprise's region subtree and
+# sectors and by its own users; written by its own users and admins (403 for an officer who sees it); 404 to
+# everyone else, nothing changed (zhiben/risks/tests/test_map_contract.py, test_posts_contract.py).
+RISK_UNIT = "/api/v1/risk-units/{unit_id}"
+POST_ = "/api/v1/posts/{post_id}"
+RISK_MAP = {
+    ("POST", "/api/v1/enterprises/{credit_code}/layout"),
+    ("GET", "/api/v1/enterprises/{credit_code}/layout"),
+    ("GET", "/api/v1/enterprises/{credit_code}/risk-map"),
+    ("PUT", f"{RISK_UNIT}/place"),
+    ("DELETE", f"{RISK_UNIT}/place"),
+    ("GET", f"{RISK_UNIT}/four-lists.docx"),
+}
+POSTS = {
+    ("GET", "/api/v1/posts"),
+    ("POST", "/api/v1/posts"),
+    ("GET", POST_),
+    ("PATCH", POST_),
+    ("DELETE", POST_),
+    ("GET", f"{POST_}/cards.docx"),
+}
 CLASSIFIED = (
     CHECKS
+    | RISK_MAP
+    | POSTS
     | DRAWS
     | INSPECTIONS
     | ORDERS
@@ -451,11 +476,12 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
-    specs += [CHECKS_CONTRACT]
+    specs += [CHECKS_CONTRACT, RISK_MAP_CONTRACT, POSTS_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS
     scoped |= {op for op in CHECKS if "rhythm" not in op[1]}
+    scoped |= RISK_MAP | POSTS
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents

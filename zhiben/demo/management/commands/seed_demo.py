@@ -34,6 +34,7 @@ from zhiben.demo.inspections_orders import seed_inspection_orders
 from zhiben.demo.inspections_pen import seed_inspections_pen
 from zhiben.demo.inspections_stats import seed_enforcement_stats
 from zhiben.demo.plans import seed_plans
+from zhiben.demo.risks_map import seed_risks_map
 from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
@@ -237,6 +238,8 @@ class Command(BaseCommand):
         seed_inspection_orders(admin=admin)
         seed_enforcement_stats(admin=admin, enterprise=DEMO_ENTERPRISE)
         seed_inspections_pen()
+        # the four-colour map and posts place and name the register demo's units (run it after the register's)
+        seed_risks_map(enterprise=DEMO_ENTERPRISE)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:

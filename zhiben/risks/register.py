@@ -1,0 +1,9 @@
+"""The declarations of the dual-prevention registers (DESIGN.md §5): each area declares its kit objects in its module
+under ``declarations/``; importing them here records them with the platform."""
+
+from __future__ import annotations
+
+from .declarations import (
+    map,  # noqa: F401 - 四色图: the placement events of risk units
+    posts,  # noqa: F401 - 岗位 (两单两卡): the post register and its events
+)
