@@ -54,6 +54,9 @@ from zhiben.plans.api import plans_router, tasks_router
 from zhiben.plans.api import stats_router as task_stats_router
 from zhiben.reference.api import criteria_router, sectors_router
 from zhiben.regions.api import router as regions_router
+from zhiben.risks.api.register import measures_router as control_measures_router
+from zhiben.risks.api.register import profile_router as risk_profile_router
+from zhiben.risks.api.register import units_router as risk_units_router
 from zhiben.tips.api import router as tips_router
 
 log = logging.getLogger(__name__)
@@ -274,5 +277,8 @@ api.add_router("/experts", experts_router)
 api.add_router("/inspection-plans", inspection_plans_router)
 api.add_router("/penalties", penalties_router)
 api.add_router("/inspections", inspection_penalties_router)
+api.add_router("/risk-units", risk_units_router)
+api.add_router("/control-measures", control_measures_router)
+api.add_router("/enterprises", risk_profile_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
 api.add_router("", documents_router)
