@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import FieldErrors, NotFound
 from zhiben.common.validators import to_halfwidth
@@ -17,7 +18,7 @@ from zhiben.enterprises.models import Enterprise
 
 from .. import rules
 from ..models import ControlMeasure, RiskEvent, RiskProfile, RiskUnit
-from . import enterprise_visible, events_visible, measures_visible, profiles_visible, units_visible
+from . import enterprise_visible, events_visible, may_edit, measures_visible, profiles_visible, units_visible
 
 ID_MAX = 2**63 - 1
 Q_MAX = 40  # characters of a search kept
@@ -170,3 +171,12 @@ def enterprises_graded(*, actor: Any, q: str = "", grade: str = "") -> QuerySet[
     if wanted:
         qs = qs.filter(register_grade=wanted)
     return qs.only("pk", "credit_code", "name", "region_id", "sector_id", "risk_level").order_by("name", "pk")
+
+
+def safety_manager_choices(*, actor: Any, enterprise: Enterprise) -> list[tuple[str, str]]:
+    """``[(username, "姓名（username）")]`` of the active users of ``enterprise`` who may be its safety manager — only
+    for one who may change its settings (``may_edit``; nobody else is shown the enterprise's accounts)."""
+    if not may_edit(actor, enterprise.pk):
+        return []
+    people = User.objects.filter(enterprise_id=enterprise.pk, role=Role.ENTERPRISE, is_active=True).order_by("username")
+    return [(u.username, f"{u.full_name or u.username}（{u.username}）") for u in people[:200]]
