@@ -31,6 +31,8 @@ def test_every_register_is_declared_with_its_path() -> None:
         "inspection_plan": "inspection-plans",
         "law_officer": "law-officers",
         "expert": "experts",
+        "risk_unit": "risk-units",
+        "risk_profile": "risk-profiles",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

@@ -60,6 +60,8 @@ SPEC = Spec(
         f"GET {ENTERPRISE}/statistics": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/statistics.xlsx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/statistics.docx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
+        f"GET {ENTERPRISE}/risk-profile": "risk register settings: zhiben/risks/tests/test_register_contract.py",
+        f"PUT {ENTERPRISE}/risk-profile": "risk register settings: zhiben/risks/tests/test_register_contract.py",
     },
 )
 

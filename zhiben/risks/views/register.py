@@ -404,7 +404,10 @@ def _factor_text(event: Any) -> str:
 
 
 def _register_page(request: HttpRequest, actor: Any, key: Any) -> HttpResponse:
-    firm, profile = profile_of(actor=actor, key=key)
+    try:
+        firm, profile = profile_of(actor=actor, key=key)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     status, errors = 200, {}
     if request.method == "POST":
         try:
