@@ -85,6 +85,13 @@ def _id(label: str) -> BeforeValidator:
     return BeforeValidator(partial(record_id, label=label))
 
 
+def _required_id(raw: Any, *, label: str) -> int:
+    found = record_id(raw, label=label)
+    if found is None:
+        raise ValueError(f"请选择{label}")
+    return found
+
+
 UNIT_KINDS = UnitKind.choices
 METHODS = Method.choices
 CLASSIFY1_CHOICES = list(rules.CLASSIFY1.items())
@@ -195,7 +202,9 @@ class MeasureIn(Input):
     """登记管控措施: a control measure of one risk event, classified as the national interface classifies them
     (``classify1`` 管控方式, ``classify2`` 管控措施分类 of that class, ``rules.CLASSIFY2``)."""
 
-    event: Annotated[int | None, _id("风险事件")] = required(title="风险事件", description="风险事件编号")
+    event: Annotated[int | None, BeforeValidator(partial(_required_id, label="风险事件"))] = required(
+        title="风险事件", description="风险事件编号"
+    )
     unit: Annotated[int | None, _id("风险分析单元")] = Field(
         None, title="风险分析单元", description="风险分析单元编号（可不填；填写时风险事件须属于该单元）"
     )
