@@ -180,13 +180,14 @@ def test_the_enterprise_page_shows_the_register_panel(firm, register) -> None:
 
 
 def test_outsiders_and_forged_targets_get_404(me, firm, register) -> None:
-    stranger = f.staff("other1", f.firm())
+    other_firm = f.firm()
+    stranger = f.staff("other1", other_firm)
     assert client_for(stranger).get(f"/risks/enterprises/{firm.credit_code}/").status_code == 404
     assert (
         client_for(f.officer("far1", region="110105")).get(f"/risks/enterprises/{firm.credit_code}/").status_code == 404
     )
     # a form of the stranger's own page naming our records
-    theirs = f"/risks/enterprises/{stranger.enterprise.credit_code}/"
+    theirs = f"/risks/enterprises/{other_firm.credit_code}/"
     c = client_for(stranger)
     for action, target in (("unit_delete", register["unit"].pk), ("event_delete", register["event"].pk)):
         assert c.post(theirs, {"action": action, "target": target}).status_code == 404
