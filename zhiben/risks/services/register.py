@@ -289,7 +289,8 @@ def _enterprise_for(actor: User, credit_code: str, *, field: str = "enterprise")
 
 def _unit(actor: User, unit_id: int, *, lock: bool = True) -> RiskUnit:
     qs = units_visible(actor).filter(pk=unit_id, deleted=False)
-    found = (qs.select_for_update() if lock else qs).first()
+    # of=self: the scope's joins (region, unit) must not be locked by every write of the register
+    found = (qs.select_for_update(of=("self",)) if lock else qs).first()
     if found is None:
         raise NotFound("风险分析单元不存在")
     return found
@@ -298,7 +299,7 @@ def _unit(actor: User, unit_id: int, *, lock: bool = True) -> RiskUnit:
 def _event(actor: User, unit_id: int, event_id: int) -> RiskEvent:
     found = (
         events_visible(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk=event_id, unit_id=unit_id, deleted=False, unit__deleted=False)
         .first()
     )
@@ -310,7 +311,7 @@ def _event(actor: User, unit_id: int, event_id: int) -> RiskEvent:
 def _measure(actor: User, measure_id: int) -> ControlMeasure:
     found = (
         measures_visible(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk=measure_id, deleted=False, event__deleted=False, event__unit__deleted=False)
         .first()
     )
@@ -417,6 +418,7 @@ def unit_create(*, actor: User, enterprise: Enterprise | None = None, data: Unit
         department=given.department,
         responsible=given.responsible,
     )
+    grades.regrade([firm.pk])  # a first unit makes the enterprise's settings row (and its "no grade yet" reason)
     _log(
         actor,
         "risk_unit",
@@ -448,6 +450,7 @@ def unit_update(*, actor: User, unit_id: int, data: UnitChange | Mapping[str, An
             changed.append(name)
     if changed:
         unit.save(update_fields=[*changed, "updated_at"])
+        grades.regrade([unit.enterprise_id])  # the reason names the units: a new name shows in it
         _log(
             actor,
             "risk_unit",

@@ -319,3 +319,11 @@ def test_every_change_is_an_audit_event_of_the_unit_with_a_chinese_label(me) -> 
     for kind, payload in written:
         label, text = kit.event_view("risk_unit", kind, payload)
         assert label != "其他记录" and text, kind
+
+
+def test_renaming_a_unit_renames_it_in_the_grade_reason(me, firm) -> None:
+    unit = f.unit(me)
+    f.event(me, unit)
+    services.unit_update(actor=me, unit_id=unit.pk, data={"name": "一号液氯储罐"})
+    reason = RiskProfile.objects.get(enterprise=firm).grade_reason
+    assert reason["worst"][0]["unit"] == "一号液氯储罐" and "一号液氯储罐 · 液氯泄漏中毒" in reason["text"]

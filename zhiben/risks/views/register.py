@@ -363,6 +363,8 @@ def _register_context(
         "can_edit": can_edit,
         "method_name": Method(method).label,
         "units": rows,
+        "truncated": len(rows) >= ROWS,
+        "shown": ROWS,
         "unit_add": form("unit_add", "", unit_fields, {}) if can_edit else None,
         "grade_name": rules.GRADE_NAMES.get(profile.grade, ""),
         "reason_text": reason.get("text", ""),
