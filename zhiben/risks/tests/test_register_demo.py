@@ -37,3 +37,15 @@ def test_without_an_enterprise_user_nothing_is_seeded() -> None:
     firm = f.firm()
     assert seed_risk_register(enterprise=firm.credit_code) == 0
     assert seed_risk_register(enterprise="91500241MA5U0DEM30") == 0
+
+
+def test_seed_demo_gives_the_demo_enterprise_user_its_register() -> None:
+    from django.core.management import call_command
+
+    from zhiben.accounts.models import User
+
+    call_command("seed_demo")
+    firm = User.objects.get(username="firm").enterprise
+    assert firm is not None and firm.sector_id == "hazardous_chemicals"
+    assert RiskUnit.objects.filter(enterprise=firm, deleted=False).count() == 5
+    assert RiskProfile.objects.get(enterprise=firm).grade == "red"
