@@ -4,7 +4,9 @@ measures of all four national classes, the grade following with its reason; a se
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
+from zhiben.accounts.models import User
 from zhiben.demo.risks_register import seed_risk_register
 from zhiben.risks.models import ControlMeasure, RiskEvent, RiskProfile, RiskUnit
 from zhiben.risks.tests import factories_register as f
@@ -40,10 +42,6 @@ def test_without_an_enterprise_user_nothing_is_seeded() -> None:
 
 
 def test_seed_demo_gives_the_demo_enterprise_user_its_register() -> None:
-    from django.core.management import call_command
-
-    from zhiben.accounts.models import User
-
     call_command("seed_demo")
     firm = User.objects.get(username="firm").enterprise
     assert firm is not None and firm.sector_id == "hazardous_chemicals"
