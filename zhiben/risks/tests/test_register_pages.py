@@ -63,7 +63,7 @@ def test_an_enterprise_user_sees_its_own_register_with_the_two_grades(me, firm, 
     assert "风险值 1440" in html and "L=6 × E=6 × C=40" in html
     assert "工程技术" in html and "安全仪表" in html
     assert 'name="classify2"' in html and '<optgroup label="应急措施">' in html
-    assert '<option value="0.5">0.5</option>' in html  # the LEC table as a select
+    assert '<option value="0.5">0.5 非常罕见地暴露</option>' in html  # the LEC table as a select
     assert ">双重预防</a>" in html  # the menu entry
 
 

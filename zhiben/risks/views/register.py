@@ -116,15 +116,49 @@ def unit_fields(values: Mapping[str, Any], errors: Mapping[str, str]) -> list[di
     ]
 
 
+# What each value of the LEC tables means (作业条件危险性分析法, Graham–Kinney), shown beside the value in the selects;
+# a value a province adds to the tables (settings RISK_METHODS) is shown as it is.
+LEC_MEANINGS: dict[str, dict[str, str]] = {
+    "l": {
+        "10": "完全可以预料",
+        "6": "相当可能",
+        "3": "可能，但不经常",
+        "1": "可能性小，完全意外",
+        "0.5": "很不可能，可以设想",
+        "0.2": "极不可能",
+        "0.1": "实际不可能",
+    },
+    "e": {
+        "10": "连续暴露",
+        "6": "每天工作时间内暴露",
+        "3": "每周一次或偶然暴露",
+        "2": "每月一次暴露",
+        "1": "每年几次暴露",
+        "0.5": "非常罕见地暴露",
+    },
+    "c": {
+        "100": "大灾难，许多人死亡",
+        "40": "灾难，数人死亡",
+        "15": "非常严重，一人死亡",
+        "7": "严重，重伤",
+        "3": "重大，致残",
+        "1": "引人注目，需要救护",
+    },
+}
+
+
 def factor_options(method: str) -> dict[str, list[tuple[str, str]]]:
-    """The values each factor of ``method`` may take, for the selects: LEC its tables' values, L×S 1–5."""
+    """The values each factor of ``method`` may take, for the selects: LEC its tables' values (with what each
+    means), L×S 1–5."""
     out: dict[str, list[tuple[str, str]]] = {}
     for name, rule in rules.methods()[method]["factors"].items():
         if "values" in rule:
-            values = [str(v) for v in rule["values"]]
+            values = [rules.value_text(Decimal(str(v))) for v in rule["values"]]
         else:
             values = [str(v) for v in range(int(rule["min"]), int(rule["max"]) + 1)]
-        out[name] = [("", "请选择"), *((v, v) for v in values)]
+        meanings = LEC_MEANINGS.get(name, {}) if method == Method.LEC else {}
+        shown = [(v, f"{v} {meanings[v]}" if v in meanings else v) for v in values]
+        out[name] = [("", "请选择"), *shown]
     return out
 
 
