@@ -8,7 +8,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from zhiben.risks.models import ControlMeasure, RiskEvent, RiskUnit
 from zhiben.risks.services import register as services
@@ -215,3 +217,20 @@ def test_hostile_page_posts_are_refused_without_a_500(me, firm, register, body, 
 
 def test_the_home_page_takes_no_posts(me) -> None:
     assert client_for(me).post("/risks/", {"action": "unit_add"}).status_code == 405
+
+
+def test_the_register_page_takes_as_many_queries_for_ten_units_as_for_one(me, firm, register) -> None:
+    c = client_for(me)
+    url = f"/risks/enterprises/{firm.credit_code}/"
+    c.get(url)  # warm-up: per-process caches
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    for n in range(9):
+        unit = f.unit(me, name=f"单元{n}")
+        f.measure(me, f.event(me, unit, l=1, e=1, c=1), classify1="3", classify2="3-1")
+    assert count() == one
