@@ -258,6 +258,7 @@ def create_unit(request: HttpRequest) -> Status[RiskUnit]:
 
 @units_router.get("/{int:unit_id}", response=UnitOut)
 def get_unit(request: HttpRequest, unit_id: int) -> RiskUnit:
+    """A live unit with its live events and their measures; 404 when missing, deleted or out of scope."""
     return _unit(request, unit_id)
 
 
@@ -356,6 +357,7 @@ def create_measure(request: HttpRequest) -> Status[ControlMeasure]:
 
 @measures_router.get("/{int:measure_id}", response=MeasureOut)
 def get_measure(request: HttpRequest, measure_id: int) -> ControlMeasure:
+    """A live control measure with its event and unit; 404 when missing, deleted or out of scope."""
     return _measure(request, measure_id)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from zhiben.accounts.models import Role, User
@@ -170,7 +170,14 @@ def enterprises_graded(*, actor: Any, q: str = "", grade: str = "") -> QuerySet[
     wanted = grade_param(grade)
     if wanted:
         qs = qs.filter(register_grade=wanted)
-    return qs.only("pk", "credit_code", "name", "region_id", "sector_id", "risk_level").order_by("name", "pk")
+    # worst first: red, orange, yellow, blue, then the enterprises whose register gives no grade yet
+    rank = Case(
+        *(When(register_grade=g, then=Value(i)) for i, g in enumerate(rules.GRADES)),
+        default=Value(len(rules.GRADES)),
+        output_field=IntegerField(),
+    )
+    only = ("pk", "credit_code", "name", "region_id", "sector_id", "risk_level")
+    return qs.only(*only).annotate(rank=rank).order_by("rank", "name", "pk")
 
 
 def safety_manager_choices(*, actor: Any, enterprise: Enterprise) -> list[tuple[str, str]]:

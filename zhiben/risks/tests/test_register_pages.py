@@ -234,3 +234,10 @@ def test_the_register_page_takes_as_many_queries_for_ten_units_as_for_one(me, fi
         unit = f.unit(me, name=f"单元{n}")
         f.measure(me, f.event(me, unit, l=1, e=1, c=1), classify1="3", classify2="3-1")
     assert count() == one
+
+
+def test_the_officers_list_puts_the_worst_registers_first(firm, register) -> None:
+    calm = f.firm(name="阿尔法低风险企业")  # first by name, last by grade
+    f.event(f.staff("calm1", calm), f.unit(f.staff("calm2", calm)), l=1, e=1, c=1)
+    html = client_for(f.officer()).get("/risks/").content.decode()
+    assert html.index(firm.credit_code) < html.index(calm.credit_code)
