@@ -287,10 +287,9 @@ def _enterprise_for(actor: User, credit_code: str, *, field: str = "enterprise")
     raise FieldErrors({field: "请填写企业的统一社会信用代码"})
 
 
-def _unit(actor: User, unit_id: int, *, lock: bool = True) -> RiskUnit:
-    qs = units_visible(actor).filter(pk=unit_id, deleted=False)
+def _unit(actor: User, unit_id: int) -> RiskUnit:
     # of=self: the scope's joins (region, unit) must not be locked by every write of the register
-    found = (qs.select_for_update(of=("self",)) if lock else qs).first()
+    found = units_visible(actor).select_for_update(of=("self",)).filter(pk=unit_id, deleted=False).first()
     if found is None:
         raise NotFound("风险分析单元不存在")
     return found
