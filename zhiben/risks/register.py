@@ -6,4 +6,5 @@ from __future__ import annotations
 from .declarations import (
     map,  # noqa: F401 - 四色图: the placement events of risk units
     posts,  # noqa: F401 - 岗位 (两单两卡): the post register and its events
+    register,  # noqa: F401 - 风险分级管控清单 (units, events, measures; the settings)
 )

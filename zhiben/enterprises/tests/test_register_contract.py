@@ -64,6 +64,8 @@ SPEC = Spec(
         f"GET {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
         f"POST {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
         f"GET {ENTERPRISE}/risk-map": "四色图: zhiben/risks/tests/test_map_contract.py",
+        f"GET {ENTERPRISE}/risk-profile": "risk register settings: zhiben/risks/tests/test_register_contract.py",
+        f"PUT {ENTERPRISE}/risk-profile": "risk register settings: zhiben/risks/tests/test_register_contract.py",
     },
 )
 

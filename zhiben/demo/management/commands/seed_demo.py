@@ -35,6 +35,7 @@ from zhiben.demo.inspections_pen import seed_inspections_pen
 from zhiben.demo.inspections_stats import seed_enforcement_stats
 from zhiben.demo.plans import seed_plans
 from zhiben.demo.risks_map import seed_risks_map
+from zhiben.demo.risks_register import seed_risk_register
 from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
@@ -240,6 +241,7 @@ class Command(BaseCommand):
         seed_inspections_pen()
         # the four-colour map and posts place and name the register demo's units (run it after the register's)
         seed_risks_map(enterprise=DEMO_ENTERPRISE)
+        seed_risk_register(enterprise=DEMO_ENTERPRISE)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
