@@ -340,6 +340,24 @@ def test_the_enterprise_keeps_its_tasks_on_the_page(firm) -> None:
     assert gone.status_code == 422 and "排查任务不存在" in text_of(gone)
 
 
+@pytest.mark.parametrize("value", ["", "x", "-1", "2025-13-45", "99999999999999999999", "1e400"])
+def test_every_task_form_with_odd_values_is_refused_in_chinese_never_a_500(firm, value) -> None:
+    enterprise, staff, _, task = firm
+    c = client_for(staff)
+    fields = ("measure", "content", "cycle_value", "cycle_unit", "starts_on", "assignee", "task")
+    for action in ("add", "edit", "delete", "rhythm", value):
+        r = c.post(tasks_url(enterprise), {"action": action, **dict.fromkeys(fields, value), "form_token": new_token()})
+        assert r.status_code in (303, 422), (action, value, r.status_code)
+        for error in re.findall(r'class="field-error"[^>]*>(.*?)</p>', r.content.decode(), re.S):
+            words = re.findall(r"[A-Za-z_]+(?:[=_][A-Za-z_]+)*", html.unescape(error))
+            assert not [w for w in words if "_" in w or w in fields or (w.islower() and len(w) > 2)], error
+    task.refresh_from_db()
+    assert not task.deleted and task.cycle_value == 1
+    for bad in ("x", "9" * 25):
+        r = client_for(staff).get("/risks/stats/", {"region": bad, "from": bad, "to": bad, "sector": bad})
+        assert r.status_code in (200, 404), r.status_code
+
+
 # ------------------------------------------------------------------------------------------ the figures
 
 

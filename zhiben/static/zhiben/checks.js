@@ -69,7 +69,8 @@
     event.stopPropagation();
     var submitter = event.submitter || null;
     var result = submitter && submitter.name === "result" ? submitter.value : "pass";
-    var body = submitter && submitter.name ? new FormData(form, submitter) : new FormData(form);
+    var body = new FormData(form);
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value); // older phones: no FormData(form, submitter)
     var buttons = form.querySelectorAll("button");
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
     var offline = function () {
