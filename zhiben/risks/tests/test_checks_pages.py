@@ -265,13 +265,33 @@ def test_nul_in_each_field_is_named_by_its_label(firm) -> None:
     assert huge.status_code == 422
 
 
-def test_an_officer_sees_an_empty_phone_page_and_cannot_record(firm, officer) -> None:
+def test_officers_and_admins_see_an_empty_phone_page_and_cannot_record(firm, officer, admin_user) -> None:
     _, _, _, task = firm
-    c = client_for(officer)
-    assert c.get(PHONE).status_code == 200
-    r = check(c, task)
-    assert r.status_code == 422 and "排查人本人" in text_of(r)
+    for user in (officer, admin_user):
+        c = client_for(user)
+        assert c.get(PHONE).status_code == 200
+        assert check(c, task).status_code == 403
     assert CheckRecord.objects.get(task=task).status == RecordStatus.PLANNED
+
+
+@pytest.mark.parametrize(
+    ("opens", "due", "shown"),
+    [
+        ((12, 1, 0), (12, 2, 0), "12-01 全天"),
+        ((12, 1, 16), (12, 2, 0), "12-01 16:00–24:00"),
+        ((12, 1, 8), (12, 1, 16), "12-01 08:00–16:00"),
+        ((12, 1, 0), (12, 8, 0), "12-01 至 12-07"),
+        ((12, 1, 8), (12, 2, 8), "12-01 08:00 至 12-02 08:00"),
+    ],
+)
+def test_a_window_is_shown_as_people_say_it(opens, due, shown) -> None:
+    from zhiben.common.dates import zone
+    from zhiben.risks.views.checks import window_text
+
+    def at(m: int, d: int, h: int) -> datetime.datetime:
+        return datetime.datetime(2026, m, d, h, tzinfo=zone())
+
+    assert window_text(at(*opens), at(*due)) == shown
 
 
 # ------------------------------------------------------------------------------------------ the tasks page

@@ -110,11 +110,24 @@ def _labelled(errors: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _window(record: CheckRecord) -> str:
-    opens, due = timezone.localtime(record.opens_at), timezone.localtime(record.due_at)
-    if opens.date() == (due - datetime.timedelta(seconds=1)).date():
-        return f"{opens:%m-%d %H:%M}–{due:%H:%M}" if due.time() != datetime.time() else f"{opens:%m-%d} 全天"
+def window_text(opens_at: datetime.datetime, due_at: datetime.datetime) -> str:
+    """A cycle's window as a phone shows it (Beijing time): ``12-01 全天``, ``12-01 16:00–24:00``,
+    ``12-01 至 12-07`` (whole days), ``12-01 08:00 至 12-02 08:00``."""
+    opens, due = timezone.localtime(opens_at), timezone.localtime(due_at)
+    midnight = datetime.time()
+    last_day = (due - datetime.timedelta(seconds=1)).date()
+    whole_days = opens.time() == midnight and due.time() == midnight
+    if whole_days and last_day == opens.date():
+        return f"{opens:%m-%d} 全天"
+    if whole_days:
+        return f"{opens:%m-%d} 至 {last_day:%m-%d}"
+    if last_day == opens.date():
+        return f"{opens:%m-%d %H:%M}–{'24:00' if due.time() == midnight else f'{due:%H:%M}'}"
     return f"{opens:%m-%d %H:%M} 至 {due:%m-%d %H:%M}"
+
+
+def _window(record: CheckRecord) -> str:
+    return window_text(record.opens_at, record.due_at)
 
 
 # ------------------------------------------------------------------------------------------ the phone page
@@ -200,6 +213,9 @@ def checks_phone_view(request: HttpRequest) -> HttpResponse:
     posted_task: int | None = None
     status = 200
     if request.method == "POST":
+        if actor.role != Role.ENTERPRISE:
+            # only a task's assignee records its checks, and only the enterprise's staff are assignees
+            raise DjangoPermissionDenied("排查记录由企业的排查人本人填写")
         raw_task = request.POST.get("task", "").strip()
         posted_task = int(raw_task) if raw_task.isdigit() and len(raw_task) < 19 else None
         try:

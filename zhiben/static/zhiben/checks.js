@@ -82,10 +82,12 @@
       Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
     };
     if (!navigator.onLine) return offline();
-    fetch(form.getAttribute("action") || location.href, { method: "POST", body: body, credentials: "same-origin" }).then(
+    var action = form.getAttribute("action") || location.href;
+    // the redirect is not followed here: the page it leads to shows the "recorded" message once, to the reader
+    fetch(action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" }).then(
       function (response) {
-        if (response.redirected && new URL(response.url).pathname.indexOf("/accounts/login") !== 0) {
-          location.assign(response.url);
+        if (response.type === "opaqueredirect") {
+          location.assign(action);
           return;
         }
         Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });

@@ -1,0 +1,73 @@
+"""The check page on a phone (390 px, issue 15): a check recorded with one tap; a check made while the phone is
+offline kept in the browser with its time and sent by 补传 to POST /api/v1/check-records (as a JSON list, with the
+session's CSRF header and the form's token as client_id, so a resend is recorded once)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from zhiben.common.dates import today
+from zhiben.risks import checks
+from zhiben.risks.models import CheckRecord, RecordStatus
+from zhiben.risks.services.tasks import rhythm_ensure, task_update
+from zhiben.tests_support import factories
+
+from .conftest import PageProblems
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "pw-for-tests-123"
+
+
+def test_a_check_on_a_phone_online_then_offline_and_sent_later(live_server, phone: tuple[Page, PageProblems]) -> None:
+    firm = factories.enterprise(sector="hazardous_chemicals", name="清溪化工有限公司")
+    staff = factories.user("chem-phone", role="enterprise", enterprise=firm, password=PASSWORD)
+    for task in rhythm_ensure(actor=staff, enterprise=firm, starts_on=today()):
+        task_update(actor=staff, task_id=task.pk, data={"assignee": staff.username})
+    checks.generate(today())
+    due = list(CheckRecord.objects.filter(enterprise=firm, status=RecordStatus.PLANNED).order_by("due_at", "id"))
+    assert len(due) >= 2
+
+    page, problems = phone
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", staff.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/risks/checks/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = page.locator(f"#task-{due[0].task_id}")
+    first.get_by_role("button", name="正常").click()
+    expect(page.locator(".messages")).to_contain_text("已记录：正常")
+    assert CheckRecord.objects.get(pk=due[0].pk).status == RecordStatus.DONE
+
+    page.context.set_offline(True)
+    second = page.locator(f"#task-{due[1].task_id}")
+    second.get_by_role("button", name="正常").click()
+    box = page.locator("[data-offline-checks]")
+    expect(box).to_be_visible()
+    expect(box.locator("[data-offline-count]")).to_have_text("1")
+    expect(second).to_be_hidden()
+    assert CheckRecord.objects.get(pk=due[1].pk).status == RecordStatus.PLANNED
+
+    page.context.set_offline(False)
+    sent: list[dict[str, Any]] = []
+
+    def answer(route: Route) -> None:
+        request = route.request
+        sent.append({"body": json.loads(request.post_data or "null"), "headers": request.headers})
+        route.fulfill(status=201, content_type="application/json", body="[]")
+
+    page.route("**/api/v1/check-records", answer)
+    with page.expect_navigation():
+        box.get_by_role("button", name="补传").click()
+    assert len(sent) == 1
+    [item] = sent[0]["body"]
+    assert item["task"] == due[1].task_id and item["result"] == "pass" and len(item["client_id"]) >= 16
+    assert item["done_at"].startswith(today().isoformat())
+    assert sent[0]["headers"].get("x-csrftoken")
+    expect(page.locator("[data-offline-checks]")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert problems.errors == []
