@@ -5,6 +5,7 @@ session's CSRF header and the form's token as client_id, so a resend is recorded
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-tests-123"
 
 
-def test_a_check_on_a_phone_online_then_offline_and_sent_later(live_server, phone: tuple[Page, PageProblems]) -> None:
+def test_a_check_on_a_phone_online_then_offline_and_sent_later(
+    live_server, phone: tuple[Page, PageProblems], artifacts: Path
+) -> None:
     firm = factories.enterprise(sector="hazardous_chemicals", name="清溪化工有限公司")
     staff = factories.user("chem-phone", role="enterprise", enterprise=firm, password=PASSWORD)
     for task in rhythm_ensure(actor=staff, enterprise=firm, starts_on=today()):
@@ -38,6 +41,8 @@ def test_a_check_on_a_phone_online_then_offline_and_sent_later(live_server, phon
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/risks/checks/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("details > summary", has_text="发现隐患").first.click()
+    page.screenshot(path=str(artifacts / "checks-phone.png"), full_page=True)
     first = page.locator(f"#task-{due[0].task_id}")
     first.get_by_role("button", name="正常").click()
     expect(page.locator(".messages")).to_contain_text("已记录：正常")
@@ -70,4 +75,34 @@ def test_a_check_on_a_phone_online_then_offline_and_sent_later(live_server, phon
     assert sent[0]["headers"].get("x-csrftoken")
     expect(page.locator("[data-offline-checks]")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert problems.errors == []
+
+
+def test_the_tasks_and_figures_pages_fit_a_phone(
+    live_server, phone: tuple[Page, PageProblems], artifacts: Path
+) -> None:
+    firm = factories.enterprise(sector="hazardous_chemicals", name="清溪化工有限公司")
+    staff = factories.user("chem-tasks", role="enterprise", enterprise=firm, password=PASSWORD)
+    factories.user("county-checks", role="officer", region="500241", password=PASSWORD)
+    rhythm_ensure(actor=staff, enterprise=firm, starts_on=today())
+    checks.generate(today())
+    page, problems = phone
+    for username, paths in (
+        ("chem-tasks", (f"/risks/enterprises/{firm.credit_code}/tasks/", "/risks/stats/")),
+        ("county-checks", (f"/risks/enterprises/{firm.credit_code}/tasks/", "/risks/stats/")),
+    ):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            expect(page.locator("h1")).to_be_visible()
+            for opener in page.locator("details > summary").all():
+                if opener.is_visible():
+                    opener.click()  # the edit forms and filters opened too
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, (username, path)
+            name = "checks-tasks" if "tasks" in path else "checks-stats"
+            page.screenshot(path=str(artifacts / f"{name}-{username}.png"), full_page=True)
     assert problems.errors == []

@@ -458,6 +458,9 @@ def stats_view(request: HttpRequest) -> HttpResponse:
             row["on_time_pct"] = _pct(row["on_time_rate"])
         for row in stats["sectors"]:
             row["name"] = sectors.get(row["sector"], row["sector"])
+        for row in stats["rows"]:
+            if row["region"] == stats["region"]:  # enterprises registered at the region itself
+                row["name"] = f"{stats['region_name']}（本级）"
         if request.GET.get("format") == "xlsx":
             name = f"隐患排查统计-{stats['region_name']}-{stats['from']:%Y%m%d}-{stats['to']:%Y%m%d}.xlsx"
             fallback = f"checks-{stats['region'] or 'all'}-{stats['from']:%Y%m%d}-{stats['to']:%Y%m%d}.xlsx"
