@@ -34,7 +34,7 @@ from zhiben.risks.models import (
     RiskEvent,
     RiskUnit,
 )
-from zhiben.risks.services.tasks import task_create
+from zhiben.risks.services.tasks import rhythm_ensure, task_create
 from zhiben.tests_support import factories, files
 
 pytestmark = pytest.mark.django_db
@@ -439,3 +439,28 @@ def test_the_demo_keeps_two_weeks_of_checks_and_runs_again_adding_nothing(firm) 
     from zhiben.risks import tallies
 
     assert tallies.rebuild(check=True) == []
+
+
+def test_the_figures_drill_down_and_name_the_gap(firm, officer, township) -> None:
+    enterprise, staff, _, task = firm
+    below = factories.enterprise(region=township, sector="hazardous_chemicals", name="镇上化工有限公司")
+    below_staff = factories.user("below-staff", role="enterprise", enterprise=below)
+    rhythm_ensure(actor=below_staff, enterprise=below, starts_on=today())
+    checks.generate(today())
+    factories.enterprise(sector="hazardous_chemicals", name="无任务化工有限公司", high_risk=True)
+    factories.hazard(officer, enterprise, discovered_on=today(), source="inspection", title="储罐区未设围堰")
+    c = client_for(officer)
+    page = c.get("/risks/stats/").content.decode()
+    assert f"region={township}" in page and "秀山" in page and "（本级）" in page
+    shown = text_of(c.get("/risks/stats/"))
+    gap = shown[shown.index("企业自查却未发现") :]
+    assert enterprise.name in gap  # an inspection found a hazard, its own checks none
+    assert re.search(r"1\s+未制定排查任务的高危企业", shown), shown[:2000]
+    drilled = c.get("/risks/stats/", {"region": township})
+    assert drilled.status_code == 200 and enterprise.name not in text_of(drilled)
+    town_officer = factories.user("town-checks", role="officer", region=township)
+    assert client_for(town_officer).get("/risks/stats/", {"region": "500241"}).status_code == 404
+    # once its own check finds a hazard too, the enterprise leaves the gap list
+    assert check(client_for(staff), task, result="fail", hazard_title="液位计失灵").status_code == 303
+    shown = text_of(c.get("/risks/stats/"))
+    assert enterprise.name not in shown[shown.index("企业自查却未发现") :]
