@@ -131,9 +131,10 @@ def _window(record: CheckRecord) -> str:
 
 
 # ------------------------------------------------------------------------------------------ the phone page
-def _check_post(request: HttpRequest, actor: User) -> tuple[int | None, dict[str, Any]]:
+def _check_post(request: HttpRequest, actor: User) -> dict[str, Any]:
     """The posted check (one item): checked here for what the page offers, then recorded (and its photo kept) in
-    one transaction. Answers (the task id, the service's answer). Raises FieldErrors by the page's fields."""
+    one transaction. Answers the service's answer for it (``records_submit``). Raises FieldErrors by the page's
+    fields (a bad photo refuses the check too: nothing is written)."""
     raw_task = request.POST.get("task", "").strip()
     task = int(raw_task) if raw_task.isdigit() and len(raw_task) < 19 else None
     errors: dict[str, str] = {}
@@ -180,7 +181,7 @@ def _check_post(request: HttpRequest, actor: User) -> tuple[int | None, dict[str
         answer = records_submit(actor=actor, items=[item])[0]
         if checked is not None:
             check_photo_add(actor=actor, record_id=answer["id"], checked=checked)
-    return task, answer
+    return answer
 
 
 def _recent(actor: User, status: str) -> list[CheckRecord]:
@@ -219,7 +220,7 @@ def checks_phone_view(request: HttpRequest) -> HttpResponse:
         raw_task = request.POST.get("task", "").strip()
         posted_task = int(raw_task) if raw_task.isdigit() and len(raw_task) < 19 else None
         try:
-            _, answer = _check_post(request, actor)
+            answer = _check_post(request, actor)
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except FieldErrors as exc:
@@ -404,7 +405,7 @@ FIGURE_COLUMNS = (
 )
 
 
-def _stats_input(request: HttpRequest, actor: User) -> dict[str, Any]:
+def _stats_input(request: HttpRequest) -> dict[str, Any]:
     """The filters (``region``, ``from``, ``to``, ``sector``) checked; FieldErrors by field."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {"region": request.GET.get("region", "").strip() or None}
@@ -436,7 +437,7 @@ def stats_view(request: HttpRequest) -> HttpResponse:
     stats: dict[str, Any] | None = None
     raw = {k: request.GET.get(k, "") for k in ("region", "from", "to", "sector")}
     try:
-        given = _stats_input(request, actor)
+        given = _stats_input(request)
         stats = check_stats(
             actor=actor,
             region=given["region"],
