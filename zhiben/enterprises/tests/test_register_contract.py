@@ -60,6 +60,7 @@ SPEC = Spec(
         f"GET {ENTERPRISE}/statistics": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/statistics.xlsx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/statistics.docx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
+        f"POST {ENTERPRISE}/rhythm-tasks": "日周月 check tasks: zhiben/risks/tests/test_checks_contract.py",
     },
 )
 
