@@ -1,15 +1,14 @@
 """The check page on a phone (390 px, issue 15): a check recorded with one tap; a check made while the phone is
 offline kept in the browser with its time and sent by 补传 to POST /api/v1/check-records (as a JSON list, with the
-session's CSRF header and the form's token as client_id, so a resend is recorded once)."""
+session's CSRF header and the form's token as client_id, so a resend is recorded once) — recorded by the API."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from zhiben.common.dates import today
 from zhiben.risks import checks
@@ -57,22 +56,19 @@ def test_a_check_on_a_phone_online_then_offline_and_sent_later(
     expect(second).to_be_hidden()
     assert CheckRecord.objects.get(pk=due[1].pk).status == RecordStatus.PLANNED
 
+    kept = json.loads(page.evaluate(f"localStorage.getItem('zhiben-checks-u{staff.pk}')"))
+    assert [(i["task"], i["result"]) for i in kept] == [(due[1].task_id, "pass")]
+    assert kept[0]["done_at"].startswith(today().isoformat()) and len(kept[0]["client_id"]) >= 16
+
     page.context.set_offline(False)
-    sent: list[dict[str, Any]] = []
-
-    def answer(route: Route) -> None:
-        request = route.request
-        sent.append({"body": json.loads(request.post_data or "null"), "headers": request.headers})
-        route.fulfill(status=201, content_type="application/json", body="[]")
-
-    page.route("**/api/v1/check-records", answer)
-    with page.expect_navigation():
+    with page.expect_response("**/api/v1/check-records") as answered, page.expect_navigation():
         box.get_by_role("button", name="补传").click()
-    assert len(sent) == 1
-    [item] = sent[0]["body"]
-    assert item["task"] == due[1].task_id and item["result"] == "pass" and len(item["client_id"]) >= 16
-    assert item["done_at"].startswith(today().isoformat())
-    assert sent[0]["headers"].get("x-csrftoken")
+    response = answered.value
+    assert response.ok, response.text()
+    assert response.request.headers.get("x-csrftoken")
+    assert json.loads(response.request.post_data or "null") == kept
+    record = CheckRecord.objects.get(pk=due[1].pk)
+    assert record.status == RecordStatus.DONE and record.external_id == kept[0]["client_id"]
     expect(page.locator("[data-offline-checks]")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert problems.errors == []
