@@ -464,3 +464,14 @@ def test_the_figures_drill_down_and_name_the_gap(firm, officer, township) -> Non
     assert check(client_for(staff), task, result="fail", hazard_title="液位计失灵").status_code == 303
     shown = text_of(c.get("/risks/stats/"))
     assert enterprise.name not in shown[shown.index("企业自查却未发现") :]
+
+
+def test_the_ladders_link_lists_the_enterprises_missed_checks(firm, other) -> None:
+    enterprise, _, _, task = firm
+    manager = factories.user("chem-manager", role="enterprise", enterprise=enterprise)
+    record = CheckRecord.objects.get(task=task)
+    assert checks.sweep_missed(record.due_at + datetime.timedelta(minutes=1)) == 1
+    shown = text_of(client_for(manager).get(PHONE, {"status": "missed"}))
+    assert "本企业漏检的排查" in shown and "漏检" in shown and "检查液位报警联锁投用" in shown
+    assert "检查液位报警联锁投用" not in text_of(client_for(manager).get(PHONE))  # not the manager's own task
+    assert "检查液位报警联锁投用" not in text_of(client_for(other[1]).get(PHONE, {"status": "missed"}))
