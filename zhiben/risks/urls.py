@@ -1,11 +1,12 @@
-"""The pages of dual prevention (双重预防, issue 15), under ``/risks/``: each area keeps its views (and, for the map and
-posts, its patterns) in its module under ``views/``."""
+"""The pages of dual prevention (双重预防, issue 15), under ``/risks/``: each area keeps its views (and, for the map,
+posts and checks, its patterns) in its module under ``views/``."""
 
 from django.urls import include, path
 
 from .views import map as map_views
 from .views import posts as posts_views
 from .views import register
+from .views.checks import checks_urls
 
 app_name = "risks"
 
@@ -15,4 +16,5 @@ urlpatterns: list = [
     path("enterprises/<str:credit_code>/", register.register_view, name="register"),
     path("", include(map_views.urlpatterns)),
     path("", include(posts_views.urlpatterns)),
+    *checks_urls,
 ]

@@ -26,7 +26,7 @@ from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
 from ..models import CheckEnterpriseTally, CheckRecord, CheckTally, CheckTask, RiskProfile
-from . import records_visible, tasks_visible
+from . import enterprise_visible, records_visible, tasks_visible
 
 FIGURES = ("planned", "on_time", "late", "missed", "failed")
 LISTED = 50  # enterprises named in a list (no checks; 有问题查不出)
@@ -252,3 +252,18 @@ def _enterprise_stats(actor: User, start: datetime.date, end: datetime.date) -> 
         "hazards": {"by_checks": totals["failed"], "by_inspections": inspections},
         "gap": [],
     }
+
+
+def enterprise_compliance(
+    *, actor: User, credit_code: str, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+) -> dict[str, Any]:
+    """One enterprise's check figures over Beijing days ``date_from``–``date_to`` (default: this month to today),
+    from its monthly tallies (whole months: a tally counts the cycles opened in its month): the figure row of
+    ``check_stats`` (planned, on_time, late, missed, failed, pending, closed, compliance, on_time_rate). Raises
+    NotFound when the actor may not see the enterprise (for the tasks page, which officers read too)."""
+    enterprise = enterprise_visible(actor, credit_code)
+    today = dates.today()
+    start = date_from or today.replace(day=1)
+    end = date_to or today
+    months = CheckEnterpriseTally.objects.filter(month__gte=start.replace(day=1), month__lte=end, enterprise=enterprise)
+    return _rates(_sums(months))

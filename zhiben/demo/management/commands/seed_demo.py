@@ -34,6 +34,7 @@ from zhiben.demo.inspections_orders import seed_inspection_orders
 from zhiben.demo.inspections_pen import seed_inspections_pen
 from zhiben.demo.inspections_stats import seed_enforcement_stats
 from zhiben.demo.plans import seed_plans
+from zhiben.demo.risks_checks import seed_risks_checks
 from zhiben.demo.risks_map import seed_risks_map
 from zhiben.demo.risks_register import seed_risk_register
 from zhiben.enterprises.inputs import EnterpriseRegistration
@@ -239,9 +240,11 @@ class Command(BaseCommand):
         seed_inspection_orders(admin=admin)
         seed_enforcement_stats(admin=admin, enterprise=DEMO_ENTERPRISE)
         seed_inspections_pen()
-        # the four-colour map and posts place and name the register demo's units (run it after the register's)
-        seed_risks_map(enterprise=DEMO_ENTERPRISE)
+        # dual prevention: the register, then the map and posts (which place and name its units), then the checks
+        # (tasks for its measures and the rhythm, a fortnight of records)
         seed_risk_register(enterprise=DEMO_ENTERPRISE)
+        seed_risks_map(enterprise=DEMO_ENTERPRISE)
+        seed_risks_checks(enterprise=DEMO_ENTERPRISE)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
