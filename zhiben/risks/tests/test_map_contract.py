@@ -29,7 +29,13 @@ def make_unit(world: World) -> Subject:
 
 SPEC = Spec(
     name="risk-map",
-    prefixes=("/api/v1/risk-units", "/risks/enterprises/", "/risks/region/"),
+    # the unit's placement and 4张清单 within the risk-unit API, the map page within the enterprise's pages
+    prefixes=(
+        "/api/v1/risk-units/{unit_id}/place",
+        "/api/v1/risk-units/{unit_id}/four-lists.docx",
+        "/risks/enterprises/{credit_code}/map",
+        "/risks/region/",
+    ),
     make=make_unit,
     calls=(
         Call("PUT", f"{UNIT}/place", body={"x": 0.5, "y": 0.25}),

@@ -25,7 +25,7 @@ def make_post(world: World) -> Subject:
 
 SPEC = Spec(
     name="posts",
-    prefixes=("/api/v1/posts", "/risks/posts/"),
+    prefixes=("/api/v1/posts", "/risks/posts/", "/risks/enterprises/{credit_code}/posts"),
     make=make_post,
     calls=(
         Call("GET", POST),

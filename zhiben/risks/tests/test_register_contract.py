@@ -41,6 +41,15 @@ SPEC = Spec(
     name="risk-units",
     prefixes=("/api/v1/risk-units", "/api/v1/control-measures", PAGE.replace("{credit_code}/", "{credit_code}")),
     make=make_unit,
+    # the areas under the register's prefixes that other contracts take (map, posts, tasks, exchange)
+    excluding=(
+        "/api/v1/risk-units/{unit_id}/place",
+        "/api/v1/risk-units/{unit_id}/four-lists.docx",
+        "/risks/enterprises/{credit_code}/map",
+        "/risks/enterprises/{credit_code}/posts",
+        "/risks/enterprises/{credit_code}/tasks",
+        "/risks/enterprises/{credit_code}/exchange",
+    ),
     calls=(
         Call("GET", UNIT),
         Call("PATCH", UNIT, body={"name": "改名"}),
