@@ -32,6 +32,8 @@ def test_every_register_is_declared_with_its_path() -> None:
         "law_officer": "law-officers",
         "expert": "experts",
         "post": "posts",
+        "check_task": "check-tasks",
+        "check_record": "check-records",
         "risk_unit": "risk-units",
         "risk_profile": "risk-profiles",
     }
