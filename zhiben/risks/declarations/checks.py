@@ -15,7 +15,7 @@ from zhiben.common import kit
 
 from ..models import CheckKind, CycleUnit
 from ..selectors import records_visible, tasks_visible
-from ..selectors.checks import due_now
+from ..selectors.checks import due_now, hazard_panel
 
 
 def _task_lines(p: Mapping[str, Any]) -> list[str]:
@@ -89,5 +89,7 @@ CHECK_RECORDS = kit.register(
         app_label="risks",
         get_scoped=kit.scoped_get(lambda actor, key: records_visible(actor).filter(pk=key).first(), "排查记录不存在"),
         events=RECORD_EVENTS,
+        # a hazard a failed check opened cites the record and the control measure on its page
+        panels=(kit.Panel("hazard", "risks/_hazard_panel.html", hazard_panel, order=12),),
     )
 )

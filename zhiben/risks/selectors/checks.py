@@ -267,3 +267,17 @@ def enterprise_compliance(
     end = date_to or today
     months = CheckEnterpriseTally.objects.filter(month__gte=start.replace(day=1), month__lte=end, enterprise=enterprise)
     return _rates(_sums(months))
+
+
+def hazard_panel(actor: Any, hazard: Any) -> dict[str, Any]:
+    """The 来源排查 section of a hazard's page: the check record that opened it (within the actor's scope), its task
+    and, for a control measure's check, the measure, its event and unit — so the hazard cites the failed measure and
+    the record (issue 15). ``{"record": None}`` for a hazard no check opened."""
+    record = (
+        records_visible(actor)
+        .filter(hazard_id=hazard.pk)
+        .select_related("task__measure__event__unit", "done_by", "enterprise")
+        .first()
+    )
+    measure = record.task.measure if record is not None and record.task.measure_id else None
+    return {"record": record, "measure": measure}
