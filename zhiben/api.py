@@ -54,6 +54,7 @@ from zhiben.plans.api import plans_router, tasks_router
 from zhiben.plans.api import stats_router as task_stats_router
 from zhiben.reference.api import criteria_router, sectors_router
 from zhiben.regions.api import router as regions_router
+from zhiben.risks.api.interface import router as dual_prevention_router
 from zhiben.tips.api import router as tips_router
 
 log = logging.getLogger(__name__)
@@ -247,6 +248,7 @@ api.add_router("/sectors", sectors_router)
 api.add_router("/criteria", criteria_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/enterprises", statistics_router)
+api.add_router("/enterprises", dual_prevention_router)
 api.add_router("/filings", filings_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/stats/tasks", task_stats_router)

@@ -29,6 +29,7 @@ from zhiben.inspections.tests.test_register_contract_pen import PENALTY_SPEC as 
 from zhiben.inspections.tests.test_register_contract_pen import PLAN_SPEC as INSPECTION_PLANS_CONTRACT
 from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
+from zhiben.risks.tests.test_interface_contract import SPEC as DUAL_PREVENTION_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
 
@@ -349,8 +350,13 @@ POOLS = {
     ("GET", "/api/v1/own-check-items/{item_id}"),
     ("PATCH", "/api/v1/own-check-items/{item_id}"),
 }
+# The national dual-prevention interface (双重预防数据接口): an enterprise's six tables, read by those who see the
+# enterprise, imported by its own users (an officer in scope: 403); zhiben/risks/tests/test_interface_contract.py.
+DUAL_PREVENTION_API = "/api/v1/enterprises/{credit_code}/dual-prevention.json"
+DUAL_PREVENTION = {("GET", DUAL_PREVENTION_API), ("POST", DUAL_PREVENTION_API)}
 CLASSIFIED = (
-    DRAWS
+    DUAL_PREVENTION
+    | DRAWS
     | INSPECTIONS
     | ORDERS
     | PENALTIES
@@ -436,9 +442,10 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
+    specs += [DUAL_PREVENTION_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
-    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS
+    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS | DUAL_PREVENTION
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents

@@ -1,0 +1,306 @@
+"""The national dual-prevention interface (issue 15), GET and POST of
+/api/v1/enterprises/{credit_code}/dual-prevention.json: round trip, incremental feed, deletions, refusals naming
+table/row/field with nothing written, scope."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from zhiben.audit.models import Event
+from zhiben.risks import interface as nat
+from zhiben.risks.models import CheckRecord, CheckTask, ControlMeasure, RecordStatus, RiskEvent, RiskProfile, RiskUnit
+from zhiben.tests_support import factories
+
+pytestmark = pytest.mark.django_db
+TABLES = ("riskUnit", "riskEvent", "riskMeasure", "checkTask", "checkRecord", "hazard")
+VOLATILE = {"id", "companyCode", "createDate", "updateDate", "riskUnitId", "riskEventId", "riskMeasureId"}
+
+
+def url(firm: Any) -> str:
+    return f"/api/v1/enterprises/{firm.credit_code}/dual-prevention.json"
+
+
+def document() -> dict[str, Any]:
+    """A small register in the interface's shape: one unit, two events (LEC and L×S), two measures, a task."""
+    return {
+        "riskUnit": [
+            {
+                "id": "U-1",
+                "riskUnitName": "液氯储罐区",
+                "hazardCode": "HZ5002410001",
+                "hazardDep": "储运车间",
+                "hazardLiablePerson": "张三",
+                "deleted": "0",
+                "riskUnitType": "place",
+            }
+        ],
+        "riskEvent": [
+            {
+                "id": "E-1",
+                "riskUnitId": "U-1",
+                "riskEventName": "液氯储罐泄漏中毒",
+                "consequence": "中毒和窒息",
+                "evaluateMethod": "lec",
+                "l": "3",
+                "e": "6",
+                "c": "40",
+                "deleted": "0",
+            },
+            {
+                "id": "E-2",
+                "riskUnitId": "U-1",
+                "riskEventName": "装卸时物体打击",
+                "evaluateMethod": "ls",
+                "l": "2",
+                "s": "3",
+                "deleted": "0",
+            },
+        ],
+        "riskMeasure": [
+            {
+                "id": "M-1",
+                "riskEventId": "E-1",
+                "dataSrc": "2",
+                "riskMeasureDesc": "储罐设液位高低报警并联锁切断进料",
+                "classify1": "1",
+                "classify2": "1-4",
+                "classify3": "液位联锁",
+                "troubleshootContent": "检查液位报警和联锁是否投用",
+                "deleted": "0",
+            },
+            {
+                "id": "M-2",
+                "riskEventId": "E-1",
+                "riskMeasureDesc": "配备正压式空气呼吸器",
+                "classify1": "4",
+                "classify2": "4-2",
+                "troubleshootContent": "检查呼吸器压力",
+                "deleted": "0",
+            },
+        ],
+        "checkTask": [
+            {
+                "id": "T-1",
+                "riskMeasureId": "M-1",
+                "troubleshootContent": "检查液位报警和联锁是否投用",
+                "checkCycle": 1,
+                "checkCycleUnit": "天",
+                "taskStartTime": "2026-11-02 00:00:00",
+                "workDayType": "1",
+                "workType": "0",
+                "deleted": "0",
+            }
+        ],
+        "checkRecord": [{"id": "R-1", "checkTaskId": "T-1", "checkTime": "2026-11-03 09:00:00", "checkStatus": "0"}],
+    }
+
+
+def comparable(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {t: [{k: v for k, v in row.items() if k not in VOLATILE} for row in doc[t]] for t in TABLES}
+
+
+@pytest.fixture
+def writer(firm_user: Any, api_as: Any) -> Any:
+    return api_as(firm_user)
+
+
+def test_import_creates_the_register_and_grades_it(writer, firm) -> None:
+    r = writer.post(url(firm), document())
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["tables"]["riskUnit"] == {"created": 1, "updated": 0, "deleted": 0, "skipped": 0}
+    assert body["tables"]["riskMeasure"]["created"] == 2
+    assert body["tables"]["checkRecord"]["not_imported"] == 1
+    assert body["tables"]["hazard"]["not_imported"] == 0
+    assert body["grade"] == "red"  # 3 × 6 × 40 = 720 > 320
+    unit = RiskUnit.objects.get(enterprise=firm, external_id="U-1")
+    assert (unit.region_id, unit.sector_id, unit.grade, unit.kind) == (firm.region_id, firm.sector_id, "red", "place")
+    ls = RiskEvent.objects.get(external_id="E-2")
+    assert (ls.method, ls.likelihood, ls.severity, ls.score, ls.grade) == ("ls", 2, 3, 6, "blue")
+    task = CheckTask.objects.get(external_id="T-1")
+    assert task.measure is not None and task.measure.external_id == "M-1"
+    assert (task.cycle_value, task.cycle_unit, task.working_days_only) == (1, "day", True)
+    assert task.starts_on == datetime.date(2026, 11, 2)
+    assert (task.region_id, task.sector_id) == (firm.region_id, firm.sector_id)
+    assert RiskProfile.objects.get(enterprise=firm).grade == "red"
+    assert Event.objects.filter(subject_type="risk_unit", subject_id=str(unit.pk)).exists()
+    assert Event.objects.filter(subject_type="risk_exchange", subject_id=str(firm.pk), kind="imported").exists()
+
+
+def test_import_again_changes_nothing_and_updates_by_id(writer, firm) -> None:
+    writer.post(url(firm), document())
+    again = writer.post(url(firm), document()).json()["tables"]
+    assert again["riskEvent"] == {"created": 0, "updated": 0, "deleted": 0, "skipped": 2}
+    changed = document()
+    changed["riskEvent"][0]["c"] = "7"  # 3 × 6 × 7 = 126: yellow
+    body = writer.post(url(firm), changed).json()
+    assert body["tables"]["riskEvent"]["updated"] == 1
+    assert body["grade"] == "yellow"
+    assert RiskEvent.objects.filter(enterprise=firm).count() == 2
+
+
+def test_round_trip_into_another_enterprise_gives_the_same_rows(writer, firm, api_as) -> None:
+    writer.post(url(firm), document())
+    first = writer.get(url(firm)).json()
+    assert first["companyCode"] == firm.credit_code
+    assert [r["id"] for r in first["riskUnit"]] == ["U-1"]  # imported rows keep their source id
+    assert first["riskEvent"][0]["riskLevel"] == "0" and first["riskEvent"][0]["riskValue"] == "720"
+    assert first["checkTask"][0]["checkCycleUnit"] == "天"
+    assert first["checkTask"][0]["taskStartTime"] == "2026-11-02 00:00:00"
+    assert set(first["riskUnit"][0]) == set(nat.field_names("riskUnit"))
+    assert set((first["hazard"] and first["hazard"][0]) or nat.field_names("hazard")) == set(nat.field_names("hazard"))
+    second = factories.enterprise(region="500241", sector="hazardous_chemicals", name="秀山县第二化工有限公司")
+    other = api_as(factories.user("firm2", role="enterprise", enterprise=second))
+    r = other.post(url(second), {**first, "companyCode": second.credit_code})
+    assert r.status_code == 200, r.content
+    assert r.json()["tables"]["riskMeasure"]["created"] == 2
+    again = other.get(url(second)).json()
+    assert comparable(again) == comparable(first)
+
+
+def test_own_rows_exported_and_imported_again_are_found_by_their_ids(writer, firm) -> None:
+    """Rows made in zhiben carry our ids in the feed; importing the feed back updates them, never duplicates."""
+    writer.post(url(firm), document())
+    RiskUnit.objects.filter(enterprise=firm).update(external_id="")
+    RiskEvent.objects.filter(enterprise=firm).update(external_id="")
+    exported = writer.get(url(firm)).json()
+    unit = RiskUnit.objects.get(enterprise=firm)
+    assert exported["riskUnit"][0]["id"] == str(unit.pk)
+    body = writer.post(url(firm), exported).json()
+    assert body["tables"]["riskUnit"] == {"created": 0, "updated": 0, "deleted": 0, "skipped": 1}
+    assert RiskUnit.objects.filter(enterprise=firm).count() == 1
+
+
+def test_since_gives_only_rows_updated_after_it_and_deletions(writer, firm) -> None:
+    writer.post(url(firm), document())
+    later = timezone.now() + datetime.timedelta(seconds=1)
+    RiskUnit.objects.filter(enterprise=firm).update(updated_at=later - datetime.timedelta(hours=1))
+    RiskEvent.objects.filter(enterprise=firm).update(updated_at=later - datetime.timedelta(hours=1))
+    ControlMeasure.objects.filter(enterprise=firm).update(updated_at=later - datetime.timedelta(hours=1))
+    CheckTask.objects.filter(enterprise=firm).update(updated_at=later - datetime.timedelta(hours=1))
+    since = timezone.localtime(later - datetime.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+    empty = writer.get(url(firm), {"since": since}).json()
+    assert empty["since"] == since
+    assert all(empty[t] == [] for t in TABLES)
+    deletion = {"riskMeasure": [{"id": "M-2", "deleted": "1"}]}
+    body = writer.post(url(firm), deletion).json()
+    assert body["tables"]["riskMeasure"] == {"created": 0, "updated": 0, "deleted": 1, "skipped": 0}
+    feed = writer.get(url(firm), {"since": since}).json()
+    assert [(r["id"], r["deleted"]) for r in feed["riskMeasure"]] == [("M-2", "1")]
+    assert feed["riskUnit"] == [] and feed["riskEvent"] == []
+    assert ControlMeasure.objects.get(external_id="M-2").deleted  # soft: the row stays for the feed
+    iso = writer.get(url(firm), {"since": (later - datetime.timedelta(minutes=1)).isoformat()}).json()
+    assert [r["id"] for r in iso["riskMeasure"]] == ["M-2"]
+    r = writer.get(url(firm), {"since": "昨天"})
+    assert r.status_code == 422 and "since" in r.json()["errors"]
+
+
+def test_deleting_a_unit_drops_its_grade_and_an_unknown_deletion_is_skipped(writer, firm) -> None:
+    writer.post(url(firm), document())
+    body = writer.post(url(firm), {"riskUnit": [{"id": "U-1", "deleted": "1"}, {"id": "nowhere", "deleted": 1}]}).json()
+    assert body["tables"]["riskUnit"] == {"created": 0, "updated": 0, "deleted": 1, "skipped": 1}
+    assert body["grade"] == ""
+    feed = writer.get(url(firm)).json()
+    assert [(r["id"], r["deleted"]) for r in feed["riskUnit"]] == [("U-1", "1")]
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "words"),
+    [
+        (lambda d: d["riskMeasure"][1].update(classify2="1-4"), "riskMeasure[1].classify2", "应急措施"),
+        (lambda d: d["riskMeasure"][0].update(classify1="9"), "riskMeasure[0].classify1", "管控方式"),
+        (lambda d: d["riskEvent"][0].update(l="4"), "riskEvent[0].l", "L"),
+        (lambda d: d["riskEvent"][1].update(s="6"), "riskEvent[1].s", "S"),
+        (
+            lambda d: [d["riskEvent"][0].pop(k) for k in ("l", "e", "c", "evaluateMethod")],
+            "riskEvent[0].l",
+            "风险评价因子",
+        ),
+        (lambda d: d["riskEvent"][0].update(riskLevel="3"), "riskEvent[0].riskLevel", "重大风险"),
+        (lambda d: d["riskEvent"][1].update(riskUnitId="U-9"), "riskEvent[1].riskUnitId", "找不到风险分析单元"),
+        (lambda d: d["checkTask"][0].update(checkCycle=0), "checkTask[0].checkCycle", "大于 0"),
+        (lambda d: d["checkTask"][0].update(checkCycleUnit="周"), "checkTask[0].checkCycleUnit", "小时"),
+        (lambda d: d["checkTask"][0].update(workDayType="2"), "checkTask[0].workDayType", "非法定工作日"),
+        (lambda d: d["checkTask"][0].update(taskStartTime="明天"), "checkTask[0].taskStartTime", "时间"),
+        (lambda d: d["riskUnit"][0].update(hazardDep=""), "riskUnit[0].hazardDep", "责任部门"),
+        (lambda d: d["riskUnit"][0].update(deleted="x"), "riskUnit[0].deleted", "删除状态"),
+        (lambda d: d["riskMeasure"].append(dict(d["riskMeasure"][0])), "riskMeasure[2].id", "重复"),
+    ],
+)
+def test_a_bad_row_is_refused_naming_table_row_and_field_and_nothing_is_written(writer, firm, change, key, words):
+    bad = copy.deepcopy(document())
+    change(bad)
+    r = writer.post(url(firm), bad)
+    assert r.status_code == 422, r.content
+    errors = r.json()["errors"]
+    assert key in errors, errors
+    assert words in errors[key]
+    assert not RiskUnit.objects.filter(enterprise=firm).exists()
+    assert not CheckTask.objects.filter(enterprise=firm).exists()
+    assert not Event.objects.filter(subject_type="risk_exchange").exists()
+
+
+def test_a_body_that_is_not_a_document_is_refused(writer, firm) -> None:
+    assert writer.post(url(firm), raw="[1]").status_code == 422
+    r = writer.post(url(firm), {"riskUnit": {"id": "U-1"}})
+    assert r.status_code == 422 and "riskUnit" in r.json()["errors"]
+    r = writer.post(url(firm), {"companyCode": "91110105MA00000000", "riskUnit": []})
+    assert r.status_code == 422 and "companyCode" in r.json()["errors"]
+
+
+def test_scope_out_of_scope_404_other_enterprise_404_officer_reads_but_may_not_import(
+    writer, firm, officer, outsider, other_firm, api_as
+) -> None:
+    writer.post(url(firm), document())
+    other_user = factories.user("firm-other", role="enterprise", enterprise=other_firm)
+    for stranger in (outsider, other_user):
+        assert api_as(stranger).get(url(firm)).status_code == 404
+        assert api_as(stranger).post(url(firm), document()).status_code == 404
+    assert api_as(officer).get(url(firm)).status_code == 200
+    r = api_as(officer).post(url(firm), {"riskUnit": [{"id": "U-1", "deleted": "1"}]})
+    assert r.status_code == 403
+    assert not RiskUnit.objects.get(external_id="U-1").deleted
+    assert api_as(officer).get("/api/v1/enterprises/91110105MA00000000/dual-prevention.json").status_code == 404
+
+
+def test_check_records_and_hazards_are_exported(writer, firm, firm_user) -> None:
+    writer.post(url(firm), document())
+    task = CheckTask.objects.get(external_id="T-1")
+    hazard = factories.hazard(firm_user, firm, discovered_on="2026-11-03", source="self_check", title="液位计失灵")
+    opens = timezone.make_aware(datetime.datetime(2026, 11, 3))
+    CheckRecord.objects.create(
+        task=task,
+        enterprise=firm,
+        region_id=firm.region_id,
+        sector_id=firm.sector_id,
+        day=datetime.date(2026, 11, 3),
+        opens_at=opens,
+        due_at=opens + datetime.timedelta(days=1),
+        status=RecordStatus.DONE,
+        result="fail",
+        done_at=opens + datetime.timedelta(hours=9),
+        done_by=firm_user,
+        received_at=opens + datetime.timedelta(hours=9),
+        hazard=hazard,
+    )
+    CheckRecord.objects.create(
+        task=task,
+        enterprise=firm,
+        region_id=firm.region_id,
+        sector_id=firm.sector_id,
+        day=datetime.date(2026, 11, 4),
+        opens_at=opens + datetime.timedelta(days=1),
+        due_at=opens + datetime.timedelta(days=2),
+    )  # planned: not a record yet
+    feed = writer.get(url(firm)).json()
+    [record] = feed["checkRecord"]
+    assert (record["checkTaskId"], record["checkStatus"], record["checkTime"]) == ("T-1", "1", "2026-11-03 09:00:00")
+    [found] = feed["hazard"]
+    assert found["checkRecordId"] == record["id"]
+    assert (found["riskMeasureId"], found["hazardCode"], found["dangerLevel"]) == ("M-1", "HZ5002410001", "0")
+    assert found["dangerName"] == "液位计失灵" and found["dangerState"] == "0" and found["deleted"] == "0"
