@@ -30,6 +30,7 @@ urlpatterns = [
     path("departments/", include("zhiben.departments.urls")),
     path("documents/", include("zhiben.documents.urls")),
     path("inspections/", include("zhiben.inspections.urls")),
+    path("risks/", include("zhiben.risks.urls")),
     path("duty-lists/", include(duty_urls.lists)),
     path("pressures/", include(duty_urls.pressures)),
     path("", include("zhiben.web.urls")),

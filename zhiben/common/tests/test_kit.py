@@ -31,6 +31,7 @@ def test_every_register_is_declared_with_its_path() -> None:
         "inspection_plan": "inspection-plans",
         "law_officer": "law-officers",
         "expert": "experts",
+        "risk_exchange": "dual-prevention",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 
