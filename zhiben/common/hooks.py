@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +33,7 @@ _day_started: list[DayReceiver] = []
 _chain_checks: list[tuple[str, ChainCheck]] = []
 _events_written: list[EventsReceiver] = []
 _enterprises_moved: list[MovesReceiver] = []
+_people_told: list[Callable[[str, list[PersonNotice]], None]] = []
 
 
 def on_tallies_changed(subject: str, receiver: TallyReceiver) -> None:
@@ -123,3 +125,34 @@ def enterprises_moved(*, actor: Any, moves: Iterable[Move]) -> None:
         return
     for receiver in _enterprises_moved:
         receiver(actor, batch)
+
+
+@dataclass(frozen=True)
+class PersonNotice:
+    """A notice for named people rather than for roles in scope (e.g. the missed-check ladder, issue 15: the
+    assignee, then the enterprise's safety manager, then its officers): ``users`` by id, and/or ``officers_over``
+    — (region code, sector key, enterprise id) of a record: the officers (and admins) whose scope covers it."""
+
+    title: str
+    body: str = ""
+    link: str = ""
+    users: tuple[int, ...] = ()
+    officers_over: tuple[str, str | None, int | None] | None = None
+
+
+def on_people_told(receiver: Callable[[str, list[PersonNotice]], None]) -> None:
+    """Connect ``receiver(kind, notices)`` (the notifications app) to notices for named people."""
+    if receiver not in _people_told:
+        _people_told.append(receiver)
+
+
+def people_told(kind: str, notices: Iterable[PersonNotice]) -> None:
+    """Hand the receivers notices of ``kind`` for named people. Must run inside the caller's transaction, so a
+    notice commits with the change that caused it; raises RuntimeError otherwise."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notices must be written in the same transaction as the change")
+    batch = list(notices)
+    if not batch:
+        return
+    for receiver in _people_told:
+        receiver(kind, batch)

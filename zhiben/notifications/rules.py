@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import Place, ScopePaths, covers, place_of
-from zhiben.common import kit
+from zhiben.common import hooks, kit
 
 from .models import Notification
 from .tasks import mail_notifications, message_notifications
@@ -185,3 +185,36 @@ def deliver(notes: list[Notification], *, send: bool = True) -> list[Notificatio
     if ids and settings.ZHIBEN_MESSENGER:
         transaction.on_commit(lambda: message_notifications(ids))
     return notes
+
+
+def people_notices(kind: str, notices: list[hooks.PersonNotice]) -> None:
+    """Write the notices a register addressed to named people (``hooks.people_told``): to each listed active user,
+    and to the active officers and admins whose scope covers ``officers_over`` (matched exactly, sectors too), once
+    per person and notice; delivered as every notice is (:func:`deliver`)."""
+    wanted = {uid for n in notices for uid in n.users}
+    users = {u.pk: u for u in User.objects.filter(pk__in=wanted, is_active=True)} if wanted else {}
+    places = [
+        Place(region=r, sector=s, enterprise=e) for n in notices if n.officers_over for r, s, e in [n.officers_over]
+    ]
+    officers = recipients_for((Role.OFFICER, Role.ADMIN), places) if places else []
+    notes: list[Notification] = []
+    for notice in notices:
+        told: dict[int, User] = {uid: users[uid] for uid in notice.users if uid in users}
+        if notice.officers_over:
+            region, sector, enterprise = notice.officers_over
+            place = Place(region=region, sector=sector, enterprise=enterprise)
+            paths = ScopePaths(region="region", sector="sector", enterprise=None)
+            for user, keys in officers:
+                if user.role in (Role.OFFICER, Role.ADMIN) and covers(user, paths, place, sectors=keys):
+                    told.setdefault(user.pk, user)
+        for user in told.values():
+            notes.append(
+                Notification(
+                    user=user,
+                    kind=kind[:32],
+                    title=notice.title[:TITLE_MAX],
+                    body=notice.body,
+                    link=notice.link[:LINK_MAX],
+                )
+            )
+    deliver(notes)
