@@ -5,8 +5,10 @@ writes) for one enterprise: risk units, events, control measures and check tasks
 source system gave them (``external_id``; our own ids as exported are found too), parents resolved within the
 document or among rows already there; ``deleted`` "1" is a soft delete. Every row is checked first — the scoring
 and grading rules (``rules.score``, ``rules.grade_for``), the national classes (``rules.check_classification``),
-the cycles — and nothing is written unless all are good. Check records and hazards are not imported: in zhiben
-they come from the enterprise's own checks (the answer counts them as not imported).
+the cycles (``checks.check_cycle``; a task's ``phase`` by ``checks.phase_of``) — and nothing is written unless
+all are good. Check records and hazards are not imported: in zhiben a record is a cycle the day's generation opened
+and its assignee filled (``services.records.records_submit`` refuses a check no open cycle holds, as a past one from
+another platform would be), and a hazard follows from a failed check; the answer counts them as not imported.
 
 ``register_ledger_write`` writes the ledger's checked rows (``zhiben/risks/ledgers.py``), creating units and events
 by name within the enterprise. Both regrade the enterprise (``grades.regrade``) and log one event per risk unit
@@ -29,7 +31,7 @@ from zhiben.common.errors import FieldErrors, PermissionDenied
 from zhiben.common.validators import clean_text
 from zhiben.enterprises.models import Enterprise
 
-from .. import grades, rules
+from .. import checks, grades, rules
 from .. import interface as nat
 from ..models import CheckKind, CheckTask, ControlMeasure, Method, RiskEvent, RiskProfile, RiskUnit, UnitKind
 from ..selectors import (
@@ -334,18 +336,16 @@ class _Plan:
     def cycle(self, row: Mapping[str, Any], t: str, i: int, p: Planned) -> dict[str, Any]:
         """A task's cycle: a whole number ≥ 1 of 小时/天/月/年, every day or working days, from a start day."""
         out: dict[str, Any] = {}
-        raw = row.get("checkCycle")
-        try:
-            value = int(str(raw).strip())
-            if str(raw).strip() != str(value) or not 1 <= value <= 32767:
-                raise ValueError
-            out["cycle_value"] = value
-        except (TypeError, ValueError):
-            self.check.add(t, i, "checkCycle", "排查周期应为大于 0 的整数")
         word = str(row.get("checkCycleUnit") or "").strip()
         unit = nat.CHECK_CYCLE_UNIT.get(word, word if word in nat.CYCLE_UNIT_WORD else "")
         if not unit:
             self.check.add(t, i, "checkCycleUnit", "排查周期单位应为 小时、天、月、年 之一")
+        else:
+            raw = row.get("checkCycle")
+            try:  # the task register's rule: whole, within the unit's bounds, hours dividing a day
+                out["cycle_value"] = checks.check_cycle(unit, raw if isinstance(raw, int | str) else str(raw))
+            except ValueError as exc:
+                self.check.add(t, i, "checkCycle", str(exc))
         out["cycle_unit"] = unit
         day_type = str(row.get("workDayType") or "0").strip()
         if day_type not in ("0", "1"):
@@ -393,6 +393,11 @@ def _write_rows(plan: _Plan, counts: dict[str, Counter[str]], touched: dict[int,
                 values["event"] = parent
             elif table == "checkTask":
                 values["measure"] = parent
+                if not p.delete:  # where the start falls in the cycle: the day's generation finds the task by it
+                    starts_on = values.get("starts_on") or p.target.starts_on
+                    values["phase"], values["anchor_day"] = checks.phase_of(
+                        values["cycle_unit"], values["cycle_value"], starts_on
+                    )
             if p.delete:
                 p.target.deleted = True
                 p.target.save(update_fields=["deleted", "updated_at"])

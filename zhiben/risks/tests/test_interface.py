@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from zhiben.audit.models import Event
+from zhiben.risks import checks
 from zhiben.risks import interface as nat
 from zhiben.risks.models import CheckRecord, CheckTask, ControlMeasure, RecordStatus, RiskEvent, RiskProfile, RiskUnit
 from zhiben.tests_support import factories
@@ -126,6 +127,7 @@ def test_import_creates_the_register_and_grades_it(writer, firm) -> None:
     assert task.measure is not None and task.measure.external_id == "M-1"
     assert (task.cycle_value, task.cycle_unit, task.working_days_only) == (1, "day", True)
     assert task.starts_on == datetime.date(2026, 11, 2)
+    assert (task.phase, task.anchor_day) == checks.phase_of("day", 1, task.starts_on)
     assert (task.region_id, task.sector_id) == (firm.region_id, firm.sector_id)
     assert RiskProfile.objects.get(enterprise=firm).grade == "red"
     assert Event.objects.filter(subject_type="risk_unit", subject_id=str(unit.pk)).exists()
@@ -223,7 +225,8 @@ def test_deleting_a_unit_drops_its_grade_and_an_unknown_deletion_is_skipped(writ
         ),
         (lambda d: d["riskEvent"][0].update(riskLevel="3"), "riskEvent[0].riskLevel", "重大风险"),
         (lambda d: d["riskEvent"][1].update(riskUnitId="U-9"), "riskEvent[1].riskUnitId", "找不到风险分析单元"),
-        (lambda d: d["checkTask"][0].update(checkCycle=0), "checkTask[0].checkCycle", "大于 0"),
+        (lambda d: d["checkTask"][0].update(checkCycle=0), "checkTask[0].checkCycle", "正整数"),
+        (lambda d: d["checkTask"][0].update(checkCycle=5, checkCycleUnit="小时"), "checkTask[0].checkCycle", "整除"),
         (lambda d: d["checkTask"][0].update(checkCycleUnit="周"), "checkTask[0].checkCycleUnit", "小时"),
         (lambda d: d["checkTask"][0].update(workDayType="2"), "checkTask[0].workDayType", "非法定工作日"),
         (lambda d: d["checkTask"][0].update(taskStartTime="明天"), "checkTask[0].taskStartTime", "时间"),
@@ -304,3 +307,17 @@ def test_check_records_and_hazards_are_exported(writer, firm, firm_user) -> None
     assert found["checkRecordId"] == record["id"]
     assert (found["riskMeasureId"], found["hazardCode"], found["dangerLevel"]) == ("M-1", "HZ5002410001", "0")
     assert found["dangerName"] == "液位计失灵" and found["dangerState"] == "0" and found["deleted"] == "0"
+
+
+def test_a_monthly_task_starting_at_a_utc_instant_takes_its_beijing_day_and_phase(writer, firm) -> None:
+    doc = document()
+    doc["checkTask"][0].update(checkCycle="3", checkCycleUnit="月", taskStartTime="2026-11-19T16:00:00.000Z")
+    assert writer.post(url(firm), doc).status_code == 200
+    task = CheckTask.objects.get(external_id="T-1")
+    assert task.starts_on == datetime.date(2026, 11, 20)  # 16:00 UTC is midnight in Beijing
+    assert (task.cycle_unit, task.cycle_value) == ("month", 3)
+    assert (task.phase, task.anchor_day) == ((2026 * 12 + 10) % 3, 20)
+    doc["checkTask"][0].update(taskStartTime="20261201000000")  # the park variant's compact form
+    assert writer.post(url(firm), doc).json()["tables"]["checkTask"]["updated"] == 1
+    task.refresh_from_db()
+    assert (task.starts_on, task.anchor_day) == (datetime.date(2026, 12, 1), 1)
