@@ -321,3 +321,17 @@ def test_a_monthly_task_starting_at_a_utc_instant_takes_its_beijing_day_and_phas
     assert writer.post(url(firm), doc).json()["tables"]["checkTask"]["updated"] == 1
     task.refresh_from_db()
     assert (task.starts_on, task.anchor_day) == (datetime.date(2026, 12, 1), 1)
+
+
+def test_the_docs_show_every_field_and_code_of_the_mapping() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "docs" / "dual-prevention-interface.md").read_text(encoding="utf-8")
+    for table, fields in nat.FIELDS.items():
+        assert f"### {table}（{nat.TABLE_NAMES[table]}）" in text
+        for f in fields:
+            assert f"| `{f.name}` | {f.meaning} |" in text, (table, f.name)
+    for code, name in nat.CLASSIFY2.items():
+        assert f"{code} {name}" in text
