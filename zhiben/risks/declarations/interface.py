@@ -12,6 +12,7 @@ from zhiben.common import kit
 from .. import interface as nat
 from ..ledgers import REGISTER_LEDGER
 from ..selectors import enterprise_visible
+from ..selectors.interface import exchange_panel
 
 _ACTIONS = (("created", "新增"), ("updated", "更新"), ("deleted", "删除"), ("skipped", "未变"))
 
@@ -47,5 +48,7 @@ REGISTER = kit.register(
         get_scoped=kit.scoped_get(lambda actor, key: enterprise_visible(actor, key), "企业不存在", integer=False),
         events=EVENTS,
         ledgers=(REGISTER_LEDGER,),
+        # on an enterprise's page: its dual-prevention data in figures, and the way to the exchange page
+        panels=(kit.Panel("enterprise", "risks/_interface_enterprise_panel.html", exchange_panel, order=40),),
     )
 )

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from zhiben.accounts.scope import scoped
@@ -258,6 +258,28 @@ def dual_prevention_tables(*, actor: Any, credit_code: str, since: datetime.date
         "checkRecord": [record_row(r, company) for r in records],
         "hazard": hazard_rows,
     }
+
+
+def exchange_panel(actor: Any, enterprise: Enterprise) -> dict[str, Any]:
+    """What the enterprise page shows of its dual-prevention data (``kit.Panel``): the live units, measures and
+    check tasks the actor sees, counted, and when the register last changed (an aware instant or None)."""
+    figures: dict[str, Any] = {"enterprise": enterprise}
+    latest = []
+    for name, qs in (
+        ("units", units_visible(actor)),
+        ("measures", measures_visible(actor)),
+        ("tasks", tasks_visible(actor)),
+    ):
+        found = (
+            qs.filter(enterprise=enterprise)
+            .order_by()
+            .aggregate(n=Count("id", filter=Q(deleted=False)), at=Max("updated_at"))
+        )
+        figures[name] = found["n"]
+        if found["at"] is not None:
+            latest.append(found["at"])
+    figures["updated_at"] = max(latest) if latest else None
+    return figures
 
 
 # --- the ledgers' rows ----------------------------------------------------------------------------------------

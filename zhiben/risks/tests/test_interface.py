@@ -335,3 +335,13 @@ def test_the_docs_show_every_field_and_code_of_the_mapping() -> None:
             assert f"| `{f.name}` | {f.meaning} |" in text, (table, f.name)
     for code, name in nat.CLASSIFY2.items():
         assert f"{code} {name}" in text
+
+
+def test_the_demo_document_imports_once(firm, firm_user) -> None:
+    from zhiben.demo.risks_interface import seed_risks_interface
+
+    seed_risks_interface(enterprise=firm.credit_code)
+    seed_risks_interface(enterprise=firm.credit_code)
+    assert RiskUnit.objects.filter(enterprise=firm).count() == 2
+    assert CheckTask.objects.filter(enterprise=firm).count() == 3
+    assert RiskProfile.objects.get(enterprise=firm).grade == "red"

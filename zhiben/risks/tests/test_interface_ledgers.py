@@ -218,3 +218,12 @@ def test_the_exchange_page_imports_a_document_for_the_firm_only(firm_user, firm,
     assert reader.post(page, {"document": SimpleUploadedFile("d.json", doc)}).status_code == 403
     other = factories.enterprise(region="110105", sector="machinery")
     assert client.get(f"/risks/enterprises/{other.credit_code}/exchange/").status_code == 404
+
+
+def test_the_enterprise_page_shows_the_figures_and_the_way_to_the_exchange(api_as, firm_user, firm, officer) -> None:
+    run(api_as(firm_user), "risks", book([HEAD, *ROWS]))
+    client = Client()
+    client.force_login(officer)
+    body = client.get(f"/enterprises/{firm.credit_code}/").content.decode()
+    assert "风险分析单元 2 个 · 管控措施 3 项 · 排查任务 0 项" in body
+    assert f'href="/risks/enterprises/{firm.credit_code}/exchange/"' in body

@@ -34,6 +34,7 @@ from zhiben.demo.inspections_orders import seed_inspection_orders
 from zhiben.demo.inspections_pen import seed_inspections_pen
 from zhiben.demo.inspections_stats import seed_enforcement_stats
 from zhiben.demo.plans import seed_plans
+from zhiben.demo.risks_interface import seed_risks_interface
 from zhiben.enterprises.inputs import EnterpriseRegistration
 from zhiben.enterprises.models import Enterprise
 from zhiben.enterprises.services import enterprise_create
@@ -237,6 +238,7 @@ class Command(BaseCommand):
         seed_inspection_orders(admin=admin)
         seed_enforcement_stats(admin=admin, enterprise=DEMO_ENTERPRISE)
         seed_inspections_pen()
+        seed_risks_interface(enterprise=DEMO_ENTERPRISE)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
