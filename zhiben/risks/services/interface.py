@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from zhiben.audit.services import NewEvent, event_append_many
 from zhiben.common import dates
@@ -332,6 +333,8 @@ class _Plan:
                 **self.cycle(row, t, i, p),
                 "deleted": False,
             }
+            if p.target is not None and p.target.deleted:
+                p.values["active"] = True  # brought back: a deleted task had been stopped
 
     def cycle(self, row: Mapping[str, Any], t: str, i: int, p: Planned) -> dict[str, Any]:
         """A task's cycle: a whole number ≥ 1 of 小时/天/月/年, every day or working days, from a start day."""
@@ -382,8 +385,8 @@ def _write_rows(plan: _Plan, counts: dict[str, Counter[str]], touched: dict[int,
     for table in nat.IMPORTED:
         model = models_of[table]
         for p in plan.planned[table].values():
-            if p.delete and (p.target is None or p.target.deleted):
-                counts[table]["skipped"] += 1
+            if p.delete and (p.target is None or p.target.deleted or _gone(p.target)):
+                counts[table]["skipped"] += 1  # unknown, deleted before, or with its parent just now
                 continue
             parent = _resolved(p.parent)
             values = dict(p.values)
@@ -400,8 +403,13 @@ def _write_rows(plan: _Plan, counts: dict[str, Counter[str]], touched: dict[int,
                     )
             if p.delete:
                 p.target.deleted = True
-                p.target.save(update_fields=["deleted", "updated_at"])
+                fields = ["deleted", "updated_at"]
+                if table == "checkTask":  # as the task register deletes: stopped, kept for the feed
+                    p.target.active = False
+                    fields.append("active")
+                p.target.save(update_fields=fields)
                 p.saved, action = p.target, "deleted"
+                _cascade(table, p.target, counts)
             elif p.target is None:
                 extra: dict[str, Any] = {"enterprise": enterprise, "external_id": p.key}
                 if table in ("riskUnit", "checkTask"):
@@ -422,6 +430,32 @@ def _write_rows(plan: _Plan, counts: dict[str, Counter[str]], touched: dict[int,
             unit_id = _unit_of(table, p.saved)
             if unit_id is not None and action != "skipped":
                 touched[unit_id][f"{table}:{action}"] += 1
+
+
+def _gone(row: Any) -> bool:
+    """Whether a row was deleted since it was read (with a parent deleted earlier in the same import)."""
+    return bool(type(row)._default_manager.filter(pk=row.pk, deleted=True).exists())
+
+
+def _cascade(table: str, row: Any, counts: dict[str, Counter[str]]) -> None:
+    """A deleted unit takes its live events, measures and their check tasks with it (a deleted event its measures
+    and tasks, a deleted measure its tasks): no task keeps generating checks of a risk that is gone, and the feed
+    tells every row as deleted. Counted as deleted in their tables."""
+    now = timezone.now()
+    if table == "riskUnit":
+        events = RiskEvent.objects.filter(unit=row, deleted=False)
+        counts["riskEvent"]["deleted"] += events.update(deleted=True, updated_at=now)
+        measures = ControlMeasure.objects.filter(event__unit=row, deleted=False)
+    elif table == "riskEvent":
+        measures = ControlMeasure.objects.filter(event=row, deleted=False)
+    elif table == "riskMeasure":
+        measures = ControlMeasure.objects.filter(pk=row.pk)
+    else:
+        return
+    tasks = CheckTask.objects.filter(measure__in=list(measures.values_list("pk", flat=True)), deleted=False)
+    if table != "riskMeasure":
+        counts["riskMeasure"]["deleted"] += measures.update(deleted=True, updated_at=now)
+    counts["checkTask"]["deleted"] += tasks.update(deleted=True, active=False, updated_at=now)
 
 
 def _unit_of(table: str, row: Any) -> int | None:

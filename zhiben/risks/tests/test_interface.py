@@ -202,13 +202,25 @@ def test_since_gives_only_rows_updated_after_it_and_deletions(writer, firm) -> N
     assert r.status_code == 422 and "since" in r.json()["errors"]
 
 
-def test_deleting_a_unit_drops_its_grade_and_an_unknown_deletion_is_skipped(writer, firm) -> None:
+def test_deleting_a_unit_takes_its_events_measures_and_tasks_and_an_unknown_deletion_is_skipped(writer, firm) -> None:
     writer.post(url(firm), document())
-    body = writer.post(url(firm), {"riskUnit": [{"id": "U-1", "deleted": "1"}, {"id": "nowhere", "deleted": 1}]}).json()
+    gone = {"riskUnit": [{"id": "U-1", "deleted": "1"}, {"id": "nowhere", "deleted": 1}]}
+    gone["riskMeasure"] = [{"id": "M-1", "deleted": "1"}]  # as a feed gives it: the children deleted too
+    body = writer.post(url(firm), gone).json()
     assert body["tables"]["riskUnit"] == {"created": 0, "updated": 0, "deleted": 1, "skipped": 1}
+    assert body["tables"]["riskEvent"]["deleted"] == 2
+    assert body["tables"]["riskMeasure"] == {"created": 0, "updated": 0, "deleted": 2, "skipped": 1}
+    assert body["tables"]["checkTask"]["deleted"] == 1
     assert body["grade"] == ""
+    task = CheckTask.objects.get(external_id="T-1")
+    assert task.deleted and not task.active  # no more checks of a risk that is gone
     feed = writer.get(url(firm)).json()
     assert [(r["id"], r["deleted"]) for r in feed["riskUnit"]] == [("U-1", "1")]
+    assert {r["deleted"] for t in ("riskEvent", "riskMeasure", "checkTask") for r in feed[t]} == {"1"}
+    back = document()
+    back["riskEvent"], back["riskMeasure"], back["checkTask"] = [], [], []
+    assert writer.post(url(firm), back).json()["tables"]["riskUnit"]["updated"] == 1  # "0" brings a row back
+    assert not RiskUnit.objects.get(external_id="U-1").deleted
 
 
 @pytest.mark.parametrize(
