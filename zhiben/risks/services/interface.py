@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from zhiben.audit.services import NewEvent, event_append_many
 from zhiben.common import dates
-from zhiben.common.errors import FieldErrors, PermissionDenied
+from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
 from zhiben.common.validators import clean_text
 from zhiben.enterprises.models import Enterprise
 
@@ -485,7 +485,6 @@ def _log(actor: Any, enterprise: Enterprise, source: str, touched: Mapping[int, 
     )
 
 
-@transaction.atomic
 def dual_prevention_import(*, actor: Any, credit_code: str, document: Any) -> dict[str, Any]:
     """Import the national interface's document for one enterprise (all rows or none).
 
@@ -495,7 +494,16 @@ def dual_prevention_import(*, actor: Any, credit_code: str, document: Any) -> di
     hazards add ``"not_imported"`` (their count in the document). Raises ``NotFound`` for an enterprise the actor
     may not see, ``PermissionDenied`` unless the actor may edit its register (``selectors.may_edit``: its staff,
     admins), ``FieldErrors`` keyed ``table[index].field`` (e.g. ``riskMeasure[3].classify2``) naming every bad
-    row, with nothing written."""
+    row, with nothing written; ``Conflict`` when another import of the same rows ran at the same moment (the
+    same ids created twice: nothing of this one is written, and sending it again updates those rows)."""
+    try:
+        return _import(actor, credit_code, document)
+    except IntegrityError:
+        raise Conflict("同时有另一次导入写入了相同编号的数据：本次未写入任何数据，请重新提交") from None
+
+
+@transaction.atomic
+def _import(actor: Any, credit_code: str, document: Any) -> dict[str, Any]:
     enterprise = enterprise_visible(actor, credit_code)
     if not may_edit(actor, enterprise.pk):
         raise PermissionDenied(REFUSAL)

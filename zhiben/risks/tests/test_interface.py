@@ -357,3 +357,16 @@ def test_the_demo_document_imports_once(firm, firm_user) -> None:
     assert RiskUnit.objects.filter(enterprise=firm).count() == 2
     assert CheckTask.objects.filter(enterprise=firm).count() == 3
     assert RiskProfile.objects.get(enterprise=firm).grade == "red"
+
+
+def test_the_same_ids_created_at_the_same_moment_answer_409_not_500(writer, firm, monkeypatch) -> None:
+    """Two imports of one document at once: the second's inserts meet the first's rows (the unique external id)."""
+    from zhiben.risks.services import interface as service
+
+    real = service._existing
+    monkeypatch.setattr(service, "_existing", lambda qs, keys: {})  # as if read before the other import wrote
+    writer.post(url(firm), document())
+    r = writer.post(url(firm), document())
+    monkeypatch.setattr(service, "_existing", real)
+    assert r.status_code == 409, r.content
+    assert RiskUnit.objects.filter(enterprise=firm).count() == 1

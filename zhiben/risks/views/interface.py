@@ -17,7 +17,7 @@ from django.urls import path
 
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
-from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.common.errors import Conflict, FieldErrors, NotFound
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 
@@ -89,6 +89,8 @@ def exchange_view(request: HttpRequest, credit_code: str) -> HttpResponse:
             result = dual_prevention_import(actor=actor, credit_code=firm.credit_code, document=_read_document(upload))
         except FieldErrors as exc:
             context["errors"], status = exc.errors, 422
+        except Conflict as exc:
+            context["errors"], status = {"document": exc.message}, 409
         else:
             context["result"] = [(nat.TABLE_NAMES[t], counts) for t, counts in result["tables"].items()]
             context["grade"] = rules.GRADE_NAMES.get(result["grade"], "")
