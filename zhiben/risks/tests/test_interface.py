@@ -370,3 +370,55 @@ def test_the_same_ids_created_at_the_same_moment_answer_409_not_500(writer, firm
     monkeypatch.setattr(service, "_existing", real)
     assert r.status_code == 409, r.content
     assert RiskUnit.objects.filter(enterprise=firm).count() == 1
+
+
+def _grown(doc: dict[str, Any], n: int) -> dict[str, Any]:
+    """``doc`` with ``n`` copies of its rows under other ids."""
+    out = copy.deepcopy(doc)
+    for i in range(1, n):
+        for table, parent in (("riskUnit", None), ("riskEvent", "riskUnitId"), ("riskMeasure", "riskEventId")):
+            for row in doc[table]:
+                made = {**row, "id": f"{row['id']}-{i}"}
+                if parent:
+                    made[parent] = f"{row[parent]}-{i}"
+                out[table].append(made)
+        out["checkTask"].append({**doc["checkTask"][0], "id": f"T-1-{i}", "riskMeasureId": f"M-1-{i}"})
+    return out
+
+
+def test_the_feed_reads_in_the_same_number_of_queries_whatever_its_size(writer, firm, firm_user) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert writer.get(url(firm)).status_code == 200
+        return len(seen)
+
+    def checked(task: CheckTask, day: int, hazard: Any = None) -> None:
+        opens = timezone.make_aware(datetime.datetime(2026, 11, day))
+        CheckRecord.objects.create(
+            task=task,
+            enterprise=firm,
+            region_id=firm.region_id,
+            sector_id=firm.sector_id,
+            day=opens.date(),
+            opens_at=opens,
+            due_at=opens + datetime.timedelta(days=1),
+            status=RecordStatus.DONE,
+            result="fail" if hazard else "pass",
+            done_at=opens + datetime.timedelta(hours=9),
+            done_by=firm_user,
+            hazard=hazard,
+        )
+
+    writer.post(url(firm), document())
+    first = factories.hazard(firm_user, firm, discovered_on="2026-11-03", source="self_check")
+    checked(CheckTask.objects.get(external_id="T-1"), 3, first)
+    writer.get(url(firm))  # warm-up (the token's user, the session)
+    small = queries()
+    writer.post(url(firm), _grown(document(), 8))
+    for i, task in enumerate(CheckTask.objects.filter(enterprise=firm).exclude(external_id="T-1"), start=4):
+        checked(task, i, factories.hazard(firm_user, firm, discovered_on="2026-11-03", source="self_check"))
+    assert len(writer.get(url(firm)).json()["hazard"]) == 8  # one and seven more
+    assert queries() == small
