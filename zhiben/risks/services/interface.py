@@ -417,7 +417,7 @@ def _write_rows(plan: _Plan, counts: dict[str, Counter[str]], touched: dict[int,
                 p.saved = model._default_manager.create(**extra, **values)
                 action = "created"
             else:
-                changed = [k for k, v in values.items() if getattr(p.target, k) != v]
+                changed = [k for k, v in values.items() if _differs(p.target, k, v)]
                 if changed:
                     for k in changed:
                         setattr(p.target, k, values[k])
@@ -430,6 +430,16 @@ def _write_rows(plan: _Plan, counts: dict[str, Counter[str]], touched: dict[int,
             unit_id = _unit_of(table, p.saved)
             if unit_id is not None and action != "skipped":
                 touched[unit_id][f"{table}:{action}"] += 1
+
+
+PARENTS = ("unit", "event", "measure")
+
+
+def _differs(row: Any, name: str, value: Any) -> bool:
+    """Whether ``row``'s ``name`` is not ``value`` (a parent compared by id: no query per row)."""
+    if name in PARENTS:
+        return bool(getattr(row, f"{name}_id") != (value.pk if value is not None else None))
+    return bool(getattr(row, name) != value)
 
 
 def _gone(row: Any) -> bool:
