@@ -54,6 +54,10 @@ from zhiben.plans.api import plans_router, tasks_router
 from zhiben.plans.api import stats_router as task_stats_router
 from zhiben.reference.api import criteria_router, sectors_router
 from zhiben.regions.api import router as regions_router
+from zhiben.risks.api.checks import records_router as check_records_router
+from zhiben.risks.api.checks import rhythm_router as check_rhythm_router
+from zhiben.risks.api.checks import stats_router as check_stats_router
+from zhiben.risks.api.checks import tasks_router as check_tasks_router
 from zhiben.risks.api.interface import router as dual_prevention_router
 from zhiben.tips.api import router as tips_router
 
@@ -253,6 +257,10 @@ api.add_router("/filings", filings_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/stats/tasks", task_stats_router)
 api.add_router("/stats/enforcement", enforcement_stats_router)
+api.add_router("/stats/checks", check_stats_router)
+api.add_router("/check-tasks", check_tasks_router)
+api.add_router("/check-records", check_records_router)
+api.add_router("/enterprises", check_rhythm_router)
 api.add_router("/stats", stats_router)
 api.add_router("/plans", plans_router)
 api.add_router("/tasks", tasks_router)

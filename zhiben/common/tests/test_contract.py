@@ -29,6 +29,7 @@ from zhiben.inspections.tests.test_register_contract_pen import PENALTY_SPEC as 
 from zhiben.inspections.tests.test_register_contract_pen import PLAN_SPEC as INSPECTION_PLANS_CONTRACT
 from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
+from zhiben.risks.tests.test_checks_contract import SPEC as CHECKS_CONTRACT
 from zhiben.risks.tests.test_interface_contract import SPEC as DUAL_PREVENTION_CONTRACT
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
@@ -51,7 +52,7 @@ PUBLIC = {
 INTEGER_IDS = (
     r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
     r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id|order_id|penalty_id|officer_id|expert_id"
-    r"|relation_id)\}"
+    r"|relation_id|record_id)\}"
 )
 
 
@@ -158,6 +159,8 @@ SCOPED_STATS = {
     # enforcement figures (zhiben/inspections/tests/test_stats_contract.py; enterprise users 403)
     ("GET", "/api/v1/stats/enforcement"),
     ("GET", "/api/v1/stats/enforcement/self-check-missed"),
+    # check compliance (zhiben/risks/tests/test_checks_api.py; enterprise users get their own enterprise's)
+    ("GET", "/api/v1/stats/checks"),
 }
 # Ledger imports: templates are the same for everyone; a job is its uploader's (404 to anyone else), and
 # its rows are checked against the uploader's scope like any other write (zhiben/imports/tests).
@@ -354,8 +357,20 @@ POOLS = {
 # enterprise, imported by its own users (an officer in scope: 403); zhiben/risks/tests/test_interface_contract.py.
 DUAL_PREVENTION_API = "/api/v1/enterprises/{credit_code}/dual-prevention.json"
 DUAL_PREVENTION = {("GET", DUAL_PREVENTION_API), ("POST", DUAL_PREVENTION_API)}
+CHECKS = {
+    ("GET", "/api/v1/check-tasks"),
+    ("POST", "/api/v1/check-tasks"),
+    ("GET", "/api/v1/check-tasks/{task_id}"),
+    ("PATCH", "/api/v1/check-tasks/{task_id}"),
+    ("DELETE", "/api/v1/check-tasks/{task_id}"),
+    ("GET", "/api/v1/check-records"),
+    ("POST", "/api/v1/check-records"),
+    ("GET", "/api/v1/check-records/{record_id}"),
+    ("POST", "/api/v1/enterprises/{credit_code}/rhythm-tasks"),
+}
 CLASSIFIED = (
-    DUAL_PREVENTION
+    CHECKS
+    | DUAL_PREVENTION
     | DRAWS
     | INSPECTIONS
     | ORDERS
@@ -442,10 +457,11 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
-    specs += [DUAL_PREVENTION_CONTRACT]
+    specs += [CHECKS_CONTRACT, DUAL_PREVENTION_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS | DUAL_PREVENTION
+    scoped |= {op for op in CHECKS if "rhythm" not in op[1]}
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents

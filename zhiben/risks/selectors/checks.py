@@ -172,10 +172,9 @@ def check_stats(
         .filter(done=0, planned__gt=0)
     )
     quiet_ids = [r["enterprise_id"] for r in quiet.order_by("enterprise_id")]
-    with_tasks = (
-        CheckTask.objects.filter(enterprise__in=firms, deleted=False, active=True).values("enterprise_id").distinct()
-    )
-    no_tasks = firms.filter(high_risk=True).exclude(pk__in=with_tasks).count()
+    # an enterprise with live tasks has cycles in the period: the monthly tallies tell, not the tasks
+    counted = months.filter(planned__gt=0).values("enterprise_id")
+    no_tasks = firms.filter(high_risk=True).exclude(pk__in=counted).count()
     found_by_checks = _sums(daily)["failed"]
     inspections = Hazard.objects.filter(
         enterprise__in=firms, source=Source.INSPECTION, discovered_on__gte=start, discovered_on__lte=end

@@ -288,7 +288,7 @@ def test_a_failed_check_opens_a_hazard_citing_the_record_and_measure(firm):
     )
     hazard = Hazard.objects.get(pk=answer[0]["hazard"])
     assert hazard.source == "self_check" and hazard.title == "液位联锁被旁路"
-    assert hazard.check_record.task.measure == firm[3]
+    assert CheckRecord.objects.get(hazard=hazard).task.measure == firm[3]
     assert tallies.rebuild(check=True) == []
 
 

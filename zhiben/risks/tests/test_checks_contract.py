@@ -1,0 +1,86 @@
+"""The contract of check tasks and records (zhiben/tests_support/contract.py): every call by every outsider 404
+with nothing changed, lists hide what is out of scope, query counts flat."""
+
+from __future__ import annotations
+
+import datetime
+
+from zhiben.common.dates import today
+from zhiben.risks import checks
+from zhiben.risks.models import CheckRecord, CheckTask, ControlMeasure, RiskEvent, RiskUnit
+from zhiben.tests_support.contract import Call, Listing, RegisterContract, Spec, Subject, World
+
+
+def api_count(response):
+    return response["count"]
+
+
+def make_task(world: World) -> Subject:
+    firm = world.firm
+    n = CheckTask.objects.count()
+    unit = RiskUnit.objects.create(
+        enterprise=firm,
+        region_id=firm.region_id,
+        sector_id=firm.sector_id,
+        name=f"契约单元{n}",
+        department="生产部",
+        responsible="张三",
+    )
+    event = RiskEvent.objects.create(unit=unit, enterprise=firm, name="泄漏", method="lec", score=90, grade="yellow")
+    measure = ControlMeasure.objects.create(
+        event=event, enterprise=firm, description="巡检", classify1="3", classify2="3-2", content="查巡检记录"
+    )
+    task = CheckTask(
+        enterprise=firm,
+        region_id=firm.region_id,
+        sector_id=firm.sector_id,
+        measure=measure,
+        content=f"契约排查任务{n}",
+        cycle_value=1,
+        cycle_unit="day",
+        starts_on=today() - datetime.timedelta(days=1),
+    )
+    task.phase, task.anchor_day = checks.phase_of("day", 1, task.starts_on)
+    task.save()
+    checks.generate(today())
+    record = CheckRecord.objects.get(task=task, day=today())
+    return Subject(task, {"id": task.pk, "record": record.pk, "credit_code": firm.credit_code, "content": task.content})
+
+
+def _done_now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat()
+
+
+SPEC = Spec(
+    name="check-tasks",
+    prefixes=("/api/v1/check-tasks", "/api/v1/check-records"),
+    make=make_task,
+    calls=(
+        Call("GET", "/api/v1/check-tasks/{id}"),
+        Call("PATCH", "/api/v1/check-tasks/{id}", body={"content": "改过的排查内容"}, inside=("enterprise",)),
+        Call("DELETE", "/api/v1/check-tasks/{id}", inside=("enterprise",)),
+        Call("GET", "/api/v1/check-records/{record}"),
+        Call("POST", "/api/v1/enterprises/{credit_code}/rhythm-tasks", inside=("enterprise",)),
+        # an outsider's check of the task: refused on the task (422 naming items[0].task), nothing written
+        Call(
+            "POST",
+            "/api/v1/check-records",
+            body={"task": "{id}", "done_at": "2026-12-01T00:00:00Z", "result": "pass"},
+            inside=(),
+            refused=(422,),
+        ),
+    ),
+    lists=(
+        Listing("/api/v1/check-tasks", {"enterprise": "{credit_code}"}, count=api_count),
+        Listing("/api/v1/check-records", {"enterprise": "{credit_code}"}, count=api_count),
+        Listing("/api/v1/check-tasks", baseline=6),
+        Listing("/api/v1/check-records", baseline=6),
+    ),
+    elsewhere={
+        "POST /api/v1/check-tasks": "creating a task: zhiben/risks/tests/test_checks_api.py",
+    },
+)
+
+
+class TestCheckContract(RegisterContract):
+    spec = SPEC
