@@ -26,8 +26,8 @@ def _imported(payload: Mapping[str, Any]) -> list[str]:
         counts = tables.get(table)
         if isinstance(counts, Mapping):
             shown = "，".join(f"{label} {counts[k]}" for k, label in _ACTIONS if counts.get(k))
-            if counts.get("not_imported"):
-                shown = "，".join(filter(None, [shown, f"未导入 {counts['not_imported']}"]))
+            if counts.get("not_imported"):  # check records and hazards: given, not written
+                shown = f"未导入 {counts['not_imported']}"
         else:
             shown = "，".join(
                 f"{label} {tables[f'{table}_{k}']}" for k, label in _ACTIONS if tables.get(f"{table}_{k}")
@@ -37,7 +37,23 @@ def _imported(payload: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _unit_changes(payload: Mapping[str, Any]) -> list[str]:
+    """``{"source", "changes": {"riskEvent:created": n, …}}`` (the JSON import) or ``{"source", "changes": {"rows":
+    n}}`` (the ledger) as Chinese lines."""
+    actions = dict(_ACTIONS)
+    lines = [f"来源：{payload.get('source', '')}"]
+    for key, n in (payload.get("changes") or {}).items():
+        table, _, action = str(key).partition(":")
+        if table == "rows":
+            lines.append(f"台账中涉及本单元的行 {n} 行")
+        elif table in nat.TABLE_NAMES:
+            lines.append(f"{nat.TABLE_NAMES[table]}{actions.get(action, action)} {n}")
+    return lines
+
+
 EVENTS = kit.EventCatalogue(kinds=(kit.EventKind("imported", "导入双重预防数据", render=_imported),))
+# The kind the exchange writes on a risk unit (subject ``risk_unit``): the risk register's catalogue takes it.
+UNIT_EVENT_KINDS = (kit.EventKind("exchange_imported", "通过数据交换或台账导入更新", render=_unit_changes),)
 
 REGISTER = kit.register(
     kit.Register(

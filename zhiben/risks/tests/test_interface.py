@@ -422,3 +422,18 @@ def test_the_feed_reads_in_the_same_number_of_queries_whatever_its_size(writer, 
         checked(task, i, factories.hazard(firm_user, firm, discovered_on="2026-11-03", source="self_check"))
     assert len(writer.get(url(firm)).json()["hazard"]) == 8  # one and seven more
     assert queries() == small
+
+
+def test_the_events_of_an_import_read_in_chinese(writer, firm) -> None:
+    from zhiben.common import kit
+    from zhiben.risks.declarations.interface import UNIT_EVENT_KINDS
+
+    writer.post(url(firm), document())
+    event = Event.objects.get(subject_type="risk_exchange", kind="imported")
+    label, text = kit.event_view("risk_exchange", "imported", event.payload)
+    assert label == "导入双重预防数据"
+    assert "风险分析单元：新增 1" in text and "隐患排查记录：未导入 1" in text
+    unit_event = Event.objects.get(subject_type="risk_unit", kind="exchange_imported")
+    [kind] = UNIT_EVENT_KINDS
+    assert kind.render is not None
+    assert "风险事件新增 2" in "；".join(kind.render(unit_event.payload))
