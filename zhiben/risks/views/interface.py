@@ -18,6 +18,7 @@ from django.urls import path
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, FieldErrors, NotFound
+from zhiben.common.middleware import form_saved
 from zhiben.common.xlsx import xlsx_response
 from zhiben.enterprises.models import Enterprise
 
@@ -94,7 +95,9 @@ def exchange_view(request: HttpRequest, credit_code: str) -> HttpResponse:
         else:
             context["result"] = [(nat.TABLE_NAMES[t], counts) for t, counts in result["tables"].items()]
             context["grade"] = rules.GRADE_NAMES.get(result["grade"], "")
-    return render(request, "risks/interface_exchange.html", context, status=status)
+    response = render(request, "risks/interface_exchange.html", context, status=status)
+    # an import done: the page shows its counts, and the form's kept draft (the chosen file) is forgotten
+    return form_saved(response) if context["result"] is not None else response
 
 
 @login_required
