@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from zhiben.audit.models import Event
 from zhiben.risks import checks
@@ -437,3 +440,37 @@ def test_the_events_of_an_import_read_in_chinese(writer, firm) -> None:
     [kind] = UNIT_EVENT_KINDS
     assert kind.render is not None
     assert "风险事件新增 2" in "；".join(kind.render(unit_event.payload))
+
+
+@given(data=st.data())
+@hyp_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_scored_event_goes_out_and_back_with_its_value_and_grade(firm, firm_user, data) -> None:
+    from django.conf import settings
+
+    from zhiben.risks import rules
+    from zhiben.risks.selectors.interface import dual_prevention_tables
+    from zhiben.risks.services.interface import dual_prevention_import
+
+    methods = settings.ZHIBEN["RISK_METHODS"]
+    method = data.draw(st.sampled_from(["lec", "ls"]))
+    if method == "lec":
+        factors = {k: str(data.draw(st.sampled_from(v["values"]))) for k, v in methods["lec"]["factors"].items()}
+        fields = factors
+    else:
+        spec = methods["ls"]["factors"]
+        factors = {k: str(data.draw(st.integers(v["min"], v["max"]))) for k, v in spec.items()}
+        fields = {"l": factors["likelihood"], "s": factors["severity"]}
+    key = data.draw(st.uuids()).hex
+    doc = copy.deepcopy(document())
+    base = {k: v for k, v in doc["riskEvent"][0].items() if k not in ("l", "e", "c", "s")}
+    doc["riskEvent"] = [{**base, "id": key, "evaluateMethod": method, **fields}]
+    doc["riskMeasure"], doc["checkTask"] = [], []
+    dual_prevention_import(actor=firm_user, credit_code=firm.credit_code, document=doc)
+    _, value = rules.score(method, factors)
+    [row] = [
+        r for r in dual_prevention_tables(actor=firm_user, credit_code=firm.credit_code)["riskEvent"] if r["id"] == key
+    ]
+    assert row["riskValue"] == rules.value_text(value)
+    assert nat.RISK_LEVEL_GRADE[row["riskLevel"]] == rules.grade_for(method, value)
+    back = dual_prevention_import(actor=firm_user, credit_code=firm.credit_code, document={"riskEvent": [row]})
+    assert back["tables"]["riskEvent"]["skipped"] == 1  # what went out comes back unchanged

@@ -227,3 +227,17 @@ def test_the_enterprise_page_shows_the_figures_and_the_way_to_the_exchange(api_a
     body = client.get(f"/enterprises/{firm.credit_code}/").content.decode()
     assert "风险分析单元 2 个 · 管控措施 3 项 · 排查任务 0 项" in body
     assert f'href="/risks/enterprises/{firm.credit_code}/exchange/"' in body
+
+
+def test_an_admin_names_the_enterprise_per_row(api_as, admin_user, firm, other_firm) -> None:
+    head = ["统一社会信用代码", *HEAD]
+    missing = run(api_as(admin_user), "risks", book([head, ["", *ROWS[0]]]))
+    assert missing["status"] == "invalid"
+    assert any(column == "A" and "统一社会信用代码" in message for _, column, message in errors_of(missing))
+    job = run(
+        api_as(admin_user), "risks", book([head, [firm.credit_code, *ROWS[0]], [other_firm.credit_code, *ROWS[2]]])
+    )
+    assert job["status"] == "done", errors_of(job)
+    assert RiskUnit.objects.get(enterprise=firm).name == "液氯储罐区"
+    assert RiskUnit.objects.get(enterprise=other_firm).name == "装卸站台"
+    assert RiskProfile.objects.get(enterprise=other_firm).grade == "blue"
