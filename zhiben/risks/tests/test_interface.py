@@ -244,6 +244,8 @@ def test_deleting_a_unit_takes_its_events_measures_and_tasks_and_an_unknown_dele
         (lambda d: d["checkTask"][0].update(checkCycle=5, checkCycleUnit="小时"), "checkTask[0].checkCycle", "整除"),
         (lambda d: d["checkTask"][0].update(checkCycleUnit="周"), "checkTask[0].checkCycleUnit", "小时"),
         (lambda d: d["checkTask"][0].update(workDayType="2"), "checkTask[0].workDayType", "非法定工作日"),
+        (lambda d: d["checkTask"][0].pop("riskMeasureId"), "checkTask[0].riskMeasureId", "请填写所属风险管控措施"),
+        (lambda d: d["checkTask"][0].update(riskMeasureId="M-9"), "checkTask[0].riskMeasureId", "找不到"),
         (lambda d: d["checkTask"][0].update(taskStartTime="明天"), "checkTask[0].taskStartTime", "时间"),
         (lambda d: d["riskUnit"][0].update(hazardDep=""), "riskUnit[0].hazardDep", "责任部门"),
         (lambda d: d["riskUnit"][0].update(deleted="x"), "riskUnit[0].deleted", "删除状态"),
@@ -474,3 +476,18 @@ def test_any_scored_event_goes_out_and_back_with_its_value_and_grade(firm, firm_
     assert nat.RISK_LEVEL_GRADE[row["riskLevel"]] == rules.grade_for(method, value)
     back = dual_prevention_import(actor=firm_user, credit_code=firm.credit_code, document={"riskEvent": [row]})
     assert back["tables"]["riskEvent"]["skipped"] == 1  # what went out comes back unchanged
+
+
+def test_a_rhythm_task_needs_no_measure_and_workType_1_is_the_principals(writer, firm) -> None:
+    doc = document()
+    daily = {**doc["checkTask"][0], "id": "T-2", "riskMeasureId": "", "taskKind": "team_daily"}
+    principal = {**doc["checkTask"][0], "id": "T-3", "riskMeasureId": "", "workType": "1", "checkCycleUnit": "月"}
+    doc["checkTask"] += [daily, principal]
+    r = writer.post(url(firm), doc)
+    assert r.status_code == 200, r.content
+    assert CheckTask.objects.get(external_id="T-2").kind == "team_daily"
+    made = CheckTask.objects.get(external_id="T-3")
+    assert (made.kind, made.measure) == ("principal", None)
+    feed = {row["id"]: row for row in writer.get(url(firm)).json()["checkTask"]}
+    assert (feed["T-3"]["workType"], feed["T-3"]["riskMeasureId"]) == ("1", "")
+    assert (feed["T-2"]["workType"], feed["T-2"]["taskKind"]) == ("0", "team_daily")
