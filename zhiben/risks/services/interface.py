@@ -552,7 +552,7 @@ def register_ledger_write(
     enterprise (an event by name within its unit) or created; a measure by ``measure_id``, else by its description
     within its event, or created. Answers the counts of rows created and updated by table; regrades the
     enterprises. Raises ``PermissionDenied`` for an enterprise the actor may not edit."""
-    counts: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
     with transaction.atomic():
         by_enterprise: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
         for row in rows:
@@ -561,6 +561,7 @@ def register_ledger_write(
             if not may_edit(actor, enterprise_id):
                 raise PermissionDenied(REFUSAL)
             enterprise = Enterprise.objects.get(pk=enterprise_id)
+            counts: Counter[str] = Counter()  # this enterprise's, for its event
             touched: dict[int, Counter[str]] = defaultdict(Counter)
             units = {u.name: u for u in RiskUnit.objects.filter(enterprise=enterprise, deleted=False)}
             events = {(e.unit_id, e.name): e for e in RiskEvent.objects.filter(enterprise=enterprise, deleted=False)}
@@ -584,7 +585,8 @@ def register_ledger_write(
                 _save(measure, ControlMeasure, {**row["measure"], "event": event}, counts, "riskMeasure", enterprise)
             _log(actor, enterprise, "风险分级管控清单", touched, dict(counts))
             grades.regrade([enterprise.pk])
-    return dict(counts)
+            totals.update(counts)
+    return dict(totals)
 
 
 def _save(
@@ -597,7 +599,7 @@ def _save(
             extra.update(region_id=enterprise.region_id, sector_id=enterprise.sector_id)
         counts[f"{table}_created"] += 1
         return model._default_manager.create(**extra, **values)
-    changed = [k for k, v in values.items() if getattr(row, k) != v]
+    changed = [k for k, v in values.items() if _differs(row, k, v)]
     if changed:
         for k in changed:
             setattr(row, k, values[k])

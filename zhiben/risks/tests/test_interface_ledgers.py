@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from zhiben.audit.models import Event
 from zhiben.imports.tests.test_imports import errors_of, run
 from zhiben.risks.models import CheckRecord, CheckTask, ControlMeasure, RiskEvent, RiskProfile, RiskUnit
 from zhiben.tests_support import factories
@@ -241,3 +242,6 @@ def test_an_admin_names_the_enterprise_per_row(api_as, admin_user, firm, other_f
     assert RiskUnit.objects.get(enterprise=firm).name == "液氯储罐区"
     assert RiskUnit.objects.get(enterprise=other_firm).name == "装卸站台"
     assert RiskProfile.objects.get(enterprise=other_firm).grade == "blue"
+    # each enterprise's event counts its own rows
+    logged = Event.objects.get(subject_type="risk_exchange", subject_id=str(other_firm.pk)).payload["tables"]
+    assert (logged["riskUnit_created"], logged["riskMeasure_created"]) == (1, 1)
