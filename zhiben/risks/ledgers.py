@@ -21,6 +21,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import FieldErrors
 from zhiben.common.ledgers import Checked, Column, Ledger, compact_text, keep_text, labels, normal_text, parse_code
+from zhiben.common.names import name_key
 from zhiben.common.validators import clean_text
 from zhiben.common.xlsx import Column as XColumn
 from zhiben.common.xlsx import write_table
@@ -28,8 +29,8 @@ from zhiben.enterprises.ledger import CREDIT_CODE_SYNONYMS
 from zhiben.enterprises.models import Enterprise
 
 from . import rules
-from .models import CheckResult, ControlMeasure, Grade, Method, RecordStatus, RiskEvent, RiskProfile, RiskUnit, UnitKind
-from .selectors import may_edit
+from .models import CheckResult, ControlMeasure, Grade, Method, RecordStatus, RiskEvent, RiskUnit, UnitKind
+from .selectors import events_visible, may_edit, measures_visible, profiles_visible, units_visible
 from .selectors.interface import records_ledger, register_ledger_rows
 from .services.interface import register_ledger_write
 
@@ -140,6 +141,7 @@ class RegisterRows:
         self.by_text: dict[tuple[int, str], ControlMeasure] = {}
         self.seen: dict[tuple[Any, ...], int] = {}
         self.first: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+        self.spelled: dict[tuple[Any, ...], str] = {}
 
     def prepare(self, rows: Sequence[dict[str, Any]]) -> None:
         codes = {str(r.get("enterprise") or "").upper() for r in rows}
@@ -149,15 +151,19 @@ class RegisterRows:
         firms = scoped(Enterprise.objects, self.actor).filter(credit_code__in=[c for c in codes if c])
         self.enterprises = {f.credit_code: f for f in firms}
         ids = [f.pk for f in firms]
-        self.methods = dict(RiskProfile.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "method"))
+        self.methods = dict(
+            profiles_visible(self.actor).filter(enterprise_id__in=ids).values_list("enterprise_id", "method")
+        )
+        actor = self.actor
         self.units = {
-            (u.enterprise_id, u.name): u for u in RiskUnit.objects.filter(enterprise_id__in=ids, deleted=False)
+            (u.enterprise_id, name_key(u.name)): u
+            for u in units_visible(actor).filter(enterprise_id__in=ids, deleted=False)
         }
-        for e in RiskEvent.objects.filter(enterprise_id__in=ids, deleted=False, unit__deleted=False):
-            self.events[(e.unit_id, e.name)] = e
-        for m in ControlMeasure.objects.filter(enterprise_id__in=ids, deleted=False, event__deleted=False):
+        for e in events_visible(actor).filter(enterprise_id__in=ids, deleted=False, unit__deleted=False):
+            self.events[(e.unit_id, name_key(e.name))] = e
+        for m in measures_visible(actor).filter(enterprise_id__in=ids, deleted=False, event__deleted=False):
             self.measures[m.pk] = m
-            self.by_text[(m.event_id, m.description)] = m
+            self.by_text[(m.event_id, name_key(m.description))] = m
 
     def _enterprise(self, data: dict[str, Any], out: Checked) -> Enterprise | None:
         code = str(data.get("enterprise") or "").upper()
@@ -204,7 +210,13 @@ class RegisterRows:
         measure = self._measure(data, out)
         if out.errors or firm is None:
             return out
-        existing_unit = self.units.get((firm.pk, unit["name"]))
+        # names are matched as names are everywhere (（）and (), full-width letters, spaces: ``name_key``) and
+        # keep the spelling already registered, or the file's first
+        existing_unit = self.units.get((firm.pk, name_key(unit["name"])))
+        unit["name"] = self.spelling(("unit", firm.pk, name_key(unit["name"])), existing_unit, unit["name"])
+        known = self.events.get((existing_unit.pk, name_key(event["name"]))) if existing_unit is not None else None
+        event_key = ("event", firm.pk, name_key(unit["name"]), name_key(event["name"]))
+        event["name"] = self.spelling(event_key, known, event["name"])
         if not unit["kind"]:
             unit["kind"] = existing_unit.kind if existing_unit else UnitKind.INSTALLATION
         self._same_as_before(row, out, firm, unit, event)
@@ -220,7 +232,6 @@ class RegisterRows:
             "event": event,
             "measure": measure,
         }
-        known = self.events.get((existing_unit.pk, event["name"])) if existing_unit is not None else None
         new_row = target is None if measure is not None else known is None
         out.action = "create" if new_row else "update"
         if self._unchanged(existing_unit, unit, event, measure, target):
@@ -228,6 +239,12 @@ class RegisterRows:
         else:
             out.target = target
         return out
+
+    def spelling(self, key: tuple[Any, ...], registered: Any, given: str) -> str:
+        """The name a unit or event is kept under: as registered, else as the file first wrote it."""
+        if registered is not None:
+            return str(registered.name)
+        return self.spelled.setdefault(key, given)
 
     def _scored(self, data: dict[str, Any], out: Checked, firm: Enterprise | None) -> dict[str, Any]:
         filled = {k for k in ("l", "e", "c", "s") if data.get(k) not in (None, "")}
@@ -283,8 +300,12 @@ class RegisterRows:
     ) -> None:
         """A unit (or event) given on several rows must read the same on each: the first row's values stand."""
         for key, values, fields in (
-            (("unit", firm.pk, unit["name"]), unit, ("kind", "department", "responsible")),
-            (("event", firm.pk, unit["name"], event["name"]), event, ("consequence", "method", "score")),
+            (("unit", firm.pk, name_key(unit["name"])), unit, ("kind", "department", "responsible")),
+            (
+                ("event", firm.pk, name_key(unit["name"]), name_key(event["name"])),
+                event,
+                ("consequence", "method", "score"),
+            ),
         ):
             seen = self.first.get(key)
             if seen is None:
@@ -316,14 +337,13 @@ class RegisterRows:
                 out.errors["measure_id"] = f"本企业没有编号为 {ref} 的管控措施（新增的措施请将编号留空）"
                 return None
         elif measure is not None:
-            u = self.units.get((firm.pk, unit["name"]))
-            e = self.events.get((u.pk, event["name"])) if u is not None else None
-            target = self.by_text.get((e.pk, measure["description"])) if e is not None else None
-        key = (
-            ("measure", target.pk)
-            if target
-            else ("text", firm.pk, unit["name"], event["name"], measure and measure["description"])
-        )
+            u = self.units.get((firm.pk, name_key(unit["name"])))
+            e = self.events.get((u.pk, name_key(event["name"]))) if u is not None else None
+            target = self.by_text.get((e.pk, name_key(measure["description"]))) if e is not None else None
+            if target is not None:
+                measure["description"] = target.description  # as registered
+        texts = (name_key(unit["name"]), name_key(event["name"]), measure and name_key(measure["description"]))
+        key = ("measure", target.pk) if target else ("text", firm.pk, *texts)
         if key in self.seen:
             out.errors["measure" if measure else "event"] = f"与第 {self.seen[key]} 行重复"
             return None
@@ -340,7 +360,7 @@ class RegisterRows:
     ) -> bool:
         if existing_unit is None or any(getattr(existing_unit, k) != v for k, v in unit.items()):
             return False
-        known = self.events.get((existing_unit.pk, event["name"]))
+        known = self.events.get((existing_unit.pk, name_key(event["name"])))
         if known is None or any(getattr(known, k) != v for k, v in event.items()):
             return False
         if measure is None:

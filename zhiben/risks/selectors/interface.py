@@ -287,7 +287,8 @@ def exchange_panel(actor: Any, enterprise: Enterprise) -> dict[str, Any]:
 
 def register_ledger_rows(*, actor: Any, enterprise: Enterprise) -> Iterator[dict[str, Any]]:
     """The 风险分级管控清单 of an enterprise the actor sees: one dict per live control measure (its event and unit
-    with it), in unit, event, measure order; a unit or event without measures gives one row without a measure."""
+    with it), in unit, event, measure order; an event without measures gives one row without a measure (a unit
+    without events is not listed: every row of the list names a risk event)."""
     measures = (
         measures_visible(actor)
         .filter(enterprise=enterprise, deleted=False, event__deleted=False, event__unit__deleted=False)

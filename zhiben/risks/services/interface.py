@@ -29,6 +29,7 @@ from django.utils import timezone
 from zhiben.audit.services import NewEvent, event_append_many
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, FieldErrors, PermissionDenied
+from zhiben.common.names import name_key
 from zhiben.common.validators import clean_text
 from zhiben.enterprises.models import Enterprise
 
@@ -563,12 +564,16 @@ def register_ledger_write(
             enterprise = Enterprise.objects.get(pk=enterprise_id)
             counts: Counter[str] = Counter()  # this enterprise's, for its event
             touched: dict[int, Counter[str]] = defaultdict(Counter)
-            units = {u.name: u for u in RiskUnit.objects.filter(enterprise=enterprise, deleted=False)}
-            events = {(e.unit_id, e.name): e for e in RiskEvent.objects.filter(enterprise=enterprise, deleted=False)}
+            # names matched as the ledger's check matched them (``name_key``: （）and (), full-width letters …)
+            units = {name_key(u.name): u for u in RiskUnit.objects.filter(enterprise=enterprise, deleted=False)}
+            events = {
+                (e.unit_id, name_key(e.name)): e for e in RiskEvent.objects.filter(enterprise=enterprise, deleted=False)
+            }
             for row in items:
-                unit = _save(units.get(row["unit"]["name"]), RiskUnit, row["unit"], counts, "riskUnit", enterprise)
-                units[unit.name] = unit
-                key = (unit.pk, row["event"]["name"])
+                found = units.get(name_key(row["unit"]["name"]))
+                unit = _save(found, RiskUnit, row["unit"], counts, "riskUnit", enterprise)
+                units[name_key(unit.name)] = unit
+                key = (unit.pk, name_key(row["event"]["name"]))
                 event = events.get(key)
                 event = _save(event, RiskEvent, {**row["event"], "unit": unit}, counts, "riskEvent", enterprise)
                 events[key] = event
@@ -579,9 +584,15 @@ def register_ledger_write(
                 if row.get("measure_id"):
                     measure = ControlMeasure.objects.get(pk=row["measure_id"], enterprise=enterprise)
                 else:
-                    measure = ControlMeasure.objects.filter(
-                        event=event, description=row["measure"]["description"], deleted=False
-                    ).first()
+                    wanted = name_key(row["measure"]["description"])
+                    measure = next(
+                        (
+                            m
+                            for m in ControlMeasure.objects.filter(event=event, deleted=False).order_by("id")
+                            if name_key(m.description) == wanted
+                        ),
+                        None,
+                    )
                 _save(measure, ControlMeasure, {**row["measure"], "event": event}, counts, "riskMeasure", enterprise)
             _log(actor, enterprise, "风险分级管控清单", touched, dict(counts))
             grades.regrade([enterprise.pk])

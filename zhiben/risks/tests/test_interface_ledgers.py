@@ -245,3 +245,20 @@ def test_an_admin_names_the_enterprise_per_row(api_as, admin_user, firm, other_f
     # each enterprise's event counts its own rows
     logged = Event.objects.get(subject_type="risk_exchange", subject_id=str(other_firm.pk)).payload["tables"]
     assert (logged["riskUnit_created"], logged["riskMeasure_created"]) == (1, 1)
+
+
+def test_names_are_matched_whatever_the_brackets_and_keep_their_spelling(api_as, firm_user, firm) -> None:
+    """T5 of the field cases, for units and events: （） and (), full-width letters and stray spaces are one name."""
+    first = [list(ROWS[2]), list(ROWS[2])]
+    first[0][0], first[1][0] = "装卸站台（西）", "装卸站台(西)"
+    first[1][12] = "装卸时设警戒区"
+    job = run(api_as(firm_user), "risks", book([HEAD, *first]))
+    assert job["status"] == "done", errors_of(job)
+    assert list(RiskUnit.objects.filter(enterprise=firm).values_list("name", flat=True)) == ["装卸站台（西）"]
+    again = [list(ROWS[2])]
+    again[0][0], again[0][4] = "装卸站台 (西)", "装卸时物体打击 "
+    second = run(api_as(firm_user), "risks", book([HEAD, *again]))
+    assert second["status"] == "done", errors_of(second)
+    assert second["report"]["unchanged"] == 1
+    assert RiskUnit.objects.get(enterprise=firm).name == "装卸站台（西）"
+    assert RiskEvent.objects.filter(enterprise=firm).count() == 1
