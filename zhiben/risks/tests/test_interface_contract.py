@@ -33,6 +33,8 @@ SPEC = Spec(
         Call("POST", API, body=DELETE, inside=("enterprise",)),
         Call("POST", API, body=DELETE, inside=(), outside=("officer",), refused=(403,)),
         Call("GET", PAGE),
+        Call("GET", f"{PAGE}dual-prevention.json"),
+        Call("GET", f"{PAGE}dual-prevention.json?since=2026-01-01 00:00:00"),
         Call("GET", f"{PAGE}register.xlsx"),
         Call("GET", f"{PAGE}records.xlsx?from=2026-11-01&to=2026-11-30"),
         Call("POST", PAGE, upload="document", inside=("enterprise",)),

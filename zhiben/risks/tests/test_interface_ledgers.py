@@ -22,6 +22,7 @@ from zhiben.risks.models import CheckRecord, CheckTask, ControlMeasure, RiskEven
 from zhiben.tests_support import factories
 
 pytestmark = pytest.mark.django_db
+UNIT = {"id": "U-1", "riskUnitName": "罐区", "hazardDep": "A", "hazardLiablePerson": "B"}
 HEAD = ["风险分析单元", "单元类型", "责任部门", "责任人", "风险事件", "可能导致的事故类型", "L", "E", "C", "S"]
 HEAD += ["风险值", "风险等级", "管控措施", "管控方式", "管控措施分类", "隐患排查内容"]
 
@@ -205,8 +206,7 @@ def test_the_exchange_page_imports_a_document_for_the_firm_only(firm_user, firm,
     client.force_login(firm_user)
     r = client.get(page)
     assert r.status_code == 200 and "导入" in r.content.decode()
-    unit = {"id": "U-1", "riskUnitName": "罐区", "hazardDep": "A", "hazardLiablePerson": "B"}
-    doc = json.dumps({"riskUnit": [unit]}, ensure_ascii=False).encode()
+    doc = json.dumps({"riskUnit": [UNIT]}, ensure_ascii=False).encode()
     r = client.post(page, {"document": SimpleUploadedFile("d.json", doc, content_type="application/json")})
     assert r.status_code == 200 and "已导入" in r.content.decode()
     assert RiskUnit.objects.get(enterprise=firm).name == "罐区"
@@ -262,3 +262,19 @@ def test_names_are_matched_whatever_the_brackets_and_keep_their_spelling(api_as,
     assert second["report"]["unchanged"] == 1
     assert RiskUnit.objects.get(enterprise=firm).name == "装卸站台（西）"
     assert RiskEvent.objects.filter(enterprise=firm).count() == 1
+
+
+def test_the_page_downloads_the_document_whole_or_since_a_time(firm_user, firm) -> None:
+    client = Client()
+    client.force_login(firm_user)
+    client.post(
+        f"/risks/enterprises/{firm.credit_code}/exchange/",
+        {"document": SimpleUploadedFile("d.json", json.dumps({"riskUnit": [UNIT]}).encode())},
+    )
+    url = f"/risks/enterprises/{firm.credit_code}/exchange/dual-prevention.json"
+    r = client.get(url)
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
+    assert [u["id"] for u in r.json()["riskUnit"]] == ["U-1"]
+    assert client.get(url, {"since": "2999-01-01 00:00:00"}).json()["riskUnit"] == []
+    r = client.get(url, {"since": "上周"})
+    assert r.status_code == 422 and "起始时间" in r.content.decode()

@@ -11,24 +11,27 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 
 from zhiben.accounts.request import request_actor
 from zhiben.common import dates
 from zhiben.common.errors import Conflict, FieldErrors, NotFound
-from zhiben.common.middleware import form_saved
-from zhiben.common.xlsx import xlsx_response
+from zhiben.common.middleware import form_saved, page_field_labels
+from zhiben.common.xlsx import content_disposition, xlsx_response
 from zhiben.enterprises.models import Enterprise
 
 from .. import interface as nat
 from .. import rules
 from ..ledgers import REGISTER_LEDGER, records_xlsx, register_xlsx
 from ..selectors import enterprise_visible, may_edit
+from ..selectors.interface import dual_prevention_tables, parse_instant
 from ..services.interface import dual_prevention_import
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a JSON document of a large enterprise's register fits well within this
+# The page's fields, written in its template: their Chinese names for a refusal before the view.
+page_field_labels("risks", {"since": "起始时间", "from": "起始日期", "to": "截止日期", "document": "JSON 文件"})
 
 
 def _enterprise(request: HttpRequest, credit_code: str) -> Enterprise:
@@ -101,6 +104,24 @@ def exchange_view(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 
 @login_required
+def document_view(request: HttpRequest, credit_code: str) -> HttpResponse:
+    """The national interface's document as a download (``?since=``: only the rows updated after that time), the
+    same as ``GET /api/v1/enterprises/{credit_code}/dual-prevention.json``; a bad ``since`` shows the page again."""
+    actor = request_actor(request)
+    firm = _enterprise(request, credit_code)
+    try:
+        since = parse_instant(request.GET.get("since") or None, "since", "起始时间")
+    except FieldErrors as exc:
+        context = {**_context(request, firm), "errors": exc.errors}
+        return render(request, "risks/interface_exchange.html", context, status=422)
+    document = dual_prevention_tables(actor=actor, credit_code=firm.credit_code, since=since)
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    stem = f"dual-prevention-{firm.credit_code}" + (f"-since-{since:%Y%m%d%H%M%S}" if since else "")
+    response.headers["Content-Disposition"] = content_disposition(f"{stem}.json")
+    return response
+
+
+@login_required
 def register_xlsx_view(request: HttpRequest, credit_code: str) -> HttpResponse:
     """The enterprise's 风险分级管控清单 (.xlsx), in the columns its import takes back."""
     firm = _enterprise(request, credit_code)
@@ -122,6 +143,7 @@ def records_xlsx_view(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 interface_urls = [
     path("enterprises/<str:credit_code>/exchange/", exchange_view, name="risks-exchange"),
+    path("enterprises/<str:credit_code>/exchange/dual-prevention.json", document_view, name="risks-exchange-json"),
     path("enterprises/<str:credit_code>/exchange/register.xlsx", register_xlsx_view, name="risks-register-xlsx"),
     path("enterprises/<str:credit_code>/exchange/records.xlsx", records_xlsx_view, name="risks-records-xlsx"),
 ]
