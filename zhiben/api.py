@@ -59,6 +59,13 @@ from zhiben.risks.api.checks import rhythm_router as check_rhythm_router
 from zhiben.risks.api.checks import stats_router as check_stats_router
 from zhiben.risks.api.checks import tasks_router as check_tasks_router
 from zhiben.risks.api.interface import router as dual_prevention_router
+from zhiben.risks.api.map import enterprise_router as risk_map_router
+from zhiben.risks.api.map import unit_router as risk_unit_map_router
+from zhiben.risks.api.posts import router as posts_router
+from zhiben.risks.api.posts import units_router as risk_unit_lists_router
+from zhiben.risks.api.register import measures_router as control_measures_router
+from zhiben.risks.api.register import profile_router as risk_profile_router
+from zhiben.risks.api.register import units_router as risk_units_router
 from zhiben.tips.api import router as tips_router
 
 log = logging.getLogger(__name__)
@@ -284,5 +291,12 @@ api.add_router("/experts", experts_router)
 api.add_router("/inspection-plans", inspection_plans_router)
 api.add_router("/penalties", penalties_router)
 api.add_router("/inspections", inspection_penalties_router)
+api.add_router("/enterprises", risk_map_router)
+api.add_router("/risk-units", risk_unit_map_router)
+api.add_router("/risk-units", risk_unit_lists_router)
+api.add_router("/posts", posts_router)
+api.add_router("/risk-units", risk_units_router)
+api.add_router("/control-measures", control_measures_router)
+api.add_router("/enterprises", risk_profile_router)
 # /{register}/{id}/documents…: the register is named by the first segment (the register kit)
 api.add_router("", documents_router)

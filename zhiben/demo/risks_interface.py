@@ -1,19 +1,23 @@
-"""The demo's dual-prevention exchange: 秀山县清溪化工有限公司 brings part of its register from a provincial platform
-— the national interface's document (``POST …/dual-prevention.json``), imported through
-``services.interface.dual_prevention_import`` as its user ``firm`` would: two units, three events scored by LEC, four
-measures and their check tasks. Run again, it adds nothing (the rows are found by their platform ids)."""
+"""The demo's dual-prevention exchange: a hazardous-chemicals enterprise of the demo county other than 清溪化工 (whose
+register the register's demo keeps) is already on a provincial platform and brings its register from there — the
+national interface's document (``POST …/dual-prevention.json``), imported through
+``services.interface.dual_prevention_import`` by the admin: two units, three events scored by LEC, four measures and
+their check tasks. Its page ``/risks/enterprises/<credit code>/exchange/`` then has data to download. Run again, it
+adds nothing (the rows are found by their platform ids)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from zhiben.accounts.models import Role, User
+from zhiben.accounts.models import User
 from zhiben.common import dates
+from zhiben.enterprises.models import Enterprise
 from zhiben.risks.models import RiskUnit
 from zhiben.risks.services.interface import dual_prevention_import
 
 PLATFORM = "SD-"  # the provincial platform's ids
+SECTOR = "hazardous_chemicals"  # the enterprises that must feed the national interface
 
 
 def _document(start: datetime.date) -> dict[str, Any]:
@@ -58,10 +62,18 @@ def _document(start: datetime.date) -> dict[str, Any]:
     }
 
 
-def seed_risks_interface(*, enterprise: str) -> None:
-    """Import the demo document for the enterprise with credit code ``enterprise`` as its first user (once)."""
-    user = User.objects.filter(role=Role.ENTERPRISE, enterprise__credit_code=enterprise).order_by("id").first()
-    if user is None or RiskUnit.objects.filter(enterprise=user.enterprise, external_id=PLATFORM + "U1").exists():
-        return
-    start = dates.today().replace(day=1)
-    dual_prevention_import(actor=user, credit_code=enterprise, document=_document(start))
+def seed_risks_interface(*, admin: User, county: str, besides: str) -> Enterprise | None:
+    """Import the demo document, as ``admin``, for the first hazardous-chemicals enterprise registered in ``county``
+    (by credit code) other than ``besides`` (once); answers that enterprise, or None when the county has none."""
+    firm = (
+        Enterprise.objects.filter(region__code__startswith=county, sector_id=SECTOR)
+        .exclude(credit_code=besides)
+        .order_by("credit_code")
+        .first()
+    )
+    if firm is None:
+        return None
+    if not RiskUnit.objects.filter(enterprise=firm, external_id=PLATFORM + "U1").exists():
+        start = dates.today().replace(day=1)
+        dual_prevention_import(actor=admin, credit_code=firm.credit_code, document=_document(start))
+    return firm

@@ -29,5 +29,9 @@ CATALOGUE = kit.EventCatalogue(
     (
         kit.EventKind("created", "登记了该企业", (("name", "名称"), ("credit_code", "统一社会信用代码"))),
         kit.EventKind("updated", "修改了", render=_updated),
+        # written by the dual-prevention register's four-colour map (zhiben/risks/services/map.py)
+        kit.EventKind(
+            "risk_layout_uploaded", "上传厂区平面布置图（四色图）", (("width", "宽（像素）"), ("height", "高（像素）"))
+        ),
     )
 )

@@ -314,17 +314,39 @@ class CheckRecord(models.Model):
     """隐患排查记录: one cycle of a task, its window ``[opens_at, due_at)``, generated ``planned`` for the Beijing
     ``day`` it opens; then done (``done_at``: when the check was made, which a phone that was offline keeps;
     ``received_at``: when it reached the server; ``late`` when the gap exceeds ``CHECK_LATE_UPLOAD_HOURS``) or
-    ``missed`` once the window has closed. A failed check opens ``hazard``."""
+    ``missed`` once the window has closed. A failed check opens ``hazard``.
 
-    task = models.ForeignKey(CheckTask, verbose_name="排查任务", on_delete=models.PROTECT, related_name="records")
+    A day's generation inserts a million of these: ``enterprise``, ``region`` and ``sector`` are copies of the task's
+    (which the database holds to its constraints) and carry no constraint of their own — on PostgreSQL each foreign
+    key is a trigger per row at commit, most of a generation's time — and ``task`` has no index of its own (the
+    unique ``(task, opens_at)`` serves every lookup by task)."""
+
+    task = models.ForeignKey(
+        CheckTask, verbose_name="排查任务", on_delete=models.PROTECT, related_name="records", db_index=False
+    )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+", db_index=False
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+", db_index=False
+        "regions.Region",
+        verbose_name="区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     sector = models.ForeignKey(
-        "reference.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="+", db_index=False
+        "reference.Sector",
+        verbose_name="行业领域",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     day = models.DateField("排查日")
     opens_at = models.DateTimeField("周期开始")

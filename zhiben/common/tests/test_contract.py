@@ -31,6 +31,9 @@ from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STA
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.risks.tests.test_checks_contract import SPEC as CHECKS_CONTRACT
 from zhiben.risks.tests.test_interface_contract import SPEC as DUAL_PREVENTION_CONTRACT
+from zhiben.risks.tests.test_map_contract import SPEC as RISK_MAP_CONTRACT
+from zhiben.risks.tests.test_posts_contract import SPEC as POSTS_CONTRACT
+from zhiben.risks.tests.test_register_contract import SPEC as RISK_REGISTER
 from zhiben.tests_support.contract import route_of
 from zhiben.tips.tests.test_register_contract import SPEC as TIPS
 
@@ -52,7 +55,7 @@ PUBLIC = {
 INTEGER_IDS = (
     r"\{(hazard_id|attachment_id|accident_id|tip_id|subject_id|filing_id|list_id|item_id|pressure_id"
     r"|department_id|plan_id|task_id|file_id|draw_id|inspection_id|photo_id|order_id|penalty_id|officer_id|expert_id"
-    r"|relation_id|record_id)\}"
+    r"|relation_id|record_id|unit_id|post_id|event_id|measure_id)\}"
 )
 
 
@@ -357,6 +360,30 @@ POOLS = {
 # enterprise, imported by its own users (an officer in scope: 403); zhiben/risks/tests/test_interface_contract.py.
 DUAL_PREVENTION_API = "/api/v1/enterprises/{credit_code}/dual-prevention.json"
 DUAL_PREVENTION = {("GET", DUAL_PREVENTION_API), ("POST", DUAL_PREVENTION_API)}
+# The risk register (风险分级管控清单): units, their events and measures, and an enterprise's settings and grade are
+# seen by the officers of its region subtree and sectors, its own staff and admins, written by its staff and admins
+# (403 for officers in scope); out of scope 404 and nothing changed (zhiben/risks/tests/test_register_contract.py).
+RISK_UNIT = "/api/v1/risk-units/{unit_id}"
+CONTROL_MEASURE = "/api/v1/control-measures/{measure_id}"
+RISK_PROFILE = "/api/v1/enterprises/{credit_code}/risk-profile"
+RISKS = {
+    ("GET", "/api/v1/risk-units"),
+    ("POST", "/api/v1/risk-units"),
+    ("GET", RISK_UNIT),
+    ("PATCH", RISK_UNIT),
+    ("DELETE", RISK_UNIT),
+    ("GET", f"{RISK_UNIT}/events"),
+    ("POST", f"{RISK_UNIT}/events"),
+    ("PATCH", f"{RISK_UNIT}/events/{{event_id}}"),
+    ("DELETE", f"{RISK_UNIT}/events/{{event_id}}"),
+    ("GET", "/api/v1/control-measures"),
+    ("POST", "/api/v1/control-measures"),
+    ("GET", CONTROL_MEASURE),
+    ("PATCH", CONTROL_MEASURE),
+    ("DELETE", CONTROL_MEASURE),
+    ("GET", RISK_PROFILE),
+    ("PUT", RISK_PROFILE),
+}
 CHECKS = {
     ("GET", "/api/v1/check-tasks"),
     ("POST", "/api/v1/check-tasks"),
@@ -368,8 +395,31 @@ CHECKS = {
     ("GET", "/api/v1/check-records/{record_id}"),
     ("POST", "/api/v1/enterprises/{credit_code}/rhythm-tasks"),
 }
+# Dual prevention's four-colour map and posts (两单两卡): seen by the officers of the enterprise's region subtree and
+# sectors and by its own users; written by its own users and admins (403 for an officer who sees it); 404 to
+# everyone else, nothing changed (zhiben/risks/tests/test_map_contract.py, test_posts_contract.py).
+POST_ = "/api/v1/posts/{post_id}"
+RISK_MAP = {
+    ("POST", "/api/v1/enterprises/{credit_code}/layout"),
+    ("GET", "/api/v1/enterprises/{credit_code}/layout"),
+    ("GET", "/api/v1/enterprises/{credit_code}/risk-map"),
+    ("PUT", f"{RISK_UNIT}/place"),
+    ("DELETE", f"{RISK_UNIT}/place"),
+    ("GET", f"{RISK_UNIT}/four-lists.docx"),
+}
+POSTS = {
+    ("GET", "/api/v1/posts"),
+    ("POST", "/api/v1/posts"),
+    ("GET", POST_),
+    ("PATCH", POST_),
+    ("DELETE", POST_),
+    ("GET", f"{POST_}/cards.docx"),
+}
 CLASSIFIED = (
-    CHECKS
+    RISKS
+    | CHECKS
+    | RISK_MAP
+    | POSTS
     | DUAL_PREVENTION
     | DRAWS
     | INSPECTIONS
@@ -457,11 +507,12 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
-    specs += [CHECKS_CONTRACT, DUAL_PREVENTION_CONTRACT]
+    specs += [CHECKS_CONTRACT, RISK_MAP_CONTRACT, POSTS_CONTRACT, RISK_REGISTER, DUAL_PREVENTION_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS | DUAL_PREVENTION
     scoped |= {op for op in CHECKS if "rhythm" not in op[1]}
+    scoped |= RISK_MAP | POSTS | RISKS
     for _, path in sorted(scoped):
         assert any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes), path
     # the generic document routes are under no register's prefix: the registers that issue documents

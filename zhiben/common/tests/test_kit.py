@@ -31,6 +31,11 @@ def test_every_register_is_declared_with_its_path() -> None:
         "inspection_plan": "inspection-plans",
         "law_officer": "law-officers",
         "expert": "experts",
+        "post": "posts",
+        "check_task": "check-tasks",
+        "check_record": "check-records",
+        "risk_unit": "risk-units",
+        "risk_profile": "risk-profiles",
         "risk_exchange": "dual-prevention",
     }
     assert kit.by_path("hazards") is kit.get("hazard")

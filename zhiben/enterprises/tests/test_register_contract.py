@@ -63,6 +63,11 @@ SPEC = Spec(
         f"GET {ENTERPRISE}/dual-prevention.json": "双重预防数据接口: zhiben/risks/tests/test_interface_contract.py",
         f"POST {ENTERPRISE}/dual-prevention.json": "双重预防数据接口: zhiben/risks/tests/test_interface_contract.py",
         f"POST {ENTERPRISE}/rhythm-tasks": "日周月 check tasks: zhiben/risks/tests/test_checks_contract.py",
+        f"GET {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
+        f"POST {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
+        f"GET {ENTERPRISE}/risk-map": "四色图: zhiben/risks/tests/test_map_contract.py",
+        f"GET {ENTERPRISE}/risk-profile": "risk register settings: zhiben/risks/tests/test_register_contract.py",
+        f"PUT {ENTERPRISE}/risk-profile": "risk register settings: zhiben/risks/tests/test_register_contract.py",
     },
 )
 

@@ -26,7 +26,7 @@ from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
 
 from ..models import CheckEnterpriseTally, CheckRecord, CheckTally, CheckTask, RiskProfile
-from . import records_visible, tasks_visible
+from . import enterprise_visible, records_visible, tasks_visible
 
 FIGURES = ("planned", "on_time", "late", "missed", "failed")
 LISTED = 50  # enterprises named in a list (no checks; 有问题查不出)
@@ -171,11 +171,12 @@ def check_stats(
         .annotate(done=Sum("on_time") + Sum("late"), planned=Sum("planned"))
         .filter(done=0, planned__gt=0)
     )
-    quiet_ids = [r["enterprise_id"] for r in quiet.order_by("enterprise_id")]
+    quiet_count = quiet.count()
+    quiet_ids = [r["enterprise_id"] for r in quiet.order_by("enterprise_id")[:LISTED]]
     # an enterprise with live tasks has cycles in the period: the monthly tallies tell, not the tasks
     counted = months.filter(planned__gt=0).values("enterprise_id")
     no_tasks = firms.filter(high_risk=True).exclude(pk__in=counted).count()
-    found_by_checks = _sums(daily)["failed"]
+    totals = _rates(_sums(daily))
     inspections = Hazard.objects.filter(
         enterprise__in=firms, source=Source.INSPECTION, discovered_on__gte=start, discovered_on__lte=end
     )
@@ -193,22 +194,24 @@ def check_stats(
         .annotate(n=Sum("on_time") + Sum("late"))
     )
     gap_ids = [e for e in by_inspection if not checked.get(e)]
-    named = {e.pk: e for e in Enterprise.objects.filter(pk__in=quiet_ids[:LISTED] + gap_ids[:LISTED])}
+    named = {
+        e.pk: e for e in Enterprise.objects.filter(pk__in=quiet_ids + gap_ids[:LISTED]).only("credit_code", "name")
+    }
     return {
         "region": code,
         "region_name": place.name if place else "全国",
         "from": start,
         "to": end,
-        "totals": _rates(_sums(daily)),
+        "totals": totals,
         "rows": rows,
         "sectors": by_sector,
         "grades": {g: grades.get(g, 0) for g in ("red", "orange", "yellow", "blue", "none")},
         "no_checks": {
-            "count": len(quiet_ids),
+            "count": quiet_count,
             "high_risk_without_tasks": no_tasks,
-            "enterprises": [{"credit_code": named[e].credit_code, "name": named[e].name} for e in quiet_ids[:LISTED]],
+            "enterprises": [{"credit_code": named[e].credit_code, "name": named[e].name} for e in quiet_ids],
         },
-        "hazards": {"by_checks": found_by_checks, "by_inspections": sum(by_inspection.values())},
+        "hazards": {"by_checks": totals["failed"], "by_inspections": sum(by_inspection.values())},
         "gap": [
             {
                 "credit_code": named[e].credit_code,
@@ -249,3 +252,32 @@ def _enterprise_stats(actor: User, start: datetime.date, end: datetime.date) -> 
         "hazards": {"by_checks": totals["failed"], "by_inspections": inspections},
         "gap": [],
     }
+
+
+def enterprise_compliance(
+    *, actor: User, credit_code: str, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+) -> dict[str, Any]:
+    """One enterprise's check figures over Beijing days ``date_from``–``date_to`` (default: this month to today),
+    from its monthly tallies (whole months: a tally counts the cycles opened in its month): the figure row of
+    ``check_stats`` (planned, on_time, late, missed, failed, pending, closed, compliance, on_time_rate). Raises
+    NotFound when the actor may not see the enterprise (for the tasks page, which officers read too)."""
+    enterprise = enterprise_visible(actor, credit_code)
+    today = dates.today()
+    start = date_from or today.replace(day=1)
+    end = date_to or today
+    months = CheckEnterpriseTally.objects.filter(month__gte=start.replace(day=1), month__lte=end, enterprise=enterprise)
+    return _rates(_sums(months))
+
+
+def hazard_panel(actor: Any, hazard: Any) -> dict[str, Any]:
+    """The 来源排查 section of a hazard's page: the check record that opened it (within the actor's scope), its task
+    and, for a control measure's check, the measure, its event and unit — so the hazard cites the failed measure and
+    the record (issue 15). ``{"record": None}`` for a hazard no check opened."""
+    record = (
+        records_visible(actor)
+        .filter(hazard_id=hazard.pk)
+        .select_related("task__measure__event__unit", "done_by", "enterprise")
+        .first()
+    )
+    measure = record.task.measure if record is not None and record.task.measure_id else None
+    return {"record": record, "measure": measure}

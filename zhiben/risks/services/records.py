@@ -232,12 +232,20 @@ def records_submit(
                     f"{r.pk}|{r.status}|{r.result}|{r.done_at.isoformat() if r.done_at else ''}" for r in updated
                 ).encode()
             ).hexdigest()
+            # one event per submission, on its first record, with a digest of every record it filled (a batch of 5,000
+            # writes one event, not 5,000)
             event_append(
                 actor=actor,
-                subject_type="check_records",
-                subject_id=str(updated[0].enterprise_id),
+                subject_type="check_record",
+                subject_id=str(updated[0].pk),
                 kind="recorded",
-                payload={"records": len(updated), "first": updated[0].pk, "digest": digest},
+                payload={
+                    "records": len(updated),
+                    "enterprise": updated[0].enterprise_id,
+                    "failed": sum(1 for r in updated if r.result == CheckResult.FAIL),
+                    "late": sum(1 for r in updated if r.status == RecordStatus.LATE),
+                    "digest": digest,
+                },
             )
         return [answers[i] for i in range(len(goods))]
 

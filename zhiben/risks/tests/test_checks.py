@@ -353,3 +353,26 @@ def test_stats_read_the_tallies(firm):
     totals = stats["totals"]
     assert (totals["planned"], totals["missed"], totals["on_time"] + totals["late"]) == (3, 1, 1)
     assert totals["compliance"] == 0.5
+
+
+def test_the_hazards_page_cites_the_check_and_the_measure(firm, client):
+    task = _daily(firm)
+    checks.generate(datetime.date(2026, 11, 30))
+    answer = records_submit(
+        actor=firm[1],
+        items=[
+            {
+                "task": task.pk,
+                "done_at": at(datetime.date(2026, 11, 30), 9).isoformat(),
+                "result": "fail",
+                "note": "联锁被旁路",
+            }
+        ],
+    )
+    client.force_login(firm[1])
+    page = client.get(f"/hazards/{answer[0]['hazard']}/").content.decode()
+    assert "来源排查" in page and "储罐液位高限报警联锁" in page and "液氯储罐区" in page
+    # the other enterprise's user sees neither the hazard nor its source
+    stranger = factories.user("chem-x", role="enterprise", enterprise=factories.enterprise(region="110105"))
+    client.force_login(stranger)
+    assert client.get(f"/hazards/{answer[0]['hazard']}/").status_code == 404

@@ -53,7 +53,7 @@ def _done_now() -> str:
 
 SPEC = Spec(
     name="check-tasks",
-    prefixes=("/api/v1/check-tasks", "/api/v1/check-records"),
+    prefixes=("/api/v1/check-tasks", "/api/v1/check-records", "/risks/enterprises/{credit_code}/tasks"),
     make=make_task,
     calls=(
         Call("GET", "/api/v1/check-tasks/{id}"),
@@ -61,6 +61,15 @@ SPEC = Spec(
         Call("DELETE", "/api/v1/check-tasks/{id}", inside=("enterprise",)),
         Call("GET", "/api/v1/check-records/{record}"),
         Call("POST", "/api/v1/enterprises/{credit_code}/rhythm-tasks", inside=("enterprise",)),
+        # the enterprise's tasks page: officers in scope read it (their POSTs answer 403: test_checks_pages.py)
+        Call("GET", "/risks/enterprises/{credit_code}/tasks/"),
+        Call(
+            "POST",
+            "/risks/enterprises/{credit_code}/tasks/",
+            body={"action": "delete", "task": "{id}"},
+            inside=("enterprise",),
+        ),
+        Call("POST", "/risks/enterprises/{credit_code}/tasks/", body={"action": "rhythm"}, inside=("enterprise",)),
         # an outsider's check of the task: refused on the task (422 naming items[0].task), nothing written
         Call(
             "POST",

@@ -354,11 +354,13 @@ def test_the_docs_show_every_field_and_code_of_the_mapping() -> None:
         assert f"{code} {name}" in text
 
 
-def test_the_demo_document_imports_once(firm, firm_user) -> None:
+def test_the_demo_document_imports_once_for_another_chemicals_firm_of_the_county(firm, admin_user) -> None:
     from zhiben.demo.risks_interface import seed_risks_interface
 
-    seed_risks_interface(enterprise=firm.credit_code)
-    seed_risks_interface(enterprise=firm.credit_code)
+    other = factories.enterprise(region=firm.region_id, sector="machinery")
+    assert seed_risks_interface(admin=admin_user, county=firm.region_id, besides=firm.credit_code) is None
+    assert seed_risks_interface(admin=admin_user, county=firm.region_id, besides=other.credit_code) == firm
+    seed_risks_interface(admin=admin_user, county=firm.region_id, besides=other.credit_code)
     assert RiskUnit.objects.filter(enterprise=firm).count() == 2
     assert CheckTask.objects.filter(enterprise=firm).count() == 3
     assert RiskProfile.objects.get(enterprise=firm).grade == "red"

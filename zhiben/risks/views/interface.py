@@ -142,8 +142,8 @@ def records_xlsx_view(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 
 interface_urls = [
-    path("enterprises/<str:credit_code>/exchange/", exchange_view, name="risks-exchange"),
-    path("enterprises/<str:credit_code>/exchange/dual-prevention.json", document_view, name="risks-exchange-json"),
-    path("enterprises/<str:credit_code>/exchange/register.xlsx", register_xlsx_view, name="risks-register-xlsx"),
-    path("enterprises/<str:credit_code>/exchange/records.xlsx", records_xlsx_view, name="risks-records-xlsx"),
+    path("enterprises/<str:credit_code>/exchange/", exchange_view, name="exchange"),
+    path("enterprises/<str:credit_code>/exchange/dual-prevention.json", document_view, name="exchange-json"),
+    path("enterprises/<str:credit_code>/exchange/register.xlsx", register_xlsx_view, name="exchange-register-xlsx"),
+    path("enterprises/<str:credit_code>/exchange/records.xlsx", records_xlsx_view, name="exchange-records-xlsx"),
 ]
