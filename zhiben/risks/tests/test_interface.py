@@ -442,8 +442,8 @@ def test_the_events_of_an_import_read_in_chinese(writer, firm) -> None:
     assert "风险分析单元：新增 1" in text and "隐患排查记录：未导入 1" in text
     unit_event = Event.objects.get(subject_type="risk_unit", kind="exchange_imported")
     [kind] = UNIT_EVENT_KINDS
-    assert kind.render is not None
-    assert "风险事件新增 2" in "；".join(kind.render(unit_event.payload))
+    label, text = kit.event_view("risk_unit", "exchange_imported", unit_event.payload)
+    assert label == kind.label and "风险事件新增 2" in text
 
 
 @given(data=st.data())
