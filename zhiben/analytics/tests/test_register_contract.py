@@ -95,6 +95,7 @@ SPEC = Spec(
         "GET /api/v1/stats/duties": "duty lists' figures: zhiben/duties/tests/test_register_contract.py",
         "GET /api/v1/stats/enforcement": "enforcement figures: zhiben/inspections/tests/test_stats_contract.py",
         "GET /api/v1/stats/enforcement/self-check-missed": "有问题查不出: inspections/tests/test_stats_contract.py",
+        "GET /api/v1/stats/checks": "check compliance: zhiben/risks/tests/test_checks_contract.py (STATS_SPEC)",
     },
 )
 

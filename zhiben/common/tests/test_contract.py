@@ -30,6 +30,7 @@ from zhiben.inspections.tests.test_register_contract_pen import PLAN_SPEC as INS
 from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STATS
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.risks.tests.test_checks_contract import SPEC as CHECKS_CONTRACT
+from zhiben.risks.tests.test_checks_contract import STATS_SPEC as CHECK_STATS
 from zhiben.risks.tests.test_interface_contract import SPEC as DUAL_PREVENTION_CONTRACT
 from zhiben.risks.tests.test_map_contract import SPEC as RISK_MAP_CONTRACT
 from zhiben.risks.tests.test_posts_contract import SPEC as POSTS_CONTRACT
@@ -507,7 +508,8 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     specs = [ACCIDENTS, FIGURES, ENTERPRISES, HAZARDS, TIPS, UNITS, DUTY_LISTS, PRESSURES, PLANS_CONTRACT]
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
-    specs += [CHECKS_CONTRACT, RISK_MAP_CONTRACT, POSTS_CONTRACT, RISK_REGISTER, DUAL_PREVENTION_CONTRACT]
+    specs += [CHECKS_CONTRACT, CHECK_STATS, RISK_MAP_CONTRACT, POSTS_CONTRACT, RISK_REGISTER]
+    specs += [DUAL_PREVENTION_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
     scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS | DUAL_PREVENTION

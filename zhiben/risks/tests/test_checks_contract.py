@@ -8,7 +8,7 @@ import datetime
 from zhiben.common.dates import today
 from zhiben.risks import checks
 from zhiben.risks.models import CheckRecord, CheckTask, ControlMeasure, RiskEvent, RiskUnit
-from zhiben.tests_support.contract import Call, Listing, RegisterContract, Spec, Subject, World
+from zhiben.tests_support.contract import COUNTY, Call, Listing, RegisterContract, Spec, Subject, World
 
 
 def api_count(response):
@@ -93,3 +93,49 @@ SPEC = Spec(
 
 class TestCheckContract(RegisterContract):
     spec = SPEC
+
+
+def make_checked(world: World) -> Subject:
+    """A task of the county's firm with today's cycle done by its user: the county's figures count one check."""
+    from zhiben.risks.services.records import records_submit
+
+    made = make_task(world)
+    task = made.obj
+    task.assignee = world.users["enterprise"]
+    task.save(update_fields=["assignee"])
+    record = CheckRecord.objects.get(pk=made.keys["record"])
+    done_at = min(record.due_at - datetime.timedelta(minutes=1), datetime.datetime.now(datetime.UTC))
+    records_submit(
+        actor=world.users["enterprise"], items=[{"task": task.pk, "done_at": done_at.isoformat(), "result": "pass"}]
+    )
+    return Subject(record, {**made.keys, "county": COUNTY})
+
+
+def checks_counted(body) -> int:
+    return int(body["totals"]["on_time"]) + int(body["totals"]["late"])
+
+
+STATS = "/api/v1/stats/checks?date_from=2000-01-01"
+STATS_PAGE = "/risks/stats/?date_from=2000-01-01"
+OFFICERS_OUTSIDE = ("outsider", "township_officer")
+STATS_SPEC = Spec(
+    name="check-stats",
+    prefixes=("/api/v1/stats/checks", "/risks/stats"),
+    make=make_checked,
+    inside=("officer", "enterprise"),
+    outside=OFFICERS_OUTSIDE,
+    calls=(
+        # the county asked for by name: 404 to the officers outside it
+        Call("GET", f"{STATS}&region={{county}}"),
+        Call("GET", f"{STATS_PAGE}&region={{county}}"),
+    ),
+    lists=(
+        # each one's own figures: the county's check counted for its officer and its enterprise, for nobody else
+        Listing(STATS, count=checks_counted, outside=(*OFFICERS_OUTSIDE, "sector_officer", "other_enterprise")),
+        Listing(STATS, baseline=16),
+    ),
+)
+
+
+class TestCheckStatsContract(RegisterContract):
+    spec = STATS_SPEC
