@@ -58,6 +58,7 @@ from zhiben.risks.api.checks import records_router as check_records_router
 from zhiben.risks.api.checks import rhythm_router as check_rhythm_router
 from zhiben.risks.api.checks import stats_router as check_stats_router
 from zhiben.risks.api.checks import tasks_router as check_tasks_router
+from zhiben.risks.api.interface import router as dual_prevention_router
 from zhiben.risks.api.map import enterprise_router as risk_map_router
 from zhiben.risks.api.map import unit_router as risk_unit_map_router
 from zhiben.risks.api.posts import router as posts_router
@@ -258,6 +259,7 @@ api.add_router("/sectors", sectors_router)
 api.add_router("/criteria", criteria_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/enterprises", statistics_router)
+api.add_router("/enterprises", dual_prevention_router)
 api.add_router("/filings", filings_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/stats/tasks", task_stats_router)

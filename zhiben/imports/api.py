@@ -24,7 +24,7 @@ from .workbook import template
 
 router = Router(tags=["imports"])
 # Order matters: GET /{uuid} is declared before POST /{kind}, whose pattern would otherwise take the path.
-LedgerKind = Literal["enterprises", "hazards", "inspections", "penalties"]
+LedgerKind = Literal["enterprises", "hazards", "inspections", "penalties", "risks"]
 
 
 class ImportJobOut(Schema):

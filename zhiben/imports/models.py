@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     HAZARDS = "hazards", "隐患清单"
     INSPECTIONS = "inspections", "执法检查台账"
     PENALTIES = "penalties", "行政处罚台账"
+    RISKS = "risks", "风险分级管控清单"
 
 
 class JobStatus(models.TextChoices):

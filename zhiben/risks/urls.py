@@ -7,6 +7,7 @@ from .views import map as map_views
 from .views import posts as posts_views
 from .views import register
 from .views.checks import checks_urls
+from .views.interface import interface_urls
 
 app_name = "risks"
 
@@ -17,4 +18,5 @@ urlpatterns: list = [
     path("", include(map_views.urlpatterns)),
     path("", include(posts_views.urlpatterns)),
     *checks_urls,
+    *interface_urls,
 ]

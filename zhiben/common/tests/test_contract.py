@@ -31,6 +31,7 @@ from zhiben.inspections.tests.test_stats_contract import SPEC as ENFORCEMENT_STA
 from zhiben.plans.tests.test_register_contract import SPEC as PLANS_CONTRACT
 from zhiben.risks.tests.test_checks_contract import SPEC as CHECKS_CONTRACT
 from zhiben.risks.tests.test_checks_contract import STATS_SPEC as CHECK_STATS
+from zhiben.risks.tests.test_interface_contract import SPEC as DUAL_PREVENTION_CONTRACT
 from zhiben.risks.tests.test_map_contract import SPEC as RISK_MAP_CONTRACT
 from zhiben.risks.tests.test_posts_contract import SPEC as POSTS_CONTRACT
 from zhiben.risks.tests.test_register_contract import SPEC as RISK_REGISTER
@@ -356,6 +357,10 @@ POOLS = {
     ("GET", "/api/v1/own-check-items/{item_id}"),
     ("PATCH", "/api/v1/own-check-items/{item_id}"),
 }
+# The national dual-prevention interface (双重预防数据接口): an enterprise's six tables, read by those who see the
+# enterprise, imported by its own users (an officer in scope: 403); zhiben/risks/tests/test_interface_contract.py.
+DUAL_PREVENTION_API = "/api/v1/enterprises/{credit_code}/dual-prevention.json"
+DUAL_PREVENTION = {("GET", DUAL_PREVENTION_API), ("POST", DUAL_PREVENTION_API)}
 # The risk register (风险分级管控清单): units, their events and measures, and an enterprise's settings and grade are
 # seen by the officers of its region subtree and sectors, its own staff and admins, written by its staff and admins
 # (403 for officers in scope); out of scope 404 and nothing changed (zhiben/risks/tests/test_register_contract.py).
@@ -416,6 +421,7 @@ CLASSIFIED = (
     | CHECKS
     | RISK_MAP
     | POSTS
+    | DUAL_PREVENTION
     | DRAWS
     | INSPECTIONS
     | ORDERS
@@ -503,9 +509,10 @@ def test_every_scoped_operation_has_a_register_contract() -> None:
     specs += [DRAWS_CONTRACT, INSPECTIONS_CONTRACT, ORDERS_CONTRACT, ENFORCEMENT_STATS]
     specs += [PENALTIES_CONTRACT, INSPECTION_PLANS_CONTRACT, LAW_OFFICERS, EXPERTS, OWN_CHECK_ITEMS]
     specs += [CHECKS_CONTRACT, CHECK_STATS, RISK_MAP_CONTRACT, POSTS_CONTRACT, RISK_REGISTER]
+    specs += [DUAL_PREVENTION_CONTRACT]
     prefixes = [p for spec in specs for p in spec.prefixes]
     scoped = SCOPED_LIST | SCOPED_OBJECT | SCOPED_STATS | ACCIDENT_LIST | ACCIDENT_OBJECT | TIP_LIST | TIP_OBJECT
-    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS
+    scoped |= DUTIES | PLANS | DRAWS | INSPECTIONS | ORDERS | PENALTIES | INSPECTION_PLANS | POOLS | DUAL_PREVENTION
     scoped |= {op for op in CHECKS if "rhythm" not in op[1]}
     scoped |= RISK_MAP | POSTS | RISKS
     for _, path in sorted(scoped):

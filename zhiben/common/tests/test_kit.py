@@ -36,6 +36,7 @@ def test_every_register_is_declared_with_its_path() -> None:
         "check_record": "check-records",
         "risk_unit": "risk-units",
         "risk_profile": "risk-profiles",
+        "risk_exchange": "dual-prevention",
     }
     assert kit.by_path("hazards") is kit.get("hazard")
 

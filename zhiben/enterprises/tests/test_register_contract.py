@@ -60,6 +60,8 @@ SPEC = Spec(
         f"GET {ENTERPRISE}/statistics": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/statistics.xlsx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
         f"GET {ENTERPRISE}/statistics.docx": "16号令 statistics: zhiben/filings/tests/test_register_contract.py",
+        f"GET {ENTERPRISE}/dual-prevention.json": "双重预防数据接口: zhiben/risks/tests/test_interface_contract.py",
+        f"POST {ENTERPRISE}/dual-prevention.json": "双重预防数据接口: zhiben/risks/tests/test_interface_contract.py",
         f"POST {ENTERPRISE}/rhythm-tasks": "日周月 check tasks: zhiben/risks/tests/test_checks_contract.py",
         f"GET {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",
         f"POST {ENTERPRISE}/layout": "四色图: zhiben/risks/tests/test_map_contract.py",

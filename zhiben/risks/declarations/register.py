@@ -13,6 +13,7 @@ from zhiben.common import kit
 from .. import rules
 from ..models import Method, UnitKind
 from ..selectors import profiles_visible, units_visible
+from .interface import UNIT_EVENT_KINDS
 from .map import UNIT_MAP_EVENTS
 
 _KINDS = dict(UnitKind.choices)
@@ -97,6 +98,8 @@ UNIT_EVENTS = kit.EventCatalogue(
         ),
         # placing a unit on the four-colour map is written on the unit's chain too
         *UNIT_MAP_EVENTS,
+        # and an import through the national interface or the 风险分级管控清单 ledger
+        *UNIT_EVENT_KINDS,
     )
 )
 

@@ -5,10 +5,14 @@ nothing. Officers in scope read but may not write (403, ``test_register_services
 
 from __future__ import annotations
 
+import dataclasses
+
 from zhiben.risks.models import RiskUnit
 from zhiben.risks.services import register as services
 from zhiben.tests_support.contract import Call, Listing, RegisterContract, Spec, Subject, World, api_count
 
+from .test_interface_contract import SPEC as INTERFACE_SPEC
+from .test_interface_contract import make_unit as make_exchanged_unit
 from .test_posts_contract import SPEC as POSTS_SPEC
 
 UNIT = "/api/v1/risk-units/{id}"
@@ -89,5 +93,16 @@ class TestRiskRegisterContract(RegisterContract):
     spec = SPEC
 
 
+def the_firm(world: World) -> Subject:
+    """The exchange's record: the firm (with a unit of its register, so that its calls have a row to read and
+    delete); its calls and pages are tested in test_interface_contract.py."""
+    unit = make_exchanged_unit(world)
+    return Subject(world.firm, unit.keys)
+
+
 # The platform tests that find a register's spec here (zhiben/notifications/tests/test_rules.py) by register name.
-SPECS: dict[str, Spec] = {"risk_unit": SPEC, "post": POSTS_SPEC}
+SPECS: dict[str, Spec] = {
+    "risk_unit": SPEC,
+    "post": POSTS_SPEC,
+    "risk_exchange": dataclasses.replace(INTERFACE_SPEC, make=the_firm),
+}

@@ -35,6 +35,7 @@ from zhiben.demo.inspections_pen import seed_inspections_pen
 from zhiben.demo.inspections_stats import seed_enforcement_stats
 from zhiben.demo.plans import seed_plans
 from zhiben.demo.risks_checks import seed_risks_checks
+from zhiben.demo.risks_interface import seed_risks_interface
 from zhiben.demo.risks_map import seed_risks_map
 from zhiben.demo.risks_register import seed_risk_register
 from zhiben.enterprises.inputs import EnterpriseRegistration
@@ -245,6 +246,7 @@ class Command(BaseCommand):
         seed_risk_register(enterprise=DEMO_ENTERPRISE)
         seed_risks_map(enterprise=DEMO_ENTERPRISE)
         seed_risks_checks(enterprise=DEMO_ENTERPRISE)
+        seed_risks_interface(admin=admin, county=DEMO_COUNTY, besides=DEMO_ENTERPRISE)
         self.stdout.write("演示数据就绪。")
 
     def _accidents_and_tips(self) -> None:
