@@ -100,7 +100,7 @@ def make_checked(world: World) -> Subject:
     from zhiben.risks.services.records import records_submit
 
     made = make_task(world)
-    task = made.obj
+    task = CheckTask.objects.get(pk=made.keys["id"])
     task.assignee = world.users["enterprise"]
     task.save(update_fields=["assignee"])
     record = CheckRecord.objects.get(pk=made.keys["record"])
