@@ -29,12 +29,12 @@ from zhiben.common import dates
 from zhiben.common.xlsx import content_disposition
 
 from . import rules
+from .checks import cycle_text
 from .models import UnitKind
 from .selectors.posts import FourLists, PostCards, classify_name, lines
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
-CYCLE_NAMES = {"hour": "小时", "day": "天", "month": "个月", "year": "年"}
 NO_MAJOR = "该风险分析单元没有重大风险（红色）事件：4张清单只为重大风险编制"
 
 
@@ -110,8 +110,7 @@ def _event_row(e: Any, with_unit: bool) -> list[str]:
 
 
 def _cycle(task: Any) -> str:
-    every = f"每{task.cycle_value}{CYCLE_NAMES.get(task.cycle_unit, task.cycle_unit)}"
-    return every.replace("每1", "每") + ("（工作日）" if task.working_days_only else "")
+    return cycle_text(task.cycle_value, task.cycle_unit, task.working_days_only)
 
 
 def _contacts(firm: Any) -> str:

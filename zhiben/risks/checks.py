@@ -82,6 +82,17 @@ def check_cycle(unit: str, value: Any) -> int:
     return number
 
 
+ONE_CYCLE: dict[str, str] = {"hour": "每小时", "day": "每天", "month": "每月", "year": "每年"}
+CYCLE_WORDS: dict[str, str] = {"hour": "小时", "day": "天", "month": "个月", "year": "年"}
+
+
+def cycle_text(value: int, unit: str, working_days_only: bool = False) -> str:
+    """A cycle in words, as the pages and printed cards show it: 每天, 每 8 小时, 每 3 个月, 每 10 年, with
+    （仅工作日） when only working days count."""
+    text = ONE_CYCLE.get(unit, "") if value == 1 else f"每 {value} {CYCLE_WORDS.get(unit, unit)}"
+    return text + ("（仅工作日）" if working_days_only else "")
+
+
 def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=zone())
 

@@ -281,11 +281,13 @@ def stamp(value: datetime.datetime | None) -> str:
     """An instant as the interface writes it: Beijing wall time ``yyyy-MM-dd HH:mm:ss`` ("" for none)."""
     if value is None:
         return ""
-    return timezone.localtime(value).strftime(DATE_FORMAT)
+    local = timezone.localtime(value)
+    # four-digit years whatever the platform's strftime does with years before 1000
+    return f"{local.year:04d}-{local:%m-%d %H:%M:%S}"
 
 
 def day_stamp(value: datetime.date | None, end: bool = False) -> str:
     """A Beijing day as an interface time: its start (``00:00:00``) or, with ``end``, its last second."""
     if value is None:
         return ""
-    return f"{value:%Y-%m-%d} {'23:59:59' if end else '00:00:00'}"
+    return f"{value.year:04d}-{value:%m-%d} {'23:59:59' if end else '00:00:00'}"

@@ -296,7 +296,9 @@ def _items(request: HttpRequest) -> list[Any]:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise FieldErrors({"body": MESSAGES["json_invalid"]}) from None
-    if isinstance(data, dict) and isinstance(data.get("items"), list):
+    if isinstance(data, dict) and "items" in data:
+        if not isinstance(data["items"], list):
+            raise FieldErrors({"items": "items 应为排查记录的列表"})
         return list(data["items"])
     if isinstance(data, dict):
         return [data]
@@ -341,12 +343,15 @@ def stats_checks(
     cycles opened; default this month): ``totals`` and ``rows`` per direct child region and ``sectors`` (planned,
     on_time, late, missed, failed, pending, closed, compliance, on_time_rate), ``grades`` (enterprises by register
     grade), ``no_checks``, ``hazards`` (``by_checks`` vs ``by_inspections``) and ``gap`` (有问题查不出)."""
-    answer = check_stats(
-        actor=request_actor(request),
-        region=region[:12] or None,
-        sector=sector[:32] or None,
-        date_from=_day("date_from", date_from, "起始日期"),
-        date_to=_day("date_to", date_to, "截止日期"),
-    )
+    try:
+        answer = check_stats(
+            actor=request_actor(request),
+            region=region[:12] or None,
+            sector=sector[:32] or None,
+            date_from=_day("date_from", date_from, "起始日期"),
+            date_to=_day("date_to", date_to, "截止日期"),
+        )
+    except FieldErrors as exc:  # the selector names the period's ends as the page does (from, to)
+        raise FieldErrors({{"from": "date_from", "to": "date_to"}.get(k, k): v for k, v in exc.errors.items()}) from exc
     answer["from"], answer["to"] = answer["from"].isoformat(), answer["to"].isoformat()
     return answer

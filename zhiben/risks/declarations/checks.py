@@ -13,7 +13,8 @@ from django.utils import timezone
 from zhiben.accounts.models import Role
 from zhiben.common import kit
 
-from ..models import CheckKind, CycleUnit
+from ..checks import cycle_text
+from ..models import CheckKind
 from ..selectors import records_visible, tasks_visible
 from ..selectors.checks import due_now, hazard_panel
 
@@ -21,11 +22,8 @@ from ..selectors.checks import due_now, hazard_panel
 def _task_lines(p: Mapping[str, Any]) -> list[str]:
     kind = CheckKind(p["kind"]).label if p.get("kind") in CheckKind.values else str(p.get("kind", ""))
     value, _, unit = str(p.get("cycle", "")).partition(" ")
-    unit_label = CycleUnit(unit).label if unit in CycleUnit.values else unit
-    lines = [
-        f"{kind}：{p.get('content', '')}",
-        f"周期：每 {value} {unit_label}" + ("（仅工作日）" if p.get("working_days_only") else ""),
-    ]
+    every = cycle_text(int(value), unit, bool(p.get("working_days_only"))) if value.isdigit() else value
+    lines = [f"{kind}：{p.get('content', '')}", f"周期：{every}"]
     if p.get("active") is False:
         lines.append("已停用")
     return lines

@@ -20,7 +20,7 @@ from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import actor_sector_keys, region_in_scope
 from zhiben.common import dates
 from zhiben.common.errors import FieldErrors, NotFound
-from zhiben.enterprises.models import Enterprise
+from zhiben.enterprises.models import Enterprise, OperatingStatus
 from zhiben.hazards.models import Hazard, Source
 from zhiben.regions.models import Region
 from zhiben.regions.selectors import parse_region
@@ -143,9 +143,9 @@ def check_stats(
         .values("child")
         .annotate(**{f: Sum(f) for f in FIGURES})
     ):
-        rows.append(
-            _rates({"region": r["child"], "name": names.get(r["child"], r["child"]), **{f: int(r[f]) for f in FIGURES}})
-        )
+        # the region's own enterprises (registered at its level, not below) form a row of their own: 本级
+        name = names.get(r["child"]) or (f"{place.name}（本级）" if place is not None else r["child"])
+        rows.append(_rates({"region": r["child"], "name": name, **{f: int(r[f]) for f in FIGURES}}))
     rows.sort(key=lambda r: r["region"])
     by_sector = [
         _rates({"sector": r["sector_id"], **{f: int(r[f]) for f in FIGURES}})
@@ -158,13 +158,16 @@ def check_stats(
         firms = firms.filter(sector_id__in=sectors)
     if sector:
         firms = firms.filter(sector_id=sector)
-    grades = {
-        g or "none": n
-        for g, n in RiskProfile.objects.filter(enterprise__in=firms)
+    # every operating enterprise in scope: those whose register gives no grade yet (or that have none) are 未定级
+    operating = firms.exclude(status=OperatingStatus.CLOSED)
+    graded = dict(
+        RiskProfile.objects.filter(enterprise__in=operating)
+        .exclude(grade="")
         .values_list("grade")
         .annotate(n=Count("pk"))
         .order_by()
-    }
+    )
+    grades = {**graded, "none": operating.count() - sum(graded.values())}
     months = CheckEnterpriseTally.objects.filter(month__gte=start.replace(day=1), month__lte=end, enterprise__in=firms)
     quiet = (
         months.values("enterprise_id")

@@ -28,6 +28,10 @@ from . import enterprise_visible, events_visible, measures_visible, records_visi
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$")
 
 
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(2101, 1, 1, tzinfo=datetime.UTC)
+
+
 def parse_instant(raw: Any, field: str, label: str) -> datetime.datetime | None:
     """An instant as the interface or a client writes it: ``yyyy-MM-dd HH:mm:ss`` (Beijing wall time), the park
     variant's ``yyyyMMddHHmmss``, a day alone (its start), or ISO 8601 with an offset or ``Z`` (read as the instant
@@ -47,8 +51,14 @@ def parse_instant(raw: Any, field: str, label: str) -> datetime.datetime | None:
             value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             raise FieldErrors({field: f"{label}应为时间（如 2026-11-20 08:30:00），现为“{text[:40]}”"}) from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, dates.zone())
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, dates.zone())
+        utc = value.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00:00+23:59 is before the calendar's first instant
+        raise FieldErrors({field: f"{label}超出可用范围（1900—2100 年）"}) from None
+    if not EARLIEST <= utc < LATEST:
+        raise FieldErrors({field: f"{label}应在 1900 年至 2100 年之间"})
     return value
 
 

@@ -45,6 +45,7 @@ from ..selectors import (
     units_visible,
 )
 from ..selectors.interface import parse_instant
+from .tasks import FIRST_START, LAST_START
 
 REFUSAL = "双重预防数据由企业自行维护：只有本企业用户和管理员可以导入"
 # The factor fields of an event row by our factor name (L×S: the matrix's L and S)
@@ -362,6 +363,8 @@ class _Plan:
             return out
         if start is not None:
             out["starts_on"] = dates.beijing_day(start)
+            if not FIRST_START <= out["starts_on"] <= LAST_START:
+                self.check.add(t, i, "taskStartTime", "任务开始时间应在 2000 年至 2100 年之间")
         elif p.target is None:
             out["starts_on"] = dates.today()
         return out

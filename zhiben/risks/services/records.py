@@ -59,8 +59,10 @@ def moment(raw: Any, *, label: str) -> datetime.datetime:
             value = datetime.datetime.fromisoformat(raw.strip().replace("/", "-"))
         except ValueError:
             raise ValueError(f"{label}应为日期时间，如 2026-12-01 08:30:00 或 2026-12-01T08:30:00+08:00") from None
-    else:
+    elif raw is None or raw == "":
         raise ValueError(f"请填写{label}")
+    else:
+        raise ValueError(f"{label}应为日期时间文字，如 2026-12-01 08:30:00 或 2026-12-01T08:30:00+08:00")
     try:
         if value.tzinfo is None:
             value = value.replace(tzinfo=zone())

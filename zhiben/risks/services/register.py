@@ -149,12 +149,10 @@ _E_HELP = "LEC 法：0.5、1、2、3、6、10 之一"
 _C_HELP = "LEC 法：1、3、7、15、40、100 之一"
 
 
-class EventIn(Input):
-    """登记风险事件: what can go wrong at a unit, with the factors of the enterprise's method — LEC: ``l``, ``e``,
-    ``c``; L×S: ``likelihood``, ``severity`` (1–5). The score and the grade follow."""
+class _Factors(Input):
+    """The factors of a risk event, by the enterprise's method — LEC: ``l``, ``e``, ``c``; L×S: ``likelihood``,
+    ``severity`` (1–5) — shared by a new event and a change."""
 
-    name: Annotated[str, text("风险事件名称", 100, required=True)] = required(max_length=100, title="风险事件名称")
-    consequence: Annotated[str, text("可能导致的事故类型", 100)] = Field("", max_length=100, title="可能导致的事故类型")
     l: Annotated[str | None, _factor("L（事故发生的可能性）")] = Field(  # noqa: E741
         None, title="L（事故发生的可能性）", description=_L_HELP
     )
@@ -172,7 +170,15 @@ class EventIn(Input):
     )
 
 
-class EventChange(Input):
+class EventIn(_Factors):
+    """登记风险事件: what can go wrong at a unit, with the factors of the enterprise's method — LEC: ``l``, ``e``,
+    ``c``; L×S: ``likelihood``, ``severity`` (1–5). The score and the grade follow."""
+
+    name: Annotated[str, text("风险事件名称", 100, required=True)] = required(max_length=100, title="风险事件名称")
+    consequence: Annotated[str, text("可能导致的事故类型", 100)] = Field("", max_length=100, title="可能导致的事故类型")
+
+
+class EventChange(_Factors):
     """风险事件变更 (only the fields given change; a changed factor re-scores and re-grades the event)."""
 
     name: Annotated[str | None, text("风险事件名称", 100, required=True)] = Field(
@@ -180,21 +186,6 @@ class EventChange(Input):
     )
     consequence: Annotated[str | None, text("可能导致的事故类型", 100)] = Field(
         None, max_length=100, title="可能导致的事故类型"
-    )
-    l: Annotated[str | None, _factor("L（事故发生的可能性）")] = Field(  # noqa: E741
-        None, title="L（事故发生的可能性）", description=_L_HELP
-    )
-    e: Annotated[str | None, _factor("E（暴露于危险环境的频繁程度）")] = Field(
-        None, title="E（暴露于危险环境的频繁程度）", description=_E_HELP
-    )
-    c: Annotated[str | None, _factor("C（发生事故产生的后果）")] = Field(
-        None, title="C（发生事故产生的后果）", description=_C_HELP
-    )
-    likelihood: Annotated[str | None, _factor("L（可能性）")] = Field(
-        None, title="L（可能性）", description="风险矩阵法：1–5 的整数"
-    )
-    severity: Annotated[str | None, _factor("S（严重性）")] = Field(
-        None, title="S（严重性）", description="风险矩阵法：1–5 的整数"
     )
 
 

@@ -26,6 +26,9 @@ from ..models import CheckKind, CheckTask, CycleUnit
 from ..selectors import enterprise_visible, may_edit, measures_visible, tasks_visible
 
 CONTENT_MAX = 500
+# a task's start: any day a register in use may name, and no day the cycles' arithmetic cannot reach
+FIRST_START = datetime.date(2000, 1, 1)
+LAST_START = datetime.date(2100, 12, 31)
 
 # The rhythm the plans name (FACTS §7), as check tasks: (kind, cycle value, unit, content).
 RHYTHM: tuple[tuple[str, int, str, str], ...] = (
@@ -84,6 +87,8 @@ def _clean(data: Mapping[str, Any], enterprise: Enterprise, *, current: CheckTas
     if "starts_on" in data or current is None:
         try:
             out["starts_on"] = parse_day(data.get("starts_on"), label="起始日期") or today()
+            if not FIRST_START <= out["starts_on"] <= LAST_START:
+                errors["starts_on"] = "起始日期应在 2000 年至 2100 年之间"
         except ValueError as exc:
             errors["starts_on"] = str(exc)
     if "assignee" in data:

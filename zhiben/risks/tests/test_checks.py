@@ -19,17 +19,16 @@ from zhiben.risks.models import (
     CheckRecord,
     CheckTask,
     CheckWarning,
-    ControlMeasure,
     CycleUnit,
     RecordStatus,
-    RiskEvent,
     RiskProfile,
-    RiskUnit,
 )
 from zhiben.risks.selectors.checks import check_stats
 from zhiben.risks.services.records import records_submit
 from zhiben.risks.services.tasks import principal_cycle_months, rhythm_ensure, task_create, task_update
 from zhiben.tests_support import factories
+
+from .factories_checks import measure_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,25 +51,7 @@ def firm():
     enterprise = factories.enterprise(sector="hazardous_chemicals")
     staff = factories.user("chem-a", role="enterprise", enterprise=enterprise)
     other = factories.user("chem-b", role="enterprise", enterprise=enterprise)
-    unit = RiskUnit.objects.create(
-        enterprise=enterprise,
-        region_id=enterprise.region_id,
-        sector_id=enterprise.sector_id,
-        name="液氯储罐区",
-        department="储运车间",
-        responsible="王工",
-    )
-    event = RiskEvent.objects.create(
-        unit=unit, enterprise=enterprise, name="液氯泄漏中毒", method="lec", score=600, grade="red"
-    )
-    measure = ControlMeasure.objects.create(
-        event=event,
-        enterprise=enterprise,
-        description="储罐液位高限报警联锁",
-        classify1="1",
-        classify2="1-4",
-        content="检查液位报警联锁投用",
-    )
+    measure = measure_of(enterprise)
     return enterprise, staff, other, measure
 
 
@@ -376,3 +357,27 @@ def test_the_hazards_page_cites_the_check_and_the_measure(firm, client):
     stranger = factories.user("chem-x", role="enterprise", enterprise=factories.enterprise(region="110105"))
     client.force_login(stranger)
     assert client.get(f"/hazards/{answer[0]['hazard']}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "working", "text"),
+    [
+        (1, "day", False, "每天"),
+        (12, "hour", False, "每 12 小时"),
+        (10, "year", False, "每 10 年"),
+        (120, "month", True, "每 120 个月（仅工作日）"),
+        (1, "month", False, "每月"),
+    ],
+)
+def test_cycles_read_as_words(value, unit, working, text):
+    assert checks.cycle_text(value, unit, working) == text
+
+
+def test_a_task_starts_within_the_calendar_the_cycles_reach(firm):
+    _, staff, _, measure = firm
+    for day in ("0001-01-01", "9999-12-31", "1999-12-31"):
+        with pytest.raises(FieldErrors) as err:
+            task_create(
+                actor=staff, data={"measure": measure.pk, "cycle_value": 1, "cycle_unit": "day", "starts_on": day}
+            )
+        assert "starts_on" in err.value.errors

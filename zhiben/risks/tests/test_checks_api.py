@@ -131,3 +131,21 @@ def test_bodies_that_are_not_checks_are_refused_cleanly(world):
         assert r.status_code in (415, 422), (body[:20], r.status_code)
     r = c.post("/api/v1/check-records", data="task=1", content_type="application/x-www-form-urlencoded")
     assert r.status_code == 415
+
+
+def test_every_operating_enterprise_has_a_grade_or_none(world):
+    firm, _, _, officer, _ = world
+    from zhiben.risks.models import RiskProfile
+
+    RiskProfile.objects.create(enterprise=firm, grade="red")
+    factories.enterprise(sector="hazardous_chemicals")  # no register yet
+    grades = client_of(officer).get("/api/v1/stats/checks").json()["grades"]
+    assert grades["red"] == 1 and grades["none"] >= 1
+    assert sum(grades.values()) == client_of(officer).get("/api/v1/enterprises").json()["count"]
+
+
+def test_items_that_are_not_a_list_are_refused_as_such(world):
+    r = post(client_of(world[2]), "/api/v1/check-records", {"items": "x"})
+    assert r.status_code == 422 and "列表" in r.json()["errors"]["items"]
+    r = post(client_of(world[2]), "/api/v1/check-records", [{"task": 1, "done_at": 1764581400, "result": "pass"}])
+    assert "日期时间文字" in r.json()["errors"]["items[0].done_at"]

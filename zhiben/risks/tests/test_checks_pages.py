@@ -28,14 +28,13 @@ from zhiben.risks.models import (
     CheckPhoto,
     CheckRecord,
     CheckTask,
-    ControlMeasure,
     CycleUnit,
     RecordStatus,
-    RiskEvent,
-    RiskUnit,
 )
 from zhiben.risks.services.tasks import rhythm_ensure, task_create
 from zhiben.tests_support import factories, files
+
+from .factories_checks import measure_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,25 +45,7 @@ PHONE = "/risks/checks/"
 def firm() -> Any:
     enterprise = factories.enterprise(sector="hazardous_chemicals", name="清溪化工有限公司")
     staff = factories.user("chem-staff", role="enterprise", enterprise=enterprise)
-    unit = RiskUnit.objects.create(
-        enterprise=enterprise,
-        region_id=enterprise.region_id,
-        sector_id=enterprise.sector_id,
-        name="液氯储罐区",
-        department="储运车间",
-        responsible="王工",
-    )
-    event = RiskEvent.objects.create(
-        unit=unit, enterprise=enterprise, name="液氯泄漏中毒", method="lec", score=600, grade="red"
-    )
-    measure = ControlMeasure.objects.create(
-        event=event,
-        enterprise=enterprise,
-        description="储罐液位高限报警联锁",
-        classify1="1",
-        classify2="1-4",
-        content="检查液位报警联锁投用",
-    )
+    measure = measure_of(enterprise)
     task = task_create(
         actor=staff,
         data={"measure": measure.pk, "cycle_value": 1, "cycle_unit": "day", "assignee": staff.username},
@@ -307,7 +288,7 @@ def test_the_tasks_page_for_the_enterprise_its_officers_and_no_one_else(firm, ot
     assert page.status_code == 200
     fits_a_phone(page.content.decode())
     shown = text_of(page)
-    assert "检查液位报警联锁投用" in shown and "每 1 天" in shown and "补齐日周月及主要负责人检查任务" in shown
+    assert "检查液位报警联锁投用" in shown and "每天" in shown and "补齐日周月及主要负责人检查任务" in shown
     read = client_for(officer).get(tasks_url(enterprise))
     assert read.status_code == 200 and "添加排查任务" not in text_of(read) and "检查液位报警联锁投用" in text_of(read)
     assert client_for(other[1]).get(tasks_url(enterprise)).status_code == 404
@@ -341,7 +322,7 @@ def test_the_enterprise_keeps_its_tasks_on_the_page(firm) -> None:
     assert c.post(url, {**add, "form_token": new_token()}).status_code == 303
     added = CheckTask.objects.filter(measure=measure).latest("id")
     assert (added.cycle_value, added.cycle_unit, added.working_days_only, added.assignee) == (8, "hour", True, staff)
-    assert "每 8 小时，仅工作日" in text_of(c.get(url))
+    assert "每 8 小时（仅工作日）" in text_of(c.get(url))
 
     bad = c.post(url, {**add, "cycle_value": "5", "form_token": new_token()})
     assert bad.status_code == 422 and "整除24小时" in text_of(bad)
@@ -475,3 +456,15 @@ def test_the_ladders_link_lists_the_enterprises_missed_checks(firm, other) -> No
     assert "本企业漏检的排查" in shown and "漏检" in shown and "检查液位报警联锁投用" in shown
     assert "检查液位报警联锁投用" not in text_of(client_for(manager).get(PHONE))  # not the manager's own task
     assert "检查液位报警联锁投用" not in text_of(client_for(other[1]).get(PHONE, {"status": "missed"}))
+
+
+def test_each_check_form_keeps_its_own_draft(firm) -> None:
+    """forms.js keys a form's draft (and its form token) by the form's id: each cycle's form has its own, so a check
+    sent from one card is never put back into another (a failed check once filled every card and blocked them)."""
+    enterprise, staff, measure, _ = firm
+    task_create(actor=staff, data={"measure": measure.pk, "cycle_value": 1, "cycle_unit": "day"})
+    checks.generate(today())
+    page = client_for(staff).get(PHONE).content.decode()
+    ids = re.findall(r'<form[^>]*id="(check-\d+)"[^>]*data-check-form', page)
+    records = CheckRecord.objects.filter(enterprise=enterprise, status=RecordStatus.PLANNED)
+    assert sorted(ids) == sorted(f"check-{r.pk}" for r in records) and len(ids) == 2

@@ -247,6 +247,19 @@ def test_deleting_a_unit_takes_its_events_measures_and_tasks_and_an_unknown_dele
         (lambda d: d["checkTask"][0].pop("riskMeasureId"), "checkTask[0].riskMeasureId", "请填写所属风险管控措施"),
         (lambda d: d["checkTask"][0].update(riskMeasureId="M-9"), "checkTask[0].riskMeasureId", "找不到"),
         (lambda d: d["checkTask"][0].update(taskStartTime="明天"), "checkTask[0].taskStartTime", "时间"),
+        # instants the calendar cannot hold, and starts the cycles cannot reach (never a 500)
+        (
+            lambda d: d["checkTask"][0].update(taskStartTime="9999-12-31T23:59:59-23:59"),
+            "checkTask[0].taskStartTime",
+            "范围",
+        ),
+        (
+            lambda d: d["checkTask"][0].update(taskStartTime="0001-01-01T00:00:00+23:59"),
+            "checkTask[0].taskStartTime",
+            "范围",
+        ),
+        (lambda d: d["checkTask"][0].update(taskStartTime="0001-01-01 00:00:00"), "checkTask[0].taskStartTime", "1900"),
+        (lambda d: d["checkTask"][0].update(taskStartTime="1950-01-01 00:00:00"), "checkTask[0].taskStartTime", "2000"),
         (lambda d: d["riskUnit"][0].update(hazardDep=""), "riskUnit[0].hazardDep", "责任部门"),
         (lambda d: d["riskUnit"][0].update(deleted="x"), "riskUnit[0].deleted", "删除状态"),
         (lambda d: d["riskMeasure"].append(dict(d["riskMeasure"][0])), "riskMeasure[2].id", "重复"),

@@ -39,6 +39,7 @@ from zhiben.reference.models import Sector
 from zhiben.reference.selectors import criteria_in_force
 from zhiben.regions.views import picker_context
 
+from ..checks import cycle_text
 from ..models import CheckKind, CheckPhoto, CheckRecord, CheckResult, CycleUnit, Grade, RecordStatus
 from ..selectors import enterprise_visible, may_edit, measures_visible, records_visible
 from ..selectors.checks import check_stats, due_now, enterprise_compliance, record_list, task_list
@@ -274,10 +275,9 @@ def check_photo_view(request: HttpRequest, photo_id: int) -> FileResponse:
 
 
 # ------------------------------------------------------------------------------------------ the tasks page
-def cycle_text(task: Any) -> str:
-    """每 8 小时 / 每 7 天 / 每 1 月, 仅工作日."""
-    text = f"每 {task.cycle_value} {CycleUnit(task.cycle_unit).label}"
-    return text + ("，仅工作日" if task.working_days_only else "")
+def task_cycle(task: Any) -> str:
+    """每天 / 每 8 小时 / 每 3 个月（仅工作日）: ``checks.cycle_text`` of a task."""
+    return cycle_text(task.cycle_value, task.cycle_unit, task.working_days_only)
 
 
 def _tasks_post(request: HttpRequest, actor: User, credit_code: str) -> str:
@@ -355,7 +355,7 @@ def tasks_view(request: HttpRequest, credit_code: str) -> HttpResponse:
         .annotate(last_status=_last_status())
     )
     for t in tasks:
-        t.cycle = cycle_text(t)  # type: ignore[attr-defined]
+        t.cycle = task_cycle(t)  # type: ignore[attr-defined]
         last = getattr(t, "last_status", None)
         t.last_short = STATUS_SHORT.get(last, "—") if last else "—"  # type: ignore[attr-defined]
         t.last_badge = STATUS_BADGE.get(last, "") if last else ""  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ The paths are kept in ``interface_urls`` (included from ``zhiben/risks/urls.py``
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -53,6 +54,23 @@ def _period(request: HttpRequest) -> tuple[Any, Any, str]:
     return start, end, ""
 
 
+_ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def where(key: str) -> str:
+    """An import error's place in words: ``riskMeasure[3].classify2`` → 管控措施 第 4 行 · 管控措施分类（classify2）;
+    ``document`` → 文件."""
+    if key == "document":
+        return "文件"
+    m = _ROW.match(key)
+    if not m:
+        return key
+    table, row, field = m.group(1), int(m.group(2)), m.group(3)
+    meaning = next((f.meaning for f in nat.FIELDS.get(table, ()) if f.name == field), "")
+    label = f"{meaning}（{field}）" if meaning else field
+    return f"{nat.TABLE_NAMES.get(table, table)} 第 {row + 1} 行 · {label}"
+
+
 def _read_document(upload: Any) -> Any:
     if upload.size > MAX_DOCUMENT_BYTES:
         raise FieldErrors({"document": f"文件过大（上限 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB）"})
@@ -92,7 +110,7 @@ def exchange_view(request: HttpRequest, credit_code: str) -> HttpResponse:
                 raise FieldErrors({"document": "请选择要导入的 JSON 文件"})
             result = dual_prevention_import(actor=actor, credit_code=firm.credit_code, document=_read_document(upload))
         except FieldErrors as exc:
-            context["errors"], status = exc.errors, 422
+            context["errors"], status = {where(key): message for key, message in exc.errors.items()}, 422
         except Conflict as exc:
             context["errors"], status = {"document": exc.message}, 409
         else:

@@ -21,9 +21,10 @@ from ..selectors import enterprise_visible, may_edit
 from ..selectors.posts import classify_name, post_cards, post_get, post_list, units_of
 from ..services.posts import post_create, post_delete, post_update
 
+# "name" is also the name of a unit, an event and a measure on the register's page (one label per app): 名称
 page_field_labels(
     "risks",
-    {"name": "岗位名称", "duties": "岗位安全职责", "emergency": "应急处置要点", "units": "涉及的风险分析单元"},
+    {"name": "名称", "duties": "岗位安全职责", "emergency": "应急处置要点", "units": "涉及的风险分析单元"},
 )
 
 

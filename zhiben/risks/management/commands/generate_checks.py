@@ -23,6 +23,8 @@ class Command(BaseCommand):
             day = dates.parse_day(options["day"] or None, label="日期") or dates.today()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if not 2000 <= day.year <= 2100:
+            raise CommandError("日期应在 2000 年至 2100 年之间")
         made = checks.generate(day)
         self.stdout.write(f"{day}：生成排查周期 {made} 条")
         if options["sweep"]:
