@@ -273,6 +273,41 @@ def generate(day: datetime.date) -> int:
     return made
 
 
+def generate_task(task: CheckTask, day: datetime.date) -> int:
+    """Generate the cycles of one task opening on ``day`` that are not there yet (a task just made or changed: its
+    people need not wait for the hourly run), counted in the tallies; in the caller's transaction, serialised with the
+    day's generation (the same lock), so a cycle is counted once. Answers how many were made."""
+    if not task.active or task.deleted:
+        return 0
+    spans = windows(task, day)
+    if not spans:
+        return 0
+    _lock(day)
+    have = set(
+        CheckRecord.objects.filter(task=task, opens_at__in=[w.opens_at for w in spans]).values_list(
+            "opens_at", flat=True
+        )
+    )
+    fresh = [w for w in spans if w.opens_at not in have]
+    CheckRecord.objects.bulk_create(
+        [
+            CheckRecord(
+                task=task,
+                enterprise_id=task.enterprise_id,
+                region_id=task.region_id,
+                sector_id=task.sector_id,
+                day=w.day,
+                opens_at=w.opens_at,
+                due_at=w.due_at,
+            )
+            for w in fresh
+        ]
+    )
+    if fresh:
+        tallies.add_planned(day, task.region_id, task.sector_id, task.enterprise_id, len(fresh))
+    return len(fresh)
+
+
 def _lock(day: datetime.date) -> None:
     """Serialise generations (PostgreSQL: an advisory lock for the transaction; SQLite serialises writers)."""
     if connection.vendor == "postgresql":

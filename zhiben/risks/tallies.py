@@ -56,6 +56,25 @@ def add_generated(day: datetime.date, *, after_id: int) -> None:
         )
 
 
+def add_planned(day: datetime.date, region: str, sector: str, enterprise: int, n: int) -> None:
+    """Count ``n`` cycles of one enterprise opening on ``day`` as planned (a task's own generation)."""
+    tally = CheckTally._meta.db_table
+    monthly = CheckEnterpriseTally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {tally} (day, region_id, sector_id, planned, on_time, late, missed, failed) "  # noqa: S608
+            f"VALUES (%s, %s, %s, %s, 0, 0, 0, 0) ON CONFLICT (day, region_id, sector_id) "
+            f"DO UPDATE SET planned = {tally}.planned + excluded.planned",
+            [day, region, sector, n],
+        )
+        cursor.execute(
+            f"INSERT INTO {monthly} (month, enterprise_id, region_id, sector_id, planned, on_time, late, missed, "  # noqa: S608
+            f"failed) VALUES (%s, %s, %s, %s, %s, 0, 0, 0, 0) ON CONFLICT (month, enterprise_id) "
+            f"DO UPDATE SET planned = {monthly}.planned + excluded.planned",
+            [_month(day), enterprise, region, sector, n],
+        )
+
+
 def add_changes(changes: Iterable[Change]) -> None:
     """Apply records' status changes to both tables: grouped per key, then one statement per batch and table. Must
     run in the caller's transaction (RuntimeError otherwise)."""

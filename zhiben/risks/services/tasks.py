@@ -21,7 +21,7 @@ from zhiben.common.dates import parse_day, today
 from zhiben.common.errors import FieldErrors, NotFound, PermissionDenied
 from zhiben.enterprises.models import Enterprise
 
-from ..checks import check_cycle, phase_of
+from ..checks import check_cycle, generate_task, phase_of
 from ..models import CheckKind, CheckTask, CycleUnit
 from ..selectors import enterprise_visible, may_edit, measures_visible, tasks_visible
 
@@ -156,6 +156,7 @@ def task_create(*, actor: User, data: Mapping[str, Any]) -> CheckTask:
         _set_phase(task)
         task.save()
         _log(actor, task, "task_created")
+        generate_task(task, today())  # today's cycle at once: the phone need not wait for the hourly run
     return task
 
 
@@ -176,6 +177,7 @@ def task_update(*, actor: User, task_id: int, data: Mapping[str, Any]) -> CheckT
         _set_phase(task)
         task.save()
         _log(actor, task, "task_updated")
+        generate_task(task, today())
     return task
 
 
@@ -223,6 +225,7 @@ def rhythm_ensure(*, actor: User, enterprise: Enterprise, starts_on: datetime.da
             _set_phase(task)
             task.save()
             _log(actor, task, "task_created")
+            generate_task(task, today())
             made.append(task)
     return made
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhiben.common import dates
 from zhiben.common.dates import zone
 from zhiben.common.errors import FieldErrors, PermissionDenied
 from zhiben.hazards.models import Hazard
@@ -172,7 +173,7 @@ def test_generation_skips_stopped_deleted_and_future_tasks(firm):
     )
     task_update(actor=firm[1], task_id=b.pk, data={"active": False})
     checks.generate(datetime.date(2026, 11, 30))
-    assert set(CheckRecord.objects.values_list("task_id", flat=True)) == {a.pk}
+    assert set(CheckRecord.objects.filter(day=datetime.date(2026, 11, 30)).values_list("task_id", flat=True)) == {a.pk}
 
 
 # --- records ---------------------------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ def test_an_offline_check_keeps_its_time_and_is_marked_late_even_after_the_sweep
     day = datetime.date(2026, 11, 28)
     checks.generate(day)
     assert checks.sweep_missed(at(day + datetime.timedelta(days=1), 0, 1)) == 1
-    record = CheckRecord.objects.get(task=task)
+    record = CheckRecord.objects.get(task=task, day=day)
     assert record.status == RecordStatus.MISSED
     records_submit(
         actor=firm[1],
@@ -297,6 +298,15 @@ def test_the_ladder_climbs_with_missed_cycles_in_a_row(firm, settings):
     task.refresh_from_db()
     assert task.consecutive_missed == 3
     assert ladder.steps_for(1, has_assignee=False) == []
+
+
+def test_a_new_task_has_todays_cycle_at_once_counted_once(firm):
+    task = _daily(firm)
+    today_ = dates.today()
+    assert CheckRecord.objects.filter(task=task, day=today_).count() == 1
+    checks.generate(today_)  # the hourly run finds it there
+    assert CheckRecord.objects.filter(task=task, day=today_).count() == 1
+    assert tallies.rebuild(check=True) == []
 
 
 def test_rhythm_tasks_follow_the_plans(firm):
