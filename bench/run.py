@@ -13,7 +13,9 @@ On PostgreSQL it also runs bench/concurrency.py (16 HTTP clients writing at once
 Before the databases, bench/plans_parse.py times the plan-document parser (no database: issue 13), and
 bench/draws.py times a 双随机 draw over 100,000 enterprises and 500 inspectors on its own scratch SQLite database
 and checks that it is reproducible byte for byte (issue 14). In the small database, bench/enforcement_stats.py
-adds a province's 200,000 inspections and times its enforcement statistics (issue 14).
+adds a province's 200,000 inspections and times its enforcement statistics (issue 14). On PostgreSQL, bench/checks.py
+generates a day's 1,000,000 check cycles for 5,000 enterprises, records checks through the bulk endpoint and times
+the compliance figures at 10,000 and 1,000,000 records a day (issue 15).
 
 Environment: BENCH_DATABASES ("sqlite postgres"), BENCH_ENTERPRISES, BENCH_HAZARDS, BENCH_SMALL_HAZARDS,
 BENCH_REPEAT (15), BENCH_PG_URL (a database URL whose role may CREATE DATABASE).
@@ -82,6 +84,8 @@ def main() -> None:
         PARTIAL.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if db == "postgres":  # issue 10: concurrent writes over HTTP, in a database of their own
             results["concurrency"] = concurrency.run(base)
+            # issue 15: a day's 1,000,000 check cycles, bulk records, compliance from tallies (bench/checks.py)
+            results["checks"] = _measure_checks(_database_url(db, base, "zhiben_bench_checks"))
     if pg_started:
         subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "stop"], check=False)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -127,6 +131,14 @@ def _timed(args: list[str], env: dict[str, str]) -> float:
 def _measure(what: str, env: dict[str, str]) -> list[dict[str, Any]]:
     done = subprocess.run(
         [sys.executable, "bench/measure.py", what], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
+    )
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _measure_checks(url: str) -> list[dict[str, Any]]:
+    """bench/checks.py on a database of its own (5,000 enterprises × 200 check tasks)."""
+    done = subprocess.run(
+        [sys.executable, "bench/checks.py"], cwd=ROOT, env=_env(url), check=True, stdout=subprocess.PIPE, text=True
     )
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
