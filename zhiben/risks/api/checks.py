@@ -20,7 +20,7 @@ from zhiben.common.errors import FieldErrors, NotFound, UnsupportedMediaType
 from zhiben.common.inputs import MESSAGES, json_body, json_content
 
 from ..models import CheckKind, CheckRecord, CheckTask, RecordStatus
-from ..selectors import enterprise_visible, tasks_visible
+from ..selectors import enterprise_visible, int_param, paging, tasks_visible
 from ..selectors.checks import check_stats, due_now, record_list, task_list
 from ..services.records import records_submit
 from ..services.tasks import rhythm_ensure, task_create, task_delete, task_update
@@ -29,25 +29,6 @@ tasks_router = Router(tags=["dual-prevention"])
 records_router = Router(tags=["dual-prevention"])
 stats_router = Router(tags=["dual-prevention"])
 rhythm_router = Router(tags=["dual-prevention"])
-
-ID_MAX = 2**63 - 1
-
-
-def _int(name: str, raw: str) -> int | None:
-    if raw in ("", None):
-        return None
-    text = str(raw).strip()
-    if not text.isdigit() or not 0 < int(text) <= ID_MAX:
-        raise FieldErrors({name: "应为正整数编号"})
-    return int(text)
-
-
-def _paging(limit: str, offset: str) -> tuple[int, int]:
-    start = _int("offset", offset) if offset not in ("", "0") else 0
-    size = _int("limit", limit) or 50
-    if not 1 <= size <= 500:
-        raise FieldErrors({"limit": "应在 1–500 之间"})
-    return start or 0, size
 
 
 def _day(name: str, raw: str, label: str) -> datetime.date | None:
@@ -188,9 +169,9 @@ def list_tasks(
         raise FieldErrors({"kind": "任务类型应为 " + "、".join(CheckKind.values) + " 之一"})
     qs = task_list(
         actor=request_actor(request),
-        filters={"enterprise": enterprise[:18], "kind": kind, "measure": _int("measure", measure), "mine": mine},
+        filters={"enterprise": enterprise[:18], "kind": kind, "measure": int_param("measure", measure), "mine": mine},
     )
-    start, size = _paging(limit, offset)
+    start, size = paging(limit, offset)
     return {"items": list(qs[start : start + size]), "count": qs.count()}
 
 
@@ -277,14 +258,14 @@ def list_records(
             actor=actor,
             filters={
                 "enterprise": enterprise[:18],
-                "task": _int("task", task),
+                "task": int_param("task", task),
                 "status": status,
                 "mine": mine,
                 "date_from": _day("date_from", date_from, "起始日期"),
                 "date_to": _day("date_to", date_to, "截止日期"),
             },
         )
-    start, size = _paging(limit, offset)
+    start, size = paging(limit, offset)
     return {"items": list(qs[start : start + size]), "count": qs.count()}
 
 

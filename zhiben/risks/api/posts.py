@@ -10,30 +10,18 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from zhiben.accounts.request import request_actor
-from zhiben.common.errors import Conflict, FieldErrors
+from zhiben.common.errors import Conflict
 from zhiben.common.inputs import json_body, openapi_body
 
 from .. import cards, rules
 from ..models import Post
+from ..selectors import paging
 from ..selectors.map import unit_get
 from ..selectors.posts import classify_name, four_lists, lines, post_cards, post_get, post_list
 from ..services.posts import PostChange, PostIn, post_create, post_delete, post_update
 
 router = Router(tags=["risks"])
 units_router = Router(tags=["risks"])
-
-
-def _paging(limit: str, offset: str) -> tuple[int, int]:
-    out = []
-    for name, raw, default, top in (("offset", offset, 0, 2**63 - 1), ("limit", limit, 50, 500)):
-        text = raw.strip()
-        if not text:
-            out.append(default)
-            continue
-        if not text.isdigit() or not (0 if name == "offset" else 1) <= int(text) <= top:
-            raise FieldErrors({name: "应为 1–500 的整数" if name == "limit" else "应为非负整数"})
-        out.append(int(text))
-    return out[0], out[1]
 
 
 def post_view(post: Post) -> dict[str, Any]:
@@ -107,7 +95,7 @@ def _detail(request: HttpRequest, post: Post) -> dict[str, Any]:
 def list_posts(request: HttpRequest, enterprise: str = "", limit: str = "", offset: str = "") -> dict[str, Any]:
     """The posts the caller may see (of ``enterprise``, a credit code, when given; 404 for one out of scope)."""
     qs = post_list(actor=request_actor(request), enterprise=enterprise[:40])
-    start, size = _paging(limit, offset)
+    start, size = paging(limit, offset)
     return {"items": [post_view(p) for p in qs[start : start + size]], "count": qs.count()}
 
 

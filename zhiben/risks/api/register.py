@@ -16,14 +16,12 @@ from zhiben.common.inputs import json_body, openapi_body, parse
 
 from .. import rules
 from ..models import ControlMeasure, Method, RiskEvent, RiskProfile, RiskUnit, UnitKind
-from ..selectors import may_edit
+from ..selectors import int_param, may_edit, paging
 from ..selectors.register import (
     event_get,
     event_list,
-    int_param,
     measure_get,
     measure_list,
-    paging,
     profile_of,
     unit_get,
     unit_list,

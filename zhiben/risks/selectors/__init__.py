@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
-from zhiben.common.errors import NotFound
+from zhiben.common.errors import FieldErrors, NotFound
+from zhiben.common.validators import to_halfwidth
 from zhiben.enterprises.models import Enterprise
 
 from ..models import CheckRecord, CheckTask, ControlMeasure, Post, RiskEvent, RiskProfile, RiskUnit
@@ -76,3 +77,27 @@ def may_edit(actor: Any, enterprise_id: int) -> bool:
     if actor.role == Role.ADMIN:
         return True
     return actor.role == Role.ENTERPRISE and actor.enterprise_id == enterprise_id
+
+
+# --- query parameters shared by the areas' lists -----------------------------------------------------------
+
+ID_MAX = 2**63 - 1
+
+
+def int_param(name: str, raw: str | int | None) -> int | None:
+    """A whole-number query parameter (None when blank); ``FieldErrors`` naming it otherwise."""
+    text = to_halfwidth(str(raw if raw is not None else "")).strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) <= ID_MAX:
+        raise FieldErrors({name: "应为编号（正整数）"})
+    return int(text)
+
+
+def paging(limit: str, offset: str) -> tuple[int, int]:
+    """``(offset, limit)``: offset 0–2⁶³−1, limit 1–500 (default 50); ``FieldErrors`` naming the parameter."""
+    start = int_param("offset", offset) if (offset or "").strip() not in ("", "0") else 0
+    size = int_param("limit", limit)
+    if size is not None and not 1 <= size <= 500:
+        raise FieldErrors({"limit": "应在 1–500 之间"})
+    return start or 0, size or 50

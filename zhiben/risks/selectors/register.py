@@ -13,25 +13,13 @@ from django.db.models.functions import Coalesce
 from zhiben.accounts.models import Role, User
 from zhiben.accounts.scope import scoped
 from zhiben.common.errors import FieldErrors, NotFound
-from zhiben.common.validators import to_halfwidth
 from zhiben.enterprises.models import Enterprise
 
 from .. import rules
 from ..models import ControlMeasure, RiskEvent, RiskProfile, RiskUnit
 from . import enterprise_visible, events_visible, may_edit, measures_visible, profiles_visible, units_visible
 
-ID_MAX = 2**63 - 1
 Q_MAX = 40  # characters of a search kept
-
-
-def int_param(name: str, raw: str | int | None) -> int | None:
-    """A whole-number query parameter (None when blank); ``FieldErrors`` naming it otherwise."""
-    text = to_halfwidth(str(raw if raw is not None else "")).strip()
-    if not text:
-        return None
-    if not text.isdigit() or not 0 < int(text) <= ID_MAX:
-        raise FieldErrors({name: "应为编号（正整数）"})
-    return int(text)
 
 
 def grade_param(raw: str | None) -> str:
@@ -45,15 +33,6 @@ def grade_param(raw: str | None) -> str:
         if text in (name, name.removesuffix("风险")):
             return key
     raise FieldErrors({"grade": "风险等级应为 red（重大）、orange（较大）、yellow（一般）、blue（低）之一"})
-
-
-def paging(limit: str, offset: str) -> tuple[int, int]:
-    """``(offset, limit)``: offset 0–2⁶³−1, limit 1–500 (default 50); ``FieldErrors`` naming the parameter."""
-    start = int_param("offset", offset) if (offset or "").strip() not in ("", "0") else 0
-    size = int_param("limit", limit)
-    if size is not None and not 1 <= size <= 500:
-        raise FieldErrors({"limit": "应在 1–500 之间"})
-    return start or 0, size or 50
 
 
 def _live_events(base: QuerySet[RiskEvent] | None = None) -> QuerySet[RiskEvent]:

@@ -293,7 +293,7 @@ def test_the_tasks_page_for_the_enterprise_its_officers_and_no_one_else(firm, ot
     assert read.status_code == 200 and "添加排查任务" not in text_of(read) and "检查液位报警联锁投用" in text_of(read)
     assert client_for(other[1]).get(tasks_url(enterprise)).status_code == 404
     assert client_for(outsider).get(tasks_url(enterprise)).status_code == 404
-    assert client_for(staff).get("/risks/enterprises/91500241MA5U0XXX00/tasks/").status_code == 404
+    assert client_for(staff).get("/risks/enterprises/91500241MA5U0NOT00/tasks/").status_code == 404
     for body in ({"action": "rhythm"}, {"action": "delete", "task": task.pk}):
         r = client_for(officer).post(tasks_url(enterprise), {**body, "form_token": new_token()})
         assert r.status_code == 403
